@@ -1,0 +1,257 @@
+// The scenario schema: every field with its unit, default, allowed range and meaning, in one place.
+// Validation, defaults, the TypeScript types and the README's field table all derive from it.
+// Objects are strict: a misspelt field is an error, never a silent fall-back to a default.
+import { z } from 'zod';
+
+interface FieldDoc {
+  unit: string;
+  description: string;
+}
+
+/** A number field with a unit, a default and a closed range [min, max]. */
+function quantity(doc: FieldDoc, defaultValue: number, min: number, max: number) {
+  return z.number().min(min).max(max).default(defaultValue).meta(doc);
+}
+
+function positive(doc: FieldDoc, defaultValue: number, max = Number.MAX_VALUE) {
+  return z.number().positive().max(max).default(defaultValue).meta(doc);
+}
+
+function wholeMonths(doc: FieldDoc, defaultValue: number, min: number, max: number) {
+  return z.number().int().min(min).max(max).default(defaultValue).meta(doc);
+}
+
+const share = (description: string, defaultValue: number) =>
+  quantity({ unit: 'share 0..1', description }, defaultValue, 0, 1);
+
+const perYear = (description: string, defaultValue: number, min = 0, max = 10) =>
+  quantity({ unit: '1/yr', description }, defaultValue, min, max);
+
+/** Factor order of the correlation matrix. */
+export const FACTORS = ['price', 'hashrate', 'fees', 'energy', 'aiDemand'] as const;
+export type Factor = (typeof FACTORS)[number];
+
+const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+const asOf = z
+  .strictObject({
+    date: z
+      .string()
+      .regex(monthPattern, 'must be a month written YYYY-MM, e.g. 2025-11')
+      .meta({ unit: 'YYYY-MM', description: 'Month the state below was observed; month 0 of the simulation starts here.' }),
+    blockHeight: z.number().int().min(0).max(6_929_999).meta({ unit: 'blocks', description: 'Chain height at the as-of date.' }),
+    difficulty: z.number().positive().meta({ unit: 'difficulty (x 2^32 hashes per block)', description: 'Network difficulty at the as-of date.' }),
+    blocksSinceRetarget: z
+      .number().int().min(0).max(2015).optional()
+      .meta({ unit: 'blocks', description: 'Blocks mined since the last retarget; derived from blockHeight when absent.' }),
+    secondsSinceRetarget: z
+      .number().min(0).optional()
+      .meta({ unit: 's', description: 'Time elapsed since the last retarget; when absent, assumed 600 s per block since it.' }),
+    networkHashrateEhs: z.number().positive().meta({ unit: 'EH/s', description: 'Network hashrate at the as-of date.' }),
+    priceUsd: z.number().positive().meta({ unit: 'USD/BTC', description: 'BTC price at the as-of date.' }),
+    feesBtcPerBlock: z.number().min(0).meta({ unit: 'BTC/block', description: 'Average transaction fees per block.' }),
+    energyUsdPerMwh: z.number().positive().meta({ unit: 'USD/MWh', description: 'Site spot power price at the as-of date.' }),
+    aiDemandIndex: z.number().positive().default(1).meta({ unit: 'index (1 = normal)', description: 'AI demand index at the as-of date.' }),
+    gpuUsdPerHour: z.number().positive().default(2).meta({ unit: 'USD/GPU-hour', description: 'GPU cloud rental price (H100 class).' }),
+    sources: z
+      .record(z.string(), z.string()).default({})
+      .meta({ unit: 'text', description: 'Where each number comes from (free text, shown in reports).' }),
+  })
+  .meta({ description: 'Observed state the simulation starts from.' });
+
+const price = z.strictObject({
+  model: z.enum(['merton', 'gbm']).default('merton').meta({ unit: 'choice', description: 'merton: jump-diffusion; gbm: no jumps.' }),
+  driftPerYear: perYear('Expected log-price drift mu (before jump compensation).', 0.1, -2, 2),
+  volatilityPerYear: perYear('Diffusion volatility sigma of ln price.', 0.5, 0, 5),
+  jumpsPerYear: perYear('Jump intensity lambda (merton only).', 1, 0, 50),
+  jumpMeanLog: quantity({ unit: 'log', description: 'Mean of a jump in ln price.' }, -0.1, -5, 5),
+  jumpSdLog: quantity({ unit: 'log', description: 'Standard deviation of a jump in ln price.' }, 0.15, 0, 5),
+});
+
+const hashrate = z.strictObject({
+  growthPerYear: perYear('Trend growth g of ln network hashrate.', 0.3, -2, 5),
+  volatilityPerYear: perYear('Volatility of ln network hashrate.', 0.15, 0, 5),
+  responsePerYear: perYear('Response eta of hashrate growth to the log gap between hashprice and breakeven.', 0.5, 0, 10),
+  responseLagMonths: wholeMonths({ unit: 'months', description: 'Lag between hashprice and the hashrate response (ASIC lead time).' }, 6, 0, 36),
+  breakevenEfficiencyJPerTh: positive({ unit: 'J/TH', description: 'Network marginal fleet efficiency at the as-of date.' }, 20, 1000),
+  breakevenPowerUsdPerMwh: positive({ unit: 'USD/MWh', description: 'Network marginal power price.' }, 50, 10000),
+  efficiencyGainPerYear: quantity({ unit: 'share/yr', description: 'Yearly improvement of fleet efficiency (J/TH falls by this share).' }, 0.1, 0, 0.9),
+});
+
+const fees = z.strictObject({
+  meanBtcPerBlock: positive({ unit: 'BTC/block', description: 'Long-run mean of fees per block (log-OU).' }, 0.025, 100),
+  reversionPerYear: perYear('Mean-reversion speed kappa of ln fees.', 2, 0, 100),
+  volatilityPerYear: perYear('Volatility of ln fees.', 0.8, 0, 10),
+});
+
+const energy = z.strictObject({
+  meanUsdPerMwh: positive({ unit: 'USD/MWh', description: 'Long-run mean power price (log-OU).' }, 45, 10000),
+  reversionPerYear: perYear('Mean-reversion speed kappa of ln power price.', 3, 0, 100),
+  volatilityPerYear: perYear('Volatility of ln power price.', 0.35, 0, 10),
+  summerUplift: quantity({ unit: 'share', description: 'Seasonal uplift of the mean in June, July and August.' }, 0.15, -0.9, 5),
+  spikesPerYear: perYear('Rate of price spikes (jumps in ln price, then mean-reverting).', 0.5, 0, 50),
+  spikeMeanLog: quantity({ unit: 'log', description: 'Mean size of a spike in ln power price.' }, 0.3, -5, 5),
+  spikeSdLog: quantity({ unit: 'log', description: 'Standard deviation of a spike in ln power price.' }, 0.2, 0, 5),
+});
+
+const aiDemand = z.strictObject({
+  reversionPerYear: perYear('Mean-reversion speed of the ln AI demand index towards 0 (index 1).', 0.5, 0, 100),
+  volatilityPerYear: perYear('Volatility of the ln AI demand index.', 0.25, 0, 10),
+  winterHazardPerYear: perYear('Hazard of entering an AI winter.', 0.05, 0, 12),
+  winterMeanMonths: positive({ unit: 'months', description: 'Mean length of an AI winter (geometric).' }, 24, 1200),
+  winterIndexFactor: quantity({ unit: 'factor', description: 'Multiplier on the index during a winter.' }, 0.5, 0.01, 1),
+  gpuPriceDeclinePerYear: quantity({ unit: 'share/yr', description: 'Yearly decline of GPU rental prices.' }, 0.3, 0, 0.95),
+  gpuVolatilityPerYear: perYear('Volatility of ln GPU rental price.', 0.15, 0, 5),
+});
+
+const DEFAULT_CORRELATION = [
+  [1, 0.3, 0.3, 0, 0.2],
+  [0.3, 1, 0, 0, 0],
+  [0.3, 0, 1, 0, 0],
+  [0, 0, 0, 1, 0],
+  [0.2, 0, 0, 0, 1],
+];
+
+const market = z.strictObject({
+  price: price.prefault({}),
+  hashrate: hashrate.prefault({}),
+  fees: fees.prefault({}),
+  energy: energy.prefault({}),
+  aiDemand: aiDemand.prefault({}),
+  correlation: z
+    .array(z.array(z.number().min(-1).max(1)).length(5))
+    .length(5)
+    .default(DEFAULT_CORRELATION)
+    .meta({
+      unit: '5x5 matrix',
+      description: `Correlation of the monthly shocks, rows and columns in the order ${FACTORS.join(', ')}; symmetric, unit diagonal, positive definite.`,
+    }),
+});
+
+const site = z.strictObject({
+  powerMw: positive({ unit: 'MW', description: 'Energised capacity of the site.' }, 100, 1e5),
+  efficiencyJPerTh: positive({ unit: 'J/TH', description: 'Fleet efficiency of the site.' }, 18, 1000),
+  uptime: share('Share of hours the fleet runs.', 0.95),
+  poolFee: share('Mining pool fee on revenue.', 0.01),
+  opexUsdPerMwMonth: quantity({ unit: 'USD/MW/month', description: 'Fixed operating cost per MW of capacity.' }, 2500, 0, 1e7),
+  cashUsd: quantity({ unit: 'USD', description: 'Cash at the as-of date.' }, 50e6, -1e12, 1e12),
+  creditLineUsd: quantity({ unit: 'USD', description: 'Ruin when cash falls below minus this amount.' }, 0, 0, 1e12),
+  debtUsd: quantity({ unit: 'USD', description: 'Debt outstanding at the as-of date (amortising).' }, 0, 0, 1e12),
+  debtRatePerYear: perYear('Interest rate on site debt.', 0.08, 0, 1),
+  debtTermMonths: wholeMonths({ unit: 'months', description: 'Remaining term of site debt.' }, 60, 1, 600),
+  ppaShare: share('Share of the load bought at a fixed PPA price.', 0),
+  ppaUsdPerMwh: positive({ unit: 'USD/MWh', description: 'Fixed PPA power price.' }, 45, 10000),
+  asicUsdPerTh: positive({ unit: 'USD/TH', description: 'Price of new ASICs (fleet refresh).' }, 15, 1e4),
+  taxRate: share('Tax on positive monthly operating profit (simplified: no loss carry-forward).', 0),
+});
+
+const buildMonths = z
+  .strictObject({
+    min: positive({ unit: 'months', description: 'Shortest build.' }, 9, 240),
+    mode: positive({ unit: 'months', description: 'Most likely build.' }, 12, 240),
+    max: positive({ unit: 'months', description: 'Longest build.' }, 18, 240),
+  })
+  .refine((b) => b.min <= b.mode && b.mode <= b.max, {
+    message: 'must satisfy min <= mode <= max',
+  });
+
+const hosting = z.strictObject({
+  pue: quantity({ unit: 'ratio', description: 'Power usage effectiveness: IT MW = gross MW / PUE.' }, 1.3, 1, 3),
+  conversionUsdPerMwIt: quantity({ unit: 'USD/MW of IT', description: 'Conversion capex per MW of critical IT load.' }, 9e6, 0, 1e9),
+  buildMonths: buildMonths.prefault({}),
+  leaseUsdPerKwMonth: quantity({ unit: 'USD/kW-month', description: 'Market lease rate per kW of IT at AI demand index 1.' }, 130, 0, 1e4),
+  leaseElasticity: quantity({ unit: 'exponent', description: 'Lease rate = base x index^elasticity.' }, 1, 0, 10),
+  escalatorPerYear: perYear('Annual lease escalator.', 0.025, -0.5, 1),
+  leaseYears: quantity({ unit: 'years', description: 'Lease term.' }, 12, 0.5, 50),
+  signingProbabilityPerMonth: share('Monthly probability of signing a tenant at AI demand index 1 (scaled by the index, capped at 1).', 0.1),
+  defaultHazardPerYear: perYear('Tenant default hazard in normal times.', 0.01, 0, 12),
+  winterDefaultHazardPerYear: perYear('Tenant default hazard during an AI winter.', 0.08, 0, 12),
+  recoveryShare: share('Share of the remaining lease payments recovered on default.', 0.3),
+  powerPassThrough: z.boolean().default(true).meta({ unit: 'flag', description: 'The tenant pays for the power it uses (usual in colocation).' }),
+  capexDebtShare: share('Share of conversion capex financed by project debt.', 0.7),
+  capexDebtRatePerYear: perYear('Interest rate of the project debt.', 0.08, 0, 1),
+  capexDebtTermMonths: wholeMonths({ unit: 'months', description: 'Amortisation term of the project debt, from completion.' }, 120, 1, 600),
+});
+
+const strategyName = z
+  .string()
+  .min(1)
+  .max(60)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.+%-]*$/, 'must start with a letter or digit and use letters, digits, space, _ . + % -')
+  .meta({ unit: 'text', description: 'Name shown in tables and used as a column prefix.' });
+
+const startMonth = wholeMonths({ unit: 'month', description: 'Month the conversion starts (0 = as-of month).' }, 0, 0, 600);
+
+const stay = z.strictObject({
+  kind: z.literal('stay'),
+  name: strategyName,
+  refreshEveryMonths: wholeMonths({ unit: 'months', description: 'Fleet refresh interval (0 = never); a refresh buys the then-current network efficiency at asicUsdPerTh.' }, 0, 0, 600),
+  curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Stop mining in months when power costs more than mining earns.' }),
+});
+
+const convert = z.strictObject({
+  kind: z.literal('convert'),
+  name: strategyName,
+  atMonth: startMonth,
+  share: share('Share of the MW converted; the rest keeps mining.', 1),
+  curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
+});
+
+const hybrid = z.strictObject({
+  kind: z.literal('hybrid'),
+  name: strategyName,
+  atMonth: startMonth,
+  share: quantity({ unit: 'share 0..1', description: 'Share of the MW converted; the rest keeps mining.' }, 0.5, 0, 1),
+  curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
+});
+
+const trigger = z.strictObject({
+  kind: z.literal('trigger'),
+  name: strategyName,
+  hashpriceBelowUsdPerPhDay: positive({ unit: 'USD/PH/day', description: 'Convert once hashprice stays below this level...' }, 30, 1e6),
+  forMonths: wholeMonths({ unit: 'months', description: '...for this many consecutive months.' }, 3, 1, 120),
+  share: share('Share of the MW converted when the rule fires; the rest keeps mining.', 1),
+  curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
+});
+
+export const strategySchema = z.discriminatedUnion('kind', [stay, convert, hybrid, trigger]);
+
+const terminalValue = z.strictObject({
+  method: z
+    .enum(['none', 'multiple'])
+    .default('multiple')
+    .meta({ unit: 'choice', description: 'none: the site is worth nothing after the horizon; multiple: worth a multiple of its last 12 months of operating cash flow (floored at 0).' }),
+  annualCashFlowMultiple: quantity({ unit: 'x', description: 'Multiple applied to the last 12 months of operating cash flow.' }, 5, 0, 100),
+});
+
+const DEFAULT_STRATEGIES = [
+  { kind: 'stay', name: 'stay' },
+  { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1 },
+];
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1).max(200).default('custom').meta({ unit: 'text', description: 'Scenario name.' }),
+  description: z.string().max(2000).default('').meta({ unit: 'text', description: 'One-line description.' }),
+  asOf,
+  horizonMonths: wholeMonths({ unit: 'months', description: 'Simulated horizon.' }, 120, 1, 600),
+  discountRatePerYear: perYear('Annual discount rate (monthly compounding).', 0.12, 0, 1),
+  market: market.prefault({}),
+  site: site.prefault({}),
+  hosting: hosting.prefault({}),
+  terminalValue: terminalValue.prefault({}),
+  strategies: z
+    .array(strategySchema)
+    .min(1)
+    .max(32)
+    .default(DEFAULT_STRATEGIES as never)
+    .refine((list) => new Set(list.map((s) => s.name)).size === list.length, {
+      message: 'strategy names must be unique',
+    }),
+});
+
+/** A scenario as the user writes it (every field with a default may be left out). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A scenario with every default filled in: what the engine runs. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type StrategySpec = Scenario['strategies'][number];
+export type StrategyKind = StrategySpec['kind'];
