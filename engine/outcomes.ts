@@ -1,0 +1,79 @@
+// Per-trial outcomes of a block of consecutive trials, in flat typed arrays so that a worker can
+// hand them back without copying and the runner can merge blocks in trial order.
+
+/** Outcomes recorded per trial and strategy. NaN marks an absent value (IRR undefined, never paid back...). */
+export const STRATEGY_METRICS = [
+  'npvUsd',
+  'irr',
+  'paybackMonth',
+  'minCashUsd',
+  'ruined',
+  'ruinMonth',
+  'btcMined',
+  'revenueUsdPerKwh',
+] as const;
+export type StrategyMetric = (typeof STRATEGY_METRICS)[number];
+
+/** Outcomes of the market path, shared by every strategy of a trial. */
+export const MARKET_METRICS = [
+  'nextHalvingMonth', // fractional months from the as-of date to the next halving; NaN if beyond the horizon
+  'finalPriceUsd',
+  'finalDifficulty',
+] as const;
+export type MarketMetric = (typeof MARKET_METRICS)[number];
+
+export interface OutcomeBlock {
+  firstTrial: number;
+  trialCount: number;
+  strategyCount: number;
+  /** Layout [strategy][metric][trial]: index ((s * STRATEGY_METRICS.length) + m) * trialCount + t. */
+  strategy: Float64Array;
+  /** Layout [metric][trial]. */
+  market: Float64Array;
+}
+
+export function createOutcomeBlock(firstTrial: number, trialCount: number, strategyCount: number): OutcomeBlock {
+  return {
+    firstTrial,
+    trialCount,
+    strategyCount,
+    strategy: new Float64Array(strategyCount * STRATEGY_METRICS.length * trialCount),
+    market: new Float64Array(MARKET_METRICS.length * trialCount),
+  };
+}
+
+/** The values of one strategy metric over the block's trials (a view, no copy). */
+export function strategyColumn(block: OutcomeBlock, strategy: number, metric: StrategyMetric): Float64Array {
+  const m = STRATEGY_METRICS.indexOf(metric);
+  const start = (strategy * STRATEGY_METRICS.length + m) * block.trialCount;
+  return block.strategy.subarray(start, start + block.trialCount);
+}
+
+export function marketColumn(block: OutcomeBlock, metric: MarketMetric): Float64Array {
+  const start = MARKET_METRICS.indexOf(metric) * block.trialCount;
+  return block.market.subarray(start, start + block.trialCount);
+}
+
+/** Concatenates blocks that together cover trials [first, first + n) into one block, in trial order. */
+export function concatOutcomeBlocks(blocks: readonly OutcomeBlock[]): OutcomeBlock {
+  const sorted = [...blocks].sort((a, b) => a.firstTrial - b.firstTrial);
+  const firstTrial = sorted.length ? sorted[0].firstTrial : 0;
+  const strategyCount = sorted.length ? sorted[0].strategyCount : 0;
+  let trialCount = 0;
+  for (const b of sorted) {
+    if (b.firstTrial !== firstTrial + trialCount) throw new Error(`outcome blocks leave a gap before trial ${b.firstTrial}`);
+    trialCount += b.trialCount;
+  }
+  const out = createOutcomeBlock(firstTrial, trialCount, strategyCount);
+  const rows = strategyCount * STRATEGY_METRICS.length;
+  for (const b of sorted) {
+    const offset = b.firstTrial - firstTrial;
+    for (let r = 0; r < rows; r++) {
+      out.strategy.set(b.strategy.subarray(r * b.trialCount, (r + 1) * b.trialCount), r * trialCount + offset);
+    }
+    for (let r = 0; r < MARKET_METRICS.length; r++) {
+      out.market.set(b.market.subarray(r * b.trialCount, (r + 1) * b.trialCount), r * trialCount + offset);
+    }
+  }
+  return out;
+}
