@@ -3,10 +3,10 @@
 // Objects are strict: a misspelt field is an error, never a silent fall-back to a default.
 import { z } from 'zod';
 
-interface FieldDoc {
+type FieldDoc = {
   unit: string;
   description: string;
-}
+};
 
 /** A number field with a unit, a default and a closed range [min, max]. */
 function quantity(doc: FieldDoc, defaultValue: number, min: number, max: number) {

@@ -86,13 +86,6 @@ describe('summarizeMetric on a large N(0,1) sample', () => {
     for (let i = 1; i < ordered.length; i++) expect(ordered[i] as number).toBeGreaterThanOrEqual(ordered[i - 1] as number);
   });
 
-  it('summarizes 10^6 values in well under a second', () => {
-    // Generous bound: the machine is shared; measured ~150 ms alone.
-    const start = performance.now();
-    summarizeMetric(values);
-    expect(performance.now() - start).toBeLessThan(1000);
-  });
-
   it('leaves its input untouched (sorts a copy)', () => {
     expect(values.slice(0, 1000)).toEqual(normals(1000, 20240501));
   });
