@@ -1,0 +1,100 @@
+// From a strategy's monthly cash flows to its outcomes: NPV, IRR, payback (MODEL.md §4).
+// Cash flows fall at the end of each month; discounting compounds monthly at rate/12.
+
+/** Discount factors (1 + r/12)^-(m+1) for months 0..months-1, computed once per scenario. */
+export function discountFactors(discountRatePerYear: number, months: number): Float64Array {
+  const factors = new Float64Array(months);
+  const monthly = 1 / (1 + discountRatePerYear / 12);
+  let f = 1;
+  for (let m = 0; m < months; m++) {
+    f *= monthly;
+    factors[m] = f;
+  }
+  return factors;
+}
+
+/** Sum of cash flows times discount factors: the NPV of flows[0..months). */
+export function presentValue(flows: Float64Array, factors: Float64Array, months: number): number {
+  let pv = 0;
+  for (let m = 0; m < months; m++) pv += flows[m] * factors[m];
+  return pv;
+}
+
+/**
+ * Annual IRR ((1 + monthly)^12 - 1) of flows[0..months), each at the end of its month, or NaN
+ * when undefined: no sign change, or no root with a monthly rate in (-99%, +100%). Newton steps
+ * kept inside a shrinking bracket (a safeguarded Newton), so it converges in a handful of
+ * evaluations and never diverges. Flows with several sign changes may have several roots; the
+ * one inside the bracket found from below is returned.
+ */
+export function internalRateOfReturn(flows: Float64Array, months: number): number {
+  let hasNegative = false;
+  let hasPositive = false;
+  for (let m = 0; m < months; m++) {
+    if (flows[m] < 0) hasNegative = true;
+    else if (flows[m] > 0) hasPositive = true;
+  }
+  if (!hasNegative || !hasPositive) return NaN;
+
+  let lo = -0.99;
+  let hi = 1;
+  let fLo = npvAtMonthlyRate(flows, months, lo);
+  const fHi = npvAtMonthlyRate(flows, months, hi);
+  if (fLo === 0) return annualise(lo);
+  if (fLo * fHi > 0) return NaN;
+  let rate = 0.01;
+  for (let iteration = 0; iteration < 100; iteration++) {
+    // One pass gives the NPV and its derivative with respect to the monthly rate.
+    const v = 1 / (1 + rate);
+    let discount = 1;
+    let npv = 0;
+    let slope = 0;
+    for (let m = 0; m < months; m++) {
+      discount *= v;
+      npv += flows[m] * discount;
+      slope -= (m + 1) * flows[m] * discount * v;
+    }
+    if (npv === 0) return annualise(rate);
+    if (npv * fLo > 0) {
+      lo = rate;
+      fLo = npv;
+    } else {
+      hi = rate;
+    }
+    let next = rate - npv / slope;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - rate) < 1e-12 * (1 + Math.abs(rate))) return annualise(next);
+    rate = next;
+  }
+  return annualise(rate);
+}
+
+function npvAtMonthlyRate(flows: Float64Array, months: number, rate: number): number {
+  const v = 1 / (1 + rate);
+  let discount = 1;
+  let npv = 0;
+  for (let m = 0; m < months; m++) {
+    discount *= v;
+    npv += flows[m] * discount;
+  }
+  return npv;
+}
+
+function annualise(monthlyRate: number): number {
+  return (1 + monthlyRate) ** 12 - 1;
+}
+
+/**
+ * Payback month: the month after which cumulative cash flow is non-negative for good. 0 when it
+ * never dips below zero; NaN when it is still negative at the horizon.
+ */
+export function paybackMonth(flows: Float64Array, months: number): number {
+  let cumulative = 0;
+  let lastNegative = -1;
+  for (let m = 0; m < months; m++) {
+    cumulative += flows[m];
+    if (cumulative < 0) lastNegative = m;
+  }
+  if (lastNegative === months - 1) return NaN;
+  return lastNegative + 1;
+}

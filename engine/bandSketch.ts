@@ -1,0 +1,136 @@
+// Per-month distributions of monthly paths (price, hashprice, difficulty, energy, cash per
+// strategy) in bounded memory, for the fan charts. A fixed log-linear histogram (the layout of
+// HdrHistogram and DDSketch): bins are read straight off the float's exponent and top mantissa
+// bits, so adding a value costs no log() call; counts are integers, so merging sketches from any
+// number of workers in any order gives identical bytes.
+//
+// Error: a value x is binned by v = 1 + |x| / unit, and a bin spans 1/64 of its octave, so a
+// quantile read from the sketch is within (|x| + unit) / 64 of a value of the exact sample at the
+// same rank: about 1.6% relative in the worst case, typically well under half that after the
+// linear interpolation inside the bin. Ranks are exact.
+
+const SUB_BITS = 6;
+const SUBS_PER_OCTAVE = 1 << SUB_BITS;
+const OCTAVES = 48;
+const BINS_PER_SIGN = OCTAVES * SUBS_PER_OCTAVE;
+const MANTISSA_HIGH_BITS = 20;
+
+export interface BandSeries {
+  name: string;
+  /** Values much larger than this are resolved to 1/64 relative; it should be far below typical values. */
+  unit: number;
+  /** Whether the series can be negative (cash); positive series use half the bins. */
+  signed: boolean;
+}
+
+/** Band quantiles the reports show (MODEL.md §4). */
+export const BAND_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+const scratch = new Float64Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+// The high word of a float64 is the second uint32 on little-endian machines (all Node platforms).
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+function magnitudeBin(v: number): number {
+  scratch[0] = v;
+  const high = scratchBits[HIGH_WORD];
+  const octave = (high >>> MANTISSA_HIGH_BITS) - 1023;
+  const sub = (high >>> (MANTISSA_HIGH_BITS - SUB_BITS)) & (SUBS_PER_OCTAVE - 1);
+  const bin = octave * SUBS_PER_OCTAVE + sub;
+  return bin < BINS_PER_SIGN ? bin : BINS_PER_SIGN - 1;
+}
+
+/** Lower edge of a magnitude bin in v-space and its width. */
+function binLowerV(bin: number): number {
+  const octave = Math.floor(bin / SUBS_PER_OCTAVE);
+  const sub = bin - octave * SUBS_PER_OCTAVE;
+  return 2 ** octave * (1 + sub / SUBS_PER_OCTAVE);
+}
+
+export class BandSketch {
+  readonly counts: Uint32Array;
+  private readonly offsets: Int32Array;
+  private readonly binsPerMonth: Int32Array;
+  private readonly signedFlags: Uint8Array;
+  private readonly inverseUnits: Float64Array;
+
+  constructor(
+    readonly series: readonly BandSeries[],
+    readonly months: number,
+    counts?: Uint32Array,
+  ) {
+    this.offsets = new Int32Array(series.length);
+    this.binsPerMonth = new Int32Array(series.length);
+    this.signedFlags = new Uint8Array(series.length);
+    this.inverseUnits = new Float64Array(series.length);
+    let total = 0;
+    series.forEach((s, i) => {
+      this.offsets[i] = total;
+      this.binsPerMonth[i] = s.signed ? 2 * BINS_PER_SIGN : BINS_PER_SIGN;
+      this.signedFlags[i] = s.signed ? 1 : 0;
+      this.inverseUnits[i] = 1 / s.unit;
+      total += this.binsPerMonth[i] * months;
+    });
+    if (counts && counts.length !== total) throw new Error(`band sketch counts have ${counts.length} bins, expected ${total}`);
+    this.counts = counts ?? new Uint32Array(total);
+  }
+
+  add(series: number, month: number, value: number): void {
+    const magnitude = value < 0 ? -value : value;
+    let bin = magnitudeBin(1 + magnitude * this.inverseUnits[series]);
+    if (this.signedFlags[series]) bin = value < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
+    this.counts[this.offsets[series] + month * this.binsPerMonth[series] + bin]++;
+  }
+
+  /** Adds every value of `values[0..months)` to month m of the series. */
+  addPath(series: number, values: Float64Array): void {
+    for (let m = 0; m < this.months; m++) this.add(series, m, values[m]);
+  }
+
+  merge(other: BandSketch): void {
+    const a = this.counts;
+    const b = other.counts;
+    if (a.length !== b.length) throw new Error('cannot merge band sketches of different shapes');
+    for (let i = 0; i < a.length; i++) a[i] += b[i];
+  }
+
+  /** The q-quantile (type 7: rank q (n - 1), linear between order statistics) of a series in a month. */
+  quantile(series: number, month: number, q: number): number {
+    const bins = this.binsPerMonth[series];
+    const start = this.offsets[series] + month * bins;
+    let n = 0;
+    for (let b = 0; b < bins; b++) n += this.counts[start + b];
+    if (n === 0) return NaN;
+    const rank = q * (n - 1);
+    let before = 0;
+    for (let b = 0; b < bins; b++) {
+      const c = this.counts[start + b];
+      if (c === 0) continue;
+      if (rank < before + c) {
+        // The c values in the bin are spread evenly across it: the k-th sits at (k + 0.5) / c.
+        const fraction = (rank - before + 0.5) / c;
+        return this.binValue(series, b, fraction);
+      }
+      before += c;
+    }
+    return this.binValue(series, bins - 1, 1);
+  }
+
+  private binValue(series: number, bin: number, fraction: number): number {
+    const unit = 1 / this.inverseUnits[series];
+    let negative = false;
+    if (this.signedFlags[series]) {
+      if (bin < BINS_PER_SIGN) {
+        negative = true;
+        bin = BINS_PER_SIGN - 1 - bin;
+        fraction = 1 - fraction;
+      } else {
+        bin -= BINS_PER_SIGN;
+      }
+    }
+    const lower = binLowerV(bin);
+    const width = 2 ** Math.floor(bin / SUBS_PER_OCTAVE) / SUBS_PER_OCTAVE;
+    const magnitude = (lower + fraction * width - 1) * unit;
+    return negative ? -magnitude : magnitude;
+  }
+}

@@ -1,0 +1,116 @@
+// The converted part of a site, month by month: build (capex, part of it debt-financed), tenant
+// search, lease at the market rate at signing with an annual escalator, tenant default with partial
+// recovery, re-leasing. One instance per worker, reset for each strategy of each trial.
+import { HOURS_PER_MONTH, type MarketPath } from './market.js';
+import { annuityPayment, type SiteDraws, type SiteParams } from './site.js';
+
+const IDLE = 0;
+const BUILDING = 1;
+const SEARCHING = 2;
+const LEASED = 3;
+
+export class Hosting {
+  // What the current month produced; read by the strategy after each call to month().
+  rentUsd = 0;
+  recoveryUsd = 0;
+  capexEquityUsd = 0;
+  debtServiceUsd = 0;
+  /** kWh of IT load delivered to a paying tenant. */
+  itKwhLeased = 0;
+  /** MWh the site buys for the hosted load (0 when the tenant pays for power). */
+  energyMwh = 0;
+
+  private state = IDLE;
+  private convertedMw = 0;
+  private buildEndMonth = 0;
+  private capexUsd = 0;
+  private buildMonths = 1;
+  private debtBalanceUsd = 0;
+  private debtPaymentUsd = 0;
+  private leaseRateUsdPerKwMonth = 0;
+  private leaseStartMonth = 0;
+
+  constructor(private readonly site: SiteParams) {}
+
+  /** No conversion (yet). */
+  reset(): void {
+    this.state = IDLE;
+    this.debtBalanceUsd = 0;
+    this.debtPaymentUsd = 0;
+  }
+
+  /** Starts converting `share` of the site's MW in month `startMonth`. */
+  start(startMonth: number, share: number, draws: SiteDraws): void {
+    this.state = share > 0 ? BUILDING : IDLE;
+    this.convertedMw = this.site.powerMw * share;
+    this.buildMonths = draws.buildMonths;
+    this.buildEndMonth = startMonth + draws.buildMonths;
+    this.capexUsd = this.convertedMw * this.site.conversionUsdPerMw;
+    this.debtBalanceUsd = 0;
+    this.debtPaymentUsd = 0;
+  }
+
+  /** Outstanding project debt, netted from the terminal value. */
+  get debtBalance(): number {
+    return this.debtBalanceUsd;
+  }
+
+  month(m: number, market: MarketPath, draws: SiteDraws): void {
+    const site = this.site;
+    this.rentUsd = 0;
+    this.recoveryUsd = 0;
+    this.capexEquityUsd = 0;
+    this.debtServiceUsd = 0;
+    this.itKwhLeased = 0;
+    this.energyMwh = 0;
+    if (this.state === IDLE) return;
+
+    if (this.state === BUILDING) {
+      // Capex is spent evenly over the build; the debt share is drawn as it is spent and accrues
+      // interest until completion, when it starts amortising.
+      const spendUsd = this.capexUsd / this.buildMonths;
+      this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
+      this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + spendUsd * site.capexDebtShare;
+      if (m + 1 >= this.buildEndMonth) {
+        this.state = SEARCHING;
+        this.debtPaymentUsd = annuityPayment(this.debtBalanceUsd, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+      }
+      return;
+    }
+
+    if (this.debtBalanceUsd > 0) {
+      const interestUsd = this.debtBalanceUsd * site.capexDebtMonthlyRate;
+      const paymentUsd = Math.min(this.debtPaymentUsd, this.debtBalanceUsd + interestUsd);
+      this.debtBalanceUsd += interestUsd - paymentUsd;
+      if (this.debtBalanceUsd < 1e-6) this.debtBalanceUsd = 0;
+      this.debtServiceUsd = paymentUsd;
+    }
+
+    const itKw = this.convertedMw * site.itKwPerMw;
+    const index = market.aiDemandIndex[m];
+    if (this.state === LEASED && m - this.leaseStartMonth >= site.leaseMonths) this.state = SEARCHING;
+    if (this.state === SEARCHING) {
+      const signing = site.signingProbabilityPerMonth * index;
+      if (draws.signingU[m] < signing) {
+        this.state = LEASED;
+        this.leaseStartMonth = m;
+        this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
+      }
+    }
+    if (this.state !== LEASED) return;
+
+    const escalation = (1 + site.escalatorPerYear) ** Math.floor((m - this.leaseStartMonth) / 12);
+    const rentUsd = itKw * this.leaseRateUsdPerKwMonth * escalation;
+    const defaultProbability = market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth;
+    if (draws.defaultU[m] < defaultProbability) {
+      // Recovery: a share of the rent still owed, undiscounted, at today's escalated rate.
+      const remainingMonths = site.leaseMonths - (m - this.leaseStartMonth);
+      this.recoveryUsd = site.recoveryShare * rentUsd * remainingMonths;
+      this.state = SEARCHING;
+      return;
+    }
+    this.rentUsd = rentUsd;
+    this.itKwhLeased = itKw * HOURS_PER_MONTH;
+    if (!site.powerPassThrough) this.energyMwh = this.convertedMw * HOURS_PER_MONTH;
+  }
+}

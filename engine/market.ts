@@ -1,0 +1,301 @@
+// The market path of one trial: BTC price, network hashrate, difficulty and subsidy (with Bitcoin's
+// retargets and halvings as events inside each month), fees, energy price and AI demand. One path
+// per trial, shared by every strategy (common random numbers). Buffers are allocated once per
+// worker and overwritten by each trial.
+import type { Scenario } from '../scenarios/schema.js';
+import {
+  blockSubsidySats,
+  HALVING_INTERVAL_BLOCKS,
+  HASHES_PER_DIFFICULTY,
+  hashpriceUsdPerPhDay,
+  powerCostUsdPerPhDay,
+  RETARGET_INTERVAL_BLOCKS,
+  retargetDifficulty,
+  SATS_PER_BTC,
+} from './bitcoin.js';
+import { HeightCalendar } from './calendar.js';
+import { cholesky } from './cholesky.js';
+import { poissonFromUniform, type RandomStream } from './random.js';
+
+export const SECONDS_PER_MONTH = (365.25 * 86400) / 12;
+export const HOURS_PER_MONTH = (365.25 * 24) / 12;
+const DT_YEARS = 1 / 12;
+const FACTOR_COUNT = 5;
+/** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size. */
+export const NORMALS_PER_MONTH = 7;
+/** Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch. */
+export const UNIFORMS_PER_MONTH = 3;
+
+const HALVING_EVENT = 0;
+const RETARGET_EVENT = 1;
+
+/** Scenario market parameters turned into per-month constants once, before any trial runs. */
+export interface MarketParams {
+  months: number;
+  choleskyFactor: Float64Array;
+  logPrice0: number;
+  priceDriftPerMonth: number;
+  priceVolPerMonth: number;
+  jumpMeanCountPerMonth: number;
+  expMinusJumpMeanCount: number;
+  jumpMeanLog: number;
+  jumpSdLog: number;
+  logHashrate0: number;
+  hashrateGrowthPerMonth: number;
+  hashrateResponsePerMonth: number;
+  hashrateVolPerMonth: number;
+  responseLagMonths: number;
+  /** ln of the network's breakeven hashprice (USD/PH/day) in each month: falls as fleets get more efficient. */
+  logBreakevenByMonth: Float64Array;
+  height0: number;
+  difficulty0: number;
+  secondsSinceRetarget0: number;
+  logFeesMean: number;
+  logFees0: number;
+  feesDecay: number;
+  feesVol: number;
+  logEnergyMeanByMonth: Float64Array;
+  logEnergy0: number;
+  energyDecay: number;
+  energyVol: number;
+  spikeMeanCountPerMonth: number;
+  expMinusSpikeMeanCount: number;
+  spikeMeanLog: number;
+  spikeSdLog: number;
+  logAi0: number;
+  aiDecay: number;
+  aiVol: number;
+  winterEnterProbability: number;
+  winterExitProbability: number;
+  winterIndexFactor: number;
+}
+
+/** Exact one-month transition of an OU process in logs: decay e^{-kappa dt} and the shock's sd. */
+function ouTransition(reversionPerYear: number, volatilityPerYear: number): { decay: number; vol: number } {
+  const decay = Math.exp(-reversionPerYear * DT_YEARS);
+  const vol =
+    reversionPerYear > 0
+      ? volatilityPerYear * Math.sqrt((1 - decay * decay) / (2 * reversionPerYear))
+      : volatilityPerYear * Math.sqrt(DT_YEARS);
+  return { decay, vol };
+}
+
+export function marketParams(scenario: Scenario): MarketParams {
+  const { market, asOf, horizonMonths: months } = scenario;
+  const { price, hashrate, fees, energy, aiDemand } = market;
+  const choleskyFactor = cholesky(market.correlation);
+  if (!choleskyFactor) throw new Error('market.correlation is not positive definite (the scenario loader should have caught this)');
+
+  const jumpsPerYear = price.model === 'gbm' ? 0 : price.jumpsPerYear;
+  const jumpCompensation = Math.exp(price.jumpMeanLog + 0.5 * price.jumpSdLog ** 2) - 1;
+
+  const logBreakevenByMonth = new Float64Array(months);
+  for (let m = 0; m < months; m++) {
+    const efficiencyJPerTh = hashrate.breakevenEfficiencyJPerTh * (1 - hashrate.efficiencyGainPerYear) ** (m / 12);
+    logBreakevenByMonth[m] = Math.log(powerCostUsdPerPhDay(efficiencyJPerTh, hashrate.breakevenPowerUsdPerMwh));
+  }
+
+  const calendarMonth0 = Number(asOf.date.slice(5, 7)) - 1;
+  const logEnergyMeanByMonth = new Float64Array(months);
+  for (let m = 0; m < months; m++) {
+    const calendarMonth = (calendarMonth0 + m) % 12;
+    const summer = calendarMonth >= 5 && calendarMonth <= 7; // June, July, August
+    logEnergyMeanByMonth[m] = Math.log(energy.meanUsdPerMwh) + (summer ? Math.log1p(energy.summerUplift) : 0);
+  }
+
+  const height0 = asOf.blockHeight + 1; // blocks mined so far = height of the next block
+  const blocksSinceRetarget = asOf.blocksSinceRetarget ?? height0 % RETARGET_INTERVAL_BLOCKS;
+  const hashrateHs = asOf.networkHashrateEhs * 1e18;
+  const secondsSinceRetarget0 =
+    asOf.secondsSinceRetarget ?? (blocksSinceRetarget * asOf.difficulty * HASHES_PER_DIFFICULTY) / hashrateHs;
+
+  const feesOu = ouTransition(fees.reversionPerYear, fees.volatilityPerYear);
+  const energyOu = ouTransition(energy.reversionPerYear, energy.volatilityPerYear);
+  const aiOu = ouTransition(aiDemand.reversionPerYear, aiDemand.volatilityPerYear);
+  const spikesPerMonth = energy.spikesPerYear * DT_YEARS;
+  const jumpsPerMonth = jumpsPerYear * DT_YEARS;
+
+  return {
+    months,
+    choleskyFactor,
+    logPrice0: Math.log(asOf.priceUsd),
+    priceDriftPerMonth: (price.driftPerYear - 0.5 * price.volatilityPerYear ** 2 - jumpsPerYear * jumpCompensation) * DT_YEARS,
+    priceVolPerMonth: price.volatilityPerYear * Math.sqrt(DT_YEARS),
+    jumpMeanCountPerMonth: jumpsPerMonth,
+    expMinusJumpMeanCount: Math.exp(-jumpsPerMonth),
+    jumpMeanLog: price.jumpMeanLog,
+    jumpSdLog: price.jumpSdLog,
+    logHashrate0: Math.log(hashrateHs),
+    hashrateGrowthPerMonth: hashrate.growthPerYear * DT_YEARS,
+    hashrateResponsePerMonth: hashrate.responsePerYear * DT_YEARS,
+    hashrateVolPerMonth: hashrate.volatilityPerYear * Math.sqrt(DT_YEARS),
+    responseLagMonths: hashrate.responseLagMonths,
+    logBreakevenByMonth,
+    height0,
+    difficulty0: asOf.difficulty,
+    secondsSinceRetarget0,
+    logFeesMean: Math.log(fees.meanBtcPerBlock),
+    logFees0: Math.log(Math.max(asOf.feesBtcPerBlock, 1e-8)),
+    feesDecay: feesOu.decay,
+    feesVol: feesOu.vol,
+    logEnergyMeanByMonth,
+    logEnergy0: Math.log(asOf.energyUsdPerMwh),
+    energyDecay: energyOu.decay,
+    energyVol: energyOu.vol,
+    spikeMeanCountPerMonth: spikesPerMonth,
+    expMinusSpikeMeanCount: Math.exp(-spikesPerMonth),
+    spikeMeanLog: energy.spikeMeanLog,
+    spikeSdLog: energy.spikeSdLog,
+    logAi0: Math.log(asOf.aiDemandIndex),
+    aiDecay: aiOu.decay,
+    aiVol: aiOu.vol,
+    winterEnterProbability: 1 - Math.exp(-aiDemand.winterHazardPerYear * DT_YEARS),
+    winterExitProbability: Math.min(1, 1 / aiDemand.winterMeanMonths),
+    winterIndexFactor: aiDemand.winterIndexFactor,
+  };
+}
+
+/** One trial's market, month by month. Month m's values are the state at the start of month m. */
+export class MarketPath {
+  readonly priceUsd: Float64Array;
+  readonly networkHashrateEhs: Float64Array;
+  readonly difficulty: Float64Array;
+  readonly feesBtcPerBlock: Float64Array;
+  readonly subsidyBtc: Float64Array;
+  readonly hashpriceUsdPerPhDay: Float64Array;
+  /** BTC that 1 EH/s of hashrate earns over the month, integrated between retarget and halving events. */
+  readonly btcPerEhsMonth: Float64Array;
+  readonly energyUsdPerMwh: Float64Array;
+  readonly aiDemandIndex: Float64Array;
+  /** 1 in months of an AI winter, else 0. */
+  readonly aiWinter: Uint8Array;
+  /** Fractional month of the first halving inside the horizon, NaN if none. */
+  nextHalvingMonth = NaN;
+  private readonly logHashprice: Float64Array;
+  private readonly normals: Float64Array;
+  private readonly uniforms: Float64Array;
+  private readonly shocks = new Float64Array(FACTOR_COUNT);
+  private readonly calendar = new HeightCalendar([
+    { everyBlocks: HALVING_INTERVAL_BLOCKS }, // HALVING_EVENT
+    { everyBlocks: RETARGET_INTERVAL_BLOCKS }, // RETARGET_EVENT
+  ]);
+
+  constructor(readonly params: MarketParams) {
+    const n = params.months;
+    this.priceUsd = new Float64Array(n);
+    this.networkHashrateEhs = new Float64Array(n);
+    this.difficulty = new Float64Array(n);
+    this.feesBtcPerBlock = new Float64Array(n);
+    this.subsidyBtc = new Float64Array(n);
+    this.hashpriceUsdPerPhDay = new Float64Array(n);
+    this.btcPerEhsMonth = new Float64Array(n);
+    this.energyUsdPerMwh = new Float64Array(n);
+    this.aiDemandIndex = new Float64Array(n);
+    this.aiWinter = new Uint8Array(n);
+    this.logHashprice = new Float64Array(n);
+    this.normals = new Float64Array(n * NORMALS_PER_MONTH);
+    this.uniforms = new Float64Array(n * UNIFORMS_PER_MONTH);
+  }
+
+  /** Draws a new path from the trial's market stream. Allocates nothing. */
+  simulate(stream: RandomStream): void {
+    const p = this.params;
+    const months = p.months;
+    const normals = this.normals;
+    const uniforms = this.uniforms;
+    const z = this.shocks;
+    const L = p.choleskyFactor;
+    // Every month consumes a fixed number of draws, so changing a parameter never shifts the
+    // stream: two scenarios with the same seed see the same shocks (useful for sweeps).
+    stream.fillNormals(normals, months * NORMALS_PER_MONTH);
+    stream.fillUniforms(uniforms, months * UNIFORMS_PER_MONTH);
+
+    let logPrice = p.logPrice0;
+    let logHashrate = p.logHashrate0;
+    let logFees = p.logFees0;
+    let logEnergy = p.logEnergy0;
+    let logAi = p.logAi0;
+    let winter = 0;
+    let height = p.height0;
+    let difficulty = p.difficulty0;
+    let secondsSinceRetarget = p.secondsSinceRetarget0;
+    let subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
+    this.nextHalvingMonth = NaN;
+
+    for (let m = 0; m < months; m++) {
+      const priceUsd = Math.exp(logPrice);
+      const hashrateHs = Math.exp(logHashrate);
+      const feesBtc = Math.exp(logFees);
+      this.priceUsd[m] = priceUsd;
+      this.networkHashrateEhs[m] = hashrateHs * 1e-18;
+      this.difficulty[m] = difficulty;
+      this.feesBtcPerBlock[m] = feesBtc;
+      this.subsidyBtc[m] = subsidyBtc;
+      this.energyUsdPerMwh[m] = Math.exp(logEnergy);
+      this.aiWinter[m] = winter;
+      this.aiDemandIndex[m] = winter ? Math.exp(logAi) * p.winterIndexFactor : Math.exp(logAi);
+      const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
+      this.hashpriceUsdPerPhDay[m] = hashprice;
+      this.logHashprice[m] = Math.log(hashprice);
+
+      // Blocks accrue at H / (D 2^32) per second; between events the rate and reward are constant.
+      let remainingSeconds = SECONDS_PER_MONTH;
+      let rewardTimeOverDifficulty = 0;
+      for (;;) {
+        const blocksPerSecond = hashrateHs / (difficulty * HASHES_PER_DIFFICULTY);
+        const eventHeight = this.calendar.nextEventHeight(height);
+        const secondsToEvent = (eventHeight - height) / blocksPerSecond;
+        if (secondsToEvent > remainingSeconds) {
+          rewardTimeOverDifficulty += (remainingSeconds * (subsidyBtc + feesBtc)) / difficulty;
+          height += remainingSeconds * blocksPerSecond;
+          secondsSinceRetarget += remainingSeconds;
+          break;
+        }
+        rewardTimeOverDifficulty += (secondsToEvent * (subsidyBtc + feesBtc)) / difficulty;
+        remainingSeconds -= secondsToEvent;
+        secondsSinceRetarget += secondsToEvent;
+        height = eventHeight;
+        if (this.calendar.firesAt(HALVING_EVENT, height)) {
+          subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
+          if (this.nextHalvingMonth !== this.nextHalvingMonth) {
+            this.nextHalvingMonth = m + 1 - remainingSeconds / SECONDS_PER_MONTH;
+          }
+        }
+        if (this.calendar.firesAt(RETARGET_EVENT, height)) {
+          difficulty = retargetDifficulty(difficulty, secondsSinceRetarget);
+          secondsSinceRetarget = 0;
+        }
+      }
+      this.btcPerEhsMonth[m] = (rewardTimeOverDifficulty * 1e18) / HASHES_PER_DIFFICULTY;
+
+      // Correlated shocks z = L e for the step to month m + 1.
+      const n0 = m * NORMALS_PER_MONTH;
+      for (let i = 0; i < FACTOR_COUNT; i++) {
+        let sum = 0;
+        for (let j = 0; j <= i; j++) sum += L[i * FACTOR_COUNT + j] * normals[n0 + j];
+        z[i] = sum;
+      }
+      const u0 = m * UNIFORMS_PER_MONTH;
+
+      const jumps = p.jumpMeanCountPerMonth > 0 ? poissonFromUniform(p.jumpMeanCountPerMonth, p.expMinusJumpMeanCount, uniforms[u0]) : 0;
+      logPrice += p.priceDriftPerMonth + p.priceVolPerMonth * z[0];
+      // A sum of n normal jumps is one normal with n times the mean and variance.
+      if (jumps > 0) logPrice += jumps * p.jumpMeanLog + Math.sqrt(jumps) * p.jumpSdLog * normals[n0 + 5];
+
+      const lagged = m - p.responseLagMonths;
+      const gap = this.logHashprice[lagged > 0 ? lagged : 0] - p.logBreakevenByMonth[m];
+      logHashrate += p.hashrateGrowthPerMonth + p.hashrateResponsePerMonth * gap + p.hashrateVolPerMonth * z[1];
+
+      logFees = p.logFeesMean + (logFees - p.logFeesMean) * p.feesDecay + p.feesVol * z[2];
+
+      const energyMean = p.logEnergyMeanByMonth[m + 1 < months ? m + 1 : m];
+      logEnergy = energyMean + (logEnergy - energyMean) * p.energyDecay + p.energyVol * z[3];
+      const spikes = p.spikeMeanCountPerMonth > 0 ? poissonFromUniform(p.spikeMeanCountPerMonth, p.expMinusSpikeMeanCount, uniforms[u0 + 1]) : 0;
+      if (spikes > 0) logEnergy += spikes * p.spikeMeanLog + Math.sqrt(spikes) * p.spikeSdLog * normals[n0 + 6];
+
+      logAi = logAi * p.aiDecay + p.aiVol * z[4];
+      const switchU = uniforms[u0 + 2];
+      winter = winter ? (switchU < p.winterExitProbability ? 0 : 1) : switchU < p.winterEnterProbability ? 1 : 0;
+    }
+  }
+}

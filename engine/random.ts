@@ -1,0 +1,156 @@
+// Random streams. A trial's streams are derived from (scenario seed, trial index, stream name) by
+// seedrandom's Alea, so a trial draws the same numbers whichever worker, chunk or order runs it.
+// The draws themselves come from sfc32 (Chris Doty-Humphrey's small fast counting generator,
+// PractRand-clean), seeded by Alea: Alea on the hot path ran at half the speed (LIBRARIES.md).
+// Normals use Marsaglia & Tsang's ziggurat (J. Stat. Software 5(8), 2000), with the layer index
+// and the value taken from disjoint bits of one draw (Doornik 2005's fix of the original's flaw).
+import seedrandom from 'seedrandom';
+
+export type StreamName = 'market' | 'site';
+
+/** The string seed of one stream of one trial. Strings, not integers: see LIBRARIES.md. */
+export function streamSeed(seed: number, trialIndex: number, stream: StreamName): string {
+  return `hashpivot/v1/${seed}/${trialIndex}/${stream}`;
+}
+
+const LAYERS = 128;
+const VALUE_SCALE = 2 ** 24; // the value uses the top 25 bits (sign + 24), the layer the low 7
+const R = 3.442619855899; // start of the tail
+const V = 9.91256303526217e-3; // area of each layer
+const kn = new Float64Array(LAYERS);
+const wn = new Float64Array(LAYERS);
+const fn = new Float64Array(LAYERS);
+{
+  let dn = R;
+  let tn = dn;
+  const q = V / Math.exp(-0.5 * dn * dn);
+  kn[0] = (dn / q) * VALUE_SCALE;
+  kn[1] = 0;
+  wn[0] = q / VALUE_SCALE;
+  wn[LAYERS - 1] = dn / VALUE_SCALE;
+  fn[0] = 1;
+  fn[LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  for (let i = LAYERS - 2; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(V / dn + Math.exp(-0.5 * dn * dn)));
+    kn[i + 1] = (dn / tn) * VALUE_SCALE;
+    tn = dn;
+    fn[i] = Math.exp(-0.5 * dn * dn);
+    wn[i] = dn / VALUE_SCALE;
+  }
+}
+
+const TWO_POW_MINUS_32 = 2 ** -32;
+
+/** One random stream: sfc32 state, reseeded per trial without allocating a new object. */
+export class RandomStream {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+
+  /** Positions the stream at the start of (seed, trial, name). */
+  reseed(seed: number, trialIndex: number, stream: StreamName): this {
+    const alea = seedrandom.alea(streamSeed(seed, trialIndex, stream));
+    this.a = alea.int32();
+    this.b = alea.int32();
+    this.c = alea.int32();
+    this.d = alea.int32() | 1;
+    // sfc32's authors discard the first outputs so that similar seeds diverge.
+    for (let i = 0; i < 12; i++) this.nextInt32();
+    return this;
+  }
+
+  nextInt32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t;
+  }
+
+  /** Uniform on the open interval (0, 1): safe to take the log of. */
+  uniform(): number {
+    return ((this.nextInt32() >>> 0) + 0.5) * TWO_POW_MINUS_32;
+  }
+
+  /** Fills out[0..count) with uniforms on (0, 1). */
+  fillUniforms(out: Float64Array, count: number): void {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < count; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      out[i] = ((t >>> 0) + 0.5) * TWO_POW_MINUS_32;
+    }
+    this.a = a; this.b = b; this.c = c; this.d = d;
+  }
+
+  /** Fills out[0..count) with standard normals (ziggurat); the generator state stays in locals. */
+  fillNormals(out: Float64Array, count: number): void {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < count; i++) {
+      let t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
+      let layer = t & 127;
+      let value = t >> 7;
+      if (Math.abs(value) < kn[layer]) {
+        out[i] = value * wn[layer];
+        continue;
+      }
+      // Rare path (about 1% of draws): the wedge or the tail of the bottom layer.
+      for (;;) {
+        if (layer === 0) {
+          let x: number, y: number;
+          do {
+            t = (((a + b) | 0) + d) | 0;
+            d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
+            x = -Math.log(((t >>> 0) + 0.5) * TWO_POW_MINUS_32) / R;
+            t = (((a + b) | 0) + d) | 0;
+            d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
+            y = -Math.log(((t >>> 0) + 0.5) * TWO_POW_MINUS_32);
+          } while (y + y < x * x);
+          out[i] = value > 0 ? R + x : -R - x;
+          break;
+        }
+        const x = value * wn[layer];
+        t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
+        const u = ((t >>> 0) + 0.5) * TWO_POW_MINUS_32;
+        if (fn[layer] + u * (fn[layer - 1] - fn[layer]) < Math.exp(-0.5 * x * x)) {
+          out[i] = x;
+          break;
+        }
+        t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
+        layer = t & 127;
+        value = t >> 7;
+        if (Math.abs(value) < kn[layer]) {
+          out[i] = value * wn[layer];
+          break;
+        }
+      }
+    }
+    this.a = a; this.b = b; this.c = c; this.d = d;
+  }
+}
+
+/**
+ * Poisson draw by inversion from one uniform (expMinusMean = exp(-mean), precomputed): exact, and one uniform per draw keeps every trial's
+ * stream consumption fixed whatever the rate. Suited to the small monthly means of jumps (< ~5).
+ */
+export function poissonFromUniform(mean: number, expMinusMean: number, u: number): number {
+  let p = expMinusMean;
+  let cumulative = p;
+  let n = 0;
+  while (u > cumulative && n < 1000) {
+    n++;
+    p *= mean / n;
+    cumulative += p;
+  }
+  return n;
+}

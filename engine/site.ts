@@ -1,0 +1,131 @@
+// The site: its capacity, fleet, costs and balance sheet, turned into per-month constants; and the
+// site's own random draws (build duration, tenant signing, tenant default), drawn once per trial
+// and shared by every strategy so that strategy differences are paired.
+import type { Scenario } from '../scenarios/schema.js';
+import { discountFactors } from './accounting.js';
+import type { RandomStream } from './random.js';
+
+export interface SiteParams {
+  months: number;
+  powerMw: number;
+  efficiencyJPerTh: number;
+  networkEfficiencyGainPerYear: number;
+  uptime: number;
+  poolFee: number;
+  opexUsdPerMonth: number;
+  cashUsd: number;
+  creditLineUsd: number;
+  siteDebtUsd: number;
+  siteDebtPaymentUsd: number;
+  siteDebtMonthlyRate: number;
+  siteDebtMonths: number;
+  ppaShare: number;
+  ppaUsdPerMwh: number;
+  asicUsdPerTh: number;
+  taxRate: number;
+  // Hosting, per MW of gross site capacity converted.
+  itKwPerMw: number;
+  conversionUsdPerMw: number;
+  buildMonthsMin: number;
+  buildMonthsMode: number;
+  buildMonthsMax: number;
+  leaseUsdPerKwMonth: number;
+  leaseElasticity: number;
+  escalatorPerYear: number;
+  leaseMonths: number;
+  signingProbabilityPerMonth: number;
+  defaultProbabilityPerMonth: number;
+  winterDefaultProbabilityPerMonth: number;
+  recoveryShare: number;
+  powerPassThrough: boolean;
+  capexDebtShare: number;
+  capexDebtMonthlyRate: number;
+  capexDebtTermMonths: number;
+  // Valuation.
+  discountFactors: Float64Array;
+  terminalMultiple: number;
+}
+
+/** Level monthly payment that repays `principal` over `months` at `monthlyRate`. */
+export function annuityPayment(principal: number, monthlyRate: number, months: number): number {
+  if (principal === 0) return 0;
+  if (monthlyRate === 0) return principal / months;
+  return (principal * monthlyRate) / (1 - (1 + monthlyRate) ** -months);
+}
+
+const hazardToMonthlyProbability = (perYear: number) => 1 - Math.exp(-perYear / 12);
+
+export function siteParams(scenario: Scenario): SiteParams {
+  const { site, hosting, horizonMonths: months } = scenario;
+  const siteDebtMonthlyRate = site.debtRatePerYear / 12;
+  return {
+    months,
+    powerMw: site.powerMw,
+    efficiencyJPerTh: site.efficiencyJPerTh,
+    networkEfficiencyGainPerYear: scenario.market.hashrate.efficiencyGainPerYear,
+    uptime: site.uptime,
+    poolFee: site.poolFee,
+    opexUsdPerMonth: site.opexUsdPerMwMonth * site.powerMw,
+    cashUsd: site.cashUsd,
+    creditLineUsd: site.creditLineUsd,
+    siteDebtUsd: site.debtUsd,
+    siteDebtPaymentUsd: annuityPayment(site.debtUsd, siteDebtMonthlyRate, site.debtTermMonths),
+    siteDebtMonthlyRate,
+    siteDebtMonths: site.debtTermMonths,
+    ppaShare: site.ppaShare,
+    ppaUsdPerMwh: site.ppaUsdPerMwh,
+    asicUsdPerTh: site.asicUsdPerTh,
+    taxRate: site.taxRate,
+    itKwPerMw: 1000 / hosting.pue,
+    conversionUsdPerMw: hosting.conversionUsdPerMwIt / hosting.pue,
+    buildMonthsMin: hosting.buildMonths.min,
+    buildMonthsMode: hosting.buildMonths.mode,
+    buildMonthsMax: hosting.buildMonths.max,
+    leaseUsdPerKwMonth: hosting.leaseUsdPerKwMonth,
+    leaseElasticity: hosting.leaseElasticity,
+    escalatorPerYear: hosting.escalatorPerYear,
+    leaseMonths: Math.round(hosting.leaseYears * 12),
+    signingProbabilityPerMonth: hosting.signingProbabilityPerMonth,
+    defaultProbabilityPerMonth: hazardToMonthlyProbability(hosting.defaultHazardPerYear),
+    winterDefaultProbabilityPerMonth: hazardToMonthlyProbability(hosting.winterDefaultHazardPerYear),
+    recoveryShare: hosting.recoveryShare,
+    powerPassThrough: hosting.powerPassThrough,
+    capexDebtShare: hosting.capexDebtShare,
+    capexDebtMonthlyRate: hosting.capexDebtRatePerYear / 12,
+    capexDebtTermMonths: hosting.capexDebtTermMonths,
+    discountFactors: discountFactors(scenario.discountRatePerYear, months),
+    terminalMultiple: scenario.terminalValue.method === 'none' ? 0 : scenario.terminalValue.annualCashFlowMultiple,
+  };
+}
+
+/** Inverse CDF of the triangular distribution (min, mode, max) at u. */
+export function triangularQuantile(u: number, min: number, mode: number, max: number): number {
+  if (max === min) return min;
+  const split = (mode - min) / (max - min);
+  return u < split ? min + Math.sqrt(u * (max - min) * (mode - min)) : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+}
+
+/** The site's random draws for one trial, shared by every strategy. */
+export class SiteDraws {
+  /** Whole months a conversion takes (at least 1). */
+  buildMonths = 0;
+  /** Uniforms compared with the month's signing probability. */
+  readonly signingU: Float64Array;
+  /** Uniforms compared with the month's tenant default probability. */
+  readonly defaultU: Float64Array;
+  private readonly buildU = new Float64Array(1);
+
+  constructor(private readonly params: SiteParams) {
+    this.signingU = new Float64Array(params.months);
+    this.defaultU = new Float64Array(params.months);
+  }
+
+  draw(stream: RandomStream): void {
+    const p = this.params;
+    stream.fillUniforms(this.buildU, 1);
+    stream.fillUniforms(this.signingU, p.months);
+    stream.fillUniforms(this.defaultU, p.months);
+    const months = triangularQuantile(this.buildU[0], p.buildMonthsMin, p.buildMonthsMode, p.buildMonthsMax);
+    this.buildMonths = Math.max(1, Math.round(months));
+  }
+}

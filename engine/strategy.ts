@@ -1,0 +1,178 @@
+// A strategy run over one trial's market path: mining on the part of the site still mining (with
+// economic curtailment and optional fleet refresh), hosting on the converted part, and the
+// accounting of MODEL.md §4. stay, convert, hybrid and trigger differ only in when and how much of
+// the site converts, so they share this one evaluator.
+import type { StrategySpec } from '../scenarios/schema.js';
+import { internalRateOfReturn, paybackMonth, presentValue } from './accounting.js';
+import { Hosting } from './hosting.js';
+import { HOURS_PER_MONTH, type MarketPath } from './market.js';
+import type { SiteDraws, SiteParams } from './site.js';
+
+/** A strategy's parameters as plain numbers. */
+export interface StrategyRule {
+  name: string;
+  /** Month the conversion starts; -1 when a trigger decides; Infinity for never. */
+  convertAtMonth: number;
+  share: number;
+  curtail: boolean;
+  refreshEveryMonths: number;
+  /** Trigger: convert after hashprice stays below this for `triggerMonths` consecutive months. */
+  triggerHashpriceUsdPerPhDay: number;
+  triggerMonths: number;
+}
+
+export function strategyRule(spec: StrategySpec): StrategyRule {
+  const rule: StrategyRule = {
+    name: spec.name,
+    convertAtMonth: Infinity,
+    share: 0,
+    curtail: spec.curtail,
+    refreshEveryMonths: 0,
+    triggerHashpriceUsdPerPhDay: 0,
+    triggerMonths: 0,
+  };
+  switch (spec.kind) {
+    case 'stay':
+      rule.refreshEveryMonths = spec.refreshEveryMonths;
+      break;
+    case 'convert':
+    case 'hybrid':
+      rule.convertAtMonth = spec.atMonth;
+      rule.share = spec.share;
+      break;
+    case 'trigger':
+      rule.convertAtMonth = -1;
+      rule.share = spec.share;
+      rule.triggerHashpriceUsdPerPhDay = spec.hashpriceBelowUsdPerPhDay;
+      rule.triggerMonths = spec.forMonths;
+      break;
+  }
+  return rule;
+}
+
+/** One strategy-trial's outcomes, written by evaluate(). */
+export interface StrategyOutcome {
+  npvUsd: number;
+  irr: number;
+  paybackMonth: number;
+  minCashUsd: number;
+  ruined: number;
+  ruinMonth: number;
+  btcMined: number;
+  revenueUsdPerKwh: number;
+}
+
+/** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
+export class StrategyEvaluator {
+  /** Net cash flow of each month of the last evaluation (end of month). */
+  readonly cashFlowUsd: Float64Array;
+  /** Cash at the end of each month of the last evaluation. */
+  readonly cashUsd: Float64Array;
+  readonly outcome: StrategyOutcome = {
+    npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0,
+  };
+  private readonly hosting: Hosting;
+
+  constructor(private readonly site: SiteParams) {
+    this.cashFlowUsd = new Float64Array(site.months);
+    this.cashUsd = new Float64Array(site.months);
+    this.hosting = new Hosting(site);
+  }
+
+  evaluate(rule: StrategyRule, market: MarketPath, draws: SiteDraws): StrategyOutcome {
+    const site = this.site;
+    const months = site.months;
+    const hosting = this.hosting;
+    const flows = this.cashFlowUsd;
+    hosting.reset();
+
+    let convertAtMonth = rule.convertAtMonth;
+    let monthsBelowTrigger = 0;
+    let efficiencyJPerTh = site.efficiencyJPerTh;
+    let cashUsd = site.cashUsd;
+    let minCashUsd = cashUsd;
+    let ruinMonth = NaN;
+    let siteDebtUsd = site.siteDebtUsd;
+    let btcMined = 0;
+    let revenueUsd = 0;
+    let energyKwh = 0;
+    let last12OperatingUsd = 0;
+
+    for (let m = 0; m < months; m++) {
+      if (m === convertAtMonth) hosting.start(m, rule.share, draws);
+      const converted = m >= convertAtMonth && convertAtMonth >= 0;
+      const miningMw = site.powerMw * (converted ? 1 - rule.share : 1);
+
+      let capexUsd = 0;
+      if (rule.refreshEveryMonths > 0 && m > 0 && m % rule.refreshEveryMonths === 0) {
+        // A refresh buys machines as efficient as the network's fleet has become since month 0.
+        efficiencyJPerTh = site.efficiencyJPerTh * (1 - site.networkEfficiencyGainPerYear) ** (m / 12);
+        capexUsd += ((miningMw * 1e6) / efficiencyJPerTh) * site.asicUsdPerTh;
+      }
+
+      // Mining: own EH/s = MW x 1e6 W / (J/TH) / 1e6 TH per EH = MW / (J/TH).
+      const powerUsdPerMwh = site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * market.energyUsdPerMwh[m];
+      let minedBtc = (miningMw / efficiencyJPerTh) * site.uptime * (1 - site.poolFee) * market.btcPerEhsMonth[m];
+      let miningRevenueUsd = minedBtc * market.priceUsd[m];
+      let miningMwh = miningMw * HOURS_PER_MONTH * site.uptime;
+      let miningEnergyUsd = miningMwh * powerUsdPerMwh;
+      if (rule.curtail && miningRevenueUsd < miningEnergyUsd) {
+        minedBtc = 0;
+        miningRevenueUsd = 0;
+        miningMwh = 0;
+        miningEnergyUsd = 0;
+      }
+
+      hosting.month(m, market, draws);
+      capexUsd += hosting.capexEquityUsd;
+
+      const operatingUsd =
+        miningRevenueUsd + hosting.rentUsd + hosting.recoveryUsd - miningEnergyUsd - hosting.energyMwh * powerUsdPerMwh - site.opexUsdPerMonth;
+      const taxUsd = operatingUsd > 0 ? site.taxRate * operatingUsd : 0;
+
+      let siteDebtServiceUsd = 0;
+      if (siteDebtUsd > 0) {
+        const interestUsd = siteDebtUsd * site.siteDebtMonthlyRate;
+        siteDebtServiceUsd = Math.min(site.siteDebtPaymentUsd, siteDebtUsd + interestUsd);
+        siteDebtUsd += interestUsd - siteDebtServiceUsd;
+        if (siteDebtUsd < 1e-6) siteDebtUsd = 0;
+      }
+
+      const flowUsd = operatingUsd - taxUsd - capexUsd - siteDebtServiceUsd - hosting.debtServiceUsd;
+      flows[m] = flowUsd;
+      cashUsd += flowUsd;
+      this.cashUsd[m] = cashUsd;
+      if (cashUsd < minCashUsd) minCashUsd = cashUsd;
+      if (cashUsd < -site.creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
+      if (m >= months - 12) last12OperatingUsd += operatingUsd - taxUsd;
+
+      btcMined += minedBtc;
+      revenueUsd += miningRevenueUsd + hosting.rentUsd;
+      energyKwh += miningMwh * 1000 + hosting.itKwhLeased;
+
+      if (convertAtMonth < 0) {
+        // Trigger rule: decided on the month's hashprice, acted on from the next month.
+        monthsBelowTrigger = market.hashpriceUsdPerPhDay[m] < rule.triggerHashpriceUsdPerPhDay ? monthsBelowTrigger + 1 : 0;
+        if (monthsBelowTrigger >= rule.triggerMonths) convertAtMonth = m + 1;
+      }
+    }
+
+    // Equity value of the site after the horizon: a multiple of its last year's operating cash
+    // flow, never below zero, less the debt still owed.
+    const annualizedLast12 = months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months;
+    const terminalUsd = Math.max(0, site.terminalMultiple * annualizedLast12) - siteDebtUsd - hosting.debtBalance;
+
+    const out = this.outcome;
+    out.npvUsd = presentValue(flows, site.discountFactors, months) + terminalUsd * site.discountFactors[months - 1];
+    out.paybackMonth = paybackMonth(flows, months);
+    flows[months - 1] += terminalUsd;
+    out.irr = internalRateOfReturn(flows, months);
+    flows[months - 1] -= terminalUsd;
+    out.minCashUsd = minCashUsd;
+    out.ruined = ruinMonth === ruinMonth ? 1 : 0;
+    out.ruinMonth = ruinMonth;
+    out.btcMined = btcMined;
+    out.revenueUsdPerKwh = energyKwh > 0 ? revenueUsd / energyKwh : NaN;
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+// The Monte Carlo kernel: for each trial, derive its streams from (seed, trial index), draw one
+// market path and the site's draws, run every strategy over them, and record outcomes and band
+// counts. One kernel per worker: every buffer is allocated here once and reused for every trial.
+import { BandSketch } from './bandSketch.js';
+import { MarketPath } from './market.js';
+import { MARKET_BAND_SERIES, type Model } from './model.js';
+import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
+import { RandomStream } from './random.js';
+import { SiteDraws } from './site.js';
+import { StrategyEvaluator } from './strategy.js';
+
+const METRIC_COUNT = STRATEGY_METRICS.length;
+const at = (metric: (typeof STRATEGY_METRICS)[number]) => STRATEGY_METRICS.indexOf(metric);
+const NPV = at('npvUsd'), IRR = at('irr'), PAYBACK = at('paybackMonth'), MIN_CASH = at('minCashUsd');
+const RUINED = at('ruined'), RUIN_MONTH = at('ruinMonth'), BTC = at('btcMined'), REVENUE_PER_KWH = at('revenueUsdPerKwh');
+const HALVING = MARKET_METRICS.indexOf('nextHalvingMonth');
+const FINAL_PRICE = MARKET_METRICS.indexOf('finalPriceUsd');
+const FINAL_DIFFICULTY = MARKET_METRICS.indexOf('finalDifficulty');
+const MARKET_BAND_COUNT = MARKET_BAND_SERIES.length;
+
+export class TrialKernel {
+  readonly market: MarketPath;
+  readonly siteDraws: SiteDraws;
+  readonly evaluator: StrategyEvaluator;
+  private readonly marketStream = new RandomStream();
+  private readonly siteStream = new RandomStream();
+
+  constructor(readonly model: Model) {
+    this.market = new MarketPath(model.market);
+    this.siteDraws = new SiteDraws(model.site);
+    this.evaluator = new StrategyEvaluator(model.site);
+  }
+
+  /** A fresh sketch shaped for this model's band series. */
+  createBandSketch(): BandSketch {
+    return new BandSketch(this.model.bands, this.model.market.months);
+  }
+
+  /** Simulates one trial's market and site draws (exposed for tests of common random numbers). */
+  drawTrial(seed: number, trialIndex: number): void {
+    this.market.simulate(this.marketStream.reseed(seed, trialIndex, 'market'));
+    this.siteDraws.draw(this.siteStream.reseed(seed, trialIndex, 'site'));
+  }
+
+  /** Runs trials [block.firstTrial, block.firstTrial + block.trialCount) into the block and the sketch. */
+  run(seed: number, block: OutcomeBlock, bands: BandSketch | null): void {
+    const n = block.trialCount;
+    const strategies = this.model.strategies;
+    const market = this.market;
+    for (let t = 0; t < n; t++) {
+      this.drawTrial(seed, block.firstTrial + t);
+      block.market[HALVING * n + t] = market.nextHalvingMonth;
+      block.market[FINAL_PRICE * n + t] = market.priceUsd[market.params.months - 1];
+      block.market[FINAL_DIFFICULTY * n + t] = market.difficulty[market.params.months - 1];
+      if (bands) {
+        bands.addPath(0, market.priceUsd);
+        bands.addPath(1, market.hashpriceUsdPerPhDay);
+        bands.addPath(2, market.difficulty);
+        bands.addPath(3, market.energyUsdPerMwh);
+      }
+      for (let s = 0; s < strategies.length; s++) {
+        const o = this.evaluator.evaluate(strategies[s], market, this.siteDraws);
+        const base = s * METRIC_COUNT * n + t;
+        block.strategy[base + NPV * n] = o.npvUsd;
+        block.strategy[base + IRR * n] = o.irr;
+        block.strategy[base + PAYBACK * n] = o.paybackMonth;
+        block.strategy[base + MIN_CASH * n] = o.minCashUsd;
+        block.strategy[base + RUINED * n] = o.ruined;
+        block.strategy[base + RUIN_MONTH * n] = o.ruinMonth;
+        block.strategy[base + BTC * n] = o.btcMined;
+        block.strategy[base + REVENUE_PER_KWH * n] = o.revenueUsdPerKwh;
+        if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
+      }
+    }
+  }
+}
