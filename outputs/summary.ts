@@ -1,0 +1,127 @@
+// summary.json: the scenario as resolved, the run's settings, and per strategy and strategy pair
+// the statistics of MODEL.md §4, plus the halving-date distribution and the monthly bands.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../scenarios/packageRoot.js';
+import { BAND_QUANTILES } from '../engine/bandSketch.js';
+import { marketColumn, strategyColumn, type StrategyMetric } from '../engine/outcomes.js';
+import { resolvedScenarioJson, type JsonObject } from '../scenarios/load.js';
+import type { RunResult } from '../runners/run.js';
+import { monthLabel, dateOfFractionalMonth } from './calendarMonths.js';
+import { pairedDifference, shareBelow, shareWhere, summarizeMetric, type MetricSummary, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
+
+/** The package version, written into every summary so a result names the engine that made it. */
+export const ENGINE_VERSION: string = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version;
+
+/** Metrics summarised per strategy (the list; ruin appears as a probability). */
+export const SUMMARY_METRICS = ['npvUsd', 'irr', 'paybackMonth', 'minCashUsd', 'btcMined', 'revenueUsdPerKwh'] as const satisfies readonly StrategyMetric[];
+type SummaryMetric = (typeof SUMMARY_METRICS)[number];
+
+export interface StrategySummary {
+  name: string;
+  kind: string;
+  metrics: Record<SummaryMetric, MetricSummary>;
+  pNpvNegative: ProbabilityEstimate;
+  pRuin: ProbabilityEstimate;
+  /** Share of trials ruined by the end of each month. */
+  ruinByMonth: number[];
+}
+
+export interface PairSummary {
+  a: string;
+  b: string;
+  npvUsd: PairedDifference;
+}
+
+export interface Summary {
+  engine: { name: 'hashpivot'; version: string };
+  seed: number;
+  trials: number;
+  trialsRequested: number;
+  targetSeUsd: number | null;
+  maxNpvStandardErrorUsd: number | null;
+  scenario: JsonObject;
+  strategies: StrategySummary[];
+  pairs: PairSummary[];
+  halving: {
+    /** Months from the as-of date to the next halving, over trials where it falls in the horizon. */
+    nextHalvingMonth: MetricSummary;
+    pWithinHorizon: ProbabilityEstimate;
+    datePercentiles: Record<string, string | null>;
+  };
+  bands: {
+    months: string[];
+    quantiles: number[];
+    /** series -> one array per quantile, one value per month. */
+    series: Record<string, number[][]>;
+  };
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
+export function buildSummary(run: RunResult): Summary {
+  const { outcomes, scenario, model } = run;
+  const months = model.market.months;
+  const strategies = scenario.strategies.map((spec, s): StrategySummary => {
+    const metrics = Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, summarizeMetric(strategyColumn(outcomes, s, metric))])) as Record<SummaryMetric, MetricSummary>;
+    const ruinMonth = strategyColumn(outcomes, s, 'ruinMonth');
+    const ruinedBy = new Float64Array(months);
+    for (const m of ruinMonth) if (m === m) ruinedBy[m]++;
+    const ruinByMonth: number[] = [];
+    let cumulative = 0;
+    for (let m = 0; m < months; m++) {
+      cumulative += ruinedBy[m];
+      ruinByMonth.push(cumulative / outcomes.trialCount);
+    }
+    return {
+      name: spec.name,
+      kind: spec.kind,
+      metrics,
+      pNpvNegative: shareBelow(strategyColumn(outcomes, s, 'npvUsd'), 0),
+      pRuin: shareWhere(strategyColumn(outcomes, s, 'ruined')),
+      ruinByMonth,
+    };
+  });
+
+  const pairs: PairSummary[] = [];
+  for (let a = 0; a < strategies.length; a++) {
+    for (let b = a + 1; b < strategies.length; b++) {
+      pairs.push({
+        a: strategies[a].name,
+        b: strategies[b].name,
+        npvUsd: pairedDifference(strategyColumn(outcomes, a, 'npvUsd'), strategyColumn(outcomes, b, 'npvUsd')),
+      });
+    }
+  }
+
+  const halvingMonths = marketColumn(outcomes, 'nextHalvingMonth');
+  const nextHalvingMonth = summarizeMetric(halvingMonths);
+  const within = new Float64Array(halvingMonths.length);
+  for (let t = 0; t < within.length; t++) within[t] = halvingMonths[t] === halvingMonths[t] ? 1 : 0;
+  const datePercentiles = Object.fromEntries(
+    Object.entries(nextHalvingMonth.percentiles).map(([key, m]) => [key, m === null ? null : dateOfFractionalMonth(scenario.asOf.date, m)]),
+  );
+
+  const series: Record<string, number[][]> = {};
+  model.bands.forEach((band, i) => {
+    series[band.name] = BAND_QUANTILES.map((q) => Array.from({ length: months }, (_, m) => finiteOrNull(run.bands.quantile(i, m, q)) ?? 0));
+  });
+
+  return {
+    engine: { name: 'hashpivot', version: ENGINE_VERSION },
+    seed: run.seed,
+    trials: run.trials,
+    trialsRequested: run.trialsRequested,
+    targetSeUsd: run.targetSeUsd,
+    maxNpvStandardErrorUsd: finiteOrNull(run.maxNpvStandardErrorUsd),
+    scenario: resolvedScenarioJson(scenario),
+    strategies,
+    pairs,
+    halving: { nextHalvingMonth, pWithinHorizon: shareWhere(within), datePercentiles },
+    bands: {
+      months: Array.from({ length: months }, (_, m) => monthLabel(scenario.asOf.date, m)),
+      quantiles: [...BAND_QUANTILES],
+      series,
+    },
+  };
+}

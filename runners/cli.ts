@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// The hashpivot command line. Parses arguments, loads and validates the scenario, checks the
+// output folder before any trial runs, runs, and writes every output all or nothing.
+import { parseArgs } from 'node:util';
+import { listPresets, loadScenario, ScenarioError } from '../scenarios/load.js';
+import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type OutputFile } from '../outputs/resultsFolder.js';
+import { buildSummary, type Summary } from '../outputs/summary.js';
+import { strategyTable } from '../outputs/table.js';
+import { writeTrialsCsv } from '../outputs/trialsCsv.js';
+import { createProgress } from './progress.js';
+import { RunFailure, runScenario } from './run.js';
+import { defaultWorkerCount } from './pool.js';
+
+const USAGE = `Usage:
+  hashpivot run [SCENARIO] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--quiet]
+      SCENARIO: a preset name or a .yaml/.json file (default: base). Defaults: 10000 trials, seed 1,
+      ./results, one worker per core. --target-se runs until every strategy's mean NPV has a
+      standard error at or below USD, with --trials as the cap.
+  hashpivot validate FILE      check a scenario and list every problem
+  hashpivot presets            list the built-in scenarios
+`;
+
+class UsageError extends Error {}
+
+function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${value}"`);
+  return Number(value);
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return x;
+}
+
+function summaryRows(summary: Summary) {
+  return summary.strategies.map((s) => ({
+    name: s.name,
+    npv: s.metrics.npvUsd,
+    irr: s.metrics.irr,
+    payback: s.metrics.paybackMonth,
+    btcMined: s.metrics.btcMined,
+    revenuePerKwh: s.metrics.revenueUsdPerKwh,
+    pNegative: s.pNpvNegative.p,
+    pRuin: s.pRuin.p,
+  }));
+}
+
+async function commandRun(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      trials: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      workers: { type: 'string' },
+      'chunk-trials': { type: 'string' },
+      'target-se': { type: 'string' },
+      quiet: { type: 'boolean' },
+      'fail-at-trial': { type: 'string' }, // test hook: inject a fault into one chunk
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
+  const scenario = loadScenario(positionals[0] ?? 'base');
+  const trials = wholeNumber(values.trials, '--trials', 10_000, 1);
+  const seed = wholeNumber(values.seed, '--seed', 1, 0);
+  const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
+  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1);
+  const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
+  const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
+  const out = values.out ?? 'results';
+  ensureWritableFolder(out);
+
+  const abort = new AbortController();
+  let exitCode = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    exitCode = signal === 'SIGINT' ? 130 : 143;
+    process.stderr.write(`\n${signal}: stopping; no output written.\n`);
+    abort.abort(new Error(signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
+  try {
+    const run = await runScenario(scenario, {
+      trials, seed, workers, chunkTrials, targetSeUsd, failAtTrial, signal: abort.signal,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    progress.finish();
+    const summary = buildSummary(run);
+    const names = scenario.strategies.map((s) => s.name);
+    const files: OutputFile[] = [
+      { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
+      { name: 'trials.csv', write: (write) => writeTrialsCsv(run.outcomes, names, write) },
+    ];
+    writeFilesAtomically(out, files);
+    if (!values.quiet) {
+      process.stdout.write(`${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}\n\n`);
+      process.stdout.write(`${strategyTable(summaryRows(summary))}\n`);
+      const halving = summary.halving.datePercentiles;
+      process.stdout.write(`\nNext halving: median ${halving.p50 ?? 'beyond horizon'} (90% between ${halving.p5 ?? '?'} and ${halving.p95 ?? '?'})\n`);
+      if (run.targetSeUsd !== null) {
+        process.stdout.write(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials\n`);
+      }
+      process.stdout.write(`\nWrote ${out}/summary.json and ${out}/trials.csv\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress.finish();
+    if (abort.signal.aborted) return exitCode;
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function commandValidate(args: string[]): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('validate takes one scenario file');
+  const scenario = loadScenario(positionals[0]);
+  process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies)\n`);
+  return 0;
+}
+
+function commandPresets(): number {
+  const presets = listPresets();
+  const width = Math.max(...presets.map((p) => p.name.length));
+  for (const p of presets) process.stdout.write(`${p.name.padEnd(width)}  ${p.description}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await commandRun(rest);
+      case 'validate':
+        return commandValidate(rest);
+      case 'presets':
+        return commandPresets();
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`Scenario has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof OutputFolderError || error instanceof RunFailure) {
+      process.stderr.write(`hashpivot: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;

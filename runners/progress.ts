@@ -1,0 +1,47 @@
+// Progress of a long run on stderr: a live bar on a terminal, a line per 10% otherwise (logs, CI),
+// nothing when quiet. Reads the clock, so it lives with the runners, never in the engine.
+
+export type ProgressMode = 'bar' | 'lines' | 'quiet';
+
+export interface Progress {
+  update(done: number, total: number): void;
+  finish(): void;
+}
+
+function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${seconds.toFixed(0)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const started = performance.now();
+  let lastDecile = 0;
+  let drawn = false;
+  const line = (done: number, total: number) => {
+    const elapsed = (performance.now() - started) / 1000;
+    const rate = done / Math.max(elapsed, 1e-9);
+    const left = (total - done) / rate;
+    return `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} trials, ${Math.round(rate).toLocaleString('en-US')} trials/s, ${formatSeconds(left)} left`;
+  };
+  return {
+    update(done, total) {
+      if (mode === 'quiet') return;
+      if (mode === 'bar') {
+        const width = 30;
+        const filled = Math.round((width * done) / total);
+        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line(done, total)}\x1b[K`);
+        drawn = true;
+        return;
+      }
+      const decile = Math.floor((10 * done) / total);
+      if (decile > lastDecile) {
+        lastDecile = decile;
+        stream.write(`${decile * 10}%: ${line(done, total)}\n`);
+      }
+    },
+    finish() {
+      if (drawn) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// A Monte Carlo run: plans chunks of trials, runs them on an executor, and merges the results in
+// trial order, so the same scenario and seed give the same numbers for any worker count or chunk size.
+import { BandSketch } from '../engine/bandSketch.js';
+import { compileModel, type Model } from '../engine/model.js';
+import { concatOutcomeBlocks, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { resolvedScenarioJson } from '../scenarios/load.js';
+import type { ChunkResult } from './chunk.js';
+import { defaultWorkerCount, inProcessExecutor, poolExecutor, type ChunkExecutor } from './pool.js';
+
+export interface RunOptions {
+  /** Trials to run; with targetSeUsd, the cap. Default 10,000. */
+  trials?: number;
+  seed?: number;
+  /** Worker threads; 0 runs in this thread. Default: the number of cores. */
+  workers?: number;
+  /** Trials per chunk handed to a worker. Results do not depend on it. */
+  chunkTrials?: number;
+  /** Stop once every strategy's mean NPV has a standard error at or below this (USD). */
+  targetSeUsd?: number;
+  onProgress?: (trialsDone: number, trialsPlanned: number) => void;
+  signal?: AbortSignal;
+  /** Test hook: a fault injected into the chunk holding this trial. */
+  failAtTrial?: number;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  model: Model;
+  seed: number;
+  trialsRequested: number;
+  trials: number;
+  targetSeUsd: number | null;
+  /** Largest standard error of a strategy's mean NPV. */
+  maxNpvStandardErrorUsd: number;
+  outcomes: OutcomeBlock;
+  bands: BandSketch;
+}
+
+export class RunFailure extends Error {}
+
+const DEFAULT_TRIALS = 10_000;
+const MIN_BATCH = 1000;
+
+function maxNpvStandardError(outcomes: OutcomeBlock): number {
+  let worst = 0;
+  for (let s = 0; s < outcomes.strategyCount; s++) {
+    const npv = strategyColumn(outcomes, s, 'npvUsd');
+    const n = npv.length;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += npv[i];
+    mean /= n;
+    let squares = 0;
+    for (let i = 0; i < n; i++) squares += (npv[i] - mean) ** 2;
+    const se = n > 1 ? Math.sqrt(squares / (n - 1) / n) : Infinity;
+    if (se > worst) worst = se;
+  }
+  return worst;
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const trialsRequested = options.trials ?? DEFAULT_TRIALS;
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(trialsRequested) || trialsRequested < 1) throw new RunFailure(`trials must be a whole number >= 1, got ${trialsRequested}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new RunFailure(`seed must be a whole number >= 0, got ${seed}`);
+  const workers = options.workers ?? defaultWorkerCount();
+  const model = compileModel(scenario);
+  const executor: ChunkExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
+  const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
+  const chunkTrials = options.chunkTrials ?? Math.max(250, Math.min(20_000, Math.ceil(trialsRequested / (Math.max(1, workers) * 8))));
+  const bands = new BandSketch(model.bands, model.market.months);
+  const blocks: OutcomeBlock[] = [];
+  const target = options.targetSeUsd ?? null;
+
+  let done = 0;
+  let planned = target === null ? trialsRequested : Math.min(trialsRequested, Math.max(MIN_BATCH, chunkTrials * Math.max(1, workers)));
+  let maxSe = Infinity;
+  try {
+    while (done < trialsRequested) {
+      const batchEnd = planned;
+      const tasks: Promise<ChunkResult>[] = [];
+      for (let first = done; first < batchEnd; first += chunkTrials) {
+        const trialCount = Math.min(chunkTrials, batchEnd - first);
+        const task = { scenario, scenarioKey, seed, firstTrial: first, trialCount, failAtTrial: options.failAtTrial };
+        tasks.push(
+          executor.run(task, options.signal).then(
+            (result) => {
+              // Integer counts: the merge order cannot change the sum.
+              bands.merge(new BandSketch(model.bands, model.market.months, result.bandCounts));
+              blocks.push(result.block);
+              options.onProgress?.(blocks.reduce((sum, b) => sum + b.trialCount, 0), planned);
+              return result;
+            },
+            (error: unknown) => {
+              if (options.signal?.aborted) throw options.signal.reason;
+              const message = error instanceof Error ? error.message : String(error);
+              throw new RunFailure(`trials ${first}..${first + trialCount - 1} failed: ${message}`);
+            },
+          ),
+        );
+      }
+      await Promise.all(tasks);
+      done = batchEnd;
+      const outcomes = concatOutcomeBlocks(blocks);
+      blocks.length = 0;
+      blocks.push(outcomes);
+      maxSe = maxNpvStandardError(outcomes);
+      if (target === null || maxSe <= target) break;
+      // QuantLib's value(tolerance): the SE falls as 1/sqrt(n), so size the next batch from it.
+      const needed = Math.ceil(done * (maxSe / target) ** 2 * 1.05);
+      planned = Math.min(trialsRequested, Math.max(done + MIN_BATCH, needed));
+    }
+  } finally {
+    await executor.close();
+  }
+  const outcomes = blocks[0];
+  return {
+    scenario,
+    model,
+    seed,
+    trialsRequested,
+    trials: outcomes.trialCount,
+    targetSeUsd: target,
+    maxNpvStandardErrorUsd: maxSe,
+    outcomes,
+    bands,
+  };
+}
