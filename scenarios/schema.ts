@@ -224,7 +224,9 @@ const terminalValue = z.strictObject({
   annualCashFlowMultiple: quantity({ unit: 'x', description: 'Multiple applied to the last 12 months of operating cash flow.' }, 5, 0, 100),
 });
 
-const DEFAULT_STRATEGIES = [
+// Written as input and applied with prefault (not default) so zod parses it like a user's list:
+// .default() would hand these objects back as they are, without curtail, refreshEveryMonths, ...
+const DEFAULT_STRATEGIES: z.input<typeof strategySchema>[] = [
   { kind: 'stay', name: 'stay' },
   { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1 },
 ];
@@ -243,7 +245,7 @@ export const scenarioSchema = z.strictObject({
     .array(strategySchema)
     .min(1)
     .max(32)
-    .default(DEFAULT_STRATEGIES as never)
+    .prefault(DEFAULT_STRATEGIES)
     .refine((list) => new Set(list.map((s) => s.name)).size === list.length, {
       message: 'strategy names must be unique',
     }),
