@@ -1,0 +1,95 @@
+// Scenario text (YAML or JSON) to plain data. A scenario is data: nothing a user writes is ever run
+// as code or turned into an object with behaviour, and an ambiguous file is refused, not guessed at.
+import { parseDocument, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
+
+export type ScenarioFormat = 'yaml' | 'json';
+
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  // YAML 1.2 core schema: plain scalars are only strings, numbers, booleans and null. 2025-11 stays
+  // the text "2025-11" (the 1.1 schema would read dates and sexagesimals like 1:30 as numbers).
+  version: '1.2',
+  schema: 'core',
+  customTags: [],
+  // Without this, yaml still resolves explicit 1.1 tags such as !!binary, !!set and !!timestamp.
+  resolveKnownTags: false,
+  // A repeated key is a mistake (which value did the author mean?), never "last one wins".
+  uniqueKeys: true,
+  // `<<` stays an ordinary key, which the schema then rejects as unknown.
+  merge: false,
+  strict: true,
+  prettyErrors: true,
+};
+
+// Aliases are legitimate for repeated blocks, but bound them so a crafted file cannot expand
+// exponentially ("billion laughs").
+const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 100 };
+
+const EMPTY_ALLOWED = 'a scenario with at least an asOf block; see scenarios/presets/base.yaml for a complete example';
+
+function emptyFile(origin: string): ScenarioError {
+  return new ScenarioError(origin, [{ path: FILE_PATH, message: 'the file is empty (or holds only comments)', allowed: EMPTY_ALLOWED }]);
+}
+
+function yamlToData(text: string, origin: string): unknown {
+  const document = parseDocument(text, YAML_OPTIONS);
+  // yaml reports an unknown tag (!!js/function, !custom) as a warning and reads the tagged node as
+  // plain text; refuse it instead, so the author learns the tag does nothing.
+  const problems: ScenarioProblem[] = [...document.errors, ...document.warnings].map((error) => {
+    const position = error.linePos?.[0];
+    const path = position ? `line ${position.line}, column ${position.col}` : FILE_PATH;
+    if (error.code === 'TAG_RESOLVE_FAILED') {
+      // yaml names the tag in full (tag:yaml.org,2002:js/function); show it as written (!!js/function).
+      const tag = /Unresolved tag: (\S+?)(?: at line|$)/.exec(error.message)?.[1]?.replace('tag:yaml.org,2002:', '!!') ?? 'a tag';
+      return {
+        path,
+        message: `the tag ${tag} is refused`,
+        allowed: 'plain YAML values (numbers, text, true/false, lists, mappings) without ! or !! tags; a scenario is data, never code',
+      };
+    }
+    if (error.code === 'DUPLICATE_KEY') {
+      // yaml does not say which key; read it from the source at the error's offset.
+      const key = /^\s*["']?([^"':\n]+?)["']?\s*:/.exec(text.slice(error.pos[0]))?.[1];
+      return {
+        path,
+        message: key ? `duplicate key "${key}"` : 'duplicate key',
+        allowed: 'each key at most once in a mapping (a repeated key is ambiguous, so it is refused rather than the last one winning)',
+      };
+    }
+    return { path, message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), allowed: 'valid YAML 1.2 (one document)' };
+  });
+  if (problems.length > 0) throw new ScenarioError(origin, problems);
+  const data: unknown = document.toJS(TO_JS_OPTIONS);
+  if (data === null || data === undefined) throw emptyFile(origin);
+  return data;
+}
+
+/** Line and column of a character offset, for JSON.parse errors that only give "position N". */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+function jsonToData(text: string, origin: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    throw new ScenarioError(origin, [
+      {
+        path: position ? lineAndColumn(text, Number(position[1])) : FILE_PATH,
+        message: `not valid JSON: ${message}`,
+        allowed: 'valid JSON (double-quoted keys and strings, no trailing commas, no comments)',
+      },
+    ]);
+  }
+}
+
+/** Parse scenario text. Throws ScenarioError for empty text, syntax errors, tags and duplicate keys. */
+export function parseScenarioText(text: string, format: ScenarioFormat, origin: string): unknown {
+  // A byte-order mark from Windows editors is not content.
+  const content = text.replace(/^\uFEFF/, '');
+  if (content.trim() === '') throw emptyFile(origin);
+  return format === 'json' ? jsonToData(content, origin) : yamlToData(content, origin);
+}
