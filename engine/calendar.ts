@@ -1,7 +1,7 @@
 // The event calendar of a trial's chain. Events recur at fixed block heights (every 2016 blocks,
-// every 210,000 blocks...); the chain's model registers them and asks, as height advances
-// continuously through a month, where the next one is and which fire there. The calendar knows
-// nothing of Bitcoin. It allocates nothing after construction.
+// every 210,000 blocks...); the chain's model registers them, and as height advances continuously
+// through a month it asks where the next one is and which fire there. The calendar knows nothing
+// of Bitcoin and allocates nothing after construction.
 
 export interface RecurringEvent {
   /** Fires when the count of blocks mined reaches a multiple of this. */
@@ -10,29 +10,49 @@ export interface RecurringEvent {
 
 export class HeightCalendar {
   private readonly periods: Float64Array;
+  private readonly nextHeights: Float64Array;
+  /** The smallest height above the current one at which some event fires. */
+  nextEventHeight = Infinity;
 
   /**
-   * Events fire at the same height in the order given here (a documented tie order). Bitcoin's
-   * retarget and halving coincide every 1,260,000 blocks; their order there changes nothing,
-   * since both take effect from the same block.
+   * Events that fire at the same height are reported in the order given here (a documented tie
+   * order). Bitcoin's retarget and halving coincide every 1,260,000 blocks; their order there
+   * changes nothing, since both take effect from the same block.
    */
   constructor(events: readonly RecurringEvent[]) {
+    if (events.length > 30) throw new Error('a height calendar holds at most 30 recurring events');
     this.periods = Float64Array.from(events, (e) => e.everyBlocks);
+    this.nextHeights = new Float64Array(events.length);
   }
 
-  /** The smallest height strictly above `height` at which some event fires. */
-  nextEventHeight(height: number): number {
-    let next = Infinity;
+  /** Positions the calendar at `height`: events at `height` itself are taken as already fired. */
+  reset(height: number): void {
     for (let i = 0; i < this.periods.length; i++) {
-      const p = this.periods[i];
-      const h = (Math.floor(height / p) + 1) * p;
-      if (h < next) next = h;
+      this.nextHeights[i] = (Math.floor(height / this.periods[i]) + 1) * this.periods[i];
     }
-    return next;
+    this.updateNext();
   }
 
-  /** Whether event `index` (in registration order) fires at this whole height. */
-  firesAt(index: number, height: number): boolean {
-    return height % this.periods[index] === 0;
+  /**
+   * Moves to `nextEventHeight` and returns a bit mask of the events that fire there
+   * (bit i = event i in registration order).
+   */
+  advance(): number {
+    const height = this.nextEventHeight;
+    let fired = 0;
+    for (let i = 0; i < this.periods.length; i++) {
+      if (this.nextHeights[i] === height) {
+        fired |= 1 << i;
+        this.nextHeights[i] += this.periods[i];
+      }
+    }
+    this.updateNext();
+    return fired;
+  }
+
+  private updateNext(): void {
+    let next = Infinity;
+    for (let i = 0; i < this.nextHeights.length; i++) if (this.nextHeights[i] < next) next = this.nextHeights[i];
+    this.nextEventHeight = next;
   }
 }

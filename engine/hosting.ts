@@ -29,6 +29,8 @@ export class Hosting {
   private debtPaymentUsd = 0;
   private leaseRateUsdPerKwMonth = 0;
   private leaseStartMonth = 0;
+  /** (1 + escalator)^(whole lease years elapsed), updated on each lease anniversary. */
+  private escalation = 1;
 
   constructor(private readonly site: SiteParams) {}
 
@@ -95,12 +97,14 @@ export class Hosting {
         this.state = LEASED;
         this.leaseStartMonth = m;
         this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
+        this.escalation = 1;
       }
     }
     if (this.state !== LEASED) return;
 
-    const escalation = (1 + site.escalatorPerYear) ** Math.floor((m - this.leaseStartMonth) / 12);
-    const rentUsd = itKw * this.leaseRateUsdPerKwMonth * escalation;
+    const leaseMonth = m - this.leaseStartMonth;
+    if (leaseMonth > 0 && leaseMonth % 12 === 0) this.escalation *= 1 + site.escalatorPerYear;
+    const rentUsd = itKw * this.leaseRateUsdPerKwMonth * this.escalation;
     const defaultProbability = market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth;
     if (draws.defaultU[m] < defaultProbability) {
       // Recovery: a share of the rent still owed, undiscounted, at today's escalated rate.

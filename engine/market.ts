@@ -26,8 +26,8 @@ export const NORMALS_PER_MONTH = 7;
 /** Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch. */
 export const UNIFORMS_PER_MONTH = 3;
 
-const HALVING_EVENT = 0;
-const RETARGET_EVENT = 1;
+const HALVING_EVENT_BIT = 1 << 0;
+const RETARGET_EVENT_BIT = 1 << 1;
 
 /** Scenario market parameters turned into per-month constants once, before any trial runs. */
 export interface MarketParams {
@@ -176,8 +176,8 @@ export class MarketPath {
   private readonly uniforms: Float64Array;
   private readonly shocks = new Float64Array(FACTOR_COUNT);
   private readonly calendar = new HeightCalendar([
-    { everyBlocks: HALVING_INTERVAL_BLOCKS }, // HALVING_EVENT
-    { everyBlocks: RETARGET_INTERVAL_BLOCKS }, // RETARGET_EVENT
+    { everyBlocks: HALVING_INTERVAL_BLOCKS }, // HALVING_EVENT_BIT
+    { everyBlocks: RETARGET_INTERVAL_BLOCKS }, // RETARGET_EVENT_BIT
   ]);
 
   constructor(readonly params: MarketParams) {
@@ -220,6 +220,8 @@ export class MarketPath {
     let difficulty = p.difficulty0;
     let secondsSinceRetarget = p.secondsSinceRetarget0;
     let subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
+    const calendar = this.calendar;
+    calendar.reset(height);
     this.nextHalvingMonth = NaN;
 
     for (let m = 0; m < months; m++) {
@@ -243,7 +245,7 @@ export class MarketPath {
       let rewardTimeOverDifficulty = 0;
       for (;;) {
         const blocksPerSecond = hashrateHs / (difficulty * HASHES_PER_DIFFICULTY);
-        const eventHeight = this.calendar.nextEventHeight(height);
+        const eventHeight = calendar.nextEventHeight;
         const secondsToEvent = (eventHeight - height) / blocksPerSecond;
         if (secondsToEvent > remainingSeconds) {
           rewardTimeOverDifficulty += (remainingSeconds * (subsidyBtc + feesBtc)) / difficulty;
@@ -255,13 +257,14 @@ export class MarketPath {
         remainingSeconds -= secondsToEvent;
         secondsSinceRetarget += secondsToEvent;
         height = eventHeight;
-        if (this.calendar.firesAt(HALVING_EVENT, height)) {
+        const fired = calendar.advance();
+        if (fired & HALVING_EVENT_BIT) {
           subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
           if (this.nextHalvingMonth !== this.nextHalvingMonth) {
             this.nextHalvingMonth = m + 1 - remainingSeconds / SECONDS_PER_MONTH;
           }
         }
-        if (this.calendar.firesAt(RETARGET_EVENT, height)) {
+        if (fired & RETARGET_EVENT_BIT) {
           difficulty = retargetDifficulty(difficulty, secondsSinceRetarget);
           secondsSinceRetarget = 0;
         }
