@@ -48,6 +48,13 @@ function summaryRows(summary: Summary) {
   }));
 }
 
+function halvingSentence(summary: Summary): string {
+  const { datePercentiles: dates, pWithinHorizon } = summary.halving;
+  const within = pWithinHorizon.p ?? 0;
+  if (within < 1) return `Next halving: within the ${summary.scenario.horizonMonths}-month horizon in ${(within * 100).toFixed(1)}% of trials.`;
+  return `Next halving: median ${dates.p50} (90% between ${dates.p5} and ${dates.p95}).`;
+}
+
 async function commandRun(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -101,8 +108,7 @@ async function commandRun(args: string[]): Promise<number> {
     if (!values.quiet) {
       process.stdout.write(`${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}\n\n`);
       process.stdout.write(`${strategyTable(summaryRows(summary))}\n`);
-      const halving = summary.halving.datePercentiles;
-      process.stdout.write(`\nNext halving: median ${halving.p50 ?? 'beyond horizon'} (90% between ${halving.p5 ?? '?'} and ${halving.p95 ?? '?'})\n`);
+      process.stdout.write(`\n${halvingSentence(summary)}\n`);
       if (run.targetSeUsd !== null) {
         process.stdout.write(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials\n`);
       }

@@ -1,5 +1,6 @@
 // A Monte Carlo run: plans chunks of trials, runs them on an executor, and merges the results in
 // trial order, so the same scenario and seed give the same numbers for any worker count or chunk size.
+import { setMaxListeners } from 'node:events';
 import { BandSketch } from '../engine/bandSketch.js';
 import { compileModel, type Model } from '../engine/model.js';
 import { concatOutcomeBlocks, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
@@ -64,6 +65,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (!Number.isInteger(trialsRequested) || trialsRequested < 1) throw new RunFailure(`trials must be a whole number >= 1, got ${trialsRequested}`);
   if (!Number.isInteger(seed) || seed < 0) throw new RunFailure(`seed must be a whole number >= 0, got ${seed}`);
   const workers = options.workers ?? defaultWorkerCount();
+  // Every queued chunk listens to the signal; there can be hundreds.
+  if (options.signal) setMaxListeners(0, options.signal);
   const model = compileModel(scenario);
   const executor: ChunkExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));

@@ -1,0 +1,8 @@
+// The library entry point: `import { runScenario, loadScenario } from 'hashpivot'`.
+export { loadScenario, parseScenario, listPresets, resolvedScenarioJson, ScenarioError, type ScenarioProblem } from './scenarios/load.js';
+export type { Scenario, ScenarioInput, StrategySpec } from './scenarios/schema.js';
+export { runScenario, RunFailure, type RunOptions, type RunResult } from './runners/run.js';
+export { buildSummary, type Summary, type StrategySummary, type PairSummary } from './outputs/summary.js';
+export { summarizeMetric, pairedDifference, type MetricSummary, type PairedDifference } from './outputs/statistics.js';
+export { STRATEGY_METRICS, MARKET_METRICS, strategyColumn, marketColumn, type OutcomeBlock } from './engine/outcomes.js';
+export { blockSubsidySats, retargetDifficulty, hashpriceUsdPerPhDay, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS } from './engine/bitcoin.js';
