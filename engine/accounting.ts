@@ -35,10 +35,15 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
     else if (flows[m] > 0) hasPositive = true;
   }
   if (!hasNegative || !hasPositive) return NaN;
+  // Trailing zeros change no root; dropping them keeps the scaled NPV below from underflowing to 0.
+  while (flows[months - 1] === 0) months--;
 
   let lo = -0.99;
   let hi = 1;
-  let fLo = npvAtMonthlyRate(flows, months, lo);
+  // Only the sign of the NPV at `lo` is used. At -99% a month, 100^(m+1) overflows past m ~ 154, and
+  // over a long horizon Infinity - Infinity (or 0 x Infinity) made it NaN and the search wrong; the
+  // NPV times (1 + lo)^months has the same sign and stays finite.
+  let fLo = scaledNpvAtMonthlyRate(flows, months, lo);
   const fHi = npvAtMonthlyRate(flows, months, hi);
   if (fLo === 0) return annualise(lo);
   if (fLo * fHi > 0) return NaN;
@@ -78,6 +83,14 @@ function npvAtMonthlyRate(flows: Float64Array, months: number, rate: number): nu
     npv += flows[m] * discount;
   }
   return npv;
+}
+
+/** NPV x (1 + rate)^months = sum of flows[m] (1 + rate)^(months - 1 - m), by Horner's rule. */
+function scaledNpvAtMonthlyRate(flows: Float64Array, months: number, rate: number): number {
+  const growth = 1 + rate;
+  let value = 0;
+  for (let m = 0; m < months; m++) value = value * growth + flows[m];
+  return value;
 }
 
 function annualise(monthlyRate: number): number {
