@@ -37,6 +37,14 @@ export interface MertonFit extends Fit<MertonParameter> {
   /** Starts tried by Nelder-Mead and the evaluations spent, for reports. */
   readonly starts: number;
   readonly evaluations: number;
+  /**
+   * Parameters the likelihood pushed to the edge of their range and that were then held there:
+   * 'jumpSdLog' = 0 means jumps of one fixed size fit best. Their standard error is reported as 0:
+   * it is not defined on a boundary.
+   */
+  readonly atBoundary: readonly MertonParameter[];
+  /** Log-likelihood of the GBM fit to the same data (nested: lambda = 0), for a likelihood-ratio view. */
+  readonly gbmLogLikelihood: number;
 }
 export interface LogOuFit extends Fit<LogOuParameter> {
   readonly model: 'logOu';
@@ -149,15 +157,19 @@ function coordinatesFromMerton(p: MertonParameters): Coordinates {
   return Float64Array.from([a, Math.log(p.volatilityPerYear), Math.log(p.jumpsPerYear), p.jumpMeanLog, Math.log(p.jumpSdLog)]);
 }
 
+const MAX_JUMPS_PER_STEP = 5;
+
 /** Plausibility box in coordinates; outside it the likelihood is treated as -infinity. */
 function insideBox(x: Coordinates, dtYears: number): boolean {
   return (
     Math.abs(x[0]) < 1e3 &&
     x[1] > Math.log(1e-6) && x[1] < Math.log(50) &&
-    // lambda dt up to 20 jumps per step: beyond that jumps and diffusion are indistinguishable.
-    x[2] > Math.log(1e-8) && x[2] < Math.log(20 / dtYears) &&
+    // At most MAX_JUMPS_PER_STEP jumps per step on average: a sum of that many small jumps is
+    // already close to normal, so beyond it jumps and diffusion are not told apart.
+    x[2] > Math.log(1e-8) && x[2] < Math.log(MAX_JUMPS_PER_STEP / dtYears) &&
     Math.abs(x[3]) < 10 &&
-    x[4] > Math.log(1e-6) && x[4] < Math.log(10)
+    // -Infinity is sigmaJ = 0 exactly: jumps of one size, used when sigmaJ is held at its boundary.
+    (x[4] === -Infinity || (x[4] > Math.log(1e-6) && x[4] < Math.log(10)))
   );
 }
 
@@ -204,15 +216,21 @@ function logPoisson(j: number, mean: number, logMean: number): number {
   return -mean + j * logMean - logFactorial;
 }
 
-/** Per-fit buffers for the mixture terms (at most lambda dt + 10 sd + 1 <= 66 terms in the box). */
+/** Per-fit buffers for the mixture terms (at most lambda dt + 10 sd + 1 <= 29 terms in the box). */
 function mertonScratch() {
   const size = 256;
   return { weights: new Float64Array(size), means: new Float64Array(size), variances: new Float64Array(size), terms: new Float64Array(size) };
 }
 
-/** Log-likelihood of the increments of `logPrices` under Merton with the given parameters. */
+/**
+ * Log-likelihood of the increments of `logPrices` under Merton with the given parameters
+ * (jumpsPerYear > 0, volatilityPerYear > 0, jumpSdLog >= 0); -Infinity outside the plausibility box.
+ */
 export function mertonLogLikelihood(logPrices: ArrayLike<number>, dtYears: number, parameters: MertonParameters): number {
   checkStep('mertonLogLikelihood', dtYears);
+  if (!(parameters.jumpsPerYear > 0 && parameters.volatilityPerYear > 0 && parameters.jumpSdLog >= 0)) {
+    throw new CalibrationError(`mertonLogLikelihood: needs jumpsPerYear > 0, volatilityPerYear > 0, jumpSdLog >= 0 (use fitGbm's likelihood for no jumps)`);
+  }
   const r = increments('mertonLogLikelihood', logPrices, 1);
   return mertonLogLikelihoodAt(r, dtYears, coordinatesFromMerton(parameters), mertonScratch());
 }
@@ -228,7 +246,9 @@ const COORDINATE_NAMES = ['continuous log drift', 'ln volatility', 'ln jumps per
  * reported parameters by the delta method.
  *
  * Jumps are only identified when the data have tails a normal cannot explain; on near-Gaussian
- * data the likelihood is flat in the jump rate and this throws a CalibrationError (use fitGbm).
+ * data the jump rate goes to 0 and this throws a CalibrationError (use fitGbm). When the best fit
+ * has jumps of a single size (sigmaJ -> 0), sigmaJ is held at 0, the rest refitted, and
+ * `atBoundary` lists it.
  */
 export function fitMerton(logPrices: ArrayLike<number>, dtYears: number): MertonFit {
   checkStep('fitMerton', dtYears);
@@ -273,14 +293,57 @@ export function fitMerton(logPrices: ArrayLike<number>, dtYears: number): Merton
   }
   if (best === null || !Number.isFinite(best.value)) throw new CalibrationError('fitMerton: no start gave a finite log-likelihood');
 
-  const x = best.x;
-  if (x[2] < Math.log(1e-2)) {
-    throw new CalibrationError(
-      `fitMerton: the jump rate went to ${Math.exp(x[2]).toExponential(2)} per year: these data show no jumps beyond the diffusion; use fitGbm`,
-    );
+  const describe = (q: MertonParameters) =>
+    `optimum: sigma ${q.volatilityPerYear.toPrecision(3)}/yr, lambda ${q.jumpsPerYear.toPrecision(3)}/yr, muJ ${q.jumpMeanLog.toPrecision(3)}, sigmaJ ${q.jumpSdLog.toPrecision(3)}`;
+  // Where the likelihood runs to an edge, some parameter is not identified:
+  // - no jumps (lambda -> 0): muJ and sigmaJ mean nothing; the answer is GBM;
+  // - jumps as frequent as the box allows: many tiny jumps are a second diffusion; GBM again;
+  // - jumps of one size (sigmaJ -> 0; the likelihood is flat there because sigma^2 dt dominates
+  //   sigmaJ^2): a legitimate Merton model, so sigmaJ is held at 0, the other four refitted, and
+  //   atBoundary says so.
+  const checkJumpRate = (y: Coordinates) => {
+    const lambda = Math.exp(y[2]);
+    if (lambda < 1e-2) {
+      throw new CalibrationError(`fitMerton: the jump rate went to 0 (${describe(mertonFromCoordinates(y))}): these data show no jumps beyond the diffusion; use fitGbm`);
+    }
+    if (lambda * dtYears > 0.9 * MAX_JUMPS_PER_STEP) {
+      throw new CalibrationError(
+        `fitMerton: the jump rate ran to the limit of ${MAX_JUMPS_PER_STEP} jumps per step (${describe(mertonFromCoordinates(y))}): the jumps are not told apart from the diffusion; use fitGbm`,
+      );
+    }
+  };
+  checkJumpRate(best.x);
+  const atBoundary: MertonParameter[] = [];
+  let x = best.x;
+  let value = best.value;
+  let dimensions = 5;
+  let objective = negLogLik;
+  if (Math.exp(best.x[4]) < 0.01 * stepSd) {
+    atBoundary.push('jumpSdLog');
+    dimensions = 4;
+    const full = new Float64Array(5);
+    full[4] = -Infinity;
+    objective = (y: Float64Array) => {
+      full.set(y);
+      return negLogLik(full);
+    };
+    let reduced = nelderMead(objective, best.x.subarray(0, 4), steps.subarray(0, 4).map((h) => h * 0.1), { maxEvaluations: 4000 });
+    evaluations += reduced.evaluations;
+    const again = nelderMead(objective, reduced.x, steps.subarray(0, 4).map((h) => h * 0.01), { maxEvaluations: 4000 });
+    evaluations += again.evaluations;
+    if (again.value < reduced.value) reduced = again;
+    x = Float64Array.from([...reduced.x, -Infinity]);
+    value = reduced.value;
+    checkJumpRate(x);
   }
-  const covariance = inverseInformation(negLogLik, x, 'fitMerton', COORDINATE_NAMES);
   const p = mertonFromCoordinates(x);
+  let covariance: Float64Array;
+  try {
+    covariance = inverseInformation(objective, x.subarray(0, dimensions), 'fitMerton', COORDINATE_NAMES);
+  } catch (error) {
+    if (error instanceof CalibrationError) throw new CalibrationError(`${error.message} (${describe(p)}); use fitGbm`);
+    throw error;
+  }
   const k = Math.exp(p.jumpMeanLog + (p.jumpSdLog * p.jumpSdLog) / 2) - 1;
   // Jacobian d(reported)/d(coordinates), rows in MERTON_NAMES order; mu = a + sigma^2/2 + lambda k.
   const jacobian = [
@@ -293,8 +356,9 @@ export function fitMerton(logPrices: ArrayLike<number>, dtYears: number): Merton
   const standardErrors = {} as Record<MertonParameter, number>;
   MERTON_NAMES.forEach((name, row) => {
     let variance = 0;
-    for (let a = 0; a < 5; a++) for (let b = 0; b < 5; b++) variance += jacobian[row][a] * covariance[a * 5 + b] * jacobian[row][b];
-    standardErrors[name] = Math.sqrt(Math.max(variance, 0));
+    for (let a = 0; a < dimensions; a++) for (let b = 0; b < dimensions; b++) variance += jacobian[row][a] * covariance[a * dimensions + b] * jacobian[row][b];
+    // A parameter held at its boundary has no sampling variance in this fit (see atBoundary).
+    standardErrors[name] = atBoundary.includes(name) ? 0 : Math.sqrt(Math.max(variance, 0));
   });
   return {
     model: 'merton',
@@ -302,9 +366,11 @@ export function fitMerton(logPrices: ArrayLike<number>, dtYears: number): Merton
     standardErrors,
     observations: r.length,
     dtYears,
-    logLikelihood: -best.value,
+    logLikelihood: -value,
     starts: starts.length,
     evaluations,
+    atBoundary,
+    gbmLogLikelihood: gbm.logLikelihood,
   };
 }
 
