@@ -34,13 +34,6 @@ export class Hosting {
 
   constructor(private readonly site: SiteParams) {}
 
-  /** No conversion (yet). */
-  reset(): void {
-    this.state = IDLE;
-    this.debtBalanceUsd = 0;
-    this.debtPaymentUsd = 0;
-  }
-
   /** Starts converting `share` of the site's MW in month `startMonth`. */
   start(startMonth: number, share: number, draws: SiteDraws): void {
     this.state = share > 0 ? BUILDING : IDLE;

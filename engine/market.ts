@@ -14,13 +14,13 @@ import {
   SATS_PER_BTC,
 } from './bitcoin.js';
 import { HeightCalendar } from './calendar.js';
+import { fastExp } from './fastExp.js';
 import { cholesky } from './cholesky.js';
 import { poissonFromUniform, type RandomStream } from './random.js';
 
 export const SECONDS_PER_MONTH = (365.25 * 86400) / 12;
 export const HOURS_PER_MONTH = (365.25 * 24) / 12;
 const DT_YEARS = 1 / 12;
-const FACTOR_COUNT = 5;
 /** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size. */
 export const NORMALS_PER_MONTH = 7;
 /** Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch. */
@@ -174,7 +174,6 @@ export class MarketPath {
   private readonly logHashprice: Float64Array;
   private readonly normals: Float64Array;
   private readonly uniforms: Float64Array;
-  private readonly shocks = new Float64Array(FACTOR_COUNT);
   private readonly calendar = new HeightCalendar([
     { everyBlocks: HALVING_INTERVAL_BLOCKS }, // HALVING_EVENT_BIT
     { everyBlocks: RETARGET_INTERVAL_BLOCKS }, // RETARGET_EVENT_BIT
@@ -203,7 +202,6 @@ export class MarketPath {
     const months = p.months;
     const normals = this.normals;
     const uniforms = this.uniforms;
-    const z = this.shocks;
     const L = p.choleskyFactor;
     // Every month consumes a fixed number of draws, so changing a parameter never shifts the
     // stream: two scenarios with the same seed see the same shocks (useful for sweeps).
@@ -225,17 +223,18 @@ export class MarketPath {
     this.nextHalvingMonth = NaN;
 
     for (let m = 0; m < months; m++) {
-      const priceUsd = Math.exp(logPrice);
-      const hashrateHs = Math.exp(logHashrate);
-      const feesBtc = Math.exp(logFees);
+      const priceUsd = fastExp(logPrice);
+      const hashrateHs = fastExp(logHashrate);
+      const feesBtc = fastExp(logFees);
       this.priceUsd[m] = priceUsd;
       this.networkHashrateEhs[m] = hashrateHs * 1e-18;
       this.difficulty[m] = difficulty;
       this.feesBtcPerBlock[m] = feesBtc;
       this.subsidyBtc[m] = subsidyBtc;
-      this.energyUsdPerMwh[m] = Math.exp(logEnergy);
+      this.energyUsdPerMwh[m] = fastExp(logEnergy);
       this.aiWinter[m] = winter;
-      this.aiDemandIndex[m] = winter ? Math.exp(logAi) * p.winterIndexFactor : Math.exp(logAi);
+      const aiIndex = fastExp(logAi);
+      this.aiDemandIndex[m] = winter ? aiIndex * p.winterIndexFactor : aiIndex;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       this.hashpriceUsdPerPhDay[m] = hashprice;
       this.logHashprice[m] = Math.log(hashprice);
@@ -272,31 +271,33 @@ export class MarketPath {
       this.btcPerEhsMonth[m] = (rewardTimeOverDifficulty * 1e18) / HASHES_PER_DIFFICULTY;
 
       // Correlated shocks z = L e for the step to month m + 1.
+      // Written out for the 5 factors: V8 does not unroll the triangular loop.
       const n0 = m * NORMALS_PER_MONTH;
-      for (let i = 0; i < FACTOR_COUNT; i++) {
-        let sum = 0;
-        for (let j = 0; j <= i; j++) sum += L[i * FACTOR_COUNT + j] * normals[n0 + j];
-        z[i] = sum;
-      }
+      const e0 = normals[n0], e1 = normals[n0 + 1], e2 = normals[n0 + 2], e3 = normals[n0 + 3], e4 = normals[n0 + 4];
+      const zPrice = L[0] * e0;
+      const zHashrate = L[5] * e0 + L[6] * e1;
+      const zFees = L[10] * e0 + L[11] * e1 + L[12] * e2;
+      const zEnergy = L[15] * e0 + L[16] * e1 + L[17] * e2 + L[18] * e3;
+      const zAi = L[20] * e0 + L[21] * e1 + L[22] * e2 + L[23] * e3 + L[24] * e4;
       const u0 = m * UNIFORMS_PER_MONTH;
 
       const jumps = p.jumpMeanCountPerMonth > 0 ? poissonFromUniform(p.jumpMeanCountPerMonth, p.expMinusJumpMeanCount, uniforms[u0]) : 0;
-      logPrice += p.priceDriftPerMonth + p.priceVolPerMonth * z[0];
+      logPrice += p.priceDriftPerMonth + p.priceVolPerMonth * zPrice;
       // A sum of n normal jumps is one normal with n times the mean and variance.
       if (jumps > 0) logPrice += jumps * p.jumpMeanLog + Math.sqrt(jumps) * p.jumpSdLog * normals[n0 + 5];
 
       const lagged = m - p.responseLagMonths;
       const gap = this.logHashprice[lagged > 0 ? lagged : 0] - p.logBreakevenByMonth[m];
-      logHashrate += p.hashrateGrowthPerMonth + p.hashrateResponsePerMonth * gap + p.hashrateVolPerMonth * z[1];
+      logHashrate += p.hashrateGrowthPerMonth + p.hashrateResponsePerMonth * gap + p.hashrateVolPerMonth * zHashrate;
 
-      logFees = p.logFeesMean + (logFees - p.logFeesMean) * p.feesDecay + p.feesVol * z[2];
+      logFees = p.logFeesMean + (logFees - p.logFeesMean) * p.feesDecay + p.feesVol * zFees;
 
       const energyMean = p.logEnergyMeanByMonth[m + 1 < months ? m + 1 : m];
-      logEnergy = energyMean + (logEnergy - energyMean) * p.energyDecay + p.energyVol * z[3];
+      logEnergy = energyMean + (logEnergy - energyMean) * p.energyDecay + p.energyVol * zEnergy;
       const spikes = p.spikeMeanCountPerMonth > 0 ? poissonFromUniform(p.spikeMeanCountPerMonth, p.expMinusSpikeMeanCount, uniforms[u0 + 1]) : 0;
       if (spikes > 0) logEnergy += spikes * p.spikeMeanLog + Math.sqrt(spikes) * p.spikeSdLog * normals[n0 + 6];
 
-      logAi = logAi * p.aiDecay + p.aiVol * z[4];
+      logAi = logAi * p.aiDecay + p.aiVol * zAi;
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < p.winterExitProbability ? 0 : 1) : switchU < p.winterEnterProbability ? 1 : 0;
     }

@@ -84,7 +84,6 @@ export class StrategyEvaluator {
     const months = site.months;
     const hosting = this.hosting;
     const flows = this.cashFlowUsd;
-    hosting.reset();
 
     let convertAtMonth = rule.convertAtMonth;
     let monthsBelowTrigger = 0;
@@ -97,62 +96,82 @@ export class StrategyEvaluator {
     let revenueUsd = 0;
     let energyKwh = 0;
     let last12OperatingUsd = 0;
+    let hostingActive = false;
+
+    // Per-month constants, hoisted: this loop runs for every strategy of every trial-month.
+    const { ppaShare, opexUsdPerMonth, taxRate, creditLineUsd } = site;
+    const ppaCostUsdPerMwh = ppaShare * site.ppaUsdPerMwh;
+    const spotShare = 1 - ppaShare;
+    const btcShareKept = site.uptime * (1 - site.poolFee);
+    const mwhPerMw = HOURS_PER_MONTH * site.uptime;
+    const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
+    const cashPath = this.cashUsd;
+    const curtail = rule.curtail;
+    const refreshEvery = rule.refreshEveryMonths;
+    let ehsPerMw = 1 / efficiencyJPerTh; // own EH/s per MW = 1e6 W / (J/TH) / 1e6 TH per EH
 
     for (let m = 0; m < months; m++) {
-      if (m === convertAtMonth) hosting.start(m, rule.share, draws);
-      const converted = m >= convertAtMonth && convertAtMonth >= 0;
-      const miningMw = site.powerMw * (converted ? 1 - rule.share : 1);
+      if (m === convertAtMonth) {
+        hosting.start(m, rule.share, draws);
+        hostingActive = true;
+      }
+      const miningMw = site.powerMw * (hostingActive ? 1 - rule.share : 1);
 
       let capexUsd = 0;
-      if (rule.refreshEveryMonths > 0 && m > 0 && m % rule.refreshEveryMonths === 0) {
+      if (refreshEvery > 0 && m > 0 && m % refreshEvery === 0) {
         // A refresh buys machines as efficient as the network's fleet has become since month 0.
         efficiencyJPerTh = site.efficiencyJPerTh * (1 - site.networkEfficiencyGainPerYear) ** (m / 12);
+        ehsPerMw = 1 / efficiencyJPerTh;
         capexUsd += ((miningMw * 1e6) / efficiencyJPerTh) * site.asicUsdPerTh;
       }
 
-      // Mining: own EH/s = MW x 1e6 W / (J/TH) / 1e6 TH per EH = MW / (J/TH).
-      const powerUsdPerMwh = site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * market.energyUsdPerMwh[m];
-      let minedBtc = (miningMw / efficiencyJPerTh) * site.uptime * (1 - site.poolFee) * market.btcPerEhsMonth[m];
-      let miningRevenueUsd = minedBtc * market.priceUsd[m];
-      let miningMwh = miningMw * HOURS_PER_MONTH * site.uptime;
+      const powerUsdPerMwh = ppaCostUsdPerMwh + spotShare * energyUsdPerMwh[m];
+      let minedBtc = miningMw * ehsPerMw * btcShareKept * btcPerEhsMonth[m];
+      let miningRevenueUsd = minedBtc * priceUsd[m];
+      let miningMwh = miningMw * mwhPerMw;
       let miningEnergyUsd = miningMwh * powerUsdPerMwh;
-      if (rule.curtail && miningRevenueUsd < miningEnergyUsd) {
+      if (curtail && miningRevenueUsd < miningEnergyUsd) {
         minedBtc = 0;
         miningRevenueUsd = 0;
         miningMwh = 0;
         miningEnergyUsd = 0;
       }
 
-      hosting.month(m, market, draws);
-      capexUsd += hosting.capexEquityUsd;
+      let operatingUsd = miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth;
+      let flowUsd = 0;
+      if (hostingActive) {
+        hosting.month(m, market, draws);
+        capexUsd += hosting.capexEquityUsd;
+        operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh;
+        flowUsd -= hosting.debtServiceUsd;
+        revenueUsd += hosting.rentUsd;
+        energyKwh += hosting.itKwhLeased;
+      }
+      const taxUsd = operatingUsd > 0 ? taxRate * operatingUsd : 0;
 
-      const operatingUsd =
-        miningRevenueUsd + hosting.rentUsd + hosting.recoveryUsd - miningEnergyUsd - hosting.energyMwh * powerUsdPerMwh - site.opexUsdPerMonth;
-      const taxUsd = operatingUsd > 0 ? site.taxRate * operatingUsd : 0;
-
-      let siteDebtServiceUsd = 0;
       if (siteDebtUsd > 0) {
         const interestUsd = siteDebtUsd * site.siteDebtMonthlyRate;
-        siteDebtServiceUsd = Math.min(site.siteDebtPaymentUsd, siteDebtUsd + interestUsd);
-        siteDebtUsd += interestUsd - siteDebtServiceUsd;
+        const serviceUsd = Math.min(site.siteDebtPaymentUsd, siteDebtUsd + interestUsd);
+        siteDebtUsd += interestUsd - serviceUsd;
         if (siteDebtUsd < 1e-6) siteDebtUsd = 0;
+        flowUsd -= serviceUsd;
       }
 
-      const flowUsd = operatingUsd - taxUsd - capexUsd - siteDebtServiceUsd - hosting.debtServiceUsd;
+      flowUsd += operatingUsd - taxUsd - capexUsd;
       flows[m] = flowUsd;
       cashUsd += flowUsd;
-      this.cashUsd[m] = cashUsd;
+      cashPath[m] = cashUsd;
       if (cashUsd < minCashUsd) minCashUsd = cashUsd;
-      if (cashUsd < -site.creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
+      if (cashUsd < -creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
       if (m >= months - 12) last12OperatingUsd += operatingUsd - taxUsd;
 
       btcMined += minedBtc;
-      revenueUsd += miningRevenueUsd + hosting.rentUsd;
-      energyKwh += miningMwh * 1000 + hosting.itKwhLeased;
+      revenueUsd += miningRevenueUsd;
+      energyKwh += miningMwh * 1000;
 
       if (convertAtMonth < 0) {
         // Trigger rule: decided on the month's hashprice, acted on from the next month.
-        monthsBelowTrigger = market.hashpriceUsdPerPhDay[m] < rule.triggerHashpriceUsdPerPhDay ? monthsBelowTrigger + 1 : 0;
+        monthsBelowTrigger = hashpriceUsdPerPhDay[m] < rule.triggerHashpriceUsdPerPhDay ? monthsBelowTrigger + 1 : 0;
         if (monthsBelowTrigger >= rule.triggerMonths) convertAtMonth = m + 1;
       }
     }
@@ -160,7 +179,7 @@ export class StrategyEvaluator {
     // Equity value of the site after the horizon: a multiple of its last year's operating cash
     // flow, never below zero, less the debt still owed.
     const annualizedLast12 = months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months;
-    const terminalUsd = Math.max(0, site.terminalMultiple * annualizedLast12) - siteDebtUsd - hosting.debtBalance;
+    const terminalUsd = Math.max(0, site.terminalMultiple * annualizedLast12) - siteDebtUsd - (hostingActive ? hosting.debtBalance : 0);
 
     const out = this.outcome;
     out.npvUsd = presentValue(flows, site.discountFactors, months) + terminalUsd * site.discountFactors[months - 1];

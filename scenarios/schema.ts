@@ -61,7 +61,7 @@ const asOf = z
 
 const price = z.strictObject({
   model: z.enum(['merton', 'gbm']).default('merton').meta({ unit: 'choice', description: 'merton: jump-diffusion; gbm: no jumps.' }),
-  driftPerYear: perYear('Expected log-price drift mu (before jump compensation).', 0.1, -2, 2),
+  driftPerYear: perYear('Expected price return mu: E[S(t)] = S0 exp(mu t); the jumps are compensated so they do not change it.', 0.1, -2, 2),
   volatilityPerYear: perYear('Diffusion volatility sigma of ln price.', 0.5, 0, 5),
   jumpsPerYear: perYear('Jump intensity lambda (merton only).', 1, 0, 50),
   jumpMeanLog: quantity({ unit: 'log', description: 'Mean of a jump in ln price.' }, -0.1, -5, 5),
