@@ -5,9 +5,9 @@
 // number of workers in any order gives identical bytes.
 //
 // Error: a value x is binned by v = 1 + |x| / unit, and a bin spans 1/64 of its octave, so a
-// quantile read from the sketch is within (|x| + unit) / 64 of a value of the exact sample at the
-// same rank: about 1.6% relative in the worst case, typically well under half that after the
-// linear interpolation inside the bin. Ranks are exact.
+// quantile read from the sketch lies within (|x| + unit) / 64 of the sample's order statistics at
+// its rank: 1.6% relative at worst, typically well under half that after the linear
+// interpolation inside the bin. Ranks are exact (test/bandSketch.test.ts).
 
 const SUB_BITS = 6;
 const SUBS_PER_OCTAVE = 1 << SUB_BITS;

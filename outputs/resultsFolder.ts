@@ -1,8 +1,8 @@
 // Writing a results folder all or nothing: every file goes to a temporary name beside its final
 // one and is renamed into place only when all are complete, so an interrupted or failed run
 // leaves no half-written output (and an earlier run's files stay intact until replaced).
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputFolderError extends Error {}
 
@@ -12,13 +12,18 @@ export interface OutputFile {
   write(write: (chunk: string | Uint8Array) => void): void;
 }
 
-/** Checks, before any trial runs, that the folder exists or can be made and is writable. */
+/**
+ * Checks, before any trial runs, that the folder can be written: inside it if it exists,
+ * otherwise in its nearest existing ancestor (where it would be created). Creates nothing that
+ * stays: a run that fails later leaves no trace.
+ */
 export function ensureWritableFolder(dir: string): void {
-  const probe = join(dir, `.hashpivot-probe-${process.pid}`);
+  let existing = resolve(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   try {
-    mkdirSync(dir, { recursive: true });
-    closeSync(openSync(probe, 'w'));
-    rmSync(probe);
+    if (!statSync(existing).isDirectory()) throw new Error(`${existing} is a file, not a folder`);
+    const probe = mkdtempSync(join(existing, '.hashpivot-probe-'));
+    rmSync(probe, { recursive: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new OutputFolderError(`cannot write results to ${dir}: ${reason}. Pass --out with a folder you can write to.`);

@@ -42,6 +42,7 @@ export class RunFailure extends Error {}
 
 const DEFAULT_TRIALS = 10_000;
 const MIN_BATCH = 1000;
+const FIRST_TARGET_BATCH = 2000;
 
 function maxNpvStandardError(outcomes: OutcomeBlock): number {
   let worst = 0;
@@ -76,7 +77,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const target = options.targetSeUsd ?? null;
 
   let done = 0;
-  let planned = target === null ? trialsRequested : Math.min(trialsRequested, Math.max(MIN_BATCH, chunkTrials * Math.max(1, workers)));
+  // With a target, the batch sizes depend only on the SEs reached, never on workers or chunk
+  // size, so the trial count a target stops at is reproducible too.
+  let planned = target === null ? trialsRequested : Math.min(trialsRequested, FIRST_TARGET_BATCH);
   let maxSe = Infinity;
   try {
     while (done < trialsRequested) {

@@ -1,0 +1,73 @@
+// The per-month band sketch against exact sample quantiles, within the error bandSketch.ts states:
+// a quantile read from the sketch lies within (|x| + unit) / 64 of the sample's order statistics
+// at its rank (between x_(floor r) and x_(ceil r), widened by that error, r = q (n - 1)).
+import { describe, expect, it } from 'vitest';
+import { quantileSorted } from 'simple-statistics';
+import { BandSketch } from '../engine/bandSketch.js';
+import { RandomStream } from '../engine/random.js';
+
+const STATED_ERROR = 1 / 64;
+
+function samples(n: number, seed: number, map: (z: number) => number): Float64Array {
+  const normals = new Float64Array(n);
+  new RandomStream().reseed(seed, 0, 'market').fillNormals(normals, n);
+  return normals.map(map);
+}
+
+function checkQuantiles(values: Float64Array, unit: number, signed: boolean) {
+  const sketch = new BandSketch([{ name: 'x', unit, signed }], 1);
+  for (const v of values) sketch.add(0, 0, v);
+  const sorted = Float64Array.from(values).sort();
+  for (const q of [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) {
+    const rank = q * (sorted.length - 1);
+    const below = sorted[Math.floor(rank)];
+    const above = sorted[Math.ceil(rank)];
+    const estimate = sketch.quantile(0, 0, q);
+    const context = `q=${q}: sketch ${estimate}, order statistics ${below}..${above}`;
+    expect(estimate, context).toBeGreaterThanOrEqual(below - (Math.abs(below) + unit) * STATED_ERROR);
+    expect(estimate, context).toBeLessThanOrEqual(above + (Math.abs(above) + unit) * STATED_ERROR);
+  }
+  // Dense parts of the distribution: the sketch also matches the interpolated type-7 quantile.
+  const median = quantileSorted(Array.from(sorted), 0.5);
+  if (!signed) expect(Math.abs(sketch.quantile(0, 0, 0.5) - median)).toBeLessThanOrEqual((Math.abs(median) + unit) * STATED_ERROR);
+}
+
+describe('band sketch', () => {
+  it('reads quantiles of a lognormal price-like series within the stated error', () => {
+    checkQuantiles(samples(50_000, 1, (z) => 90_000 * Math.exp(0.8 * z)), 0.01, false);
+  });
+
+  it('reads quantiles of a signed cash-like series (both signs, wide range) within the stated error', () => {
+    checkQuantiles(samples(50_000, 2, (z) => 40e6 * z + 5e6 * z * z * z), 1000, true);
+  });
+
+  it('reads quantiles of a tiny-valued series, where the unit floor dominates', () => {
+    checkQuantiles(samples(20_000, 3, (z) => 0.5 + 0.1 * z), 0.001, true);
+  });
+
+  it('merges to identical counts whatever the order of the parts', () => {
+    const values = samples(9000, 4, (z) => 1e6 * z);
+    const parts = [0, 1, 2].map((k) => {
+      const s = new BandSketch([{ name: 'cash', unit: 1000, signed: true }], 3);
+      for (let i = k * 3000; i < (k + 1) * 3000; i++) s.add(0, i % 3, values[i]);
+      return s;
+    });
+    const forward = new BandSketch(parts[0].series, 3);
+    const backward = new BandSketch(parts[0].series, 3);
+    for (const p of parts) forward.merge(p);
+    for (const p of [...parts].reverse()) backward.merge(p);
+    expect(forward.counts).toEqual(backward.counts);
+    const whole = new BandSketch(parts[0].series, 3);
+    for (let i = 0; i < 9000; i++) whole.add(0, i % 3, values[i]);
+    expect(forward.counts).toEqual(whole.counts);
+  });
+
+  it('keeps months and series apart', () => {
+    const s = new BandSketch([{ name: 'a', unit: 1, signed: false }, { name: 'b', unit: 1, signed: true }], 2);
+    s.add(0, 1, 100);
+    s.add(1, 0, -5);
+    expect(s.quantile(0, 0, 0.5)).toBeNaN();
+    expect(s.quantile(0, 1, 0.5)).toBeCloseTo(100, -1);
+    expect(s.quantile(1, 0, 0.5)).toBeLessThan(0);
+  });
+});

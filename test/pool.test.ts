@@ -1,0 +1,79 @@
+// The worker-thread runner as a user meets it: faults, cancellation, and running to a target error.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../scenarios/load.js';
+import { runScenario } from '../runners/run.js';
+import { buildSummary } from '../outputs/summary.js';
+import { CLI, cli, freshDir } from './cliHarness.js';
+
+describe('a worker that throws', () => {
+  it('fails the run with a message naming the trial range, and writes nothing', () => {
+    const out = join(freshDir(), 'results');
+    const r = cli(['run', 'smoke', '--trials', '400', '--chunk-trials', '100', '--workers', '2', '--fail-at-trial', '250', '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/trials 200\.\.299 failed: injected fault at trial 250/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails the same way in-process', async () => {
+    await expect(runScenario(loadScenario('smoke'), { trials: 300, chunkTrials: 50, workers: 0, failAtTrial: 0 })).rejects.toThrow(/trials 0\.\.49 failed/);
+  });
+});
+
+function interruptRun(signal: NodeJS.Signals): Promise<{ code: number | null; out: string; stderr: string }> {
+  const out = join(freshDir(), 'results');
+  const child = spawn(process.execPath, [CLI, 'run', 'base', '--trials', '2000000', '--workers', '2', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  return new Promise((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // 2e6 trials take far longer than this: the signal arrives while the workers are busy.
+    setTimeout(() => child.kill(signal), 1500);
+    child.on('exit', (code) => resolve({ code, out, stderr }));
+  });
+}
+
+describe('cancellation', () => {
+  it('SIGINT stops the workers, leaves no output and exits 130', async () => {
+    const r = await interruptRun('SIGINT');
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: stopping; no output written/);
+    expect(existsSync(r.out) ? readdirSync(r.out) : []).toEqual([]);
+  });
+
+  it('SIGTERM exits 143 with no output', async () => {
+    const r = await interruptRun('SIGTERM');
+    expect(r.code).toBe(143);
+    expect(existsSync(r.out) ? readdirSync(r.out) : []).toEqual([]);
+  });
+});
+
+describe('--target-se', () => {
+  it('runs until every strategy\'s mean NPV has a standard error at or below the target, under the cap', () => {
+    const out = join(freshDir(), 'results');
+    const target = 4_000_000;
+    const r = cli(['run', 'smoke', '--trials', '100000', '--target-se', String(target), '--workers', '2', '--out', out, '--quiet']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.targetSeUsd).toBe(target);
+    expect(summary.trials).toBeLessThan(100_000);
+    for (const s of summary.strategies) expect(s.metrics.npvUsd.standardError).toBeLessThanOrEqual(target);
+    expect(summary.maxNpvStandardErrorUsd).toBeLessThanOrEqual(target);
+  });
+
+  it('stops at the trial cap when the target is out of reach, and says so', async () => {
+    const run = await runScenario(loadScenario('smoke'), { trials: 1500, targetSeUsd: 1, workers: 0 });
+    expect(run.trials).toBe(1500);
+    expect(buildSummary(run).maxNpvStandardErrorUsd).toBeGreaterThan(1);
+  });
+
+  it('gives the same result for any worker count (batches are whole trial ranges)', async () => {
+    const a = await runScenario(loadScenario('smoke'), { trials: 20_000, targetSeUsd: 5_000_000, workers: 0, seed: 5 });
+    const b = await runScenario(loadScenario('smoke'), { trials: 20_000, targetSeUsd: 5_000_000, workers: 2, chunkTrials: 333, seed: 5 });
+    expect(b.trials).toBe(a.trials);
+    expect(JSON.stringify(buildSummary(b))).toBe(JSON.stringify(buildSummary(a)));
+  });
+});
