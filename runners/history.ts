@@ -1,9 +1,9 @@
 // The historical series shipped in data/: loading, merging the two price sources, month-end
 // sampling and coverage. I/O lives here (runners), so that engine/calibration.ts stays pure.
 // Provenance of every file: data/README.md.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../scenarios/packageRoot.js';
 
 /** A daily series: dates `YYYY-MM-DD`, strictly increasing, one value per date. */
 export interface DailySeries {
@@ -38,24 +38,10 @@ export type HistorySeriesName = (typeof HISTORY_SERIES)[number];
 const DAY_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/**
- * The folder holding package.json, found by walking up from `fromUrl`. Walking (rather than a
- * fixed `../`) makes the same code work from the TypeScript sources (runners/history.ts) and from
- * the compiled output (dist/runners/history.js), which sit at different depths.
- */
-export function findPackageRoot(fromUrl: string | URL = import.meta.url): string {
-  let dir = dirname(fileURLToPath(fromUrl));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json found in any folder above ${fileURLToPath(fromUrl)}`);
-    dir = parent;
-  }
-}
 
 /** The shipped data folder (`<package root>/data`). */
 export function dataDirectory(): string {
-  return join(findPackageRoot(), 'data');
+  return join(packageRoot(), 'data');
 }
 
 export interface CsvTable {

@@ -19,7 +19,6 @@ import { scenarioSchema } from '../scenarios/schema.js';
 import {
   coverageOf,
   type DailySeries,
-  findPackageRoot,
   historyCoverage,
   loadBtcPriceBlockchainCom,
   loadBtcPriceUsd,
@@ -309,11 +308,6 @@ describe('shipped history', () => {
   const price = loadBtcPriceUsd();
   const valueOn = (series: DailySeries, date: string) => series.values[series.dates.indexOf(date)];
 
-  it('finds the package root from the sources and from compiled dist/runners/history.js', () => {
-    const root = findPackageRoot(import.meta.url);
-    expect(findPackageRoot(new URL('../runners/history.ts', import.meta.url))).toBe(root);
-    expect(findPackageRoot(new URL('../dist/runners/history.js', import.meta.url))).toBe(root);
-  });
 
   it('merges the price files into one daily series with strictly increasing dates, 2010-08-17 .. 2024-03-31', () => {
     expect(price.dates[0]).toBe('2010-08-17');
