@@ -1,0 +1,51 @@
+// One engine run in a fresh process, for the benchmark: bench.ts spawns it per measurement so that
+// every size starts from a clean heap (peak RSS is the run's own) and a fresh V8 (LIBRARIES.md: V8
+// can compile the same code differently from one process to the next).
+//
+//   node dist/bench/engineRun.js SCENARIO TRIALS WORKERS SEED
+//
+// Prints one JSON line: wall and CPU seconds of runScenario (no process start-up), trial count, horizon,
+// per-strategy mean NPV with its standard error, and this process's peak RSS (kB; with worker
+// threads it covers every thread, since they share the process).
+import { loadScenario, runScenario, strategyColumn } from '../index.js';
+
+function meanAndSe(values: Float64Array): { mean: number; se: number } {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean /= n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
+  return { mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : NaN };
+}
+
+const [scenarioName = 'base', trialsText = '10000', workersText = '1', seedText = '1'] = process.argv.slice(2);
+const scenario = loadScenario(scenarioName);
+const trials = Number(trialsText);
+const workers = Number(workersText);
+const seed = Number(seedText);
+
+const start = performance.now();
+const cpuStart = process.cpuUsage(); // the whole process: every worker thread included
+const run = await runScenario(scenario, { trials, workers, seed });
+const cpu = process.cpuUsage(cpuStart);
+const seconds = (performance.now() - start) / 1000;
+
+const strategies = scenario.strategies.map((s, i) => {
+  const { mean, se } = meanAndSe(strategyColumn(run.outcomes, i, 'npvUsd'));
+  return { name: s.name, npvMean: mean, npvSe: se };
+});
+process.stdout.write(
+  `${JSON.stringify({
+    engine: 'hashpivot',
+    trials: run.trials,
+    months: scenario.horizonMonths,
+    workers,
+    seed,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    trialMonthsPerSecond: (run.trials * scenario.horizonMonths) / seconds,
+    strategies,
+    maxRssKb: process.resourceUsage().maxRSS,
+  })}\n`,
+);
