@@ -31,13 +31,16 @@ const scratchBits = new Uint32Array(scratch.buffer);
 // The high word of a float64 is the second uint32 on little-endian machines (all Node platforms).
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
-function magnitudeBin(v: number): number {
-  scratch[0] = v;
+/** Bin of a value within one month of a series: magnitude bins from the float's bits, negatives mirrored below. */
+function binIndex(value: number, inverseUnit: number, signed: boolean): number {
+  scratch[0] = 1 + (value < 0 ? -value : value) * inverseUnit;
   const high = scratchBits[HIGH_WORD];
   const octave = (high >>> MANTISSA_HIGH_BITS) - 1023;
   const sub = (high >>> (MANTISSA_HIGH_BITS - SUB_BITS)) & (SUBS_PER_OCTAVE - 1);
-  const bin = octave * SUBS_PER_OCTAVE + sub;
-  return bin < BINS_PER_SIGN ? bin : BINS_PER_SIGN - 1;
+  let bin = octave * SUBS_PER_OCTAVE + sub;
+  if (bin >= BINS_PER_SIGN) bin = BINS_PER_SIGN - 1;
+  if (!signed) return bin;
+  return value < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
 }
 
 /** Lower edge of a magnitude bin in v-space and its width. */
@@ -76,15 +79,18 @@ export class BandSketch {
   }
 
   add(series: number, month: number, value: number): void {
-    const magnitude = value < 0 ? -value : value;
-    let bin = magnitudeBin(1 + magnitude * this.inverseUnits[series]);
-    if (this.signedFlags[series]) bin = value < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
+    const bin = binIndex(value, this.inverseUnits[series], this.signedFlags[series] === 1);
     this.counts[this.offsets[series] + month * this.binsPerMonth[series] + bin]++;
   }
 
-  /** Adds every value of `values[0..months)` to month m of the series. */
+  /** Adds values[m] to month m of the series, for every month: the per-trial hot path. */
   addPath(series: number, values: Float64Array): void {
-    for (let m = 0; m < this.months; m++) this.add(series, m, values[m]);
+    const counts = this.counts;
+    const bins = this.binsPerMonth[series];
+    const inverseUnit = this.inverseUnits[series];
+    const signed = this.signedFlags[series] === 1;
+    let base = this.offsets[series];
+    for (let m = 0; m < this.months; m++, base += bins) counts[base + binIndex(values[m], inverseUnit, signed)]++;
   }
 
   merge(other: BandSketch): void {

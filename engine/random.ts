@@ -10,7 +10,7 @@ export type StreamName = 'market' | 'site';
 
 /** The string seed of one stream of one trial. Strings, not integers: see LIBRARIES.md. */
 export function streamSeed(seed: number, trialIndex: number, stream: StreamName): string {
-  return `hashpivot/v1/${seed}/${trialIndex}/${stream}`;
+  return `${seed}:${trialIndex}:${stream}`;
 }
 
 const LAYERS = 128;
