@@ -1,9 +1,11 @@
 // Summaries across trials of per-trial outcomes (MODEL.md §4): mean with its standard error,
-// percentiles, VaR/CVaR at 5%, probabilities with binomial errors, paired differences of strategies.
-// Pure: no I/O. Every result is JSON-friendly (plain numbers or null, never NaN or Infinity),
+// percentiles, VaR/CVaR at 5%, probabilities with binomial errors, paired differences of strategies,
+// and the Monte Carlo error of each: distribution-free 95% intervals for the percentiles and VaR,
+// an influence-function standard error for CVaR, and the running mean's convergence. Pure: no I/O. Every result is JSON-friendly (plain numbers or null, never NaN or Infinity),
 // because summary.json is written straight from these objects.
 
 import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import { regularizedIncompleteBeta } from './incompleteBeta.js';
 
 /** Two-sided 95% normal quantile, Φ⁻¹(0.975). */
 const Z_975 = 1.959963984540054;
@@ -40,6 +42,26 @@ export interface MetricSummary {
   var5: number | null;
   /** Mean of the defined outcomes at or below var5: the expected outcome in the worst 5%. */
   cvar5: number | null;
+  /**
+   * Monte Carlo 95% interval of each percentile (of the population quantile the percentile
+   * estimates): distribution-free, from fractional order statistics (quantileInterval95). Null
+   * where there are too few defined trials for a 95% interval at that level (e.g. p1 below ~300).
+   */
+  percentileCi95: Record<PercentileKey, [number, number] | null>;
+  /** The same interval for var5 (var5 is the 5th percentile). */
+  var5Ci95: [number, number] | null;
+  /** Standard error of cvar5 from its influence function (cvar5StandardError); null below 20 values. */
+  cvar5StandardError: number | null;
+}
+
+/** One point of a running mean over trials in index order (runningMeanConvergence). */
+export interface ConvergencePoint {
+  /** Trials 0 .. trials-1 in index order. */
+  trials: number;
+  /** Mean over the defined values among them. */
+  mean: number | null;
+  /** mean ± 1.96 · sd / sqrt(defined count): where the mean would settle, to Monte Carlo error. */
+  ci95: [number, number] | null;
 }
 
 export interface ProbabilityEstimate {
@@ -106,6 +128,10 @@ export function summarizeMetric(values: Float64Array): MetricSummary {
   for (const key of Object.keys(PERCENTILE_LEVELS) as PercentileKey[]) {
     percentiles[key] = n > 0 ? finiteOrNull(quantileSorted(asNumbers(sorted), PERCENTILE_LEVELS[key])) : null;
   }
+  const percentileCi95 = {} as Record<PercentileKey, [number, number] | null>;
+  for (const key of Object.keys(PERCENTILE_LEVELS) as PercentileKey[]) {
+    percentileCi95[key] = quantileInterval95(sorted, PERCENTILE_LEVELS[key]);
+  }
   if (n === 0) {
     return {
       count: values.length,
@@ -118,6 +144,9 @@ export function summarizeMetric(values: Float64Array): MetricSummary {
       percentiles,
       var5: null,
       cvar5: null,
+      percentileCi95,
+      var5Ci95: null,
+      cvar5StandardError: null,
     };
   }
   const sd = n >= 2 ? sampleStandardDeviation(asNumbers(sorted)) : NaN;
@@ -136,6 +165,9 @@ export function summarizeMetric(values: Float64Array): MetricSummary {
     percentiles,
     var5: finiteOrNull(var5),
     cvar5: finiteOrNull(mean(asNumbers(sorted.subarray(0, tailCount)))),
+    percentileCi95,
+    var5Ci95: percentileCi95.p5,
+    cvar5StandardError: cvar5StandardError(sorted, var5, tailCount),
   };
 }
 
@@ -216,4 +248,141 @@ export function pairedDifference(a: Float64Array, b: Float64Array): PairedDiffer
     standardError: finiteOrNull(standardError),
     ci95: Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monte Carlo error of the summaries.
+
+const HALF_ALPHA_95 = 0.025;
+
+/** X_(u), the fractional order statistic of 1-based rank u in [1, n]: linear between neighbours. */
+function fractionalOrderStatistic(sorted: Float64Array, u: number): number {
+  const below = Math.floor(u);
+  const fraction = u - below;
+  const lower = sorted[below - 1];
+  if (fraction === 0 || below >= sorted.length) return lower;
+  return lower + fraction * (sorted[below] - lower);
+}
+
+/**
+ * The rank u in [1, n] with P(U_(u) <= p) = I_p(u, n - u + 1) = target, where U_(u) is the u-th
+ * of n uniforms (a Beta(u, n - u + 1) variable); I_p falls as u grows, so bisection finds it.
+ * Null when even u = 1 (or u = n) cannot reach the target: the interval would leave the sample.
+ */
+function rankWithCoverage(n: number, p: number, target: number): number | null {
+  const cdf = (u: number) => regularizedIncompleteBeta(p, u, n - u + 1);
+  if (cdf(1) < target || cdf(n) > target) return null;
+  let lo = 1;
+  let hi = n;
+  // 1e-7 of a rank is far below any difference it makes to the interpolated value.
+  while (hi - lo > 1e-7 * Math.max(1, n / 1e6)) {
+    const mid = 0.5 * (lo + hi);
+    if (cdf(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/**
+ * Distribution-free 95% confidence interval for the population quantile of level p, from the
+ * ascending sample `sorted` (Hutson 1999, "Calculating nonparametric confidence intervals for
+ * quantiles using fractional order statistics", J. Applied Statistics 26(3):343-353).
+ *
+ * For a continuous distribution F, F(X_(k)) is the k-th of n uniforms, Beta(k, n - k + 1), whatever
+ * F is; so P(X_(k) <= xi_p) = I_p(k, n - k + 1) = P(Binomial(n, p) >= k). With whole ranks this is
+ * the classical order-statistic interval (Thompson 1936; David & Nagaraja, Order Statistics, §7.1).
+ * It needs no resampling: the exact (infinitely resampled) bootstrap distribution of a sample
+ * quantile puts binomial weights on the order statistics, so its percentile interval picks, to first
+ * order, the same order statistics, and this interval is what a bootstrap would converge to. Whole
+ * ranks make the coverage jump above 95% by the binomial's discreteness; Hutson lets the rank be
+ * fractional, X_(u) = X_(floor u) + (u - floor u)(X_(floor u + 1) - X_(floor u)), with
+ * I_p(u_l, n - u_l + 1) = 0.975 and I_p(u_u, n - u_u + 1) = 0.025, which is close to 95% from
+ * n ~ 20 on. Null when u_l < 1 or u_u > n: fewer trials than a 95% interval at that level needs
+ * (about 370 for p1 and p99, 75 for p5 and p95). Ties (discrete outcomes) make it conservative.
+ */
+export function quantileInterval95(sorted: Float64Array, p: number): [number, number] | null {
+  const n = sorted.length;
+  if (n < 2 || !(p > 0 && p < 1)) return null;
+  const lowerRank = rankWithCoverage(n, p, 1 - HALF_ALPHA_95);
+  const upperRank = rankWithCoverage(n, p, HALF_ALPHA_95);
+  if (lowerRank === null || upperRank === null) return null;
+  const lo = fractionalOrderStatistic(sorted, lowerRank);
+  const hi = fractionalOrderStatistic(sorted, upperRank);
+  return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+}
+
+/**
+ * Standard error of the 5% expected shortfall (cvar5 = mean of the `tailCount` smallest values,
+ * those at or below var5 = q), from its influence function (e.g. Hong & Liu 2009, Management
+ * Science 55(2); Acerbi & Tasche 2002): cvar = q + E[(X - q) 1{X <= q}] / alpha, so
+ * Var(cvar estimate) ≈ Var((X - q) 1{X <= q}) / (alpha^2 n)
+ *                  = [Var(X | X <= q) + (1 - alpha)(cvar - q)^2] / (alpha n).
+ * alpha is the share actually averaged (tailCount / n). Only the tail is read: O(n / 20).
+ * Null with fewer than two values in the tail.
+ */
+export function cvar5StandardError(sorted: Float64Array, var5: number, tailCount: number): number | null {
+  const n = sorted.length;
+  if (tailCount < 2 || n < 2) return null;
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < tailCount; i++) {
+    const y = sorted[i] - var5;
+    sum += y;
+    squares += y * y;
+  }
+  const meanY = sum / n;
+  // Sample variance of Y over all n trials (zeros outside the tail), with n - 1.
+  const varianceY = Math.max(0, (squares - n * meanY * meanY) / (n - 1));
+  const alpha = tailCount / n;
+  return finiteOrNull(Math.sqrt(varianceY / n) / alpha);
+}
+
+/** Trial counts about evenly spaced in log between min(n, 10) and n, n included, no repeats. */
+export function logSpacedCounts(n: number, points: number): number[] {
+  if (n <= 0) return [];
+  const first = Math.min(n, 10);
+  const counts: number[] = [];
+  for (let i = 0; i < points; i++) {
+    const k = i === points - 1 ? n : Math.round(first * (n / first) ** (i / Math.max(1, points - 1)));
+    if (counts.length === 0 || k > counts[counts.length - 1]) counts.push(k);
+  }
+  if (counts[counts.length - 1] !== n) counts.push(n);
+  return counts;
+}
+
+/**
+ * The running mean of `values` over trials in index order, at about `points` log-spaced trial
+ * counts (logSpacedCounts), each with its 95% band mean ± 1.96 sd / sqrt(count): the curve a reader
+ * checks to see that the mean has settled (the band narrows as 1/sqrt(trials) and the mean stays
+ * inside the later, narrower bands). Absent values (NaN) are skipped. Welford's update keeps the
+ * running variance exact to rounding in one pass.
+ */
+export function runningMeanConvergence(values: Float64Array, points = 30): ConvergencePoint[] {
+  const out: ConvergencePoint[] = [];
+  let count = 0;
+  let runningMean = 0;
+  let m2 = 0;
+  let next = 0;
+  const checkpoints = logSpacedCounts(values.length, points);
+  for (let i = 0; i < values.length && next < checkpoints.length; i++) {
+    const x = values[i];
+    if (x === x) {
+      count++;
+      const delta = x - runningMean;
+      runningMean += delta / count;
+      m2 += delta * (x - runningMean);
+    }
+    if (i + 1 === checkpoints[next]) {
+      next++;
+      const halfWidth = count >= 2 ? Z_975 * Math.sqrt(m2 / (count - 1) / count) : NaN;
+      const lo = runningMean - halfWidth;
+      const hi = runningMean + halfWidth;
+      out.push({
+        trials: i + 1,
+        mean: count > 0 ? finiteOrNull(runningMean) : null,
+        ci95: Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null,
+      });
+    }
+  }
+  return out;
 }

@@ -8,7 +8,17 @@ import { marketColumn, strategyColumn, type StrategyMetric } from '../engine/out
 import { resolvedScenarioJson, type JsonObject } from '../scenarios/load.js';
 import type { RunResult } from '../runners/run.js';
 import { monthLabel, dateOfFractionalMonth } from './calendarMonths.js';
-import { pairedDifference, shareBelow, shareWhere, summarizeMetric, type MetricSummary, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
+import {
+  pairedDifference,
+  runningMeanConvergence,
+  shareBelow,
+  shareWhere,
+  summarizeMetric,
+  type ConvergencePoint,
+  type MetricSummary,
+  type PairedDifference,
+  type ProbabilityEstimate,
+} from './statistics.js';
 
 /** The package version, written into every summary so a result names the engine that made it. */
 export const ENGINE_VERSION: string = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version;
@@ -25,6 +35,11 @@ export interface StrategySummary {
   pRuin: ProbabilityEstimate;
   /** Share of trials ruined by the end of each month. */
   ruinByMonth: number[];
+  /**
+   * Running mean NPV over trials in index order (trial 0 first) at ~30 log-spaced trial counts
+   * from 10 to the run's total, each with its 95% band: how the estimate settled as trials ran.
+   */
+  convergence: ConvergencePoint[];
 }
 
 export interface PairSummary {
@@ -80,6 +95,7 @@ export function buildSummary(run: RunResult): Summary {
       pNpvNegative: shareBelow(strategyColumn(outcomes, s, 'npvUsd'), 0),
       pRuin: shareWhere(strategyColumn(outcomes, s, 'ruined')),
       ruinByMonth,
+      convergence: runningMeanConvergence(strategyColumn(outcomes, s, 'npvUsd')),
     };
   });
 

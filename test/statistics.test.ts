@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cvar5StandardError,
+  logSpacedCounts,
   pairedDifference,
+  quantileInterval95,
+  runningMeanConvergence,
   shareBelow,
   shareWhere,
   summarizeMetric,
   type MetricSummary,
 } from '../outputs/statistics.js';
+import { lnGamma, regularizedIncompleteBeta } from '../outputs/incompleteBeta.js';
+import { buildSummary } from '../outputs/summary.js';
+import { runScenario } from '../runners/run.js';
+import { loadScenario } from '../scenarios/load.js';
 import { formatPercent, formatUsdMillions, strategyTable, type StrategyTableRow } from '../outputs/table.js';
 
 // A tiny seeded generator so that the statistical checks are reproducible: mulberry32 (public
@@ -36,6 +44,8 @@ function normals(n: number, seed: number, meanValue = 0, sd = 1): Float64Array {
 const phi = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 /** Φ⁻¹(0.05) (scipy.stats.norm.ppf(0.05)). */
 const Z05 = -1.6448536269514729;
+/** Φ⁻¹(0.975). */
+const Z_975 = 1.959963984540054;
 /** Asymptotic SE of the type-7 quantile at level p of N(0,1): sqrt(p(1-p)/n) / φ(z_p). */
 const quantileSe = (p: number, z: number, n: number) => Math.sqrt((p * (1 - p)) / n) / phi(z);
 
@@ -314,5 +324,159 @@ describe('strategyTable', () => {
     // every column ends at the same place in header and rows
     expect(lines[2].length).toBe(lines[1].length);
     expect(lines[3].length).toBe(lines[1].length);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Monte Carlo error of the summaries: interval coverage on a closed-form case, the special
+// function behind the quantile intervals against independent computations, convergence data.
+
+describe('regularizedIncompleteBeta (the order-statistic distribution behind the quantile intervals)', () => {
+  /** P(Binomial(n, p) >= k), summed term by term: an independent computation of I_p(k, n - k + 1). */
+  function binomialUpperTail(n: number, p: number, k: number): number {
+    let sum = 0;
+    for (let j = k; j <= n; j++) sum += Math.exp(lnGamma(n + 1) - lnGamma(j + 1) - lnGamma(n - j + 1) + j * Math.log(p) + (n - j) * Math.log1p(-p));
+    return sum;
+  }
+
+  it.each([
+    [20, 0.3, 5],
+    [1000, 0.05, 40],
+    [1000, 0.5, 480],
+    [5000, 0.01, 60],
+    [100_000, 0.95, 95_100],
+  ])('I_p(k, n - k + 1) = P(Binomial(n = %i, p = %f) >= %i) to 1e-9', (n, p, k) => {
+    expect(regularizedIncompleteBeta(p, k, n - k + 1)).toBeCloseTo(binomialUpperTail(n, p, k), 9);
+  });
+
+  it('has the closed forms I_x(1, b) = 1 - (1 - x)^b, I_x(a, 1) = x^a, I_1/2(a, a) = 1/2', () => {
+    expect(regularizedIncompleteBeta(0.3, 1, 7.5)).toBeCloseTo(1 - 0.7 ** 7.5, 12);
+    expect(regularizedIncompleteBeta(0.3, 2.5, 1)).toBeCloseTo(0.3 ** 2.5, 12);
+    // At a = 5e5 the ln Γ terms (~6e6 each) cancel to ~1e-9 of rounding: 8 digits, not 10.
+    for (const a of [0.5, 3.7, 250, 500_000]) expect(regularizedIncompleteBeta(0.5, a, a)).toBeCloseTo(0.5, 8);
+  });
+
+  it('lnGamma matches ln((n-1)!) and ln sqrt(pi)', () => {
+    expect(lnGamma(1)).toBeCloseTo(0, 13);
+    expect(lnGamma(11)).toBeCloseTo(Math.log(3628800), 12);
+    expect(lnGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 11);
+    // ln(10^6 - 1)! from Stirling's series to 1e-6 (mpmath.loggamma(1e6) = 12815504.569147611).
+    expect(lnGamma(1e6)).toBeCloseTo(12815504.569147611, 6);
+  });
+});
+
+describe('Monte Carlo error of percentiles, VaR and CVaR', () => {
+  // Closed-form case: N(0, 1), where the 5th percentile, the median and the 5% CVaR are known.
+  // 400 replications of n = 1000: each interval should contain the truth in ~95% of them. The
+  // number of replications covered is Binomial(400, 0.95) if the intervals are right, so the
+  // tolerance is 4 of its standard errors: |coverage - 0.95| < 4 sqrt(0.95 · 0.05 / 400) = 0.0436.
+  const replications = 400;
+  const n = 1000;
+  const tolerance = 4 * Math.sqrt((0.95 * 0.05) / replications);
+  const exactCvar5 = -phi(Z05) / 0.05;
+  let p5Covered = 0;
+  let p50Covered = 0;
+  let var5Covered = 0;
+  let cvarCovered = 0;
+  for (let r = 0; r < replications; r++) {
+    const s = summarizeMetric(normals(n, 7_000 + r));
+    const [p5lo, p5hi] = s.percentileCi95.p5 as [number, number];
+    const [p50lo, p50hi] = s.percentileCi95.p50 as [number, number];
+    const [vlo, vhi] = s.var5Ci95 as [number, number];
+    if (p5lo <= Z05 && Z05 <= p5hi) p5Covered++;
+    if (p50lo <= 0 && 0 <= p50hi) p50Covered++;
+    if (vlo <= Z05 && Z05 <= vhi) var5Covered++;
+    if (Math.abs((s.cvar5 as number) - exactCvar5) <= Z_975 * (s.cvar5StandardError as number)) cvarCovered++;
+  }
+
+  it(`the p5 and p50 intervals cover the true quantile at 95% ± ${tolerance.toFixed(4)} (400 samples of 1000 normals)`, () => {
+    expect(Math.abs(p5Covered / replications - 0.95), `p5 covered ${p5Covered}/${replications}`).toBeLessThan(tolerance);
+    expect(Math.abs(p50Covered / replications - 0.95), `p50 covered ${p50Covered}/${replications}`).toBeLessThan(tolerance);
+    expect(var5Covered).toBe(p5Covered);
+  });
+
+  it(`cvar5 ± 1.96 SE (influence function) covers -phi(z_0.05)/0.05 at 95% ± ${tolerance.toFixed(4)}`, () => {
+    expect(Math.abs(cvarCovered / replications - 0.95), `cvar5 covered ${cvarCovered}/${replications}`).toBeLessThan(tolerance);
+  });
+
+  it('the CVaR standard error equals the closed-form asymptotic one on 10^6 normals to 2%', () => {
+    const s = summarizeMetric(normals(1_000_000, 20240501));
+    const alpha = 0.05;
+    const tailVariance = 1 + Z05 * exactCvar5 - exactCvar5 * exactCvar5;
+    const exactSe = Math.sqrt((tailVariance + (1 - alpha) * (exactCvar5 - Z05) ** 2) / (alpha * 1_000_000));
+    expect((s.cvar5StandardError as number) / exactSe).toBeGreaterThan(0.98);
+    expect((s.cvar5StandardError as number) / exactSe).toBeLessThan(1.02);
+    // A percentile interval's half-width is about 1.96 asymptotic SEs of the quantile.
+    const [lo, hi] = s.percentileCi95.p50 as [number, number];
+    expect((hi - lo) / 2 / (Z_975 * quantileSe(0.5, 0, 1_000_000))).toBeCloseTo(1, 1);
+  });
+
+  it('whole-rank case: the interval ends are the order statistics the binomial picks', () => {
+    // n = 19, p = 0.5: I_0.5(u, 20 - u) = 0.975 at u = 5.5 or so: between X_(5) and X_(6).
+    const sorted = Float64Array.from({ length: 19 }, (_, i) => i + 1);
+    const [lo, hi] = quantileInterval95(sorted, 0.5) as [number, number];
+    expect(lo).toBeGreaterThan(5);
+    expect(lo).toBeLessThan(6.5);
+    expect(hi).toBeCloseTo(20 - lo, 9); // symmetric for p = 0.5
+    expect(regularizedIncompleteBeta(0.5, lo, 20 - lo)).toBeCloseTo(0.975, 7);
+  });
+
+  it('is null (never NaN) where the sample is too small for a 95% interval at that level', () => {
+    const s = summarizeMetric(normals(50, 1));
+    expect(s.percentileCi95.p1).toBeNull();
+    expect(s.percentileCi95.p99).toBeNull();
+    expect(s.percentileCi95.p50).not.toBeNull();
+    expect(summarizeMetric(new Float64Array([7])).percentileCi95.p50).toBeNull();
+    expect(summarizeMetric(new Float64Array([7])).cvar5StandardError).toBeNull();
+    expect(quantileInterval95(new Float64Array(0), 0.5)).toBeNull();
+    expect(cvar5StandardError(Float64Array.from([1, 2, 3]), 1.1, 1)).toBeNull();
+    const json = JSON.stringify(summarizeMetric(normals(300, 2)));
+    expect(json).not.toContain('NaN');
+  });
+});
+
+describe('runningMeanConvergence', () => {
+  it('takes ~30 log-spaced trial counts from 10 to n, strictly increasing, n last', () => {
+    const counts = logSpacedCounts(10_000, 30);
+    expect(counts).toHaveLength(30);
+    expect(counts[0]).toBe(10);
+    expect(counts[29]).toBe(10_000);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThan(counts[i - 1]);
+    // Even in log: each step a factor 1000^(1/29) ~ 1.27 (rounding aside).
+    expect(counts[15] / counts[14]).toBeCloseTo(1000 ** (1 / 29), 1);
+    expect(logSpacedCounts(40, 30).at(-1)).toBe(40);
+    expect(logSpacedCounts(5, 30)).toEqual([5]);
+    expect(logSpacedCounts(0, 30)).toEqual([]);
+  });
+
+  it('ends at the sample mean with the band mean ± 1.96 SE; narrows as 1/sqrt(trials); skips NaN', () => {
+    const values = normals(20_000, 5, 3, 2);
+    const points = runningMeanConvergence(values);
+    const last = points.at(-1)!;
+    const s = summarizeMetric(values);
+    expect(last.trials).toBe(20_000);
+    expect(last.mean).toBeCloseTo(s.mean as number, 10);
+    const [lo, hi] = last.ci95!;
+    expect((hi - lo) / 2).toBeCloseTo(Z_975 * (s.standardError as number), 10);
+    const first = points[0];
+    const widthRatio = (first.ci95![1] - first.ci95![0]) / (hi - lo);
+    expect(widthRatio).toBeGreaterThan(0.3 * Math.sqrt(20_000 / first.trials));
+    expect(widthRatio).toBeLessThan(3 * Math.sqrt(20_000 / first.trials));
+    values[0] = NaN;
+    const withAbsent = runningMeanConvergence(values.subarray(0, 10));
+    expect(withAbsent[0].mean).toBeCloseTo(summarizeMetric(values.subarray(1, 10)).mean as number, 12);
+  });
+
+  it('is in summary.json per strategy, over trials in index order, with no NaN', async () => {
+    const run = await runScenario(loadScenario('smoke'), { trials: 400, seed: 3, workers: 0, chunkTrials: 150 });
+    const summary = buildSummary(run);
+    for (const strategy of summary.strategies) {
+      expect(strategy.convergence.length).toBeGreaterThan(20);
+      expect(strategy.convergence.at(-1)!.trials).toBe(400);
+      expect(strategy.convergence.at(-1)!.mean).toBeCloseTo(strategy.metrics.npvUsd.mean as number, 0);
+      expect(strategy.metrics.npvUsd.percentileCi95.p5).not.toBeNull();
+      expect(strategy.metrics.npvUsd.cvar5StandardError).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify(summary)).not.toMatch(/NaN|Infinity/);
   });
 });
