@@ -21,8 +21,8 @@ import { poissonFromUniform, type RandomStream } from './random.js';
 export const SECONDS_PER_MONTH = (365.25 * 86400) / 12;
 export const HOURS_PER_MONTH = (365.25 * 24) / 12;
 const DT_YEARS = 1 / 12;
-/** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size. */
-export const NORMALS_PER_MONTH = 7;
+/** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size, the GPU rental price. */
+export const NORMALS_PER_MONTH = 8;
 /** Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch. */
 export const UNIFORMS_PER_MONTH = 3;
 
@@ -68,6 +68,8 @@ export interface MarketParams {
   winterEnterProbability: number;
   winterExitProbability: number;
   winterIndexFactor: number;
+  logGpu0: number;
+  gpuVolPerMonth: number;
 }
 
 /** Exact one-month transition of an OU process in logs: decay e^{-kappa dt} and the shock's sd. */
@@ -152,6 +154,8 @@ export function marketParams(scenario: Scenario): MarketParams {
     winterEnterProbability: 1 - Math.exp(-aiDemand.winterHazardPerYear * DT_YEARS),
     winterExitProbability: Math.min(1, 1 / aiDemand.winterMeanMonths),
     winterIndexFactor: aiDemand.winterIndexFactor,
+    logGpu0: Math.log(asOf.gpuUsdPerHour),
+    gpuVolPerMonth: aiDemand.gpuVolatilityPerYear * Math.sqrt(DT_YEARS),
   };
 }
 
@@ -169,6 +173,11 @@ export class MarketPath {
   readonly aiDemandIndex: Float64Array;
   /** 1 in months of an AI winter, else 0. */
   readonly aiWinter: Uint8Array;
+  /**
+   * Rental price of a GPU of the newest generation (USD/GPU-hour): a random walk around the as-of
+   * price. A fleet's own price falls from it as the fleet ages (hosting.ts).
+   */
+  readonly newGpuUsdPerHour: Float64Array;
   /** Fractional month of the first halving inside the horizon, NaN if none. */
   nextHalvingMonth = NaN;
   private readonly logHashprice: Float64Array;
@@ -191,6 +200,7 @@ export class MarketPath {
     this.energyUsdPerMwh = new Float64Array(n);
     this.aiDemandIndex = new Float64Array(n);
     this.aiWinter = new Uint8Array(n);
+    this.newGpuUsdPerHour = new Float64Array(n);
     this.logHashprice = new Float64Array(n);
     this.normals = new Float64Array(n * NORMALS_PER_MONTH);
     this.uniforms = new Float64Array(n * UNIFORMS_PER_MONTH);
@@ -214,6 +224,7 @@ export class MarketPath {
     let logEnergy = p.logEnergy0;
     let logAi = p.logAi0;
     let winter = 0;
+    let logGpu = p.logGpu0;
     let height = p.height0;
     let difficulty = p.difficulty0;
     let secondsSinceRetarget = p.secondsSinceRetarget0;
@@ -235,6 +246,7 @@ export class MarketPath {
       this.aiWinter[m] = winter;
       const aiIndex = fastExp(logAi);
       this.aiDemandIndex[m] = winter ? aiIndex * p.winterIndexFactor : aiIndex;
+      this.newGpuUsdPerHour[m] = fastExp(logGpu);
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       this.hashpriceUsdPerPhDay[m] = hashprice;
       this.logHashprice[m] = Math.log(hashprice);
@@ -298,6 +310,7 @@ export class MarketPath {
       if (spikes > 0) logEnergy += spikes * p.spikeMeanLog + Math.sqrt(spikes) * p.spikeSdLog * normals[n0 + 6];
 
       logAi = logAi * p.aiDecay + p.aiVol * zAi;
+      logGpu += p.gpuVolPerMonth * normals[n0 + 7];
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < p.winterExitProbability ? 0 : 1) : switchU < p.winterEnterProbability ? 1 : 0;
     }

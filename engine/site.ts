@@ -41,6 +41,14 @@ export interface SiteParams {
   capexDebtShare: number;
   capexDebtMonthlyRate: number;
   capexDebtTermMonths: number;
+  // Own GPU cloud on the converted capacity.
+  itKwPerGpu: number;
+  gpuCapexUsd: number;
+  gpuUtilisation: number;
+  gpuOpexShareOfRevenue: number;
+  gpuLifeMonths: number;
+  /** Monthly factor by which an ageing fleet's rental price falls behind the newest generation's. */
+  gpuMonthlyPriceFactor: number;
   // Valuation.
   discountFactors: Float64Array;
   terminalMultiple: number;
@@ -93,6 +101,12 @@ export function siteParams(scenario: Scenario): SiteParams {
     capexDebtShare: hosting.capexDebtShare,
     capexDebtMonthlyRate: hosting.capexDebtRatePerYear / 12,
     capexDebtTermMonths: hosting.capexDebtTermMonths,
+    itKwPerGpu: hosting.gpuCloud.itKwPerGpu,
+    gpuCapexUsd: hosting.gpuCloud.capexUsdPerGpu,
+    gpuUtilisation: hosting.gpuCloud.utilisation,
+    gpuOpexShareOfRevenue: hosting.gpuCloud.opexShareOfRevenue,
+    gpuLifeMonths: hosting.gpuCloud.lifeMonths,
+    gpuMonthlyPriceFactor: (1 - scenario.market.aiDemand.gpuPriceDeclinePerYear) ** (1 / 12),
     discountFactors: discountFactors(scenario.discountRatePerYear, months),
     terminalMultiple: scenario.terminalValue.method === 'none' ? 0 : scenario.terminalValue.annualCashFlowMultiple,
   };

@@ -14,6 +14,8 @@ export interface StrategyRule {
   /** Month the conversion starts; -1 when a trigger decides; Infinity for never. */
   convertAtMonth: number;
   share: number;
+  /** Run an own GPU cloud on the converted part instead of leasing it. */
+  gpuCloud: boolean;
   curtail: boolean;
   refreshEveryMonths: number;
   /** Trigger: convert after hashprice stays below this for `triggerMonths` consecutive months. */
@@ -26,6 +28,7 @@ export function strategyRule(spec: StrategySpec): StrategyRule {
     name: spec.name,
     convertAtMonth: Infinity,
     share: 0,
+    gpuCloud: false,
     curtail: spec.curtail,
     refreshEveryMonths: 0,
     triggerHashpriceUsdPerPhDay: 0,
@@ -39,10 +42,12 @@ export function strategyRule(spec: StrategySpec): StrategyRule {
     case 'hybrid':
       rule.convertAtMonth = spec.atMonth;
       rule.share = spec.share;
+      rule.gpuCloud = spec.operate === 'gpuCloud';
       break;
     case 'trigger':
       rule.convertAtMonth = -1;
       rule.share = spec.share;
+      rule.gpuCloud = spec.operate === 'gpuCloud';
       rule.triggerHashpriceUsdPerPhDay = spec.hashpriceBelowUsdPerPhDay;
       rule.triggerMonths = spec.forMonths;
       break;
@@ -112,7 +117,7 @@ export class StrategyEvaluator {
 
     for (let m = 0; m < months; m++) {
       if (m === convertAtMonth) {
-        hosting.start(m, rule.share, draws);
+        hosting.start(m, rule.share, rule.gpuCloud, draws);
         hostingActive = true;
       }
       const miningMw = site.powerMw * (hostingActive ? 1 - rule.share : 1);
@@ -142,7 +147,7 @@ export class StrategyEvaluator {
       if (hostingActive) {
         hosting.month(m, market, draws);
         capexUsd += hosting.capexEquityUsd;
-        operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh;
+        operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh - hosting.operatingCostUsd;
         flowUsd -= hosting.debtServiceUsd;
         revenueUsd += hosting.rentUsd;
         energyKwh += hosting.itKwhLeased;

@@ -171,6 +171,16 @@ const hosting = z.strictObject({
   capexDebtShare: share('Share of conversion capex financed by project debt.', 0.7),
   capexDebtRatePerYear: perYear('Interest rate of the project debt.', 0.08, 0, 1),
   capexDebtTermMonths: wholeMonths({ unit: 'months', description: 'Amortisation term of the project debt, from completion.' }, 120, 1, 600),
+  gpuCloud: z
+    .strictObject({
+      itKwPerGpu: positive({ unit: 'kW of IT per GPU', description: 'IT load per GPU, its share of server and network included.' }, 1.2, 100),
+      capexUsdPerGpu: quantity({ unit: 'USD/GPU', description: 'Price of a GPU with its share of servers and network; financed over its life at the project debt rate.' }, 35_000, 0, 1e7),
+      utilisation: share('Share of GPU-hours sold at AI demand index 1 (scaled by the index, capped at 1).', 0.7),
+      opexShareOfRevenue: share('Cloud operating costs (staff, software, sales) as a share of revenue.', 0.15),
+      lifeMonths: wholeMonths({ unit: 'months', description: 'GPU generation life: the fleet is replaced, and its rental price resets, this often.' }, 60, 6, 240),
+    })
+    .prefault({})
+    .meta({ description: 'Operating an own GPU cloud on the converted capacity instead of leasing it (strategies with operate: gpuCloud).' }),
 });
 
 const strategyName = z
@@ -179,6 +189,11 @@ const strategyName = z
   .max(60)
   .regex(/^[A-Za-z0-9][A-Za-z0-9 _.+%-]*$/, 'must start with a letter or digit and use letters, digits, space, _ . + % -')
   .meta({ unit: 'text', description: 'Name shown in tables and used as a column prefix.' });
+
+const operate = z
+  .enum(['lease', 'gpuCloud'])
+  .default('lease')
+  .meta({ unit: 'choice', description: 'lease: lease the converted capacity to a tenant; gpuCloud: run an own GPU cloud on it.' });
 
 const startMonth = wholeMonths({ unit: 'month', description: 'Month the conversion starts (0 = as-of month).' }, 0, 0, 600);
 
@@ -194,6 +209,7 @@ const convert = z.strictObject({
   name: strategyName,
   atMonth: startMonth,
   share: share('Share of the MW converted; the rest keeps mining.', 1),
+  operate,
   curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
 });
 
@@ -202,6 +218,7 @@ const hybrid = z.strictObject({
   name: strategyName,
   atMonth: startMonth,
   share: quantity({ unit: 'share 0..1', description: 'Share of the MW converted; the rest keeps mining.' }, 0.5, 0, 1),
+  operate,
   curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
 });
 
@@ -211,6 +228,7 @@ const trigger = z.strictObject({
   hashpriceBelowUsdPerPhDay: positive({ unit: 'USD/PH/day', description: 'Convert once hashprice stays below this level...' }, 30, 1e6),
   forMonths: wholeMonths({ unit: 'months', description: '...for this many consecutive months.' }, 3, 1, 120),
   share: share('Share of the MW converted when the rule fires; the rest keeps mining.', 1),
+  operate,
   curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
 });
 

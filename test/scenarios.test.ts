@@ -101,13 +101,20 @@ describe('presets', () => {
     expect(scenario.strategies.length).toBeGreaterThan(0);
   });
 
-  it('base compares stay, convert now, convert in 12 months and a 50% hybrid', () => {
-    const strategies = loadScenario('base').strategies.map((s) => ({ kind: s.kind, name: s.name, atMonth: 'atMonth' in s ? s.atMonth : undefined, share: 'share' in s ? s.share : undefined }));
+  it('base compares stay, convert now, convert in 12 months, a 50% hybrid and an own GPU cloud', () => {
+    const strategies = loadScenario('base').strategies.map((s) => ({
+      kind: s.kind,
+      name: s.name,
+      atMonth: 'atMonth' in s ? s.atMonth : undefined,
+      share: 'share' in s ? s.share : undefined,
+      operate: 'operate' in s ? s.operate : undefined,
+    }));
     expect(strategies).toEqual([
-      { kind: 'stay', name: 'stay', atMonth: undefined, share: undefined },
-      { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1 },
-      { kind: 'convert', name: 'convert-12m', atMonth: 12, share: 1 },
-      { kind: 'hybrid', name: 'hybrid-50', atMonth: 0, share: 0.5 },
+      { kind: 'stay', name: 'stay', atMonth: undefined, share: undefined, operate: undefined },
+      { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1, operate: 'lease' },
+      { kind: 'convert', name: 'convert-12m', atMonth: 12, share: 1, operate: 'lease' },
+      { kind: 'hybrid', name: 'hybrid-50', atMonth: 0, share: 0.5, operate: 'lease' },
+      { kind: 'convert', name: 'gpu-cloud-now', atMonth: 0, share: 1, operate: 'gpuCloud' },
     ]);
   });
 
@@ -162,7 +169,7 @@ describe('defaults and the resolved scenario', () => {
   it('fills defaults inside a partly written block and a strategy', () => {
     const scenario = parseScenario({ asOf: AS_OF, market: { price: { driftPerYear: -0.1 } }, strategies: [{ kind: 'hybrid', name: 'h' }] }, 'partial.yaml');
     expect(scenario.market.price).toEqual({ model: 'merton', driftPerYear: -0.1, volatilityPerYear: 0.5, jumpsPerYear: 1, jumpMeanLog: -0.1, jumpSdLog: 0.15 });
-    expect(scenario.strategies[0]).toEqual({ kind: 'hybrid', name: 'h', atMonth: 0, share: 0.5, curtail: true });
+    expect(scenario.strategies[0]).toEqual({ kind: 'hybrid', name: 'h', atMonth: 0, share: 0.5, operate: 'lease', curtail: true });
   });
 
   it('resolvedScenarioJson is plain JSON with keys in schema order, whatever order the input used', () => {
@@ -174,7 +181,7 @@ describe('defaults and the resolved scenario', () => {
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
     expect(Object.keys(a)).toEqual(Object.keys(scenarioSchema.shape));
     expect(Object.keys(a.site as object).slice(0, 3)).toEqual(['powerMw', 'efficiencyJPerTh', 'uptime']);
-    expect(Object.keys((a.strategies as JsonValue[])[0] as object)).toEqual(['kind', 'name', 'atMonth', 'share', 'curtail']);
+    expect(Object.keys((a.strategies as JsonValue[])[0] as object)).toEqual(['kind', 'name', 'atMonth', 'share', 'operate', 'curtail']);
     // The resolved scenario validates to itself: a summary.json can be re-run as a scenario.
     expect(resolvedScenarioJson(parseScenario(a, 'summary.json'))).toEqual(a);
   });

@@ -1,0 +1,121 @@
+// The converted part of the site against hand-computed cash flows: build, lease, escalator,
+// default and recovery, GPU cloud revenue per kWh (DEFAULTS.md's "25x" check), debt.
+import { describe, expect, it } from 'vitest';
+import { HOURS_PER_MONTH, MarketPath, marketParams } from '../engine/market.js';
+import { Hosting } from '../engine/hosting.js';
+import { annuityPayment, SiteDraws, siteParams } from '../engine/site.js';
+import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
+
+/** A deterministic world: AI index fixed at 1, no winters, GPU price fixed at $2/h. */
+function setting(hosting: Record<string, unknown> = {}) {
+  const base = resolvedScenarioJson(loadScenario('base')) as Record<string, any>;
+  const scenario = parseScenario(
+    {
+      ...base,
+      horizonMonths: 60,
+      hosting: { ...base.hosting, ...hosting },
+      market: { ...base.market, aiDemand: { ...base.market.aiDemand, volatilityPerYear: 0, winterHazardPerYear: 0, gpuVolatilityPerYear: 0 } },
+    },
+    'test',
+  );
+  const site = siteParams(scenario);
+  const market = new MarketPath(marketParams(scenario));
+  // Any draws will do for the market: the hosting numbers below depend only on AI index and GPU price.
+  market.simulate({ fillNormals: (b: Float64Array, n: number) => b.fill(0, 0, n), fillUniforms: (b: Float64Array, n: number) => b.fill(0.5, 0, n) } as never);
+  const draws = new SiteDraws(site);
+  draws.buildMonths = 12;
+  draws.signingU.fill(0); // a tenant signs as soon as the site looks
+  draws.defaultU.fill(1); // and never defaults
+  return { scenario, site, market, draws, hosting: new Hosting(site) };
+}
+
+function months(h: Hosting, market: MarketPath, draws: SiteDraws, count: number) {
+  const rows = [];
+  for (let m = 0; m < count; m++) {
+    h.month(m, market, draws);
+    rows.push({ rent: h.rentUsd, recovery: h.recoveryUsd, capex: h.capexEquityUsd, debt: h.debtServiceUsd, opex: h.operatingCostUsd, kwh: h.itKwhLeased, mwh: h.energyMwh });
+  }
+  return rows;
+}
+
+describe('leasing', () => {
+  it('spends the equity share of capex evenly over the build, then earns IT kW x rate from signing, escalated yearly', () => {
+    const { site, market, draws, hosting } = setting({ capexDebtShare: 0.7, leaseUsdPerKwMonth: 130, escalatorPerYear: 0.025, pue: 1.3, conversionUsdPerMwIt: 9e6 });
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 40);
+    const itKw = (100 * 1000) / 1.3;
+    const capexUsd = (100 / 1.3) * 9e6;
+    for (let m = 0; m < 12; m++) {
+      expect(rows[m].capex).toBeCloseTo((capexUsd * 0.3) / 12, 2);
+      expect(rows[m].rent).toBe(0);
+    }
+    expect(rows[12].rent).toBeCloseTo(itKw * 130, 6); // signs in the first month it looks
+    expect(rows[23].rent).toBeCloseTo(itKw * 130, 6);
+    expect(rows[24].rent).toBeCloseTo(itKw * 130 * 1.025, 6); // first anniversary
+    expect(rows[36].rent).toBeCloseTo(itKw * 130 * 1.025 ** 2, 6);
+    expect(rows[12].kwh).toBeCloseTo(itKw * HOURS_PER_MONTH, 6);
+    expect(rows[12].mwh).toBe(0); // the tenant pays for power
+    expect(site.itKwPerMw).toBeCloseTo(1000 / 1.3, 12);
+    // DEFAULTS.md: a $130/kW-month lease earns ~$0.18 per kWh of IT load.
+    expect(rows[12].rent / rows[12].kwh).toBeCloseTo(130 / HOURS_PER_MONTH, 12);
+    expect(130 / HOURS_PER_MONTH).toBeCloseTo(0.178, 3);
+  });
+
+  it('amortises the debt share from completion: the payments repay the balance with interest', () => {
+    const { market, draws, hosting, site } = setting({ capexDebtShare: 0.7, capexDebtRatePerYear: 0.08, capexDebtTermMonths: 24 });
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 60);
+    const r = 0.08 / 12;
+    const draw = ((100 / 1.3) * 9e6 * 0.7) / 12;
+    let balance = 0;
+    for (let m = 0; m < 12; m++) balance = balance * (1 + r) + draw;
+    const payment = annuityPayment(balance, r, 24);
+    expect(rows[12].debt).toBeCloseTo(payment, 4);
+    expect(rows[35].debt).toBeCloseTo(payment, 4);
+    expect(rows[36].debt).toBe(0); // repaid after 24 payments
+    expect(hosting.debtBalance).toBe(0);
+    expect(site.capexDebtTermMonths).toBe(24);
+  });
+
+  it('on default pays the recovery share of the rent still owed, then looks for a new tenant', () => {
+    const { market, draws, hosting } = setting({ recoveryShare: 0.3, leaseYears: 10, escalatorPerYear: 0 });
+    draws.defaultU.fill(1);
+    draws.defaultU[20] = 0; // default in month 20, 8 months into a 120-month lease
+    draws.signingU.fill(1);
+    draws.signingU[12] = 0;
+    draws.signingU[25] = 0; // the next tenant signs in month 25
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 30);
+    const monthlyRent = ((100 * 1000) / 1.3) * 130;
+    expect(rows[19].rent).toBeCloseTo(monthlyRent, 6);
+    expect(rows[20].rent).toBe(0);
+    expect(rows[20].recovery).toBeCloseTo(0.3 * monthlyRent * (120 - 8), 4);
+    for (let m = 21; m < 25; m++) expect(rows[m].rent).toBe(0);
+    expect(rows[25].rent).toBeCloseTo(monthlyRent, 6);
+  });
+});
+
+describe('own GPU cloud', () => {
+  it('earns GPU-hours x utilisation x price: ~$1.7 per IT kWh at $2/GPU-hour and 1.2 kW per GPU (DEFAULTS.md)', () => {
+    const { market, draws, hosting, scenario } = setting({ capexDebtShare: 0, gpuCloud: { itKwPerGpu: 1.2, capexUsdPerGpu: 35_000, utilisation: 0.7, opexShareOfRevenue: 0.15, lifeMonths: 60 } });
+    expect(scenario.asOf.gpuUsdPerHour).toBe(2);
+    hosting.start(0, 1, true, draws);
+    const rows = months(hosting, market, draws, 14);
+    const gpus = (100 * 1000) / 1.3 / 1.2;
+    expect(rows[12].rent).toBeCloseTo(gpus * HOURS_PER_MONTH * 0.7 * 2, 4);
+    expect(rows[12].rent / rows[12].kwh).toBeCloseTo(2 / 1.2, 12);
+    expect(rows[12].opex).toBeCloseTo(0.15 * rows[12].rent, 6);
+    expect(rows[12].mwh).toBeCloseTo((100 * HOURS_PER_MONTH * 0.7), 6); // the cloud buys its own power
+    expect(rows[12].debt).toBeCloseTo(annuityPayment(gpus * 35_000, 0.08 / 12, 60), 2);
+    // The fleet's price falls 30% a year behind the newest generation's.
+    expect(rows[13].rent / rows[12].rent).toBeCloseTo(0.7 ** (1 / 12), 12);
+  });
+
+  it('replaces the fleet after its life, and the rental price resets to the newest generation', () => {
+    const { market, draws, hosting } = setting({ gpuCloud: { lifeMonths: 12 } });
+    hosting.start(0, 1, true, draws);
+    const rows = months(hosting, market, draws, 40);
+    expect(rows[23].rent / rows[12].rent).toBeCloseTo(0.7 ** (11 / 12), 10);
+    expect(rows[24].rent).toBeCloseTo(rows[12].rent, 6);
+  });
+});
