@@ -1,0 +1,197 @@
+// `hashpivot calibrate`: fit the market processes to history and write (or print) a scenario
+// fragment with the fitted parameters, their standard errors and the fit period.
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadScenario, ScenarioError } from '../scenarios/load.js';
+import { calibrate, CalibrateInputError, EXTRA_PROCESSES, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from './calibrate.js';
+import { readUserSeries, UserSeriesError } from './userSeries.js';
+
+export const CALIBRATE_USAGE = `Usage:
+  hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
+                      [--series fees=FILE[:COLUMN]] [--series energy=FILE[:COLUMN]]
+                      [--price-column C] [--difficulty-column C] [--price-model auto|gbm|merton]
+                      [--lag MONTHS] [--scenario NAME|FILE]
+      Fits BTC price (GBM and Merton on monthly log returns), network hashrate (growth, volatility,
+      response to hashprice, from difficulty) and, for series you give, fees and energy (log-OU), and
+      writes a scenario fragment (market: ...) with standard errors and fit periods as comments.
+      Without files it fits the shipped history (data/README.md), from ${SHIPPED_DEFAULT_FROM} by default.
+      A CSV needs a date column (date, Date, ...) and a value column (Adj Close, Close, price, value,
+      or the first numeric column; or name it). --scenario (default base) supplies the hashrate
+      breakeven assumption and the default lag. Without --out the fragment goes to stdout.
+`;
+
+class UsageError extends Error {}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function month(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!MONTH.test(value)) throw new UsageError(`${flag} must be a month written YYYY-MM (e.g. 2015-01), got "${value}"`);
+  return value;
+}
+
+/** `name=FILE[:COLUMN]`; a FILE that exists as written keeps any ':' in it (Windows paths). */
+export function parseSeriesFlag(value: string): { process: ExtraProcess; path: string; column?: string } {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new UsageError(`--series must be NAME=FILE[:COLUMN] with NAME one of ${EXTRA_PROCESSES.join(', ')}, got "${value}"`);
+  const name = value.slice(0, equals);
+  if (!(EXTRA_PROCESSES as readonly string[]).includes(name)) {
+    throw new UsageError(`--series: unknown process "${name}"; use ${EXTRA_PROCESSES.map((p) => `${p}=FILE`).join(' or ')} (fees in BTC per block, energy in USD/MWh)`);
+  }
+  const rest = value.slice(equals + 1);
+  if (rest === '') throw new UsageError(`--series ${name}= needs a file: ${name}=FILE[:COLUMN]`);
+  const colon = rest.lastIndexOf(':');
+  if (colon > 0 && !existsSync(rest)) return { process: name as ExtraProcess, path: rest.slice(0, colon), column: rest.slice(colon + 1) || undefined };
+  return { process: name as ExtraProcess, path: rest };
+}
+
+function userInput(path: string, flag: string, column: string | undefined, notes: string[]): SeriesInput {
+  const user = readUserSeries(path, flag, column);
+  notes.push(`${flag} ${path}: dates from "${user.dateColumn}", values from "${user.valueColumn}" (${user.chosenBy})`);
+  return { daily: user.series, source: `${path} column ${user.valueColumn}`, shipped: false };
+}
+
+/** Writes text to `path` through a temporary file renamed into place: never half a file. */
+function writeFileAtomically(path: string, text: string): void {
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new CalibrateInputError(`--out ${path}: the folder ${folder} does not exist; create it or pass --out a file in an existing folder`);
+  }
+  const temporary = join(folder, `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CalibrateInputError(`--out ${path}: cannot write it (${reason}); pass --out a file you can write`);
+  }
+}
+
+const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
+const pm = (value: number, se: number) => `${fmt(value)} ± ${fmt(se, 2)}`;
+
+/** A short plain-text account of the fits, for the terminal. */
+export function calibrationReport(result: CalibrateResult): string {
+  const lines: string[] = [];
+  const period = (p?: { from: string; to: string }) => (p === undefined ? '' : `${p.from} .. ${p.to}`);
+  const price = result.priceModel === 'merton' && !('error' in result.merton) ? result.merton : result.gbm;
+  const e = price.estimates;
+  const s = price.standardErrors;
+  let priceText = `drift ${pm(e.driftPerYear, s.driftPerYear)}/yr, volatility ${pm(e.volatilityPerYear, s.volatilityPerYear)}/yr`;
+  if (price.model === 'merton') {
+    priceText += `, jumps ${pm(price.estimates.jumpsPerYear, price.standardErrors.jumpsPerYear)}/yr of mean ${fmt(price.estimates.jumpMeanLog)} (log), sd ${fmt(price.estimates.jumpSdLog)}`;
+  }
+  lines.push(`price     ${result.priceModel.padEnd(7)} ${period(result.periods.price)}  ${price.observations} increments  ${priceText}`);
+  if ('error' in result.hashrate) lines.push(`hashrate  not fitted: ${result.hashrate.error}`);
+  else {
+    const h = result.hashrate;
+    lines.push(
+      `hashrate  regress ${period(result.periods.hashrate)}  ${h.observations} increments  growth ${pm(h.estimates.growthPerYear, h.standardErrors.growthPerYear)}/yr, ` +
+        `response ${pm(h.estimates.responsePerYear, h.standardErrors.responsePerYear)}/yr, volatility ${pm(h.estimates.volatilityPerYear, h.standardErrors.volatilityPerYear)}/yr (breakeven assumed, lag ${h.responseLagMonths} months)`,
+    );
+  }
+  for (const [process, fit] of Object.entries(result.extra)) {
+    lines.push(
+      `${process.padEnd(9)} log-OU  ${period(result.periods[process as ExtraProcess])}  ${fit.observations} increments  mean ${pm(fit.estimates.mean, fit.standardErrors.mean)}, ` +
+        `reversion ${pm(fit.estimates.reversionPerYear, fit.standardErrors.reversionPerYear)}/yr, volatility ${pm(fit.estimates.volatilityPerYear, fit.standardErrors.volatilityPerYear)}/yr`,
+    );
+  }
+  lines.push(`Price model: ${result.priceModelReason}.`);
+  for (const note of result.notes) lines.push(`Note: ${note}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function calibrateCommand(args: string[]): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: false,
+        options: {
+          price: { type: 'string' },
+          'price-column': { type: 'string' },
+          difficulty: { type: 'string' },
+          'difficulty-column': { type: 'string' },
+          series: { type: 'string', multiple: true },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          out: { type: 'string' },
+          'price-model': { type: 'string' },
+          lag: { type: 'string' },
+          scenario: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const values = parsed.values;
+    if (values.help) {
+      process.stdout.write(CALIBRATE_USAGE);
+      return 0;
+    }
+    const from = month(values.from, '--from');
+    const to = month(values.to, '--to');
+    if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${from} is after --to ${to}; the window must run forwards`);
+    const priceModel = values['price-model'] ?? 'auto';
+    if (priceModel !== 'auto' && priceModel !== 'gbm' && priceModel !== 'merton') throw new UsageError(`--price-model must be auto, gbm or merton, got "${priceModel}"`);
+    let lagMonths: number | undefined;
+    if (values.lag !== undefined) {
+      if (!/^\d+$/.test(values.lag) || Number(values.lag) > 36) throw new UsageError(`--lag must be a whole number of months from 0 to 36, got "${values.lag}"`);
+      lagMonths = Number(values.lag);
+    }
+    if (values.price === undefined && values['price-column'] !== undefined) throw new UsageError('--price-column needs --price FILE (the shipped history has its own columns)');
+    if (values.difficulty === undefined && values['difficulty-column'] !== undefined) throw new UsageError('--difficulty-column needs --difficulty FILE');
+    const series = (values.series ?? []).map(parseSeriesFlag);
+    const seen = new Set<string>();
+    for (const s of series) {
+      if (seen.has(s.process)) throw new UsageError(`--series ${s.process} is given twice; give each process once`);
+      seen.add(s.process);
+    }
+
+    const scenarioName = values.scenario ?? 'base';
+    const scenario = loadScenario(scenarioName);
+    const readNotes: string[] = [];
+    const price = values.price === undefined ? shippedPrice() : userInput(values.price, '--price', values['price-column'], readNotes);
+    const difficulty = values.difficulty === undefined ? shippedDifficulty() : userInput(values.difficulty, '--difficulty', values['difficulty-column'], readNotes);
+    const extra = series.map((s) => ({ process: s.process, input: userInput(s.path, `--series ${s.process}`, s.column, readNotes) }));
+
+    const result = calibrate({ price, difficulty, extra, from, to, priceModel, scenario, scenarioName, lagMonths });
+    const report = [...readNotes.map((n) => `Read ${n}.`), calibrationReport(result)].join('\n');
+    if (values.out === undefined) {
+      process.stdout.write(result.fragment);
+      process.stderr.write(report);
+    } else {
+      writeFileAtomically(values.out, result.fragment);
+      process.stdout.write(`${report}Wrote ${values.out}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`hashpivot calibrate: ${error.message}\n\n${CALIBRATE_USAGE}`);
+      return 2;
+    }
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`hashpivot calibrate: --scenario: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UserSeriesError || error instanceof CalibrateInputError) {
+      process.stderr.write(`hashpivot calibrate: ${error.message}\n`);
+      return 1;
+    }
+    // A fit that fails on user data is a data problem, not a crash.
+    if (error instanceof Error && error.name === 'CalibrationError') {
+      process.stderr.write(`hashpivot calibrate: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
