@@ -1,0 +1,309 @@
+// The report's charts as Vega-Lite specs with their (already binned) data inline, so each spec is
+// a complete chart: openable in the Vega editor as charts/NAME.vl.json, rendered to SVG and PNG by
+// chartsRender.ts, and drawn in report.html by vega-embed. Pure: builds JSON, imports no vega code.
+import type { TopLevelSpec } from 'vega-lite';
+import type { Summary } from './summary.js';
+import type { Histogram, ReportData } from './reportData.js';
+import { formatShare, formatUsdM } from './reportText.js';
+
+export interface Chart {
+  /** File name stem: charts/NAME.vl.json, .svg, .png; the same set for every run of a scenario shape. */
+  name: string;
+  title: string;
+  /** One or two sentences under the chart: what it shows and how it was binned. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const WIDTH = 640;
+const HEIGHT = 240;
+
+/** Shared look: a white background (the PNGs are not transparent), plain fonts, tableau colours. */
+const CONFIG = {
+  background: 'white',
+  font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridOpacity: 0.4 },
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' as const, direction: 'horizontal' as const },
+  title: { fontSize: 14, anchor: 'start' as const, subtitleFontSize: 11, subtitleColor: '#555' },
+  header: { labelFontSize: 12, labelAnchor: 'start' as const, labelAngle: 0, labelOrient: 'top' as const, title: null },
+};
+
+function strategyColor(summary: Summary) {
+  return { scale: { domain: summary.strategies.map((s) => s.name), scheme: 'tableau10' } };
+}
+
+/** First day of a `YYYY-MM` label, read as UTC by every Vega-Lite scale below (no time-zone shift). */
+function monthDate(label: string): string {
+  return `${label}-01`;
+}
+
+const MONTH_AXIS = { field: 'date', type: 'temporal' as const, timeUnit: 'utcyearmonth' as const, title: null, axis: { format: '%b %Y', labelOverlap: true } };
+
+function offAxisNote(h: Histogram): string {
+  const outside = h.series.reduce((sum, s) => sum + s.below + s.above, 0);
+  const defined = h.series.reduce((sum, s) => sum + s.defined, 0);
+  return outside > 0 ? ` ${outside.toLocaleString('en-US')} values (${formatShare(outside / defined)}) lie beyond the axis and are not drawn.` : '';
+}
+
+function histogramRows(h: Histogram, scale: number) {
+  const rows: { series: string; x: number; x0: number; x1: number; share: number }[] = [];
+  for (const s of h.series) {
+    s.counts.forEach((count, i) => {
+      const x0 = (h.lo + i * h.step) / scale;
+      const x1 = (h.lo + (i + 1) * h.step) / scale;
+      rows.push({ series: s.name, x: (x0 + x1) / 2, x0, x1, share: s.defined > 0 ? count / s.defined : 0 });
+    });
+  }
+  return rows;
+}
+
+function npvDistribution(summary: Summary, data: ReportData): Chart {
+  return {
+    name: 'npv-distribution',
+    title: 'NPV distribution per strategy',
+    caption: `Share of trials per $${formatUsdM(data.npv.step).slice(1)} bin of NPV, every strategy over the same futures.${offAxisNote(data.npv)}`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'NPV distribution per strategy', subtitle: `${summary.trials.toLocaleString('en-US')} trials; share of trials per bin` },
+      width: WIDTH,
+      height: HEIGHT,
+      config: CONFIG,
+      data: { values: histogramRows(data.npv, 1e6) },
+      layer: [
+        {
+          mark: { type: 'line', interpolate: 'step', strokeWidth: 2 },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'NPV ($M)', axis: { format: ',.0f' } },
+            y: { field: 'share', type: 'quantitative', title: 'share of trials', axis: { format: '.0%' } },
+            color: { field: 'series', type: 'nominal', title: 'strategy', ...strategyColor(summary) },
+          },
+        },
+        { mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
+      ],
+    },
+  };
+}
+
+function npvDifference(data: ReportData): Chart | null {
+  if (data.differences.length === 0) return null;
+  const rows = data.differences.flatMap(({ pair, histogram }) => {
+    const label = `${pair.other} - ${pair.baseline}: ${pair.other} better in ${formatShare(pair.pOtherBeatsBaseline)} of futures`;
+    return histogramRows(histogram, 1e6).map((r) => ({ ...r, pair: label, better: r.x >= 0 ? `${pair.other} better` : `${pair.baseline} better` }));
+  });
+  const notes = data.differences.map((d) => offAxisNote(d.histogram)).filter((n) => n !== '');
+  return {
+    name: 'npv-difference',
+    title: `Paired NPV difference against ${data.baseline}`,
+    caption: `Per trial, the strategy's NPV minus ${data.baseline}'s in the same future (common random numbers). Right of zero, the strategy did better.${notes.length ? ' Some values lie beyond the axes and are not drawn.' : ''}`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: `Paired NPV difference against ${data.baseline}`, subtitle: 'same future, strategy minus baseline; share of trials per bin' },
+      config: CONFIG,
+      data: { values: rows },
+      facet: { row: { field: 'pair', type: 'nominal', sort: null, header: { title: null } } },
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+      spec: {
+        width: WIDTH,
+        height: 130,
+        layer: [
+          {
+            mark: { type: 'rect' },
+            encoding: {
+              x: { field: 'x0', type: 'quantitative', title: 'NPV difference ($M)', axis: { format: ',.0f' } },
+              x2: { field: 'x1' },
+              y: { field: 'share', type: 'quantitative', title: 'share', axis: { format: '.0%' } },
+              y2: { datum: 0 },
+              color: {
+                condition: { test: 'datum.x >= 0', value: '#2f7d4f' },
+                value: '#b5433a',
+              },
+            },
+          },
+          { mark: { type: 'rule', color: '#333' }, encoding: { x: { datum: 0 } } },
+        ],
+      },
+    },
+  };
+}
+
+function revenuePerKwh(summary: Summary): Chart {
+  const rows = summary.strategies.map((s) => {
+    const m = s.metrics.revenueUsdPerKwh;
+    return { strategy: s.name, p5: m.percentiles.p5, p50: m.percentiles.p50, p95: m.percentiles.p95, mean: m.mean };
+  });
+  return {
+    name: 'revenue-per-kwh',
+    title: 'Revenue per kWh per strategy',
+    caption: 'Revenue over the horizon per kWh the site draws: the line spans p5 to p95, the dot is the median. Hosting should earn a few times mining per kWh, not tens of times.',
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'Revenue per kWh', subtitle: 'p5 to p95 (line) and median (dot)' },
+      width: WIDTH,
+      height: { step: 28 },
+      config: CONFIG,
+      data: { values: rows },
+      encoding: {
+        y: { field: 'strategy', type: 'nominal', sort: null, title: null },
+        color: { field: 'strategy', type: 'nominal', legend: null, ...strategyColor(summary) },
+      },
+      layer: [
+        { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'p5', type: 'quantitative', title: 'USD per kWh', axis: { format: '$.3f' } }, x2: { field: 'p95' } } },
+        { mark: { type: 'point', filled: true, size: 80 }, encoding: { x: { field: 'p50', type: 'quantitative' } } },
+      ],
+    },
+  };
+}
+
+interface FanDefinition {
+  name: string;
+  series: string;
+  title: string;
+  unit: string;
+  scale: number;
+  format: string;
+}
+
+const MARKET_FANS: FanDefinition[] = [
+  { name: 'fan-btc-price', series: 'priceUsd', title: 'BTC price', unit: 'USD', scale: 1, format: '$,.0f' },
+  { name: 'fan-hashprice', series: 'hashpriceUsdPerPhDay', title: 'Hashprice', unit: 'USD per PH/s per day', scale: 1, format: '$,.1f' },
+  { name: 'fan-difficulty', series: 'difficulty', title: 'Difficulty', unit: 'difficulty, trillions', scale: 1e12, format: ',.0f' },
+  { name: 'fan-energy-price', series: 'energyUsdPerMwh', title: 'Energy price', unit: 'USD per MWh', scale: 1, format: '$,.0f' },
+];
+
+function bandRows(summary: Summary, series: string, scale: number) {
+  const bands = summary.bands.series[series];
+  if (!bands) return null;
+  return summary.bands.months.map((month, m) => ({
+    date: monthDate(month),
+    p5: bands[0][m] / scale,
+    p25: bands[1][m] / scale,
+    p50: bands[2][m] / scale,
+    p75: bands[3][m] / scale,
+    p95: bands[4][m] / scale,
+  }));
+}
+
+function fanLayers(format: string, unit: string, color: string) {
+  return [
+    { mark: { type: 'area' as const, opacity: 0.18, color }, encoding: { x: MONTH_AXIS, y: { field: 'p5', type: 'quantitative' as const, title: unit, axis: { format } }, y2: { field: 'p95' } } },
+    { mark: { type: 'area' as const, opacity: 0.35, color }, encoding: { x: MONTH_AXIS, y: { field: 'p25', type: 'quantitative' as const }, y2: { field: 'p75' } } },
+    { mark: { type: 'line' as const, strokeWidth: 2, color }, encoding: { x: MONTH_AXIS, y: { field: 'p50', type: 'quantitative' as const } } },
+  ];
+}
+
+const BAND_NOTE = 'Shaded: 5-95% (light) and 25-75% (dark) of trials in each month; line: the median. Bands are per month, not paths.';
+
+function marketFans(summary: Summary): Chart[] {
+  return MARKET_FANS.flatMap((fan): Chart[] => {
+    const rows = bandRows(summary, fan.series, fan.scale);
+    if (!rows) return [];
+    return [
+      {
+        name: fan.name,
+        title: `${fan.title}, percentile bands by month`,
+        caption: BAND_NOTE,
+        spec: {
+          $schema: VEGA_LITE_SCHEMA,
+          title: { text: fan.title, subtitle: `${fan.unit}; 5/25/50/75/95th percentiles by month` },
+          width: WIDTH,
+          height: HEIGHT,
+          config: CONFIG,
+          data: { values: rows },
+          layer: fanLayers(fan.format, fan.unit, '#4c78a8'),
+        },
+      },
+    ];
+  });
+}
+
+function cashFan(summary: Summary): Chart {
+  const rows = summary.strategies.flatMap((s) => (bandRows(summary, `cashUsd:${s.name}`, 1e6) ?? []).map((r) => ({ strategy: s.name, ...r })));
+  return {
+    name: 'fan-cash',
+    title: 'Cash per strategy, percentile bands by month',
+    caption: `${BAND_NOTE} Cash below zero (less the credit line) is ruin.`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'Cumulative cash per strategy', subtitle: '$M; 5/25/50/75/95th percentiles by month' },
+      config: CONFIG,
+      data: { values: rows },
+      facet: { field: 'strategy', type: 'nominal', sort: summary.strategies.map((s) => s.name), header: { title: null } },
+      columns: 2,
+      resolve: { scale: { y: 'shared' } },
+      spec: {
+        width: 300,
+        height: 170,
+        layer: [
+          ...fanLayers(',.0f', 'cash ($M)', '#4c78a8'),
+          { mark: { type: 'rule', color: '#b5433a', strokeDash: [4, 3] }, encoding: { y: { datum: 0 } } },
+        ],
+      },
+    },
+  };
+}
+
+function halvingDates(summary: Summary, data: ReportData): Chart {
+  const h = data.halving;
+  const rows = h.months.map((m) => ({ month: m.month, share: m.share }));
+  if (h.beyondHorizonShare > 0) rows.push({ month: 'beyond horizon', share: h.beyondHorizonShare });
+  return {
+    name: 'halving-dates',
+    title: 'When the next halving falls',
+    caption:
+      h.months.length === 0
+        ? `No trial reaches the next halving within the ${String(summary.scenario.horizonMonths)}-month horizon.`
+        : `Share of trials whose next halving falls in each month; the date moves with hashrate, which sets the block rate.${h.beyondHorizonShare > 0 ? ` ${formatShare(h.beyondHorizonShare)} of trials reach no halving within the horizon.` : ''}`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'Next halving: month', subtitle: 'share of trials' },
+      width: WIDTH,
+      height: 200,
+      config: CONFIG,
+      data: { values: rows },
+      mark: { type: 'bar', color: '#f58518' },
+      encoding: {
+        x: { field: 'month', type: 'ordinal', sort: null, title: null, axis: { labelAngle: -45 } },
+        y: { field: 'share', type: 'quantitative', title: 'share of trials', axis: { format: '.0%' } },
+      },
+    },
+  };
+}
+
+function ruinOverTime(summary: Summary): Chart {
+  const rows = summary.strategies.flatMap((s) => s.ruinByMonth.map((p, m) => ({ strategy: s.name, date: monthDate(summary.bands.months[m]), pRuin: p })));
+  return {
+    name: 'ruin-over-time',
+    title: 'Probability of ruin over time',
+    caption: "Share of trials in which the strategy's cash has fallen below minus the credit line by the end of each month.",
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'Probability of ruin by month', subtitle: 'share of trials ruined so far' },
+      width: WIDTH,
+      height: 220,
+      config: CONFIG,
+      data: { values: rows },
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+      encoding: {
+        x: MONTH_AXIS,
+        y: { field: 'pRuin', type: 'quantitative', title: 'P(ruin)', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
+        color: { field: 'strategy', type: 'nominal', title: 'strategy', ...strategyColor(summary) },
+      },
+    },
+  };
+}
+
+/** Every chart of the report, in the order the report shows them. */
+export function reportCharts(summary: Summary, data: ReportData): Chart[] {
+  const charts: (Chart | null)[] = [
+    npvDistribution(summary, data),
+    npvDifference(data),
+    revenuePerKwh(summary),
+    ...marketFans(summary),
+    cashFan(summary),
+    halvingDates(summary, data),
+    ruinOverTime(summary),
+  ];
+  return charts.filter((c): c is Chart => c !== null);
+}

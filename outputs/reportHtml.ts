@@ -1,0 +1,262 @@
+// report.html: what a risk committee reads. The numbers come from summary.json (tables, bands,
+// ruin by month) and from reportData (binned per-trial outcomes); every piece of scenario text is
+// escaped. Pure: builds a string.
+import type { JsonObject, JsonValue } from '../scenarios/load.js';
+import type { Chart } from './chartSpecs.js';
+import { escapeHtml } from './html.js';
+import { chartFigure, htmlPage } from './htmlPage.js';
+import type { ReportData } from './reportData.js';
+import { pairsAgainstBaseline } from './reportData.js';
+import { describeStrategy, formatNumber, formatShare, formatUsdM, pairSentence, revenueCheck, strategySpecs } from './reportText.js';
+import type { MetricSummary } from './statistics.js';
+import type { Summary } from './summary.js';
+
+type Format = 'usd' | 'usdM' | 'pct' | 'num' | 'text' | 'int';
+
+interface Assumption {
+  path: string;
+  label: string;
+  format: Format;
+  unit?: string;
+}
+
+/** The assumptions a committee should see first; every field is in the full scenario below. */
+const KEY_ASSUMPTIONS: { group: string; rows: Assumption[] }[] = [
+  {
+    group: 'As-of state',
+    rows: [
+      { path: 'asOf.date', label: 'As-of date', format: 'text' },
+      { path: 'asOf.priceUsd', label: 'BTC price', format: 'usd' },
+      { path: 'asOf.difficulty', label: 'Difficulty', format: 'num' },
+      { path: 'asOf.networkHashrateEhs', label: 'Network hashrate', format: 'num', unit: 'EH/s' },
+      { path: 'asOf.blockHeight', label: 'Block height', format: 'int' },
+      { path: 'asOf.feesBtcPerBlock', label: 'Fees', format: 'num', unit: 'BTC/block' },
+      { path: 'asOf.energyUsdPerMwh', label: 'Site power price', format: 'num', unit: 'USD/MWh' },
+    ],
+  },
+  {
+    group: 'Markets',
+    rows: [
+      { path: 'horizonMonths', label: 'Horizon', format: 'int', unit: 'months' },
+      { path: 'discountRatePerYear', label: 'Discount rate', format: 'pct', unit: 'per year' },
+      { path: 'market.price.model', label: 'BTC price model', format: 'text' },
+      { path: 'market.price.driftPerYear', label: 'BTC expected return', format: 'pct', unit: 'per year' },
+      { path: 'market.price.volatilityPerYear', label: 'BTC volatility', format: 'pct', unit: 'per year' },
+      { path: 'market.price.jumpsPerYear', label: 'BTC jumps', format: 'num', unit: 'per year' },
+      { path: 'market.hashrate.growthPerYear', label: 'Hashrate trend growth', format: 'pct', unit: 'per year (log)' },
+      { path: 'market.energy.meanUsdPerMwh', label: 'Long-run power price', format: 'num', unit: 'USD/MWh' },
+      { path: 'market.energy.volatilityPerYear', label: 'Power price volatility', format: 'pct', unit: 'per year' },
+      { path: 'market.aiDemand.winterHazardPerYear', label: 'AI winter hazard', format: 'pct', unit: 'per year' },
+    ],
+  },
+  {
+    group: 'Site',
+    rows: [
+      { path: 'site.powerMw', label: 'Power', format: 'num', unit: 'MW' },
+      { path: 'site.efficiencyJPerTh', label: 'Fleet efficiency', format: 'num', unit: 'J/TH' },
+      { path: 'site.cashUsd', label: 'Cash', format: 'usdM' },
+      { path: 'site.creditLineUsd', label: 'Credit line (ruin threshold)', format: 'usdM' },
+      { path: 'site.debtUsd', label: 'Debt', format: 'usdM' },
+      { path: 'site.opexUsdPerMwMonth', label: 'Fixed opex', format: 'usd', unit: 'per MW-month' },
+      { path: 'site.ppaShare', label: 'Load under PPA', format: 'pct' },
+      { path: 'site.taxRate', label: 'Tax rate', format: 'pct' },
+    ],
+  },
+  {
+    group: 'AI hosting',
+    rows: [
+      { path: 'hosting.conversionUsdPerMwIt', label: 'Conversion capex', format: 'usdM', unit: 'per MW of IT' },
+      { path: 'hosting.pue', label: 'PUE', format: 'num' },
+      { path: 'hosting.buildMonths.mode', label: 'Build time (most likely)', format: 'num', unit: 'months' },
+      { path: 'hosting.leaseUsdPerKwMonth', label: 'Lease rate', format: 'usd', unit: 'per kW-month' },
+      { path: 'hosting.leaseYears', label: 'Lease term', format: 'num', unit: 'years' },
+      { path: 'hosting.signingProbabilityPerMonth', label: 'Tenant signing probability', format: 'pct', unit: 'per month' },
+      { path: 'hosting.defaultHazardPerYear', label: 'Tenant default hazard', format: 'pct', unit: 'per year' },
+      { path: 'hosting.capexDebtShare', label: 'Capex financed by debt', format: 'pct' },
+      { path: 'terminalValue.method', label: 'Terminal value', format: 'text' },
+      { path: 'terminalValue.annualCashFlowMultiple', label: 'Terminal multiple', format: 'num', unit: 'x annual cash flow' },
+    ],
+  },
+];
+
+function valueAt(root: JsonObject, path: string): JsonValue | undefined {
+  let node: JsonValue | undefined = root;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = (node as JsonObject)[key];
+  }
+  return node;
+}
+
+function formatValue(value: JsonValue, format: Format): string {
+  if (typeof value !== 'number') return typeof value === 'string' ? value : JSON.stringify(value);
+  switch (format) {
+    case 'usd':
+      return `$${formatNumber(value, value >= 1000 ? 0 : 2)}`;
+    case 'usdM':
+      return formatUsdM(value);
+    case 'pct':
+      return `${formatNumber(value * 100, Math.abs(value) < 0.1 ? 1 : 0)}%`;
+    case 'int':
+      return formatNumber(value, 0);
+    case 'num':
+      if (Math.abs(value) >= 1e9) return value.toExponential(3);
+      return Number.isInteger(value) ? formatNumber(value, 0) : value.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+    default:
+      return String(value);
+  }
+}
+
+function assumptionsSection(summary: Summary): string {
+  const scenario = summary.scenario;
+  const groups = KEY_ASSUMPTIONS.map(({ group, rows }) => {
+    const cells = rows
+      .map((a) => ({ a, value: valueAt(scenario, a.path) }))
+      .filter((r): r is { a: Assumption; value: JsonValue } => r.value !== undefined)
+      .map(({ a, value }) => `<tr><td class="text">${escapeHtml(a.label)}</td><td>${escapeHtml(formatValue(value, a.format))}</td><td class="text note">${escapeHtml(a.unit ?? '')}</td></tr>`);
+    return `<div class="scroll"><h3>${escapeHtml(group)}</h3><table class="assumptions">${cells.join('')}</table></div>`;
+  });
+  const specs = strategySpecs(summary);
+  const strategies = summary.strategies
+    .map((s) => `<tr><td class="text">${escapeHtml(s.name)}</td><td class="text">${escapeHtml(s.kind)}</td><td class="text">${escapeHtml(describeStrategy(specs.get(s.name), s.name))}</td></tr>`)
+    .join('');
+  const sources = valueAt(scenario, 'asOf.sources');
+  const sourceText = sources && typeof sources === 'object' ? Object.entries(sources as JsonObject).map(([k, v]) => `<li><b>${escapeHtml(k)}</b>: ${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</li>`).join('') : '';
+  return `<section id="assumptions">
+<h2>Key assumptions</h2>
+<p class="note">As of ${escapeHtml(String(valueAt(scenario, 'asOf.date') ?? '?'))}. The full scenario, with every default filled in, is at the end of this report and in summary.json.</p>
+<div class="assumption-groups">${groups.join('\n')}</div>
+<h3>Strategies compared</h3>
+<table><tr><th class="text">name</th><th class="text">kind</th><th class="text">what it does</th></tr>${strategies}</table>
+${sourceText ? `<h3>Sources of the as-of state</h3><ul>${sourceText}</ul>` : ''}
+</section>`;
+}
+
+function meanWithSe(m: MetricSummary): string {
+  return m.mean === null ? 'n/a' : `${formatUsdM(m.mean)} ± ${formatUsdM(m.standardError)}`;
+}
+
+function definedShare(m: MetricSummary): string {
+  return m.definedCount === m.count ? '' : ` <span class="note">(${formatShare(m.count ? m.definedCount / m.count : null)} of trials)</span>`;
+}
+
+function strategyTable(summary: Summary): string {
+  const rows = summary.strategies.map((s) => {
+    const npv = s.metrics.npvUsd;
+    const irr = s.metrics.irr;
+    const payback = s.metrics.paybackMonth;
+    const irrText = irr.definedCount === 0 ? 'none' : `${formatNumber((irr.percentiles.p50 ?? NaN) * 100, 1)}%${definedShare(irr)}`;
+    const paybackText = payback.definedCount === 0 ? 'never' : `${formatNumber(payback.percentiles.p50, 0)} mo${definedShare(payback)}`;
+    const ruin = s.pRuin.p ?? 0;
+    return `<tr data-strategy="${escapeHtml(s.name)}">
+<td class="text"><b>${escapeHtml(s.name)}</b></td>
+<td>${meanWithSe(npv)}</td>
+<td>${formatUsdM(npv.percentiles.p5)}</td><td>${formatUsdM(npv.percentiles.p50)}</td><td>${formatUsdM(npv.percentiles.p95)}</td>
+<td>${formatUsdM(npv.var5)}</td><td>${formatUsdM(npv.cvar5)}</td>
+<td>${formatShare(s.pNpvNegative.p)}</td><td${ruin >= 0.05 ? ' class="warn"' : ''}>${formatShare(s.pRuin.p)}</td>
+<td>${irrText}</td><td>${paybackText}</td>
+<td>$${formatNumber(s.metrics.revenueUsdPerKwh.percentiles.p50, 3)}</td>
+</tr>`;
+  });
+  return `<div class="scroll"><table class="strategies">
+<tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>VaR 5%</th><th>CVaR 5%</th><th>P(NPV&lt;0)</th><th>P(ruin)</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
+${rows.join('\n')}
+</table></div>
+<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value. VaR 5% is the 5th percentile of NPV (a value, negative = loss); CVaR 5% the mean of the worst 5%. Ruin: cash below minus the credit line at any month. IRR and payback medians are over the trials where they exist (share shown when not all).</p>`;
+}
+
+function pairsTable(summary: Summary): string {
+  const rows = summary.pairs.map((p) => {
+    const d = p.npvUsd;
+    const ci = d.ci95 ? `${formatUsdM(d.ci95[0])} to ${formatUsdM(d.ci95[1])}` : 'n/a';
+    return `<tr><td class="text">${escapeHtml(p.a)}</td><td class="text">${escapeHtml(p.b)}</td><td>${formatShare(d.pABeatsB)} ± ${formatShare(d.pABeatsBStandardError)}</td><td>${formatUsdM(d.meanDifference)} ± ${formatUsdM(d.standardError)}</td><td>${ci}</td></tr>`;
+  });
+  return `<details><summary>Every pair of strategies (${summary.pairs.length})</summary><div class="scroll"><table>
+<tr><th class="text">A</th><th class="text">B</th><th>P(A beats B)</th><th>mean NPV(A) - NPV(B) ± SE</th><th>95% CI</th></tr>
+${rows.join('\n')}</table></div></details>`;
+}
+
+function revenueTable(summary: Summary): string {
+  const rows = summary.strategies.map((s) => {
+    const m = s.metrics.revenueUsdPerKwh;
+    return `<tr><td class="text">${escapeHtml(s.name)}</td><td>$${formatNumber(m.percentiles.p5, 3)}</td><td>$${formatNumber(m.percentiles.p50, 3)}</td><td>$${formatNumber(m.percentiles.p95, 3)}</td><td>$${formatNumber(m.mean, 3)}</td></tr>`;
+  });
+  return `<table><tr><th class="text">strategy</th><th>p5</th><th>median</th><th>p95</th><th>mean</th></tr>${rows.join('')}</table>`;
+}
+
+function halvingText(summary: Summary, data: ReportData): string {
+  const { pWithinHorizon, datePercentiles } = summary.halving;
+  const within = pWithinHorizon.p ?? 0;
+  if (within === 0) return `No trial reaches the next halving within the ${escapeHtml(String(summary.scenario.horizonMonths))}-month horizon.`;
+  const dates = within === 1 ? `median ${escapeHtml(datePercentiles.p50 ?? 'n/a')}, 90% between ${escapeHtml(datePercentiles.p5 ?? 'n/a')} and ${escapeHtml(datePercentiles.p95 ?? 'n/a')}` : `${formatShare(within)} of trials reach it within the horizon`;
+  return `Next halving: ${dates} (${data.halving.trials.toLocaleString('en-US')} trials).`;
+}
+
+export interface ReportPageOptions {
+  /** Where the per-trial numbers were read from, for the page's footnote. */
+  trialsSource: string;
+}
+
+export function reportHtml(summary: Summary, data: ReportData, charts: readonly Chart[], options: ReportPageOptions): string {
+  const name = String(summary.scenario.name ?? 'scenario');
+  const description = String(summary.scenario.description ?? '');
+  const asOf = String(valueAt(summary.scenario, 'asOf.date') ?? '?');
+  const byName = new Map(charts.map((c) => [c.name, c]));
+  const figure = (chartName: string) => {
+    const chart = byName.get(chartName);
+    return chart ? chartFigure(chart) : '';
+  };
+  const sentences = pairsAgainstBaseline(summary).map((pair) => `<li>${escapeHtml(pairSentence(pair, summary))}</li>`);
+  const revenue = revenueCheck(summary, data.baseline);
+  const fans = charts.filter((c) => c.name.startsWith('fan-') && c.name !== 'fan-cash').map(chartFigure);
+  const body = `
+<header>
+<p class="note">hashpivot report</p>
+<h1 id="scenario-name">${escapeHtml(name)}</h1>
+${description ? `<p class="lead" id="scenario-description">${escapeHtml(description)}</p>` : ''}
+<p class="meta">As of <b>${escapeHtml(asOf)}</b> · horizon ${escapeHtml(String(summary.scenario.horizonMonths))} months · ${summary.trials.toLocaleString('en-US')} trials · seed ${summary.seed} · hashpivot ${escapeHtml(summary.engine.version)}</p>
+<nav><a href="#summary">Summary</a><a href="#assumptions">Assumptions</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#scenario">Full scenario</a></nav>
+</header>
+<section id="summary">
+<h2>In plain words</h2>
+${sentences.length ? `<ul class="sentences">${sentences.join('\n')}</ul>` : '<p>Only one strategy: nothing to compare.</p>'}
+<p class="${revenue.warning ? 'warn' : ''}" id="revenue-check">${escapeHtml(revenue.sentence)}</p>
+</section>
+${assumptionsSection(summary)}
+<section id="strategies">
+<h2>Strategies</h2>
+${strategyTable(summary)}
+</section>
+<section id="npv">
+<h2>NPV</h2>
+${figure('npv-distribution')}
+${figure('npv-difference')}
+${pairsTable(summary)}
+</section>
+<section id="revenue">
+<h2>Revenue per kWh</h2>
+<p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh, not 25 times (an own GPU cloud sells compute and can earn much more). ${escapeHtml(revenue.sentence)}</p>
+${revenueTable(summary)}
+${figure('revenue-per-kwh')}
+</section>
+<section id="market">
+<h2>Market paths</h2>
+${fans.join('\n')}
+</section>
+<section id="cash">
+<h2>Cash and ruin</h2>
+${figure('fan-cash')}
+${figure('ruin-over-time')}
+</section>
+<section id="halving">
+<h2>Next halving</h2>
+<p>${halvingText(summary, data)}</p>
+${figure('halving-dates')}
+</section>
+<section id="scenario">
+<h2>Full scenario</h2>
+<details><summary>The scenario as run, every default filled in (JSON)</summary><pre>${escapeHtml(JSON.stringify(summary.scenario, null, 2))}</pre></details>
+<p class="note">Per-trial numbers read from ${escapeHtml(options.trialsSource)}. Charts bin the trials; nothing in this page needs a network connection.</p>
+</section>`;
+  return htmlPage({ title: `hashpivot report: ${name}`, body, charts });
+}

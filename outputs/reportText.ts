@@ -1,0 +1,136 @@
+// The report's words: how a strategy is described, how money and shares are written, and one
+// plain-language sentence per strategy pair generated from the numbers. Pure: no I/O.
+import type { JsonObject } from '../scenarios/load.js';
+import type { StrategySummary, Summary } from './summary.js';
+import type { OrientedPair } from './reportData.js';
+
+const MINUS = '-';
+
+/** USD in millions (billions from $1,000M) with the sign before the dollar: -40_123_456 -> "-$40.1M"; three significant figures. */
+export function formatUsdM(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  const m = Math.abs(x) / 1e6;
+  const [value, unit] = m >= 999.5 ? [m / 1000, 'B'] : [m, 'M'];
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  const text = value.toFixed(digits);
+  const sign = x < 0 && Number(text) !== 0 ? MINUS : '';
+  return `${sign}$${text}${unit}`;
+}
+
+/** A share as a percentage: 0.7123 -> "71%"; below 1% or above 99% with one decimal. */
+export function formatShare(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return 'n/a';
+  const pct = p * 100;
+  const digits = (pct > 0 && pct < 1) || (pct > 99 && pct < 100) ? 1 : 0;
+  return `${pct.toFixed(digits)}%`;
+}
+
+export function formatNumber(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  const text = x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return text === `-${(0).toFixed(digits)}` ? text.slice(1) : text;
+}
+
+function percentOf(share: unknown): string {
+  return typeof share === 'number' ? `${Number((share * 100).toFixed(1))}%` : '?%';
+}
+
+/** What a strategy does, in words, from its resolved spec: "Converting 100% in month 0". */
+export function describeStrategy(spec: JsonObject | undefined, name: string): string {
+  if (!spec) return name;
+  switch (spec.kind) {
+    case 'stay': {
+      const refresh = typeof spec.refreshEveryMonths === 'number' && spec.refreshEveryMonths > 0 ? `, refreshing the fleet every ${spec.refreshEveryMonths} months` : '';
+      return `Staying and mining${refresh}`;
+    }
+    case 'convert':
+    case 'hybrid':
+      return `Converting ${percentOf(spec.share)} in month ${String(spec.atMonth)}${operateText(spec)}`;
+    case 'trigger':
+      return `Converting ${percentOf(spec.share)}${operateText(spec)} once hashprice stays below $${String(spec.hashpriceBelowUsdPerPhDay)}/PH/day for ${String(spec.forMonths)} months`;
+    default:
+      return name;
+  }
+}
+
+function operateText(spec: JsonObject): string {
+  return spec.operate === 'gpuCloud' ? ' to an own GPU cloud' : '';
+}
+
+export function strategySpecs(summary: Summary): Map<string, JsonObject> {
+  const list = (summary.scenario.strategies ?? []) as JsonObject[];
+  return new Map(list.map((s) => [String(s.name), s]));
+}
+
+/**
+ * "Converting 100% in month 0 (convert-now) beats staying (stay) in 71% of futures; its 5% worst case
+ * is -$40M against -$95M."
+ */
+export function pairSentence(pair: OrientedPair, summary: Summary): string {
+  const specs = strategySpecs(summary);
+  const byName = new Map(summary.strategies.map((s) => [s.name, s]));
+  const other = byName.get(pair.other) as StrategySummary;
+  const baseline = byName.get(pair.baseline) as StrategySummary;
+  const baselineText = lowerFirst(describeStrategy(specs.get(pair.baseline), pair.baseline));
+  const p = pair.pOtherBeatsBaseline;
+  const verb = p === null ? 'cannot be compared with' : 'beats';
+  let sentence = `${describeStrategy(specs.get(pair.other), pair.other)} (${pair.other}) ${verb} ${baselineText} (${pair.baseline})`;
+  if (p !== null) sentence += ` in ${formatShare(p)} of futures`;
+  sentence += `; its 5% worst case is ${formatUsdM(other.metrics.npvUsd.var5)} against ${formatUsdM(baseline.metrics.npvUsd.var5)}`;
+  const d = pair.meanDifferenceUsd;
+  if (d !== null) {
+    const ci = pair.ci95Usd ? ` (95% CI of the difference ${formatUsdM(pair.ci95Usd[0])} to ${formatUsdM(pair.ci95Usd[1])})` : '';
+    sentence += `; on average its NPV is ${formatUsdM(Math.abs(d))} ${d >= 0 ? 'higher' : 'lower'}${ci}`;
+  }
+  const ruin = other.pRuin.p;
+  if (ruin !== null && ruin >= 0.05) sentence += `. It runs out of cash in ${formatShare(ruin)} of futures (against ${formatShare(baseline.pRuin.p)})`;
+  return `${sentence}.`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+export interface RevenueCheck {
+  sentence: string;
+  /** Largest ratio of a strategy's median revenue per kWh to the baseline's; null when undefined. */
+  maxRatio: number | null;
+  warning: boolean;
+}
+
+/** Above this, revenue per kWh of hosting against mining deserves a second look at the lease price. */
+export const REVENUE_RATIO_WARNING = 5;
+
+/**
+ * The committee's sanity check: AI hosting should earn a few times mining's revenue per kWh, not 25x.
+ * Medians per strategy, as ratios to the baseline.
+ */
+export function revenueCheck(summary: Summary, baselineName: string): RevenueCheck {
+  const median = (s: StrategySummary) => s.metrics.revenueUsdPerKwh.percentiles.p50;
+  const specs = strategySpecs(summary);
+  const baseline = summary.strategies.find((s) => s.name === baselineName)!;
+  const base = median(baseline);
+  const parts: string[] = [];
+  let maxRatio: number | null = null;
+  let leaseRatio: number | null = null;
+  for (const s of summary.strategies) {
+    if (s.name === baselineName) continue;
+    const m = median(s);
+    const ratio = m !== null && base !== null && base > 0 ? m / base : null;
+    const ownCloud = specs.get(s.name)?.operate === 'gpuCloud';
+    if (ratio !== null) {
+      maxRatio = Math.max(maxRatio ?? ratio, ratio);
+      if (!ownCloud) leaseRatio = Math.max(leaseRatio ?? ratio, ratio);
+    }
+    parts.push(`${s.name} $${formatNumber(m, 3)}${ratio === null ? '' : ` (${formatNumber(ratio, 1)}x${ownCloud ? ', own GPU cloud: sells compute, not space and power' : ''})`}`);
+  }
+  const head = `Median revenue per kWh: ${baselineName} $${formatNumber(base, 3)}`;
+  const sentence = parts.length ? `${head}; ${parts.join(', ')}.` : `${head}.`;
+  // An own GPU cloud sells GPU-hours, so a high ratio is its business model; a lease is not.
+  const warning = leaseRatio !== null && leaseRatio > REVENUE_RATIO_WARNING;
+  return {
+    sentence: warning ? `${sentence} A leased conversion earning more than ${REVENUE_RATIO_WARNING}x mining per kWh is unusual (leases typically earn about 2x): check the lease price and PUE.` : sentence,
+    maxRatio,
+    warning,
+  };
+}

@@ -1,0 +1,119 @@
+// trials.parquet and paths.parquet: typed columns (trial INT32, outcomes DOUBLE with nulls), and
+// every value equal to the CSV written beside it. Read back with hyparquet, independently of the
+// readParquet helper the report uses.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
+import { describe, expect, it } from 'vitest';
+import { readParquet, writeParquet } from '../outputs/parquet.js';
+import { cli, freshDir } from './cliHarness.js';
+
+function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  const lines = text.trimEnd().split('\n');
+  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+/** A CSV cell and a Parquet value are the same number (bit for bit, -0 included), or both absent. */
+function sameValue(cell: string, value: unknown): boolean {
+  if (cell === '') return value === null;
+  return typeof value === 'number' && Object.is(Number(cell), value);
+}
+
+async function columnTypes(path: string) {
+  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+  return {
+    metadata,
+    types: Object.fromEntries(parquetSchema(metadata).children.map((c) => [c.element.name, `${c.element.type}/${c.element.repetition_type}`])),
+  };
+}
+
+describe('trials.parquet', () => {
+  const out = join(freshDir(), 'results');
+  const run = cli(['run', 'smoke', '--trials', '300', '--seed', '11', '--out', out, '--workers', '0', '--quiet']);
+
+  it('has the columns of trials.csv: trial INT32, every outcome DOUBLE and nullable', async () => {
+    expect(run.status).toBe(0);
+    const { header } = parseCsv(readFileSync(join(out, 'trials.csv'), 'utf8'));
+    const { metadata, types } = await columnTypes(join(out, 'trials.parquet'));
+    expect(Object.keys(types)).toEqual(header);
+    expect(types.trial).toBe('INT32/REQUIRED');
+    for (const name of header.slice(1)) expect(types[name], name).toBe('DOUBLE/OPTIONAL');
+    expect(Number(metadata.num_rows)).toBe(300);
+    const kv = Object.fromEntries((metadata.key_value_metadata ?? []).map((e) => [e.key, e.value]));
+    expect(kv['hashpivot.seed']).toBe('11');
+    expect(kv['hashpivot.scenario']).toBe('smoke');
+  });
+
+  it('round-trips: every value equals trials.csv, absent values are nulls', async () => {
+    const { header, rows } = parseCsv(readFileSync(join(out, 'trials.csv'), 'utf8'));
+    const records = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, 'trials.parquet')) });
+    expect(records).toHaveLength(rows.length);
+    let nulls = 0;
+    let mismatches = 0;
+    rows.forEach((row, t) => {
+      header.forEach((name, c) => {
+        if (!sameValue(row[c], records[t][name])) mismatches++;
+        if (records[t][name] === null) nulls++;
+      });
+    });
+    expect(mismatches).toBe(0);
+    expect(nulls).toBeGreaterThan(0); // smoke has trials without an IRR or a payback
+  });
+
+  it('paths.parquet holds the same table as paths.csv', async () => {
+    const { header, rows } = parseCsv(readFileSync(join(out, 'paths.csv'), 'utf8'));
+    const { types } = await columnTypes(join(out, 'paths.parquet'));
+    expect(types).toEqual({
+      month: 'INT32/REQUIRED',
+      date: 'BYTE_ARRAY/OPTIONAL',
+      series: 'BYTE_ARRAY/OPTIONAL',
+      p5: 'DOUBLE/OPTIONAL',
+      p25: 'DOUBLE/OPTIONAL',
+      p50: 'DOUBLE/OPTIONAL',
+      p75: 'DOUBLE/OPTIONAL',
+      p95: 'DOUBLE/OPTIONAL',
+    });
+    const records = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, 'paths.parquet')) });
+    expect(records).toHaveLength(rows.length);
+    rows.forEach((row, r) => {
+      expect(records[r].month).toBe(Number(row[0]));
+      expect(records[r].date).toBe(row[1]);
+      expect(records[r].series).toBe(row[2]);
+      header.slice(3).forEach((q, i) => expect(sameValue(row[3 + i], records[r][q]), `${r} ${q}`).toBe(true));
+    });
+  });
+});
+
+describe('writeParquet', () => {
+  it('keeps special doubles bit for bit, writes NaN as null, and splits large tables into row groups', async () => {
+    const n = 70_000; // more than one 65,536-row group
+    const special = [0, -0, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 0.1 + 0.2, -1e-300, NaN];
+    const x = (r: number) => (r < special.length ? special[r] : Math.sin(r) * 10 ** (r % 30));
+    const chunks: Uint8Array[] = [];
+    writeParquet(
+      [
+        { name: 'i', type: 'INT32', values: (r) => r },
+        { name: 'x', type: 'DOUBLE', values: x },
+      ],
+      n,
+      (chunk) => chunks.push(chunk.slice()),
+      { note: 'test' },
+    );
+    const path = join(freshDir(), 't.parquet');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, Buffer.concat(chunks));
+    expect(chunks.length).toBeGreaterThan(0);
+    const table = await readParquet(path);
+    expect(table.rowCount).toBe(n);
+    expect(table.metadata.note).toBe('test');
+    const i = table.columns.get('i') as Float64Array;
+    const xs = table.columns.get('x') as Float64Array;
+    let bad = 0;
+    for (let r = 0; r < n; r++) if (i[r] !== r || !Object.is(xs[r], x(r))) bad++;
+    expect(bad).toBe(0);
+    const { metadata } = await columnTypes(path);
+    expect(metadata.row_groups.length).toBe(2);
+    const raw = await parquetReadObjects({ file: await asyncBufferFromFile(path), rowStart: 8, rowEnd: 9 });
+    expect(raw[0].x).toBeNull(); // NaN is written as null
+  });
+});

@@ -1,0 +1,215 @@
+// The report files of a run, `hashpivot report DIR` and `hashpivot compare A B`, end to end on the
+// compiled CLI with the small `smoke` preset. The browser rendering is in reportBrowser.test.ts.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, jsonForScript } from '../outputs/html.js';
+import { cli, freshDir, ROOT } from './cliHarness.js';
+
+const CHARTS = [
+  'npv-distribution',
+  'npv-difference',
+  'revenue-per-kwh',
+  'fan-btc-price',
+  'fan-hashprice',
+  'fan-difficulty',
+  'fan-energy-price',
+  'fan-cash',
+  'halving-dates',
+  'ruin-over-time',
+];
+const HOSTILE_NAME = '<script>alert(1)</script>';
+const HOSTILE_DESCRIPTION = '</script><img src=x onerror=alert(2)> & "quoted" \u2028';
+
+function runSmoke(out: string, extra: string[] = [], scenario = 'smoke') {
+  const result = cli(['run', scenario, '--trials', '300', '--seed', '7', '--out', out, '--workers', '0', '--quiet', ...extra]);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result;
+}
+
+/** The smoke preset with hostile text in every free-text field a report shows. */
+export function hostileScenario(dir: string): string {
+  const smoke = readFileSync(join(ROOT, 'scenarios', 'presets', 'smoke.yaml'), 'utf8');
+  const text = smoke
+    .replace(/^name: .*$/m, `name: ${JSON.stringify(HOSTILE_NAME)}`)
+    .replace(/^description: .*$/m, `description: ${JSON.stringify(HOSTILE_DESCRIPTION)}`)
+    .replace(/^    note: .*$/m, `    note: ${JSON.stringify('<b>bold</b></script><!--')}`);
+  const path = join(dir, 'hostile.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The page without the inlined libraries (whose code mentions <img>, URLs and the like in strings). */
+function ownMarkup(html: string): string {
+  return html.replace(/<script data-library="[^"]+">[\s\S]*?<\/script>/g, '<script data-library></script>');
+}
+
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
+}
+
+describe('hashpivot run writes the report files', () => {
+  const out = join(freshDir(), 'results');
+  runSmoke(out);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+
+  it('writes report.html, trials.parquet, paths.csv/parquet and every chart as .vl.json, .svg and .png, all or nothing', () => {
+    const expected = ['summary.json', 'trials.csv', 'trials.parquet', 'paths.csv', 'paths.parquet', 'report.html', ...CHARTS.flatMap((c) => [`charts/${c}.vl.json`, `charts/${c}.svg`, `charts/${c}.png`])];
+    expect(filesUnder(out).sort()).toEqual(expected.sort());
+  });
+
+  it('is one self-contained page: vega, vega-lite and vega-embed inlined, nothing loaded from elsewhere', () => {
+    for (const library of ['vega', 'vega-lite', 'vega-embed']) expect(html).toContain(`<script data-library="${library}">`);
+    const own = ownMarkup(html);
+    expect(own).not.toMatch(/<script[^>]*\ssrc=/i);
+    expect(own).not.toMatch(/<link\b/i);
+    expect(own).not.toMatch(/<img\b/i);
+    expect(html).toContain(`data-charts-expected="${CHARTS.length}"`);
+    for (const c of CHARTS) expect(html).toContain(`id="chart-${c}"`);
+    expect(statSync(join(out, 'report.html')).size).toBeLessThan(3 * 1024 * 1024);
+  });
+
+  it('shows the assumptions, the strategy table, a sentence per pair against stay, and revenue per kWh', () => {
+    expect(html).toContain('As of <b>2025-11</b>');
+    for (const label of ['BTC price', 'Conversion capex', 'Lease rate', 'Discount rate']) expect(html).toContain(label);
+    for (const name of ['stay', 'convert-now', 'hybrid-50', 'trigger-30']) expect(html).toContain(`data-strategy="${name}"`);
+    for (const column of ['mean NPV ± SE', 'p5 NPV', 'p50 NPV', 'p95 NPV', 'VaR 5%', 'CVaR 5%', 'P(NPV&lt;0)', 'P(ruin)', 'IRR median', 'payback median', 'revenue $/kWh median']) {
+      expect(html).toContain(column);
+    }
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const pair = summary.pairs.find((p: { a: string; b: string }) => p.a === 'stay' && p.b === 'convert-now');
+    const beats = `${Math.round((1 - pair.npvUsd.pABeatsB) * 100)}%`;
+    expect(html).toMatch(new RegExp(`Converting 100% in month 0 \\(convert-now\\) beats staying and mining \\(stay\\) in ${beats.replace('%', '(\\.\\d)?%')} of futures; its 5% worst case is `));
+    expect(html).toMatch(/Median revenue per kWh: stay \$\d\.\d{3}; convert-now \$\d\.\d{3} \(\d+\.\dx\)/);
+  });
+
+  it('embeds binned data only: chart data does not grow with the number of trials', () => {
+    const spec = JSON.parse(readFileSync(join(out, 'charts', 'npv-distribution.vl.json'), 'utf8'));
+    expect(spec.$schema).toMatch(/vega-lite\/v6/);
+    expect(spec.data.values.length).toBeLessThanOrEqual(4 * 70); // ~60 bins per strategy, not 300 x 4 samples
+    const shares = new Map<string, number>();
+    for (const row of spec.data.values) shares.set(row.series, (shares.get(row.series) ?? 0) + row.share);
+    for (const total of shares.values()) expect(total).toBeGreaterThan(0.98); // the 0.05% tails may fall off the axis
+  });
+
+  it('writes paths.csv: one row per month and series with the bands of summary.json', () => {
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const lines = readFileSync(join(out, 'paths.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('month,date,series,p5,p25,p50,p75,p95');
+    const series = Object.keys(summary.bands.series);
+    expect(series).toContain('cashUsd:convert-now');
+    expect(lines).toHaveLength(1 + summary.bands.months.length * series.length);
+    for (const line of lines.slice(1)) {
+      const [month, date, name, ...values] = line.split(',');
+      expect(date).toBe(summary.bands.months[Number(month)]);
+      expect(values.map(Number)).toEqual(summary.bands.series[name].map((q: number[]) => q[Number(month)]));
+    }
+  });
+
+  it('`hashpivot report DIR` rebuilds identical charts from trials.parquet, and from trials.csv when there is no Parquet file', () => {
+    const charts = Object.fromEntries(CHARTS.map((c) => [c, readFileSync(join(out, 'charts', `${c}.vl.json`), 'utf8')]));
+    const svgs = Object.fromEntries(CHARTS.map((c) => [c, readFileSync(join(out, 'charts', `${c}.svg`), 'utf8')]));
+    const paths = readFileSync(join(out, 'paths.csv'), 'utf8');
+    rmSync(join(out, 'charts'), { recursive: true });
+    rmSync(join(out, 'report.html'));
+    const fromParquet = cli(['report', out]);
+    expect(fromParquet.stderr).toBe('');
+    expect(fromParquet.status).toBe(0);
+    expect(fromParquet.stdout).toContain('trials.parquet');
+    for (const c of CHARTS) {
+      expect(readFileSync(join(out, 'charts', `${c}.vl.json`), 'utf8'), c).toBe(charts[c]);
+      expect(readFileSync(join(out, 'charts', `${c}.svg`), 'utf8'), c).toBe(svgs[c]);
+    }
+    expect(readFileSync(join(out, 'paths.csv'), 'utf8')).toBe(paths);
+    const rebuilt = readFileSync(join(out, 'report.html'), 'utf8');
+    const footnote = /Per-trial numbers read from [\s\S]*?\. Charts bin/;
+    expect(rebuilt).toMatch(/Per-trial numbers read from trials\.parquet\. Charts bin/);
+    expect(ownMarkup(rebuilt).replace(footnote, '') === ownMarkup(html).replace(footnote, '')).toBe(true);
+
+    const csvOnly = join(freshDir(), 'csv-only');
+    const copy = cli(['report', out, '--out', csvOnly]);
+    expect(copy.status).toBe(0);
+    const elsewhere = freshDir();
+    for (const f of ['summary.json', 'trials.csv']) writeFileSync(join(elsewhere, f), readFileSync(join(out, f)));
+    const fromCsv = cli(['report', elsewhere]);
+    expect(fromCsv.stderr).toBe('');
+    expect(fromCsv.status).toBe(0);
+    expect(fromCsv.stdout).toContain('trials.csv');
+    for (const c of CHARTS) expect(readFileSync(join(elsewhere, 'charts', `${c}.vl.json`), 'utf8'), c).toBe(charts[c]);
+  });
+
+  it('`hashpivot report` on a folder without results exits 1 with a message and writes nothing', () => {
+    const empty = freshDir();
+    const result = cli(['report', empty]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no summary\.json/);
+    expect(readdirSync(empty)).toEqual([]);
+    expect(cli(['report']).status).toBe(2);
+  });
+});
+
+describe('escaping', () => {
+  it('escapeHtml and jsonForScript leave no markup and no way out of a <script>', () => {
+    expect(escapeHtml(HOSTILE_NAME)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(escapeHtml(`"'&`)).toBe('&quot;&#39;&amp;');
+    const json = jsonForScript({ name: HOSTILE_NAME, d: HOSTILE_DESCRIPTION, c: '<!--' });
+    expect(json).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(json)).toEqual({ name: HOSTILE_NAME, d: HOSTILE_DESCRIPTION, c: '<!--' });
+  });
+
+  it('shows a scenario named <script>alert(1)</script> as text, in the page and in the embedded JSON', () => {
+    const dir = freshDir();
+    const out = join(dir, 'results');
+    runSmoke(out, [], hostileScenario(dir));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h1 id="scenario-name">&lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(html).toContain('<title>hashpivot report: &lt;script&gt;alert(1)&lt;/script&gt;</title>');
+    const own = ownMarkup(html);
+    expect(own.includes(HOSTILE_NAME)).toBe(false);
+    expect(own.includes('<img src=x')).toBe(false);
+    expect(own.includes('<b>bold</b>')).toBe(false);
+    expect(own).toContain('&lt;b&gt;bold&lt;/b&gt;&lt;/script&gt;&lt;!--');
+    // Besides the three libraries, the only <script> elements are the chart JSON and the renderer.
+    expect(own.match(/<script\b/g)).toHaveLength(5);
+    expect(own.match(/<\/script>/g)).toHaveLength(5);
+  });
+});
+
+describe('hashpivot compare', () => {
+  const dir = freshDir();
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  const out = join(dir, 'comparison');
+  runSmoke(a);
+  const smaller = readFileSync(join(ROOT, 'scenarios', 'presets', 'smoke.yaml'), 'utf8').replace(/^horizonMonths: 24$/m, 'horizonMonths: 24\nsite:\n  powerMw: 50');
+  writeFileSync(join(dir, 'smaller.yaml'), smaller);
+  runSmoke(b, ['--seed', '8'], join(dir, 'smaller.yaml'));
+
+  it('writes compare.html with the scenario diff, the moves of every strategy and an overlaid NPV chart', () => {
+    const result = cli(['compare', a, b, '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(filesUnder(out).sort()).toEqual(['charts/compare-npv.png', 'charts/compare-npv.svg', 'charts/compare-npv.vl.json', 'compare.html']);
+    const html = readFileSync(join(out, 'compare.html'), 'utf8');
+    expect(html).toMatch(/<code>site\.powerMw<\/code><\/td><td class="text">100<\/td><td class="text">50<\/td><td>-50%<\/td>/);
+    expect(html).toMatch(/<code>seed<\/code><\/td><td class="text">7<\/td><td class="text">8<\/td>/);
+    for (const metric of ['mean NPV', 'p5 NPV', 'p50 NPV', 'p95 NPV', 'P(NPV&lt;0)']) expect(html).toContain(metric);
+    expect(html).toMatch(/convert-now: mean NPV -?\$[\d.]+M -&gt; -?\$[\d.]+M \([+-]?-?\$[\d.]+M\)/);
+    expect(html).toContain('data-charts-expected="1"');
+    const spec = JSON.parse(readFileSync(join(out, 'charts', 'compare-npv.vl.json'), 'utf8'));
+    expect(new Set(spec.data.values.map((r: { run: string }) => r.run))).toEqual(new Set(['A: a', 'B: b']));
+  });
+
+  it('says so when the scenarios are the same', () => {
+    const same = join(dir, 'same');
+    const result = cli(['compare', a, a, '--out', same]);
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(same, 'compare.html'), 'utf8')).toContain('The resolved scenarios are identical.');
+  });
+
+  it('exits 2 without two folders', () => {
+    expect(cli(['compare', a]).status).toBe(2);
+    expect(existsSync(join(ROOT, 'comparison'))).toBe(false);
+  });
+});

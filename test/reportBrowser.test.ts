@@ -1,0 +1,139 @@
+// report.html and compare.html in a real browser: Debian's headless Chromium, driven by
+// playwright-core, with the network off (an offline context, and every request that is not the
+// file itself aborted and recorded). Every chart must be drawn (one SVG per chart), with no console
+// error, no page error and no dialog; a hostile scenario name must show as text.
+// Without /usr/bin/chromium the suite is skipped with a message, except in CI (CI=true), where it
+// fails: .ci/run installs Debian's chromium.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { cli, freshDir, ROOT } from './cliHarness.js';
+
+const CHROMIUM = process.env.HASHPIVOT_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = Boolean(process.env.CI);
+const HOSTILE_NAME = '<script>alert(1)</script>';
+
+// The flags of the machine notes: no background networking, no component updates, no first run.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+if (!HAVE_CHROMIUM && !IN_CI) {
+  console.warn(`reportBrowser.test.ts: SKIPPED - no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set HASHPIVOT_CHROMIUM). In CI this suite runs and fails without it.`);
+}
+
+interface PageCheck {
+  expected: number;
+  rendered: number | null;
+  failed: number | null;
+  svgCharts: number;
+  problems: string[];
+  requests: string[];
+  h1: string;
+  title: string;
+}
+
+describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline', () => {
+  let browser: Browser;
+  const dir = freshDir();
+
+  beforeAll(async () => {
+    expect(HAVE_CHROMIUM, `Chromium is required in CI but ${CHROMIUM} is missing: .ci/run should install Debian's chromium`).toBe(true);
+    const { chromium } = await import('playwright-core');
+    // playwright starts Chromium with a fresh temporary profile (--user-data-dir) of its own.
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(file: string): Promise<PageCheck> {
+    const context = await browser.newContext({ offline: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    const url = pathToFileURL(file).href;
+    await page.route('**/*', (route) => {
+      if (route.request().url() === url) return route.continue();
+      requests.push(route.request().url());
+      return route.abort();
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    try {
+      await page.goto(url);
+      await page.waitForFunction(() => document.body.hasAttribute('data-charts-rendered') || document.body.hasAttribute('data-charts-failed'), null, { timeout: 60_000 });
+      const state = await page.evaluate(() => ({
+        expected: Number(document.body.dataset.chartsExpected),
+        rendered: document.body.dataset.chartsRendered === undefined ? null : Number(document.body.dataset.chartsRendered),
+        failed: document.body.dataset.chartsFailed === undefined ? null : Number(document.body.dataset.chartsFailed),
+        // vega-embed draws each chart as one <svg class="marks"> inside its container.
+        svgCharts: document.querySelectorAll('.chart > svg.marks, .chart svg.marks').length,
+        h1: document.querySelector('h1')?.textContent ?? '',
+        title: document.title,
+      }));
+      return { ...state, problems, requests };
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('draws every chart of report.html with no console error and no network request', async () => {
+    const out = join(dir, 'results');
+    const run = cli(['run', 'smoke', '--trials', '300', '--seed', '3', '--out', out, '--workers', '0', '--quiet']);
+    expect(run.status).toBe(0);
+    const page = await open(join(out, 'report.html'));
+    expect(page.problems).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.expected).toBe(10);
+    expect(page.failed).toBeNull();
+    expect(page.rendered).toBe(page.expected);
+    expect(page.svgCharts).toBe(page.expected);
+    expect(page.h1).toBe('smoke');
+
+    const comparison = join(dir, 'comparison');
+    expect(cli(['compare', out, out, '--out', comparison]).status).toBe(0);
+    const compare = await open(join(comparison, 'compare.html'));
+    expect(compare.problems).toEqual([]);
+    expect(compare.requests).toEqual([]);
+    expect(compare.rendered).toBe(1);
+    expect(compare.svgCharts).toBe(1);
+  });
+
+  it('shows a scenario named <script>alert(1)</script> as text and runs none of it', async () => {
+    const smoke = readFileSync(join(ROOT, 'scenarios', 'presets', 'smoke.yaml'), 'utf8');
+    const hostile = join(dir, 'hostile.yaml');
+    writeFileSync(
+      hostile,
+      smoke
+        .replace(/^name: .*$/m, `name: ${JSON.stringify(HOSTILE_NAME)}`)
+        .replace(/^description: .*$/m, `description: ${JSON.stringify('</script><img src=x onerror=alert(2)><script>alert(3)</script>')}`),
+    );
+    const out = join(dir, 'hostile');
+    const run = cli(['run', hostile, '--trials', '200', '--seed', '3', '--out', out, '--workers', '0', '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const page = await open(join(out, 'report.html'));
+    expect(page.problems).toEqual([]); // no alert dialog, no error
+    expect(page.requests).toEqual([]); // the <img src=x> was not created
+    expect(page.h1).toBe(HOSTILE_NAME);
+    expect(page.title).toBe(`hashpivot report: ${HOSTILE_NAME}`);
+    expect(page.rendered).toBe(page.expected);
+  });
+});
