@@ -7,6 +7,9 @@ import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type Out
 import { buildSummary, type Summary } from '../outputs/summary.js';
 import { strategyTable } from '../outputs/table.js';
 import { writeTrialsCsv } from '../outputs/trialsCsv.js';
+import { buildReportFiles, rebuildReport, ReportInputError, trialsParquetFile } from '../outputs/report.js';
+import { compareRuns } from '../outputs/compare.js';
+import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
 import { createProgress } from './progress.js';
 import { RunFailure, runScenario } from './run.js';
 import { defaultWorkerCount } from './pool.js';
@@ -16,6 +19,10 @@ const USAGE = `Usage:
       SCENARIO: a preset name or a .yaml/.json file (default: base). Defaults: 10000 trials, seed 1,
       ./results, one worker per core. --target-se runs until every strategy's mean NPV has a
       standard error at or below USD, with --trials as the cap.
+      Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
+      charts/ (Vega-Lite specs, SVG, PNG).
+  hashpivot report DIR [--out OUT]              rebuild report.html, charts/ and paths.* from a results folder
+  hashpivot compare DIR_A DIR_B [--out OUT]     compare two results folders in OUT/compare.html (default ./comparison)
   hashpivot validate FILE      check a scenario and list every problem
   hashpivot presets            list the built-in scenarios
 `;
@@ -103,6 +110,8 @@ async function commandRun(args: string[]): Promise<number> {
     const files: OutputFile[] = [
       { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
       { name: 'trials.csv', write: (write) => writeTrialsCsv(run.outcomes, names, write) },
+      trialsParquetFile(summary, run.outcomes),
+      ...(await buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)')).files,
     ];
     writeFilesAtomically(out, files);
     if (!values.quiet) {
@@ -112,7 +121,7 @@ async function commandRun(args: string[]): Promise<number> {
       if (run.targetSeUsd !== null) {
         process.stdout.write(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials\n`);
       }
-      process.stdout.write(`\nWrote ${out}/summary.json and ${out}/trials.csv\n`);
+      process.stdout.write(`\nWrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and charts/\n`);
     }
     return 0;
   } catch (error) {
@@ -123,6 +132,24 @@ async function commandRun(args: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+async function commandReport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('report takes one results folder');
+  const out = values.out ?? positionals[0];
+  const build = await rebuildReport(positionals[0], out);
+  process.stdout.write(`Wrote ${out}/report.html and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
+  return 0;
+}
+
+async function commandCompare(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  if (positionals.length !== 2) throw new UsageError('compare takes two results folders');
+  const out = values.out ?? 'comparison';
+  await compareRuns(positionals[0], positionals[1], out);
+  process.stdout.write(`Wrote ${out}/compare.html\n`);
+  return 0;
 }
 
 function commandValidate(args: string[]): number {
@@ -146,6 +173,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await commandRun(rest);
+      case 'report':
+        return await commandReport(rest);
+      case 'compare':
+        return await commandCompare(rest);
       case 'validate':
         return commandValidate(rest);
       case 'presets':
@@ -168,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof OutputFolderError || error instanceof RunFailure) {
+    if (error instanceof OutputFolderError || error instanceof RunFailure || error instanceof ReportInputError) {
       process.stderr.write(`hashpivot: ${error.message}\n`);
       return 1;
     }
