@@ -1,0 +1,403 @@
+// Back-tests: start the engine from the market as it was on a historical date (shipped history),
+// simulate many market paths with a scenario's processes, and hand the paths and what really
+// happened to outputs/backtest.ts, which places each realised month within the simulated
+// distribution. The market is simulated in this thread with the trial kernel (no strategies).
+import { fitGbm } from '../engine/calibration.js';
+import { blockSubsidySats, hashpriceUsdPerPhDay, hashrateForDifficulty, powerCostUsdPerPhDay, SATS_PER_BTC } from '../engine/bitcoin.js';
+import { SECONDS_PER_MONTH } from '../engine/market.js';
+import { compileModel } from '../engine/model.js';
+import { TrialKernel } from '../engine/trial.js';
+import { compareHalving, compareSeries, type BacktestWindow } from '../outputs/backtest.js';
+import { monthLabel } from '../outputs/calendarMonths.js';
+import { parseScenario, resolvedScenarioJson, ScenarioError } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, loadHashrateThs, monthlySeries, windowCoverage, type Coverage, type DailySeries, type Halving } from './history.js';
+
+/** A back-test that cannot start (no history at its as-of date): a user error, exit code 1. */
+export class BacktestInputError extends Error {
+  override name = 'BacktestInputError';
+}
+
+export interface BacktestHistory {
+  price: DailySeries;
+  difficulty: DailySeries;
+  hashrateThs: DailySeries;
+  halvings: Halving[];
+  coverage: { price: Coverage; difficulty: Coverage; hashrateThs: Coverage };
+}
+
+export function loadBacktestHistory(): BacktestHistory {
+  const price = loadBtcPriceUsd();
+  const difficulty = loadDifficulty();
+  const hashrateThs = loadHashrateThs();
+  return {
+    price,
+    difficulty,
+    hashrateThs,
+    halvings: loadHalvings(),
+    coverage: { price: coverageOf(price), difficulty: coverageOf(difficulty), hashrateThs: coverageOf(hashrateThs) },
+  };
+}
+
+/** First day of `month` (`YYYY-MM`) with a positive value: the state at the start of that month. */
+export function firstObservationInMonth(series: DailySeries, month: string): { date: string; value: number } | null {
+  const start = `${month}-01`;
+  // Binary search for the first date >= the 1st, then the first positive value inside the month.
+  let lo = 0;
+  let hi = series.dates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (series.dates[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < series.dates.length && series.dates[i].startsWith(month); i++) {
+    if (series.values[i] > 0) return { date: series.dates[i], value: series.values[i] };
+  }
+  return null;
+}
+
+const GENESIS = { height: 0, dateUtc: '2009-01-03' };
+export const HALVING_INTERVAL = 210_000;
+
+/**
+ * Blocks mined per day from the shipped series: blockchain.com's daily hashrate estimate is the
+ * day's block count times D 2^32 / 86400 s, so blocks = H 86400 / (D 2^32) recovers the count.
+ */
+function blocksByDay(history: BacktestHistory): Map<string, number> {
+  const difficultyOn = new Map(history.difficulty.dates.map((d, i) => [d, history.difficulty.values[i]]));
+  const blocks = new Map<string, number>();
+  history.hashrateThs.dates.forEach((date, i) => {
+    const d = difficultyOn.get(date);
+    const h = history.hashrateThs.values[i];
+    if (d !== undefined && d > 0 && h > 0) blocks.set(date, (h * 1e12 * 86400) / (d * 2 ** 32));
+  });
+  return blocks;
+}
+
+function blocksBetween(blocks: Map<string, number>, from: string, to: string): number {
+  let sum = 0;
+  for (const [date, count] of blocks) if (date >= from && date < to) sum += count;
+  return sum;
+}
+
+export const HEIGHT_METHOD =
+  'block height = height at the last halving (or genesis) before the date, from halvings.csv, plus the blocks mined since: ' +
+  'each day\'s block count recovered from the shipped daily hashrate estimate and difficulty (blocks = H x 86400 s / (D x 2^32)), ' +
+  'scaled so that the count between two halvings is exactly 210,000 (unscaled it is 210,044.8 between 2012-11-28 and 2016-07-09: 0.02% off)';
+
+/** Block height at the start of `date` (`YYYY-MM-DD`): see HEIGHT_METHOD. */
+export function estimateBlockHeight(date: string, history: BacktestHistory): number {
+  const blocks = blocksByDay(history);
+  const anchors = [GENESIS, ...history.halvings.map((h) => ({ height: h.height, dateUtc: h.dateUtc }))];
+  const dataEnd = history.coverage.hashrateThs.to;
+  if (date > dataEnd) throw new BacktestInputError(`the block height on ${date} cannot be estimated: the daily hashrate and difficulty series end ${dataEnd}`);
+  let a = 0;
+  while (a + 1 < anchors.length && anchors[a + 1].dateUtc <= date) a++;
+  const anchor = anchors[a];
+  const next = anchors[a + 1];
+  let scale = 1;
+  if (next !== undefined && next.dateUtc <= dataEnd) scale = (next.height - anchor.height) / blocksBetween(blocks, anchor.dateUtc, next.dateUtc);
+  return anchor.height + scale * blocksBetween(blocks, anchor.dateUtc, date);
+}
+
+export interface HistoricalState {
+  /** `YYYY-MM`: the state at the start of this month. */
+  asOf: string;
+  priceUsd: number;
+  priceObservedOn: string;
+  difficulty: number;
+  difficultyObservedOn: string;
+  /** Blocks mined before the as-of date (estimateBlockHeight), rounded. */
+  blocksMined: number;
+  subsidyBtc: number;
+  /** D 2^32 / 600 s. */
+  networkHashrateEhs: number;
+}
+
+export function historicalState(asOf: string, history: BacktestHistory): HistoricalState {
+  const price = firstObservationInMonth(history.price, asOf);
+  if (price === null) {
+    throw new BacktestInputError(`--as-of ${asOf}: the shipped BTC price covers ${history.coverage.price.from} .. ${history.coverage.price.to}; choose an as-of month inside it`);
+  }
+  const difficulty = firstObservationInMonth(history.difficulty, asOf);
+  if (difficulty === null) {
+    throw new BacktestInputError(
+      `--as-of ${asOf}: the shipped difficulty covers ${history.coverage.difficulty.from} .. ${history.coverage.difficulty.to}; a back-test starts from the difficulty on its as-of date, so choose an as-of month inside it`,
+    );
+  }
+  const blocksMined = Math.round(estimateBlockHeight(`${asOf}-01`, history));
+  return {
+    asOf,
+    priceUsd: price.value,
+    priceObservedOn: price.date,
+    difficulty: difficulty.value,
+    difficultyObservedOn: difficulty.date,
+    blocksMined,
+    subsidyBtc: blockSubsidySats(blocksMined) / SATS_PER_BTC,
+    networkHashrateEhs: hashrateForDifficulty(difficulty.value) / 1e18,
+  };
+}
+
+/** The first halving after the start of `asOf`, from halvings.csv, with its fractional engine month. */
+export function nextRealisedHalving(asOf: string, history: BacktestHistory): { dateUtc: string; height: number; month: number } | null {
+  const start = Date.parse(`${asOf}-01T00:00:00Z`);
+  const halving = history.halvings.find((h) => h.dateUtc >= `${asOf}-01`);
+  if (halving === undefined) return null;
+  // The hour is not in halvings.csv: take midday (± 12 h, 0.016 month).
+  const seconds = (Date.parse(`${halving.dateUtc}T12:00:00Z`) - start) / 1000;
+  return { dateUtc: halving.dateUtc, height: halving.height, month: seconds / SECONDS_PER_MONTH };
+}
+
+export const SCENARIO_ASSUMPTIONS = [
+  'price, difficulty: the first daily value of the as-of month (shipped history); hashrate = difficulty x 2^32 / 600 s',
+  'fees per block (start and long-run mean): the scenario\'s fees as a share of its subsidy, times the subsidy at the as-of date',
+  'hashrate breakeven: scaled so that the network\'s margin (hashprice / breakeven) at the as-of date equals the scenario\'s at its own as-of date; carried by the fleet efficiency, up to the schema\'s 1000 J/TH, and the rest by the power price',
+  'energy, AI demand and the site do not feed price, hashrate or difficulty: they keep the scenario\'s values',
+  'every process parameter (price drift, volatility, jumps; hashrate growth, volatility, response, lag; fee reversion and volatility; correlations) is the scenario\'s',
+];
+
+/** Schema maxima of the breakeven fields (scenarios/schema.ts). */
+const MAX_BREAKEVEN_EFFICIENCY_J_PER_TH = 1000;
+const MAX_BREAKEVEN_POWER_USD_PER_MWH = 10_000;
+
+/**
+ * The scenario `base` moved to a historical as-of state (SCENARIO_ASSUMPTIONS), over `months`
+ * months. `notes` receives a sentence when the breakeven could not be scaled all the way.
+ */
+export function backtestScenario(base: Scenario, state: HistoricalState, months: number, notes: string[] = []): Scenario {
+  const raw = resolvedScenarioJson(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const baseSubsidy = blockSubsidySats(base.asOf.blockHeight + 1) / SATS_PER_BTC;
+  const feeShare = base.asOf.feesBtcPerBlock / baseSubsidy;
+  const feesBtcPerBlock = feeShare * state.subsidyBtc;
+  const meanFeesBtcPerBlock = (base.market.fees.meanBtcPerBlock / baseSubsidy) * state.subsidyBtc;
+
+  const h = base.market.hashrate;
+  const baseHashprice = hashpriceUsdPerPhDay(baseSubsidy + base.asOf.feesBtcPerBlock, base.asOf.priceUsd, base.asOf.difficulty);
+  const margin = baseHashprice / powerCostUsdPerPhDay(h.breakevenEfficiencyJPerTh, h.breakevenPowerUsdPerMwh);
+  const hashprice = hashpriceUsdPerPhDay(state.subsidyBtc + feesBtcPerBlock, state.priceUsd, state.difficulty);
+  const factor = hashprice / margin / powerCostUsdPerPhDay(h.breakevenEfficiencyJPerTh, h.breakevenPowerUsdPerMwh);
+  const efficiency = Math.min(MAX_BREAKEVEN_EFFICIENCY_J_PER_TH, h.breakevenEfficiencyJPerTh * factor);
+  const wantedPower = (h.breakevenPowerUsdPerMwh * h.breakevenEfficiencyJPerTh * factor) / efficiency;
+  const power = Math.min(MAX_BREAKEVEN_POWER_USD_PER_MWH, wantedPower);
+  if (power < wantedPower) {
+    notes.push(
+      `the hashrate breakeven needed to match ${base.name}'s margin is beyond the schema's ranges (${MAX_BREAKEVEN_EFFICIENCY_J_PER_TH} J/TH, $${MAX_BREAKEVEN_POWER_USD_PER_MWH}/MWh); held there, so the network starts ${(wantedPower / power).toPrecision(3)}x more profitable than in ${base.name} and the hashrate response pushes growth up`,
+    );
+  }
+
+  raw.name = `${base.name}-backtest-${state.asOf}`;
+  raw.description = `Back-test from ${state.asOf}: ${base.name}'s processes started from the historical state.`;
+  raw.horizonMonths = months;
+  raw.asOf = {
+    ...raw.asOf,
+    date: state.asOf,
+    blockHeight: state.blocksMined - 1,
+    difficulty: state.difficulty,
+    networkHashrateEhs: state.networkHashrateEhs,
+    priceUsd: state.priceUsd,
+    feesBtcPerBlock,
+    sources: {
+      priceUsd: `shipped history, ${state.priceObservedOn}`,
+      difficulty: `shipped history, ${state.difficultyObservedOn}`,
+      blockHeight: HEIGHT_METHOD,
+      networkHashrateEhs: 'difficulty x 2^32 / 600 s',
+      feesBtcPerBlock: `${base.name}'s fee share of the subsidy (${(feeShare * 100).toFixed(2)}%) x ${state.subsidyBtc} BTC`,
+    },
+  };
+  delete raw.asOf.blocksSinceRetarget;
+  delete raw.asOf.secondsSinceRetarget;
+  raw.market.fees.meanBtcPerBlock = meanFeesBtcPerBlock;
+  raw.market.hashrate.breakevenEfficiencyJPerTh = efficiency;
+  raw.market.hashrate.breakevenPowerUsdPerMwh = power;
+  try {
+    return parseScenario(raw, `back-test ${state.asOf}`);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new BacktestInputError(`--as-of ${state.asOf}: the scenario moved to that date is not valid:\n${error.message}`);
+    throw error;
+  }
+}
+
+export interface SimulatedPaths {
+  trials: number;
+  /** Entries per path: months 0 .. months - 1 (state at the start of each month). */
+  months: number;
+  /** Month-major: value of trial t in month m at [m * trials + t]. */
+  priceUsd: Float64Array;
+  difficulty: Float64Array;
+  /** Fractional month of the first halving, NaN when none within `months`. */
+  halvingMonth: Float64Array;
+}
+
+/** Simulates `trials` market paths of the scenario with the engine's kernel (trial t = stream (seed, t)). */
+export function simulateMarketPaths(scenario: Scenario, trials: number, seed: number): SimulatedPaths {
+  const kernel = new TrialKernel(compileModel(scenario));
+  const months = scenario.horizonMonths;
+  const priceUsd = new Float64Array(months * trials);
+  const difficulty = new Float64Array(months * trials);
+  const halvingMonth = new Float64Array(trials);
+  for (let t = 0; t < trials; t++) {
+    kernel.drawTrial(seed, t);
+    const market = kernel.market;
+    for (let m = 0; m < months; m++) {
+      priceUsd[m * trials + t] = market.priceUsd[m];
+      difficulty[m * trials + t] = market.difficulty[m];
+    }
+    halvingMonth[t] = market.nextHalvingMonth;
+  }
+  return { trials, months, priceUsd, difficulty, halvingMonth };
+}
+
+export interface RealisedMonth {
+  month: number;
+  label: string;
+  value: number | null;
+  observedOn: string | null;
+}
+
+/** What happened in months 0 .. months (start of each month), null past the series' end. */
+export function realisedPath(series: DailySeries, asOf: string, months: number): RealisedMonth[] {
+  return Array.from({ length: months + 1 }, (_, month) => {
+    const label = monthLabel(asOf, month);
+    const observation = firstObservationInMonth(series, label);
+    return { month, label, value: observation?.value ?? null, observedOn: observation?.date ?? null };
+  });
+}
+
+/** A sentence when months 1 .. months run past the series' end (windowCoverage), else undefined. */
+export function pastEndNote(coverage: Coverage, asOf: string, months: number, name: string): string | undefined {
+  return windowCoverage(coverage, monthLabel(asOf, 1), monthLabel(asOf, months), name).note;
+}
+
+export interface HashrateTrend {
+  /** Months of history before the as-of date the trend is fitted on. */
+  months: number;
+  from: string;
+  to: string;
+  /** Drift of ln difficulty per year (the engine's growthPerYear) and its SE. */
+  growthPerYear: number;
+  growthStandardError: number;
+  volatilityPerYear: number;
+  volatilityStandardError: number;
+}
+
+/**
+ * The hashrate trend known at the as-of date: GBM fit of month-end ln difficulty over the `months`
+ * months before it (from the end of month asOf - months - 1 to the end of month asOf - 1, so
+ * nothing at or after the as-of date is used). Hashrate = difficulty x 2^32 / 600 s, so ln hashrate
+ * has the same drift and volatility.
+ */
+export function hashrateTrendBefore(asOf: string, months: number, history: BacktestHistory): HashrateTrend {
+  const from = monthLabel(asOf, -months - 1);
+  const to = monthLabel(asOf, -1);
+  const monthly = monthlySeries(history.difficulty, from, to);
+  if (monthly.dates.length !== months + 1 || monthly.dates[0] !== from) {
+    throw new BacktestInputError(
+      `--hashrate-trend ${months}: the difficulty history has ${Math.max(0, monthly.dates.length - 1)} monthly steps in ${from} .. ${to}, not ${months}; choose a later --as-of or a shorter trend`,
+    );
+  }
+  const fit = fitGbm(Array.from(monthly.values, Math.log), 1 / 12);
+  return {
+    months,
+    from,
+    to,
+    growthPerYear: fit.estimates.logDriftPerYear,
+    growthStandardError: fit.standardErrors.logDriftPerYear,
+    volatilityPerYear: fit.estimates.volatilityPerYear,
+    volatilityStandardError: fit.standardErrors.volatilityPerYear,
+  };
+}
+
+/**
+ * The scenario with its hashrate growth and volatility replaced by the trend, and the response
+ * set to 0: the trend already holds the network's response to the margins of its window, so adding
+ * the response to the as-of margin would count it twice. Values are clamped into the schema ranges.
+ */
+export function withHashrateTrend(scenario: Scenario, trend: HashrateTrend): Scenario {
+  const raw = resolvedScenarioJson(scenario) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  raw.market.hashrate.growthPerYear = Math.min(5, Math.max(-2, trend.growthPerYear));
+  raw.market.hashrate.volatilityPerYear = Math.min(5, trend.volatilityPerYear);
+  raw.market.hashrate.responsePerYear = 0;
+  return parseScenario(raw, `${scenario.name} with the hashrate trend of ${trend.from} .. ${trend.to}`);
+}
+
+export interface BacktestOptions {
+  /** As-of months, `YYYY-MM`. */
+  asOf: readonly string[];
+  /** Months compared after each as-of date. */
+  months: number;
+  trials: number;
+  seed: number;
+  /** The scenario whose processes are used (default base). */
+  scenario: Scenario;
+  scenarioName: string;
+  /** Fit the hashrate growth and volatility on this many months before each as-of date (0 or absent: the scenario's). */
+  hashrateTrendMonths?: number;
+  history?: BacktestHistory;
+}
+
+/** Simulated months beyond the realised halving, so the halving's percentile is exact. */
+const MONTHS_PAST_HALVING = 6;
+const MAX_SIMULATED_MONTHS = 600;
+
+export const BACKTEST_METHOD = {
+  state: SCENARIO_ASSUMPTIONS[0],
+  blockHeight: HEIGHT_METHOD,
+  assumptions: SCENARIO_ASSUMPTIONS.slice(1),
+  hashrateTrend:
+    'with --hashrate-trend N: hashrate growth and volatility = drift and volatility of month-end ln difficulty over the N months before the as-of date (GBM fit), response set to 0 (the trend already holds it); nothing at or after the as-of date is used',
+  months: 'month k = the state at the start of the k-th calendar month after the as-of month: the engine\'s month k (state at its start) against the history\'s first daily value in that month',
+  percentile: 'share of simulated paths below the realised value, ties counting half; inside 50% = between the simulated p25 and p75, inside 90% = between p5 and p95 (type-7 quantiles)',
+  halving: 'realised date from halvings.csv (midday UTC) in engine months of 30.44 days from the start of the as-of month; paths are simulated until 6 months past it, a path with no halving by then counts as later',
+};
+
+export function runBacktests(options: BacktestOptions): BacktestWindow[] {
+  const history = options.history ?? loadBacktestHistory();
+  return options.asOf.map((asOf): BacktestWindow => {
+    const notes: string[] = [];
+    const state = historicalState(asOf, history);
+    const halving = nextRealisedHalving(asOf, history);
+    const simulatedMonths = Math.min(MAX_SIMULATED_MONTHS, Math.max(options.months + 1, halving === null ? 0 : Math.ceil(halving.month) + MONTHS_PAST_HALVING));
+    let scenario = backtestScenario(options.scenario, state, simulatedMonths, notes);
+    let trend: HashrateTrend | null = null;
+    if (options.hashrateTrendMonths !== undefined && options.hashrateTrendMonths > 0) {
+      trend = hashrateTrendBefore(asOf, options.hashrateTrendMonths, history);
+      scenario = withHashrateTrend(scenario, trend);
+      notes.push(
+        `hashrate growth ${trend.growthPerYear.toFixed(2)} ± ${trend.growthStandardError.toFixed(2)}/yr and volatility ${trend.volatilityPerYear.toFixed(2)} ± ${trend.volatilityStandardError.toFixed(2)}/yr from ln difficulty ${trend.from} .. ${trend.to} (before the as-of date); response 0`,
+      );
+    }
+    const paths = simulateMarketPaths(scenario, options.trials, options.seed);
+    for (const [coverage, name] of [[history.coverage.price, 'BTC price'], [history.coverage.difficulty, 'difficulty']] as const) {
+      const note = pastEndNote(coverage, asOf, options.months, `the shipped ${name}`);
+      if (note !== undefined) notes.push(`${note}; later months are not compared`);
+    }
+    const priceUsd = compareSeries(paths.priceUsd, paths.trials, realisedPath(history.price, asOf, options.months));
+    const difficulty = compareSeries(paths.difficulty, paths.trials, realisedPath(history.difficulty, asOf, options.months));
+    let halvingComparison = null;
+    if (halving === null) notes.push(`halvings.csv has no halving after ${asOf}-01; the halving date is not compared`);
+    else {
+      halvingComparison = compareHalving(paths.halvingMonth, halving, asOf);
+      if (!halvingComparison.inside90 && trend === null) {
+        notes.push(
+          `the ${halving.dateUtc} halving is outside the simulated 90% interval: the network grew at a rate unlike ${options.scenarioName}'s hashrate process; --hashrate-trend 12 uses the trend known at the as-of date instead`,
+        );
+      }
+    }
+    const { price, hashrate } = scenario.market;
+    return {
+      asOf,
+      months: options.months,
+      simulatedMonths,
+      state,
+      hashrateTrend: trend,
+      processes: {
+        price: { ...price },
+        hashrate: { growthPerYear: hashrate.growthPerYear, volatilityPerYear: hashrate.volatilityPerYear, responsePerYear: hashrate.responsePerYear, responseLagMonths: hashrate.responseLagMonths, breakevenEfficiencyJPerTh: hashrate.breakevenEfficiencyJPerTh, breakevenPowerUsdPerMwh: hashrate.breakevenPowerUsdPerMwh, efficiencyGainPerYear: hashrate.efficiencyGainPerYear },
+      },
+      notes,
+      priceUsd,
+      difficulty,
+      halving: halvingComparison,
+    };
+  });
+}

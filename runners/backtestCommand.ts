@@ -1,0 +1,108 @@
+// `hashpivot backtest`: start the engine from historical dates, simulate, and compare with what
+// happened (runners/backtest.ts, outputs/backtest.ts). Prints the coverage table; with --out,
+// writes backtest.json, backtest.csv and backtest.vl.json all or nothing.
+import { parseArgs } from 'node:util';
+import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type BacktestReport } from '../outputs/backtest.js';
+import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '../outputs/resultsFolder.js';
+import { ENGINE_VERSION } from '../outputs/summary.js';
+import { loadScenario, ScenarioError } from '../scenarios/load.js';
+import { BACKTEST_METHOD, BacktestInputError, runBacktests } from './backtest.js';
+
+export const BACKTEST_USAGE = `Usage:
+  hashpivot backtest --as-of YYYY-MM [--as-of YYYY-MM ...] [--months N] [--trials N] [--seed S]
+                     [--scenario NAME|FILE] [--hashrate-trend MONTHS] [--out DIR]
+      Starts the engine from the market on each as-of date (shipped history: price, difficulty,
+      block height, subsidy), simulates N months (default 12) with the scenario's processes
+      (default base; 2000 paths, seed 1), and reports where the realised BTC price, difficulty and
+      next halving date fall in the simulated distribution, and the share of months inside the
+      50% and 90% bands. --hashrate-trend MONTHS takes the hashrate growth and volatility from the
+      difficulty trend of the MONTHS months before each as-of date. The shipped difficulty ends
+      2019-06-19 and the price 2024-03-31: as-of dates must have both; months past an end are
+      reported and not compared. --out DIR writes backtest.json, backtest.csv and backtest.vl.json.
+`;
+
+class UsageError extends Error {}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+export async function backtestCommand(args: string[]): Promise<number> {
+  try {
+    let values;
+    try {
+      values = parseArgs({
+        args,
+        allowPositionals: false,
+        options: {
+          'as-of': { type: 'string', multiple: true },
+          months: { type: 'string' },
+          trials: { type: 'string' },
+          seed: { type: 'string' },
+          scenario: { type: 'string' },
+          'hashrate-trend': { type: 'string' },
+          out: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values;
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (values.help) {
+      process.stdout.write(BACKTEST_USAGE);
+      return 0;
+    }
+    const asOf = values['as-of'] ?? [];
+    if (asOf.length === 0) throw new UsageError('--as-of YYYY-MM is required (e.g. --as-of 2015-07 --as-of 2019-05)');
+    for (const month of asOf) if (!MONTH.test(month)) throw new UsageError(`--as-of must be a month written YYYY-MM (e.g. 2019-05), got "${month}"`);
+    const duplicate = asOf.find((month, i) => asOf.indexOf(month) !== i);
+    if (duplicate !== undefined) throw new UsageError(`--as-of ${duplicate} is given twice; give each date once`);
+    const months = wholeNumber(values.months, '--months', 12, 1, 240);
+    const trials = wholeNumber(values.trials, '--trials', 2000, 20, 1_000_000);
+    const seed = wholeNumber(values.seed, '--seed', 1, 0, Number.MAX_SAFE_INTEGER);
+    const hashrateTrendMonths = wholeNumber(values['hashrate-trend'], '--hashrate-trend', 0, 0, 120);
+    if (hashrateTrendMonths === 1) throw new UsageError('--hashrate-trend needs at least 2 months (a volatility from one step is not defined); 12 is a good start');
+    const scenarioName = values.scenario ?? 'base';
+    const scenario = loadScenario(scenarioName);
+    if (values.out !== undefined) ensureWritableFolder(values.out);
+
+    const windows = runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths });
+    const report: BacktestReport = {
+      engine: { name: 'hashpivot', version: ENGINE_VERSION },
+      scenario: scenarioName,
+      trials,
+      seed,
+      method: BACKTEST_METHOD,
+      windows,
+      coverage: pooledCoverage(windows),
+    };
+    if (values.out !== undefined) {
+      writeFilesAtomically(values.out, [
+        { name: 'backtest.json', write: (write) => write(`${JSON.stringify({ ...report, chart: 'backtest.vl.json' }, null, 2)}\n`) },
+        { name: 'backtest.csv', write: (write) => write(backtestCsv(report)) },
+        { name: 'backtest.vl.json', write: (write) => write(`${JSON.stringify(backtestChartSpec(report), null, 2)}\n`) },
+      ]);
+    }
+    process.stdout.write(backtestTable(report));
+    if (values.out !== undefined) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`hashpivot backtest: ${error.message}\n\n${BACKTEST_USAGE}`);
+      return 2;
+    }
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`hashpivot backtest: --scenario: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof BacktestInputError || error instanceof OutputFolderError) {
+      process.stderr.write(`hashpivot backtest: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
