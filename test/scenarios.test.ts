@@ -101,7 +101,7 @@ describe('presets', () => {
     expect(scenario.strategies.length).toBeGreaterThan(0);
   });
 
-  it('base compares stay, convert now, convert in 12 months, a 50% hybrid and an own GPU cloud', () => {
+  it('base compares stay, convert now, convert in 12 months and a 50% hybrid', () => {
     const strategies = loadScenario('base').strategies.map((s) => ({
       kind: s.kind,
       name: s.name,
@@ -114,7 +114,6 @@ describe('presets', () => {
       { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1, operate: 'lease' },
       { kind: 'convert', name: 'convert-12m', atMonth: 12, share: 1, operate: 'lease' },
       { kind: 'hybrid', name: 'hybrid-50', atMonth: 0, share: 0.5, operate: 'lease' },
-      { kind: 'convert', name: 'gpu-cloud-now', atMonth: 0, share: 1, operate: 'gpuCloud' },
     ]);
   });
 
@@ -481,7 +480,7 @@ describe('reading files', () => {
 
   it('hints at the presets when a name is neither a preset nor a file', () => {
     const error = scenarioErrorOf(() => loadScenario('bsae'));
-    expect(error.message).toMatch(/^bsae: \(file\): no preset or file named "bsae" \(allowed: a preset name \(ai-winter, base, bear-2028-halving, cheap-power, smoke\)/);
+    expect(error.message).toMatch(/^bsae: \(file\): no preset or file named "bsae" \(allowed: a preset name \(ai-winter, base, bear-2028-halving, cheap-power, gpu-cloud, smoke\)/);
   });
 
   it.each([
