@@ -106,7 +106,7 @@ export function marketParams(scenario: Scenario): MarketParams {
   }
 
   const height0 = asOf.blockHeight + 1; // blocks mined so far = height of the next block
-  const blocksSinceRetarget = asOf.blocksSinceRetarget ?? height0 % RETARGET_INTERVAL_BLOCKS;
+  const blocksSinceRetarget = height0 % RETARGET_INTERVAL_BLOCKS;
   const hashrateHs = asOf.networkHashrateEhs * 1e18;
   const secondsSinceRetarget0 =
     asOf.secondsSinceRetarget ?? (blocksSinceRetarget * asOf.difficulty * HASHES_PER_DIFFICULTY) / hashrateHs;

@@ -41,12 +41,9 @@ const asOf = z
       .meta({ unit: 'YYYY-MM', description: 'Month the state below was observed; month 0 of the simulation starts here.' }),
     blockHeight: z.number().int().min(0).max(6_929_999).meta({ unit: 'blocks', description: 'Chain height at the as-of date.' }),
     difficulty: z.number().positive().meta({ unit: 'difficulty (x 2^32 hashes per block)', description: 'Network difficulty at the as-of date.' }),
-    blocksSinceRetarget: z
-      .number().int().min(0).max(2015).optional()
-      .meta({ unit: 'blocks', description: 'Blocks mined since the last retarget; derived from blockHeight when absent.' }),
     secondsSinceRetarget: z
       .number().min(0).optional()
-      .meta({ unit: 's', description: 'Time elapsed since the last retarget; when absent, assumed 600 s per block since it.' }),
+      .meta({ unit: 's', description: 'Time since the last retarget (blockHeight mod 2016 blocks ago); when absent, the time those blocks take at the as-of hashrate and difficulty.' }),
     networkHashrateEhs: z.number().positive().meta({ unit: 'EH/s', description: 'Network hashrate at the as-of date.' }),
     priceUsd: z.number().positive().meta({ unit: 'USD/BTC', description: 'BTC price at the as-of date.' }),
     feesBtcPerBlock: z.number().min(0).meta({ unit: 'BTC/block', description: 'Average transaction fees per block.' }),
