@@ -6,3 +6,5 @@ export { buildSummary, type Summary, type StrategySummary, type PairSummary } fr
 export { summarizeMetric, pairedDifference, type MetricSummary, type PairedDifference } from './outputs/statistics.js';
 export { STRATEGY_METRICS, MARKET_METRICS, strategyColumn, marketColumn, type OutcomeBlock } from './engine/outcomes.js';
 export { blockSubsidySats, retargetDifficulty, hashpriceUsdPerPhDay, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS } from './engine/bitcoin.js';
+export { calibrate } from './runners/calibrate.js';
+export { runBacktests } from './runners/backtest.js';

@@ -10,6 +10,8 @@ import { writeTrialsCsv } from '../outputs/trialsCsv.js';
 import { buildReportFiles, rebuildReport, ReportInputError, trialsParquetFile } from '../outputs/report.js';
 import { compareRuns } from '../outputs/compare.js';
 import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
+import { backtestCommand } from './backtestCommand.js';
+import { calibrateCommand } from './calibrateCommand.js';
 import { createProgress } from './progress.js';
 import { RunFailure, runScenario } from './run.js';
 import { defaultWorkerCount } from './pool.js';
@@ -25,6 +27,11 @@ const USAGE = `Usage:
   hashpivot compare DIR_A DIR_B [--out OUT]     compare two results folders in OUT/compare.html (default ./comparison)
   hashpivot validate FILE      check a scenario and list every problem
   hashpivot presets            list the built-in scenarios
+  hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml] [--series fees|energy=FILE[:COLUMN]]
+      fit the market processes to history (default: the shipped history) into a scenario fragment
+  hashpivot backtest --as-of YYYY-MM [--as-of ...] [--months N] [--trials N] [--seed S] [--hashrate-trend MONTHS] [--out DIR]
+      start the engine from a historical date and compare the simulated distribution with what happened
+  (each command answers --help)
 `;
 
 class UsageError extends Error {}
@@ -179,6 +186,10 @@ export async function main(argv: string[]): Promise<number> {
         return await commandCompare(rest);
       case 'validate':
         return commandValidate(rest);
+      case 'calibrate':
+        return await calibrateCommand(rest);
+      case 'backtest':
+        return await backtestCommand(rest);
       case 'presets':
         return commandPresets();
       case undefined:

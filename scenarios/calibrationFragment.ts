@@ -70,7 +70,7 @@ function fieldsFor(process: CalibratedProcess, fits: CalibrationFits): { title: 
       const e = fit.estimates;
       const s = fit.standardErrors;
       const fields: Field[] = [
-        { name: 'driftPerYear', value: e.driftPerYear, standardError: s.driftPerYear, note: 'price drift mu, before jump compensation' },
+        { name: 'driftPerYear', value: e.driftPerYear, standardError: s.driftPerYear, note: 'price return mu: E[S(t)] = S0 exp(mu t), jumps compensated' },
         { name: 'volatilityPerYear', value: e.volatilityPerYear, standardError: s.volatilityPerYear },
       ];
       if (fit.model === 'merton') {

@@ -158,3 +158,32 @@ describe('hashpivot presets and validate', () => {
     expect(r.stdout).toMatch(/valid/);
   });
 });
+
+describe('hashpivot calibrate and backtest', () => {
+  it('calibrate with no files fits the shipped history and writes a fragment that loads into a scenario', async () => {
+    const out = join(freshDir(), 'fitted.yaml');
+    const r = cli(['calibrate', '--out', out]);
+    expect(r.status).toBe(0);
+    const { parse } = await import('yaml');
+    const { loadScenario, parseScenario, resolvedScenarioJson } = await import('../scenarios/load.js');
+    const fragment = parse(readFileSync(out, 'utf8'));
+    const base = resolvedScenarioJson(loadScenario('base')) as Record<string, any>;
+    const merged = { ...base, market: { ...base.market, price: { ...base.market.price, ...fragment.market.price } } };
+    expect(parseScenario(merged, 'merged').market.price.volatilityPerYear).toBe(fragment.market.price.volatilityPerYear);
+    expect(readFileSync(out, 'utf8')).toMatch(/fit period 20\d\d-\d\d \.\. 20\d\d-\d\d/);
+  });
+
+  it('backtest writes its comparison and says when a window runs past a series end', () => {
+    const out = join(freshDir(), 'bt');
+    const r = cli(['backtest', '--as-of', '2019-05', '--months', '3', '--trials', '300', '--out', out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/difficulty ends 2019-06-19/);
+    expect(readdirSync(out).sort()).toEqual(['backtest.csv', 'backtest.json', 'backtest.vl.json']);
+  });
+
+  it('backtest refuses a date outside the shipped history, naming the flag', () => {
+    const r = cli(['backtest', '--as-of', '2030-01', '--out', join(freshDir(), 'x')]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--as-of/);
+  });
+});
