@@ -294,11 +294,39 @@ function ruinOverTime(summary: Summary): Chart {
   };
 }
 
+function convergence(summary: Summary): Chart {
+  const rows = summary.strategies.flatMap((s) =>
+    s.convergence
+      .filter((point) => point.mean !== null && point.ci95 !== null)
+      .map((point) => ({ strategy: s.name, trials: point.trials, mean: (point.mean as number) / 1e6, lo: (point.ci95 as [number, number])[0] / 1e6, hi: (point.ci95 as [number, number])[1] / 1e6 })),
+  );
+  const color = { field: 'strategy', type: 'nominal' as const, title: 'strategy', ...strategyColor(summary) };
+  const x = { field: 'trials', type: 'quantitative' as const, title: 'trials (log scale)', scale: { type: 'log' as const, nice: false } };
+  return {
+    name: 'convergence',
+    title: 'Convergence of the mean NPV',
+    caption: 'Running mean NPV over the trials in index order, with its 95% band (mean ± 1.96 SE): where the band is narrow against the gaps between strategies, more trials would not change the ranking.',
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'Running mean NPV with its 95% band', subtitle: '$M; trials in index order' },
+      width: WIDTH,
+      height: HEIGHT,
+      config: CONFIG,
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: 'mean NPV ($M)' }, y2: { field: 'hi' }, color } },
+        { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
+      ],
+    },
+  };
+}
+
 /** Every chart of the report, in the order the report shows them. */
 export function reportCharts(summary: Summary, data: ReportData): Chart[] {
   const charts: (Chart | null)[] = [
     npvDistribution(summary, data),
     npvDifference(data),
+    convergence(summary),
     revenuePerKwh(summary),
     ...marketFans(summary),
     cashFan(summary),

@@ -232,6 +232,7 @@ ${strategyTable(summary)}
 ${figure('npv-distribution')}
 ${figure('npv-difference')}
 ${pairsTable(summary)}
+${figure('convergence')}
 </section>
 <section id="revenue">
 <h2>Revenue per kWh</h2>

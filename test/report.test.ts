@@ -9,6 +9,7 @@ import { cli, freshDir, ROOT } from './cliHarness.js';
 const CHARTS = [
   'npv-distribution',
   'npv-difference',
+  'convergence',
   'revenue-per-kwh',
   'fan-btc-price',
   'fan-hashprice',

@@ -101,7 +101,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline
     const page = await open(join(out, 'report.html'));
     expect(page.problems).toEqual([]);
     expect(page.requests).toEqual([]);
-    expect(page.expected).toBe(10);
+    expect(page.expected).toBe(11);
     expect(page.failed).toBeNull();
     expect(page.rendered).toBe(page.expected);
     expect(page.svgCharts).toBe(page.expected);
