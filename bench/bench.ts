@@ -260,7 +260,7 @@ function main(): number {
     }
     const sorted = [...defaultRuns].sort((a, b) => a - b);
     const defaultRunSeconds = sorted[Math.floor((sorted.length - 1) / 2)];
-    say(`Default run: node dist/runners/cli.js run ${scenarioName} --quiet --out <tmp> (10,000 trials, ${allWorkers} workers, writes summary.json and trials.csv), spawn to exit`);
+    say(`Default run: node dist/runners/cli.js run ${scenarioName} --quiet --out <tmp> (10,000 trials, ${allWorkers} workers, every output file the CLI writes), spawn to exit`);
     say(`wall: ${defaultRuns.map(secs).join(', ')}; median ${secs(defaultRunSeconds)}`);
     say();
 
