@@ -83,10 +83,16 @@ interface PeerResult {
 /** GNU time's -v (BusyBox's time has no -v): checked once. */
 const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true'], { encoding: 'utf8' }).stderr?.includes('Maximum resident set size');
 
-function runChild(command: string, args: string[]): { stdout: string; stderr: string; wallSeconds: number; peakRssKb: number | null } {
+/**
+ * NumPy's BLAS starts threads of its own for the peer's 5x5 matrix products; the peer is the
+ * one-core baseline (the issue's "NumPy about 10.5 M trial-months/s on one core"), so pin it.
+ */
+const ONE_THREAD = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { stdout: string; stderr: string; wallSeconds: number; peakRssKb: number | null } {
   const [file, argv] = gnuTime ? ['/usr/bin/time', ['-v', command, ...args]] : [command, args];
   const start = performance.now();
-  const child = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: root });
+  const child = spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: root, env });
   const wallSeconds = (performance.now() - start) / 1000;
   if (child.error) throw child.error;
   if (child.status !== 0) {
@@ -108,7 +114,7 @@ function engine(scenario: string, trials: number, workers: number, seed = 1): Me
 }
 
 function peer(python: string, scenarioJson: string, trials: number, seed = 1): Measured<PeerResult> {
-  const child = runChild(python, [peerPy, scenarioJson, String(trials), String(seed)]);
+  const child = runChild(python, [peerPy, scenarioJson, String(trials), String(seed)], { ...process.env, ...ONE_THREAD });
   return { result: lastJsonLine<PeerResult>(child.stdout), wallSeconds: child.wallSeconds, peakRssKb: child.peakRssKb };
 }
 

@@ -50,6 +50,12 @@ function binLowerV(bin: number): number {
   return 2 ** octave * (1 + sub / SUBS_PER_OCTAVE);
 }
 
+/** A sketch's non-zero bins: counts[k] at flat bin index indices[k]. */
+export interface SparseCounts {
+  indices: Uint32Array;
+  counts: Uint32Array;
+}
+
 export class BandSketch {
   readonly counts: Uint32Array;
   private readonly offsets: Int32Array;
@@ -91,6 +97,31 @@ export class BandSketch {
     const signed = this.signedFlags[series] === 1;
     let base = this.offsets[series];
     for (let m = 0; m < this.months; m++, base += bins) counts[base + binIndex(values[m], inverseUnit, signed)]++;
+  }
+
+  /**
+   * The non-zero bins as (index, count) pairs, and the sketch emptied for reuse. A chunk touches a
+   * small share of the bins, so a worker hands back kilobytes instead of the whole table.
+   */
+  takeNonZero(): SparseCounts {
+    const counts = this.counts;
+    let nonZero = 0;
+    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) nonZero++;
+    const indices = new Uint32Array(nonZero);
+    const values = new Uint32Array(nonZero);
+    for (let i = 0, k = 0; i < counts.length; i++) {
+      if (counts[i] !== 0) {
+        indices[k] = i;
+        values[k++] = counts[i];
+        counts[i] = 0;
+      }
+    }
+    return { indices, counts: values };
+  }
+
+  mergeSparse(sparse: SparseCounts): void {
+    const { indices, counts } = sparse;
+    for (let k = 0; k < indices.length; k++) this.counts[indices[k]] += counts[k];
   }
 
   merge(other: BandSketch): void {

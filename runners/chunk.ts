@@ -1,6 +1,7 @@
 // One chunk of trials, run where it is called: the unit of work of every runner. A chunk is
 // identified by its trial range alone, so the same range gives the same numbers in any process.
 import type { Scenario } from '../scenarios/schema.js';
+import type { BandSketch, SparseCounts } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
 import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
@@ -18,18 +19,20 @@ export interface ChunkTask {
 
 export interface ChunkResult {
   block: OutcomeBlock;
-  bandCounts: Uint32Array;
+  bands: SparseCounts;
 }
 
 let cachedKey = '';
-let cachedKernel: TrialKernel | null = null;
+let cached: { kernel: TrialKernel; bands: BandSketch } | null = null;
 
-function kernelFor(task: ChunkTask): TrialKernel {
-  if (cachedKernel === null || cachedKey !== task.scenarioKey) {
-    cachedKernel = new TrialKernel(compileModel(task.scenario));
+/** The kernel and band sketch of this thread, built once per scenario and reused by every chunk. */
+function workspaceFor(task: ChunkTask) {
+  if (cached === null || cachedKey !== task.scenarioKey) {
+    const kernel = new TrialKernel(compileModel(task.scenario));
+    cached = { kernel, bands: kernel.createBandSketch() };
     cachedKey = task.scenarioKey;
   }
-  return cachedKernel;
+  return cached;
 }
 
 export function runChunk(task: ChunkTask): ChunkResult {
@@ -37,9 +40,13 @@ export function runChunk(task: ChunkTask): ChunkResult {
   if (failAtTrial !== undefined && failAtTrial >= firstTrial && failAtTrial < firstTrial + trialCount) {
     throw new Error(`injected fault at trial ${failAtTrial}`);
   }
-  const kernel = kernelFor(task);
+  const { kernel, bands } = workspaceFor(task);
   const block = createOutcomeBlock(firstTrial, trialCount, kernel.model.strategies.length);
-  const bands = kernel.createBandSketch();
-  kernel.run(task.seed, block, bands);
-  return { block, bandCounts: bands.counts };
+  try {
+    kernel.run(task.seed, block, bands);
+  } catch (error) {
+    cached = null; // the sketch holds part of a failed chunk: never let it reach the next one
+    throw error;
+  }
+  return { block, bands: bands.takeNonZero() };
 }

@@ -71,7 +71,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const model = compileModel(scenario);
   const executor: ChunkExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
-  const chunkTrials = options.chunkTrials ?? Math.max(250, Math.min(20_000, Math.ceil(trialsRequested / (Math.max(1, workers) * 8))));
+  const chunkTrials = options.chunkTrials ?? Math.max(500, Math.min(20_000, Math.ceil(trialsRequested / (Math.max(1, workers) * 8))));
   const bands = new BandSketch(model.bands, model.market.months);
   const blocks: OutcomeBlock[] = [];
   const target = options.targetSeUsd ?? null;
@@ -92,7 +92,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           executor.run(task, options.signal).then(
             (result) => {
               // Integer counts: the merge order cannot change the sum.
-              bands.merge(new BandSketch(model.bands, model.market.months, result.bandCounts));
+              bands.mergeSparse(result.bands);
               blocks.push(result.block);
               options.onProgress?.(blocks.reduce((sum, b) => sum + b.trialCount, 0), planned);
               return result;

@@ -6,7 +6,7 @@ import { runChunk, type ChunkTask } from './chunk.js';
 export default function runChunkInWorker(task: ChunkTask): unknown {
   const result = runChunk(task);
   return move({
-    [transferableSymbol]: [result.block.strategy.buffer, result.block.market.buffer, result.bandCounts.buffer],
+    [transferableSymbol]: [result.block.strategy.buffer, result.block.market.buffer, result.bands.indices.buffer, result.bands.counts.buffer],
     [valueSymbol]: result,
   } as never);
 }
