@@ -2,7 +2,7 @@
 // every size starts from a clean heap (peak RSS is the run's own) and a fresh V8 (LIBRARIES.md: V8
 // can compile the same code differently from one process to the next).
 //
-//   node dist/bench/engineRun.js SCENARIO TRIALS WORKERS SEED
+//   node dist/bench/engineRun.js SCENARIO TRIALS WORKERS SEED [bands|nobands]
 //
 // Prints one JSON line: wall and CPU seconds of runScenario (no process start-up), trial count, horizon,
 // per-strategy mean NPV with its standard error, and this process's peak RSS (kB; with worker
@@ -19,7 +19,7 @@ function meanAndSe(values: Float64Array): { mean: number; se: number } {
   return { mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : NaN };
 }
 
-const [scenarioName = 'base', trialsText = '10000', workersText = '1', seedText = '1'] = process.argv.slice(2);
+const [scenarioName = 'base', trialsText = '10000', workersText = '1', seedText = '1', bandsText = 'bands'] = process.argv.slice(2);
 const scenario = loadScenario(scenarioName);
 const trials = Number(trialsText);
 const workers = Number(workersText);
@@ -27,7 +27,7 @@ const seed = Number(seedText);
 
 const start = performance.now();
 const cpuStart = process.cpuUsage(); // the whole process: every worker thread included
-const run = await runScenario(scenario, { trials, workers, seed });
+const run = await runScenario(scenario, { trials, workers, seed, collectBands: bandsText !== 'nobands' });
 const cpu = process.cpuUsage(cpuStart);
 const seconds = (performance.now() - start) / 1000;
 

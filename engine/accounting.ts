@@ -30,9 +30,15 @@ export function presentValue(flows: Float64Array, factors: Float64Array, months:
 export function internalRateOfReturn(flows: Float64Array, months: number): number {
   let hasNegative = false;
   let hasPositive = false;
+  // NPV at rate 0 and minus its slope there: Newton's first step from 0, for free in this pass.
+  let npvAtZero = 0;
+  let slopeAtZero = 0;
   for (let m = 0; m < months; m++) {
-    if (flows[m] < 0) hasNegative = true;
-    else if (flows[m] > 0) hasPositive = true;
+    const flow = flows[m];
+    if (flow < 0) hasNegative = true;
+    else if (flow > 0) hasPositive = true;
+    npvAtZero += flow;
+    slopeAtZero += (m + 1) * flow;
   }
   if (!hasNegative || !hasPositive) return NaN;
   // Trailing zeros change no root; dropping them keeps the scaled NPV below from underflowing to 0.
@@ -47,17 +53,20 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
   const fHi = npvAtMonthlyRate(flows, months, hi);
   if (fLo === 0) return annualise(lo);
   if (fLo * fHi > 0) return NaN;
-  let rate = 0.01;
+  let rate = slopeAtZero !== 0 ? npvAtZero / slopeAtZero : 0.01;
+  if (!(rate > lo && rate < hi)) rate = 0.01;
   for (let iteration = 0; iteration < 100; iteration++) {
-    // One pass gives the NPV and its derivative with respect to the monthly rate.
+    // One pass gives the NPV and its derivative with respect to the monthly rate:
+    // d/dr sum f_m v^(m+1) = -v sum (m + 1) f_m v^(m+1), with v = 1 / (1 + r).
     const v = 1 / (1 + rate);
     let discount = 1;
     let npv = 0;
-    let slope = 0;
+    let weighted = 0;
     for (let m = 0; m < months; m++) {
       discount *= v;
-      npv += flows[m] * discount;
-      slope -= (m + 1) * flows[m] * discount * v;
+      const term = flows[m] * discount;
+      npv += term;
+      weighted += (m + 1) * term;
     }
     if (npv === 0) return annualise(rate);
     if (npv * fLo > 0) {
@@ -66,9 +75,10 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
     } else {
       hi = rate;
     }
-    let next = rate - npv / slope;
+    let next = rate + npv / (v * weighted);
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (Math.abs(next - rate) < 1e-12 * (1 + Math.abs(rate))) return annualise(next);
+    // Newton converges quadratically: once a step is below 1e-9, the next error is far below 1e-15.
+    if (Math.abs(next - rate) < 1e-9 * (1 + Math.abs(rate))) return annualise(next);
     rate = next;
   }
   return annualise(rate);

@@ -252,19 +252,24 @@ export class MarketPath {
       this.logHashprice[m] = Math.log(hashprice);
 
       // Blocks accrue at H / (D 2^32) per second; between events the rate and reward are constant.
+      // 1 EH/s earns a share 1e18 / H of the blocks, so the month's BTC per EH/s is
+      // 1e18 / H x sum over segments of (blocks x reward): one division a month, not three a segment.
+      const secondsPerBlockPerDifficulty = HASHES_PER_DIFFICULTY / hashrateHs;
+      let secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
       let remainingSeconds = SECONDS_PER_MONTH;
-      let rewardTimeOverDifficulty = 0;
+      let blocksTimesReward = 0;
       for (;;) {
-        const blocksPerSecond = hashrateHs / (difficulty * HASHES_PER_DIFFICULTY);
         const eventHeight = calendar.nextEventHeight;
-        const secondsToEvent = (eventHeight - height) / blocksPerSecond;
+        const blocksToEvent = eventHeight - height;
+        const secondsToEvent = blocksToEvent * secondsPerBlock;
         if (secondsToEvent > remainingSeconds) {
-          rewardTimeOverDifficulty += (remainingSeconds * (subsidyBtc + feesBtc)) / difficulty;
-          height += remainingSeconds * blocksPerSecond;
+          const blocks = remainingSeconds / secondsPerBlock;
+          blocksTimesReward += blocks * (subsidyBtc + feesBtc);
+          height += blocks;
           secondsSinceRetarget += remainingSeconds;
           break;
         }
-        rewardTimeOverDifficulty += (secondsToEvent * (subsidyBtc + feesBtc)) / difficulty;
+        blocksTimesReward += blocksToEvent * (subsidyBtc + feesBtc);
         remainingSeconds -= secondsToEvent;
         secondsSinceRetarget += secondsToEvent;
         height = eventHeight;
@@ -277,10 +282,11 @@ export class MarketPath {
         }
         if (fired & RETARGET_EVENT_BIT) {
           difficulty = retargetDifficulty(difficulty, secondsSinceRetarget);
+          secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
           secondsSinceRetarget = 0;
         }
       }
-      this.btcPerEhsMonth[m] = (rewardTimeOverDifficulty * 1e18) / HASHES_PER_DIFFICULTY;
+      this.btcPerEhsMonth[m] = (blocksTimesReward * 1e18) / hashrateHs;
 
       // Correlated shocks z = L e for the step to month m + 1.
       // Written out for the 5 factors: V8 does not unroll the triangular loop.

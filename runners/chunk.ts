@@ -13,6 +13,8 @@ export interface ChunkTask {
   seed: number;
   firstTrial: number;
   trialCount: number;
+  /** Whether to sketch the monthly bands (the fan charts); off, a chunk returns no band counts. */
+  collectBands: boolean;
   /** Test hook: makes the chunk containing this trial throw (for fault-handling tests). */
   failAtTrial?: number;
 }
@@ -43,10 +45,10 @@ export function runChunk(task: ChunkTask): ChunkResult {
   const { kernel, bands } = workspaceFor(task);
   const block = createOutcomeBlock(firstTrial, trialCount, kernel.model.strategies.length);
   try {
-    kernel.run(task.seed, block, bands);
+    kernel.run(task.seed, block, task.collectBands ? bands : null);
   } catch (error) {
     cached = null; // the sketch holds part of a failed chunk: never let it reach the next one
     throw error;
   }
-  return { block, bands: bands.takeNonZero() };
+  return { block, bands: task.collectBands ? bands.takeNonZero() : { indices: new Uint32Array(0), counts: new Uint32Array(0) } };
 }
