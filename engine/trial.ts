@@ -31,9 +31,9 @@ export class TrialKernel {
     this.evaluator = new StrategyEvaluator(model.site);
   }
 
-  /** A fresh sketch shaped for this model's band series. */
+  /** A fresh sketch shaped for this model's band series, for up to MAX_TRIALS_PER_CHUNK trials at a time. */
   createBandSketch(): BandSketch {
-    return new BandSketch(this.model.bands, this.model.market.months);
+    return new BandSketch(this.model.bands, this.model.market.months, true);
   }
 
   /** Simulates one trial's market and site draws (exposed for tests of common random numbers). */

@@ -12,6 +12,7 @@ import { compareRuns } from '../outputs/compare.js';
 import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
 import { backtestCommand } from './backtestCommand.js';
 import { calibrateCommand } from './calibrateCommand.js';
+import { MAX_TRIALS_PER_CHUNK } from '../engine/bandSketch.js';
 import { createProgress } from './progress.js';
 import { RunFailure, runScenario } from './run.js';
 import { defaultWorkerCount } from './pool.js';
@@ -36,9 +37,12 @@ const USAGE = `Usage:
 
 class UsageError extends Error {}
 
-function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number): number {
+function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${flag} must be a whole number ${range}, got "${value}"`);
+  }
   return Number(value);
 }
 
@@ -89,7 +93,7 @@ async function commandRun(args: string[]): Promise<number> {
   const trials = wholeNumber(values.trials, '--trials', 10_000, 1);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
-  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1);
+  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1, MAX_TRIALS_PER_CHUNK);
   const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? 'results';
