@@ -27,10 +27,12 @@ interface Plan {
   agreementTrials: number;
   /** Repetitions of the default `hashpivot run` (median reported). */
   defaultRunRepeats: number;
+  /** Interleaved repetitions of each throughput measurement (median reported). */
+  throughputRounds: number;
 }
 
-const FULL: Plan = { label: 'full', throughputTrials: 100_000, scalingTrials: [10_000, 100_000, 1_000_000], agreementTrials: 20_000, defaultRunRepeats: 3 };
-const QUICK: Plan = { label: 'quick', throughputTrials: 5_000, scalingTrials: [1_000, 5_000, 20_000], agreementTrials: 2_000, defaultRunRepeats: 1 };
+const FULL: Plan = { label: 'full', throughputTrials: 100_000, scalingTrials: [10_000, 100_000, 1_000_000], agreementTrials: 20_000, defaultRunRepeats: 3, throughputRounds: 3 };
+const QUICK: Plan = { label: 'quick', throughputTrials: 5_000, scalingTrials: [1_000, 5_000, 20_000], agreementTrials: 2_000, defaultRunRepeats: 1, throughputRounds: 1 };
 
 /** Targets (the user's): all workers >= 3x NumPy; 2 workers >= 1.7x one; flat within 20%; default run < 3 s. */
 const TARGET_VS_NUMPY = 3;
@@ -183,25 +185,35 @@ function main(): number {
     if (!numpy.ok) say('  To include the NumPy peer: apt-get install -y python3-numpy (Debian/Ubuntu), or pass --python /path/to/python3 with NumPy.');
     say();
 
-    // 1. Throughput: 1 worker, all workers (and 2 if that differs), NumPy.
+    // 1. Throughput: 1 worker, all workers (and 2 if that differs), NumPy. On a shared machine one
+    // process can run 20% slower than the next, so each is measured `throughputRounds` times,
+    // interleaved (a slow spell hits every contender alike), and the median run is reported.
     const T = plan.throughputTrials;
-    progress(`hashpivot, ${count(T)} trials, 1 worker`);
-    const one = engine(scenarioName, T, 1);
-    progress(`hashpivot, ${count(T)} trials, ${allWorkers} workers`);
-    const all = engine(scenarioName, T, allWorkers);
-    let two = allWorkers === 2 ? all : null;
-    if (allWorkers !== 2) {
-      progress(`hashpivot, ${count(T)} trials, 2 workers`);
-      two = engine(scenarioName, T, 2);
+    const runs = { one: [] as Measured<EngineResult>[], all: [] as Measured<EngineResult>[], two: [] as Measured<EngineResult>[], allNoBands: [] as Measured<EngineResult>[], np: [] as Measured<PeerResult>[] };
+    for (let round = 1; round <= plan.throughputRounds; round++) {
+      const of = `round ${round}/${plan.throughputRounds}`;
+      progress(`hashpivot, ${count(T)} trials, 1 worker (${of})`);
+      runs.one.push(engine(scenarioName, T, 1));
+      progress(`hashpivot, ${count(T)} trials, ${allWorkers} workers (${of})`);
+      runs.all.push(engine(scenarioName, T, allWorkers));
+      if (allWorkers !== 2) {
+        progress(`hashpivot, ${count(T)} trials, 2 workers (${of})`);
+        runs.two.push(engine(scenarioName, T, 2));
+      }
+      // Like for like with the peer: per-trial outcomes only, no fan-chart band sketch (which the peer does not make).
+      progress(`hashpivot, ${count(T)} trials, ${allWorkers} workers, no band sketch (${of})`);
+      runs.allNoBands.push(engine(scenarioName, T, allWorkers, 1, false));
+      if (numpy.ok) {
+        progress(`NumPy peer, ${count(T)} trials (${of})`);
+        runs.np.push(peer(python, scenarioJson, T));
+      }
     }
-    // Like for like with the peer: per-trial outcomes only, no fan-chart band sketch (which the peer does not make).
-    progress(`hashpivot, ${count(T)} trials, ${allWorkers} workers, no band sketch`);
-    const allNoBands = engine(scenarioName, T, allWorkers, 1, false);
-    let np: Measured<PeerResult> | null = null;
-    if (numpy.ok) {
-      progress(`NumPy peer, ${count(T)} trials`);
-      np = peer(python, scenarioJson, T);
-    }
+    const median = <R extends { seconds: number }>(list: Measured<R>[]): Measured<R> => [...list].sort((a, b) => a.result.seconds - b.result.seconds)[Math.floor((list.length - 1) / 2)];
+    const one = median(runs.one);
+    const all = median(runs.all);
+    const two = allWorkers === 2 ? all : median(runs.two);
+    const allNoBands = median(runs.allNoBands);
+    const np = numpy.ok ? median(runs.np) : null;
     const rate = (trials: number, seconds: number) => (trials * months) / seconds;
     const oneRate = rate(one.result.trials, one.result.seconds);
     const allRate = rate(all.result.trials, all.result.seconds);
@@ -224,7 +236,9 @@ function main(): number {
     ];
     if (two && two !== all) throughputRows.push(row('hashpivot, 2 workers', two.result, two.peakRssKb));
     if (np) throughputRows.push(row('NumPy peer (1 process)', np.result, np.peakRssKb));
-    say(`Throughput: trial-months per second = trials x ${months} / wall seconds, all ${scenario.strategies.length} strategies evaluated on each trial`);
+    say(`Throughput: trial-months per second = trials x ${months} / wall seconds, all ${scenario.strategies.length} strategies evaluated on each trial; median of ${plan.throughputRounds} interleaved run(s) each`);
+    const spreadOf = (list: Measured<{ seconds: number }>[]) => list.map((m) => secs(m.result.seconds)).join(', ');
+    say(`(all runs, wall: 1 worker ${spreadOf(runs.one)}; ${allWorkers} workers ${spreadOf(runs.all)}; no band sketch ${spreadOf(runs.allNoBands)}${runs.np.length ? `; NumPy ${spreadOf(runs.np)}` : ''})`);
     say('(hashpivot: runScenario in a fresh process, start-up excluded; NumPy: simulation loop, interpreter start-up and import excluded;');
     say(' cores used = CPU seconds / wall seconds: below the worker count means the cores were shared with other work)');
     say(table(['run', 'trials', 'wall', 'CPU', 'cores used', 'trial-months/s', 'peak RSS'], throughputRows));
