@@ -28,43 +28,60 @@ export function presentValue(flows: Float64Array, factors: Float64Array, months:
  * one inside the bracket found from below is returned.
  */
 export function internalRateOfReturn(flows: Float64Array, months: number): number {
+  const lo0 = -0.99;
+  const hi0 = 1;
+  const growthLo = 1 + lo0;
+  const discountHi = 1 / (1 + hi0);
   let hasNegative = false;
   let hasPositive = false;
-  // NPV at rate 0 and minus its slope there: Newton's first step from 0, for free in this pass.
+  // One pass gathers everything the search needs before it starts:
+  // - NPV at rate 0 and minus its slope there, whose ratio is Newton's first step from 0;
+  // - the NPV at the upper bracket (+100% a month);
+  // - the sign of the NPV at the lower bracket (-99% a month). There 100^(m+1) overflows past
+  //   m ~ 154 and Infinity - Infinity would make it NaN, so it is computed as NPV x (1 + lo)^(L + 1)
+  //   = sum f_m (1 + lo)^(L - m) by Horner's rule, up to the last non-zero flow L (trailing zeros
+  //   change no root and would only underflow it to 0).
   let npvAtZero = 0;
   let slopeAtZero = 0;
+  let npvAtHi = 0;
+  let discount = 1;
+  let scaled = 0;
+  let scaledAtLastNonZero = 0;
+  let lastNonZero = -1;
   for (let m = 0; m < months; m++) {
     const flow = flows[m];
-    if (flow < 0) hasNegative = true;
-    else if (flow > 0) hasPositive = true;
-    npvAtZero += flow;
-    slopeAtZero += (m + 1) * flow;
+    discount *= discountHi;
+    npvAtHi += flow * discount;
+    scaled = scaled * growthLo + flow;
+    if (flow !== 0) {
+      if (flow < 0) hasNegative = true;
+      else hasPositive = true;
+      lastNonZero = m;
+      scaledAtLastNonZero = scaled;
+      npvAtZero += flow;
+      slopeAtZero += (m + 1) * flow;
+    }
   }
   if (!hasNegative || !hasPositive) return NaN;
-  // Trailing zeros change no root; dropping them keeps the scaled NPV below from underflowing to 0.
-  while (flows[months - 1] === 0) months--;
+  months = lastNonZero + 1;
 
-  let lo = -0.99;
-  let hi = 1;
-  // Only the sign of the NPV at `lo` is used. At -99% a month, 100^(m+1) overflows past m ~ 154, and
-  // over a long horizon Infinity - Infinity (or 0 x Infinity) made it NaN and the search wrong; the
-  // NPV times (1 + lo)^months has the same sign and stays finite.
-  let fLo = scaledNpvAtMonthlyRate(flows, months, lo);
-  const fHi = npvAtMonthlyRate(flows, months, hi);
+  let lo = lo0;
+  let hi = hi0;
+  let fLo = scaledAtLastNonZero;
   if (fLo === 0) return annualise(lo);
-  if (fLo * fHi > 0) return NaN;
+  if (fLo * npvAtHi > 0) return NaN;
   let rate = slopeAtZero !== 0 ? npvAtZero / slopeAtZero : 0.01;
   if (!(rate > lo && rate < hi)) rate = 0.01;
   for (let iteration = 0; iteration < 100; iteration++) {
     // One pass gives the NPV and its derivative with respect to the monthly rate:
     // d/dr sum f_m v^(m+1) = -v sum (m + 1) f_m v^(m+1), with v = 1 / (1 + r).
     const v = 1 / (1 + rate);
-    let discount = 1;
+    let d = 1;
     let npv = 0;
     let weighted = 0;
     for (let m = 0; m < months; m++) {
-      discount *= v;
-      const term = flows[m] * discount;
+      d *= v;
+      const term = flows[m] * d;
       npv += term;
       weighted += (m + 1) * term;
     }
@@ -82,25 +99,6 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
     rate = next;
   }
   return annualise(rate);
-}
-
-function npvAtMonthlyRate(flows: Float64Array, months: number, rate: number): number {
-  const v = 1 / (1 + rate);
-  let discount = 1;
-  let npv = 0;
-  for (let m = 0; m < months; m++) {
-    discount *= v;
-    npv += flows[m] * discount;
-  }
-  return npv;
-}
-
-/** NPV x (1 + rate)^months = sum of flows[m] (1 + rate)^(months - 1 - m), by Horner's rule. */
-function scaledNpvAtMonthlyRate(flows: Float64Array, months: number, rate: number): number {
-  const growth = 1 + rate;
-  let value = 0;
-  for (let m = 0; m < months; m++) value = value * growth + flows[m];
-  return value;
 }
 
 function annualise(monthlyRate: number): number {
