@@ -8,16 +8,7 @@
 // per-strategy mean NPV with its standard error, and this process's peak RSS (kB; with worker
 // threads it covers every thread, since they share the process).
 import { loadScenario, runScenario, strategyColumn } from '../index.js';
-
-function meanAndSe(values: Float64Array): { mean: number; se: number } {
-  const n = values.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
-  mean /= n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
-  return { mean, se: n > 1 ? Math.sqrt(squares / (n - 1) / n) : NaN };
-}
+import { meanAndStandardError } from '../outputs/statistics.js';
 
 const [scenarioName = 'base', trialsText = '10000', workersText = '1', seedText = '1', bandsText = 'bands'] = process.argv.slice(2);
 const scenario = loadScenario(scenarioName);
@@ -32,8 +23,8 @@ const cpu = process.cpuUsage(cpuStart);
 const seconds = (performance.now() - start) / 1000;
 
 const strategies = scenario.strategies.map((s, i) => {
-  const { mean, se } = meanAndSe(strategyColumn(run.outcomes, i, 'npvUsd'));
-  return { name: s.name, npvMean: mean, npvSe: se };
+  const { mean, standardError } = meanAndStandardError(strategyColumn(run.outcomes, i, 'npvUsd'));
+  return { name: s.name, npvMean: mean, npvSe: standardError };
 });
 process.stdout.write(
   `${JSON.stringify({

@@ -121,6 +121,59 @@ function countAtOrBelow(sorted: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * Mean of the defined values and its standard error (sample sd / sqrt(n)) in two plain passes, no
+ * sort: cheap enough to check a run's precision after every batch (--target-se).
+ */
+export function meanAndStandardError(values: Float64Array): { mean: number; standardError: number; definedCount: number } {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === x) {
+      sum += x;
+      n++;
+    }
+  }
+  const mean = n > 0 ? sum / n : NaN;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === x) squares += (x - mean) ** 2;
+  }
+  return { mean, standardError: n > 1 ? Math.sqrt(squares / (n - 1) / n) : Infinity, definedCount: n };
+}
+
+export interface SampleMoments {
+  n: number;
+  mean: number;
+  /** Unbiased sample variance. */
+  variance: number;
+  /** Standard error of the mean. */
+  seMean: number;
+  /** Standard error of the sample variance, sqrt((m4 - m2^2) / n): valid for any shape. */
+  seVariance: number;
+}
+
+/** Mean and variance with their standard errors: what closed-form checks compare against. */
+export function sampleMoments(x: Float64Array): SampleMoments {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i];
+  mean /= n;
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d2 = (x[i] - mean) ** 2;
+    m2 += d2;
+    m4 += d2 * d2;
+  }
+  const variance = m2 / (n - 1);
+  m2 /= n;
+  m4 /= n;
+  return { n, mean, variance, seMean: Math.sqrt(variance / n), seVariance: Math.sqrt((m4 - m2 * m2) / n) };
+}
+
 export function summarizeMetric(values: Float64Array): MetricSummary {
   const sorted = definedSorted(values);
   const n = sorted.length;

@@ -6,6 +6,7 @@ import { compileModel, type Model } from '../engine/model.js';
 import { concatOutcomeBlocks, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { resolvedScenarioJson } from '../scenarios/load.js';
+import { meanAndStandardError } from '../outputs/statistics.js';
 import type { ChunkResult } from './chunk.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type ChunkExecutor } from './pool.js';
 
@@ -53,15 +54,7 @@ const FIRST_TARGET_BATCH = 2000;
 function maxNpvStandardError(outcomes: OutcomeBlock): number {
   let worst = 0;
   for (let s = 0; s < outcomes.strategyCount; s++) {
-    const npv = strategyColumn(outcomes, s, 'npvUsd');
-    const n = npv.length;
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += npv[i];
-    mean /= n;
-    let squares = 0;
-    for (let i = 0; i < n; i++) squares += (npv[i] - mean) ** 2;
-    const se = n > 1 ? Math.sqrt(squares / (n - 1) / n) : Infinity;
-    if (se > worst) worst = se;
+    worst = Math.max(worst, meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd')).standardError);
   }
   return worst;
 }

@@ -11,6 +11,7 @@ import type { BacktestWindow } from '../outputs/backtest.js';
 import { summarizeMetric } from '../outputs/statistics.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { sampleMoments } from '../outputs/statistics.js';
 import { loadBacktestHistory, runBacktests } from './backtest.js';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'INFO';
@@ -51,31 +52,6 @@ function logAt(scenario: Scenario, trials: number, index: number, series: (path:
   return out;
 }
 
-interface Moments {
-  mean: number;
-  variance: number;
-  seMean: number;
-  /** From the sample fourth moment: valid for any shape. */
-  seVariance: number;
-}
-
-function moments(x: Float64Array): Moments {
-  const n = x.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += x[i];
-  mean /= n;
-  let m2 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d2 = (x[i] - mean) ** 2;
-    m2 += d2;
-    m4 += d2 * d2;
-  }
-  const variance = m2 / (n - 1);
-  m2 /= n;
-  m4 /= n;
-  return { mean, variance, seMean: Math.sqrt(variance / n), seVariance: Math.sqrt((m4 - m2 * m2) / n) };
-}
 
 const TOLERANCE_SE = 4;
 const sig = (x: number, digits = 4) => Number(x.toPrecision(digits)).toString();
@@ -142,8 +118,8 @@ export function processChecks(trials = 20_000): CheckResult[] {
       raw.market.price = { ...raw.market.price, model: 'gbm', driftPerYear: mu, volatilityPerYear: sigma };
     });
     const logS = logAt(scenario, trials, index, (p) => p.priceUsd);
-    const s = moments(logS);
-    const ratio = moments(logS.map((x) => Math.exp(x - Math.log(scenario.asOf.priceUsd))));
+    const s = sampleMoments(logS);
+    const ratio = sampleMoments(logS.map((x) => Math.exp(x - Math.log(scenario.asOf.priceUsd))));
     const m = versus(ratio.mean, Math.exp(mu * T), ratio.seMean);
     const v = versus(s.variance, sigma ** 2 * T, s.seVariance);
     results.push({
@@ -160,8 +136,8 @@ export function processChecks(trials = 20_000): CheckResult[] {
       raw.market.price = { model: 'merton', driftPerYear: mu, volatilityPerYear: sigma, jumpsPerYear: lambda, jumpMeanLog: muJ, jumpSdLog: sJ };
     });
     const logS = logAt(scenario, trials, index, (p) => p.priceUsd);
-    const s = moments(logS);
-    const ratio = moments(logS.map((x) => Math.exp(x - Math.log(scenario.asOf.priceUsd))));
+    const s = sampleMoments(logS);
+    const ratio = sampleMoments(logS.map((x) => Math.exp(x - Math.log(scenario.asOf.priceUsd))));
     const m = versus(ratio.mean, Math.exp(mu * T), ratio.seMean);
     const v = versus(s.variance, (sigma ** 2 + lambda * (muJ ** 2 + sJ ** 2)) * T, s.seVariance);
     results.push({
@@ -178,7 +154,7 @@ export function processChecks(trials = 20_000): CheckResult[] {
       raw.asOf.feesBtcPerBlock = f0;
       raw.market.fees = { meanBtcPerBlock: mean, reversionPerYear: kappa, volatilityPerYear: sigma };
     });
-    const s = moments(logAt(scenario, trials, index, (p) => p.feesBtcPerBlock));
+    const s = sampleMoments(logAt(scenario, trials, index, (p) => p.feesBtcPerBlock));
     const exactMean = Math.log(mean) + (Math.log(f0) - Math.log(mean)) * Math.exp(-kappa * T);
     const exactVariance = (sigma ** 2 * (1 - Math.exp(-2 * kappa * T))) / (2 * kappa);
     const m = versus(s.mean, exactMean, s.seMean);

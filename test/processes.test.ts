@@ -9,6 +9,7 @@ import { HASHES_PER_DIFFICULTY, RETARGET_INTERVAL_BLOCKS, TARGET_TIMESPAN_SECOND
 import { MarketPath, marketParams, SECONDS_PER_MONTH } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
 import { loadScenario, parseScenario } from '../scenarios/load.js';
+import { sampleMoments, type SampleMoments } from '../outputs/statistics.js';
 import type { Scenario } from '../scenarios/schema.js';
 
 const SEED = 4242;
@@ -41,38 +42,10 @@ function forEachPath(scenario: Scenario, trials: number, visit: (path: MarketPat
   }
 }
 
-interface SampleStats {
-  n: number;
-  mean: number;
-  /** Unbiased sample variance. */
-  variance: number;
-  /** SE of the mean, from the sample variance. */
-  seMean: number;
-  /** SE of the sample variance from the sample fourth moment: sqrt((m4 - m2^2) / n). Valid for any shape. */
-  seVariance: number;
-}
-
-function sampleStats(x: Float64Array): SampleStats {
-  const n = x.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += x[i];
-  mean /= n;
-  let m2 = 0;
-  let m4 = 0;
-  for (let i = 0; i < n; i++) {
-    const d2 = (x[i] - mean) ** 2;
-    m2 += d2;
-    m4 += d2 * d2;
-  }
-  const variance = m2 / (n - 1);
-  m2 /= n;
-  m4 /= n;
-  return { n, mean, variance, seMean: Math.sqrt(variance / n), seVariance: Math.sqrt((m4 - m2 * m2) / n) };
-}
 
 function correlation(x: Float64Array, y: Float64Array): number {
-  const a = sampleStats(x);
-  const b = sampleStats(y);
+  const a = sampleMoments(x);
+  const b = sampleMoments(y);
   let sxy = 0;
   for (let i = 0; i < x.length; i++) sxy += (x[i] - a.mean) * (y[i] - b.mean);
   return sxy / (x.length - 1) / Math.sqrt(a.variance * b.variance);
@@ -96,7 +69,7 @@ describe('BTC price', () => {
       raw.market.price = { ...raw.market.price, model: 'gbm', driftPerYear: mu, volatilityPerYear: sigma };
     });
     const n = 40_000;
-    const s = sampleStats(logAt(scenario, n, 12 * T, (p) => p.priceUsd));
+    const s = sampleMoments(logAt(scenario, n, 12 * T, (p) => p.priceUsd));
     const exactVariance = sigma ** 2 * T;
     expect(Math.abs(s.mean - (Math.log(90_000) + (mu - sigma ** 2 / 2) * T))).toBeLessThan(4 * Math.sqrt(exactVariance / n));
     // Normal log price: SE of the sample variance = sqrt(2 / (n - 1)) sigma² T.
@@ -115,17 +88,17 @@ describe('BTC price', () => {
     const logS = logAt(scenario, n, 12 * T, (p) => p.priceUsd);
 
     it('is jump-compensated: E[S(T)] = S0 e^{mu T} (4 SE)', () => {
-      const s = sampleStats(logS.map(Math.exp));
+      const s = sampleMoments(logS.map(Math.exp));
       expect(Math.abs(s.mean - 90_000 * Math.exp(mu * T))).toBeLessThan(4 * s.seMean);
     });
 
     it('E[ln S(T)] = ln S0 + (mu - sigma²/2 - lambda k + lambda muJ) T (4 SE)', () => {
-      const s = sampleStats(logS);
+      const s = sampleMoments(logS);
       expect(Math.abs(s.mean - (Math.log(90_000) + (mu - sigma ** 2 / 2 - lambda * k + lambda * muJ) * T))).toBeLessThan(4 * s.seMean);
     });
 
     it('Var[ln S(T)] = sigma² T + lambda T (muJ² + sJ²) (4 SE)', () => {
-      const s = sampleStats(logS);
+      const s = sampleMoments(logS);
       // 0.5 from diffusion + 0.78 from jumps: a wrong jump count or size distribution shows here.
       expect(Math.abs(s.variance - (sigma ** 2 * T + lambda * T * (muJ ** 2 + sJ ** 2)))).toBeLessThan(4 * s.seVariance);
     });
@@ -155,7 +128,7 @@ describe('BTC price', () => {
     }
     expect(worstRounding).toBeLessThan(1e-6);
     const mean = lambda * T;
-    const s = sampleStats(counts);
+    const s = sampleMoments(counts);
     expect(Math.abs(s.mean - mean)).toBeLessThan(4 * Math.sqrt(mean / n));
     // Poisson fourth central moment lambda (1 + 3 lambda): SE of the variance sqrt((lambda + 2 lambda²) / n).
     expect(Math.abs(s.variance - mean)).toBeLessThan(4 * Math.sqrt((mean + 2 * mean * mean) / n));
@@ -175,7 +148,7 @@ function ouMoments(x0: number, target: number, kappa: number, sigma: number, t: 
 }
 
 function expectOu(sample: Float64Array, exact: { mean: number; variance: number }): void {
-  const s = sampleStats(sample);
+  const s = sampleMoments(sample);
   const n = s.n;
   expect(Math.abs(s.mean - exact.mean)).toBeLessThan(4 * Math.sqrt(exact.variance / n));
   expect(Math.abs(s.variance - exact.variance)).toBeLessThan(4 * Math.sqrt(2 / (n - 1)) * exact.variance);
@@ -229,7 +202,7 @@ describe('mean-reverting processes (log-OU, exact at monthly steps)', () => {
     forEachPath(scenario, trials, (path, trial) => {
       differences[trial] = Math.log(path.energyUsdPerMwh[20]) - Math.log(path.energyUsdPerMwh[14]);
     });
-    const s = sampleStats(differences);
+    const s = sampleMoments(differences);
     expect(Math.abs(s.mean - Math.log(1.15))).toBeLessThan(4 * s.seMean);
   });
 
@@ -259,7 +232,7 @@ describe('mean-reverting processes (log-OU, exact at monthly steps)', () => {
       for (let j = 0; j < 12; j++) lastYear[j][trial] = Math.log(path.energyUsdPerMwh[months - 12 + j]);
     });
     for (let j = 0; j < 12; j++) {
-      const s = sampleStats(lastYear[j]);
+      const s = sampleMoments(lastYear[j]);
       expect(Math.abs(s.mean - expected[months - 12 + j])).toBeLessThan(4 * s.seMean);
     }
   });
@@ -328,7 +301,7 @@ describe('correlated shocks', () => {
     ];
     for (let i = 0; i < 5; i++) {
       const variance = expectedSd[i] ** 2;
-      expect(Math.abs(sampleStats(innovations[i]).variance - variance), `factor ${i}`).toBeLessThan(4 * Math.sqrt(2 / (n - 1)) * variance);
+      expect(Math.abs(sampleMoments(innovations[i]).variance - variance), `factor ${i}`).toBeLessThan(4 * Math.sqrt(2 / (n - 1)) * variance);
     }
   });
 });
