@@ -5,7 +5,7 @@ import { BandSketch } from './bandSketch.js';
 import { MarketPath } from './market.js';
 import { MARKET_BAND_SERIES, type Model } from './model.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
-import { RandomStream } from './random.js';
+import { RandomStream, trialAlea } from './random.js';
 import { SiteDraws } from './site.js';
 import { StrategyEvaluator } from './strategy.js';
 
@@ -38,8 +38,10 @@ export class TrialKernel {
 
   /** Simulates one trial's market and site draws (exposed for tests of common random numbers). */
   drawTrial(seed: number, trialIndex: number): void {
-    this.market.simulate(this.marketStream.reseed(seed, trialIndex, 'market'));
-    this.siteDraws.draw(this.siteStream.reseed(seed, trialIndex, 'site'));
+    // One Alea seeds both streams, in STREAMS order: market, then site.
+    const alea = trialAlea(seed, trialIndex);
+    this.market.simulate(this.marketStream.seedFrom(alea));
+    this.siteDraws.draw(this.siteStream.seedFrom(alea));
   }
 
   /** Runs trials [block.firstTrial, block.firstTrial + block.trialCount) into the block and the sketch. */

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../engine/model.js';
 import { createOutcomeBlock, marketColumn, strategyColumn, STRATEGY_METRICS } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
+import { MarketPath } from '../engine/market.js';
+import { RandomStream } from '../engine/random.js';
+import { SiteDraws } from '../engine/site.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 
 const smoke = loadScenario('smoke');
@@ -26,6 +29,18 @@ describe('common random numbers', () => {
     kernel.drawTrial(11, 6);
     kernel.drawTrial(11, 5);
     expect(kernel.market.priceUsd).toEqual(price);
+  });
+
+  it('the kernel draws each trial\'s streams exactly as RandomStream.reseed names them', () => {
+    const kernel = new TrialKernel(compileModel(smoke));
+    kernel.drawTrial(3, 42);
+    const alone = new MarketPath(kernel.model.market);
+    alone.simulate(new RandomStream().reseed(3, 42, 'market'));
+    expect(kernel.market.priceUsd).toEqual(alone.priceUsd);
+    const draws = new SiteDraws(kernel.model.site);
+    draws.draw(new RandomStream().reseed(3, 42, 'site'));
+    expect(kernel.siteDraws.signingU).toEqual(draws.signingU);
+    expect(kernel.siteDraws.buildMonths).toBe(draws.buildMonths);
   });
 
   it('adding a strategy does not change the other strategies\' outcomes', () => {
