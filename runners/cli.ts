@@ -13,6 +13,7 @@ import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
 import { backtestCommand } from './backtestCommand.js';
 import { calibrateCommand } from './calibrateCommand.js';
 import { MAX_TRIALS_PER_CHUNK } from '../engine/bandSketch.js';
+import { preloadChartLibraries } from '../outputs/chartsRender.js';
 import { createProgress } from './progress.js';
 import { RunFailure, runScenario } from './run.js';
 import { defaultWorkerCount } from './pool.js';
@@ -110,6 +111,8 @@ async function commandRun(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
+  // The chart libraries load while the workers run trials; a failure surfaces when charts are made.
+  preloadChartLibraries().catch(() => {});
   try {
     const run = await runScenario(scenario, {
       trials, seed, workers, chunkTrials, targetSeUsd, failAtTrial, signal: abort.signal,
