@@ -187,3 +187,17 @@ describe('hashpivot calibrate and backtest', () => {
     expect(r.stderr).toMatch(/--as-of/);
   });
 });
+
+describe('progress', () => {
+  it('prints one line per 10% when stderr is not a terminal, and nothing with --quiet', () => {
+    const noisy = cli(['run', 'smoke', '--trials', '1000', '--chunk-trials', '100', '--workers', '0', '--out', join(freshDir(), 'p')]);
+    expect(noisy.status).toBe(0);
+    const lines = noisy.stderr.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%']);
+    expect(lines[9]).toMatch(/^100%: 1,000\/1,000 trials, [\d,]+ trials\/s, 0s left$/);
+    const quiet = cli(['run', 'smoke', '--trials', '1000', '--chunk-trials', '100', '--workers', '0', '--quiet', '--out', join(freshDir(), 'q')]);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe('');
+  });
+});
