@@ -1,5 +1,5 @@
 // Where the package lives, so shipped data (scenarios/presets) is found the same way from the
-// TypeScript sources (scenarios/*.ts under vitest or tsx) and from the build (dist/scenarios/*.js).
+// TypeScript sources (scenarios/*.ts under vitest) and from the build (dist/scenarios/*.js).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

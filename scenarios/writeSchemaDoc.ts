@@ -1,5 +1,5 @@
 // Writes scenarios/SCHEMA.md from the schema. Run after changing scenarios/schema.ts:
-//   npx tsx scenarios/writeSchemaDoc.ts      (or, after a build: node dist/scenarios/writeSchemaDoc.js)
+//   npm run schema-doc      (builds, then runs node dist/scenarios/writeSchemaDoc.js)
 // test/scenarios.test.ts fails while the committed file is out of date.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -538,7 +538,7 @@ describe('SCHEMA.md', () => {
     expect(markdown).toContain('`strategies[kind=trigger].forMonths`');
   });
 
-  it('the committed scenarios/SCHEMA.md is up to date (regenerate: npx tsx scenarios/writeSchemaDoc.ts)', () => {
+  it('the committed scenarios/SCHEMA.md is up to date (regenerate: npm run schema-doc)', () => {
     const committed = readFileSync(join(packageRoot(), 'scenarios', 'SCHEMA.md'), 'utf8');
     expect(committed).toBe(schemaMarkdown());
   });
