@@ -9,7 +9,7 @@ import { HASHES_PER_DIFFICULTY, RETARGET_INTERVAL_BLOCKS, TARGET_TIMESPAN_SECOND
 import { MarketPath, marketParams, SECONDS_PER_MONTH } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
 import { loadScenario, parseScenario } from '../scenarios/load.js';
-import { sampleMoments, type SampleMoments } from '../outputs/statistics.js';
+import { sampleMoments } from '../outputs/statistics.js';
 import type { Scenario } from '../scenarios/schema.js';
 
 const SEED = 4242;
