@@ -27,3 +27,8 @@ export function fastExp(x: number): number {
   const j = k & (STEPS - 1);
   return INTEGER_POWERS[(k >> 6) - MIN_EXPONENT] * FRACTIONAL_POWERS[j] * p;
 }
+
+/** values[i] = fastExp(values[i]) for every element. */
+export function fastExpInPlace(values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) values[i] = fastExp(values[i]);
+}

@@ -14,7 +14,7 @@ import {
   SATS_PER_BTC,
 } from './bitcoin.js';
 import { HeightCalendar } from './calendar.js';
-import { fastExp } from './fastExp.js';
+import { fastExp, fastExpInPlace } from './fastExp.js';
 import { cholesky } from './cholesky.js';
 import { poissonFromUniform, type RandomStream } from './random.js';
 
@@ -67,7 +67,7 @@ export interface MarketParams {
   aiVol: number;
   winterEnterProbability: number;
   winterExitProbability: number;
-  winterIndexFactor: number;
+  logWinterIndexFactor: number;
   logGpu0: number;
   gpuVolPerMonth: number;
 }
@@ -153,7 +153,7 @@ export function marketParams(scenario: Scenario): MarketParams {
     aiVol: aiOu.vol,
     winterEnterProbability: 1 - Math.exp(-aiDemand.winterHazardPerYear * DT_YEARS),
     winterExitProbability: Math.min(1, 1 / aiDemand.winterMeanMonths),
-    winterIndexFactor: aiDemand.winterIndexFactor,
+    logWinterIndexFactor: Math.log(aiDemand.winterIndexFactor),
     logGpu0: Math.log(asOf.gpuUsdPerHour),
     gpuVolPerMonth: aiDemand.gpuVolatilityPerYear * Math.sqrt(DT_YEARS),
   };
@@ -242,11 +242,11 @@ export class MarketPath {
       this.difficulty[m] = difficulty;
       this.feesBtcPerBlock[m] = feesBtc;
       this.subsidyBtc[m] = subsidyBtc;
-      this.energyUsdPerMwh[m] = fastExp(logEnergy);
+      // Logs for now, exponentiated after the loop (see there).
+      this.energyUsdPerMwh[m] = logEnergy;
       this.aiWinter[m] = winter;
-      const aiIndex = fastExp(logAi);
-      this.aiDemandIndex[m] = winter ? aiIndex * p.winterIndexFactor : aiIndex;
-      this.newGpuUsdPerHour[m] = fastExp(logGpu);
+      this.aiDemandIndex[m] = winter ? logAi + p.logWinterIndexFactor : logAi;
+      this.newGpuUsdPerHour[m] = logGpu;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       this.hashpriceUsdPerPhDay[m] = hashprice;
       this.logHashprice[m] = Math.log(hashprice);
@@ -320,5 +320,10 @@ export class MarketPath {
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < p.winterExitProbability ? 0 : 1) : switchU < p.winterEnterProbability ? 1 : 0;
     }
+    // Series the month loop does not read itself are exponentiated here, in tight loops where
+    // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.
+    fastExpInPlace(this.energyUsdPerMwh);
+    fastExpInPlace(this.aiDemandIndex);
+    fastExpInPlace(this.newGpuUsdPerHour);
   }
 }
