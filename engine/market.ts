@@ -3,22 +3,13 @@
 // per trial, shared by every strategy (common random numbers). Buffers are allocated once per
 // worker and overwritten by each trial.
 import type { Scenario } from '../scenarios/schema.js';
-import {
-  blockSubsidySats,
-  HALVING_INTERVAL_BLOCKS,
-  HASHES_PER_DIFFICULTY,
-  hashpriceUsdPerPhDay,
-  powerCostUsdPerPhDay,
-  RETARGET_INTERVAL_BLOCKS,
-  retargetDifficulty,
-  SATS_PER_BTC,
-} from './bitcoin.js';
-import { HeightCalendar } from './calendar.js';
+import { HASHES_PER_DIFFICULTY, hashpriceUsdPerPhDay, powerCostUsdPerPhDay, RETARGET_INTERVAL_BLOCKS } from './bitcoin.js';
+import { Chain, SECONDS_PER_MONTH } from './chain.js';
 import { fastExp, fastExpInPlace } from './fastExp.js';
 import { cholesky } from './cholesky.js';
 import { poissonFromUniform, type RandomStream } from './random.js';
 
-export const SECONDS_PER_MONTH = (365.25 * 86400) / 12;
+export { SECONDS_PER_MONTH };
 export const HOURS_PER_MONTH = (365.25 * 24) / 12;
 const DT_YEARS = 1 / 12;
 /** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size, the GPU rental price. */
@@ -26,8 +17,6 @@ export const NORMALS_PER_MONTH = 8;
 /** Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch. */
 export const UNIFORMS_PER_MONTH = 3;
 
-const HALVING_EVENT_BIT = 1 << 0;
-const RETARGET_EVENT_BIT = 1 << 1;
 
 /** Scenario market parameters turned into per-month constants once, before any trial runs. */
 export interface MarketParams {
@@ -179,14 +168,13 @@ export class MarketPath {
    */
   readonly newGpuUsdPerHour: Float64Array;
   /** Fractional month of the first halving inside the horizon, NaN if none. */
-  nextHalvingMonth = NaN;
+  get nextHalvingMonth(): number {
+    return this.chain.firstHalvingMonth;
+  }
   private readonly logHashprice: Float64Array;
   private readonly normals: Float64Array;
   private readonly uniforms: Float64Array;
-  private readonly calendar = new HeightCalendar([
-    { everyBlocks: HALVING_INTERVAL_BLOCKS }, // HALVING_EVENT_BIT
-    { everyBlocks: RETARGET_INTERVAL_BLOCKS }, // RETARGET_EVENT_BIT
-  ]);
+  private readonly chain = new Chain();
 
   constructor(readonly params: MarketParams) {
     const n = params.months;
@@ -225,13 +213,8 @@ export class MarketPath {
     let logAi = p.logAi0;
     let winter = 0;
     let logGpu = p.logGpu0;
-    let height = p.height0;
-    let difficulty = p.difficulty0;
-    let secondsSinceRetarget = p.secondsSinceRetarget0;
-    let subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
-    const calendar = this.calendar;
-    calendar.reset(height);
-    this.nextHalvingMonth = NaN;
+    const chain = this.chain;
+    chain.reset(p.height0, p.difficulty0, p.secondsSinceRetarget0);
 
     for (let m = 0; m < months; m++) {
       const priceUsd = fastExp(logPrice);
@@ -239,6 +222,8 @@ export class MarketPath {
       const feesBtc = fastExp(logFees);
       this.priceUsd[m] = priceUsd;
       this.networkHashrateEhs[m] = hashrateHs * 1e-18;
+      const difficulty = chain.difficulty;
+      const subsidyBtc = chain.subsidyBtc;
       this.difficulty[m] = difficulty;
       this.feesBtcPerBlock[m] = feesBtc;
       this.subsidyBtc[m] = subsidyBtc;
@@ -251,41 +236,7 @@ export class MarketPath {
       this.hashpriceUsdPerPhDay[m] = hashprice;
       this.logHashprice[m] = Math.log(hashprice);
 
-      // Blocks accrue at H / (D 2^32) per second; between events the rate and reward are constant.
-      // 1 EH/s earns a share 1e18 / H of the blocks, so the month's BTC per EH/s is
-      // 1e18 / H x sum over segments of (blocks x reward): one division a month, not three a segment.
-      const secondsPerBlockPerDifficulty = HASHES_PER_DIFFICULTY / hashrateHs;
-      let secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
-      let remainingSeconds = SECONDS_PER_MONTH;
-      let blocksTimesReward = 0;
-      for (;;) {
-        const eventHeight = calendar.nextEventHeight;
-        const blocksToEvent = eventHeight - height;
-        const secondsToEvent = blocksToEvent * secondsPerBlock;
-        if (secondsToEvent > remainingSeconds) {
-          const blocks = remainingSeconds / secondsPerBlock;
-          blocksTimesReward += blocks * (subsidyBtc + feesBtc);
-          height += blocks;
-          secondsSinceRetarget += remainingSeconds;
-          break;
-        }
-        blocksTimesReward += blocksToEvent * (subsidyBtc + feesBtc);
-        remainingSeconds -= secondsToEvent;
-        secondsSinceRetarget += secondsToEvent;
-        height = eventHeight;
-        const fired = calendar.advance();
-        if (fired & HALVING_EVENT_BIT) {
-          subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
-          if (this.nextHalvingMonth !== this.nextHalvingMonth) {
-            this.nextHalvingMonth = m + 1 - remainingSeconds / SECONDS_PER_MONTH;
-          }
-        }
-        if (fired & RETARGET_EVENT_BIT) {
-          difficulty = retargetDifficulty(difficulty, secondsSinceRetarget);
-          secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
-          secondsSinceRetarget = 0;
-        }
-      }
+      const blocksTimesReward = chain.accrueMonth(m, hashrateHs, feesBtc);
       this.btcPerEhsMonth[m] = (blocksTimesReward * 1e18) / hashrateHs;
 
       // Correlated shocks z = L e for the step to month m + 1.
