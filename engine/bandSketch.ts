@@ -130,13 +130,6 @@ export class BandSketch {
     for (let k = 0; k < indices.length; k++) this.counts[indices[k]] += counts[k];
   }
 
-  merge(other: BandSketch): void {
-    const a = this.counts;
-    const b = other.counts;
-    if (a.length !== b.length) throw new Error('cannot merge band sketches of different shapes');
-    for (let i = 0; i < a.length; i++) a[i] += b[i];
-  }
-
   /** The q-quantile (type 7: rank q (n - 1), linear between order statistics) of a series in a month. */
   quantile(series: number, month: number, q: number): number {
     const bins = this.binsPerMonth[series];

@@ -45,19 +45,22 @@ describe('band sketch', () => {
     checkQuantiles(samples(20_000, 3, (z) => 0.5 + 0.1 * z), 0.001, true);
   });
 
-  it('merges to identical counts whatever the order of the parts', () => {
+  it('merges per-chunk sketches to identical counts whatever the order of the chunks', () => {
     const values = samples(9000, 4, (z) => 1e6 * z);
-    const parts = [0, 1, 2].map((k) => {
-      const s = new BandSketch([{ name: 'cash', unit: 1000, signed: true }], 3);
-      for (let i = k * 3000; i < (k + 1) * 3000; i++) s.add(0, i % 3, values[i]);
-      return s;
+    const series = [{ name: 'cash', unit: 1000, signed: true }];
+    // As a worker does: one 16-bit sketch, emptied into sparse counts after each chunk.
+    const worker = new BandSketch(series, 3, true);
+    const chunks = [0, 1, 2].map((k) => {
+      for (let i = k * 3000; i < (k + 1) * 3000; i++) worker.add(0, i % 3, values[i]);
+      return worker.takeNonZero();
     });
-    const forward = new BandSketch(parts[0].series, 3);
-    const backward = new BandSketch(parts[0].series, 3);
-    for (const p of parts) forward.merge(p);
-    for (const p of [...parts].reverse()) backward.merge(p);
+    expect(worker.counts.every((c) => c === 0)).toBe(true);
+    const forward = new BandSketch(series, 3);
+    const backward = new BandSketch(series, 3);
+    for (const c of chunks) forward.mergeSparse(c);
+    for (const c of [...chunks].reverse()) backward.mergeSparse(c);
     expect(forward.counts).toEqual(backward.counts);
-    const whole = new BandSketch(parts[0].series, 3);
+    const whole = new BandSketch(series, 3);
     for (let i = 0; i < 9000; i++) whole.add(0, i % 3, values[i]);
     expect(forward.counts).toEqual(whole.counts);
   });
