@@ -1,8 +1,8 @@
 // Writing a results folder all or nothing: every file goes to a temporary name beside its final
 // one and is renamed into place only when all are complete, so an interrupted or failed run
 // leaves no half-written output (and an earlier run's files stay intact until replaced).
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 
 export class OutputFolderError extends Error {}
 
@@ -30,9 +30,44 @@ export function ensureWritableFolder(dir: string): void {
   }
 }
 
+const temporaryName = (name: string, pid: number) => join(dirname(name), `.${basename(name)}.tmp-${pid}`);
+const TEMPORARY = /^\.(.+)\.tmp-(\d+)$/;
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files an interrupted earlier run left beside these outputs (a signal
+ * during the writes ends the process before it can clean up); another live process's are kept.
+ */
+function removeStaleTemporaries(dir: string, files: readonly OutputFile[]): void {
+  const names = new Set(files.map((f) => f.name));
+  for (const folder of new Set(files.map((f) => join(dir, dirname(f.name))))) {
+    let entries: string[];
+    try {
+      entries = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const match = TEMPORARY.exec(entry);
+      if (!match || isRunning(Number(match[2]))) continue;
+      const name = relative(dir, join(folder, match[1]));
+      if (names.has(name)) rmSync(join(folder, entry), { force: true });
+    }
+  }
+}
+
 export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
   mkdirSync(dir, { recursive: true });
-  const temporary = files.map((f) => join(dir, dirname(f.name), `.${basename(f.name)}.tmp-${process.pid}`));
+  removeStaleTemporaries(dir, files);
+  const temporary = files.map((f) => join(dir, temporaryName(f.name, process.pid)));
   try {
     files.forEach((file, i) => {
       mkdirSync(dirname(temporary[i]), { recursive: true });

@@ -119,6 +119,12 @@ async function commandRun(args: string[]): Promise<number> {
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
+    // From here on the work is writing files, much of it synchronous, where a handler could only
+    // run once it is done: give the signals back their default (exit at once, 130/143). Every file
+    // is still written under a temporary name first, so an interruption leaves no output of ours
+    // under a final name.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     const summary = buildSummary(run);
     const names = scenario.strategies.map((s) => s.name);
     const files: OutputFile[] = [

@@ -1,6 +1,6 @@
 // The worker-thread runner as a user meets it: faults, cancellation, and running to a target error.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
@@ -48,6 +48,23 @@ describe('cancellation', () => {
     const r = await interruptRun('SIGTERM');
     expect(r.code).toBe(143);
     expect(existsSync(r.out) ? readdirSync(r.out) : []).toEqual([]);
+  });
+});
+
+describe('an interrupted write', () => {
+  it('leaves only temporary names, which the next run into the folder removes', () => {
+    const out = join(freshDir(), 'results');
+    mkdirSync(out);
+    // What a signal during the writes leaves: the run's temporaries, under a process id that is gone.
+    const stale = ['.summary.json.tmp-999999999', '.trials.csv.tmp-999999999'];
+    for (const name of stale) writeFileSync(join(out, name), 'half a file');
+    writeFileSync(join(out, 'notes.txt'), 'a file of the user\'s');
+    const r = cli(['run', 'smoke', '--trials', '50', '--workers', '0', '--quiet', '--out', out]);
+    expect(r.status).toBe(0);
+    const files = readdirSync(out);
+    for (const name of stale) expect(files).not.toContain(name);
+    expect(files).toContain('notes.txt');
+    expect(files).toContain('summary.json');
   });
 });
 
