@@ -6,12 +6,11 @@
 // for the log-OU and hashrate regressions, and the inverse observed information (numerical
 // Hessian of the log-likelihood) for Merton. They assume the model is right; real series with
 // regime changes make them optimistic.
-import { cholesky } from './cholesky.js';
+import { CalibrationError } from './calibrationError.js';
+import { nelderMead } from './nelderMead.js';
+import { inverseInformation } from './observedInformation.js';
 
-/** Thrown when a fit cannot give finite estimates: too few points, non-finite input, no optimum. */
-export class CalibrationError extends Error {
-  override name = 'CalibrationError';
-}
+export { CalibrationError };
 
 export interface Fit<Parameter extends string> {
   readonly estimates: Readonly<Record<Parameter, number>>;
@@ -372,168 +371,6 @@ export function fitMerton(logPrices: ArrayLike<number>, dtYears: number): Merton
     atBoundary,
     gbmLogLikelihood: gbm.logLikelihood,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Nelder-Mead and the observed information. Small and local: the fits here are the only users.
-
-interface NelderMeadResult {
-  x: Float64Array;
-  value: number;
-  evaluations: number;
-  converged: boolean;
-}
-
-/**
- * Nelder-Mead minimisation with the standard coefficients (reflection 1, expansion 2, contraction
- * 1/2, shrink 1/2; Lagarias et al. 1998, SIAM J. Optim. 9(1)). Stops when the simplex's values
- * agree to `fTolerance` and its vertices to `xTolerance`, or after `maxEvaluations`.
- * A value of +Infinity (outside the plausibility box) is simply the worst vertex.
- */
-function nelderMead(
-  f: (x: Float64Array) => number,
-  start: Float64Array,
-  steps: Float64Array,
-  { maxEvaluations = 4000, fTolerance = 1e-10, xTolerance = 1e-8 } = {},
-): NelderMeadResult {
-  const n = start.length;
-  const simplex: Float64Array[] = [Float64Array.from(start)];
-  for (let i = 0; i < n; i++) {
-    const vertex = Float64Array.from(start);
-    vertex[i] += steps[i];
-    simplex.push(vertex);
-  }
-  const values = simplex.map(f);
-  let evaluations = n + 1;
-  const centroid = new Float64Array(n);
-  const trial = (from: Float64Array, towards: Float64Array, t: number) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = from[i] + t * (towards[i] - from[i]);
-    return out;
-  };
-  let converged = false;
-  while (evaluations < maxEvaluations) {
-    const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
-    const sortedSimplex = order.map((i) => simplex[i]);
-    const sortedValues = order.map((i) => values[i]);
-    for (let i = 0; i <= n; i++) {
-      simplex[i] = sortedSimplex[i];
-      values[i] = sortedValues[i];
-    }
-    let spread = 0;
-    for (let i = 1; i <= n; i++) for (let d = 0; d < n; d++) spread = Math.max(spread, Math.abs(simplex[i][d] - simplex[0][d]));
-    if (Math.abs(values[n] - values[0]) <= fTolerance && spread <= xTolerance) {
-      converged = true;
-      break;
-    }
-    centroid.fill(0);
-    for (let i = 0; i < n; i++) for (let d = 0; d < n; d++) centroid[d] += simplex[i][d] / n;
-    const worst = simplex[n];
-    // Points on the line from the worst vertex through the centroid: t = 2 reflects, 3 expands,
-    // 1.5 contracts outside, 0.5 contracts inside.
-    const reflected = trial(worst, centroid, 2);
-    const fr = f(reflected);
-    evaluations++;
-    if (fr < values[0]) {
-      const expanded = trial(worst, centroid, 3);
-      const fe = f(expanded);
-      evaluations++;
-      if (fe < fr) {
-        simplex[n] = expanded;
-        values[n] = fe;
-      } else {
-        simplex[n] = reflected;
-        values[n] = fr;
-      }
-      continue;
-    }
-    if (fr < values[n - 1]) {
-      simplex[n] = reflected;
-      values[n] = fr;
-      continue;
-    }
-    const outside = fr < values[n];
-    const contracted = trial(worst, centroid, outside ? 1.5 : 0.5);
-    const fc = f(contracted);
-    evaluations++;
-    if (fc < (outside ? fr : values[n])) {
-      simplex[n] = contracted;
-      values[n] = fc;
-      continue;
-    }
-    for (let i = 1; i <= n; i++) {
-      simplex[i] = trial(simplex[0], simplex[i], 0.5);
-      values[i] = f(simplex[i]);
-    }
-    evaluations += n;
-  }
-  let bestIndex = 0;
-  for (let i = 1; i <= n; i++) if (values[i] < values[bestIndex]) bestIndex = i;
-  return { x: simplex[bestIndex], value: values[bestIndex], evaluations, converged };
-}
-
-/**
- * Covariance of the MLE in optimisation coordinates: the inverse of the observed information,
- * the Hessian of the negative log-likelihood by central differences (steps ~1e-4 relative:
- * truncation error O(h^2) against round-off of ~1e-12 / h^2 in likelihoods of size ~1e4).
- * The Hessian is scaled to unit diagonal before the Cholesky test so that parameters of very
- * different sizes do not mask a flat direction. Returns a row-major n*n matrix.
- */
-function inverseInformation(f: (x: Float64Array) => number, x: Float64Array, fitName: string, names: readonly string[]): Float64Array {
-  const n = x.length;
-  const h = Array.from(x, (v) => 1e-4 * Math.max(1, Math.abs(v)));
-  const at = (shifts: [number, number][]) => {
-    const y = Float64Array.from(x);
-    for (const [i, s] of shifts) y[i] += s * h[i];
-    return f(y);
-  };
-  const f0 = f(x);
-  const hessian = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    hessian[i * n + i] = (at([[i, 1]]) - 2 * f0 + at([[i, -1]])) / (h[i] * h[i]);
-    for (let j = 0; j < i; j++) {
-      const value = (at([[i, 1], [j, 1]]) - at([[i, 1], [j, -1]]) - at([[i, -1], [j, 1]]) + at([[i, -1], [j, -1]])) / (4 * h[i] * h[j]);
-      hessian[i * n + j] = value;
-      hessian[j * n + i] = value;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    if (!(hessian[i * n + i] > 0) || !Number.isFinite(hessian[i * n + i])) {
-      throw new CalibrationError(`${fitName}: the log-likelihood is not curved in ${names[i]} at the optimum; that parameter is not identified by these data`);
-    }
-  }
-  const scale = Array.from({ length: n }, (_, i) => 1 / Math.sqrt(hessian[i * n + i]));
-  const scaled = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => hessian[i * n + j] * scale[i] * scale[j]));
-  const lower = cholesky(scaled);
-  if (lower === null) {
-    throw new CalibrationError(`${fitName}: the information matrix is not positive definite at the optimum; the parameters are not jointly identified by these data`);
-  }
-  const inverse = inverseFromCholesky(lower, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) inverse[i * n + j] *= scale[i] * scale[j];
-  return inverse;
-}
-
-/** (L L^T)^-1 = L^-T L^-1 for a row-major lower-triangular L. */
-function inverseFromCholesky(lower: Float64Array, n: number): Float64Array {
-  const lowerInverse = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    lowerInverse[i * n + i] = 1 / lower[i * n + i];
-    for (let j = 0; j < i; j++) {
-      let sum = 0;
-      for (let k = j; k < i; k++) sum -= lower[i * n + k] * lowerInverse[k * n + j];
-      lowerInverse[i * n + j] = sum / lower[i * n + i];
-    }
-  }
-  const inverse = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = 0;
-      for (let k = i; k < n; k++) sum += lowerInverse[k * n + i] * lowerInverse[k * n + j];
-      inverse[i * n + j] = sum;
-      inverse[j * n + i] = sum;
-    }
-  }
-  return inverse;
 }
 
 // ---------------------------------------------------------------------------------------------
