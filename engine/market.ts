@@ -7,6 +7,7 @@ import { HASHES_PER_DIFFICULTY, hashpriceUsdPerPhDay, powerCostUsdPerPhDay, RETA
 import { Chain, SECONDS_PER_MONTH } from './chain.js';
 import { fastExp, fastExpInPlace } from './fastExp.js';
 import { cholesky } from './cholesky.js';
+import { priceParams, simulateLogPrice, type ModelInputs, type PriceDrawLayout, type PriceParams } from './priceModel.js';
 import { poissonFromUniform, type RandomStream } from './random.js';
 
 export { SECONDS_PER_MONTH };
@@ -14,21 +15,27 @@ export const HOURS_PER_MONTH = (365.25 * 24) / 12;
 const DT_YEARS = 1 / 12;
 /** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size, the GPU rental price. */
 export const NORMALS_PER_MONTH = 8;
-/** Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch. */
-export const UNIFORMS_PER_MONTH = 3;
+/**
+ * Uniforms a month consumes: price-jump count, energy-spike count, AI-winter switch, and the price
+ * model's own (regime switch or bootstrap block start; drawn, unused, by merton and gbm).
+ */
+export const UNIFORMS_PER_MONTH = 4;
+/** The price's slots in each month's draws (engine/priceModel.ts reads only these). */
+const PRICE_DRAWS: PriceDrawLayout = {
+  normalsPerMonth: NORMALS_PER_MONTH,
+  uniformsPerMonth: UNIFORMS_PER_MONTH,
+  shock: 0,
+  jumpSize: 5,
+  jumpCount: 0,
+  modelUniform: 3,
+};
 
 
 /** Scenario market parameters turned into per-month constants once, before any trial runs. */
 export interface MarketParams {
   months: number;
   choleskyFactor: Float64Array;
-  logPrice0: number;
-  priceDriftPerMonth: number;
-  priceVolPerMonth: number;
-  jumpMeanCountPerMonth: number;
-  expMinusJumpMeanCount: number;
-  jumpMeanLog: number;
-  jumpSdLog: number;
+  price: PriceParams;
   logHashrate0: number;
   hashrateGrowthPerMonth: number;
   hashrateResponsePerMonth: number;
@@ -71,14 +78,15 @@ function ouTransition(reversionPerYear: number, volatilityPerYear: number): { de
   return { decay, vol };
 }
 
-export function marketParams(scenario: Scenario): MarketParams {
+/**
+ * `inputs` carries what the scenario alone does not: the historical returns of a bootstrap price
+ * model, read by the runner (runners/modelInputs.ts), since engine/ does no I/O.
+ */
+export function marketParams(scenario: Scenario, inputs: ModelInputs = {}): MarketParams {
   const { market, asOf, horizonMonths: months } = scenario;
   const { price, hashrate, fees, energy, aiDemand } = market;
   const choleskyFactor = cholesky(market.correlation);
   if (!choleskyFactor) throw new Error('market.correlation is not positive definite (the scenario loader should have caught this)');
-
-  const jumpsPerYear = price.model === 'gbm' ? 0 : price.jumpsPerYear;
-  const jumpCompensation = Math.exp(price.jumpMeanLog + 0.5 * price.jumpSdLog ** 2) - 1;
 
   const logBreakevenByMonth = new Float64Array(months);
   for (let m = 0; m < months; m++) {
@@ -104,18 +112,11 @@ export function marketParams(scenario: Scenario): MarketParams {
   const energyOu = ouTransition(energy.reversionPerYear, energy.volatilityPerYear);
   const aiOu = ouTransition(aiDemand.reversionPerYear, aiDemand.volatilityPerYear);
   const spikesPerMonth = energy.spikesPerYear * DT_YEARS;
-  const jumpsPerMonth = jumpsPerYear * DT_YEARS;
 
   return {
     months,
     choleskyFactor,
-    logPrice0: Math.log(asOf.priceUsd),
-    priceDriftPerMonth: (price.driftPerYear - 0.5 * price.volatilityPerYear ** 2 - jumpsPerYear * jumpCompensation) * DT_YEARS,
-    priceVolPerMonth: price.volatilityPerYear * Math.sqrt(DT_YEARS),
-    jumpMeanCountPerMonth: jumpsPerMonth,
-    expMinusJumpMeanCount: Math.exp(-jumpsPerMonth),
-    jumpMeanLog: price.jumpMeanLog,
-    jumpSdLog: price.jumpSdLog,
+    price: priceParams(price, asOf.priceUsd, inputs),
     logHashrate0: Math.log(hashrateHs),
     hashrateGrowthPerMonth: hashrate.growthPerYear * DT_YEARS,
     hashrateResponsePerMonth: hashrate.responsePerYear * DT_YEARS,
@@ -162,6 +163,8 @@ export class MarketPath {
   readonly aiDemandIndex: Float64Array;
   /** 1 in months of an AI winter, else 0. */
   readonly aiWinter: Uint8Array;
+  /** 1 in months whose price step runs in the bear regime (model regimes), else 0. */
+  readonly bearMarket: Uint8Array;
   /**
    * Rental price of a GPU of the newest generation (USD/GPU-hour): a random walk around the as-of
    * price. A fleet's own price falls from it as the fleet ages (hosting.ts).
@@ -188,6 +191,7 @@ export class MarketPath {
     this.energyUsdPerMwh = new Float64Array(n);
     this.aiDemandIndex = new Float64Array(n);
     this.aiWinter = new Uint8Array(n);
+    this.bearMarket = new Uint8Array(n);
     this.newGpuUsdPerHour = new Float64Array(n);
     this.logHashprice = new Float64Array(n);
     this.normals = new Float64Array(n * NORMALS_PER_MONTH);
@@ -206,7 +210,11 @@ export class MarketPath {
     stream.fillNormals(normals, months * NORMALS_PER_MONTH);
     stream.fillUniforms(uniforms, months * UNIFORMS_PER_MONTH);
 
-    let logPrice = p.logPrice0;
+    // The price reads nothing else, so its path is drawn first (engine/priceModel.ts).
+    const priceUsdByMonth = this.priceUsd;
+    simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
+    fastExpInPlace(priceUsdByMonth);
+
     let logHashrate = p.logHashrate0;
     let logFees = p.logFees0;
     let logEnergy = p.logEnergy0;
@@ -217,10 +225,9 @@ export class MarketPath {
     chain.reset(p.height0, p.difficulty0, p.secondsSinceRetarget0);
 
     for (let m = 0; m < months; m++) {
-      const priceUsd = fastExp(logPrice);
+      const priceUsd = priceUsdByMonth[m];
       const hashrateHs = fastExp(logHashrate);
       const feesBtc = fastExp(logFees);
-      this.priceUsd[m] = priceUsd;
       this.networkHashrateEhs[m] = hashrateHs * 1e-18;
       const difficulty = chain.difficulty;
       const subsidyBtc = chain.subsidyBtc;
@@ -242,18 +249,13 @@ export class MarketPath {
       // Correlated shocks z = L e for the step to month m + 1.
       // Written out for the 5 factors: V8 does not unroll the triangular loop.
       const n0 = m * NORMALS_PER_MONTH;
+      // The price shock L[0] e0 is applied in simulateLogPrice.
       const e0 = normals[n0], e1 = normals[n0 + 1], e2 = normals[n0 + 2], e3 = normals[n0 + 3], e4 = normals[n0 + 4];
-      const zPrice = L[0] * e0;
       const zHashrate = L[5] * e0 + L[6] * e1;
       const zFees = L[10] * e0 + L[11] * e1 + L[12] * e2;
       const zEnergy = L[15] * e0 + L[16] * e1 + L[17] * e2 + L[18] * e3;
       const zAi = L[20] * e0 + L[21] * e1 + L[22] * e2 + L[23] * e3 + L[24] * e4;
       const u0 = m * UNIFORMS_PER_MONTH;
-
-      const jumps = p.jumpMeanCountPerMonth > 0 ? poissonFromUniform(p.jumpMeanCountPerMonth, p.expMinusJumpMeanCount, uniforms[u0]) : 0;
-      logPrice += p.priceDriftPerMonth + p.priceVolPerMonth * zPrice;
-      // A sum of n normal jumps is one normal with n times the mean and variance.
-      if (jumps > 0) logPrice += jumps * p.jumpMeanLog + Math.sqrt(jumps) * p.jumpSdLog * normals[n0 + 5];
 
       const lagged = m - p.responseLagMonths;
       const gap = this.logHashprice[lagged > 0 ? lagged : 0] - p.logBreakevenByMonth[m];

@@ -1,8 +1,10 @@
 // A validated scenario compiled once into the numbers the hot path reads. Everything a worker
-// needs to run any slice of trials derives from the scenario alone.
+// needs to run any slice of trials derives from the scenario and its inputs (the historical returns
+// of a bootstrap price model, which the runner reads and hands over: engine/ does no I/O).
 import type { Scenario } from '../scenarios/schema.js';
 import type { BandSeries } from './bandSketch.js';
 import { marketParams, type MarketParams } from './market.js';
+import type { ModelInputs } from './priceModel.js';
 import { siteParams, type SiteParams } from './site.js';
 import { strategyRule, type StrategyRule } from './strategy.js';
 
@@ -22,10 +24,10 @@ export const MARKET_BAND_SERIES: readonly BandSeries[] = [
   { name: 'energyUsdPerMwh', unit: 0.01, signed: false },
 ];
 
-export function compileModel(scenario: Scenario): Model {
+export function compileModel(scenario: Scenario, inputs: ModelInputs = {}): Model {
   return {
     scenario,
-    market: marketParams(scenario),
+    market: marketParams(scenario, inputs),
     site: siteParams(scenario),
     strategies: scenario.strategies.map(strategyRule),
     bands: [

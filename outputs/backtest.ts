@@ -3,6 +3,7 @@
 // Vega-Lite spec) and terminal table that show them. Pure: paths and history in, objects and text out.
 import { quantileSorted } from 'simple-statistics';
 import type { HashrateTrend, HistoricalState, RealisedMonth } from '../runners/backtest.js';
+import type { PriceSpec } from '../scenarios/schema.js';
 import { dateOfFractionalMonth } from './calendarMonths.js';
 
 export const BACKTEST_BANDS = { p5: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95 } as const;
@@ -65,7 +66,7 @@ export interface BacktestWindow {
   /** Set when the hashrate growth and volatility came from the trend before the as-of date. */
   hashrateTrend: HashrateTrend | null;
   /** Process parameters used (after any trend), for the record. */
-  processes: { price: Record<string, number | string>; hashrate: Record<string, number> };
+  processes: { price: PriceSpec; hashrate: Record<string, number> };
   notes: string[];
   priceUsd: SeriesComparison;
   difficulty: SeriesComparison;

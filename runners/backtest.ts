@@ -11,6 +11,7 @@ import { compareHalving, compareSeries, type BacktestWindow } from '../outputs/b
 import { monthLabel } from '../outputs/calendarMonths.js';
 import { parseScenario, resolvedScenarioJson, ScenarioError } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { modelInputsFor } from './modelInputs.js';
 import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, loadHashrateThs, monthlySeries, windowCoverage, type Coverage, type DailySeries, type Halving } from './history.js';
 
 /** A back-test that cannot start (no history at its as-of date): a user error, exit code 1. */
@@ -165,6 +166,13 @@ const MAX_BREAKEVEN_POWER_USD_PER_MWH = 10_000;
  * months. `notes` receives a sentence when the breakeven could not be scaled all the way.
  */
 export function backtestScenario(base: Scenario, state: HistoricalState, months: number, notes: string[] = []): Scenario {
+  const window = base.market.price.bootstrap;
+  if (window && window.to >= state.asOf) {
+    // Resampling returns from the months being tested would hand the simulation the answer.
+    throw new BacktestInputError(
+      `--as-of ${state.asOf}: ${base.name}'s price bootstrap resamples ${window.from} .. ${window.to}, which reaches the tested months; set market.price.bootstrap.to before ${state.asOf}`,
+    );
+  }
   const raw = resolvedScenarioJson(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const baseSubsidy = blockSubsidySats(base.asOf.blockHeight + 1) / SATS_PER_BTC;
   const feeShare = base.asOf.feesBtcPerBlock / baseSubsidy;
@@ -230,7 +238,7 @@ export interface SimulatedPaths {
 
 /** Simulates `trials` market paths of the scenario with the engine's kernel (trial t = stream (seed, t)). */
 export function simulateMarketPaths(scenario: Scenario, trials: number, seed: number): SimulatedPaths {
-  const kernel = new TrialKernel(compileModel(scenario));
+  const kernel = new TrialKernel(compileModel(scenario, modelInputsFor(scenario)));
   const months = scenario.horizonMonths;
   const priceUsd = new Float64Array(months * trials);
   const difficulty = new Float64Array(months * trials);

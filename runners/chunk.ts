@@ -3,11 +3,17 @@
 import type { Scenario } from '../scenarios/schema.js';
 import type { BandSketch, SparseCounts } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
+import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
 
 export interface ChunkTask {
   scenario: Scenario;
+  /**
+   * Data the scenario needs beyond itself (a bootstrap's historical returns), read once by the
+   * runner: workers read no files. It follows from the scenario, so scenarioKey covers it.
+   */
+  inputs: ModelInputs;
   /** Cache key of the scenario: chunks of one run share a compiled model. */
   scenarioKey: string;
   seed: number;
@@ -30,7 +36,7 @@ let cached: { kernel: TrialKernel; bands: BandSketch } | null = null;
 /** The kernel and band sketch of this thread, built once per scenario and reused by every chunk. */
 function workspaceFor(task: ChunkTask) {
   if (cached === null || cachedKey !== task.scenarioKey) {
-    const kernel = new TrialKernel(compileModel(task.scenario));
+    const kernel = new TrialKernel(compileModel(task.scenario, task.inputs));
     cached = { kernel, bands: kernel.createBandSketch() };
     cachedKey = task.scenarioKey;
   }

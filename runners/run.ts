@@ -3,11 +3,13 @@
 import { setMaxListeners } from 'node:events';
 import { BandSketch, MAX_TRIALS_PER_CHUNK } from '../engine/bandSketch.js';
 import { compileModel, type Model } from '../engine/model.js';
+import type { ModelInputs } from '../engine/priceModel.js';
 import { concatOutcomeBlocks, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { resolvedScenarioJson } from '../scenarios/load.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
 import type { ChunkResult } from './chunk.js';
+import { modelInputsFor } from './modelInputs.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type ChunkExecutor } from './pool.js';
 
 export interface RunOptions {
@@ -67,7 +69,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const workers = options.workers ?? defaultWorkerCount();
   // Every queued chunk listens to the signal; there can be hundreds.
   if (options.signal) setMaxListeners(0, options.signal);
-  const model = compileModel(scenario);
+  // Read here, once: the chunk tasks carry them to the workers, which read no files.
+  let inputs: ModelInputs;
+  try {
+    inputs = modelInputsFor(scenario);
+  } catch (error) {
+    throw new RunFailure(error instanceof Error ? error.message : String(error));
+  }
+  const model = compileModel(scenario, inputs);
   const executor: ChunkExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
   const chunkTrials = options.chunkTrials ?? Math.max(500, Math.min(20_000, Math.ceil(trialsRequested / (Math.max(1, workers) * 8))));
@@ -89,7 +98,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const tasks: Promise<ChunkResult>[] = [];
       for (let first = done; first < batchEnd; first += chunkTrials) {
         const trialCount = Math.min(chunkTrials, batchEnd - first);
-        const task = { scenario, scenarioKey, seed, firstTrial: first, trialCount, collectBands: options.collectBands ?? true, failAtTrial: options.failAtTrial };
+        const task = { scenario, inputs, scenarioKey, seed, firstTrial: first, trialCount, collectBands: options.collectBands ?? true, failAtTrial: options.failAtTrial };
         tasks.push(
           executor.run(task, options.signal).then(
             (result) => {

@@ -38,7 +38,9 @@ const marketSchema = scenarioSchema.shape.market.unwrap();
 
 /** The number schema of market.<process>.<field>, unwrapped from its default. */
 function numberSchema(process: CalibratedProcess, field: string): z.ZodNumber {
-  const processSchema = marketSchema.shape[process].unwrap() as z.ZodObject;
+  const unwrapped = marketSchema.shape[process].unwrap();
+  // market.price is its object of fields piped into a transform (schema.ts): the fields are the pipe's input.
+  const processSchema = (unwrapped instanceof z.ZodPipe ? unwrapped.in : unwrapped) as z.ZodObject;
   const fieldSchema = processSchema.shape[field] as z.ZodDefault<z.ZodNumber> | undefined;
   if (fieldSchema === undefined) throw new Error(`calibrationFragment: market.${process} has no field ${field} in scenarios/schema.ts`);
   return fieldSchema.unwrap();

@@ -1,8 +1,10 @@
 // Checks that zod cannot express field by field: the correlation matrix must be a valid correlation
-// matrix (the engine takes its Cholesky factor), and strategy names must be unique (they are column
-// names). They read the raw input, so they run and report even when zod found other problems.
+// matrix (the engine takes its Cholesky factor), strategy names must be unique (they are column
+// names), and the price model's rules (priceModelChecks.ts). They read the raw input, so they run
+// and report even when zod found other problems.
 import { cholesky } from '../engine/cholesky.js';
 import { isRecord, valueAt } from './fields.js';
+import { PRICE_MODEL_RULES, priceModelProblems } from './priceModelChecks.js';
 import { FACTORS } from './schema.js';
 import type { ScenarioProblem } from './scenarioError.js';
 
@@ -13,6 +15,7 @@ export const CROSS_FIELD_RULES: readonly { path: string; rule: string }[] = [
     rule: `symmetric (|[i][j] - [j][i]| < 1e-12), unit diagonal and positive definite (it must have a Cholesky factor); rows and columns in the order ${FACTORS.join(', ')}`,
   },
   { path: 'strategies[].name', rule: 'unique within the scenario (names label result columns)' },
+  ...PRICE_MODEL_RULES,
 ];
 
 /** Entries [i][j] and [j][i] may differ by rounding only. */
@@ -97,6 +100,7 @@ export function duplicateNameProblems(strategies: unknown): ScenarioProblem[] {
 export function crossFieldProblems(raw: unknown): ScenarioProblem[] {
   return [
     ...correlationProblems(valueAt(raw, ['market', 'correlation'])),
+    ...priceModelProblems(raw),
     ...duplicateNameProblems(valueAt(raw, ['strategies'])),
   ];
 }

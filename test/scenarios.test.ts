@@ -480,7 +480,7 @@ describe('reading files', () => {
 
   it('hints at the presets when a name is neither a preset nor a file', () => {
     const error = scenarioErrorOf(() => loadScenario('bsae'));
-    expect(error.message).toMatch(/^bsae: \(file\): no preset or file named "bsae" \(allowed: a preset name \(ai-winter, base, bear-2028-halving, cheap-power, gpu-cloud, smoke\)/);
+    expect(error.message).toMatch(/^bsae: \(file\): no preset or file named "bsae" \(allowed: a preset name \(ai-winter, base, bear-2028-halving, cheap-power, gpu-cloud, regimes, smoke\)/);
   });
 
   it.each([

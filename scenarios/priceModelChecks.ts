@@ -1,0 +1,108 @@
+// Rules of market.price that zod cannot express field by field: a model's block belongs to that
+// model, a stationary start needs a chain that moves, and the bootstrap window must be a real
+// stretch of the shipped price history. They read the raw input (defaults filled in by hand), so
+// they run and report even when zod found other problems; a value zod rejects is left to zod.
+import { isRecord, valueAt } from './fields.js';
+import { BOOTSTRAP_DEFAULTS, PRICE_HISTORY_RETURN_MONTHS, PRICE_MODELS } from './schema.js';
+import type { ScenarioProblem } from './scenarioError.js';
+
+const PRICE = ['market', 'price'] as const;
+const PATH = 'market.price';
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const HISTORY = `${PRICE_HISTORY_RETURN_MONTHS.from} .. ${PRICE_HISTORY_RETURN_MONTHS.to}`;
+
+/** The rules below in words, for SCHEMA.md. */
+export const PRICE_MODEL_RULES: readonly { path: string; rule: string }[] = [
+  { path: `${PATH}.regimes, ${PATH}.bootstrap`, rule: 'only with the model of the same name (a block another model would ignore is an error)' },
+  { path: `${PATH}.regimes.start`, rule: 'stationary needs bullToBearPerMonth + bearToBullPerMonth > 0' },
+  {
+    path: `${PATH}.bootstrap`,
+    rule: `from <= to, both inside the shipped history's monthly returns (${HISTORY}), and blockMonths at most the months from .. to`,
+  },
+];
+
+function monthsBetween(from: string, to: string): number {
+  const [fy, fm] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  return (ty - fy) * 12 + (tm - fm) + 1;
+}
+
+function blockProblems(model: string, block: 'regimes' | 'bootstrap', price: Record<string, unknown>): ScenarioProblem[] {
+  if (!Object.hasOwn(price, block) || model === block) return [];
+  return [
+    {
+      path: `${PATH}.${block}`,
+      message: `is read only by model ${block}, but ${PATH}.model is ${model}${Object.hasOwn(price, 'model') ? '' : ' (default)'}`,
+      allowed: `remove the block, or set ${PATH}.model: ${block}`,
+    },
+  ];
+}
+
+function stationaryProblems(regimes: unknown): ScenarioProblem[] {
+  if (!isRecord(regimes)) return [];
+  const start = regimes.start ?? 'stationary';
+  if (start !== 'stationary' || regimes.bullToBearPerMonth !== 0 || regimes.bearToBullPerMonth !== 0) return [];
+  return [
+    {
+      path: `${PATH}.regimes.start`,
+      message: 'is stationary, but bullToBearPerMonth and bearToBullPerMonth are both 0: a chain that never switches has no stationary distribution',
+      allowed: 'bull or bear, or a switch probability above 0',
+    },
+  ];
+}
+
+function windowProblems(bootstrap: unknown): ScenarioProblem[] {
+  const raw = isRecord(bootstrap) ? bootstrap : {};
+  const given = (key: 'from' | 'to' | 'blockMonths') => Object.hasOwn(raw, key);
+  const from = given('from') ? raw.from : BOOTSTRAP_DEFAULTS.from;
+  const to = given('to') ? raw.to : BOOTSTRAP_DEFAULTS.to;
+  const shown = (key: 'from' | 'to', value: string) => `${value}${given(key) ? '' : ' (default)'}`;
+  const problems: ScenarioProblem[] = [];
+  const inside = `a month from ${PRICE_HISTORY_RETURN_MONTHS.from} to ${PRICE_HISTORY_RETURN_MONTHS.to}, the months with a return in the shipped BTC price history (data/)`;
+  let validWindow = true;
+  for (const [key, value] of [['from', from], ['to', to]] as const) {
+    if (typeof value !== 'string' || !MONTH.test(value)) {
+      validWindow = false; // zod says what is wrong with it
+      continue;
+    }
+    if (value < PRICE_HISTORY_RETURN_MONTHS.from || value > PRICE_HISTORY_RETURN_MONTHS.to) {
+      validWindow = false;
+      problems.push({ path: `${PATH}.bootstrap.${key}`, message: `is ${value}, outside the shipped price history (monthly returns ${HISTORY})`, allowed: inside });
+    }
+  }
+  if (!validWindow) return problems;
+  const [first, last] = [from as string, to as string];
+  if (first > last) {
+    return [
+      {
+        path: `${PATH}.bootstrap.to`,
+        message: `is ${shown('to', last)}, before from ${shown('from', first)}`,
+        allowed: `a month from ${first} to ${PRICE_HISTORY_RETURN_MONTHS.to} (to is inclusive, so from = to resamples one month)`,
+      },
+    ];
+  }
+  const months = monthsBetween(first, last);
+  const blockMonths = given('blockMonths') ? raw.blockMonths : BOOTSTRAP_DEFAULTS.blockMonths;
+  if (typeof blockMonths === 'number' && Number.isInteger(blockMonths) && blockMonths > months) {
+    problems.push({
+      path: `${PATH}.bootstrap.blockMonths`,
+      message: `is ${blockMonths}${given('blockMonths') ? '' : ' (default)'}, longer than the window from ${shown('from', first)} to ${shown('to', last)}: ${months} month${months === 1 ? '' : 's'}`,
+      allowed: `at most ${months}, or a wider window`,
+    });
+  }
+  return problems;
+}
+
+/** Every price-model problem in a raw (unvalidated) scenario. */
+export function priceModelProblems(raw: unknown): ScenarioProblem[] {
+  const price = valueAt(raw, PRICE);
+  if (!isRecord(price)) return [];
+  const model = Object.hasOwn(price, 'model') ? price.model : 'merton';
+  if (typeof model !== 'string' || !(PRICE_MODELS as readonly string[]).includes(model)) return [];
+  return [
+    ...blockProblems(model, 'regimes', price),
+    ...blockProblems(model, 'bootstrap', price),
+    ...(model === 'regimes' ? stationaryProblems(price.regimes) : []),
+    ...(model === 'bootstrap' ? windowProblems(price.bootstrap) : []),
+  ];
+}
