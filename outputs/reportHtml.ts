@@ -18,6 +18,8 @@ interface Assumption {
   label: string;
   format: Format;
   unit?: string;
+  /** Shown only when the scenario's BTC price model is one of these (a field the others ignore). */
+  priceModels?: readonly string[];
 }
 
 /** The assumptions a committee should see first; every field is in the full scenario below. */
@@ -40,9 +42,18 @@ const KEY_ASSUMPTIONS: { group: string; rows: Assumption[] }[] = [
       { path: 'horizonMonths', label: 'Horizon', format: 'int', unit: 'months' },
       { path: 'discountRatePerYear', label: 'Discount rate', format: 'pct', unit: 'per year' },
       { path: 'market.price.model', label: 'BTC price model', format: 'text' },
-      { path: 'market.price.driftPerYear', label: 'BTC expected return', format: 'pct', unit: 'per year' },
-      { path: 'market.price.volatilityPerYear', label: 'BTC volatility', format: 'pct', unit: 'per year' },
-      { path: 'market.price.jumpsPerYear', label: 'BTC jumps', format: 'num', unit: 'per year' },
+      { path: 'market.price.driftPerYear', label: 'BTC expected return', format: 'pct', unit: 'per year', priceModels: ['merton', 'gbm', 'bootstrap'] },
+      { path: 'market.price.volatilityPerYear', label: 'BTC volatility', format: 'pct', unit: 'per year', priceModels: ['merton', 'gbm'] },
+      { path: 'market.price.jumpsPerYear', label: 'BTC jumps', format: 'num', unit: 'per year', priceModels: ['merton'] },
+      { path: 'market.price.regimes.bull.driftPerYear', label: 'Bull regime: log drift', format: 'pct', unit: 'per year' },
+      { path: 'market.price.regimes.bull.volatilityPerYear', label: 'Bull regime: volatility', format: 'pct', unit: 'per year' },
+      { path: 'market.price.regimes.bear.driftPerYear', label: 'Bear regime: log drift', format: 'pct', unit: 'per year' },
+      { path: 'market.price.regimes.bear.volatilityPerYear', label: 'Bear regime: volatility', format: 'pct', unit: 'per year' },
+      { path: 'market.price.regimes.bullToBearPerMonth', label: 'Bull to bear', format: 'pct', unit: 'per month' },
+      { path: 'market.price.regimes.bearToBullPerMonth', label: 'Bear to bull', format: 'pct', unit: 'per month' },
+      { path: 'market.price.bootstrap.from', label: 'Bootstrapped returns from', format: 'text' },
+      { path: 'market.price.bootstrap.to', label: 'Bootstrapped returns to', format: 'text' },
+      { path: 'market.price.bootstrap.blockMonths', label: 'Bootstrap block', format: 'int', unit: 'months' },
       { path: 'market.hashrate.growthPerYear', label: 'Hashrate trend growth', format: 'pct', unit: 'per year (log)' },
       { path: 'market.energy.meanUsdPerMwh', label: 'Long-run power price', format: 'num', unit: 'USD/MWh' },
       { path: 'market.energy.volatilityPerYear', label: 'Power price volatility', format: 'pct', unit: 'per year' },
@@ -111,6 +122,7 @@ function assumptionsSection(summary: Summary): string {
   const scenario = summary.scenario;
   const groups = KEY_ASSUMPTIONS.map(({ group, rows }) => {
     const cells = rows
+      .filter((a) => !a.priceModels || a.priceModels.includes(String(valueAt(scenario, 'market.price.model'))))
       .map((a) => ({ a, value: valueAt(scenario, a.path) }))
       .filter((r): r is { a: Assumption; value: JsonValue } => r.value !== undefined)
       .map(({ a, value }) => `<tr><td class="text">${escapeHtml(a.label)}</td><td>${escapeHtml(formatValue(value, a.format))}</td><td class="text note">${escapeHtml(a.unit ?? '')}</td></tr>`);
