@@ -14,20 +14,15 @@ import { lnGamma, regularizedIncompleteBeta } from '../outputs/incompleteBeta.js
 import { buildSummary } from '../outputs/summary.js';
 import { runScenario } from '../runners/run.js';
 import { loadScenario } from '../scenarios/load.js';
+import { mulberry32 as mulberry32Words } from './mulberry32.js';
 import { formatPercent, formatUsdMillions, strategyTable, type StrategyTableRow } from '../outputs/table.js';
 
-// A tiny seeded generator so that the statistical checks are reproducible: mulberry32 (public
-// domain, Tommy Ettinger) for uniforms, Box-Muller for normals.
+/** Uniforms on [0, 1) from mulberry32's words (Box-Muller below turns them into normals). */
 function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32Words(seed);
+  return () => next() / 4294967296;
 }
+
 
 function normals(n: number, seed: number, meanValue = 0, sd = 1): Float64Array {
   const uniform = mulberry32(seed);

@@ -8,18 +8,8 @@ import {
   type OutcomeBlock,
 } from '../engine/outcomes.js';
 import { trialsCsv, trialsCsvHeader, writeTrialsCsv } from '../outputs/trialsCsv.js';
+import { mulberry32 } from './mulberry32.js';
 
-// mulberry32 (public domain): a seeded source of 32-bit words for arbitrary doubles.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Doubles from random bit patterns (every exponent, subnormals, ±0, ±Infinity possible) and NaN. */
 function fillWithRandomBits(target: Float64Array, seed: number): void {

@@ -1,0 +1,12 @@
+// A tiny seeded generator for tests that need numbers independent of the engine's own streams:
+// mulberry32 (public domain, Tommy Ettinger). Returns unsigned 32-bit words.
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
