@@ -17,12 +17,15 @@ import type { Summary } from './summary.js';
 
 export class ReportInputError extends Error {}
 
+/** The subfolder of a results folder that holds the charts; hashpivot owns it (see writeFilesAtomically). */
+export const CHARTS_FOLDER = 'charts';
+
 /** Files for a set of rendered charts: NAME.vl.json, NAME.svg, NAME.png under charts/. */
 export function chartFiles(rendered: readonly RenderedChart[]): OutputFile[] {
   return rendered.flatMap((r): OutputFile[] => [
-    { name: `charts/${r.name}.vl.json`, write: (write) => write(r.vegaLite) },
-    { name: `charts/${r.name}.svg`, write: (write) => write(r.svg) },
-    { name: `charts/${r.name}.png`, write: (write) => write(r.png) },
+    { name: `${CHARTS_FOLDER}/${r.name}.vl.json`, write: (write) => write(r.vegaLite) },
+    { name: `${CHARTS_FOLDER}/${r.name}.svg`, write: (write) => write(r.svg) },
+    { name: `${CHARTS_FOLDER}/${r.name}.png`, write: (write) => write(r.png) },
   ]);
 }
 
@@ -96,6 +99,6 @@ export async function rebuildReport(dir: string, out: string = dir): Promise<Rep
   const { summary, trials, source } = await readResults(dir);
   ensureWritableFolder(out);
   const build = await buildReportFiles(summary, trials, source);
-  writeFilesAtomically(out, build.files);
+  writeFilesAtomically(out, build.files, [CHARTS_FOLDER]);
   return { ...build, source };
 }

@@ -64,7 +64,12 @@ function removeStaleTemporaries(dir: string, files: readonly OutputFile[]): void
   }
 }
 
-export function writeFilesAtomically(dir: string, files: readonly OutputFile[]): void {
+/**
+ * Writes `files` into `dir`, all or nothing. `ownedFolders` are subfolders the writer owns
+ * entirely (charts/): once every new file is in place, files there that this write did not
+ * produce are removed, so a folder never mixes charts of two runs.
+ */
+export function writeFilesAtomically(dir: string, files: readonly OutputFile[], ownedFolders: readonly string[] = []): void {
   mkdirSync(dir, { recursive: true });
   removeStaleTemporaries(dir, files);
   const temporary = files.map((f) => join(dir, temporaryName(f.name, process.pid)));
@@ -82,6 +87,14 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[]):
       }
     });
     files.forEach((file, i) => renameSync(temporary[i], join(dir, file.name)));
+    const written = new Set(files.map((f) => join(dir, f.name)));
+    for (const folder of ownedFolders) {
+      const path = join(dir, folder);
+      if (!existsSync(path)) continue;
+      for (const entry of readdirSync(path)) {
+        if (!written.has(join(path, entry))) rmSync(join(path, entry), { force: true });
+      }
+    }
   } catch (error) {
     for (const path of temporary) rmSync(path, { force: true });
     throw error;

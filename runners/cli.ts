@@ -7,7 +7,7 @@ import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type Out
 import { buildSummary, type Summary } from '../outputs/summary.js';
 import { strategyTable } from '../outputs/table.js';
 import { writeTrialsCsv } from '../outputs/trialsCsv.js';
-import { buildReportFiles, rebuildReport, ReportInputError, trialsParquetFile } from '../outputs/report.js';
+import { buildReportFiles, CHARTS_FOLDER, rebuildReport, ReportInputError, trialsParquetFile } from '../outputs/report.js';
 import { compareRuns } from '../outputs/compare.js';
 import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
 import { backtestCommand } from './backtestCommand.js';
@@ -133,7 +133,7 @@ async function commandRun(args: string[]): Promise<number> {
       trialsParquetFile(summary, run.outcomes),
       ...(await buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)')).files,
     ];
-    writeFilesAtomically(out, files);
+    writeFilesAtomically(out, files, [CHARTS_FOLDER]);
     if (!values.quiet) {
       process.stdout.write(`${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}\n\n`);
       process.stdout.write(`${strategyTable(summaryRows(summary))}\n`);

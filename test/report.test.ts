@@ -214,3 +214,20 @@ describe('hashpivot compare', () => {
     expect(existsSync(join(ROOT, 'comparison'))).toBe(false);
   });
 });
+
+describe('charts/ of a reused results folder', () => {
+  it('holds only the charts of the latest run (a chart an earlier run made and this one does not is removed)', () => {
+    const out = join(freshDir(), 'reused');
+    runSmoke(out);
+    expect(readdirSync(join(out, 'charts'))).toContain('npv-difference.svg');
+    // One strategy: no paired-difference chart in this run.
+    const dir = freshDir();
+    const single = join(dir, 'single.yaml');
+    writeFileSync(single, readFileSync(join(ROOT, 'scenarios', 'presets', 'smoke.yaml'), 'utf8').replace(/strategies:[\s\S]*$/, 'strategies:\n  - { kind: stay, name: stay }\n'));
+    const r = cli(['run', single, '--trials', '100', '--workers', '0', '--quiet', '--out', out]);
+    expect(r.status).toBe(0);
+    const charts = readdirSync(join(out, 'charts'));
+    expect(charts).not.toContain('npv-difference.svg');
+    expect(charts).toContain('npv-distribution.svg');
+  });
+});
