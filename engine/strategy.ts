@@ -1,7 +1,8 @@
 // A strategy run over one trial's market path: mining on the part of the site still mining (with
 // economic curtailment and optional fleet refresh), hosting on the converted part, and the
 // accounting of MODEL.md §4. stay, convert, hybrid and trigger differ only in when and how much of
-// the site converts, so they share this one evaluator.
+// the site converts (and whether the converted part is leased or runs GPUs), so they share this
+// one evaluator.
 import type { StrategySpec } from '../scenarios/schema.js';
 import { internalRateOfReturn, paybackMonth, presentValue } from './accounting.js';
 import { Hosting } from './hosting.js';
