@@ -36,10 +36,16 @@ export interface ReportBuild {
   html: string;
 }
 
-export async function buildReportFiles(summary: Summary, trials: TrialTable, trialsSource: string): Promise<ReportBuild> {
+/** `render` draws the charts: in this thread by default, or on a chart thread (chartThread.ts). */
+export async function buildReportFiles(
+  summary: Summary,
+  trials: TrialTable,
+  trialsSource: string,
+  render: (charts: readonly Chart[]) => Promise<RenderedChart[]> = renderCharts,
+): Promise<ReportBuild> {
   const data = buildReportData(summary, trials);
   const charts = reportCharts(summary, data);
-  const rendered = await renderCharts(charts);
+  const rendered = await render(charts);
   const html = reportHtml(summary, data, charts, { trialsSource });
   const files: OutputFile[] = [
     { name: 'report.html', write: (write) => write(html) },

@@ -65,18 +65,24 @@ function removeStaleTemporaries(dir: string, files: readonly OutputFile[]): void
 }
 
 /**
- * Writes `files` into `dir`, all or nothing. `ownedFolders` are subfolders the writer owns
- * entirely (charts/): once every new file is in place, files there that this write did not
- * produce are removed, so a folder never mixes charts of two runs.
+ * An all-or-nothing write of a results folder, file by file: each file goes to a temporary name
+ * as soon as it is ready (so a caller can write some while others are still being made), and
+ * commit() renames them all into place. abort() removes what was written.
  */
-export function writeFilesAtomically(dir: string, files: readonly OutputFile[], ownedFolders: readonly string[] = []): void {
-  mkdirSync(dir, { recursive: true });
-  removeStaleTemporaries(dir, files);
-  const temporary = files.map((f) => join(dir, temporaryName(f.name, process.pid)));
-  try {
-    files.forEach((file, i) => {
-      mkdirSync(dirname(temporary[i]), { recursive: true });
-      const fd = openSync(temporary[i], 'w');
+export class AtomicWrite {
+  private readonly written: { temporary: string; final: string }[] = [];
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  write(files: readonly OutputFile[]): void {
+    removeStaleTemporaries(this.dir, files);
+    for (const file of files) {
+      const temporary = join(this.dir, temporaryName(file.name, process.pid));
+      mkdirSync(dirname(temporary), { recursive: true });
+      this.written.push({ temporary, final: join(this.dir, file.name) });
+      const fd = openSync(temporary, 'w');
       try {
         file.write((chunk) => {
           if (typeof chunk === 'string') writeSync(fd, chunk);
@@ -85,18 +91,44 @@ export function writeFilesAtomically(dir: string, files: readonly OutputFile[], 
       } finally {
         closeSync(fd);
       }
-    });
-    files.forEach((file, i) => renameSync(temporary[i], join(dir, file.name)));
-    const written = new Set(files.map((f) => join(dir, f.name)));
+    }
+  }
+
+  /**
+   * Renames every file into place. `ownedFolders` are subfolders the writer owns entirely
+   * (charts/): files there that this write did not produce are then removed, so a folder never
+   * mixes charts of two runs.
+   */
+  commit(ownedFolders: readonly string[] = []): void {
+    try {
+      for (const { temporary, final } of this.written) renameSync(temporary, final);
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    const finals = new Set(this.written.map((w) => w.final));
     for (const folder of ownedFolders) {
-      const path = join(dir, folder);
+      const path = join(this.dir, folder);
       if (!existsSync(path)) continue;
       for (const entry of readdirSync(path)) {
-        if (!written.has(join(path, entry))) rmSync(join(path, entry), { force: true });
+        if (!finals.has(join(path, entry))) rmSync(join(path, entry), { force: true });
       }
     }
+  }
+
+  abort(): void {
+    for (const { temporary } of this.written) rmSync(temporary, { force: true });
+  }
+}
+
+/** Writes `files` into `dir`, all or nothing (see AtomicWrite). */
+export function writeFilesAtomically(dir: string, files: readonly OutputFile[], ownedFolders: readonly string[] = []): void {
+  const batch = new AtomicWrite(dir);
+  try {
+    batch.write(files);
   } catch (error) {
-    for (const path of temporary) rmSync(path, { force: true });
+    batch.abort();
     throw error;
   }
+  batch.commit(ownedFolders);
 }

@@ -3,7 +3,7 @@
 // output folder before any trial runs, runs, and writes every output all or nothing.
 import { parseArgs } from 'node:util';
 import { listPresets, loadScenario, ScenarioError } from '../scenarios/load.js';
-import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type OutputFile } from '../outputs/resultsFolder.js';
+import { AtomicWrite, ensureWritableFolder, OutputFolderError } from '../outputs/resultsFolder.js';
 import { buildSummary, type Summary } from '../outputs/summary.js';
 import { strategyTable } from '../outputs/table.js';
 import { writeTrialsCsv } from '../outputs/trialsCsv.js';
@@ -13,7 +13,7 @@ import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
 import { backtestCommand } from './backtestCommand.js';
 import { calibrateCommand } from './calibrateCommand.js';
 import { MAX_TRIALS_PER_CHUNK } from '../engine/bandSketch.js';
-import { preloadChartLibraries } from '../outputs/chartsRender.js';
+import { startChartThread } from '../outputs/chartThread.js';
 import { createProgress } from './progress.js';
 import { RunFailure, runScenario } from './run.js';
 import { defaultWorkerCount } from './pool.js';
@@ -111,8 +111,9 @@ async function commandRun(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
-  // The chart libraries load while the workers run trials; a failure surfaces when charts are made.
-  preloadChartLibraries().catch(() => {});
+  // The chart thread loads its libraries while the workers run trials, and draws the charts while
+  // this thread writes the per-trial files.
+  const chartThread = startChartThread();
   try {
     const run = await runScenario(scenario, {
       trials, seed, workers, chunkTrials, targetSeUsd, failAtTrial, signal: abort.signal,
@@ -127,13 +128,21 @@ async function commandRun(args: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     const summary = buildSummary(run);
     const names = scenario.strategies.map((s) => s.name);
-    const files: OutputFile[] = [
-      { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
-      { name: 'trials.csv', write: (write) => writeTrialsCsv(run.outcomes, names, write) },
-      trialsParquetFile(summary, run.outcomes),
-      ...(await buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)')).files,
-    ];
-    writeFilesAtomically(out, files, [CHARTS_FOLDER]);
+    const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', (charts) => chartThread.render(charts));
+    report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+    const batch = new AtomicWrite(out);
+    try {
+      batch.write([
+        { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
+        { name: 'trials.csv', write: (write) => writeTrialsCsv(run.outcomes, names, write) },
+        trialsParquetFile(summary, run.outcomes),
+      ]);
+      batch.write((await report).files);
+    } catch (error) {
+      batch.abort();
+      throw error;
+    }
+    batch.commit([CHARTS_FOLDER]);
     if (!values.quiet) {
       process.stdout.write(`${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}\n\n`);
       process.stdout.write(`${strategyTable(summaryRows(summary))}\n`);
@@ -151,6 +160,7 @@ async function commandRun(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await chartThread.close();
   }
 }
 
