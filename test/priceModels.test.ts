@@ -14,8 +14,9 @@ import { sampleMoments } from '../outputs/statistics.js';
 import { backtestScenario, type HistoricalState } from '../runners/backtest.js';
 import { loadBtcPriceUsd, monthlySeries } from '../runners/history.js';
 import { modelInputsFor, priceHistoryWindow, shippedPriceHistory } from '../runners/modelInputs.js';
-import { loadScenario, parseScenario, resolvedScenarioJson, ScenarioError } from '../scenarios/load.js';
+import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import { PRICE_HISTORY_RETURN_MONTHS, type Scenario } from '../scenarios/schema.js';
+import { scenarioErrorOf } from './scenarioErrorOf.js';
 import { cli, freshDir, ROOT } from './cliHarness.js';
 
 const SEED = 2718;
@@ -51,16 +52,6 @@ function correlation(x: readonly number[], y: readonly number[]): number {
   let sxy = 0;
   for (let i = 0; i < x.length; i++) sxy += (x[i] - a.mean) * (y[i] - b.mean);
   return sxy / (x.length - 1) / Math.sqrt(a.variance * b.variance);
-}
-
-function scenarioErrorOf(action: () => unknown): ScenarioError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScenarioError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError, but the scenario was accepted');
 }
 
 describe('regimes: two-regime Markov switching', () => {

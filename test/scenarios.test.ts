@@ -7,9 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cholesky } from '../engine/cholesky.js';
 import { closestName } from '../scenarios/closestName.js';
 import { schemaMarkdown } from '../scenarios/docs.js';
-import { listPresets, loadScenario, parseScenario, resolvedScenarioJson, ScenarioError, type JsonValue } from '../scenarios/load.js';
+import { listPresets, loadScenario, parseScenario, resolvedScenarioJson, type JsonValue } from '../scenarios/load.js';
 import { packageRoot } from '../scenarios/packageRoot.js';
 import { parseScenarioText } from '../scenarios/scenarioText.js';
+import { scenarioErrorOf } from './scenarioErrorOf.js';
 import { scenarioSchema } from '../scenarios/schema.js';
 
 const AS_OF = {
@@ -37,16 +38,6 @@ function validRaw(): Record<string, any> {
       { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1 },
     ],
   };
-}
-
-function scenarioErrorOf(action: () => unknown): ScenarioError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScenarioError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScenarioError, but the scenario was accepted');
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), 'hashpivot-scenarios-'));
