@@ -7,6 +7,7 @@ import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '.
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { loadScenario, ScenarioError } from '../scenarios/load.js';
 import { BACKTEST_METHOD, BacktestInputError, runBacktests } from './backtest.js';
+import { UsageError, wholeNumber, yearMonth } from './cliArgs.js';
 
 export const BACKTEST_USAGE = `Usage:
   hashpivot backtest --as-of YYYY-MM [--as-of YYYY-MM ...] [--months N] [--trials N] [--seed S]
@@ -20,16 +21,6 @@ export const BACKTEST_USAGE = `Usage:
       2019-06-19 and the price 2024-03-31: as-of dates must have both; months past an end are
       reported and not compared. --out DIR writes backtest.json, backtest.csv and backtest.vl.json.
 `;
-
-class UsageError extends Error {}
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
-  return Number(value);
-}
 
 export async function backtestCommand(args: string[]): Promise<number> {
   try {
@@ -58,7 +49,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
     }
     const asOf = values['as-of'] ?? [];
     if (asOf.length === 0) throw new UsageError('--as-of YYYY-MM is required (e.g. --as-of 2015-07 --as-of 2019-05)');
-    for (const month of asOf) if (!MONTH.test(month)) throw new UsageError(`--as-of must be a month written YYYY-MM (e.g. 2019-05), got "${month}"`);
+    for (const month of asOf) yearMonth(month, '--as-of');
     const duplicate = asOf.find((month, i) => asOf.indexOf(month) !== i);
     if (duplicate !== undefined) throw new UsageError(`--as-of ${duplicate} is given twice; give each date once`);
     const months = wholeNumber(values.months, '--months', 12, 1, 240);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadScenario, ScenarioError } from '../scenarios/load.js';
 import { calibrate, CalibrateInputError, EXTRA_PROCESSES, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from './calibrate.js';
 import { readUserSeries, UserSeriesError } from './userSeries.js';
+import { UsageError, yearMonth } from './cliArgs.js';
 
 export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
@@ -20,16 +21,6 @@ export const CALIBRATE_USAGE = `Usage:
       or the first numeric column; or name it). --scenario (default base) supplies the hashrate
       breakeven assumption and the default lag. Without --out the fragment goes to stdout.
 `;
-
-class UsageError extends Error {}
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-function month(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (!MONTH.test(value)) throw new UsageError(`${flag} must be a month written YYYY-MM (e.g. 2015-01), got "${value}"`);
-  return value;
-}
 
 /** `name=FILE[:COLUMN]`; a FILE that exists as written keeps any ':' in it (Windows paths). */
 export function parseSeriesFlag(value: string): { process: ExtraProcess; path: string; column?: string } {
@@ -138,8 +129,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       process.stdout.write(CALIBRATE_USAGE);
       return 0;
     }
-    const from = month(values.from, '--from');
-    const to = month(values.to, '--to');
+    const from = yearMonth(values.from, '--from');
+    const to = yearMonth(values.to, '--to');
     if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${from} is after --to ${to}; the window must run forwards`);
     const priceModel = values['price-model'] ?? 'auto';
     if (priceModel !== 'auto' && priceModel !== 'gbm' && priceModel !== 'merton') throw new UsageError(`--price-model must be auto, gbm or merton, got "${priceModel}"`);
