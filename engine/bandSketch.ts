@@ -50,9 +50,6 @@ function binLowerV(bin: number): number {
   return 2 ** octave * (1 + sub / SUBS_PER_OCTAVE);
 }
 
-/** The most trials a per-chunk sketch may see: each adds one count to a bin per series and month. */
-export const MAX_TRIALS_PER_CHUNK = 65_535;
-
 /** A sketch's non-zero bins: counts[k] at flat bin index indices[k]. */
 export interface SparseCounts {
   indices: Uint32Array;
@@ -60,20 +57,15 @@ export interface SparseCounts {
 }
 
 export class BandSketch {
-  readonly counts: Uint32Array | Uint16Array;
+  readonly counts: Uint32Array;
   private readonly offsets: Int32Array;
   private readonly binsPerMonth: Int32Array;
   private readonly signedFlags: Uint8Array;
   private readonly inverseUnits: Float64Array;
 
-  /**
-   * `perChunk`: 16-bit counts, half the memory and cache footprint on the hot path, for sketches
-   * that see at most MAX_TRIALS_PER_CHUNK trials before takeNonZero() empties them.
-   */
   constructor(
     readonly series: readonly BandSeries[],
     readonly months: number,
-    perChunk = false,
   ) {
     this.offsets = new Int32Array(series.length);
     this.binsPerMonth = new Int32Array(series.length);
@@ -87,42 +79,28 @@ export class BandSketch {
       this.inverseUnits[i] = 1 / s.unit;
       total += this.binsPerMonth[i] * months;
     });
-    this.counts = perChunk ? new Uint16Array(total) : new Uint32Array(total);
+    this.counts = new Uint32Array(total);
   }
 
   add(series: number, month: number, value: number): void {
-    const bin = binIndex(value, this.inverseUnits[series], this.signedFlags[series] === 1);
-    this.counts[this.offsets[series] + month * this.binsPerMonth[series] + bin]++;
+    this.counts[this.rowStart(series, month) + this.bin(series, value)]++;
   }
 
-  /** Adds values[m] to month m of the series, for every month: the per-trial hot path. */
-  addPath(series: number, values: Float64Array): void {
-    const counts = this.counts;
-    const bins = this.binsPerMonth[series];
+  /** Bin of a value within one month row of a series. */
+  bin(series: number, value: number): number {
+    return binIndex(value, this.inverseUnits[series], this.signedFlags[series] === 1);
+  }
+
+  /** The bin of values[m] for every month m, into bins[first + m * stride]: a path's row bins, to add later. */
+  binPath(series: number, values: Float64Array, bins: Uint16Array, first: number, stride: number): void {
     const inverseUnit = this.inverseUnits[series];
     const signed = this.signedFlags[series] === 1;
-    let base = this.offsets[series];
-    for (let m = 0; m < this.months; m++, base += bins) counts[base + binIndex(values[m], inverseUnit, signed)]++;
+    for (let m = 0, k = first; m < this.months; m++, k += stride) bins[k] = binIndex(values[m], inverseUnit, signed);
   }
 
-  /**
-   * The non-zero bins as (index, count) pairs, and the sketch emptied for reuse. A chunk touches a
-   * small share of the bins, so a worker hands back kilobytes instead of the whole table.
-   */
-  takeNonZero(): SparseCounts {
-    const counts = this.counts;
-    let nonZero = 0;
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) nonZero++;
-    const indices = new Uint32Array(nonZero);
-    const values = new Uint32Array(nonZero);
-    for (let i = 0, k = 0; i < counts.length; i++) {
-      if (counts[i] !== 0) {
-        indices[k] = i;
-        values[k++] = counts[i];
-        counts[i] = 0;
-      }
-    }
-    return { indices, counts: values };
+  /** Flat index of the first bin of a series' month row. */
+  rowStart(series: number, month: number): number {
+    return this.offsets[series] + month * this.binsPerMonth[series];
   }
 
   mergeSparse(sparse: SparseCounts): void {

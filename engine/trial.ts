@@ -1,7 +1,7 @@
 // The Monte Carlo kernel: for each trial, derive its streams from (seed, trial index), draw one
 // market path and the site's draws, run every strategy over them, and record outcomes and band
 // counts. One kernel per worker: every buffer is allocated here once and reused for every trial.
-import { BandSketch } from './bandSketch.js';
+import { BandCollector } from './bandCollector.js';
 import { MarketPath } from './market.js';
 import { MARKET_BAND_SERIES, type Model } from './model.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
@@ -31,9 +31,9 @@ export class TrialKernel {
     this.evaluator = new StrategyEvaluator(model.site);
   }
 
-  /** A fresh sketch shaped for this model's band series, for up to MAX_TRIALS_PER_CHUNK trials at a time. */
-  createBandSketch(): BandSketch {
-    return new BandSketch(this.model.bands, this.model.market.months, true);
+  /** A fresh band collector shaped for this model's band series. */
+  createBandCollector(): BandCollector {
+    return new BandCollector(this.model.bands, this.model.market.months);
   }
 
   /** Simulates one trial's market and site draws (exposed for tests of common random numbers). */
@@ -45,7 +45,7 @@ export class TrialKernel {
   }
 
   /** Runs trials [block.firstTrial, block.firstTrial + block.trialCount) into the block and the sketch. */
-  run(seed: number, block: OutcomeBlock, bands: BandSketch | null): void {
+  run(seed: number, block: OutcomeBlock, bands: BandCollector | null): void {
     const n = block.trialCount;
     const strategies = this.model.strategies;
     const market = this.market;
@@ -73,6 +73,7 @@ export class TrialKernel {
         block.strategy[base + REVENUE_PER_KWH * n] = o.revenueUsdPerKwh;
         if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
       }
+      if (bands) bands.endTrial();
     }
   }
 }

@@ -1,7 +1,8 @@
 // One chunk of trials, run where it is called: the unit of work of every runner. A chunk is
 // identified by its trial range alone, so the same range gives the same numbers in any process.
 import type { Scenario } from '../scenarios/schema.js';
-import type { BandSketch, SparseCounts } from '../engine/bandSketch.js';
+import type { BandCollector } from '../engine/bandCollector.js';
+import type { SparseCounts } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
@@ -31,13 +32,13 @@ export interface ChunkResult {
 }
 
 let cachedKey = '';
-let cached: { kernel: TrialKernel; bands: BandSketch } | null = null;
+let cached: { kernel: TrialKernel; bands: BandCollector } | null = null;
 
-/** The kernel and band sketch of this thread, built once per scenario and reused by every chunk. */
+/** The kernel and band collector of this thread, built once per scenario and reused by every chunk. */
 function workspaceFor(task: ChunkTask) {
   if (cached === null || cachedKey !== task.scenarioKey) {
     const kernel = new TrialKernel(compileModel(task.scenario, task.inputs));
-    cached = { kernel, bands: kernel.createBandSketch() };
+    cached = { kernel, bands: kernel.createBandCollector() };
     cachedKey = task.scenarioKey;
   }
   return cached;
@@ -53,7 +54,7 @@ export function runChunk(task: ChunkTask): ChunkResult {
   try {
     kernel.run(task.seed, block, task.collectBands ? bands : null);
   } catch (error) {
-    cached = null; // the sketch holds part of a failed chunk: never let it reach the next one
+    cached = null; // the collector holds part of a failed chunk: never let it reach the next one
     throw error;
   }
   return { block, bands: task.collectBands ? bands.takeNonZero() : { indices: new Uint32Array(0), counts: new Uint32Array(0) } };

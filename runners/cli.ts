@@ -12,11 +12,11 @@ import { compareRuns } from '../outputs/compare.js';
 import { trialTableFromOutcomes } from '../outputs/reportTrials.js';
 import { backtestCommand } from './backtestCommand.js';
 import { calibrateCommand } from './calibrateCommand.js';
-import { MAX_TRIALS_PER_CHUNK } from '../engine/bandSketch.js';
 import { startChartThread } from '../outputs/chartThread.js';
 import { createProgress } from './progress.js';
 import { RunFailure, runScenario } from './run.js';
 import { defaultWorkerCount } from './pool.js';
+import { positiveNumber, UsageError, wholeNumber } from './cliArgs.js';
 
 const USAGE = `Usage:
   hashpivot run [SCENARIO] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--quiet]
@@ -35,24 +35,6 @@ const USAGE = `Usage:
       start the engine from a historical date and compare the simulated distribution with what happened
   (each command answers --help)
 `;
-
-class UsageError extends Error {}
-
-function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`${flag} must be a whole number ${range}, got "${value}"`);
-  }
-  return Number(value);
-}
-
-function positiveNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
-  return x;
-}
 
 function summaryRows(summary: Summary) {
   return summary.strategies.map((s) => ({
@@ -94,7 +76,7 @@ async function commandRun(args: string[]): Promise<number> {
   const trials = wholeNumber(values.trials, '--trials', 10_000, 1);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
-  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1, MAX_TRIALS_PER_CHUNK);
+  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1);
   const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? 'results';

@@ -3,6 +3,7 @@
 // at its rank (between x_(floor r) and x_(ceil r), widened by that error, r = q (n - 1)).
 import { describe, expect, it } from 'vitest';
 import { quantileSorted } from 'simple-statistics';
+import { BandCollector } from '../engine/bandCollector.js';
 import { BandSketch } from '../engine/bandSketch.js';
 import { RandomStream } from '../engine/random.js';
 
@@ -45,16 +46,21 @@ describe('band sketch', () => {
     checkQuantiles(samples(20_000, 3, (z) => 0.5 + 0.1 * z), 0.001, true);
   });
 
-  it('merges per-chunk sketches to identical counts whatever the order of the chunks', () => {
+  it('collects chunks as a worker does, and merges them to the counts of one sketch whatever the order', () => {
     const values = samples(9000, 4, (z) => 1e6 * z);
     const series = [{ name: 'cash', unit: 1000, signed: true }];
-    // As a worker does: one 16-bit sketch, emptied into sparse counts after each chunk.
-    const worker = new BandSketch(series, 3, true);
+    // 3000 trials a chunk, 3 months a trial: each chunk crosses the collector's batch boundary.
+    const worker = new BandCollector(series, 3);
+    const path = new Float64Array(3);
     const chunks = [0, 1, 2].map((k) => {
-      for (let i = k * 3000; i < (k + 1) * 3000; i++) worker.add(0, i % 3, values[i]);
+      for (let t = k * 1000; t < (k + 1) * 1000; t++) {
+        for (let m = 0; m < 3; m++) path[m] = values[3 * t + m];
+        worker.addPath(0, path);
+        worker.endTrial();
+      }
       return worker.takeNonZero();
     });
-    expect(worker.counts.every((c) => c === 0)).toBe(true);
+    expect(worker.takeNonZero().indices.length).toBe(0);
     const forward = new BandSketch(series, 3);
     const backward = new BandSketch(series, 3);
     for (const c of chunks) forward.mergeSparse(c);
