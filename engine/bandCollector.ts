@@ -52,25 +52,30 @@ export class BandCollector {
     const { bins, slot, sketch } = this;
     const counts = sketch.counts;
     const months = sketch.months;
+    // Every increment may touch a new bin: make room first, so the loop can note each index
+    // without a branch (a first touch is a coin flip in small chunks, and mispredicted).
+    const mostTouched = this.touchedCount + slot * sketch.series.length * months;
+    if (mostTouched > this.touched.length) {
+      const grown = new Uint32Array(Math.max(mostTouched, 2 * this.touched.length));
+      grown.set(this.touched.subarray(0, this.touchedCount));
+      this.touched = grown;
+    }
+    const touched = this.touched;
+    let touchedCount = this.touchedCount;
     for (let s = 0; s < sketch.series.length; s++) {
       for (let m = 0; m < months; m++) {
         const row = sketch.rowStart(s, m);
         const first = (s * months + m) * BATCH_TRIALS;
         for (let k = first; k < first + slot; k++) {
           const index = row + bins[k];
-          if (counts[index]++ === 0) this.noteTouched(index);
+          const before = counts[index];
+          counts[index] = before + 1;
+          touched[touchedCount] = index;
+          touchedCount += (before - 1) >>> 31; // 1 when the bin was empty (counts stay below 2^31)
         }
       }
     }
+    this.touchedCount = touchedCount;
     this.slot = 0;
-  }
-
-  private noteTouched(index: number): void {
-    if (this.touchedCount === this.touched.length) {
-      const grown = new Uint32Array(this.touched.length * 2);
-      grown.set(this.touched);
-      this.touched = grown;
-    }
-    this.touched[this.touchedCount++] = index;
   }
 }

@@ -31,14 +31,28 @@ const scratchBits = new Uint32Array(scratch.buffer);
 // The high word of a float64 is the second uint32 on little-endian machines (all Node platforms).
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
+/** 2^-k for k < 32: scales v into [1, 2) exactly. */
+const INVERSE_POWERS = Float64Array.from({ length: 32 }, (_, k) => 2 ** -k);
+const TWO_POW_32 = 2 ** 32;
+
 /** Bin of a value within one month of a series: magnitude bins from the float's bits, negatives mirrored below. */
 function binIndex(value: number, inverseUnit: number, signed: boolean): number {
-  scratch[0] = 1 + (value < 0 ? -value : value) * inverseUnit;
-  const high = scratchBits[HIGH_WORD];
-  const octave = (high >>> MANTISSA_HIGH_BITS) - 1023;
-  const sub = (high >>> (MANTISSA_HIGH_BITS - SUB_BITS)) & (SUBS_PER_OCTAVE - 1);
-  let bin = octave * SUBS_PER_OCTAVE + sub;
-  if (bin >= BINS_PER_SIGN) bin = BINS_PER_SIGN - 1;
+  const v = 1 + (value < 0 ? -value : value) * inverseUnit;
+  let bin: number;
+  if (v < TWO_POW_32) {
+    // The same bits by arithmetic (a float store read back as integers stalls the pipeline):
+    // the octave is the top set bit of floor(v), and v / 2^octave - 1 is the mantissa, exactly.
+    const octave = 31 - Math.clz32(v);
+    bin = octave * SUBS_PER_OCTAVE + (((v * INVERSE_POWERS[octave] - 1) * SUBS_PER_OCTAVE) | 0);
+  } else {
+    // Huge values, infinities and NaN: read the exponent and top mantissa bits off the float.
+    scratch[0] = v;
+    const high = scratchBits[HIGH_WORD];
+    const octave = (high >>> MANTISSA_HIGH_BITS) - 1023;
+    const sub = (high >>> (MANTISSA_HIGH_BITS - SUB_BITS)) & (SUBS_PER_OCTAVE - 1);
+    bin = octave * SUBS_PER_OCTAVE + sub;
+    if (bin >= BINS_PER_SIGN) bin = BINS_PER_SIGN - 1;
+  }
   if (!signed) return bin;
   return value < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
 }

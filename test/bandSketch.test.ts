@@ -34,6 +34,26 @@ function checkQuantiles(values: Float64Array, unit: number, signed: boolean) {
 }
 
 describe('band sketch', () => {
+  it('bins v = 1 + |x| / unit by octave and 1/64 of an octave, exactly at every edge, below and above 2^32', () => {
+    const sketch = new BandSketch([{ name: 'x', unit: 1, signed: true }], 1);
+    const half = 48 * 64; // bins per sign: 48 octaves of 64
+    for (let octave = 7; octave < 48; octave++) {
+      for (let sub = 0; sub < 64; sub++) {
+        // A bin's lower edge: an integer, and bins from octave 6 up are at least 1 wide, so v - 2 is one bin lower.
+        const v = 2 ** octave * (1 + sub / 64);
+        const expected = octave * 64 + sub;
+        const below = sub > 0 ? expected - 1 : (octave - 1) * 64 + 63;
+        expect(sketch.bin(0, v - 1)).toBe(half + expected);
+        expect(sketch.bin(0, v - 2)).toBe(half + below);
+        expect(sketch.bin(0, -(v - 1))).toBe(half - 1 - expected);
+      }
+    }
+    expect(sketch.bin(0, 2 ** 60)).toBe(2 * half - 1); // past the top octave: the last bin
+    expect(sketch.bin(0, Infinity)).toBe(2 * half - 1);
+    expect(sketch.bin(0, -Infinity)).toBe(0);
+    expect(sketch.bin(0, 0)).toBe(half);
+  });
+
   it('reads quantiles of a lognormal price-like series within the stated error', () => {
     checkQuantiles(samples(50_000, 1, (z) => 90_000 * Math.exp(0.8 * z)), 0.01, false);
   });
