@@ -44,12 +44,15 @@ export class TrialKernel {
     this.siteDraws.draw(this.siteStream.seedFrom(alea));
   }
 
-  /** Runs trials [block.firstTrial, block.firstTrial + block.trialCount) into the block and the sketch. */
-  run(seed: number, block: OutcomeBlock, bands: BandCollector | null): void {
+  /**
+   * Runs the block's trials from..to-1 (by default all: block.firstTrial onwards, block.trialCount
+   * of them) into the block and the collector.
+   */
+  run(seed: number, block: OutcomeBlock, bands: BandCollector | null, from = 0, to = block.trialCount): void {
     const n = block.trialCount;
     const strategies = this.model.strategies;
     const market = this.market;
-    for (let t = 0; t < n; t++) {
+    for (let t = from; t < to; t++) {
       this.drawTrial(seed, block.firstTrial + t);
       block.market[HALVING * n + t] = market.nextHalvingMonth;
       block.market[FINAL_PRICE * n + t] = market.priceUsd[market.params.months - 1];

@@ -24,7 +24,12 @@ export interface ChunkTask {
   collectBands: boolean;
   /** Test hook: makes the chunk containing this trial throw (for fault-handling tests). */
   failAtTrial?: number;
+  /** Shared with the runner: trials done, counted up as the chunk goes, for the progress display. */
+  trialsDone?: Int32Array;
 }
+
+/** Trials between two progress counts: a few milliseconds of work. */
+const PROGRESS_STEP_TRIALS = 200;
 
 export interface ChunkResult {
   block: OutcomeBlock;
@@ -52,7 +57,11 @@ export function runChunk(task: ChunkTask): ChunkResult {
   const { kernel, bands } = workspaceFor(task);
   const block = createOutcomeBlock(firstTrial, trialCount, kernel.model.strategies.length);
   try {
-    kernel.run(task.seed, block, task.collectBands ? bands : null);
+    for (let from = 0; from < trialCount; from += PROGRESS_STEP_TRIALS) {
+      const to = Math.min(trialCount, from + PROGRESS_STEP_TRIALS);
+      kernel.run(task.seed, block, task.collectBands ? bands : null, from, to);
+      if (task.trialsDone) Atomics.add(task.trialsDone, 0, to - from);
+    }
   } catch (error) {
     cached = null; // the collector holds part of a failed chunk: never let it reach the next one
     throw error;

@@ -34,11 +34,9 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         drawn = true;
         return;
       }
+      // A line for every 10% passed, even when one update passes several.
       const decile = Math.floor((10 * done) / total);
-      if (decile > lastDecile) {
-        lastDecile = decile;
-        stream.write(`${decile * 10}%: ${line(done, total)}\n`);
-      }
+      while (lastDecile < decile) stream.write(`${++lastDecile * 10}%: ${line(done, total)}\n`);
     },
     finish() {
       if (drawn) stream.write('\n');

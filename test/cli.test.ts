@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_METRICS } from '../engine/outcomes.js';
 import { cli, freshDir } from './cliHarness.js';
+import { createProgress } from '../runners/progress.js';
 
 describe('hashpivot run', () => {
   const out = join(freshDir(), 'results');
@@ -199,5 +200,14 @@ describe('progress', () => {
     expect(quiet.status).toBe(0);
     expect(quiet.stderr).toBe('');
     expect(quiet.stdout).toBe('');
+  });
+
+  it('still prints a line for every 10% when one update passes several (workers count trials as they go)', () => {
+    const written: string[] = [];
+    const progress = createProgress('lines', { write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream);
+    progress.update(350, 1000);
+    progress.update(1000, 1000);
+    expect(written.map((l) => l.split(':')[0])).toEqual(['10%', '20%', '30%', '40%', '50%', '60%', '70%', '80%', '90%', '100%']);
+    expect(written[2]).toMatch(/^30%: 350\/1,000 trials/);
   });
 });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
-import { runScenario } from '../runners/run.js';
+import { defaultChunkTrials, runScenario } from '../runners/run.js';
 import { buildSummary } from '../outputs/summary.js';
 import { CLI, cli, freshDir } from './cliHarness.js';
 
@@ -92,5 +92,22 @@ describe('--target-se', () => {
     const b = await runScenario(loadScenario('smoke'), { trials: 20_000, targetSeUsd: 5_000_000, workers: 2, chunkTrials: 333, seed: 5 });
     expect(b.trials).toBe(a.trials);
     expect(JSON.stringify(buildSummary(b))).toBe(JSON.stringify(buildSummary(a)));
+  });
+});
+
+describe('default chunking', () => {
+  it('splits a run into as few chunks as keep every worker busy: a multiple of the workers, at most 20,000 trials each', () => {
+    for (const workers of [1, 2, 3, 7]) {
+      for (const trials of [1, 3, 999, 10_000, 100_000, 1_000_000, 1_234_567]) {
+        const size = defaultChunkTrials(trials, workers);
+        const chunks = Math.ceil(trials / size);
+        expect(size).toBeLessThanOrEqual(20_000);
+        // Fewer trials than workers: one chunk per trial; otherwise the last round fills every worker.
+        if (trials >= workers) expect(chunks % workers, `${trials} trials on ${workers} workers`).toBe(0);
+      }
+    }
+    expect(defaultChunkTrials(10_000, 2)).toBe(5000);
+    expect(defaultChunkTrials(1_000_000, 2)).toBe(20_000);
+    expect(defaultChunkTrials(10_000, 0)).toBe(2000); // in this thread: short chunks, so signals are heard
   });
 });
