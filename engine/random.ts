@@ -106,52 +106,47 @@ export class RandomStream {
     this.a = a; this.b = b; this.c = c; this.d = d;
   }
 
-  /** Fills out[0..count) with standard normals (ziggurat); the generator state stays in locals. */
+  /**
+   * Fills out[0..count) with standard normals (ziggurat). The common case (about 99% of draws)
+   * keeps the generator state in locals; the rest goes to slowNormal, out of line, so that this
+   * loop stays small enough for V8 to keep everything in registers.
+   */
   fillNormals(out: Float64Array, count: number): void {
     let a = this.a, b = this.b, c = this.c, d = this.d;
     for (let i = 0; i < count; i++) {
-      let t = (((a + b) | 0) + d) | 0;
+      const t = (((a + b) | 0) + d) | 0;
       d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
-      let layer = t & 127;
-      let value = t >> 7;
+      const layer = t & 127;
+      const value = t >> 7;
       if (Math.abs(value) < kn[layer]) {
         out[i] = value * wn[layer];
         continue;
       }
-      // Rare path (about 1% of draws): the wedge or the tail of the bottom layer.
-      for (;;) {
-        if (layer === 0) {
-          let x: number, y: number;
-          do {
-            t = (((a + b) | 0) + d) | 0;
-            d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
-            x = -Math.log(((t >>> 0) + 0.5) * TWO_POW_MINUS_32) / R;
-            t = (((a + b) | 0) + d) | 0;
-            d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
-            y = -Math.log(((t >>> 0) + 0.5) * TWO_POW_MINUS_32);
-          } while (y + y < x * x);
-          out[i] = value > 0 ? R + x : -R - x;
-          break;
-        }
-        const x = value * wn[layer];
-        t = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
-        const u = ((t >>> 0) + 0.5) * TWO_POW_MINUS_32;
-        if (fn[layer] + u * (fn[layer - 1] - fn[layer]) < Math.exp(-0.5 * x * x)) {
-          out[i] = x;
-          break;
-        }
-        t = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
-        layer = t & 127;
-        value = t >> 7;
-        if (Math.abs(value) < kn[layer]) {
-          out[i] = value * wn[layer];
-          break;
-        }
-      }
+      this.a = a; this.b = b; this.c = c; this.d = d;
+      out[i] = this.slowNormal(layer, value);
+      a = this.a; b = this.b; c = this.c; d = this.d;
     }
     this.a = a; this.b = b; this.c = c; this.d = d;
+  }
+
+  /** The ziggurat's rare path for a draw (layer, value) that missed its layer's rectangle: the wedge, or the tail of the bottom layer. */
+  private slowNormal(layer: number, value: number): number {
+    for (;;) {
+      if (layer === 0) {
+        let x: number, y: number;
+        do {
+          x = -Math.log(this.uniform()) / R;
+          y = -Math.log(this.uniform());
+        } while (y + y < x * x);
+        return value > 0 ? R + x : -R - x;
+      }
+      const x = value * wn[layer];
+      if (fn[layer] + this.uniform() * (fn[layer - 1] - fn[layer]) < Math.exp(-0.5 * x * x)) return x;
+      const t = this.nextInt32();
+      layer = t & 127;
+      value = t >> 7;
+      if (Math.abs(value) < kn[layer]) return value * wn[layer];
+    }
   }
 }
 
