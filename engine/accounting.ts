@@ -23,8 +23,10 @@ export function presentValue(flows: Float64Array, factors: Float64Array, months:
 /**
  * Annual IRR ((1 + monthly)^12 - 1) of flows[0..months), each at the end of its month, or NaN
  * when undefined: no sign change, or no root with a monthly rate in (-99%, +100%). Newton steps
- * kept inside a shrinking bracket (a safeguarded Newton), so it converges in a handful of
- * evaluations and never diverges. Flows with several sign changes may have several roots; the
+ * kept inside a shrinking bracket, bisecting instead when a step would leave it or is not at
+ * least halving the step before (rtsafe, Numerical Recipes 9.4): on the steep side of a root
+ * (flows that turn negative late) plain Newton crept in over 70 evaluations. So it converges in a
+ * handful of evaluations and never diverges. Flows with several sign changes may have several roots; the
  * one inside the bracket found from below is returned.
  */
 export function internalRateOfReturn(flows: Float64Array, months: number): number {
@@ -72,6 +74,8 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
   if (fLo * npvAtHi > 0) return NaN;
   let rate = slopeAtZero !== 0 ? npvAtZero / slopeAtZero : 0.01;
   if (!(rate > lo && rate < hi)) rate = 0.01;
+  let stepBefore = hi - lo;
+  let step = stepBefore;
   for (let iteration = 0; iteration < 100; iteration++) {
     // One pass gives the NPV and its derivative with respect to the monthly rate:
     // d/dr sum f_m v^(m+1) = -v sum (m + 1) f_m v^(m+1), with v = 1 / (1 + r).
@@ -92,8 +96,11 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
     } else {
       hi = rate;
     }
-    let next = rate + npv / (v * weighted);
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    const newtonStep = npv / (v * weighted);
+    let next = rate + newtonStep;
+    if (!(next > lo && next < hi) || Math.abs(2 * newtonStep) > Math.abs(stepBefore)) next = 0.5 * (lo + hi);
+    stepBefore = step;
+    step = next - rate;
     // Newton converges quadratically: once a step is below 1e-9, the next error is far below 1e-15.
     if (Math.abs(next - rate) < 1e-9 * (1 + Math.abs(rate))) return annualise(next);
     rate = next;

@@ -89,6 +89,24 @@ describe('internalRateOfReturn (annual, from monthly flows)', () => {
     expect(monthlyOf(irr)).toBeCloseTo(reference, 10);
   });
 
+  it('finds the root on the steep side (income first, costs late) in a few dozen NPV passes, not creeping in', () => {
+    // A site that earns for 60 months and then pays 0.25 a month for 60: the NPV rises from about
+    // -1e35 at -50% a month to its root near -2% a month. Plain Newton from the bracket crept in.
+    const values = [];
+    for (let m = 0; m < 120; m++) values.push(m < 60 ? 2 + Math.sin(m) : -0.25);
+    const flows = flowsOf(values);
+    let reads = 0;
+    const counted = new Proxy(flows, {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key);
+      },
+    });
+    const irr = internalRateOfReturn(counted, flows.length);
+    expect(monthlyOf(irr)).toBeCloseTo(bisectMonthlyIrr(flows, -0.9, 0), 10);
+    expect(reads / flows.length).toBeLessThanOrEqual(40);
+  });
+
   it('ignores trailing zero months, however many', () => {
     // 100 then -50: 100 v - 50 v^2 = 0 at v = 2, i.e. -50% a month, with 300 empty months after.
     const flows = flowsOf([100, -50, ...Array(300).fill(0)]);
