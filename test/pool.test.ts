@@ -96,18 +96,18 @@ describe('--target-se', () => {
 });
 
 describe('default chunking', () => {
-  it('splits a run into as few chunks as keep every worker busy: a multiple of the workers, at most 20,000 trials each', () => {
+  it('splits a run into as few chunks as keep every worker busy: a multiple of the workers, at most 100,000 trials each', () => {
     for (const workers of [1, 2, 3, 7]) {
       for (const trials of [1, 3, 999, 10_000, 100_000, 1_000_000, 1_234_567]) {
         const size = defaultChunkTrials(trials, workers);
         const chunks = Math.ceil(trials / size);
-        expect(size).toBeLessThanOrEqual(20_000);
+        expect(size).toBeLessThanOrEqual(100_000);
         // Fewer trials than workers: one chunk per trial; otherwise the last round fills every worker.
         if (trials >= workers) expect(chunks % workers, `${trials} trials on ${workers} workers`).toBe(0);
       }
     }
     expect(defaultChunkTrials(10_000, 2)).toBe(5000);
-    expect(defaultChunkTrials(1_000_000, 2)).toBe(20_000);
+    expect(defaultChunkTrials(1_000_000, 2)).toBe(100_000);
     expect(defaultChunkTrials(10_000, 0)).toBe(2000); // in this thread: short chunks, so signals are heard
   });
 });
