@@ -117,6 +117,23 @@ export class BandSketch {
     return this.offsets[series] + month * this.binsPerMonth[series];
   }
 
+  /** The non-zero bins as (index, count) pairs, and the sketch emptied for reuse. */
+  takeNonZero(): SparseCounts {
+    const counts = this.counts;
+    let nonZero = 0;
+    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) nonZero++;
+    const indices = new Uint32Array(nonZero);
+    const values = new Uint32Array(nonZero);
+    for (let i = 0, k = 0; i < counts.length; i++) {
+      if (counts[i] !== 0) {
+        indices[k] = i;
+        values[k++] = counts[i];
+        counts[i] = 0;
+      }
+    }
+    return { indices, counts: values };
+  }
+
   mergeSparse(sparse: SparseCounts): void {
     const { indices, counts } = sparse;
     for (let k = 0; k < indices.length; k++) this.counts[indices[k]] += counts[k];
