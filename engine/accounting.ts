@@ -26,8 +26,8 @@ export function presentValue(flows: Float64Array, factors: Float64Array, months:
  * kept inside a shrinking bracket, bisecting instead when a step would leave it or is not at
  * least halving the step before (rtsafe, Numerical Recipes 9.4): on the steep side of a root
  * (flows that turn negative late) plain Newton crept in over 70 evaluations. So it converges in a
- * handful of evaluations and never diverges. Flows with several sign changes may have several roots; the
- * one inside the bracket found from below is returned.
+ * handful of evaluations and never diverges. Flows with several sign changes may have several
+ * roots; the one returned is the one the search reaches from its start (README: IRR).
  */
 export function internalRateOfReturn(flows: Float64Array, months: number): number {
   const lo0 = -0.99;

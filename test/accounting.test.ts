@@ -107,6 +107,12 @@ describe('internalRateOfReturn (annual, from monthly flows)', () => {
     expect(reads / flows.length).toBeLessThanOrEqual(40);
   });
 
+  it('returns one of the roots when there are several: 5%, 10% and 20% a month', () => {
+    // x = 1 + r solves 100 (x - 1.05)(x - 1.1)(x - 1.2) = 100 x^3 - 335 x^2 + 373.5 x - 138.6 = 0.
+    const monthly = monthlyOf(internalRateOfReturn(flowsOf([100, -335, 373.5, -138.6]), 4));
+    expect(Math.min(...[0.05, 0.1, 0.2].map((root) => Math.abs(monthly - root)))).toBeLessThan(1e-9);
+  });
+
   it('ignores trailing zero months, however many', () => {
     // 100 then -50: 100 v - 50 v^2 = 0 at v = 2, i.e. -50% a month, with 300 empty months after.
     const flows = flowsOf([100, -50, ...Array(300).fill(0)]);
