@@ -32,13 +32,15 @@ export interface OutcomeBlock {
   market: Float64Array;
 }
 
-export function createOutcomeBlock(firstTrial: number, trialCount: number, strategyCount: number): OutcomeBlock {
+/** `shared`: the arrays live in SharedArrayBuffers, so other threads can read them without a copy. */
+export function createOutcomeBlock(firstTrial: number, trialCount: number, strategyCount: number, shared = false): OutcomeBlock {
+  const doubles = (n: number) => (shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
   return {
     firstTrial,
     trialCount,
     strategyCount,
-    strategy: new Float64Array(strategyCount * STRATEGY_METRICS.length * trialCount),
-    market: new Float64Array(MARKET_METRICS.length * trialCount),
+    strategy: doubles(strategyCount * STRATEGY_METRICS.length * trialCount),
+    market: doubles(MARKET_METRICS.length * trialCount),
   };
 }
 
@@ -54,7 +56,10 @@ export function marketColumn(block: OutcomeBlock, metric: MarketMetric): Float64
   return block.market.subarray(start, start + block.trialCount);
 }
 
-/** Concatenates blocks that together cover trials [first, first + n) into one block, in trial order. */
+/**
+ * Concatenates blocks that together cover trials [first, first + n) into one block, in trial
+ * order, in shared memory: the run's outputs are written by several threads at once.
+ */
 export function concatOutcomeBlocks(blocks: readonly OutcomeBlock[]): OutcomeBlock {
   const sorted = [...blocks].sort((a, b) => a.firstTrial - b.firstTrial);
   const firstTrial = sorted.length ? sorted[0].firstTrial : 0;
@@ -64,7 +69,7 @@ export function concatOutcomeBlocks(blocks: readonly OutcomeBlock[]): OutcomeBlo
     if (b.firstTrial !== firstTrial + trialCount) throw new Error(`outcome blocks leave a gap before trial ${b.firstTrial}`);
     trialCount += b.trialCount;
   }
-  const out = createOutcomeBlock(firstTrial, trialCount, strategyCount);
+  const out = createOutcomeBlock(firstTrial, trialCount, strategyCount, true);
   const rows = strategyCount * STRATEGY_METRICS.length;
   for (const b of sorted) {
     const offset = b.firstTrial - firstTrial;

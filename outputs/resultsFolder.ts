@@ -46,9 +46,9 @@ function isRunning(pid: number): boolean {
  * Removes the temporary files an interrupted earlier run left beside these outputs (a signal
  * during the writes ends the process before it can clean up); another live process's are kept.
  */
-function removeStaleTemporaries(dir: string, files: readonly OutputFile[]): void {
-  const names = new Set(files.map((f) => f.name));
-  for (const folder of new Set(files.map((f) => join(dir, dirname(f.name))))) {
+function removeStaleTemporaries(dir: string, fileNames: readonly string[]): void {
+  const names = new Set(fileNames);
+  for (const folder of new Set(fileNames.map((name) => join(dir, dirname(name))))) {
     let entries: string[];
     try {
       entries = readdirSync(folder);
@@ -77,12 +77,8 @@ export class AtomicWrite {
   }
 
   write(files: readonly OutputFile[]): void {
-    removeStaleTemporaries(this.dir, files);
     for (const file of files) {
-      const temporary = join(this.dir, temporaryName(file.name, process.pid));
-      mkdirSync(dirname(temporary), { recursive: true });
-      this.written.push({ temporary, final: join(this.dir, file.name) });
-      const fd = openSync(temporary, 'w');
+      const fd = openSync(this.reserve(file.name), 'w');
       try {
         file.write((chunk) => {
           if (typeof chunk === 'string') writeSync(fd, chunk);
@@ -92,6 +88,18 @@ export class AtomicWrite {
         closeSync(fd);
       }
     }
+  }
+
+  /**
+   * The temporary path of a file that something else (a writer thread) writes; commit() renames
+   * it into place with the others and abort() removes it.
+   */
+  reserve(name: string): string {
+    removeStaleTemporaries(this.dir, [name]);
+    const temporary = join(this.dir, temporaryName(name, process.pid));
+    mkdirSync(dirname(temporary), { recursive: true });
+    this.written.push({ temporary, final: join(this.dir, name) });
+    return temporary;
   }
 
   /**

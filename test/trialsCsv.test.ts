@@ -1,13 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   MARKET_METRICS,
   STRATEGY_METRICS,
+  concatOutcomeBlocks,
   createOutcomeBlock,
   marketColumn,
   strategyColumn,
   type OutcomeBlock,
 } from '../engine/outcomes.js';
 import { trialsCsv, trialsCsvHeader, writeTrialsCsv } from '../outputs/trialsCsv.js';
+import { writeTrialsCsvOnThread } from '../outputs/trialsCsvThread.js';
+import { freshDir } from './cliHarness.js';
 import { mulberry32 } from './mulberry32.js';
 
 
@@ -193,5 +198,23 @@ describe('writeTrialsCsv (streaming)', () => {
     const chunks: string[] = [];
     writeTrialsCsv(createOutcomeBlock(0, 0, 1), ['s'], (chunk) => chunks.push(chunk));
     expect(chunks).toEqual([trialsCsvHeader(['s'])]);
+  });
+});
+
+describe('writeTrialsCsvOnThread (a run writes trials.csv beside its other files)', () => {
+  it('writes the same bytes as trialsCsv, reading the shared outcome arrays', async () => {
+    const block = concatOutcomeBlocks([createOutcomeBlock(0, 2_000, 2)]);
+    expect(block.strategy.buffer).toBeInstanceOf(SharedArrayBuffer);
+    fillWithRandomBits(block.strategy, 10);
+    fillWithRandomBits(block.market, 11);
+    const path = join(freshDir(), 'trials.csv');
+    await writeTrialsCsvOnThread({ block, strategyNames: ['a', 'b'], path }).done;
+    expect(readFileSync(path, 'utf8')).toBe(trialsCsv(block, ['a', 'b']));
+  });
+
+  it('fails with the reason when the file cannot be written', async () => {
+    const path = join(freshDir(), 'no', 'such', 'folder', 'trials.csv');
+    const thread = writeTrialsCsvOnThread({ block: createOutcomeBlock(0, 10, 1), strategyNames: ['s'], path });
+    await expect(thread.done).rejects.toThrow(/writing trials.csv failed: ENOENT/);
   });
 });
