@@ -70,6 +70,28 @@ export interface SparseCounts {
   counts: Uint32Array;
 }
 
+function countNonZero(counts: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) n++;
+  return n;
+}
+
+function allocateSparse(length: number): SparseCounts {
+  return { indices: new Uint32Array(length), counts: new Uint32Array(length) };
+}
+
+/** Moves the non-zero counts into `sparse` (sized for them), zeroing them. */
+function moveNonZero(counts: Uint32Array, sparse: SparseCounts): void {
+  const { indices, counts: values } = sparse;
+  for (let i = 0, k = 0; i < counts.length; i++) {
+    if (counts[i] !== 0) {
+      indices[k] = i;
+      values[k++] = counts[i];
+      counts[i] = 0;
+    }
+  }
+}
+
 export class BandSketch {
   readonly counts: Uint32Array;
   private readonly offsets: Int32Array;
@@ -119,19 +141,11 @@ export class BandSketch {
 
   /** The non-zero bins as (index, count) pairs, and the sketch emptied for reuse. */
   takeNonZero(): SparseCounts {
-    const counts = this.counts;
-    let nonZero = 0;
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) nonZero++;
-    const indices = new Uint32Array(nonZero);
-    const values = new Uint32Array(nonZero);
-    for (let i = 0, k = 0; i < counts.length; i++) {
-      if (counts[i] !== 0) {
-        indices[k] = i;
-        values[k++] = counts[i];
-        counts[i] = 0;
-      }
-    }
-    return { indices, counts: values };
+    // Each loop in a function of its own: compiled mid-loop (on-stack replacement) as one body,
+    // the scan deoptimised at the allocation after it on every call, and ran interpreted.
+    const sparse = allocateSparse(countNonZero(this.counts));
+    moveNonZero(this.counts, sparse);
+    return sparse;
   }
 
   mergeSparse(sparse: SparseCounts): void {
