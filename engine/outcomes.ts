@@ -1,5 +1,5 @@
-// Per-trial outcomes of a block of consecutive trials, in flat typed arrays so that a worker can
-// hand them back without copying and the runner can merge blocks in trial order.
+// Per-trial outcomes of a block of consecutive trials, in flat typed arrays: a run's block lives
+// in shared memory, where worker threads write each trial's outcomes at its own index.
 
 /** Outcomes recorded per trial and strategy. NaN marks an absent value (IRR undefined, never paid back...). */
 export const STRATEGY_METRICS = [
@@ -56,29 +56,11 @@ export function marketColumn(block: OutcomeBlock, metric: MarketMetric): Float64
   return block.market.subarray(start, start + block.trialCount);
 }
 
-/**
- * Concatenates blocks that together cover trials [first, first + n) into one block, in trial
- * order, in shared memory: the run's outputs are written by several threads at once.
- */
-export function concatOutcomeBlocks(blocks: readonly OutcomeBlock[]): OutcomeBlock {
-  const sorted = [...blocks].sort((a, b) => a.firstTrial - b.firstTrial);
-  const firstTrial = sorted.length ? sorted[0].firstTrial : 0;
-  const strategyCount = sorted.length ? sorted[0].strategyCount : 0;
-  let trialCount = 0;
-  for (const b of sorted) {
-    if (b.firstTrial !== firstTrial + trialCount) throw new Error(`outcome blocks leave a gap before trial ${b.firstTrial}`);
-    trialCount += b.trialCount;
-  }
-  const out = createOutcomeBlock(firstTrial, trialCount, strategyCount, true);
-  const rows = strategyCount * STRATEGY_METRICS.length;
-  for (const b of sorted) {
-    const offset = b.firstTrial - firstTrial;
-    for (let r = 0; r < rows; r++) {
-      out.strategy.set(b.strategy.subarray(r * b.trialCount, (r + 1) * b.trialCount), r * trialCount + offset);
-    }
-    for (let r = 0; r < MARKET_METRICS.length; r++) {
-      out.market.set(b.market.subarray(r * b.trialCount, (r + 1) * b.trialCount), r * trialCount + offset);
-    }
-  }
+/** A copy of the block's first `trials` trials (a run that stopped short of its cap), in shared memory. */
+export function firstTrialsOf(block: OutcomeBlock, trials: number): OutcomeBlock {
+  const out = createOutcomeBlock(block.firstTrial, trials, block.strategyCount, true);
+  const rows = block.strategyCount * STRATEGY_METRICS.length;
+  for (let r = 0; r < rows; r++) out.strategy.set(block.strategy.subarray(r * block.trialCount, r * block.trialCount + trials), r * trials);
+  for (let r = 0; r < MARKET_METRICS.length; r++) out.market.set(block.market.subarray(r * block.trialCount, r * block.trialCount + trials), r * trials);
   return out;
 }

@@ -1,5 +1,5 @@
 // Random streams. A trial's streams are derived from (scenario seed, trial index) by seedrandom's
-// Alea, so a trial draws the same numbers whichever worker, chunk or order runs it. One Alea per
+// Alea, so a trial draws the same numbers whichever worker, slice or order runs it. One Alea per
 // trial seeds both streams, in a fixed order (STREAMS): seeding cost a twelfth of a trial's time
 // with one Alea per stream. The draws come from sfc32 (Chris Doty-Humphrey's small fast counting
 // generator, PractRand-clean), seeded by Alea: Alea on the hot path ran at half the speed

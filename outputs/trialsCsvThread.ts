@@ -1,7 +1,8 @@
 // trials.csv written on a thread of its own. At 10^6 trials formatting 35 million numbers as
 // shortest round-trip decimals took longer than everything else a run writes (~8 s of ~16 s),
 // while the second core sat idle; now it runs beside the summary and trials.parquet. The outcome
-// arrays live in shared memory (concatOutcomeBlocks), so the thread reads them without a copy.
+// arrays live in shared memory (the worker threads write them there), so the thread reads them
+// without a copy.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { OutcomeBlock } from '../engine/outcomes.js';

@@ -21,8 +21,9 @@ import { positiveNumber, UsageError, wholeNumber } from './cliArgs.js';
 const USAGE = `Usage:
   hashpivot run [SCENARIO] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--quiet]
       SCENARIO: a preset name or a .yaml/.json file (default: base). Defaults: 10000 trials, seed 1,
-      ./results, one worker per core. --target-se runs until every strategy's mean NPV has a
-      standard error at or below USD, with --trials as the cap.
+      ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
+      --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
+      --trials as the cap.
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
       charts/ (Vega-Lite specs, SVG, PNG).
   hashpivot report DIR [--out OUT]              rebuild report.html, charts/ and paths.* from a results folder
@@ -68,7 +69,7 @@ async function commandRun(args: string[]): Promise<number> {
       'chunk-trials': { type: 'string' },
       'target-se': { type: 'string' },
       quiet: { type: 'boolean' },
-      'fail-at-trial': { type: 'string' }, // test hook: inject a fault into one chunk
+      'fail-at-trial': { type: 'string' }, // test hook: inject a fault into the slice holding this trial
     },
   });
   if (positionals.length > 1) throw new UsageError(`run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);

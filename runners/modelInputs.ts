@@ -1,6 +1,6 @@
 // What a scenario needs beyond itself before its trials run, read here (runners) because engine/
 // does no I/O: for market.price.model bootstrap, the shipped monthly BTC log returns of the
-// window. runScenario resolves them once in the main thread and every chunk task carries them, so
+// window. runScenario resolves them once in the main thread and every lane task carries them, so
 // a worker never reads a file and any worker count sees the same numbers.
 import type { ModelInputs, PriceHistory } from '../engine/priceModel.js';
 import type { Scenario } from '../scenarios/schema.js';

@@ -1,26 +1,33 @@
-// Chunk executors: in this thread, or spread over a pool of worker threads (piscina; see the
+// Lane executors: in this thread, or one lane per worker thread of a pool (piscina; see the
 // README's Dependencies section for why not worker-threads-pool).
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { packageRoot } from '../scenarios/packageRoot.js';
-import { runChunk, type ChunkResult, type ChunkTask } from './chunk.js';
+import { runLane, type LaneResult, type LaneTask } from './lane.js';
 
-export interface ChunkExecutor {
-  readonly workers: number;
-  run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkResult>;
+export interface LaneExecutor {
+  /** Lanes that run at once: one per worker, or one in this thread. */
+  readonly lanes: number;
+  run(task: LaneTask, signal?: AbortSignal): Promise<LaneResult>;
   close(): Promise<void>;
 }
 
-/** Runs chunks one after another in this thread, yielding between them so signals are heard. */
-export function inProcessExecutor(): ChunkExecutor {
+/** In this thread a lane runs this many trials between yields, so signals are heard within ~0.1 s. */
+const IN_PROCESS_TRIALS_BETWEEN_YIELDS = 1000;
+
+/** Runs the lane in this thread, yielding every IN_PROCESS_TRIALS_BETWEEN_YIELDS trials. */
+export function inProcessExecutor(): LaneExecutor {
   return {
-    workers: 0,
+    lanes: 1,
     async run(task, signal) {
-      await new Promise((resolve) => setImmediate(resolve));
-      signal?.throwIfAborted();
-      return runChunk(task);
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        signal?.throwIfAborted();
+        const result = runLane({ ...task, maxTrials: IN_PROCESS_TRIALS_BETWEEN_YIELDS });
+        if (result.exhausted) return result;
+      }
     },
     async close() {},
   };
@@ -39,11 +46,11 @@ export function defaultWorkerCount(): number {
   return availableParallelism();
 }
 
-export function poolExecutor(workers: number): ChunkExecutor {
+export function poolExecutor(workers: number): LaneExecutor {
   const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   return {
-    workers,
-    run: (task, signal) => pool.run(task, { signal }) as Promise<ChunkResult>,
+    lanes: workers,
+    run: (task, signal) => pool.run(task, { signal }) as Promise<LaneResult>,
     close: () => pool.destroy(),
   };
 }

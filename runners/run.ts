@@ -1,16 +1,17 @@
-// A Monte Carlo run: plans chunks of trials, runs them on an executor, and merges the results in
-// trial order, so the same scenario and seed give the same numbers for any worker count or chunk size.
+// A Monte Carlo run: one lane per worker (lane.ts) claims slices of the trials, each trial's
+// outcomes land at its own index in shared memory, and the band counts are integer sums, so the
+// same scenario and seed give the same numbers for any worker count or slice size.
 import { setMaxListeners } from 'node:events';
 import { BandSketch } from '../engine/bandSketch.js';
 import { compileModel, type Model } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { concatOutcomeBlocks, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
+import { createOutcomeBlock, firstTrialsOf, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { resolvedScenarioJson } from '../scenarios/load.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
-import type { ChunkResult } from './chunk.js';
+import type { LaneTask } from './lane.js';
 import { modelInputsFor } from './modelInputs.js';
-import { defaultWorkerCount, inProcessExecutor, poolExecutor, type ChunkExecutor } from './pool.js';
+import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
 
 export interface RunOptions {
   /** Trials to run; with targetSeUsd, the cap. Default 10,000. */
@@ -18,7 +19,7 @@ export interface RunOptions {
   seed?: number;
   /** Worker threads; 0 runs in this thread. Default: the number of cores. */
   workers?: number;
-  /** Trials per chunk handed to a worker. Results do not depend on it. */
+  /** Trials a worker claims at a time (default 500). Results do not depend on it. */
   chunkTrials?: number;
   /** Stop once every strategy's mean NPV has a standard error at or below this (USD). */
   targetSeUsd?: number;
@@ -29,7 +30,7 @@ export interface RunOptions {
   collectBands?: boolean;
   onProgress?: (trialsDone: number, trialsPlanned: number) => void;
   signal?: AbortSignal;
-  /** Test hook: a fault injected into the chunk holding this trial. */
+  /** Test hook: a fault injected into the slice holding this trial. */
   failAtTrial?: number;
 }
 
@@ -51,30 +52,20 @@ export class RunFailure extends Error {}
 
 const DEFAULT_TRIALS = 10_000;
 /**
- * Default chunking: as few chunks as keep every worker busy, in a multiple of the worker count,
- * at most this many trials each (25 MB of outcomes). Each chunk costs a task message, a band
- * hand-over and a merge on this thread: with 625-trial chunks those took a fifth of a 10^4 run,
- * and 10^5 trials on 2 workers ran 8-10% faster in 2 chunks than in 6 (interleaved A/B), though
- * with one chunk each a worker may idle while the other finishes.
+ * Trials a lane claims at a time (lane.ts): small enough that lanes finish within ~30 ms of each
+ * other, large enough that claiming costs nothing.
  */
-const MAX_CHUNK_TRIALS = 100_000;
-/** In this thread a chunk runs unbroken: small enough that a signal is heard within ~0.1 s. */
-const IN_PROCESS_CHUNK_TRIALS = 2000;
-/** How often the progress display reads the trials done (workers count them as they go). */
+const DEFAULT_SLICE_TRIALS = 500;
+/** How often the progress display reads the trials done (lanes count them as they go). */
 const PROGRESS_POLL_MS = 100;
 const MIN_BATCH = 1000;
 const FIRST_TARGET_BATCH = 2000;
 
-export function defaultChunkTrials(trials: number, workers: number): number {
-  if (workers === 0) return Math.min(trials, IN_PROCESS_CHUNK_TRIALS);
-  const chunks = workers * Math.ceil(trials / (workers * MAX_CHUNK_TRIALS));
-  return Math.ceil(trials / chunks);
-}
-
-function maxNpvStandardError(outcomes: OutcomeBlock): number {
+/** Largest standard error of a strategy's mean NPV over the first `trials` trials. */
+function maxNpvStandardError(outcomes: OutcomeBlock, trials: number): number {
   let worst = 0;
   for (let s = 0; s < outcomes.strategyCount; s++) {
-    worst = Math.max(worst, meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd')).standardError);
+    worst = Math.max(worst, meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd').subarray(0, trials)).standardError);
   }
   return worst;
 }
@@ -85,9 +76,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (!Number.isInteger(trialsRequested) || trialsRequested < 1) throw new RunFailure(`trials must be a whole number >= 1, got ${trialsRequested}`);
   if (!Number.isInteger(seed) || seed < 0) throw new RunFailure(`seed must be a whole number >= 0, got ${seed}`);
   const workers = options.workers ?? defaultWorkerCount();
-  // Every queued chunk listens to the signal; there can be hundreds.
+  // Every lane listens to the signal.
   if (options.signal) setMaxListeners(0, options.signal);
-  // Read here, once: the chunk tasks carry them to the workers, which read no files.
+  // Read here, once: the lane tasks carry them to the workers, which read no files.
   let inputs: ModelInputs;
   try {
     inputs = modelInputsFor(scenario);
@@ -95,20 +86,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     throw new RunFailure(error instanceof Error ? error.message : String(error));
   }
   const model = compileModel(scenario, inputs);
-  const executor: ChunkExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
+  const sliceTrials = options.chunkTrials ?? DEFAULT_SLICE_TRIALS;
+  if (!Number.isInteger(sliceTrials) || sliceTrials < 1) {
+    throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number >= 1, got ${sliceTrials}`);
+  }
+  const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
   const target = options.targetSeUsd ?? null;
-  // With a target, the first batch sets the chunk size.
-  const chunkTrials = options.chunkTrials ?? defaultChunkTrials(target === null ? trialsRequested : Math.min(trialsRequested, FIRST_TARGET_BATCH), workers);
-  if (!Number.isInteger(chunkTrials) || chunkTrials < 1) {
-    throw new RunFailure(`chunk size must be a whole number >= 1, got ${chunkTrials}`);
-  }
   const bands = new BandSketch(model.bands, model.market.months);
-  const blocks: OutcomeBlock[] = [];
+  // Room for every trial the run may make; pages a shorter run never writes are never mapped.
+  const allOutcomes = createOutcomeBlock(0, trialsRequested, model.strategies.length, true);
+  const nextTrial = new Int32Array(new SharedArrayBuffer(4));
   const trialsDone = new Int32Array(new SharedArrayBuffer(4));
 
   let done = 0;
-  // With a target, the batch sizes depend only on the SEs reached, never on workers or chunk
+  // With a target, the batch sizes depend only on the SEs reached, never on workers or slice
   // size, so the trial count a target stops at is reproducible too.
   let planned = target === null ? trialsRequested : Math.min(trialsRequested, FIRST_TARGET_BATCH);
   let maxSe = Infinity;
@@ -122,33 +114,28 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     while (done < trialsRequested) {
       const batchEnd = planned;
-      const tasks: Promise<ChunkResult>[] = [];
-      for (let first = done; first < batchEnd; first += chunkTrials) {
-        const trialCount = Math.min(chunkTrials, batchEnd - first);
-        const task = { scenario, inputs, scenarioKey, seed, firstTrial: first, trialCount, collectBands: options.collectBands ?? true, failAtTrial: options.failAtTrial, trialsDone };
-        tasks.push(
+      Atomics.store(nextTrial, 0, done);
+      const task: LaneTask = {
+        scenario, inputs, scenarioKey, seed, nextTrial, batchEnd, sliceTrials, outcomes: allOutcomes,
+        collectBands: options.collectBands ?? true, trialsDone, failAtTrial: options.failAtTrial,
+      };
+      const lanes: Promise<void>[] = [];
+      for (let lane = 0; lane < executor.lanes; lane++) {
+        lanes.push(
           executor.run(task, options.signal).then(
-            (result) => {
-              // Integer counts: the merge order cannot change the sum.
-              bands.mergeSparse(result.bands);
-              blocks.push(result.block);
-              report();
-              return result;
-            },
+            // Integer counts: the merge order cannot change the sum.
+            (result) => bands.mergeSparse(result.bands),
             (error: unknown) => {
               if (options.signal?.aborted) throw options.signal.reason;
-              const message = error instanceof Error ? error.message : String(error);
-              throw new RunFailure(`trials ${first}..${first + trialCount - 1} failed: ${message}`);
+              throw new RunFailure(error instanceof Error ? error.message : String(error));
             },
           ),
         );
       }
-      await Promise.all(tasks);
+      await Promise.all(lanes);
+      report();
       done = batchEnd;
-      const outcomes = concatOutcomeBlocks(blocks);
-      blocks.length = 0;
-      blocks.push(outcomes);
-      maxSe = maxNpvStandardError(outcomes);
+      maxSe = maxNpvStandardError(allOutcomes, done);
       if (target === null || maxSe <= target) break;
       // QuantLib's value(tolerance): the SE falls as 1/sqrt(n), so size the next batch from it.
       const needed = Math.ceil(done * (maxSe / target) ** 2 * 1.05);
@@ -158,7 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (poll) clearInterval(poll);
     await executor.close();
   }
-  const outcomes = blocks[0];
+  const outcomes = done === trialsRequested ? allOutcomes : firstTrialsOf(allOutcomes, done);
   return {
     scenario,
     model,

@@ -1,12 +1,13 @@
-// Entry point of a pool worker thread: runs one chunk and hands its typed arrays back without
-// copying (piscina's transferable protocol: the buffers listed are moved, not cloned).
+// Entry point of a pool worker thread: runs one lane and hands its band counts back without
+// copying (piscina's transferable protocol: the buffers listed are moved, not cloned). The
+// outcomes are already in the run's shared memory.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { runChunk, type ChunkTask } from './chunk.js';
+import { runLane, type LaneTask } from './lane.js';
 
-export default function runChunkInWorker(task: ChunkTask): unknown {
-  const result = runChunk(task);
+export default function runLaneInWorker(task: LaneTask): unknown {
+  const result = runLane(task);
   return move({
-    [transferableSymbol]: [result.block.strategy.buffer, result.block.market.buffer, result.bands.indices.buffer, result.bands.counts.buffer],
+    [transferableSymbol]: [result.bands.indices.buffer, result.bands.counts.buffer],
     [valueSymbol]: result,
   } as never);
 }

@@ -4,7 +4,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
-import { defaultChunkTrials, runScenario } from '../runners/run.js';
+import { runScenario } from '../runners/run.js';
+import { runLane, type LaneTask } from '../runners/lane.js';
+import { BandSketch } from '../engine/bandSketch.js';
+import { compileModel } from '../engine/model.js';
+import { createOutcomeBlock } from '../engine/outcomes.js';
+import { TrialKernel } from '../engine/trial.js';
 import { buildSummary } from '../outputs/summary.js';
 import { CLI, cli, freshDir } from './cliHarness.js';
 
@@ -95,19 +100,34 @@ describe('--target-se', () => {
   });
 });
 
-describe('default chunking', () => {
-  it('splits a run into as few chunks as keep every worker busy: a multiple of the workers, at most 100,000 trials each', () => {
-    for (const workers of [1, 2, 3, 7]) {
-      for (const trials of [1, 3, 999, 10_000, 100_000, 1_000_000, 1_234_567]) {
-        const size = defaultChunkTrials(trials, workers);
-        const chunks = Math.ceil(trials / size);
-        expect(size).toBeLessThanOrEqual(100_000);
-        // Fewer trials than workers: one chunk per trial; otherwise the last round fills every worker.
-        if (trials >= workers) expect(chunks % workers, `${trials} trials on ${workers} workers`).toBe(0);
+describe('lanes (one per worker, claiming slices from a shared counter)', () => {
+  it('split a batch between them however their turns interleave, each trial written at its own index', () => {
+    const scenario = loadScenario('smoke');
+    const strategies = scenario.strategies.length;
+    const laneTask = (outcomes: ReturnType<typeof createOutcomeBlock>, nextTrial: Int32Array, sliceTrials: number, maxTrials?: number): LaneTask => ({
+      scenario, inputs: {}, scenarioKey: 'lanes-test', seed: 7, nextTrial, batchEnd: 300, sliceTrials, outcomes,
+      collectBands: true, trialsDone: new Int32Array(new SharedArrayBuffer(4)), maxTrials,
+    });
+    const alone = createOutcomeBlock(0, 300, strategies, true);
+    const aloneResult = runLane(laneTask(alone, new Int32Array(new SharedArrayBuffer(4)), 300));
+    expect(aloneResult.exhausted).toBe(true);
+
+    // Two lanes taking turns, 40 trials at a time in slices of 17: neither sees the whole batch.
+    const shared = createOutcomeBlock(0, 300, strategies, true);
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const sketch = new BandSketch(new TrialKernel(compileModel(scenario)).model.bands, scenario.horizonMonths);
+    const whole = new BandSketch(sketch.series, sketch.months);
+    whole.mergeSparse(aloneResult.bands);
+    let finished = 0;
+    while (finished < 2) {
+      const result = runLane(laneTask(shared, counter, 17, 40));
+      if (result.exhausted) {
+        finished++;
+        sketch.mergeSparse(result.bands);
       }
     }
-    expect(defaultChunkTrials(10_000, 2)).toBe(5000);
-    expect(defaultChunkTrials(1_000_000, 2)).toBe(100_000);
-    expect(defaultChunkTrials(10_000, 0)).toBe(2000); // in this thread: short chunks, so signals are heard
+    expect(shared.strategy).toEqual(alone.strategy);
+    expect(shared.market).toEqual(alone.market);
+    expect(sketch.counts).toEqual(whole.counts);
   });
 });

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   MARKET_METRICS,
   STRATEGY_METRICS,
-  concatOutcomeBlocks,
   createOutcomeBlock,
   marketColumn,
   strategyColumn,
@@ -203,7 +202,7 @@ describe('writeTrialsCsv (streaming)', () => {
 
 describe('writeTrialsCsvOnThread (a run writes trials.csv beside its other files)', () => {
   it('writes the same bytes as trialsCsv, reading the shared outcome arrays', async () => {
-    const block = concatOutcomeBlocks([createOutcomeBlock(0, 2_000, 2)]);
+    const block = createOutcomeBlock(0, 2_000, 2, true);
     expect(block.strategy.buffer).toBeInstanceOf(SharedArrayBuffer);
     fillWithRandomBits(block.strategy, 10);
     fillWithRandomBits(block.market, 11);

@@ -1,0 +1,87 @@
+// A lane: one thread's share of a batch of trials. Lanes claim slices of trials from a shared
+// counter until none are left, so a faster thread simply takes more slices (with fixed chunks
+// one worker could sit idle for a fifth of a run while the other finished). Each trial's outcomes
+// go straight into the run's shared outcome block at the trial's own index, and a lane's band
+// counts are integer sums: the results depend on neither the number of lanes nor who ran what.
+import type { Scenario } from '../scenarios/schema.js';
+import type { BandCollector } from '../engine/bandCollector.js';
+import type { SparseCounts } from '../engine/bandSketch.js';
+import { compileModel } from '../engine/model.js';
+import type { ModelInputs } from '../engine/priceModel.js';
+import type { OutcomeBlock } from '../engine/outcomes.js';
+import { TrialKernel } from '../engine/trial.js';
+
+export interface LaneTask {
+  scenario: Scenario;
+  /**
+   * Data the scenario needs beyond itself (a bootstrap's historical returns), read once by the
+   * runner: workers read no files. It follows from the scenario, so scenarioKey covers it.
+   */
+  inputs: ModelInputs;
+  /** Cache key of the scenario: the lanes of one run share a compiled model. */
+  scenarioKey: string;
+  seed: number;
+  /** Shared: the next unclaimed trial of the batch, at index 0. */
+  nextTrial: Int32Array;
+  /** End of the batch: trials up to batchEnd - 1 are claimed. */
+  batchEnd: number;
+  /** Trials claimed at a time. Results do not depend on it. */
+  sliceTrials: number;
+  /** The run's outcomes in shared memory: trial t's values at column offset t. */
+  outcomes: OutcomeBlock;
+  /** Whether to sketch the monthly bands (the fan charts). */
+  collectBands: boolean;
+  /** Shared with the runner: trials done, counted as slices finish, for the progress display. */
+  trialsDone: Int32Array;
+  /** Return after about this many trials, slices left or not (the in-process runner yields between). */
+  maxTrials?: number;
+  /** Test hook: makes the slice holding this trial throw (for fault-handling tests). */
+  failAtTrial?: number;
+}
+
+export interface LaneResult {
+  /** Whether the batch has no slices left; the lane's band counts come with the last call. */
+  exhausted: boolean;
+  bands: SparseCounts;
+}
+
+/** Fresh each time: a worker hands its arrays' buffers over, which detaches them. */
+const noCounts = (): SparseCounts => ({ indices: new Uint32Array(0), counts: new Uint32Array(0) });
+
+let cachedKey = '';
+let cached: { kernel: TrialKernel; bands: BandCollector } | null = null;
+
+/** The kernel and band collector of this thread, built once per scenario and reused by every lane. */
+function workspaceFor(task: LaneTask) {
+  if (cached === null || cachedKey !== task.scenarioKey) {
+    const kernel = new TrialKernel(compileModel(task.scenario, task.inputs));
+    cached = { kernel, bands: kernel.createBandCollector() };
+    cachedKey = task.scenarioKey;
+  }
+  return cached;
+}
+
+export function runLane(task: LaneTask): LaneResult {
+  const { kernel, bands } = workspaceFor(task);
+  const collector = task.collectBands ? bands : null;
+  let trials = 0;
+  for (;;) {
+    if (task.maxTrials !== undefined && trials >= task.maxTrials) return { exhausted: false, bands: noCounts() };
+    const start = Atomics.add(task.nextTrial, 0, task.sliceTrials);
+    if (start >= task.batchEnd) break;
+    const end = Math.min(task.batchEnd, start + task.sliceTrials);
+    try {
+      if (task.failAtTrial !== undefined && task.failAtTrial >= start && task.failAtTrial < end) {
+        throw new Error(`injected fault at trial ${task.failAtTrial}`);
+      }
+      kernel.run(task.seed, task.outcomes, collector, start, end);
+    } catch (error) {
+      cached = null; // the collector holds part of a failed slice: never let it reach another run
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`trials ${start}..${end - 1} failed: ${message}`);
+    }
+    Atomics.add(task.trialsDone, 0, end - start);
+    trials += end - start;
+  }
+  return { exhausted: true, bands: collector ? collector.takeNonZero() : noCounts() };
+}
