@@ -74,10 +74,10 @@ async function commandRun(args: string[]): Promise<number> {
   });
   if (positionals.length > 1) throw new UsageError(`run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
   const scenario = loadScenario(positionals[0] ?? 'base');
-  const trials = wholeNumber(values.trials, '--trials', 10_000, 1);
+  const trials = wholeNumber(values.trials, '--trials', 10_000, 1, 2 ** 30);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
-  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1);
+  const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1, 1_000_000);
   const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? 'results';

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { BandSketch } from '../engine/bandSketch.js';
 import { compileModel, type Model } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { createOutcomeBlock, firstTrialsOf, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
+import { createOutcomeBlock, firstTrialsOf, MARKET_METRICS, STRATEGY_METRICS, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { resolvedScenarioJson } from '../scenarios/load.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
@@ -56,6 +56,12 @@ const DEFAULT_TRIALS = 10_000;
  * other, large enough that claiming costs nothing.
  */
 const DEFAULT_SLICE_TRIALS = 500;
+/**
+ * Lanes claim trials with 32-bit atomic adds, and each overshoots the batch end once by a slice:
+ * these bounds keep the counter below 2^31 for up to 1,000 workers.
+ */
+const MAX_TRIALS = 2 ** 30;
+const MAX_SLICE_TRIALS = 1_000_000;
 /** How often the progress display reads the trials done (lanes count them as they go). */
 const PROGRESS_POLL_MS = 100;
 const MIN_BATCH = 1000;
@@ -73,7 +79,9 @@ function maxNpvStandardError(outcomes: OutcomeBlock, trials: number): number {
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const trialsRequested = options.trials ?? DEFAULT_TRIALS;
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(trialsRequested) || trialsRequested < 1) throw new RunFailure(`trials must be a whole number >= 1, got ${trialsRequested}`);
+  if (!Number.isInteger(trialsRequested) || trialsRequested < 1 || trialsRequested > MAX_TRIALS) {
+    throw new RunFailure(`trials must be a whole number from 1 to ${MAX_TRIALS.toLocaleString('en-US')}, got ${trialsRequested}`);
+  }
   if (!Number.isInteger(seed) || seed < 0) throw new RunFailure(`seed must be a whole number >= 0, got ${seed}`);
   const workers = options.workers ?? defaultWorkerCount();
   // Every lane listens to the signal.
@@ -87,15 +95,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
   const model = compileModel(scenario, inputs);
   const sliceTrials = options.chunkTrials ?? DEFAULT_SLICE_TRIALS;
-  if (!Number.isInteger(sliceTrials) || sliceTrials < 1) {
-    throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number >= 1, got ${sliceTrials}`);
+  if (!Number.isInteger(sliceTrials) || sliceTrials < 1 || sliceTrials > MAX_SLICE_TRIALS) {
+    throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number from 1 to ${MAX_SLICE_TRIALS.toLocaleString('en-US')}, got ${sliceTrials}`);
   }
   const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
   const target = options.targetSeUsd ?? null;
   const bands = new BandSketch(model.bands, model.market.months);
   // Room for every trial the run may make; pages a shorter run never writes are never mapped.
-  const allOutcomes = createOutcomeBlock(0, trialsRequested, model.strategies.length, true);
+  let allOutcomes: OutcomeBlock;
+  try {
+    allOutcomes = createOutcomeBlock(0, trialsRequested, model.strategies.length, true);
+  } catch (error) {
+    const bytesPerTrial = (model.strategies.length * STRATEGY_METRICS.length + MARKET_METRICS.length) * 8;
+    throw new RunFailure(
+      `cannot reserve memory for the outcomes of ${trialsRequested.toLocaleString('en-US')} trials (${bytesPerTrial} bytes each, ${((trialsRequested * bytesPerTrial) / 1e9).toFixed(1)} GB): ${(error as Error).message}. Run fewer trials.`,
+    );
+  }
   const nextTrial = new Int32Array(new SharedArrayBuffer(4));
   const trialsDone = new Int32Array(new SharedArrayBuffer(4));
 

@@ -144,6 +144,15 @@ describe('bad input gives a clear error, a non-zero exit and no output', () => {
     expect(cli(['run', 'smoke', '--bogus']).status).toBe(2);
     expect(cli(['explode']).status).toBe(2);
   });
+
+  it('bounds --trials and --chunk-trials (32-bit trial counters), naming the flag and the range', () => {
+    const tooMany = cli(['run', 'smoke', '--trials', String(2 ** 30 + 1), '--out', join(freshDir(), 'x')]);
+    expect(tooMany.status).toBe(2);
+    expect(tooMany.stderr).toMatch(/--trials must be a whole number from 1 to 1073741824, got "1073741825"/);
+    const hugeSlices = cli(['run', 'smoke', '--chunk-trials', '1000001', '--out', join(freshDir(), 'x')]);
+    expect(hugeSlices.status).toBe(2);
+    expect(hugeSlices.stderr).toMatch(/--chunk-trials must be a whole number from 1 to 1000000/);
+  });
 });
 
 describe('hashpivot presets and validate', () => {
