@@ -1,4 +1,4 @@
-// A worker's band counts for one chunk of trials, gathered cache-friendly. Adding a trial's paths
+// A worker's band counts for the trials it runs, gathered cache-friendly. Adding a trial's paths
 // straight to a sketch touches a different month row (6-12 KB apart) for each of its ~1,000
 // values, and the rows in use (megabytes) fall out of the core's cache: that cost more than the
 // whole market model. So the collector first notes each value's bin in a month-major buffer (a
@@ -32,8 +32,8 @@ export class BandCollector {
 
   /**
    * The counts gathered since the last call, as sparse (index, count) pairs; the collector is
-   * emptied. Scanning the whole sketch (4 million bins for base, a few milliseconds) costs less
-   * than noting each first touch in the fold once chunks run to thousands of trials.
+   * emptied. Scanning the whole sketch (4 million bins for base, ~11 ms) costs less than noting
+   * each first touch in the fold when it is called once per thousands of trials.
    */
   takeNonZero(): SparseCounts {
     this.fold();

@@ -84,7 +84,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
   if (!Number.isInteger(seed) || seed < 0) throw new RunFailure(`seed must be a whole number >= 0, got ${seed}`);
   const workers = options.workers ?? defaultWorkerCount();
-  // Every lane listens to the signal.
+  // Every lane listens to the signal, and a machine may have more cores than the default limit of 10.
   if (options.signal) setMaxListeners(0, options.signal);
   // Read here, once: the lane tasks carry them to the workers, which read no files.
   let inputs: ModelInputs;
