@@ -98,7 +98,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (!Number.isInteger(sliceTrials) || sliceTrials < 1 || sliceTrials > MAX_SLICE_TRIALS) {
     throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number from 1 to ${MAX_SLICE_TRIALS.toLocaleString('en-US')}, got ${sliceTrials}`);
   }
-  const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
   const target = options.targetSeUsd ?? null;
   const bands = new BandSketch(model.bands, model.market.months);
@@ -127,6 +126,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   };
   const poll = options.onProgress ? setInterval(report, PROGRESS_POLL_MS) : null;
   poll?.unref();
+  // Started last: nothing that can fail before the try below may leave its threads running.
+  const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   try {
     while (done < trialsRequested) {
       const batchEnd = planned;
