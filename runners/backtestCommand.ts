@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type BacktestReport } from '../outputs/backtest.js';
 import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '../outputs/resultsFolder.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
-import { loadScenario, ScenarioError } from '../scenarios/load.js';
+import { loadScenario } from '../scenarios/load.js';
 import { BACKTEST_METHOD, BacktestInputError, runBacktests } from './backtest.js';
-import { UsageError, wholeNumber, yearMonth } from './cliArgs.js';
+import { reportCommandError, UsageError, wholeNumber, yearMonth } from './cliArgs.js';
 
 export const BACKTEST_USAGE = `Usage:
   hashpivot backtest --as-of YYYY-MM [--as-of YYYY-MM ...] [--months N] [--trials N] [--seed S]
@@ -82,18 +82,8 @@ export async function backtestCommand(args: string[]): Promise<number> {
     if (values.out !== undefined) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`hashpivot backtest: ${error.message}\n\n${BACKTEST_USAGE}`);
-      return 2;
-    }
-    if (error instanceof ScenarioError) {
-      process.stderr.write(`hashpivot backtest: --scenario: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof BacktestInputError || error instanceof OutputFolderError) {
-      process.stderr.write(`hashpivot backtest: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    const exitCode = reportCommandError('backtest', BACKTEST_USAGE, error, [BacktestInputError, OutputFolderError]);
+    if (exitCode === undefined) throw error;
+    return exitCode;
   }
 }

@@ -3,10 +3,11 @@
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadScenario, ScenarioError } from '../scenarios/load.js';
+import { CalibrationError } from '../engine/calibrationError.js';
+import { loadScenario } from '../scenarios/load.js';
 import { calibrate, CalibrateInputError, EXTRA_PROCESSES, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from './calibrate.js';
 import { readUserSeries, UserSeriesError } from './userSeries.js';
-import { UsageError, yearMonth } from './cliArgs.js';
+import { reportCommandError, UsageError, yearMonth } from './cliArgs.js';
 
 export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
@@ -166,23 +167,9 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`hashpivot calibrate: ${error.message}\n\n${CALIBRATE_USAGE}`);
-      return 2;
-    }
-    if (error instanceof ScenarioError) {
-      process.stderr.write(`hashpivot calibrate: --scenario: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof UserSeriesError || error instanceof CalibrateInputError) {
-      process.stderr.write(`hashpivot calibrate: ${error.message}\n`);
-      return 1;
-    }
-    // A fit that fails on user data is a data problem, not a crash.
-    if (error instanceof Error && error.name === 'CalibrationError') {
-      process.stderr.write(`hashpivot calibrate: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    // A fit that fails on user data (CalibrationError) is a data problem, not a crash.
+    const exitCode = reportCommandError('calibrate', CALIBRATE_USAGE, error, [UserSeriesError, CalibrateInputError, CalibrationError]);
+    if (exitCode === undefined) throw error;
+    return exitCode;
   }
 }

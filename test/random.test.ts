@@ -3,10 +3,13 @@
 // seed and a tolerance of 4 standard errors of the estimate (a false alarm about once in 16,000
 // checks), or 4/sqrt(n) for a correlation whose true value is 0.
 import seedrandom from 'seedrandom';
+import { sampleCorrelation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { poissonFromUniform, RandomStream, trialSeed } from '../engine/random.js';
 
 const SEED = 20251127;
+
+const correlation = (x: Float64Array, y: Float64Array) => sampleCorrelation(Array.from(x), Array.from(y));
 
 function uniforms(seed: number, trial: number, stream: 'market' | 'site', count: number): Float64Array {
   const out = new Float64Array(count);
@@ -18,29 +21,6 @@ function normals(seed: number, trial: number, stream: 'market' | 'site', count: 
   const out = new Float64Array(count);
   new RandomStream().reseed(seed, trial, stream).fillNormals(out, count);
   return out;
-}
-
-function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 /** Sample mean and central moments 2..4 (divided by n). */
