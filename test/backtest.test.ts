@@ -17,7 +17,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { percentileOf, type BacktestReport } from '../outputs/backtest.js';
 import { estimateBlockHeight, firstObservationInMonth, hashrateTrendBefore, historicalState, loadBacktestHistory, nextRealisedHalving, runBacktests } from '../runners/backtest.js';
-import { backtestCommand } from '../runners/backtestCommand.js';
+import { backtestCommand } from '../runners/commands/backtest.js';
 import { loadScenario } from '../scenarios/load.js';
 import { freshDir } from './cliHarness.js';
 import { runCommand } from './commandHarness.js';

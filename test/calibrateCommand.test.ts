@@ -11,7 +11,7 @@ import { fitGbm, fitLogOu, fitMerton, type Fit } from '../engine/calibration.js'
 import { MarketPath, marketParams } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
 import { calibrate, shippedDifficulty, shippedPrice } from '../runners/calibrate.js';
-import { calibrateCommand, parseSeriesFlag } from '../runners/calibrateCommand.js';
+import { calibrateCommand, parseSeriesFlag } from '../runners/commands/calibrate.js';
 import { parseUserSeries } from '../runners/userSeries.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';

@@ -2,12 +2,12 @@
 // happened (runners/backtest.ts, outputs/backtest.ts). Prints the coverage table; with --out,
 // writes backtest.json, backtest.csv and backtest.vl.json all or nothing.
 import { parseArgs } from 'node:util';
-import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type BacktestReport } from '../outputs/backtest.js';
-import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '../outputs/resultsFolder.js';
-import { ENGINE_VERSION } from '../outputs/summary.js';
-import { loadScenario } from '../scenarios/load.js';
-import { BACKTEST_METHOD, BacktestInputError, runBacktests } from './backtest.js';
-import { reportCommandError, UsageError, wholeNumber, yearMonth } from './cliArgs.js';
+import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type BacktestReport } from '../../outputs/backtest.js';
+import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '../../outputs/resultsFolder.js';
+import { ENGINE_VERSION } from '../../outputs/summary.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { BACKTEST_METHOD, BacktestInputError, runBacktests } from '../backtest.js';
+import { reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 
 export const BACKTEST_USAGE = `Usage:
   hashpivot backtest --as-of YYYY-MM [--as-of YYYY-MM ...] [--months N] [--trials N] [--seed S]

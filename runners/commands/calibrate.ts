@@ -3,11 +3,11 @@
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CalibrationError } from '../engine/calibrationError.js';
-import { loadScenario } from '../scenarios/load.js';
-import { calibrate, CalibrateInputError, EXTRA_PROCESSES, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from './calibrate.js';
-import { readUserSeries, UserSeriesError } from './userSeries.js';
-import { reportCommandError, UsageError, yearMonth } from './cliArgs.js';
+import { CalibrationError } from '../../engine/calibrationError.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { calibrate, CalibrateInputError, EXTRA_PROCESSES, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
+import { readUserSeries, UserSeriesError } from '../userSeries.js';
+import { reportCommandError, UsageError, yearMonth } from '../cliArgs.js';
 
 export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
