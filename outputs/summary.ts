@@ -6,7 +6,7 @@ import { packageRoot } from '../scenarios/packageRoot.js';
 import { BAND_QUANTILES } from '../engine/bandSketch.js';
 import { marketColumn, strategyColumn, type StrategyMetric } from '../engine/outcomes.js';
 import { resolvedScenarioJson, type JsonObject } from '../scenarios/load.js';
-import type { RunResult } from '../runners/run.js';
+import { maxNpvStandardError, type RunResult } from '../runners/run.js';
 import { monthLabel, dateOfFractionalMonth } from './calendarMonths.js';
 import {
   pairedDifference,
@@ -74,8 +74,15 @@ export interface Summary {
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 
+/**
+ * The summary of a whole run, from its per-trial outcomes, band counts, scenario and seed only: a
+ * merge of shards (runners/merge.ts) rebuilds exactly these, so it gives the same bytes.
+ */
 export function buildSummary(run: RunResult): Summary {
   const { outcomes, scenario, model } = run;
+  if (run.shard.count !== 1 || outcomes.firstTrial !== 0) {
+    throw new RangeError(`buildSummary: this is shard ${run.shard.index}/${run.shard.count} of a run; merge the shards first (hashpivot merge)`);
+  }
   const months = model.market.months;
   const strategies = scenario.strategies.map((spec, s): StrategySummary => {
     const metrics = Object.fromEntries(SUMMARY_METRICS.map((metric) => [metric, summarizeMetric(strategyColumn(outcomes, s, metric))])) as Record<SummaryMetric, MetricSummary>;
@@ -129,7 +136,7 @@ export function buildSummary(run: RunResult): Summary {
     trials: run.trials,
     trialsRequested: run.trialsRequested,
     targetSeUsd: run.targetSeUsd,
-    maxNpvStandardErrorUsd: finiteOrNull(run.maxNpvStandardErrorUsd),
+    maxNpvStandardErrorUsd: finiteOrNull(maxNpvStandardError(outcomes)),
     scenario: resolvedScenarioJson(scenario),
     strategies,
     pairs,

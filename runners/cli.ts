@@ -4,24 +4,29 @@
 import { ScenarioError } from '../scenarios/load.js';
 import { OutputFolderError } from '../outputs/resultsFolder.js';
 import { ReportInputError } from '../outputs/report.js';
+import { ShardFolderError } from '../outputs/shardFolder.js';
 import { backtestCommand } from './commands/backtest.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
+import { mergeCommand } from './commands/merge.js';
 import { presetsCommand } from './commands/presets.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { RunFailure } from './run.js';
+import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
 
 const USAGE = `Usage:
-  hashpivot run [SCENARIO] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--quiet]
+  hashpivot run [SCENARIO] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--quiet]
       SCENARIO: a preset name or a .yaml/.json file (default: base). Defaults: 10000 trials, seed 1,
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
       --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
       --trials as the cap.
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
-      charts/ (Vega-Lite specs, SVG, PNG).
+      charts/ (Vega-Lite specs, SVG, PNG). --shard I/N computes only shard I of N (1 <= I <= N) and
+      writes a shard folder (default ./shard-I-of-N) for merge.
+  hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
   hashpivot report DIR [--out OUT]              rebuild report.html, charts/ and paths.* from a results folder
   hashpivot compare DIR_A DIR_B [--out OUT]     compare two results folders in OUT/compare.html (default ./comparison)
   hashpivot validate FILE      check a scenario and list every problem
@@ -37,6 +42,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   run: runCommand,
   report: reportCommand,
   compare: compareCommand,
+  merge: mergeCommand,
   validate: validateCommand,
   presets: presetsCommand,
   calibrate: calibrateCommand,
@@ -62,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof OutputFolderError || error instanceof RunFailure || error instanceof ReportInputError) {
+    if (error instanceof OutputFolderError || error instanceof RunFailure || error instanceof ReportInputError || error instanceof MergeError || error instanceof ShardFolderError) {
       process.stderr.write(`hashpivot: ${error.message}\n`);
       return 1;
     }

@@ -12,6 +12,7 @@ import { meanAndStandardError } from '../outputs/statistics.js';
 import type { LaneTask } from './lane.js';
 import { modelInputsFor } from './modelInputs.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
+import { shardLabel, ShardSpecError, shardTrialRange, WHOLE_RUN, type ShardSpec } from './shard.js';
 
 export interface RunOptions {
   /** Trials to run; with targetSeUsd, the cap. Default 10,000. */
@@ -23,6 +24,11 @@ export interface RunOptions {
   chunkTrials?: number;
   /** Stop once every strategy's mean NPV has a standard error at or below this (USD). */
   targetSeUsd?: number;
+  /**
+   * Compute only this shard's trials of the `trials` (runners/shard.ts); `hashpivot merge` puts the
+   * shards together. Default: the whole run.
+   */
+  shard?: ShardSpec;
   /**
    * Sketch the per-month percentile bands of the market series and of cash (the fan charts).
    * Default true; a library user who needs only per-trial outcomes saves about a fifth of the time.
@@ -36,9 +42,15 @@ export interface RunOptions {
 
 export interface RunResult {
   scenario: Scenario;
+  /** What the model was compiled from besides the scenario (a bootstrap's returns): part of the run's identity. */
+  inputs: ModelInputs;
   model: Model;
   seed: number;
+  /** Trials of the whole run (all shards together); with targetSeUsd, the cap. */
   trialsRequested: number;
+  /** The shard these trials are (1/1: the whole run); its first trial is outcomes.firstTrial. */
+  shard: ShardSpec;
+  /** Trials computed here. */
   trials: number;
   targetSeUsd: number | null;
   /** Largest standard error of a strategy's mean NPV. */
@@ -68,7 +80,7 @@ const MIN_BATCH = 1000;
 const FIRST_TARGET_BATCH = 2000;
 
 /** Largest standard error of a strategy's mean NPV over the first `trials` trials. */
-function maxNpvStandardError(outcomes: OutcomeBlock, trials: number): number {
+export function maxNpvStandardError(outcomes: OutcomeBlock, trials = outcomes.trialCount): number {
   let worst = 0;
   for (let s = 0; s < outcomes.strategyCount; s++) {
     worst = Math.max(worst, meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd').subarray(0, trials)).standardError);
@@ -83,6 +95,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     throw new RunFailure(`trials must be a whole number from 1 to ${MAX_TRIALS.toLocaleString('en-US')}, got ${trialsRequested}`);
   }
   if (!Number.isInteger(seed) || seed < 0) throw new RunFailure(`seed must be a whole number >= 0, got ${seed}`);
+  const shard = options.shard ?? WHOLE_RUN;
+  if (shard.count > 1 && options.targetSeUsd !== undefined) {
+    // A shard cannot know when the whole run's error is small enough: the stopping point needs every trial before it.
+    throw new RunFailure(`a target standard error cannot be split into shards (shard ${shardLabel(shard)}): run the whole target on one machine, or give a fixed trial count`);
+  }
+  let range;
+  try {
+    range = shardTrialRange(trialsRequested, shard);
+  } catch (error) {
+    if (error instanceof ShardSpecError) throw new RunFailure(error.message);
+    throw error;
+  }
   const workers = options.workers ?? defaultWorkerCount();
   // Every lane listens to the signal, and a machine may have more cores than the default limit of 10.
   if (options.signal) setMaxListeners(0, options.signal);
@@ -104,11 +128,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // Room for every trial the run may make; pages a shorter run never writes are never mapped.
   let allOutcomes: OutcomeBlock;
   try {
-    allOutcomes = createOutcomeBlock(0, trialsRequested, model.strategies.length, true);
+    allOutcomes = createOutcomeBlock(range.firstTrial, range.trialCount, model.strategies.length, true);
   } catch (error) {
     const bytesPerTrial = (model.strategies.length * STRATEGY_METRICS.length + MARKET_METRICS.length) * 8;
     throw new RunFailure(
-      `cannot reserve memory for the outcomes of ${trialsRequested.toLocaleString('en-US')} trials (${bytesPerTrial} bytes each, ${((trialsRequested * bytesPerTrial) / 1e9).toFixed(1)} GB): ${(error as Error).message}. Run fewer trials.`,
+      `cannot reserve memory for the outcomes of ${range.trialCount.toLocaleString('en-US')} trials (${bytesPerTrial} bytes each, ${((range.trialCount * bytesPerTrial) / 1e9).toFixed(1)} GB): ${(error as Error).message}. Run fewer trials, or split them into shards (--shard).`,
     );
   }
   const nextTrial = new Int32Array(new SharedArrayBuffer(4));
@@ -117,7 +141,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let done = 0;
   // With a target, the batch sizes depend only on the SEs reached, never on workers or slice
   // size, so the trial count a target stops at is reproducible too.
-  let planned = target === null ? trialsRequested : Math.min(trialsRequested, FIRST_TARGET_BATCH);
+  const trialsHere = range.trialCount;
+  let planned = target === null ? trialsHere : Math.min(trialsHere, FIRST_TARGET_BATCH);
   let maxSe = Infinity;
   let reported = 0;
   const report = () => {
@@ -129,7 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // Started last: nothing that can fail before the try below may leave its threads running.
   const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   try {
-    while (done < trialsRequested) {
+    while (done < trialsHere) {
       const batchEnd = planned;
       Atomics.store(nextTrial, 0, done);
       const task: LaneTask = {
@@ -156,18 +181,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       if (target === null || maxSe <= target) break;
       // QuantLib's value(tolerance): the SE falls as 1/sqrt(n), so size the next batch from it.
       const needed = Math.ceil(done * (maxSe / target) ** 2 * 1.05);
-      planned = Math.min(trialsRequested, Math.max(done + MIN_BATCH, needed));
+      planned = Math.min(trialsHere, Math.max(done + MIN_BATCH, needed));
     }
   } finally {
     if (poll) clearInterval(poll);
     await executor.close();
   }
-  const outcomes = done === trialsRequested ? allOutcomes : firstTrialsOf(allOutcomes, done);
+  const outcomes = done === trialsHere ? allOutcomes : firstTrialsOf(allOutcomes, done);
   return {
     scenario,
+    inputs,
     model,
     seed,
     trialsRequested,
+    shard,
     trials: outcomes.trialCount,
     targetSeUsd: target,
     maxNpvStandardErrorUsd: maxSe,

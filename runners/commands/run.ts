@@ -1,37 +1,30 @@
 // `hashpivot run`: load and validate the scenario, check the output folder before any trial runs,
-// run the trials with progress, and write every output all or nothing.
+// run the trials with progress, and write every output all or nothing. With --shard I/N it runs
+// only that shard's trials and writes a shard folder for `hashpivot merge`.
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
-import { AtomicWrite, ensureWritableFolder } from '../../outputs/resultsFolder.js';
-import { buildSummary, type Summary } from '../../outputs/summary.js';
-import { strategyTable } from '../../outputs/table.js';
-import { writeTrialsCsvOnThread } from '../../outputs/trialsCsvThread.js';
-import { buildReportFiles, CHARTS_FOLDER, trialsParquetFile } from '../../outputs/report.js';
-import { trialTableFromOutcomes } from '../../outputs/reportTrials.js';
+import { ensureWritableFolder } from '../../outputs/resultsFolder.js';
+import { runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
+import { writeShardFolder } from '../../outputs/shardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { createProgress } from '../progress.js';
 import { runScenario } from '../run.js';
+import { runIdentity } from '../runIdentity.js';
+import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
 import { defaultWorkerCount } from '../pool.js';
 import { positiveNumber, UsageError, wholeNumber } from '../cliArgs.js';
 
-function summaryRows(summary: Summary) {
-  return summary.strategies.map((s) => ({
-    name: s.name,
-    npv: s.metrics.npvUsd,
-    irr: s.metrics.irr,
-    payback: s.metrics.paybackMonth,
-    btcMined: s.metrics.btcMined,
-    revenuePerKwh: s.metrics.revenueUsdPerKwh,
-    pNegative: s.pNpvNegative.p,
-    pRuin: s.pRuin.p,
-  }));
-}
-
-function halvingSentence(summary: Summary): string {
-  const { datePercentiles: dates, pWithinHorizon } = summary.halving;
-  const within = pWithinHorizon.p ?? 0;
-  if (within < 1) return `Next halving: within the ${summary.scenario.horizonMonths}-month horizon in ${(within * 100).toFixed(1)}% of trials.`;
-  return `Next halving: median ${dates.p50} (90% between ${dates.p5} and ${dates.p95}).`;
+function shardOption(text: string | undefined, trials: number, targetSe: number | undefined): ShardSpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const spec = parseShardSpec(text);
+    shardTrialRange(trials, spec);
+    if (targetSe !== undefined) throw new ShardSpecError('--target-se cannot be split into shards: the stopping point needs every trial before it. Give a fixed --trials instead');
+    return spec;
+  } catch (error) {
+    if (error instanceof ShardSpecError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -45,6 +38,7 @@ export async function runCommand(args: string[]): Promise<number> {
       workers: { type: 'string' },
       'chunk-trials': { type: 'string' },
       'target-se': { type: 'string' },
+      shard: { type: 'string' },
       quiet: { type: 'boolean' },
       'fail-at-trial': { type: 'string' }, // test hook: inject a fault into the slice holding this trial
     },
@@ -56,8 +50,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
   const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1, 1_000_000);
   const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
+  const shard = shardOption(values.shard, trials, targetSeUsd);
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
-  const out = values.out ?? 'results';
+  const out = values.out ?? (shard ? `shard-${shard.index}-of-${shard.count}` : 'results');
   ensureWritableFolder(out);
 
   const abort = new AbortController();
@@ -72,11 +67,11 @@ export async function runCommand(args: string[]): Promise<number> {
 
   const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
   // The chart thread loads its libraries while the workers run trials, and draws the charts while
-  // this thread writes the per-trial files.
-  const chartThread = startChartThread();
+  // this thread writes the per-trial files. A shard draws no charts.
+  const chartThread = shard ? null : startChartThread();
   try {
     const run = await runScenario(scenario, {
-      trials, seed, workers, chunkTrials, targetSeUsd, failAtTrial, signal: abort.signal,
+      trials, seed, workers, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal,
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
@@ -86,36 +81,17 @@ export async function runCommand(args: string[]): Promise<number> {
     // under a final name.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    const names = scenario.strategies.map((s) => s.name);
-    const batch = new AtomicWrite(out);
-    // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
-    const csv = writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
-    let summary: Summary;
-    try {
-      summary = buildSummary(run);
-      const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', (charts) => chartThread.render(charts));
-      report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
-      batch.write([
-        { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
-        trialsParquetFile(summary, run.outcomes),
-      ]);
-      batch.write((await report).files);
-      await csv.done;
-    } catch (error) {
-      await csv.stop();
-      batch.abort();
-      throw error;
-    }
-    batch.commit([CHARTS_FOLDER]);
-    if (!values.quiet) {
-      process.stdout.write(`${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}\n\n`);
-      process.stdout.write(`${strategyTable(summaryRows(summary))}\n`);
-      process.stdout.write(`\n${halvingSentence(summary)}\n`);
-      if (run.targetSeUsd !== null) {
-        process.stdout.write(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials\n`);
+    if (shard) {
+      writeShardFolder(out, run, runIdentity(scenario, run.inputs, seed, trials, shard.count, 'trials'));
+      if (!values.quiet) {
+        const first = run.outcomes.firstTrial;
+        process.stdout.write(`${scenario.name}: shard ${shard.index}/${shard.count}, trials ${first}..${first + run.trials - 1} of ${trials.toLocaleString('en-US')}, seed ${seed}\n`);
+        process.stdout.write(`Wrote ${out}/shard.json, trials.parquet and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
       }
-      process.stdout.write(`\nWrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and charts/\n`);
+      return 0;
     }
+    const summary = await writeRunOutputs(run, out, chartThread!);
+    if (!values.quiet) process.stdout.write(runReportText(run, summary, out));
     return 0;
   } catch (error) {
     progress.finish();
@@ -124,6 +100,6 @@ export async function runCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await chartThread.close();
+    await chartThread?.close();
   }
 }

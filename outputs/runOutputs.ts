@@ -1,0 +1,75 @@
+// The files and the console text of a whole run: summary.json, trials.csv, trials.parquet and the
+// report, written all or nothing. `hashpivot run` and `hashpivot merge` both come here with a
+// RunResult (a merge rebuilds one from its shards), so the two give the same bytes and anything
+// added to the outputs reaches both.
+import type { RunResult } from '../runners/run.js';
+import type { ChartThread } from './chartThread.js';
+import { buildReportFiles, CHARTS_FOLDER, trialsParquetFile } from './report.js';
+import { trialTableFromOutcomes } from './reportTrials.js';
+import { AtomicWrite } from './resultsFolder.js';
+import { buildSummary, type Summary } from './summary.js';
+import { strategyTable } from './table.js';
+import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
+
+/** Writes every output of `run` into `out`; nothing under a final name unless all of it is written. */
+export async function writeRunOutputs(run: RunResult, out: string, chartThread: ChartThread): Promise<Summary> {
+  const names = run.scenario.strategies.map((s) => s.name);
+  const batch = new AtomicWrite(out);
+  // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
+  const csv = writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
+  let summary: Summary;
+  try {
+    summary = buildSummary(run);
+    const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', (charts) => chartThread.render(charts));
+    report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+    batch.write([
+      { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
+      trialsParquetFile(summary, run.outcomes),
+    ]);
+    batch.write((await report).files);
+    await csv.done;
+  } catch (error) {
+    await csv.stop();
+    batch.abort();
+    throw error;
+  }
+  batch.commit([CHARTS_FOLDER]);
+  return summary;
+}
+
+function summaryRows(summary: Summary) {
+  return summary.strategies.map((s) => ({
+    name: s.name,
+    npv: s.metrics.npvUsd,
+    irr: s.metrics.irr,
+    payback: s.metrics.paybackMonth,
+    btcMined: s.metrics.btcMined,
+    revenuePerKwh: s.metrics.revenueUsdPerKwh,
+    pNegative: s.pNpvNegative.p,
+    pRuin: s.pRuin.p,
+  }));
+}
+
+function halvingSentence(summary: Summary): string {
+  const { datePercentiles: dates, pWithinHorizon } = summary.halving;
+  const within = pWithinHorizon.p ?? 0;
+  if (within < 1) return `Next halving: within the ${summary.scenario.horizonMonths}-month horizon in ${(within * 100).toFixed(1)}% of trials.`;
+  return `Next halving: median ${dates.p50} (90% between ${dates.p5} and ${dates.p95}).`;
+}
+
+/** What `run` and `merge` print on stdout once the files are written. */
+export function runReportText(run: RunResult, summary: Summary, out: string): string {
+  const { scenario } = run;
+  const lines = [
+    `${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${run.seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}`,
+    '',
+    strategyTable(summaryRows(summary)),
+    '',
+    halvingSentence(summary),
+  ];
+  if (run.targetSeUsd !== null) {
+    lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
+  }
+  lines.push('', `Wrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and charts/`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,202 @@
+// A shard's partial result (`hashpivot run --shard I/N`, or a queued shard in the store): what a
+// merge needs to rebuild the whole run's outcomes exactly, and nothing that depends on the other
+// shards.
+//
+//   shard.json       the run's identity (engine version, scenario hash, seed, trials, shard count,
+//                    outcomes mode), this shard's number and trial range, the resolved scenario and
+//                    the model inputs it was compiled from
+//   trials.parquet   the shard's per-trial outcomes: the columns of trials.csv, `trial` the global
+//                    trial index
+//   bands.parquet    the fan-chart band sketch as integer counts: `bin` (flat index into the
+//                    sketch) and `count`, non-zero bins only
+//
+// Written all or nothing (AtomicWrite), so a process killed mid-write leaves no shard.json, and a
+// reader takes a folder with a shard.json as complete.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SparseCounts } from '../engine/bandSketch.js';
+import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
+import type { RunResult } from '../runners/run.js';
+import { modelInputsJson, type RunIdentity } from '../runners/runIdentity.js';
+import type { ShardSpec } from '../runners/shard.js';
+import { resolvedScenarioJson, type JsonObject, type JsonValue } from '../scenarios/load.js';
+import { readParquet, trialsParquetColumns, writeParquet, writeTrialsParquet } from './parquet.js';
+import { AtomicWrite, type OutputFile } from './resultsFolder.js';
+
+export const SHARD_MANIFEST_FILE = 'shard.json';
+const SHARD_FORMAT = 'hashpivot-shard';
+const SHARD_FORMAT_VERSION = 1;
+/** shard.json holds a scenario and a few hundred numbers: anything far larger is not one of ours. */
+const MAX_MANIFEST_BYTES = 16 << 20;
+
+export interface ShardManifest {
+  format: typeof SHARD_FORMAT;
+  formatVersion: typeof SHARD_FORMAT_VERSION;
+  run: RunIdentity;
+  shard: ShardSpec;
+  firstTrial: number;
+  trialCount: number;
+  scenario: JsonObject;
+  inputs: JsonValue;
+}
+
+export class ShardFolderError extends Error {}
+
+export function shardManifest(run: RunResult, identity: RunIdentity): ShardManifest {
+  return {
+    format: SHARD_FORMAT,
+    formatVersion: SHARD_FORMAT_VERSION,
+    run: identity,
+    shard: run.shard,
+    firstTrial: run.outcomes.firstTrial,
+    trialCount: run.trials,
+    scenario: resolvedScenarioJson(run.scenario),
+    inputs: modelInputsJson(run.inputs),
+  };
+}
+
+/** The files of a shard folder; shard.json last, so a reader that finds it finds the rest. */
+export function shardFolderFiles(run: RunResult, identity: RunIdentity): OutputFile[] {
+  const manifest = shardManifest(run, identity);
+  const names = run.scenario.strategies.map((s) => s.name);
+  const bands = run.bands.takeNonZero();
+  const metadata = {
+    'hashpivot.version': identity.engineVersion,
+    'hashpivot.scenario': run.scenario.name,
+    'hashpivot.seed': String(identity.seed),
+    'hashpivot.trials': String(identity.trials),
+    'hashpivot.shard': `${run.shard.index}/${run.shard.count}`,
+  };
+  return [
+    { name: 'trials.parquet', write: (write) => writeTrialsParquet(run.outcomes, names, write, metadata) },
+    {
+      name: 'bands.parquet',
+      write: (write) =>
+        writeParquet(
+          [
+            { name: 'bin', type: 'INT32', values: (k) => bands.indices[k] },
+            { name: 'count', type: 'INT32', values: (k) => bands.counts[k] },
+          ],
+          bands.indices.length,
+          write,
+        ),
+    },
+    { name: SHARD_MANIFEST_FILE, write: (write) => write(`${JSON.stringify(manifest, null, 2)}\n`) },
+  ];
+}
+
+/** Writes a shard folder all or nothing. Empties run.bands (its counts are moved into the file). */
+export function writeShardFolder(dir: string, run: RunResult, identity: RunIdentity): void {
+  const batch = new AtomicWrite(dir);
+  try {
+    batch.write(shardFolderFiles(run, identity));
+  } catch (error) {
+    batch.abort();
+    throw error;
+  }
+  batch.commit();
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** Reads and checks the shape of a shard folder's shard.json (not whether it fits with other shards). */
+export function readShardManifest(dir: string): ShardManifest {
+  const path = join(dir, SHARD_MANIFEST_FILE);
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_MANIFEST_BYTES) throw new Error(`${size} bytes, more than a shard.json holds (${MAX_MANIFEST_BYTES})`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `has no ${SHARD_MANIFEST_FILE} (not a shard folder, or a shard that never finished)` : `cannot be read: ${(error as Error).message}`;
+    throw new ShardFolderError(`${dir} ${why}`);
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new ShardFolderError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const m = manifest as Partial<ShardManifest> & Record<string, unknown>;
+  if (!isObject(m) || m.format !== SHARD_FORMAT) throw new ShardFolderError(`${path} is not a hashpivot shard (no "format": "${SHARD_FORMAT}")`);
+  if (m.formatVersion !== SHARD_FORMAT_VERSION) {
+    throw new ShardFolderError(`${path} is shard format ${String(m.formatVersion)}; this hashpivot reads format ${SHARD_FORMAT_VERSION}`);
+  }
+  const run = m.run as Partial<RunIdentity> | undefined;
+  const shard = m.shard as Partial<ShardSpec> | undefined;
+  const ok =
+    isObject(run) &&
+    typeof run.engineVersion === 'string' &&
+    typeof run.scenarioHash === 'string' &&
+    isCount(run.seed) &&
+    isCount(run.trials) &&
+    isCount(run.shardCount) &&
+    (run.outcomes === 'trials' || run.outcomes === 'sketch') &&
+    isObject(shard) &&
+    isCount(shard.index) &&
+    shard.count === run.shardCount &&
+    shard.index >= 1 &&
+    shard.index <= shard.count &&
+    isCount(m.firstTrial) &&
+    isCount(m.trialCount) &&
+    m.firstTrial + m.trialCount <= run.trials &&
+    isObject(m.scenario) &&
+    'inputs' in m;
+  if (!ok) throw new ShardFolderError(`${path} is damaged: a field of run, shard, firstTrial, trialCount, scenario or inputs is missing or out of range`);
+  return m as ShardManifest;
+}
+
+/**
+ * Reads a shard's trials.parquet into `into` (the whole run's outcome block) at the shard's trial
+ * indices, checking that it holds exactly the shard's trials and the columns of this run.
+ */
+export async function readShardTrials(dir: string, manifest: ShardManifest, strategyNames: readonly string[], into: OutcomeBlock): Promise<void> {
+  const path = join(dir, 'trials.parquet');
+  let table;
+  try {
+    table = await readParquet(path);
+  } catch (error) {
+    throw new ShardFolderError(`${path} cannot be read: ${(error as Error).message}`);
+  }
+  const expected = trialsParquetColumns(into, strategyNames).map((c) => c.name);
+  if (table.columnNames.join('\n') !== expected.join('\n')) {
+    throw new ShardFolderError(`${path} does not have the columns of this scenario's trials (expected ${expected.length} columns: ${expected.slice(0, 4).join(', ')}, ...)`);
+  }
+  const { firstTrial, trialCount } = manifest;
+  if (table.rowCount !== trialCount) throw new ShardFolderError(`${path} holds ${table.rowCount} trials; shard.json says ${trialCount}`);
+  const trial = table.columns.get('trial') as Float64Array;
+  for (let t = 0; t < trialCount; t++) {
+    if (trial[t] !== firstTrial + t) throw new ShardFolderError(`${path}: row ${t} is trial ${trial[t]}, expected ${firstTrial + t} (the shard holds trials ${firstTrial}..${firstTrial + trialCount - 1})`);
+  }
+  const n = into.trialCount;
+  MARKET_METRICS.forEach((metric, c) => into.market.set(table.columns.get(metric) as Float64Array, c * n + firstTrial - into.firstTrial));
+  strategyNames.forEach((name, s) => {
+    STRATEGY_METRICS.forEach((metric, m) => {
+      into.strategy.set(table.columns.get(`${name}.${metric}`) as Float64Array, (s * STRATEGY_METRICS.length + m) * n + firstTrial - into.firstTrial);
+    });
+  });
+}
+
+/** A shard's band counts, checked to be whole, positive and inside a sketch of `binCount` bins. */
+export async function readShardBands(dir: string, binCount: number): Promise<SparseCounts> {
+  const path = join(dir, 'bands.parquet');
+  let table;
+  try {
+    table = await readParquet(path, ['bin', 'count']);
+  } catch (error) {
+    throw new ShardFolderError(`${path} cannot be read: ${(error as Error).message}`);
+  }
+  const bins = table.columns.get('bin') as Float64Array;
+  const counts = table.columns.get('count') as Float64Array;
+  const sparse: SparseCounts = { indices: new Uint32Array(table.rowCount), counts: new Uint32Array(table.rowCount) };
+  for (let k = 0; k < table.rowCount; k++) {
+    if (!(Number.isInteger(bins[k]) && bins[k] >= 0 && bins[k] < binCount && Number.isInteger(counts[k]) && counts[k] > 0)) {
+      throw new ShardFolderError(`${path}: row ${k} (bin ${bins[k]}, count ${counts[k]}) is not a count of this scenario's band sketch`);
+    }
+    sparse.indices[k] = bins[k];
+    sparse.counts[k] = counts[k];
+  }
+  return sparse;
+}
