@@ -18,8 +18,9 @@ import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
 
 const USAGE = `Usage:
-  hashpivot run [SCENARIO] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--quiet]
-      SCENARIO: a preset name or a .yaml/.json file (default: base). Defaults: 10000 trials, seed 1,
+  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--quiet]
+      SCENARIO: a preset name, a .yaml/.json file, or - to read one from stdin (default: base).
+      --set changes one field, e.g. --set hosting.leaseUsdPerKwMonth=150 (repeatable). Defaults: 10000 trials, seed 1,
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
       --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
       --trials as the cap.
@@ -29,7 +30,7 @@ const USAGE = `Usage:
   hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
   hashpivot report DIR [--out OUT]              rebuild report.html, charts/ and paths.* from a results folder
   hashpivot compare DIR_A DIR_B [--out OUT]     compare two results folders in OUT/compare.html (default ./comparison)
-  hashpivot validate FILE      check a scenario and list every problem
+  hashpivot validate FILE [--set PATH=VALUE ...]   check a scenario (FILE, preset or -) and list every problem
   hashpivot presets            list the built-in scenarios
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml] [--series fees|energy=FILE[:COLUMN]]
       fit the market processes to history (default: the shipped history) into a scenario fragment

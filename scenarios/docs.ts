@@ -1,7 +1,7 @@
 // The scenario field reference (scenarios/SCHEMA.md), generated from the schema so that the units,
 // defaults and ranges it documents are exactly the ones validation enforces.
 import { CROSS_FIELD_RULES } from './crossChecks.js';
-import { describeAllowed, formatNumber, rangePhrase, scenarioFieldTree, type FieldNode } from './fields.js';
+import { describeAllowed, formatNumber, isRecord, rangePhrase, scenarioFieldTree, type FieldNode } from './fields.js';
 
 interface FieldRow {
   path: string;
@@ -32,7 +32,9 @@ function allowedCell(node: FieldNode): string {
     const range = rangePhrase(node).replace(/^ from (\S+) to (\S+)$/, '$1 to $2').replace(/^, /, '');
     return `${node.type === 'integer' ? 'whole number' : 'number'}${range ? `, ${range}` : ''}`;
   }
-  if (node.type === 'object' && !node.properties) return 'map of text to text';
+  if (node.type === 'object' && !node.properties) {
+    return isRecord(node.additionalProperties) && node.additionalProperties.type === 'string' ? 'map of text to text' : 'map of field paths to values';
+  }
   // A regex outside a code span would render * and _ as emphasis.
   return node.pattern ? describeAllowed(node).replace(node.pattern, () => code(node.pattern as string)) : describeAllowed(node);
 }

@@ -2,14 +2,17 @@
 // Scenario with every default filled in or throw one ScenarioError listing every problem found.
 // Past this point the engine trusts the types.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { crossFieldProblems } from './crossChecks.js';
 import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
 import { packageRoot } from './packageRoot.js';
 import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
+import { applySets, fragmentSets, netOverrides, parseSetArgument, SET_ORIGIN, type FieldSet } from './overrides.js';
+import { resolvedScenarioJson } from './resolvedJson.js';
 import { parseScenarioText, type ScenarioFormat } from './scenarioText.js';
-import { scenarioSchema, type Scenario } from './schema.js';
+import { MAX_EXTENDS_DEPTH, scenarioSchema, type Scenario } from './schema.js';
+import { markOverriddenNotes } from './sourceNotes.js';
 
 export { ScenarioError, type ScenarioProblem } from './scenarioError.js';
 export { resolvedScenarioJson, type JsonObject, type JsonValue } from './resolvedJson.js';
@@ -54,44 +57,112 @@ function presetNames(): string[] {
     .sort();
 }
 
-function readScenarioFile(path: string, origin: string): Scenario {
-  const format = FORMATS[extname(path).toLowerCase()];
-  if (format === undefined) {
-    throw new ScenarioError(origin, [
-      { path: FILE_PATH, message: `unsupported file type "${extname(path) || '(none)'}"`, allowed: 'a .yaml, .yml or .json file' },
-    ]);
-  }
-  let text: string;
+export interface LoadOptions {
+  /** `path=value` overrides (`--set`), applied over the scenario in order. */
+  set?: readonly string[];
+}
+
+/** A scenario being loaded, with what names it in a derivation and where its `extends` are relative to. */
+interface Loaded {
+  scenario: Scenario;
+  reference: string;
+}
+
+function readText(path: string | number, origin: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot be read (${code ?? String(error)})`;
     throw new ScenarioError(origin, [{ path: FILE_PATH, message, allowed: 'a readable .yaml, .yml or .json scenario file' }]);
   }
-  return parseScenario(parseScenarioText(text, format, origin), origin);
 }
 
-/**
- * Load a scenario by preset name ("base", see listPresets) or by file path (.yaml, .yml, .json).
- * A preset name wins over a file of the same name in the working directory.
- * @throws ScenarioError when the name is neither, or the file is unreadable, malformed or invalid.
- */
-export function loadScenario(nameOrPath: string): Scenario {
-  const presets = presetNames();
-  if (PRESET_NAME.test(nameOrPath) && presets.includes(nameOrPath)) {
-    const file = join(presetsDir(), `${nameOrPath}${PRESET_EXTENSION}`);
-    return readScenarioFile(file, relative(packageRoot(), file));
+function readStdin(): string {
+  if (process.stdin.isTTY) {
+    throw new ScenarioError(STDIN, [{ path: FILE_PATH, message: 'stdin is a terminal, not a scenario', allowed: 'a scenario piped in: hashpivot run - < my-site.yaml' }]);
   }
-  if (existsSync(nameOrPath)) return readScenarioFile(nameOrPath, nameOrPath);
-  const looksLikePath = /[\\/]/.test(nameOrPath) || extname(nameOrPath) !== '';
-  throw new ScenarioError(nameOrPath, [
+  return readText(0, STDIN);
+}
+
+const STDIN = 'stdin';
+
+/** The file or preset a reference names, resolved from `dir`; a preset name wins over a file of that name. */
+function locate(reference: string, dir: string, origin: string): { file: string; origin: string } {
+  const presets = presetNames();
+  if (PRESET_NAME.test(reference) && presets.includes(reference)) {
+    const file = join(presetsDir(), `${reference}${PRESET_EXTENSION}`);
+    return { file, origin: relative(packageRoot(), file) };
+  }
+  const file = resolve(dir, reference);
+  if (existsSync(file)) return { file, origin: isAbsolute(reference) || dir === process.cwd() ? reference : relative(process.cwd(), file) };
+  const looksLikePath = /[\\/]/.test(reference) || extname(reference) !== '';
+  throw new ScenarioError(origin, [
     {
-      path: FILE_PATH,
-      message: looksLikePath ? 'no such file' : `no preset or file named "${nameOrPath}"`,
+      path: origin === reference ? FILE_PATH : 'extends',
+      message: looksLikePath ? `no such file${origin === reference ? '' : ` "${reference}" (relative to ${dir})`}` : `no preset or file named "${reference}"`,
       allowed: `a preset name (${presets.join(', ')}) or the path of a .yaml, .yml or .json scenario file`,
     },
   ]);
+}
+
+function loadFile(reference: string, dir: string, chain: readonly string[], origin: string): Loaded {
+  const found = locate(reference, dir, origin);
+  if (chain.includes(found.file)) {
+    throw new ScenarioError(origin, [{ path: 'extends', message: `"${reference}" extends itself through ${[...chain, found.file].map((f) => relative(process.cwd(), f)).join(' -> ')}`, allowed: 'a chain of extends without a cycle' }]);
+  }
+  if (chain.length > MAX_EXTENDS_DEPTH) {
+    throw new ScenarioError(origin, [{ path: 'extends', message: `more than ${MAX_EXTENDS_DEPTH} scenarios deep`, allowed: `at most ${MAX_EXTENDS_DEPTH} levels of extends` }]);
+  }
+  const format = FORMATS[extname(found.file).toLowerCase()];
+  if (format === undefined) {
+    throw new ScenarioError(found.origin, [
+      { path: FILE_PATH, message: `unsupported file type "${extname(found.file) || '(none)'}"`, allowed: 'a .yaml, .yml or .json file' },
+    ]);
+  }
+  const raw = parseScenarioText(readText(found.file, found.origin), format, found.origin);
+  return { scenario: fromData(raw, found.origin, dirname(found.file), [...chain, found.file]), reference };
+}
+
+/** Scenario data that may `extends:` another: the base loaded, then every field the data writes set over it. */
+function fromData(raw: unknown, origin: string, dir: string, chain: readonly string[]): Scenario {
+  if (!isRecord(raw) || !Object.hasOwn(raw, 'extends')) return parseScenario(raw, origin);
+  const { extends: reference, ...fragment } = raw;
+  if (typeof reference !== 'string' || reference === '') {
+    throw new ScenarioError(origin, [{ path: 'extends', message: `expected a preset name or a file, got ${JSON.stringify(reference)}`, allowed: 'a preset name (e.g. base) or a .yaml/.json file relative to this one' }]);
+  }
+  if (Object.hasOwn(fragment, 'derivation')) {
+    throw new ScenarioError(origin, [{ path: 'derivation', message: 'is written by hashpivot and cannot be combined with extends', allowed: 'extends and the fields that differ; summary.json records the derivation' }]);
+  }
+  return extend({ scenario: loadFile(reference, dir, chain, origin).scenario, reference }, fragmentSets(fragment), origin);
+}
+
+/** `sets` applied over a loaded scenario, with the source notes they touch marked and the derivation recorded. */
+function extend(base: Loaded, sets: readonly FieldSet[], origin: string): Scenario {
+  const { derivation, ...baseData } = resolvedScenarioJson(base.scenario);
+  const { data, applied } = applySets(baseData, sets, origin);
+  const previous = isRecord(derivation) ? derivation : undefined;
+  const marked = markOverriddenNotes(data, baseData, applied);
+  const overrides = netOverrides(isRecord(previous?.overrides) ? previous.overrides : {}, applied, marked);
+  const chain = Array.isArray(previous?.extends) ? previous.extends : [];
+  return parseScenario({ ...marked, derivation: { extends: [...chain, base.reference], overrides } }, `${origin} (over ${base.reference})`);
+}
+
+/**
+ * Load a scenario by preset name ("base", see listPresets), by file path (.yaml, .yml, .json), or
+ * from stdin ("-", YAML or JSON). A scenario may extend another (`extends: base`), and
+ * `options.set` sets fields over it (`--set path=value`); summary.json then records the derivation.
+ * A preset name wins over a file of the same name in the working directory.
+ * @throws ScenarioError when the name is neither, or the file is unreadable, malformed or invalid,
+ * or an override names no field (with a "did you mean") or makes the scenario invalid.
+ */
+export function loadScenario(nameOrPath: string, options: LoadOptions = {}): Scenario {
+  const loaded: Loaded =
+    nameOrPath === '-'
+      ? { scenario: fromData(parseScenarioText(readStdin(), 'yaml', STDIN), STDIN, process.cwd(), []), reference: STDIN }
+      : loadFile(nameOrPath, process.cwd(), [], nameOrPath);
+  const sets = (options.set ?? []).map(parseSetArgument);
+  return sets.length === 0 ? loaded.scenario : extend(loaded, sets, SET_ORIGIN);
 }
 
 /** The shipped presets with their one-line descriptions, sorted by name. */

@@ -31,6 +31,9 @@ const perYear = (description: string, defaultValue: number, min = 0, max = 10) =
 export const FACTORS = ['price', 'hashrate', 'fees', 'energy', 'aiDemand'] as const;
 export type Factor = (typeof FACTORS)[number];
 
+/** Longest chain of `extends:` (a scenario extending one that extends another ...). */
+export const MAX_EXTENDS_DEPTH = 16;
+
 const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const asOf = z
@@ -345,9 +348,43 @@ const DEFAULT_STRATEGIES: z.input<typeof strategySchema>[] = [
   { kind: 'convert', name: 'convert-now', atMonth: 0, share: 1 },
 ];
 
+/**
+ * How a scenario was made from others: the chain of scenarios it extends (root first) and every field
+ * set over the root. The loader writes it (from `extends:` and `--set`); summary.json shows it.
+ */
+const derivation = z
+  .strictObject({
+    extends: z
+      .array(z.string().min(1).max(1000))
+      .min(1)
+      .max(MAX_EXTENDS_DEPTH + 1)
+      .meta({ unit: 'text', description: 'The scenarios this one was built on, root first: a preset name or a file path, as written where it was named.' }),
+    overrides: z
+      .record(z.string(), z.unknown())
+      .meta({ unit: 'text', description: 'Every field set over the root scenario, by dotted path (strategies by index), in schema order.' }),
+  })
+  .optional()
+  .meta({
+    description:
+      'Written by hashpivot when a scenario extends another or is run with --set: the base it was built on and the fields it overrode. ' +
+      'A scenario file may carry it (a summary.json scenario run again), but not together with extends.',
+  });
+
 export const scenarioSchema = z.strictObject({
+  extends: z
+    .string()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({
+      unit: 'text',
+      description:
+        'A preset name or a .yaml/.json file (relative to this file) that this scenario starts from: only the fields written here change, ' +
+        'objects merge field by field, lists replace. Resolved on load; summary.json records it under derivation.',
+    }),
   name: z.string().min(1).max(200).default('custom').meta({ unit: 'text', description: 'Scenario name.' }),
   description: z.string().max(2000).default('').meta({ unit: 'text', description: 'One-line description.' }),
+  derivation,
   asOf,
   horizonMonths: wholeMonths({ unit: 'months', description: 'Simulated horizon.' }, 120, 1, 600),
   discountRatePerYear: perYear('Annual discount rate (monthly compounding).', 0.12, 0, 1),

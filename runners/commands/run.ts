@@ -40,11 +40,12 @@ export async function runCommand(args: string[]): Promise<number> {
       'target-se': { type: 'string' },
       shard: { type: 'string' },
       quiet: { type: 'boolean' },
+      set: { type: 'string', multiple: true },
       'fail-at-trial': { type: 'string' }, // test hook: inject a fault into the slice holding this trial
     },
   });
   if (positionals.length > 1) throw new UsageError(`run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
-  const scenario = loadScenario(positionals[0] ?? 'base');
+  const scenario = loadScenario(positionals[0] ?? 'base', { set: values.set });
   const trials = wholeNumber(values.trials, '--trials', 10_000, 1, 2 ** 30);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);

@@ -4,9 +4,9 @@ import { loadScenario } from '../../scenarios/load.js';
 import { UsageError } from '../cliArgs.js';
 
 export function validateCommand(args: string[]): number {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError('validate takes one scenario file');
-  const scenario = loadScenario(positionals[0]);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { set: { type: 'string', multiple: true } } });
+  if (positionals.length !== 1) throw new UsageError('validate takes one scenario file (or - for stdin)');
+  const scenario = loadScenario(positionals[0], { set: values.set });
   process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies)\n`);
   return 0;
 }
