@@ -87,7 +87,8 @@ function historyFor(spec: PriceSpec, inputs: ModelInputs): PriceHistory {
     throw new Error('market.price.model is bootstrap, but no price history was supplied: resolve it with modelInputsFor(scenario) (runners/modelInputs.ts); runScenario does');
   }
   const { months } = history;
-  if (months[0] !== window.from || months[months.length - 1] !== window.to || months.length !== history.logReturns.length) {
+  // Without from/to (a file's window), the window is the whole history supplied.
+  if ((window.from !== undefined && months[0] !== window.from) || (window.to !== undefined && months[months.length - 1] !== window.to) || months.length !== history.logReturns.length) {
     throw new Error(`the supplied price history covers ${months[0]} .. ${months[months.length - 1]}, not the bootstrap window ${window.from} .. ${window.to}`);
   }
   return history;

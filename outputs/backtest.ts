@@ -79,6 +79,8 @@ export interface BacktestReport {
   trials: number;
   seed: number;
   method: Record<string, string | string[]>;
+  /** What was read from the user's files (columns, rows skipped, gaps); empty with the shipped history. */
+  read: string[];
   windows: BacktestWindow[];
   /** Pooled over every window: months inside the bands, halvings inside the intervals. */
   coverage: {

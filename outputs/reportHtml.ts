@@ -51,6 +51,7 @@ const KEY_ASSUMPTIONS: { group: string; rows: Assumption[] }[] = [
       { path: 'market.price.regimes.bear.volatilityPerYear', label: 'Bear regime: volatility', format: 'pct', unit: 'per year' },
       { path: 'market.price.regimes.bullToBearPerMonth', label: 'Bull to bear', format: 'pct', unit: 'per month' },
       { path: 'market.price.regimes.bearToBullPerMonth', label: 'Bear to bull', format: 'pct', unit: 'per month' },
+      { path: 'market.price.bootstrap.file', label: 'Bootstrapped price file', format: 'text' },
       { path: 'market.price.bootstrap.from', label: 'Bootstrapped returns from', format: 'text' },
       { path: 'market.price.bootstrap.to', label: 'Bootstrapped returns to', format: 'text' },
       { path: 'market.price.bootstrap.blockMonths', label: 'Bootstrap block', format: 'int', unit: 'months' },

@@ -1,49 +1,112 @@
-// Back-tests: start the engine from the market as it was on a historical date (shipped history),
-// simulate many market paths with a scenario's processes, and hand the paths and what really
-// happened to outputs/backtest.ts, which places each realised month within the simulated
-// distribution. The market is simulated in this thread with the trial kernel (no strategies).
+// Back-tests: start the engine from the market as it was on a historical date (the shipped history
+// or the user's files), simulate many market paths with a scenario's processes, and hand the paths
+// and what really happened to outputs/backtest.ts, which places each realised month within the
+// simulated distribution. The market is simulated in this thread with the trial kernel (no strategies).
 import { fitGbm } from '../engine/calibration.js';
 import { blockSubsidySats, hashpriceUsdPerPhDay, hashrateForDifficulty, powerCostUsdPerPhDay, SATS_PER_BTC } from '../engine/bitcoin.js';
 import { SECONDS_PER_MONTH } from '../engine/market.js';
 import { compileModel } from '../engine/model.js';
+import type { ModelInputs } from '../engine/priceModel.js';
 import { TrialKernel } from '../engine/trial.js';
 import { compareHalving, compareSeries, type BacktestWindow } from '../outputs/backtest.js';
 import { monthLabel } from '../outputs/calendarMonths.js';
 import { parseScenario, resolvedScenarioJson, ScenarioError } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { modelInputsFor } from './modelInputs.js';
+import { blockHeightAt, BlockHeightError, heightMethod, type BlockHeightSource } from './blockHeight.js';
+import { resolveModelInputs } from './modelInputs.js';
 import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, loadHashrateThs, monthlySeries, windowCoverage, type Coverage, type DailySeries, type Halving } from './history.js';
+import { describeUserSeries, readUserSeries, type UserSeriesOptions } from './userSeries.js';
 
 /** A back-test that cannot start (no history at its as-of date): a user error, exit code 1. */
 export class BacktestInputError extends Error {
   override name = 'BacktestInputError';
 }
 
+/** One historical series and what to call it in messages ("the shipped BTC price", "--price my.csv"). */
+export interface HistorySeries {
+  daily: DailySeries;
+  coverage: Coverage;
+  name: string;
+}
+
 export interface BacktestHistory {
-  price: DailySeries;
-  difficulty: DailySeries;
-  hashrateThs: DailySeries;
+  price: HistorySeries;
+  difficulty: HistorySeries;
+  /** Fees per block and energy price, when the user gives them (--series): the as-of state reads them. */
+  fees?: HistorySeries;
+  energy?: HistorySeries;
+  heights: BlockHeightSource;
   halvings: Halving[];
-  coverage: { price: Coverage; difficulty: Coverage; hashrateThs: Coverage };
+  /** What was read from the user's files (rows skipped, gaps), for the report. */
+  notes: string[];
 }
 
-export function loadBacktestHistory(): BacktestHistory {
-  const price = loadBtcPriceUsd();
-  const difficulty = loadDifficulty();
-  const hashrateThs = loadHashrateThs();
-  return {
-    price,
-    difficulty,
-    hashrateThs,
-    halvings: loadHalvings(),
-    coverage: { price: coverageOf(price), difficulty: coverageOf(difficulty), hashrateThs: coverageOf(hashrateThs) },
+/** A user's file for one series: `--price FILE [--price-column C]` and the like. */
+export interface HistoryFile {
+  path: string;
+  column?: string;
+}
+
+export interface BacktestFiles {
+  price?: HistoryFile;
+  difficulty?: HistoryFile;
+  fees?: HistoryFile;
+  energy?: HistoryFile;
+}
+
+function historySeries(daily: DailySeries, name: string): HistorySeries {
+  return { daily, coverage: coverageOf(daily), name };
+}
+
+/**
+ * The history a back-test reads: the shipped series, with any of them replaced by the user's files.
+ * A user's difficulty file brings its own block heights (a height column, or retargets counted).
+ */
+export async function loadBacktestHistory(files: BacktestFiles = {}): Promise<BacktestHistory> {
+  const notes: string[] = [];
+  const read = async (flag: string, file: HistoryFile, options: UserSeriesOptions = {}) => {
+    const user = await readUserSeries(file.path, flag, { ...options, column: file.column });
+    notes.push(describeUserSeries(user, flag, file.path));
+    return user;
   };
+  const price = files.price === undefined ? historySeries(loadBtcPriceUsd(), 'the shipped BTC price') : historySeries((await read('--price', files.price)).series, `--price ${files.price.path}`);
+  let difficulty: HistorySeries;
+  let heights: BlockHeightSource;
+  if (files.difficulty === undefined) {
+    difficulty = historySeries(loadDifficulty(), 'the shipped difficulty');
+    const hashrateThs = loadHashrateThs();
+    heights = { kind: 'dailyBlocks', hashrateThs, difficulty: difficulty.daily, end: coverageOf(hashrateThs).to };
+  } else {
+    const user = await read('--difficulty', files.difficulty, { heights: true });
+    difficulty = historySeries(user.series, `--difficulty ${files.difficulty.path}`);
+    heights =
+      user.heights === undefined
+        ? { kind: 'retargets', difficulty: user.series, file: files.difficulty.path }
+        : { kind: 'heightColumn', dates: user.series.dates, heights: user.heights, file: files.difficulty.path };
+  }
+  const extra = async (process: 'fees' | 'energy') => {
+    const file = files[process];
+    return file === undefined ? undefined : historySeries((await read(`--series ${process}`, file)).series, `--series ${process}=${file.path}`);
+  };
+  return { price, difficulty, fees: await extra('fees'), energy: await extra('energy'), heights, halvings: loadHalvings(), notes };
 }
 
-/** First day of `month` (`YYYY-MM`) with a positive value: the state at the start of that month. */
-export function firstObservationInMonth(series: DailySeries, month: string): { date: string; value: number } | null {
+/** Days an observation before the 1st may lie back and still give the value at the start of the month. */
+const MONTH_START_LOOKBACK_DAYS = 31;
+
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+}
+
+/**
+ * The value at the start of `month` (`YYYY-MM`): the observation on the 1st; else, if the series
+ * goes on past the 1st, the last one in the 31 days before it (month-end data, or one row per
+ * retarget: a value holds until the next); else the first one in the month (a series that starts
+ * mid-month). Null when none of these exists.
+ */
+export function valueAtMonthStart(series: DailySeries, month: string): { date: string; value: number } | null {
   const start = `${month}-01`;
-  // Binary search for the first date >= the 1st, then the first positive value inside the month.
+  // Binary search for the first date >= the 1st.
   let lo = 0;
   let hi = series.dates.length;
   while (lo < hi) {
@@ -51,54 +114,26 @@ export function firstObservationInMonth(series: DailySeries, month: string): { d
     if (series.dates[mid] < start) lo = mid + 1;
     else hi = mid;
   }
+  const at = (i: number) => ({ date: series.dates[i], value: series.values[i] });
+  if (lo < series.dates.length && series.dates[lo] === start && series.values[lo] > 0) return at(lo);
+  // Carried forward only while the series goes on: past its end nothing is known.
+  if (lo > 0 && lo < series.dates.length && series.values[lo - 1] > 0 && daysBetween(series.dates[lo - 1], start) <= MONTH_START_LOOKBACK_DAYS) return at(lo - 1);
   for (let i = lo; i < series.dates.length && series.dates[i].startsWith(month); i++) {
-    if (series.values[i] > 0) return { date: series.dates[i], value: series.values[i] };
+    if (series.values[i] > 0) return at(i);
   }
   return null;
 }
 
-const GENESIS = { height: 0, dateUtc: '2009-01-03' };
 export const HALVING_INTERVAL = 210_000;
 
-/**
- * Blocks mined per day from the shipped series: blockchain.com's daily hashrate estimate is the
- * day's block count times D 2^32 / 86400 s, so blocks = H 86400 / (D 2^32) recovers the count.
- */
-function blocksByDay(history: BacktestHistory): Map<string, number> {
-  const difficultyOn = new Map(history.difficulty.dates.map((d, i) => [d, history.difficulty.values[i]]));
-  const blocks = new Map<string, number>();
-  history.hashrateThs.dates.forEach((date, i) => {
-    const d = difficultyOn.get(date);
-    const h = history.hashrateThs.values[i];
-    if (d !== undefined && d > 0 && h > 0) blocks.set(date, (h * 1e12 * 86400) / (d * 2 ** 32));
-  });
-  return blocks;
-}
-
-function blocksBetween(blocks: Map<string, number>, from: string, to: string): number {
-  let sum = 0;
-  for (const [date, count] of blocks) if (date >= from && date < to) sum += count;
-  return sum;
-}
-
-export const HEIGHT_METHOD =
-  'block height = height at the last halving (or genesis) before the date, from halvings.csv, plus the blocks mined since: ' +
-  'each day\'s block count recovered from the shipped daily hashrate estimate and difficulty (blocks = H x 86400 s / (D x 2^32)), ' +
-  'scaled so that the count between two halvings is exactly 210,000 (unscaled it is 210,044.8 between 2012-11-28 and 2016-07-09: 0.02% off)';
-
-/** Block height at the start of `date` (`YYYY-MM-DD`): see HEIGHT_METHOD. */
+/** Block height at the start of `date` (`YYYY-MM-DD`), by the history's height source (blockHeight.ts). */
 export function estimateBlockHeight(date: string, history: BacktestHistory): number {
-  const blocks = blocksByDay(history);
-  const anchors = [GENESIS, ...history.halvings.map((h) => ({ height: h.height, dateUtc: h.dateUtc }))];
-  const dataEnd = history.coverage.hashrateThs.to;
-  if (date > dataEnd) throw new BacktestInputError(`the block height on ${date} cannot be estimated: the daily hashrate and difficulty series end ${dataEnd}`);
-  let a = 0;
-  while (a + 1 < anchors.length && anchors[a + 1].dateUtc <= date) a++;
-  const anchor = anchors[a];
-  const next = anchors[a + 1];
-  let scale = 1;
-  if (next !== undefined && next.dateUtc <= dataEnd) scale = (next.height - anchor.height) / blocksBetween(blocks, anchor.dateUtc, next.dateUtc);
-  return anchor.height + scale * blocksBetween(blocks, anchor.dateUtc, date);
+  try {
+    return blockHeightAt(date, history.heights, history.halvings);
+  } catch (error) {
+    if (error instanceof BlockHeightError) throw new BacktestInputError(error.message);
+    throw error;
+  }
 }
 
 export interface HistoricalState {
@@ -113,19 +148,26 @@ export interface HistoricalState {
   subsidyBtc: number;
   /** D 2^32 / 600 s. */
   networkHashrateEhs: number;
+  /** From the user's fee and energy series (--series), when given: they replace the scenario's rule. */
+  feesBtcPerBlock?: number;
+  energyUsdPerMwh?: number;
+  /** Where the price, difficulty and block height came from. */
+  sources: { price: string; difficulty: string; blockHeight: string };
 }
 
 export function historicalState(asOf: string, history: BacktestHistory): HistoricalState {
-  const price = firstObservationInMonth(history.price, asOf);
-  if (price === null) {
-    throw new BacktestInputError(`--as-of ${asOf}: the shipped BTC price covers ${history.coverage.price.from} .. ${history.coverage.price.to}; choose an as-of month inside it`);
-  }
-  const difficulty = firstObservationInMonth(history.difficulty, asOf);
-  if (difficulty === null) {
-    throw new BacktestInputError(
-      `--as-of ${asOf}: the shipped difficulty covers ${history.coverage.difficulty.from} .. ${history.coverage.difficulty.to}; a back-test starts from the difficulty on its as-of date, so choose an as-of month inside it`,
-    );
-  }
+  const startOf = (series: HistorySeries, what: string) => {
+    const observation = valueAtMonthStart(series.daily, asOf);
+    if (observation === null) {
+      throw new BacktestInputError(
+        `--as-of ${asOf}: ${series.name} covers ${series.coverage.from} .. ${series.coverage.to}; a back-test starts from the ${what} at its as-of date, so choose an as-of month inside it` +
+          (series.name.startsWith('the shipped') ? ` (or bring your own: ${what === 'difficulty' ? '--difficulty' : '--price'} FILE)` : ''),
+      );
+    }
+    return observation;
+  };
+  const price = startOf(history.price, 'BTC price');
+  const difficulty = startOf(history.difficulty, 'difficulty');
   const blocksMined = Math.round(estimateBlockHeight(`${asOf}-01`, history));
   return {
     asOf,
@@ -136,6 +178,9 @@ export function historicalState(asOf: string, history: BacktestHistory): Histori
     blocksMined,
     subsidyBtc: blockSubsidySats(blocksMined) / SATS_PER_BTC,
     networkHashrateEhs: hashrateForDifficulty(difficulty.value) / 1e18,
+    ...(history.fees === undefined ? {} : { feesBtcPerBlock: startOf(history.fees, 'fees per block').value }),
+    ...(history.energy === undefined ? {} : { energyUsdPerMwh: startOf(history.energy, 'energy price').value }),
+    sources: { price: history.price.name, difficulty: history.difficulty.name, blockHeight: heightMethod(history.heights) },
   };
 }
 
@@ -150,8 +195,9 @@ export function nextRealisedHalving(asOf: string, history: BacktestHistory): { d
 }
 
 export const SCENARIO_ASSUMPTIONS = [
-  'price, difficulty: the first daily value of the as-of month (shipped history); hashrate = difficulty x 2^32 / 600 s',
-  'fees per block (start and long-run mean): the scenario\'s fees as a share of its subsidy, times the subsidy at the as-of date',
+  'price, difficulty: the value at the start of the as-of month (shipped history or your files: the value on the 1st, else the last one in the 31 days before it, else the first in the month); hashrate = difficulty x 2^32 / 600 s',
+  'fees per block (start and long-run mean): the scenario\'s fees as a share of its subsidy, times the subsidy at the as-of date; with --series fees=FILE, the start is the series\' value at the as-of date',
+  'energy price at the as-of date: the scenario\'s, or with --series energy=FILE the series\' value at the as-of date',
   'hashrate breakeven: scaled so that the network\'s margin (hashprice / breakeven) at the as-of date equals the scenario\'s at its own as-of date; carried by the fleet efficiency, up to the schema\'s 1000 J/TH, and the rest by the power price',
   'energy, AI demand and the site do not feed price, hashrate or difficulty: they keep the scenario\'s values',
   'every process parameter (price drift, volatility, jumps; hashrate growth, volatility, response, lag; fee reversion and volatility; correlations) is the scenario\'s',
@@ -166,17 +212,10 @@ const MAX_BREAKEVEN_POWER_USD_PER_MWH = 10_000;
  * months. `notes` receives a sentence when the breakeven could not be scaled all the way.
  */
 export function backtestScenario(base: Scenario, state: HistoricalState, months: number, notes: string[] = []): Scenario {
-  const window = base.market.price.bootstrap;
-  if (window && window.to >= state.asOf) {
-    // Resampling returns from the months being tested would hand the simulation the answer.
-    throw new BacktestInputError(
-      `--as-of ${state.asOf}: ${base.name}'s price bootstrap resamples ${window.from} .. ${window.to}, which reaches the tested months; set market.price.bootstrap.to before ${state.asOf}`,
-    );
-  }
   const raw = resolvedScenarioJson(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const baseSubsidy = blockSubsidySats(base.asOf.blockHeight + 1) / SATS_PER_BTC;
   const feeShare = base.asOf.feesBtcPerBlock / baseSubsidy;
-  const feesBtcPerBlock = feeShare * state.subsidyBtc;
+  const feesBtcPerBlock = state.feesBtcPerBlock ?? feeShare * state.subsidyBtc;
   const meanFeesBtcPerBlock = (base.market.fees.meanBtcPerBlock / baseSubsidy) * state.subsidyBtc;
 
   const h = base.market.hashrate;
@@ -204,12 +243,17 @@ export function backtestScenario(base: Scenario, state: HistoricalState, months:
     networkHashrateEhs: state.networkHashrateEhs,
     priceUsd: state.priceUsd,
     feesBtcPerBlock,
+    ...(state.energyUsdPerMwh === undefined ? {} : { energyUsdPerMwh: state.energyUsdPerMwh }),
     sources: {
-      priceUsd: `shipped history, ${state.priceObservedOn}`,
-      difficulty: `shipped history, ${state.difficultyObservedOn}`,
-      blockHeight: HEIGHT_METHOD,
+      priceUsd: `${state.sources.price}, ${state.priceObservedOn}`,
+      difficulty: `${state.sources.difficulty}, ${state.difficultyObservedOn}`,
+      blockHeight: state.sources.blockHeight,
       networkHashrateEhs: 'difficulty x 2^32 / 600 s',
-      feesBtcPerBlock: `${base.name}'s fee share of the subsidy (${(feeShare * 100).toFixed(2)}%) x ${state.subsidyBtc} BTC`,
+      feesBtcPerBlock:
+        state.feesBtcPerBlock === undefined
+          ? `${base.name}'s fee share of the subsidy (${(feeShare * 100).toFixed(2)}%) x ${state.subsidyBtc} BTC`
+          : 'the --series fees value at the as-of date',
+      ...(state.energyUsdPerMwh === undefined ? {} : { energyUsdPerMwh: 'the --series energy value at the as-of date' }),
     },
   };
   delete raw.asOf.blocksSinceRetarget;
@@ -236,9 +280,12 @@ export interface SimulatedPaths {
   halvingMonth: Float64Array;
 }
 
-/** Simulates `trials` market paths of the scenario with the engine's kernel (trial t = stream (seed, t)). */
-export function simulateMarketPaths(scenario: Scenario, trials: number, seed: number): SimulatedPaths {
-  const kernel = new TrialKernel(compileModel(scenario, modelInputsFor(scenario)));
+/**
+ * Simulates `trials` market paths of the scenario with the engine's kernel (trial t = stream (seed, t));
+ * `inputs` as resolveModelInputs gives them.
+ */
+export function simulateMarketPaths(scenario: Scenario, trials: number, seed: number, inputs: ModelInputs = {}): SimulatedPaths {
+  const kernel = new TrialKernel(compileModel(scenario, inputs));
   const months = scenario.horizonMonths;
   const priceUsd = new Float64Array(months * trials);
   const difficulty = new Float64Array(months * trials);
@@ -266,7 +313,7 @@ export interface RealisedMonth {
 export function realisedPath(series: DailySeries, asOf: string, months: number): RealisedMonth[] {
   return Array.from({ length: months + 1 }, (_, month) => {
     const label = monthLabel(asOf, month);
-    const observation = firstObservationInMonth(series, label);
+    const observation = valueAtMonthStart(series, label);
     return { month, label, value: observation?.value ?? null, observedOn: observation?.date ?? null };
   });
 }
@@ -297,7 +344,7 @@ export interface HashrateTrend {
 export function hashrateTrendBefore(asOf: string, months: number, history: BacktestHistory): HashrateTrend {
   const from = monthLabel(asOf, -months - 1);
   const to = monthLabel(asOf, -1);
-  const monthly = monthlySeries(history.difficulty, from, to);
+  const monthly = monthlySeries(history.difficulty.daily, from, to);
   if (monthly.dates.length !== months + 1 || monthly.dates[0] !== from) {
     throw new BacktestInputError(
       `--hashrate-trend ${months}: the difficulty history has ${Math.max(0, monthly.dates.length - 1)} monthly steps in ${from} .. ${to}, not ${months}; choose a later --as-of or a shorter trend`,
@@ -347,20 +394,33 @@ export interface BacktestOptions {
 const MONTHS_PAST_HALVING = 6;
 const MAX_SIMULATED_MONTHS = 600;
 
-export const BACKTEST_METHOD = {
-  state: SCENARIO_ASSUMPTIONS[0],
-  blockHeight: HEIGHT_METHOD,
-  assumptions: SCENARIO_ASSUMPTIONS.slice(1),
-  hashrateTrend:
-    'with --hashrate-trend N: hashrate growth and volatility = drift and volatility of month-end ln difficulty over the N months before the as-of date (GBM fit), response set to 0 (the trend already holds it); nothing at or after the as-of date is used',
-  months: 'month k = the state at the start of the k-th calendar month after the as-of month: the engine\'s month k (state at its start) against the history\'s first daily value in that month',
-  percentile: 'share of simulated paths below the realised value, ties counting half; inside 50% = between the simulated p25 and p75, inside 90% = between p5 and p95 (type-7 quantiles)',
-  halving: 'realised date from halvings.csv (midday UTC) in engine months of 30.44 days from the start of the as-of month; paths are simulated until 6 months past it, a path with no halving by then counts as later',
-};
+/** How the back-test was made, for backtest.json: the block height method depends on the history. */
+export function backtestMethod(history: BacktestHistory): Record<string, string | string[]> {
+  return {
+    state: SCENARIO_ASSUMPTIONS[0],
+    blockHeight: heightMethod(history.heights),
+    assumptions: SCENARIO_ASSUMPTIONS.slice(1),
+    hashrateTrend:
+      'with --hashrate-trend N: hashrate growth and volatility = drift and volatility of month-end ln difficulty over the N months before the as-of date (GBM fit), response set to 0 (the trend already holds it); nothing at or after the as-of date is used',
+    months: "month k = the state at the start of the k-th calendar month after the as-of month: the engine's month k (state at its start) against the history's value at the start of that month (as for the as-of state)",
+    percentile: 'share of simulated paths below the realised value, ties counting half; inside 50% = between the simulated p25 and p75, inside 90% = between p5 and p95 (type-7 quantiles)',
+    halving: 'realised date from halvings.csv (midday UTC) in engine months of 30.44 days from the start of the as-of month; paths are simulated until 6 months past it, a path with no halving by then counts as later',
+  };
+}
 
-export function runBacktests(options: BacktestOptions): BacktestWindow[] {
-  const history = options.history ?? loadBacktestHistory();
-  return options.asOf.map((asOf): BacktestWindow => {
+/** Resampling returns from the months being tested would hand the simulation the answer. */
+function checkNoLookAhead(scenario: Scenario, inputs: ModelInputs, asOf: string): void {
+  const months = inputs.priceHistory?.months;
+  if (months === undefined || months.length === 0 || months[months.length - 1] < asOf) return;
+  throw new BacktestInputError(
+    `--as-of ${asOf}: ${scenario.name}'s price bootstrap resamples ${months[0]} .. ${months[months.length - 1]}, which reaches the tested months; set market.price.bootstrap.to before ${asOf}`,
+  );
+}
+
+export async function runBacktests(options: BacktestOptions): Promise<BacktestWindow[]> {
+  const history = options.history ?? (await loadBacktestHistory());
+  const windows: BacktestWindow[] = [];
+  for (const asOf of options.asOf) {
     const notes: string[] = [];
     const state = historicalState(asOf, history);
     const halving = nextRealisedHalving(asOf, history);
@@ -374,13 +434,16 @@ export function runBacktests(options: BacktestOptions): BacktestWindow[] {
         `hashrate growth ${trend.growthPerYear.toFixed(2)} ± ${trend.growthStandardError.toFixed(2)}/yr and volatility ${trend.volatilityPerYear.toFixed(2)} ± ${trend.volatilityStandardError.toFixed(2)}/yr from ln difficulty ${trend.from} .. ${trend.to} (before the as-of date); response 0`,
       );
     }
-    const paths = simulateMarketPaths(scenario, options.trials, options.seed);
-    for (const [coverage, name] of [[history.coverage.price, 'BTC price'], [history.coverage.difficulty, 'difficulty']] as const) {
-      const note = pastEndNote(coverage, asOf, options.months, `the shipped ${name}`);
+    const { inputs, notes: inputNotes } = await resolveModelInputs(scenario);
+    checkNoLookAhead(options.scenario, inputs, asOf);
+    notes.push(...inputNotes);
+    const paths = simulateMarketPaths(scenario, options.trials, options.seed, inputs);
+    for (const series of [history.price, history.difficulty]) {
+      const note = pastEndNote(series.coverage, asOf, options.months, series.name);
       if (note !== undefined) notes.push(`${note}; later months are not compared`);
     }
-    const priceUsd = compareSeries(paths.priceUsd, paths.trials, realisedPath(history.price, asOf, options.months));
-    const difficulty = compareSeries(paths.difficulty, paths.trials, realisedPath(history.difficulty, asOf, options.months));
+    const priceUsd = compareSeries(paths.priceUsd, paths.trials, realisedPath(history.price.daily, asOf, options.months));
+    const difficulty = compareSeries(paths.difficulty, paths.trials, realisedPath(history.difficulty.daily, asOf, options.months));
     let halvingComparison = null;
     if (halving === null) notes.push(`halvings.csv has no halving after ${asOf}-01; the halving date is not compared`);
     else {
@@ -392,7 +455,7 @@ export function runBacktests(options: BacktestOptions): BacktestWindow[] {
       }
     }
     const { price, hashrate } = scenario.market;
-    return {
+    windows.push({
       asOf,
       months: options.months,
       simulatedMonths,
@@ -406,6 +469,7 @@ export function runBacktests(options: BacktestOptions): BacktestWindow[] {
       priceUsd,
       difficulty,
       halving: halvingComparison,
-    };
-  });
+    });
+  }
+  return windows;
 }

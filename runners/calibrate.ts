@@ -31,7 +31,6 @@ export interface SeriesInput {
 }
 
 export type ExtraProcess = Extract<CalibratedProcess, 'fees' | 'energy'>;
-export const EXTRA_PROCESSES: readonly ExtraProcess[] = ['fees', 'energy'];
 
 export interface CalibrateInput {
   price: SeriesInput;

@@ -1,6 +1,7 @@
 // Command-line argument checks shared by the hashpivot commands: a bad flag value is a
 // UsageError naming the flag, what it accepts and what was given; and how a command reports the
 // errors it expects.
+import { existsSync } from 'node:fs';
 import { ScenarioError } from '../scenarios/load.js';
 
 export class UsageError extends Error {}
@@ -49,4 +50,39 @@ export function reportCommandError(command: string, usage: string, error: unknow
     return 1;
   }
   return undefined;
+}
+
+/** Series a user can bring with `--series NAME=FILE[:COLUMN]` (calibrate fits them; backtest starts from them). */
+export const SERIES_NAMES = ['fees', 'energy'] as const;
+export type SeriesName = (typeof SERIES_NAMES)[number];
+
+/** `name=FILE[:COLUMN]`; a FILE that exists as written keeps any ':' in it (Windows paths). */
+export function parseSeriesFlag(value: string): { process: SeriesName; path: string; column?: string } {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new UsageError(`--series must be NAME=FILE[:COLUMN] with NAME one of ${SERIES_NAMES.join(', ')}, got "${value}"`);
+  const name = value.slice(0, equals);
+  if (!(SERIES_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--series: unknown process "${name}"; use ${SERIES_NAMES.map((p) => `${p}=FILE`).join(' or ')} (fees in BTC per block, energy in USD/MWh)`);
+  }
+  const rest = value.slice(equals + 1);
+  if (rest === '') throw new UsageError(`--series ${name}= needs a file: ${name}=FILE[:COLUMN]`);
+  const colon = rest.lastIndexOf(':');
+  if (colon > 0 && !existsSync(rest)) return { process: name as SeriesName, path: rest.slice(0, colon), column: rest.slice(colon + 1) || undefined };
+  return { process: name as SeriesName, path: rest };
+}
+
+/** The --series flags, each process at most once. */
+export function parseSeriesFlags(values: readonly string[] | undefined): ReturnType<typeof parseSeriesFlag>[] {
+  const series = (values ?? []).map(parseSeriesFlag);
+  const seen = new Set<string>();
+  for (const s of series) {
+    if (seen.has(s.process)) throw new UsageError(`--series ${s.process} is given twice; give each process once`);
+    seen.add(s.process);
+  }
+  return series;
+}
+
+/** A --X-column flag means nothing without its --X FILE. */
+export function columnNeedsFile(file: string | undefined, column: string | undefined, flag: string): void {
+  if (file === undefined && column !== undefined) throw new UsageError(`--${flag}-column needs --${flag} FILE (the shipped history has its own columns)`);
 }

@@ -1,10 +1,22 @@
 // What a scenario needs beyond itself before its trials run, read here (runners) because engine/
-// does no I/O: for market.price.model bootstrap, the shipped monthly BTC log returns of the
-// window. runScenario resolves them once in the main thread and every lane task carries them, so
-// a worker never reads a file and any worker count sees the same numbers.
+// does no I/O: for market.price.model bootstrap, the monthly BTC log returns of the window, from the
+// shipped history or from the user's `market.price.bootstrap.file`. runScenario resolves them once
+// in the main thread and every lane task carries them, so a worker never reads a file and any
+// worker count sees the same numbers.
 import type { ModelInputs, PriceHistory } from '../engine/priceModel.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { loadBtcPriceUsd, monthlySeries } from './history.js';
+import { loadBtcPriceUsd, monthlySeries, type DailySeries } from './history.js';
+import { describeUserSeries, readUserSeries } from './userSeries.js';
+
+/** A scenario's inputs, and sentences on what was read (rows skipped, gaps) for the user. */
+export interface ResolvedInputs {
+  inputs: ModelInputs;
+  notes: string[];
+}
+
+export class ModelInputError extends Error {
+  override name = 'ModelInputError';
+}
 
 let shipped: PriceHistory | undefined;
 
@@ -13,42 +25,93 @@ function nextMonth(month: string): string {
   return monthNumber === 12 ? `${year + 1}-01` : `${year}-${String(monthNumber + 1).padStart(2, '0')}`;
 }
 
+function lastDayOfMonth(month: string): number {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+}
+
 /**
- * Monthly log returns of the shipped BTC-USD history (data/, blockchain.com then Yahoo): the return
- * of month M is ln(price at the end of M / price at the end of M - 1), month-end = the last daily
- * observation of the month (runners/history.ts). Read once per process.
+ * Monthly log returns of a daily price series: the return of month M is ln(price at the end of M /
+ * price at the end of M - 1), month-end = the last observation of the month. A month with no
+ * observation has no return, nor has the month after it (a two-month step is not a month's); a
+ * last month observed more than 3 days before its end is left out (not a whole month's step).
+ * `months` can therefore skip: priceHistoryWindow refuses a window across a hole.
+ */
+export function monthlyLogReturns(daily: DailySeries): PriceHistory {
+  const prices = monthlySeries(daily);
+  let count = prices.dates.length;
+  if (count > 0 && Number(prices.observedOn[count - 1].slice(8, 10)) < lastDayOfMonth(prices.dates[count - 1]) - 3) count--;
+  const months: string[] = [];
+  const logReturns: number[] = [];
+  for (let i = 1; i < count; i++) {
+    if (prices.dates[i] !== nextMonth(prices.dates[i - 1])) continue;
+    months.push(prices.dates[i]);
+    logReturns.push(Math.log(prices.values[i] / prices.values[i - 1]));
+  }
+  return { months, logReturns: Float64Array.from(logReturns) };
+}
+
+/**
+ * Monthly log returns of the shipped BTC-USD history (data/, blockchain.com then Yahoo), read once
+ * per process; the shipped months have no hole (test/priceModels.test.ts).
  */
 export function shippedPriceHistory(): PriceHistory {
-  if (shipped) return shipped;
-  const prices = monthlySeries(loadBtcPriceUsd());
-  const months: string[] = [];
-  const logReturns = new Float64Array(prices.dates.length - 1);
-  for (let i = 1; i < prices.dates.length; i++) {
-    // A missing month would silently make a two-month return: refuse it.
-    if (prices.dates[i] !== nextMonth(prices.dates[i - 1])) {
-      throw new Error(`shipped BTC price history: no month-end price between ${prices.dates[i - 1]} and ${prices.dates[i]}`);
-    }
-    months.push(prices.dates[i]);
-    logReturns[i - 1] = Math.log(prices.values[i] / prices.values[i - 1]);
-  }
-  shipped = { months, logReturns };
+  shipped ??= monthlyLogReturns(loadBtcPriceUsd());
   return shipped;
 }
 
-/** The returns of months from .. to (`YYYY-MM`, inclusive) of a monthly history. */
-export function priceHistoryWindow(history: PriceHistory, from: string, to: string): PriceHistory {
+/**
+ * The returns of months from .. to (`YYYY-MM`, inclusive) of a monthly history; every month in
+ * between must have its return. `source` names the history in messages.
+ */
+export function priceHistoryWindow(history: PriceHistory, from: string, to: string, source = 'the price history'): PriceHistory {
   const first = history.months.indexOf(from);
   const last = history.months.indexOf(to);
+  const range = history.months.length === 0 ? 'none' : `${history.months[0]} .. ${history.months[history.months.length - 1]}`;
   if (first < 0 || last < first) {
-    const range = `${history.months[0]} .. ${history.months[history.months.length - 1]}`;
-    throw new Error(`market.price.bootstrap: the window ${from} .. ${to} is not inside the price history's monthly returns (${range})`);
+    throw new ModelInputError(`market.price.bootstrap: the window ${from} .. ${to} is not inside ${source}'s monthly returns (${range}); choose from and to inside it`);
+  }
+  for (let i = first + 1; i <= last; i++) {
+    if (history.months[i] !== nextMonth(history.months[i - 1])) {
+      throw new ModelInputError(
+        `market.price.bootstrap: ${source} has no monthly return for ${nextMonth(history.months[i - 1])} .. (next: ${history.months[i]}), inside the window ${from} .. ${to}; a month with no price (or the month after one) has no return: choose a window without the gap`,
+      );
+    }
   }
   return { months: history.months.slice(first, last + 1), logReturns: history.logReturns.slice(first, last + 1) };
 }
 
-/** The inputs compileModel needs for this scenario: {} unless its price model is bootstrap. */
-export function modelInputsFor(scenario: Scenario): ModelInputs {
+const FILE_FIELD = 'market.price.bootstrap.file';
+
+/** The monthly returns of the user's price file, and what was read. */
+async function filePriceHistory(path: string, notes: string[]): Promise<PriceHistory> {
+  const user = await readUserSeries(path, FILE_FIELD);
+  notes.push(`Read ${describeUserSeries(user, FILE_FIELD, path)}.`);
+  return monthlyLogReturns(user.series);
+}
+
+/**
+ * The inputs compileModel needs for this scenario: {} unless its price model is bootstrap. With
+ * `bootstrap.file`, from and to default to the file's first and last month with a return.
+ * @throws UserSeriesError for an unreadable or invalid file, ModelInputError for a bad window.
+ */
+export async function resolveModelInputs(scenario: Scenario): Promise<ResolvedInputs> {
+  const notes: string[] = [];
   const { model, bootstrap } = scenario.market.price;
-  if (model !== 'bootstrap' || !bootstrap) return {};
-  return { priceHistory: priceHistoryWindow(shippedPriceHistory(), bootstrap.from, bootstrap.to) };
+  if (model !== 'bootstrap' || !bootstrap) return { inputs: {}, notes };
+  const file = bootstrap.file;
+  const history = file === undefined ? shippedPriceHistory() : await filePriceHistory(file, notes);
+  if (history.months.length === 0) throw new ModelInputError(`${FILE_FIELD} ${file}: no whole month's return in the file; it needs month-end prices of at least two consecutive months`);
+  const from = bootstrap.from ?? history.months[0];
+  const to = bootstrap.to ?? history.months[history.months.length - 1];
+  const source = file === undefined ? 'the shipped price history' : file;
+  const window = priceHistoryWindow(history, from, to, source);
+  if (window.months.length < bootstrap.blockMonths) {
+    throw new ModelInputError(`market.price.bootstrap.blockMonths is ${bootstrap.blockMonths}, longer than the window ${from} .. ${to} of ${source}: ${window.months.length} month${window.months.length === 1 ? '' : 's'}; shorten the blocks or widen the window`);
+  }
+  return { inputs: { priceHistory: window }, notes };
+}
+
+/** resolveModelInputs without the notes. */
+export async function modelInputsFor(scenario: Scenario): Promise<ModelInputs> {
+  return (await resolveModelInputs(scenario)).inputs;
 }

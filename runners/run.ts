@@ -10,7 +10,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { resolvedScenarioJson } from '../scenarios/load.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
 import type { LaneTask } from './lane.js';
-import { modelInputsFor } from './modelInputs.js';
+import { resolveModelInputs } from './modelInputs.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
 import { shardLabel, ShardSpecError, shardTrialRange, WHOLE_RUN, type ShardSpec } from './shard.js';
 
@@ -58,6 +58,8 @@ export interface RunResult {
   outcomes: OutcomeBlock;
   /** Empty when the run was made with collectBands: false. */
   bands: BandSketch;
+  /** What was read beyond the scenario (a bootstrap file: rows skipped, gaps), for the user. */
+  inputNotes: string[];
 }
 
 export class RunFailure extends Error {}
@@ -112,8 +114,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (options.signal) setMaxListeners(0, options.signal);
   // Read here, once: the lane tasks carry them to the workers, which read no files.
   let inputs: ModelInputs;
+  let inputNotes: string[];
   try {
-    inputs = modelInputsFor(scenario);
+    ({ inputs, notes: inputNotes } = await resolveModelInputs(scenario));
   } catch (error) {
     throw new RunFailure(error instanceof Error ? error.message : String(error));
   }
@@ -200,5 +203,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     maxNpvStandardErrorUsd: maxSe,
     outcomes,
     bands,
+    inputNotes,
   };
 }

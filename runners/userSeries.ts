@@ -1,13 +1,29 @@
-// A daily series from a CSV file a user brings (`hashpivot calibrate --price FILE` and friends):
-// one date column and one value column, found by name or by content. More forgiving than the
-// strict reader of the shipped files (runners/history.ts parseCsv): quoted fields, `;` or tab
-// separators, dates with a time part, newest-first files. Every problem is a UserSeriesError whose
-// message names the flag, the file and the line, and says what would fix it.
+// A dated series from a file a user brings (`--price FILE`, `--difficulty FILE`, `--series
+// NAME=FILE`, `market.price.bootstrap.file`): CSV or Parquet, one date column and one value column,
+// found by name or by content. More forgiving in form than the strict reader of the shipped files
+// (runners/history.ts parseCsv): quoted fields, `;` or tab separators, dates with a time part or as
+// Unix seconds, newest-first files. Strict in substance: a date twice, dates out of order, a value
+// that is text or not positive are errors naming the flag, the file and the line, with the fix;
+// cells marked missing (empty, null, NaN, n/a, -) are skipped, counted and reported, and months with
+// no observation are reported as gaps for the caller to refuse where it needs them.
 import { readFileSync } from 'node:fs';
+import { parquetReadObjects } from 'hyparquet';
 import type { DailySeries } from './history.js';
 
 export class UserSeriesError extends Error {
   override name = 'UserSeriesError';
+}
+
+/** A row that was skipped because its value cell marks a missing value. */
+export interface SkippedRow {
+  line: number;
+  cell: string;
+}
+
+/** Months with no observation between two observed months, `YYYY-MM`, inclusive. */
+export interface MonthGap {
+  from: string;
+  to: string;
 }
 
 export interface UserSeries {
@@ -15,13 +31,44 @@ export interface UserSeries {
   /** The columns used, for messages and for the fragment's `source:` comment. */
   dateColumn: string;
   valueColumn: string;
-  /** How the value column was chosen, e.g. 'named "Adj Close"', 'first numeric column'. */
+  /** How the value column was chosen, e.g. 'named "Adj Close"', 'the first numeric column'. */
   chosenBy: string;
+  /** Block height of each observation, when asked for and the file has a `height` column. */
+  heights?: Float64Array;
+  format: 'CSV' | 'Parquet';
+  /** Data rows in the file (header excluded, blank lines not counted). */
+  rows: number;
+  skipped: SkippedRow[];
+  /** The file ran newest first and was reversed. */
+  newestFirst: boolean;
+  gaps: MonthGap[];
+}
+
+export interface UserSeriesOptions {
+  /** The value column, by exact name, then any case. */
+  column?: string;
+  /** Read a `height` (or `blockHeight`, `block_height`) column too: difficulty files from a node. */
+  heights?: boolean;
+}
+
+/** A table of text cells: what both CSV and Parquet files become before the series is read. */
+interface CellTable {
+  header: string[];
+  rows: { line: number; cells: string[] }[];
 }
 
 const DATE_HEADERS = ['date', 'day', 'timestamp', 'time', 'datetime'];
 /** Value columns preferred by name when no column is given: a Yahoo export's close before its open. */
-const PREFERRED_VALUE_HEADERS = ['adj close', 'adj_close', 'adjclose', 'close', 'price', 'value'];
+const PREFERRED_VALUE_HEADERS = ['adj close', 'adj_close', 'adjclose', 'close', 'price', 'value', 'difficulty'];
+const HEIGHT_HEADERS = ['height', 'blockheight', 'block_height'];
+/** Cells that mark a missing value (Yahoo writes "null" on days without a quote). */
+const MISSING = /^(|null|nan|n\/a|na|#n\/a|-)$/i;
+/**
+ * Files larger than this are refused before reading: a daily series since 2009 is a few hundred
+ * kilobytes, and a symlink to /dev/zero must not fill the memory.
+ */
+export const MAX_USER_FILE_BYTES = 64 * 1024 * 1024;
+const PARQUET_MAGIC = 'PAR1';
 
 /** Splits one CSV line: RFC 4180 quotes ("a,b" and "" for a quote inside). */
 function splitLine(line: string, separator: string): string[] {
@@ -49,9 +96,19 @@ function splitLine(line: string, separator: string): string[] {
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/;
 const SLASH_DAY = /^(\d{4})\/(\d{2})\/(\d{2})(?:[T ].*)?$/;
 const ISO_MONTH = /^(\d{4})-(\d{2})$/;
+/** Unix seconds (Bitcoin Core's `getblockheader` `time`): 9 or 10 digits, 1973 .. 2286. */
+const UNIX_SECONDS = /^\d{9,10}$/;
 
-/** `YYYY-MM-DD` of a date cell, or null. A month `YYYY-MM` stands for its last day (month-end data). */
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * `YYYY-MM-DD` of a date cell, or null. A month `YYYY-MM` stands for its last day (month-end
+ * data); Unix seconds are read as UTC.
+ */
 export function parseDateCell(text: string): string | null {
+  if (UNIX_SECONDS.test(text)) return isoDay(new Date(Number(text) * 1000));
   const day = ISO_DAY.exec(text) ?? SLASH_DAY.exec(text);
   if (day !== null) {
     const [year, month, dayOfMonth] = [Number(day[1]), Number(day[2]), Number(day[3])];
@@ -67,7 +124,7 @@ export function parseDateCell(text: string): string | null {
   return null;
 }
 
-/** A number cell: plain, or with thousands separators ("1,234.5"); null for empty or text ("null"). */
+/** A number cell: plain, or with thousands separators ("1,234.5"); null for anything else. */
 export function parseNumberCell(text: string): number | null {
   const cleaned = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text) ? text.replaceAll(',', '') : text;
   if (cleaned === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cleaned)) return null;
@@ -75,15 +132,7 @@ export function parseNumberCell(text: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/**
- * Reads a daily series from CSV text. `flag` and `fileName` name the source in errors.
- * The date column: the first header named date, day, timestamp, time or datetime (any case).
- * The value column: `column` when given (exact, then any case); otherwise a column named
- * Adj Close, Close, price or value (any case), else the first column whose cells are numbers.
- * Rows without a number (empty, "null") are skipped; dates may come in either order but not twice.
- */
-export function parseUserSeries(text: string, flag: string, fileName: string, column?: string): UserSeries {
-  const where = `${flag} ${fileName}`;
+function csvTable(text: string, where: string): CellTable {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerLine = lines[0] ?? '';
   const separator = [',', ';', '\t'].find((s) => headerLine.includes(s)) ?? ',';
@@ -91,7 +140,7 @@ export function parseUserSeries(text: string, flag: string, fileName: string, co
   if (header.length < 2) {
     throw new UserSeriesError(`${where}: the first line must be a header with a date column and a value column (found "${headerLine.slice(0, 80)}")`);
   }
-  const rows: { line: number; cells: string[] }[] = [];
+  const rows: CellTable['rows'] = [];
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     const cells = splitLine(lines[i], separator);
@@ -100,22 +149,78 @@ export function parseUserSeries(text: string, flag: string, fileName: string, co
     }
     rows.push({ line: i + 1, cells });
   }
+  return { header, rows };
+}
+
+/** A Parquet cell as the text a CSV would hold: dates as ISO dates, numbers as written. */
+function parquetCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value.trim();
+  return JSON.stringify(value);
+}
+
+/** Row n of a Parquet file is reported as "line n + 1", as if the file had a header line. */
+async function parquetTable(bytes: Buffer, where: string): Promise<CellTable> {
+  let objects: Record<string, unknown>[];
+  try {
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    objects = await parquetReadObjects({ file });
+  } catch (error) {
+    throw new UserSeriesError(`${where}: not a readable Parquet file (${error instanceof Error ? error.message : String(error)}); pass a CSV or Parquet file with a date column and a value column`);
+  }
+  const header = objects.length > 0 ? Object.keys(objects[0]) : [];
+  if (header.length < 2) throw new UserSeriesError(`${where}: needs a date column and a value column (found ${header.length === 0 ? 'no rows' : `only "${header[0]}"`})`);
+  return { header, rows: objects.map((row, i) => ({ line: i + 2, cells: header.map((name) => parquetCell(row[name])) })) };
+}
+
+function monthAfter(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function monthBefore(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** Runs of months with no observation between the first and the last date (sorted). */
+export function monthGaps(dates: readonly string[]): MonthGap[] {
+  const gaps: MonthGap[] = [];
+  for (let i = 1; i < dates.length; i++) {
+    const before = dates[i - 1].slice(0, 7);
+    const month = dates[i].slice(0, 7);
+    if (month !== before && month !== monthAfter(before)) gaps.push({ from: monthAfter(before), to: monthBefore(month) });
+  }
+  return gaps;
+}
+
+function findColumn(header: readonly string[], names: readonly string[], skip: ReadonlySet<number>, accept: (index: number) => boolean = () => true): number | undefined {
+  const lower = header.map((h) => h.toLowerCase());
+  return names.map((name) => lower.indexOf(name)).find((i) => i >= 0 && !skip.has(i) && accept(i));
+}
+
+function seriesFromTable(table: CellTable, flag: string, fileName: string, format: UserSeries['format'], options: UserSeriesOptions): UserSeries {
+  const where = `${flag} ${fileName}`;
+  const { header, rows } = table;
   if (rows.length === 0) throw new UserSeriesError(`${where}: no data rows after the header`);
 
-  const lower = header.map((h) => h.toLowerCase());
-  const dateIndex = DATE_HEADERS.map((name) => lower.indexOf(name)).find((i) => i >= 0);
+  const dateIndex = findColumn(header, DATE_HEADERS, new Set());
   if (dateIndex === undefined) {
     throw new UserSeriesError(`${where}: no date column; name one of the columns "date" (columns: ${header.join(', ')})`);
   }
+  const heightIndex = options.heights ? findColumn(header, HEIGHT_HEADERS, new Set([dateIndex])) : undefined;
+  const taken = new Set([dateIndex, ...(heightIndex === undefined ? [] : [heightIndex])]);
 
   let valueIndex: number;
   let chosenBy: string;
-  const columnFlag = flag === '--price' ? '--price-column' : flag === '--difficulty' ? '--difficulty-column' : `${flag} NAME=FILE:COLUMN`;
-  if (column !== undefined) {
-    valueIndex = header.indexOf(column);
-    if (valueIndex < 0) valueIndex = lower.indexOf(column.toLowerCase());
-    if (valueIndex < 0 || valueIndex === dateIndex) {
-      throw new UserSeriesError(`${where}: no value column "${column}" (columns: ${header.join(', ')}); check ${columnFlag}`);
+  const columnFlag = flag === '--price' ? '--price-column' : flag === '--difficulty' ? '--difficulty-column' : flag.startsWith('--series') ? `${flag}=FILE:COLUMN` : `${flag} (name the column in the file "value")`;
+  if (options.column !== undefined) {
+    valueIndex = header.indexOf(options.column);
+    if (valueIndex < 0) valueIndex = header.map((h) => h.toLowerCase()).indexOf(options.column.toLowerCase());
+    if (valueIndex < 0 || taken.has(valueIndex)) {
+      throw new UserSeriesError(`${where}: no value column "${options.column}" (columns: ${header.join(', ')}); check ${columnFlag}`);
     }
     chosenBy = 'as given';
   } else {
@@ -124,57 +229,131 @@ export function parseUserSeries(text: string, flag: string, fileName: string, co
       let filled = 0;
       for (const row of rows) {
         const cell = row.cells[index];
-        if (cell === '' || /^(null|nan|n\/a|na|-)$/i.test(cell)) continue;
+        if (MISSING.test(cell)) continue;
         filled++;
         if (parseNumberCell(cell) !== null) numbers++;
       }
       return filled === 0 ? 0 : numbers / filled;
     };
-    const named = PREFERRED_VALUE_HEADERS.map((name) => lower.indexOf(name)).find((i) => i >= 0 && i !== dateIndex && numericShare(i) > 0.9);
+    const named = findColumn(header, PREFERRED_VALUE_HEADERS, taken, (i) => numericShare(i) > 0.9);
     if (named !== undefined) {
       valueIndex = named;
       chosenBy = `named "${header[named]}"`;
     } else {
-      valueIndex = header.findIndex((_, i) => i !== dateIndex && numericShare(i) > 0.9);
+      valueIndex = header.findIndex((_, i) => !taken.has(i) && numericShare(i) > 0.9);
       if (valueIndex < 0) throw new UserSeriesError(`${where}: no numeric column besides "${header[dateIndex]}"; pass ${columnFlag} to name the value column`);
       chosenBy = 'the first numeric column';
     }
   }
 
-  const points: { date: string; value: number; line: number }[] = [];
+  const points: { date: string; value: number; height: number; line: number }[] = [];
+  const skipped: SkippedRow[] = [];
   for (const row of rows) {
     const dateText = row.cells[dateIndex];
     const date = parseDateCell(dateText);
-    if (date === null) throw new UserSeriesError(`${where} line ${row.line}: date "${dateText}" is not YYYY-MM-DD (or YYYY-MM, YYYY/MM/DD, with an optional time)`);
-    const value = parseNumberCell(row.cells[valueIndex]);
-    if (value === null) continue;
-    points.push({ date, value, line: row.line });
+    if (date === null) {
+      throw new UserSeriesError(`${where} line ${row.line}: date "${dateText.slice(0, 40)}" is not YYYY-MM-DD (or YYYY-MM, YYYY/MM/DD, with an optional time, or Unix seconds)`);
+    }
+    const cell = row.cells[valueIndex];
+    if (MISSING.test(cell)) {
+      skipped.push({ line: row.line, cell });
+      continue;
+    }
+    const value = parseNumberCell(cell);
+    if (value === null) {
+      throw new UserSeriesError(`${where} line ${row.line}: "${header[valueIndex]}" is "${cell.slice(0, 40)}", not a number; leave the cell empty to mark a missing value`);
+    }
+    if (!(value > 0)) {
+      throw new UserSeriesError(`${where} line ${row.line}: "${header[valueIndex]}" is ${value}; the values must be positive (the fits and the simulation work on logs): delete the row or leave the cell empty to mark a missing value`);
+    }
+    let height = NaN;
+    if (heightIndex !== undefined) {
+      height = parseNumberCell(row.cells[heightIndex]) ?? NaN;
+      if (!Number.isInteger(height) || height < 0) {
+        throw new UserSeriesError(`${where} line ${row.line}: "${header[heightIndex]}" is "${row.cells[heightIndex].slice(0, 40)}", not a block height (a whole number >= 0)`);
+      }
+    }
+    points.push({ date, value, height, line: row.line });
   }
-  if (points.length === 0) throw new UserSeriesError(`${where}: column "${header[valueIndex]}" has no numbers`);
-  // Newest-first exports are common: sort, then refuse a date given twice.
-  points.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.line - b.line));
+  if (points.length === 0) throw new UserSeriesError(`${where}: column "${header[valueIndex]}" has no values (${skipped.length} rows marked missing)`);
+
+  // Oldest first, or newest first (a common export order) reversed; anything else is a broken file.
+  const newestFirst = points.length > 1 && points[0].date > points[points.length - 1].date;
+  if (newestFirst) points.reverse();
   for (let i = 1; i < points.length; i++) {
-    if (points[i].date === points[i - 1].date) {
-      throw new UserSeriesError(`${where}: date ${points[i].date} appears twice (lines ${points[i - 1].line} and ${points[i].line}); keep one value per day`);
+    const [previous, current] = [points[i - 1], points[i]];
+    if (current.date === previous.date) {
+      throw new UserSeriesError(`${where}: date ${current.date} appears twice (lines ${Math.min(previous.line, current.line)} and ${Math.max(previous.line, current.line)}); keep one value per day`);
+    }
+    if (current.date < previous.date) {
+      throw new UserSeriesError(
+        `${where} line ${current.line}: date ${current.date} is out of order (line ${previous.line} has ${previous.date}, and the file runs ${newestFirst ? 'newest' : 'oldest'} first); sort the file by date`,
+      );
     }
   }
+  const dates = points.map((p) => p.date);
   return {
-    series: { dates: points.map((p) => p.date), values: Float64Array.from(points, (p) => p.value) },
+    series: { dates, values: Float64Array.from(points, (p) => p.value) },
     dateColumn: header[dateIndex],
     valueColumn: header[valueIndex],
     chosenBy,
+    ...(heightIndex === undefined ? {} : { heights: Float64Array.from(points, (p) => p.height) }),
+    format,
+    rows: rows.length,
+    skipped,
+    newestFirst,
+    gaps: monthGaps(dates),
   };
 }
 
-/** Reads and parses a user's CSV file; an unreadable file is a UserSeriesError naming the flag. */
-export function readUserSeries(path: string, flag: string, column?: string): UserSeries {
-  let text: string;
+/** Parses CSV text (tests and callers that already hold the text). */
+export function parseUserSeries(text: string, flag: string, fileName: string, options: UserSeriesOptions = {}): UserSeries {
+  return seriesFromTable(csvTable(text, `${flag} ${fileName}`), flag, fileName, 'CSV', options);
+}
+
+function readBytes(path: string, flag: string): Buffer {
   try {
-    text = readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_USER_FILE_BYTES) throw Object.assign(new Error('too large'), { code: 'TOO_LARGE' });
+    return bytes;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a CSV file' : `cannot be read (${code ?? String(error)})`;
-    throw new UserSeriesError(`${flag} ${path}: ${reason}; pass the path of a CSV file with a date column and a value column`);
+    const reason =
+      code === 'ENOENT' ? 'no such file'
+      : code === 'EISDIR' ? 'is a folder, not a file'
+      : code === 'TOO_LARGE' ? `is larger than ${MAX_USER_FILE_BYTES / 1024 / 1024} MiB`
+      : `cannot be read (${code ?? String(error)})`;
+    throw new UserSeriesError(`${flag} ${path}: ${reason}; pass the path of a CSV or Parquet file with a date column and a value column`);
   }
-  return parseUserSeries(text, flag, path, column);
+}
+
+/** Reads a user's CSV or Parquet file (told apart by Parquet's magic bytes, not by the name). */
+export async function readUserSeries(path: string, flag: string, options: UserSeriesOptions = {}): Promise<UserSeries> {
+  const bytes = readBytes(path, flag);
+  const isParquet = bytes.length >= 8 && bytes.subarray(0, 4).toString('latin1') === PARQUET_MAGIC && bytes.subarray(bytes.length - 4).toString('latin1') === PARQUET_MAGIC;
+  if (isParquet) return seriesFromTable(await parquetTable(bytes, `${flag} ${path}`), flag, path, 'Parquet', options);
+  return parseUserSeries(bytes.toString('utf8'), flag, path, options);
+}
+
+const listLines = (lines: readonly number[]) => (lines.length <= 5 ? lines.join(', ') : `${lines.slice(0, 5).join(', ')} and ${lines.length - 5} more`);
+
+/**
+ * One sentence on what was read: the columns, how many rows, and every row skipped or month
+ * missing, so that nothing is dropped without the user seeing it.
+ */
+export function describeUserSeries(user: UserSeries, flag: string, path: string): string {
+  const { dates } = user.series;
+  const parts = [
+    `${flag} ${path} (${user.format}): ${dates.length} values ${dates[0]} .. ${dates[dates.length - 1]}, dates from "${user.dateColumn}", values from "${user.valueColumn}" (${user.chosenBy})`,
+  ];
+  if (user.heights !== undefined) parts.push('block heights from its height column');
+  if (user.newestFirst) parts.push('the file runs newest first and was read in reverse');
+  if (user.skipped.length > 0) {
+    parts.push(`${user.skipped.length} of ${user.rows} rows skipped as missing values (line${user.skipped.length === 1 ? '' : 's'} ${listLines(user.skipped.map((s) => s.line))})`);
+  }
+  if (user.gaps.length > 0) {
+    const shown = user.gaps.slice(0, 3).map((g) => (g.from === g.to ? g.from : `${g.from} .. ${g.to}`));
+    parts.push(`no observation in ${shown.join(', ')}${user.gaps.length > 3 ? ` and ${user.gaps.length - 3} more gaps` : ''}`);
+  }
+  return parts.join('; ');
 }

@@ -4,7 +4,7 @@
 import { runValidation, validationTable } from './validation.js';
 
 const started = performance.now();
-const results = runValidation();
+const results = await runValidation();
 const failed = results.filter((r) => r.status === 'FAIL');
 process.stdout.write(validationTable(results));
 process.stdout.write(

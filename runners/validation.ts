@@ -223,12 +223,12 @@ export function calibrationChecks(): CheckResult[] {
 }
 
 /** The 2016 and 2020 halvings and the BTC price, started a year ahead (as-of 2015-07 and 2019-05). */
-export function backtestChecks(trials = 2000): CheckResult[] {
-  const history = loadBacktestHistory();
+export async function backtestChecks(trials = 2000): Promise<CheckResult[]> {
+  const history = await loadBacktestHistory();
   const scenario = loadScenario('base');
   const common = { asOf: ['2015-07', '2019-05'], months: 12, trials, seed: 1, scenario, scenarioName: 'base', history };
-  const trend = runBacktests({ ...common, hashrateTrendMonths: 12 });
-  const baseOnly = runBacktests(common);
+  const trend = await runBacktests({ ...common, hashrateTrendMonths: 12 });
+  const baseOnly = await runBacktests(common);
   const halvingRow = (w: BacktestWindow, label: string, status: (inside: boolean) => CheckStatus): CheckResult => {
     const h = w.halving!;
     return {
@@ -301,8 +301,8 @@ export function intervalChecks(): CheckResult[] {
   ];
 }
 
-export function runValidation(): CheckResult[] {
-  return [...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...backtestChecks(), ...intervalChecks()];
+export async function runValidation(): Promise<CheckResult[]> {
+  return [...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...(await backtestChecks()), ...intervalChecks()];
 }
 
 /** The checks as an aligned plain-text table (columns: check, against, result, status). */

@@ -17,7 +17,7 @@ export const PRICE_MODEL_RULES: readonly { path: string; rule: string }[] = [
   { path: `${PATH}.regimes.start`, rule: 'stationary needs bullToBearPerMonth + bearToBullPerMonth > 0' },
   {
     path: `${PATH}.bootstrap`,
-    rule: `from <= to, both inside the shipped history's monthly returns (${HISTORY}), and blockMonths at most the months from .. to`,
+    rule: `from <= to, both inside the shipped history's monthly returns (${HISTORY}), and blockMonths at most the months from .. to; with file, the runner checks the window against the file when it reads it`,
   },
 ];
 
@@ -54,6 +54,9 @@ function stationaryProblems(regimes: unknown): ScenarioProblem[] {
 function windowProblems(bootstrap: unknown): ScenarioProblem[] {
   const raw = isRecord(bootstrap) ? bootstrap : {};
   const given = (key: 'from' | 'to' | 'blockMonths') => Object.hasOwn(raw, key);
+  // A file's months are known only when the runner reads it (runners/modelInputs.ts checks there).
+  if (Object.hasOwn(raw, 'file') && !(given('from') && given('to'))) return [];
+  const shippedHistory = !Object.hasOwn(raw, 'file');
   const from = given('from') ? raw.from : BOOTSTRAP_DEFAULTS.from;
   const to = given('to') ? raw.to : BOOTSTRAP_DEFAULTS.to;
   const shown = (key: 'from' | 'to', value: string) => `${value}${given(key) ? '' : ' (default)'}`;
@@ -65,7 +68,7 @@ function windowProblems(bootstrap: unknown): ScenarioProblem[] {
       validWindow = false; // zod says what is wrong with it
       continue;
     }
-    if (value < PRICE_HISTORY_RETURN_MONTHS.from || value > PRICE_HISTORY_RETURN_MONTHS.to) {
+    if (shippedHistory && (value < PRICE_HISTORY_RETURN_MONTHS.from || value > PRICE_HISTORY_RETURN_MONTHS.to)) {
       validWindow = false;
       problems.push({ path: `${PATH}.bootstrap.${key}`, message: `is ${value}, outside the shipped price history (monthly returns ${HISTORY})`, allowed: inside });
     }

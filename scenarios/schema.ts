@@ -105,21 +105,32 @@ const regimes = z
 
 const bootstrap = z
   .strictObject({
+    file: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .meta({
+        unit: 'path',
+        description:
+          'A price history of your own instead of the shipped one: a CSV or Parquet file with a date column and a price column (the columns README.md describes), ' +
+          'read by the runner before the trials (never by the workers). A relative path is relative to the working directory. Its month-end prices give the monthly returns resampled.',
+      }),
     from: z
       .string()
       .regex(monthPattern, 'must be a month written YYYY-MM, e.g. 2014-01')
-      .default(BOOTSTRAP_DEFAULTS.from)
+      .optional()
       .meta({
         unit: 'YYYY-MM',
         description:
-          `First month whose return (month-end over previous month-end) is resampled; returns exist for ${PRICE_HISTORY_RETURN_MONTHS.from} .. ${PRICE_HISTORY_RETURN_MONTHS.to}. ` +
-          'The default leaves out 2010-2013, when BTC was a small, illiquid market moving several hundred percent a month.',
+          `First month whose return (month-end over previous month-end) is resampled. Without file: default ${BOOTSTRAP_DEFAULTS.from}; the shipped returns exist for ${PRICE_HISTORY_RETURN_MONTHS.from} .. ${PRICE_HISTORY_RETURN_MONTHS.to}, ` +
+          'and the default leaves out 2010-2013, when BTC was a small, illiquid market moving several hundred percent a month. With file: default the first month of the file with a return.',
       }),
     to: z
       .string()
       .regex(monthPattern, 'must be a month written YYYY-MM, e.g. 2024-03')
-      .default(BOOTSTRAP_DEFAULTS.to)
-      .meta({ unit: 'YYYY-MM', description: 'Last month resampled (inclusive); the default is the end of the shipped history.' }),
+      .optional()
+      .meta({ unit: 'YYYY-MM', description: `Last month resampled (inclusive). Default: the end of the shipped history (${BOOTSTRAP_DEFAULTS.to}), or of the file.` }),
     blockMonths: wholeMonths(
       { unit: 'months', description: 'Length of the resampled blocks: consecutive historical months stay together, keeping momentum and volatility clusters up to this length.' },
       BOOTSTRAP_DEFAULTS.blockMonths, 1, 120,
@@ -136,6 +147,9 @@ const bootstrap = z
       }),
   })
   .prefault({})
+  // The shipped window's defaults are written into the resolved scenario; a file's window is the
+  // file's unless given, known only once the runner has read it.
+  .transform((b) => (b.file === undefined ? { ...b, from: b.from ?? BOOTSTRAP_DEFAULTS.from, to: b.to ?? BOOTSTRAP_DEFAULTS.to } : b))
   .meta({ description: 'Block bootstrap of historical monthly log returns (model: bootstrap).' });
 
 const price = z

@@ -16,13 +16,13 @@ import { join } from 'node:path';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { percentileOf, type BacktestReport } from '../outputs/backtest.js';
-import { estimateBlockHeight, firstObservationInMonth, hashrateTrendBefore, historicalState, loadBacktestHistory, nextRealisedHalving, runBacktests } from '../runners/backtest.js';
+import { estimateBlockHeight, hashrateTrendBefore, historicalState, loadBacktestHistory, nextRealisedHalving, runBacktests, valueAtMonthStart } from '../runners/backtest.js';
 import { backtestCommand } from '../runners/commands/backtest.js';
 import { loadScenario } from '../scenarios/load.js';
 import { freshDir } from './cliHarness.js';
 import { runCommand } from './commandHarness.js';
 
-const history = loadBacktestHistory();
+const history = await loadBacktestHistory();
 const base = loadScenario('base');
 const TRIALS = 2000;
 const SEED = 1;
@@ -68,9 +68,10 @@ describe('historical state', () => {
   });
 });
 
+const trend = await runBacktests({ asOf: ['2015-07', '2019-05'], months: 12, trials: TRIALS, seed: SEED, scenario: base, scenarioName: 'base', hashrateTrendMonths: 12, history });
+const baseOnly = await runBacktests({ asOf: ['2015-07', '2019-05'], months: 12, trials: TRIALS, seed: SEED, scenario: base, scenarioName: 'base', history });
+
 describe('back-tests of the 2016 and 2020 halvings (as-of 2015-07 and 2019-05, 12 months)', () => {
-  const trend = runBacktests({ asOf: ['2015-07', '2019-05'], months: 12, trials: TRIALS, seed: SEED, scenario: base, scenarioName: 'base', hashrateTrendMonths: 12, history });
-  const baseOnly = runBacktests({ asOf: ['2015-07', '2019-05'], months: 12, trials: TRIALS, seed: SEED, scenario: base, scenarioName: 'base', history });
 
   it('fits the hashrate trend only on months before the as-of date', () => {
     for (const w of trend) {
@@ -124,7 +125,7 @@ describe('back-tests of the 2016 and 2020 halvings (as-of 2015-07 and 2019-05, 1
   it('uses the engine\'s path months: month k against the first daily value of the k-th month after', () => {
     const m3 = trend[0].priceUsd.months[2];
     expect(m3).toMatchObject({ month: 3, date: '2015-10', observedOn: '2015-10-01' });
-    expect(m3.realised).toBe(firstObservationInMonth(history.price, '2015-10')!.value);
+    expect(m3.realised).toBe(valueAtMonthStart(history.price.daily, '2015-10')!.value);
     expect(m3.p5).toBeLessThan(m3.p25);
     expect(m3.p75).toBeLessThan(m3.p95);
   });

@@ -11,7 +11,8 @@ import { fitGbm, fitLogOu, fitMerton, type Fit } from '../engine/calibration.js'
 import { MarketPath, marketParams } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
 import { calibrate, shippedDifficulty, shippedPrice } from '../runners/calibrate.js';
-import { calibrateCommand, parseSeriesFlag } from '../runners/commands/calibrate.js';
+import { calibrateCommand } from '../runners/commands/calibrate.js';
+import { parseSeriesFlag } from '../runners/cliArgs.js';
 import { parseUserSeries } from '../runners/userSeries.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -175,7 +176,7 @@ describe('user CSV files', () => {
     const quoted = parseUserSeries('"timestamp";"note";"usd"\n"2021-03-04T00:00:00Z";"a;b";"1,234.5"\n', '--series energy', 'e.csv');
     expect(quoted).toMatchObject({ dateColumn: 'timestamp', valueColumn: 'usd', chosenBy: 'the first numeric column' });
     expect(Array.from(quoted.series.values)).toEqual([1234.5]);
-    expect(parseUserSeries('date,a,b\n2020-01-01,x,3\n2020-01-02,1,4', '--price', 'c.csv', 'a').series.values).toEqual(Float64Array.from([1]));
+    expect(parseUserSeries('date,a,b\n2020-01-01,,3\n2020-01-02,1,4', '--price', 'c.csv', { column: 'a' }).series.values).toEqual(Float64Array.from([1]));
   });
 
   it.each([
@@ -186,7 +187,7 @@ describe('user CSV files', () => {
     ['a date twice', 'date,a\n2020-01-01,1\n2020-01-01,2', undefined, /date 2020-01-01 appears twice \(lines 2 and 3\)/],
     ['a short row', 'date,a\n2020-01-01', undefined, /line 2: 1 fields, the header has 2/],
   ])('%s: a UserSeriesError naming the flag and file', (_label, text, column, message) => {
-    expect(() => parseUserSeries(text, '--price', 'p.csv', column)).toThrow(message);
+    expect(() => parseUserSeries(text, '--price', 'p.csv', { column })).toThrow(message);
   });
 
   it('parses --series NAME=FILE[:COLUMN]', () => {
@@ -205,7 +206,7 @@ describe('calibrate command errors: exit code, message naming the flag and the f
     [['--lag', 'six'], 2, /--lag must be a whole number of months/],
     [['--price-column', 'Close'], 2, /--price-column needs --price FILE/],
     [['--bogus'], 2, /Unknown option '--bogus'/],
-    [['--price', 'no-such-file.csv'], 1, /--price no-such-file.csv: no such file; pass the path of a CSV file/],
+    [['--price', 'no-such-file.csv'], 1, /--price no-such-file.csv: no such file; pass the path of a CSV or Parquet file/],
     [['--from', '2030-01', '--to', '2030-12'], 1, /price: only 0 whole months inside 2030-01 .. 2030-12; widen --from\/--to/],
     [['--scenario', 'no-such-preset'], 1, /--scenario: 1 problem/],
     [['--out', '/no/such/folder/x.yaml'], 1, /--out \/no\/such\/folder\/x.yaml: the folder \/no\/such\/folder does not exist/],

@@ -11,7 +11,7 @@ import { compileModel } from '../engine/model.js';
 import { demeanShift, type ModelInputs } from '../engine/priceModel.js';
 import { RandomStream } from '../engine/random.js';
 import { sampleMoments } from '../outputs/statistics.js';
-import { backtestScenario, type HistoricalState } from '../runners/backtest.js';
+import { runBacktests } from '../runners/backtest.js';
 import { loadBtcPriceUsd, monthlySeries } from '../runners/history.js';
 import { modelInputsFor, priceHistoryWindow, shippedPriceHistory } from '../runners/modelInputs.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
@@ -31,8 +31,14 @@ function scenarioWith(edit: (raw: Raw) => void): Scenario {
   return parseScenario(raw, 'priceModels.test.ts');
 }
 
-/** Runs `trials` market paths (inputs resolved as runScenario does) and hands each to `visit`. */
-function forEachPath(scenario: Scenario, trials: number, visit: (path: MarketPath, trial: number) => void, inputs: ModelInputs = modelInputsFor(scenario)): void {
+/** The inputs runScenario resolves (modelInputsFor), for the shipped history: synchronously. */
+function shippedInputs(scenario: Scenario): ModelInputs {
+  const window = scenario.market.price.bootstrap;
+  return scenario.market.price.model === 'bootstrap' && window ? { priceHistory: priceHistoryWindow(shippedPriceHistory(), window.from!, window.to!) } : {};
+}
+
+/** Runs `trials` market paths and hands each to `visit`. */
+function forEachPath(scenario: Scenario, trials: number, visit: (path: MarketPath, trial: number) => void, inputs: ModelInputs = shippedInputs(scenario)): void {
   const path = new MarketPath(marketParams(scenario, inputs));
   const stream = new RandomStream();
   for (let trial = 0; trial < trials; trial++) {
@@ -254,9 +260,14 @@ describe('bootstrap: circular block bootstrap of historical monthly log returns'
     );
   });
 
-  it('a back-test refuses a window that reaches its as-of month (it would resample the answer)', () => {
-    const state = { asOf: '2019-05' } as HistoricalState;
-    expect(() => backtestScenario(bootstrapScenario(true), state, 12)).toThrow(/resamples 2016-01 \.\. 2019-12, which reaches the tested months/);
+  it('a back-test refuses a window that reaches its as-of month (it would resample the answer)', async () => {
+    const options = { asOf: ['2019-05'], months: 12, trials: 20, seed: 1, scenario: bootstrapScenario(true), scenarioName: 'bootstrap' };
+    await expect(runBacktests(options)).rejects.toThrow(/resamples 2016-01 \.\. 2019-12, which reaches the tested months/);
+  });
+
+  it('modelInputsFor resolves the shipped window as the workers get it', async () => {
+    const scenario = bootstrapScenario(true);
+    expect(await modelInputsFor(scenario)).toEqual(shippedInputs(scenario));
   });
 });
 

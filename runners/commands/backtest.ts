@@ -6,20 +6,27 @@ import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type Bac
 import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '../../outputs/resultsFolder.js';
 import { ENGINE_VERSION } from '../../outputs/summary.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { BACKTEST_METHOD, BacktestInputError, runBacktests } from '../backtest.js';
-import { reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
+import { backtestMethod, BacktestInputError, loadBacktestHistory, runBacktests, type BacktestFiles } from '../backtest.js';
+import { ModelInputError } from '../modelInputs.js';
+import { UserSeriesError } from '../userSeries.js';
+import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 
 export const BACKTEST_USAGE = `Usage:
   hashpivot backtest --as-of YYYY-MM [--as-of YYYY-MM ...] [--months N] [--trials N] [--seed S]
                      [--scenario NAME|FILE] [--hashrate-trend MONTHS] [--out DIR]
-      Starts the engine from the market on each as-of date (shipped history: price, difficulty,
-      block height, subsidy), simulates N months (default 12) with the scenario's processes
-      (default base; 2000 paths, seed 1), and reports where the realised BTC price, difficulty and
-      next halving date fall in the simulated distribution, and the share of months inside the
-      50% and 90% bands. --hashrate-trend MONTHS takes the hashrate growth and volatility from the
-      difficulty trend of the MONTHS months before each as-of date. The shipped difficulty ends
-      2019-06-19 and the price 2024-03-31: as-of dates must have both; months past an end are
-      reported and not compared. --out DIR writes backtest.json, backtest.csv and backtest.vl.json.
+                     [--price FILE] [--price-column C] [--difficulty FILE] [--difficulty-column C]
+                     [--series fees=FILE[:COLUMN]] [--series energy=FILE[:COLUMN]]
+      Starts the engine from the market on each as-of date (price, difficulty, block height,
+      subsidy), simulates N months (default 12) with the scenario's processes (default base; 2000
+      paths, seed 1), and reports where the realised BTC price, difficulty and next halving date
+      fall in the simulated distribution, and the share of months inside the 50% and 90% bands.
+      --hashrate-trend MONTHS takes the hashrate growth and volatility from the difficulty trend of
+      the MONTHS months before each as-of date. The shipped difficulty ends 2019-06-19 and the price
+      2024-03-31: as-of dates must have both; --price and --difficulty bring your own history (CSV
+      or Parquet; a difficulty file gives block heights by a height column or by its retargets:
+      README.md), --series fees|energy=FILE the fees and energy price at the as-of date. Months past
+      an end are reported and not compared. --out DIR writes backtest.json, backtest.csv and
+      backtest.vl.json.
 `;
 
 export async function backtestCommand(args: string[]): Promise<number> {
@@ -37,6 +44,11 @@ export async function backtestCommand(args: string[]): Promise<number> {
           scenario: { type: 'string' },
           'hashrate-trend': { type: 'string' },
           out: { type: 'string' },
+          price: { type: 'string' },
+          'price-column': { type: 'string' },
+          difficulty: { type: 'string' },
+          'difficulty-column': { type: 'string' },
+          series: { type: 'string', multiple: true },
           help: { type: 'boolean', short: 'h' },
         },
       }).values;
@@ -57,17 +69,25 @@ export async function backtestCommand(args: string[]): Promise<number> {
     const seed = wholeNumber(values.seed, '--seed', 1, 0, Number.MAX_SAFE_INTEGER);
     const hashrateTrendMonths = wholeNumber(values['hashrate-trend'], '--hashrate-trend', 0, 0, 120);
     if (hashrateTrendMonths === 1) throw new UsageError('--hashrate-trend needs at least 2 months (a volatility from one step is not defined); 12 is a good start');
+    columnNeedsFile(values.price, values['price-column'], 'price');
+    columnNeedsFile(values.difficulty, values['difficulty-column'], 'difficulty');
+    const files: BacktestFiles = {};
+    if (values.price !== undefined) files.price = { path: values.price, column: values['price-column'] };
+    if (values.difficulty !== undefined) files.difficulty = { path: values.difficulty, column: values['difficulty-column'] };
+    for (const s of parseSeriesFlags(values.series)) files[s.process] = { path: s.path, column: s.column };
     const scenarioName = values.scenario ?? 'base';
     const scenario = loadScenario(scenarioName);
     if (values.out !== undefined) ensureWritableFolder(values.out);
 
-    const windows = runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths });
+    const history = await loadBacktestHistory(files);
+    const windows = await runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths, history });
     const report: BacktestReport = {
       engine: { name: 'hashpivot', version: ENGINE_VERSION },
       scenario: scenarioName,
       trials,
       seed,
-      method: BACKTEST_METHOD,
+      method: backtestMethod(history),
+      read: history.notes,
       windows,
       coverage: pooledCoverage(windows),
     };
@@ -78,11 +98,12 @@ export async function backtestCommand(args: string[]): Promise<number> {
         { name: 'backtest.vl.json', write: (write) => write(`${JSON.stringify(backtestChartSpec(report), null, 2)}\n`) },
       ]);
     }
+    for (const note of history.notes) process.stdout.write(`Read ${note}.\n`);
     process.stdout.write(backtestTable(report));
     if (values.out !== undefined) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
     return 0;
   } catch (error) {
-    const exitCode = reportCommandError('backtest', BACKTEST_USAGE, error, [BacktestInputError, OutputFolderError]);
+    const exitCode = reportCommandError('backtest', BACKTEST_USAGE, error, [BacktestInputError, OutputFolderError, UserSeriesError, ModelInputError]);
     if (exitCode === undefined) throw error;
     return exitCode;
   }

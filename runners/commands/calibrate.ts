@@ -5,9 +5,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CalibrationError } from '../../engine/calibrationError.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { calibrate, CalibrateInputError, EXTRA_PROCESSES, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
-import { readUserSeries, UserSeriesError } from '../userSeries.js';
-import { reportCommandError, UsageError, yearMonth } from '../cliArgs.js';
+import { calibrate, CalibrateInputError, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
+import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
+import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, yearMonth } from '../cliArgs.js';
 
 export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
@@ -18,29 +18,14 @@ export const CALIBRATE_USAGE = `Usage:
       response to hashprice, from difficulty) and, for series you give, fees and energy (log-OU), and
       writes a scenario fragment (market: ...) with standard errors and fit periods as comments.
       Without files it fits the shipped history (data/README.md), from ${SHIPPED_DEFAULT_FROM} by default.
-      A CSV needs a date column (date, Date, ...) and a value column (Adj Close, Close, price, value,
-      or the first numeric column; or name it). --scenario (default base) supplies the hashrate
+      A file (CSV or Parquet) needs a date column (date, Date, ...) and a value column (Adj Close,
+      Close, price, value, difficulty, or the first numeric column; or name it); README.md says more. --scenario (default base) supplies the hashrate
       breakeven assumption and the default lag. Without --out the fragment goes to stdout.
 `;
 
-/** `name=FILE[:COLUMN]`; a FILE that exists as written keeps any ':' in it (Windows paths). */
-export function parseSeriesFlag(value: string): { process: ExtraProcess; path: string; column?: string } {
-  const equals = value.indexOf('=');
-  if (equals <= 0) throw new UsageError(`--series must be NAME=FILE[:COLUMN] with NAME one of ${EXTRA_PROCESSES.join(', ')}, got "${value}"`);
-  const name = value.slice(0, equals);
-  if (!(EXTRA_PROCESSES as readonly string[]).includes(name)) {
-    throw new UsageError(`--series: unknown process "${name}"; use ${EXTRA_PROCESSES.map((p) => `${p}=FILE`).join(' or ')} (fees in BTC per block, energy in USD/MWh)`);
-  }
-  const rest = value.slice(equals + 1);
-  if (rest === '') throw new UsageError(`--series ${name}= needs a file: ${name}=FILE[:COLUMN]`);
-  const colon = rest.lastIndexOf(':');
-  if (colon > 0 && !existsSync(rest)) return { process: name as ExtraProcess, path: rest.slice(0, colon), column: rest.slice(colon + 1) || undefined };
-  return { process: name as ExtraProcess, path: rest };
-}
-
-function userInput(path: string, flag: string, column: string | undefined, notes: string[]): SeriesInput {
-  const user = readUserSeries(path, flag, column);
-  notes.push(`${flag} ${path}: dates from "${user.dateColumn}", values from "${user.valueColumn}" (${user.chosenBy})`);
+async function userInput(path: string, flag: string, column: string | undefined, notes: string[]): Promise<SeriesInput> {
+  const user = await readUserSeries(path, flag, { column });
+  notes.push(describeUserSeries(user, flag, path));
   return { daily: user.series, source: `${path} column ${user.valueColumn}`, shipped: false };
 }
 
@@ -140,21 +125,17 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       if (!/^\d+$/.test(values.lag) || Number(values.lag) > 36) throw new UsageError(`--lag must be a whole number of months from 0 to 36, got "${values.lag}"`);
       lagMonths = Number(values.lag);
     }
-    if (values.price === undefined && values['price-column'] !== undefined) throw new UsageError('--price-column needs --price FILE (the shipped history has its own columns)');
-    if (values.difficulty === undefined && values['difficulty-column'] !== undefined) throw new UsageError('--difficulty-column needs --difficulty FILE');
-    const series = (values.series ?? []).map(parseSeriesFlag);
-    const seen = new Set<string>();
-    for (const s of series) {
-      if (seen.has(s.process)) throw new UsageError(`--series ${s.process} is given twice; give each process once`);
-      seen.add(s.process);
-    }
+    columnNeedsFile(values.price, values['price-column'], 'price');
+    columnNeedsFile(values.difficulty, values['difficulty-column'], 'difficulty');
+    const series = parseSeriesFlags(values.series);
 
     const scenarioName = values.scenario ?? 'base';
     const scenario = loadScenario(scenarioName);
     const readNotes: string[] = [];
-    const price = values.price === undefined ? shippedPrice() : userInput(values.price, '--price', values['price-column'], readNotes);
-    const difficulty = values.difficulty === undefined ? shippedDifficulty() : userInput(values.difficulty, '--difficulty', values['difficulty-column'], readNotes);
-    const extra = series.map((s) => ({ process: s.process, input: userInput(s.path, `--series ${s.process}`, s.column, readNotes) }));
+    const price = values.price === undefined ? shippedPrice() : await userInput(values.price, '--price', values['price-column'], readNotes);
+    const difficulty = values.difficulty === undefined ? shippedDifficulty() : await userInput(values.difficulty, '--difficulty', values['difficulty-column'], readNotes);
+    const extra: { process: ExtraProcess; input: SeriesInput }[] = [];
+    for (const s of series) extra.push({ process: s.process, input: await userInput(s.path, `--series ${s.process}`, s.column, readNotes) });
 
     const result = calibrate({ price, difficulty, extra, from, to, priceModel, scenario, scenarioName, lagMonths });
     const report = [...readNotes.map((n) => `Read ${n}.`), calibrationReport(result)].join('\n');

@@ -76,6 +76,7 @@ export async function runCommand(args: string[]): Promise<number> {
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
+    if (!values.quiet) for (const note of run.inputNotes) process.stderr.write(`${note}\n`);
     // From here on the work is writing files, much of it synchronous, where a handler could only
     // run once it is done: give the signals back their default (exit at once, 130/143). Every file
     // is still written under a temporary name first, so an interruption leaves no output of ours
