@@ -35,7 +35,9 @@ const USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml] [--series fees|energy=FILE[:COLUMN]]
       fit the market processes to history (default: the shipped history) into a scenario fragment
   hashpivot backtest --as-of YYYY-MM [--as-of ...] [--months N] [--trials N] [--seed S] [--hashrate-trend MONTHS] [--out DIR]
-      start the engine from a historical date and compare the simulated distribution with what happened
+                     [--price FILE] [--difficulty FILE] [--series fees|energy=FILE[:COLUMN]]
+      start the engine from a historical date (shipped history or your files) and compare the simulated
+      distribution with what happened
   (each command answers --help)
 `;
 
