@@ -6,7 +6,7 @@
 // that is text or not positive are errors naming the flag, the file and the line, with the fix;
 // cells marked missing (empty, null, NaN, n/a, -) are skipped, counted and reported, and months with
 // no observation are reported as gaps for the caller to refuse where it needs them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parquetReadObjects } from 'hyparquet';
 import type { DailySeries } from './history.js';
 
@@ -311,20 +311,20 @@ export function parseUserSeries(text: string, flag: string, fileName: string, op
   return seriesFromTable(csvTable(text, `${flag} ${fileName}`), flag, fileName, 'CSV', options);
 }
 
+/** A regular file of at most MAX_USER_FILE_BYTES, checked before reading (a device or FIFO never is read). */
 function readBytes(path: string, flag: string): Buffer {
+  let reason: string;
   try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_USER_FILE_BYTES) throw Object.assign(new Error('too large'), { code: 'TOO_LARGE' });
-    return bytes;
+    const stats = statSync(path);
+    if (stats.isDirectory()) reason = 'is a folder, not a file';
+    else if (!stats.isFile()) reason = 'is not a regular file';
+    else if (stats.size > MAX_USER_FILE_BYTES) reason = `is larger than ${MAX_USER_FILE_BYTES / 1024 / 1024} MiB`;
+    else return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file'
-      : code === 'EISDIR' ? 'is a folder, not a file'
-      : code === 'TOO_LARGE' ? `is larger than ${MAX_USER_FILE_BYTES / 1024 / 1024} MiB`
-      : `cannot be read (${code ?? String(error)})`;
-    throw new UserSeriesError(`${flag} ${path}: ${reason}; pass the path of a CSV or Parquet file with a date column and a value column`);
+    reason = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`;
   }
+  throw new UserSeriesError(`${flag} ${path}: ${reason}; pass the path of a CSV or Parquet file with a date column and a value column`);
 }
 
 /** Reads a user's CSV or Parquet file (told apart by Parquet's magic bytes, not by the name). */
