@@ -83,6 +83,7 @@ export class RunAssembler {
       maxNpvStandardErrorUsd: maxNpvStandardError(this.outcomes),
       outcomes: this.outcomes,
       bands: this.bands,
+      inputNotes: [],
     };
   }
 }
