@@ -3,8 +3,8 @@
 // chartsRender.ts, and drawn in report.html by vega-embed. Pure: builds JSON, imports no vega code.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from './summary.js';
-import type { Histogram, ReportData } from './reportData.js';
-import { formatShare, formatUsdM } from './reportText.js';
+import { CDF_LEVELS, type Histogram, type ReportData } from './reportData.js';
+import { formatShare, formatUsdM, meanMedianNote } from './reportText.js';
 
 export interface Chart {
   /** File name stem: charts/NAME.vl.json, .svg, .png; the same set for every run of a scenario shape. */
@@ -59,6 +59,11 @@ function histogramRows(h: Histogram, scale: number) {
   return rows;
 }
 
+/** The x-axis range of a histogram in display units: the NPV charts share it, so they line up. */
+function histogramDomain(h: Histogram, scale: number): [number, number] {
+  return [h.lo / scale, (h.lo + h.binCount * h.step) / scale];
+}
+
 function npvDistribution(summary: Summary, data: ReportData): Chart {
   return {
     name: 'npv-distribution',
@@ -75,7 +80,7 @@ function npvDistribution(summary: Summary, data: ReportData): Chart {
         {
           mark: { type: 'line', interpolate: 'step', strokeWidth: 2 },
           encoding: {
-            x: { field: 'x', type: 'quantitative', title: 'NPV ($M)', axis: { format: ',.0f' } },
+            x: { field: 'x', type: 'quantitative', title: 'NPV ($M)', axis: { format: ',.0f' }, scale: { domain: histogramDomain(data.npv, 1e6), nice: false } },
             y: { field: 'share', type: 'quantitative', title: 'share of trials', axis: { format: '.0%' } },
             color: { field: 'series', type: 'nominal', title: 'strategy', ...strategyColor(summary) },
           },
@@ -86,34 +91,70 @@ function npvDistribution(summary: Summary, data: ReportData): Chart {
   };
 }
 
-function npvDifference(data: ReportData): Chart | null {
-  if (data.differences.length === 0) return null;
-  const rows = data.differences.flatMap(({ pair, histogram }) => {
-    const label = `${pair.other} - ${pair.baseline}: ${pair.other} better in ${formatShare(pair.pOtherBeatsBaseline)} of futures`;
-    return histogramRows(histogram, 1e6).map((r) => ({ ...r, pair: label, better: r.x >= 0 ? `${pair.other} better` : `${pair.baseline} better` }));
+/** The S-curve (cumulative distribution) of NPV per strategy on the histogram's x-range, as @RISK draws it. */
+function npvCumulative(summary: Summary, data: ReportData): Chart {
+  const rows = data.npvCumulative.flatMap((s) =>
+    s.values.flatMap((value, i) => (value === null ? [] : [{ series: s.name, x: value / 1e6, p: CDF_LEVELS[i] }])),
+  );
+  const [lo, hi] = histogramDomain(data.npv, 1e6);
+  return {
+    name: 'npv-cdf',
+    title: 'Cumulative NPV distribution (S-curves)',
+    caption: 'For each NPV on the x-axis, the share of futures in which the strategy earns at most that. A curve further right is better; where two curves cross, one strategy is better in the bad futures and the other in the good ones. The dotted line marks the 5% worst futures.',
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'Cumulative NPV distribution', subtitle: 'share of futures with NPV at or below x' },
+      width: WIDTH,
+      height: HEIGHT,
+      config: CONFIG,
+      data: { values: rows },
+      layer: [
+        {
+          mark: { type: 'line', strokeWidth: 2, clip: true },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'NPV ($M)', axis: { format: ',.0f' }, scale: { domain: [lo, hi], nice: false } },
+            y: { field: 'p', type: 'quantitative', title: 'share of futures at or below', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
+            color: { field: 'series', type: 'nominal', title: 'strategy', ...strategyColor(summary) },
+            order: { field: 'p', type: 'quantitative' },
+          },
+        },
+        { mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
+        { mark: { type: 'rule', color: '#888', strokeDash: [1, 3] }, encoding: { y: { datum: 0.05 } } },
+      ],
+    },
+  };
+}
+
+function npvDifference(summary: Summary, data: ReportData): Chart | null {
+  const { pairs, histogram } = data.differences;
+  if (pairs.length === 0) return null;
+  const labelOf = new Map(pairs.map((pair) => [pair.other, `${pair.other} - ${pair.baseline}: ${pair.other} better in ${formatShare(pair.pOtherBeatsBaseline)} of futures`]));
+  const rows = histogramRows(histogram, 1e6).map((r) => {
+    const pair = pairs.find((p) => p.other === r.series) as (typeof pairs)[number];
+    return { ...r, pair: labelOf.get(r.series), better: r.x >= 0 ? `${pair.other} better` : `${pair.baseline} better` };
   });
-  const notes = data.differences.map((d) => offAxisNote(d.histogram)).filter((n) => n !== '');
+  const order = summary.strategies.map((s) => labelOf.get(s.name)).filter((label): label is string => label !== undefined);
   return {
     name: 'npv-difference',
     title: `Paired NPV difference against ${data.baseline}`,
-    caption: `Per trial, the strategy's NPV minus ${data.baseline}'s in the same future (common random numbers). Right of zero, the strategy did better.${notes.length ? ' Some values lie beyond the axes and are not drawn.' : ''}`,
+    caption: `Per trial, the strategy's NPV minus ${data.baseline}'s in the same future (common random numbers), in the order of the strategies table and on one x-axis. Right of zero, the strategy did better.${offAxisNote(histogram)}`,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: { text: `Paired NPV difference against ${data.baseline}`, subtitle: 'same future, strategy minus baseline; share of trials per bin' },
       config: CONFIG,
       data: { values: rows },
-      facet: { row: { field: 'pair', type: 'nominal', sort: null, header: { title: null } } },
-      resolve: { scale: { x: 'independent', y: 'independent' } },
+      facet: { row: { field: 'pair', type: 'nominal', sort: order, header: { title: null } } },
+      resolve: { scale: { x: 'shared', y: 'independent' } },
       spec: {
         width: WIDTH,
-        height: 130,
+        height: 110,
         layer: [
           {
             mark: { type: 'rect' },
             encoding: {
-              x: { field: 'x0', type: 'quantitative', title: 'NPV difference ($M)', axis: { format: ',.0f' } },
+              x: { field: 'x0', type: 'quantitative', title: 'NPV difference ($M)', axis: { format: ',.0f' }, scale: { domain: histogramDomain(histogram, 1e6), nice: false } },
               x2: { field: 'x1' },
-              y: { field: 'share', type: 'quantitative', title: 'share', axis: { format: '.0%' } },
+              y: { field: 'share', type: 'quantitative', title: 'share', axis: { format: '.0%', tickCount: 3 } },
               y2: { datum: 0 },
               color: {
                 condition: { test: 'datum.x >= 0', value: '#2f7d4f' },
@@ -163,18 +204,21 @@ interface FanDefinition {
   unit: string;
   scale: number;
   format: string;
+  /** Log y-axis: for series that compound (price, hashprice, difficulty), whose bands span decades. */
+  log: boolean;
 }
 
 const MARKET_FANS: FanDefinition[] = [
-  { name: 'fan-btc-price', series: 'priceUsd', title: 'BTC price', unit: 'USD', scale: 1, format: '$,.0f' },
-  { name: 'fan-hashprice', series: 'hashpriceUsdPerPhDay', title: 'Hashprice', unit: 'USD per PH/s per day', scale: 1, format: '$,.1f' },
-  { name: 'fan-difficulty', series: 'difficulty', title: 'Difficulty', unit: 'difficulty, trillions', scale: 1e12, format: ',.0f' },
-  { name: 'fan-energy-price', series: 'energyUsdPerMwh', title: 'Energy price', unit: 'USD per MWh', scale: 1, format: '$,.0f' },
+  { name: 'fan-btc-price', series: 'priceUsd', title: 'BTC price', unit: 'USD', scale: 1, format: '$,.0f', log: true },
+  { name: 'fan-hashprice', series: 'hashpriceUsdPerPhDay', title: 'Hashprice', unit: 'USD per PH/s per day', scale: 1, format: '$,.1f', log: true },
+  { name: 'fan-difficulty', series: 'difficulty', title: 'Difficulty', unit: 'difficulty, trillions', scale: 1e12, format: ',.0f', log: true },
+  { name: 'fan-energy-price', series: 'energyUsdPerMwh', title: 'Energy price', unit: 'USD per MWh', scale: 1, format: '$,.0f', log: false },
 ];
 
 function bandRows(summary: Summary, series: string, scale: number) {
   const bands = summary.bands.series[series];
   if (!bands) return null;
+  const means = summary.bands.means?.[series];
   return summary.bands.months.map((month, m) => ({
     date: monthDate(month),
     p5: bands[0][m] / scale,
@@ -182,36 +226,65 @@ function bandRows(summary: Summary, series: string, scale: number) {
     p50: bands[2][m] / scale,
     p75: bands[3][m] / scale,
     p95: bands[4][m] / scale,
+    ...(means ? { mean: means[m] / scale } : {}),
   }));
 }
 
-function fanLayers(format: string, unit: string, color: string) {
+/**
+ * Tick values for a log axis from lo to hi: 1-3-10 steps when the range spans more than two
+ * decades, 1-2-5 steps otherwise (vega's own log ticks label every 1..9 multiple and crowd).
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  if (!(lo > 0 && hi > lo)) return [];
+  const multiples = hi / lo > 100 ? [1, 3] : [1, 2, 5];
+  const ticks: number[] = [];
+  for (let power = Math.floor(Math.log10(lo)); 10 ** power <= hi; power++) {
+    for (const m of multiples) {
+      const tick = Number((m * 10 ** power).toPrecision(12));
+      if (tick >= lo && tick <= hi) ticks.push(tick);
+    }
+  }
+  return ticks;
+}
+
+function fanLayers(format: string, unit: string, color: string, log: boolean, withMean: boolean, rows: readonly { p5: number; p95: number }[] = []) {
+  const lo = Math.min(...rows.map((r) => r.p5));
+  const hi = Math.max(...rows.map((r) => r.p95));
+  const y = (field: string, titled = false) => ({
+    field,
+    type: 'quantitative' as const,
+    ...(titled ? { title: log ? `${unit} (log scale)` : unit, axis: { format, ...(log ? { values: logTicks(lo, hi) } : {}) } } : {}),
+    ...(log ? { scale: { type: 'log' as const } } : {}),
+  });
   return [
-    { mark: { type: 'area' as const, opacity: 0.18, color }, encoding: { x: MONTH_AXIS, y: { field: 'p5', type: 'quantitative' as const, title: unit, axis: { format } }, y2: { field: 'p95' } } },
-    { mark: { type: 'area' as const, opacity: 0.35, color }, encoding: { x: MONTH_AXIS, y: { field: 'p25', type: 'quantitative' as const }, y2: { field: 'p75' } } },
-    { mark: { type: 'line' as const, strokeWidth: 2, color }, encoding: { x: MONTH_AXIS, y: { field: 'p50', type: 'quantitative' as const } } },
+    { mark: { type: 'area' as const, opacity: 0.18, color }, encoding: { x: MONTH_AXIS, y: y('p5', true), y2: { field: 'p95' } } },
+    { mark: { type: 'area' as const, opacity: 0.35, color }, encoding: { x: MONTH_AXIS, y: y('p25'), y2: { field: 'p75' } } },
+    { mark: { type: 'line' as const, strokeWidth: 2, color }, encoding: { x: MONTH_AXIS, y: y('p50') } },
+    ...(withMean ? [{ mark: { type: 'line' as const, strokeWidth: 1.5, color: '#222', strokeDash: [5, 3] }, encoding: { x: MONTH_AXIS, y: y('mean') } }] : []),
   ];
 }
 
-const BAND_NOTE = 'Shaded: 5-95% (light) and 25-75% (dark) of trials in each month; line: the median. Bands are per month, not paths.';
+const BAND_NOTE = 'Shaded: 5-95% (light) and 25-75% (dark) of trials in each month; solid line: the median; dashed: the mean. Bands are per month, not paths.';
 
 function marketFans(summary: Summary): Chart[] {
   return MARKET_FANS.flatMap((fan): Chart[] => {
     const rows = bandRows(summary, fan.series, fan.scale);
     if (!rows) return [];
+    const withMean = 'mean' in rows[0];
+    const gap = meanMedianNote(summary, fan.series);
     return [
       {
         name: fan.name,
         title: `${fan.title}, percentile bands by month`,
-        caption: BAND_NOTE,
+        caption: `${BAND_NOTE}${fan.log ? ' Log scale: equal steps are equal percentage moves.' : ''}${withMean && gap ? ` ${gap}` : ''}`,
         spec: {
           $schema: VEGA_LITE_SCHEMA,
-          title: { text: fan.title, subtitle: `${fan.unit}; 5/25/50/75/95th percentiles by month` },
+          title: { text: fan.title, subtitle: `${fan.unit}${fan.log ? ', log scale' : ''}; 5/25/50/75/95th percentiles by month, mean dashed` },
           width: WIDTH,
           height: HEIGHT,
           config: CONFIG,
           data: { values: rows },
-          layer: fanLayers(fan.format, fan.unit, '#4c78a8'),
+          layer: fanLayers(fan.format, fan.unit, '#4c78a8', fan.log, withMean, rows),
         },
       },
     ];
@@ -220,13 +293,14 @@ function marketFans(summary: Summary): Chart[] {
 
 function cashFan(summary: Summary): Chart {
   const rows = summary.strategies.flatMap((s) => (bandRows(summary, `cashUsd:${s.name}`, 1e6) ?? []).map((r) => ({ strategy: s.name, ...r })));
+  const withMean = rows.length > 0 && 'mean' in rows[0];
   return {
     name: 'fan-cash',
     title: 'Cash per strategy, percentile bands by month',
     caption: `${BAND_NOTE} Cash below zero (less the credit line) is ruin.`,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
-      title: { text: 'Cumulative cash per strategy', subtitle: '$M; 5/25/50/75/95th percentiles by month' },
+      title: { text: 'Cumulative cash per strategy', subtitle: '$M; 5/25/50/75/95th percentiles by month, mean dashed' },
       config: CONFIG,
       data: { values: rows },
       facet: { field: 'strategy', type: 'nominal', sort: summary.strategies.map((s) => s.name), header: { title: null } },
@@ -236,7 +310,7 @@ function cashFan(summary: Summary): Chart {
         width: 300,
         height: 170,
         layer: [
-          ...fanLayers(',.0f', 'cash ($M)', '#4c78a8'),
+          ...fanLayers(',.0f', 'cash ($M)', '#4c78a8', false, withMean),
           { mark: { type: 'rule', color: '#b5433a', strokeDash: [4, 3] }, encoding: { y: { datum: 0 } } },
         ],
       },
@@ -325,7 +399,8 @@ function convergence(summary: Summary): Chart {
 export function reportCharts(summary: Summary, data: ReportData): Chart[] {
   const charts: (Chart | null)[] = [
     npvDistribution(summary, data),
-    npvDifference(data),
+    npvCumulative(summary, data),
+    npvDifference(summary, data),
     convergence(summary),
     revenuePerKwh(summary),
     ...marketFans(summary),

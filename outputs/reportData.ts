@@ -153,10 +153,28 @@ export function pairsAgainstBaseline(summary: Summary): OrientedPair[] {
     });
 }
 
-export interface DifferenceHistogram {
-  pair: OrientedPair;
-  /** Histogram of other - baseline NPV per trial, in USD (one series). */
+export interface Differences {
+  /** Every other strategy against the baseline, in the order of the strategies table. */
+  pairs: OrientedPair[];
+  /** Histograms of other - baseline NPV per trial, in USD, one series per pair, on one set of bins. */
   histogram: Histogram;
+}
+
+/** A cumulative distribution read at fixed levels: values[i] is the quantile at CDF_LEVELS[i]. */
+export interface CumulativeSeries {
+  name: string;
+  values: (number | null)[];
+}
+
+/**
+ * Levels the S-curves are drawn at: every half percent, and the histogram's axis ends (0.05%,
+ * 99.95%), so the curve spans what the histogram shows with a size that does not grow with trials.
+ */
+export const CDF_LEVELS: readonly number[] = [HISTOGRAM_TAIL, ...Array.from({ length: 199 }, (_, i) => (i + 1) / 200), 1 - HISTOGRAM_TAIL];
+
+export function cumulativeSeries(name: string, values: Float64Array): CumulativeSeries {
+  const sorted = sortedDefined(values);
+  return { name, values: CDF_LEVELS.map((q) => (sorted.length ? quantileOfSorted(sorted, q) : null)) };
 }
 
 export interface HalvingDistribution {
@@ -170,7 +188,9 @@ export interface HalvingDistribution {
 export interface ReportData {
   baseline: string;
   npv: Histogram;
-  differences: DifferenceHistogram[];
+  /** The S-curves of NPV, one per strategy. */
+  npvCumulative: CumulativeSeries[];
+  differences: Differences;
   halving: HalvingDistribution;
 }
 
@@ -202,12 +222,15 @@ export function buildReportData(summary: Summary, trials: TrialTable): ReportDat
   const npv = sharedHistogram(summary.strategies.map((s) => ({ name: s.name, values: npvOf(s.name) })));
   const baseline = baselineStrategy(summary).name;
   const base = npvOf(baseline);
-  const differences = pairsAgainstBaseline(summary).map((pair) => {
+  const pairs = pairsAgainstBaseline(summary);
+  const differenceSeries = pairs.map((pair) => {
     const other = npvOf(pair.other);
     const difference = new Float64Array(other.length);
     for (let t = 0; t < other.length; t++) difference[t] = other[t] - base[t]; // NaN if either is absent
-    return { pair, histogram: sharedHistogram([{ name: `${pair.other} - ${pair.baseline}`, values: difference }]) };
+    return { name: pair.other, values: difference };
   });
+  const differences = { pairs, histogram: sharedHistogram(differenceSeries) };
+  const npvCumulative = summary.strategies.map((s) => cumulativeSeries(s.name, npvOf(s.name)));
   const asOf = String((summary.scenario.asOf as { date: string }).date);
-  return { baseline, npv, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
+  return { baseline, npv, npvCumulative, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
 }

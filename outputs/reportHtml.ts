@@ -3,6 +3,7 @@
 // escaped. Pure: builds a string.
 import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import type { Chart } from './chartSpecs.js';
+import { decide, FUNDING_SHORTFALL_LIMIT, orderCertainty, type Decision, type OrderCertainty } from './decision.js';
 import { escapeHtml } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 import type { ReportData } from './reportData.js';
@@ -136,8 +137,8 @@ function assumptionsSection(summary: Summary): string {
   const sources = valueAt(scenario, 'asOf.sources');
   const sourceText = sources && typeof sources === 'object' ? Object.entries(sources as JsonObject).map(([k, v]) => `<li><b>${escapeHtml(k)}</b>: ${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</li>`).join('') : '';
   return `<section id="assumptions">
-<h2>Key assumptions</h2>
-<p class="note">As of ${escapeHtml(String(valueAt(scenario, 'asOf.date') ?? '?'))}. The full scenario, with every default filled in, is at the end of this report and in summary.json.</p>
+<h2>Appendix: key assumptions and sources</h2>
+<p class="note">As of ${escapeHtml(String(valueAt(scenario, 'asOf.date') ?? '?'))}. The full scenario, with every default filled in, follows and is in summary.json.</p>
 <div class="assumption-groups">${groups.join('\n')}</div>
 <h3>Strategies compared</h3>
 <table><tr><th class="text">name</th><th class="text">kind</th><th class="text">what it does</th></tr>${strategies}</table>
@@ -210,6 +211,68 @@ export interface ReportPageOptions {
   trialsSource: string;
 }
 
+function probabilityText(p: number): string {
+  if (p > 0.999) return 'above 99.9%';
+  if (p < 0.001) return 'below 0.1%';
+  return formatShare(p);
+}
+
+function orderSentence(order: OrderCertainty): string {
+  return `<b>${escapeHtml(order.ahead)}</b> leads <b>${escapeHtml(order.behind)}</b> by ${formatUsdM(order.meanDifferenceUsd)} ± ${formatUsdM(order.standardErrorUsd)} in mean NPV (paired, same futures): that order is right with probability ${probabilityText(order.pOrderRight)}`;
+}
+
+function decisionSection(summary: Summary, decision: Decision): string {
+  const { leader, baseline } = decision;
+  const rows = decision.ranked.map((s, i) => {
+    const shortfall = s.pFundingShortfall;
+    return `<tr data-rank="${i + 1}"><td>${i + 1}</td><td class="text"><b>${escapeHtml(s.name)}</b>${s.name === baseline ? ' <span class="note">(baseline)</span>' : ''}</td>
+<td>${s.meanNpvUsd === null ? 'n/a' : `${formatUsdM(s.meanNpvUsd)} ± ${formatUsdM(s.standardErrorUsd)}`}</td>
+<td>${s.pBeatsBaseline === null ? '-' : formatShare(s.pBeatsBaseline)}</td>
+<td>${formatUsdM(s.var5Usd)}</td><td>${formatUsdM(s.cvar5Usd)}</td>
+<td${s.funded ? '' : ' class="warn"'}>${formatShare(shortfall)}</td></tr>`;
+  });
+  const lines: string[] = [];
+  lines.push(
+    `<p class="headline" id="decision-headline"><b>${escapeHtml(leader.name)}</b> ranks first by the ${escapeHtml(decision.criterion)}: mean NPV ${formatUsdM(leader.meanNpvUsd)} ± ${formatUsdM(leader.standardErrorUsd)}${leader.name === baseline ? '' : `, better than ${escapeHtml(baseline)} in ${formatShare(leader.pBeatsBaseline)} of futures`}, 5% worst case ${formatUsdM(leader.var5Usd)}.</p>`,
+  );
+  const [best] = decision.betterIfFunded;
+  if (best) {
+    const lead = orderCertainty(summary, best.name, leader.name);
+    lines.push(
+      `<p class="headline" id="decision-if-funded">With outside funding, <b>${escapeHtml(best.name)}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${escapeHtml(leader.name)}'s, but the site's cash and credit line fall short in ${formatShare(best.pFundingShortfall)} of futures${best.var5Usd !== null ? `, and its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>`,
+    );
+  }
+  const sure: string[] = [];
+  if (decision.maxStandardErrorUsd !== null) sure.push(`Monte Carlo error: every mean NPV above is within ±${formatUsdM(1.959963984540054 * decision.maxStandardErrorUsd)} of its long-run value (95%, ${decision.trials.toLocaleString('en-US')} trials)`);
+  if (decision.leaderOrder) sure.push(orderSentence(decision.leaderOrder));
+  const top = decision.topTwoByMean;
+  if (top && !(decision.leaderOrder && top.ahead === decision.leaderOrder.ahead && top.behind === decision.leaderOrder.behind)) {
+    sure.push(`${decision.leaderOrder || best ? 'Regardless of funding, ' : ''}${orderSentence(top)}`);
+  }
+  const borderline = decision.ranked.filter((s) => {
+    const p = s.pFundingShortfall;
+    const se = summary.strategies.find((x) => x.name === s.name)?.pRuin.standardError ?? null;
+    return p !== null && se !== null && se > 0 && Math.abs(p - FUNDING_SHORTFALL_LIMIT) < 2 * se;
+  });
+  if (borderline.length) sure.push(`the funding shortfall of ${borderline.map((s) => escapeHtml(s.name)).join(', ')} is within two standard errors of the ${formatShare(FUNDING_SHORTFALL_LIMIT)} limit, so its place on either side of it is not certain`);
+  return `<section id="decision" class="decision">
+<h2>The decision</h2>
+${lines.join('\n')}
+<div class="scroll"><table class="ranking">
+<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${escapeHtml(baseline)})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th></tr>
+${rows.join('\n')}
+</table></div>
+<p id="decision-certainty"><b>How sure:</b> ${sure.map((x) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`).join('. ')}.</p>
+<p id="decision-flip"><b>What would flip it:</b> ${flipText(summary)}</p>
+</section>`;
+}
+
+/** "What would flip it", from the one-at-a-time swings of the inputs when the run computed them. */
+function flipText(summary: Summary): string {
+  void summary;
+  return 'not computed for this run (summary.json holds no one-at-a-time swings of the inputs).';
+}
+
 export function reportHtml(summary: Summary, data: ReportData, charts: readonly Chart[], options: ReportPageOptions): string {
   const name = String(summary.scenario.name ?? 'scenario');
   const description = String(summary.scenario.description ?? '');
@@ -227,22 +290,22 @@ export function reportHtml(summary: Summary, data: ReportData, charts: readonly 
 <p class="note">hashpivot report</p>
 <h1 id="scenario-name">${escapeHtml(name)}</h1>
 ${description ? `<p class="lead" id="scenario-description">${escapeHtml(description)}</p>` : ''}
-<p class="meta">As of <b>${escapeHtml(asOf)}</b> · horizon ${escapeHtml(String(summary.scenario.horizonMonths))} months · ${summary.trials.toLocaleString('en-US')} trials · seed ${summary.seed} · hashpivot ${escapeHtml(summary.engine.version)}</p>
-<nav><a href="#summary">Summary</a><a href="#assumptions">Assumptions</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#scenario">Full scenario</a></nav>
+<p class="meta" id="cover-line">Scenario <b>${escapeHtml(name)}</b> · as of <b>${escapeHtml(asOf)}</b> · horizon ${escapeHtml(String(summary.scenario.horizonMonths))} months · ${summary.trials.toLocaleString('en-US')} trials · seed ${summary.seed} · hashpivot ${escapeHtml(summary.engine.version)}</p>
+<nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
 </header>
-<section id="summary">
+${decisionSection(summary, decide(summary))}
+<section id="summary" class="keep-with-previous">
 <h2>In plain words</h2>
 ${sentences.length ? `<ul class="sentences">${sentences.join('\n')}</ul>` : '<p>Only one strategy: nothing to compare.</p>'}
 <p class="${revenue.warning ? 'warn' : ''}" id="revenue-check">${escapeHtml(revenue.sentence)}</p>
 </section>
-${assumptionsSection(summary)}
-<section id="strategies">
+<section id="strategies" class="keep-with-previous">
 <h2>Strategies</h2>
 ${strategyTable(summary)}
 </section>
 <section id="npv">
 <h2>NPV</h2>
-${figure('npv-distribution')}
+<div class="side-by-side">${figure('npv-distribution')}${figure('npv-cdf')}</div>
 ${figure('npv-difference')}
 ${pairsTable(summary)}
 ${figure('convergence')}
@@ -267,7 +330,8 @@ ${figure('ruin-over-time')}
 <p>${halvingText(summary, data)}</p>
 ${figure('halving-dates')}
 </section>
-<section id="scenario">
+${assumptionsSection(summary)}
+<section id="scenario" class="keep-with-previous">
 <h2>Full scenario</h2>
 <details><summary>The scenario as run, every default filled in (JSON)</summary><pre>${escapeHtml(JSON.stringify(summary.scenario, null, 2))}</pre></details>
 <p class="note">Per-trial numbers read from ${escapeHtml(options.trialsSource)}. Charts bin the trials; nothing in this page needs a network connection.</p>

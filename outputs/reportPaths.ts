@@ -1,16 +1,17 @@
 // paths.csv and paths.parquet: the monthly percentile bands of summary.json as a long table, one
 // row per (month, series): month (0 = the as-of month, as in trials' ruinMonth and paybackMonth),
 // date (YYYY-MM), series (priceUsd, hashpriceUsdPerPhDay, difficulty, energyUsdPerMwh,
-// cashUsd:<strategy>), p5, p25, p50, p75, p95.
+// cashUsd:<strategy>), p5, p25, p50, p75, p95 and mean (empty in a summary written before means).
 import type { Summary } from './summary.js';
 import { writeParquet, type ParquetColumn } from './parquet.js';
 
-const QUANTILE_COLUMNS = ['p5', 'p25', 'p50', 'p75', 'p95'] as const;
+const VALUE_COLUMNS = ['p5', 'p25', 'p50', 'p75', 'p95', 'mean'] as const;
 
 export interface PathRow {
   month: number;
   date: string;
   series: string;
+  /** p5, p25, p50, p75, p95, mean. */
   values: number[];
 }
 
@@ -22,7 +23,7 @@ export function pathRows(summary: Summary): PathRow[] {
   const rows: PathRow[] = [];
   summary.bands.months.forEach((date, m) => {
     for (const [series, bands] of Object.entries(summary.bands.series)) {
-      rows.push({ month: m, date, series, values: bands.map((q) => q[m]) });
+      rows.push({ month: m, date, series, values: [...bands.map((q) => q[m]), summary.bands.means?.[series]?.[m] ?? NaN] });
     }
   });
   return rows;
@@ -33,7 +34,7 @@ function csvField(text: string): string {
 }
 
 export function pathsCsv(summary: Summary): string {
-  const lines = [['month', 'date', 'series', ...QUANTILE_COLUMNS].join(',')];
+  const lines = [['month', 'date', 'series', ...VALUE_COLUMNS].join(',')];
   for (const row of pathRows(summary)) lines.push([String(row.month), row.date, csvField(row.series), ...row.values.map((v) => (Number.isFinite(v) ? String(v) : ''))].join(','));
   return `${lines.join('\n')}\n`;
 }
@@ -44,7 +45,7 @@ export function writePathsParquet(summary: Summary, write: (chunk: Uint8Array) =
     { name: 'month', type: 'INT32', values: (r) => rows[r].month },
     { name: 'date', type: 'STRING', values: (r) => rows[r].date },
     { name: 'series', type: 'STRING', values: (r) => rows[r].series },
-    ...QUANTILE_COLUMNS.map((name, q): ParquetColumn => ({ name, type: 'DOUBLE', values: (r) => rows[r].values[q] })),
+    ...VALUE_COLUMNS.map((name, q): ParquetColumn => ({ name, type: 'DOUBLE', values: (r) => rows[r].values[q] })),
   ];
   writeParquet(columns, rows.length, write);
 }

@@ -134,3 +134,54 @@ export function revenueCheck(summary: Summary, baselineName: string): RevenueChe
     warning,
   };
 }
+
+/** How each banded market series is written in a sentence: "$245,000", "1,230 trillion". */
+const SERIES_VALUE: Record<string, (x: number) => string> = {
+  priceUsd: (x) => `$${x.toLocaleString('en-US', { maximumSignificantDigits: 3 })}`,
+  hashpriceUsdPerPhDay: (x) => `$${x.toLocaleString('en-US', { maximumSignificantDigits: 3 })}/PH/day`,
+  difficulty: (x) => `${(x / 1e12).toLocaleString('en-US', { maximumSignificantDigits: 3 })} trillion`,
+  energyUsdPerMwh: (x) => `$${x.toLocaleString('en-US', { maximumSignificantDigits: 3 })}/MWh`,
+};
+
+/**
+ * Growth of the median BTC price in logs per year under merton/gbm: ln S steps by
+ * (mu - sigma^2/2 - lambda kappa) dt plus jumps of mean m (engine/priceModel.ts), so the median
+ * path drifts at mu - sigma^2/2 - lambda kappa + lambda m while the mean grows at mu.
+ */
+export function medianLogDriftPerYear(price: JsonObject): number | null {
+  const model = price.model;
+  if (model !== 'merton' && model !== 'gbm') return null;
+  const mu = Number(price.driftPerYear);
+  const sigma = Number(price.volatilityPerYear);
+  const lambda = model === 'merton' ? Number(price.jumpsPerYear) : 0;
+  const m = Number(price.jumpMeanLog);
+  const s = Number(price.jumpSdLog);
+  const kappa = Math.exp(m + 0.5 * s * s) - 1;
+  const drift = mu - 0.5 * sigma * sigma - (lambda > 0 ? lambda * (kappa - m) : 0);
+  return Number.isFinite(drift) ? drift : null;
+}
+
+/**
+ * One line under a fan chart on why the mean (dashed) and the median part: for the BTC price under
+ * merton/gbm from the scenario's own parameters, otherwise from the skew; with both at the horizon.
+ */
+export function meanMedianNote(summary: Summary, series: string): string {
+  const bands = summary.bands.series[series];
+  const means = summary.bands.means?.[series];
+  const write = SERIES_VALUE[series];
+  if (!bands || !means || !write) return '';
+  const last = summary.bands.months.length - 1;
+  const mean = means[last];
+  const median = bands[2][last];
+  const atHorizon = `in ${summary.bands.months[last]} the mean is ${write(mean)} against a median of ${write(median)}`;
+  const price = ((summary.scenario.market as JsonObject | undefined)?.price ?? {}) as JsonObject;
+  const drift = series === 'priceUsd' ? medianLogDriftPerYear(price) : null;
+  if (drift !== null) {
+    const mu = Number(price.driftPerYear);
+    const pct = (x: number) => `${x >= 0 ? '+' : MINUS}${Math.abs(x * 100).toFixed(1)}%`;
+    const jumps = price.model === 'merton' && Number(price.jumpsPerYear) > 0 ? ' and jumps' : '';
+    return `Why the median ${drift < 0 ? 'falls' : 'rises more slowly'} while BTC's expected return is ${pct(mu)}/yr: with ${formatShare(Number(price.volatilityPerYear))} volatility${jumps} the typical path drifts at ${pct(drift)}/yr in logs (μ − σ²/2${jumps ? ' and the jump terms' : ''}), while a few futures with very high prices lift the mean to ${pct(mu)}/yr; ${atHorizon}.`;
+  }
+  if (!(mean > median * 1.02)) return '';
+  return `The mean lies above the median because the spread is skewed: a few futures with very high values lift it; ${atHorizon}.`;
+}

@@ -69,6 +69,8 @@ export interface Summary {
     quantiles: number[];
     /** series -> one array per quantile, one value per month. */
     series: Record<string, number[][]>;
+    /** series -> the mean in each month, read from the same counts (BandSketch.mean). */
+    means: Record<string, number[]>;
   };
 }
 
@@ -126,8 +128,10 @@ export function buildSummary(run: RunResult): Summary {
   );
 
   const series: Record<string, number[][]> = {};
+  const means: Record<string, number[]> = {};
   model.bands.forEach((band, i) => {
     series[band.name] = BAND_QUANTILES.map((q) => Array.from({ length: months }, (_, m) => finiteOrNull(run.bands.quantile(i, m, q)) ?? 0));
+    means[band.name] = Array.from({ length: months }, (_, m) => finiteOrNull(run.bands.mean(i, m)) ?? 0);
   });
 
   return {
@@ -145,6 +149,7 @@ export function buildSummary(run: RunResult): Summary {
       months: Array.from({ length: months }, (_, m) => monthLabel(scenario.asOf.date, m)),
       quantiles: [...BAND_QUANTILES],
       series,
+      means,
     },
   };
 }

@@ -66,6 +66,28 @@ describe('band sketch', () => {
     checkQuantiles(samples(20_000, 3, (z) => 0.5 + 0.1 * z), 0.001, true);
   });
 
+  it('reads the mean within half a bin of the sample mean, and the sample mean is within 4 SE of the lognormal mean', () => {
+    const sigma = 0.8;
+    const values = samples(50_000, 5, (z) => 90_000 * Math.exp(sigma * z));
+    const sketch = new BandSketch([{ name: 'x', unit: 0.01, signed: false }], 1);
+    for (const v of values) sketch.add(0, 0, v);
+    let sum = 0;
+    let sumSquares = 0;
+    for (const v of values) {
+      sum += v;
+      sumSquares += v * v;
+    }
+    const sampleMean = sum / values.length;
+    const standardError = Math.sqrt((sumSquares / values.length - sampleMean * sampleMean) / values.length);
+    expect(Math.abs(sketch.mean(0, 0) - sampleMean)).toBeLessThanOrEqual((sampleMean + 0.01) / 128);
+    // E[S] = S0 e^{sigma^2 / 2}: the mean lies above the median S0, the gap the fan charts draw.
+    expect(Math.abs(sampleMean - 90_000 * Math.exp((sigma * sigma) / 2))).toBeLessThan(4 * standardError);
+    const signed = new BandSketch([{ name: 'cash', unit: 1000, signed: true }], 1);
+    for (const v of [-3e6, -1e6, 2e6]) signed.add(0, 0, v);
+    expect(Math.abs(signed.mean(0, 0) - -2e6 / 3)).toBeLessThanOrEqual(3e6 / 128);
+    expect(new BandSketch([{ name: 'x', unit: 1, signed: false }], 1).mean(0, 0)).toBeNaN();
+  });
+
   it('collects chunks as a worker does, and merges them to the counts of one sketch whatever the order', () => {
     const values = samples(9000, 4, (z) => 1e6 * z);
     const series = [{ name: 'cash', unit: 1000, signed: true }];

@@ -8,6 +8,7 @@ import { cli, freshDir, ROOT } from './cliHarness.js';
 
 const CHARTS = [
   'npv-distribution',
+  'npv-cdf',
   'npv-difference',
   'convergence',
   'revenue-per-kwh',
@@ -72,7 +73,7 @@ describe('hashpivot run writes the report files', () => {
   });
 
   it('shows the assumptions, the strategy table, a sentence per pair against stay, and revenue per kWh', () => {
-    expect(html).toContain('As of <b>2025-11</b>');
+    expect(html).toContain('as of <b>2025-11</b>');
     for (const label of ['BTC price', 'Conversion capex', 'Lease rate', 'Discount rate']) expect(html).toContain(label);
     for (const name of ['stay', 'convert-now', 'hybrid-50', 'trigger-30']) expect(html).toContain(`data-strategy="${name}"`);
     for (const column of ['mean NPV ± SE', 'p5 NPV', 'p50 NPV', 'p95 NPV', 'VaR 5%', 'CVaR 5%', 'P(NPV&lt;0)', 'P(ruin)', 'IRR median', 'payback median', 'revenue $/kWh median']) {
@@ -85,6 +86,61 @@ describe('hashpivot run writes the report files', () => {
     expect(html).toMatch(/Median revenue per kWh: stay \$\d\.\d{3}; convert-now \$\d\.\d{3} \(\d+\.\dx\)/);
   });
 
+  it('opens with the decision, then the strategies table, then the charts; assumptions and sources in an appendix', () => {
+    const at = (marker: string) => {
+      const i = html.indexOf(marker);
+      expect(i, marker).toBeGreaterThan(0);
+      return i;
+    };
+    const order = ['id="decision"', 'id="decision-headline"', 'id="decision-certainty"', 'id="decision-flip"', 'id="strategies"', 'id="chart-npv-distribution"', 'id="chart-fan-btc-price"', 'id="assumptions"', 'Sources of the as-of state', 'id="scenario"'];
+    const positions = order.map(at);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    // smoke: only stay can be funded from the site's cash and credit line; the ranking says so.
+    const stay = summary.strategies.find((s: { name: string }) => s.name === 'stay');
+    expect(stay.pRuin.p).toBe(0);
+    expect(html).toMatch(/<p class="headline" id="decision-headline"><b>stay<\/b> ranks first by the highest mean NPV among the strategies the site can fund/);
+    const ranks = [...html.matchAll(/<tr data-rank="(\d)"><td>\d<\/td><td class="text"><b>([^<]+)<\/b>/g)].map((m) => m[2]);
+    expect(ranks).toHaveLength(summary.strategies.length);
+    expect(ranks[0]).toBe('stay');
+    expect(html).toMatch(/<b>How sure:<\/b> Monte Carlo error: every mean NPV above is within ±\$[\d.]+M of its long-run value \(95%, 300 trials\)/);
+    expect(html).toMatch(/that order is right with probability (above 99\.9%|\d+(\.\d)?%)/);
+    expect(html).toContain('<b>What would flip it:</b> not computed for this run');
+  });
+
+  it('draws the price, hashprice and difficulty fans on log axes with the mean path, and says why mean and median part', () => {
+    for (const name of ['fan-btc-price', 'fan-hashprice', 'fan-difficulty']) {
+      const spec = JSON.parse(readFileSync(join(out, 'charts', `${name}.vl.json`), 'utf8'));
+      expect(spec.layer[0].encoding.y.scale, name).toEqual({ type: 'log' });
+      expect(spec.layer.some((l: { encoding: { y: { field: string } } }) => l.encoding.y.field === 'mean'), name).toBe(true);
+      for (const row of spec.data.values) expect(row.mean, name).toBeGreaterThan(0);
+    }
+    const energy = JSON.parse(readFileSync(join(out, 'charts', 'fan-energy-price.vl.json'), 'utf8'));
+    expect(energy.layer[0].encoding.y.scale).toBeUndefined();
+    // smoke is merton with mu 0.10, sigma 0.5, 1 jump/yr of mean -0.10, sd 0.15: the median drifts at
+    // mu - sigma^2/2 - lambda (e^{m + s^2/2} - 1 - m) = -4.0%/yr in logs.
+    expect(html).toMatch(/Why the median falls while BTC&#39;s expected return is \+10\.0%\/yr: with 50% volatility and jumps the typical path drifts at -4\.0%\/yr in logs/);
+  });
+
+  it('draws the S-curves on the histogram\'s x-range and the paired panels in table order on one x-axis', () => {
+    const histogram = JSON.parse(readFileSync(join(out, 'charts', 'npv-distribution.vl.json'), 'utf8'));
+    const cdf = JSON.parse(readFileSync(join(out, 'charts', 'npv-cdf.vl.json'), 'utf8'));
+    expect(cdf.layer[0].encoding.x.scale.domain).toEqual(histogram.layer[0].encoding.x.scale.domain);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const s of summary.strategies) {
+      const points = cdf.data.values.filter((r: { series: string }) => r.series === s.name);
+      expect(points.length).toBe(201);
+      // The curve passes through the median of summary.json at 50%.
+      const median = points.find((r: { p: number }) => r.p === 0.5);
+      expect(median.x * 1e6).toBeCloseTo(s.metrics.npvUsd.percentiles.p50, -1);
+      for (let i = 1; i < points.length; i++) expect(points[i].x).toBeGreaterThanOrEqual(points[i - 1].x);
+    }
+    const difference = JSON.parse(readFileSync(join(out, 'charts', 'npv-difference.vl.json'), 'utf8'));
+    expect(difference.resolve.scale.x).toBe('shared');
+    const order = difference.facet.row.sort.map((label: string) => label.split(' - ')[0]);
+    expect(order).toEqual(summary.strategies.map((s: { name: string }) => s.name).filter((n: string) => n !== 'stay'));
+  });
+
   it('embeds binned data only: chart data does not grow with the number of trials', () => {
     const spec = JSON.parse(readFileSync(join(out, 'charts', 'npv-distribution.vl.json'), 'utf8'));
     expect(spec.$schema).toMatch(/vega-lite\/v6/);
@@ -94,17 +150,17 @@ describe('hashpivot run writes the report files', () => {
     for (const total of shares.values()) expect(total).toBeGreaterThan(0.98); // the 0.05% tails may fall off the axis
   });
 
-  it('writes paths.csv: one row per month and series with the bands of summary.json', () => {
+  it('writes paths.csv: one row per month and series with the bands and means of summary.json', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const lines = readFileSync(join(out, 'paths.csv'), 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('month,date,series,p5,p25,p50,p75,p95');
+    expect(lines[0]).toBe('month,date,series,p5,p25,p50,p75,p95,mean');
     const series = Object.keys(summary.bands.series);
     expect(series).toContain('cashUsd:convert-now');
     expect(lines).toHaveLength(1 + summary.bands.months.length * series.length);
     for (const line of lines.slice(1)) {
       const [month, date, name, ...values] = line.split(',');
       expect(date).toBe(summary.bands.months[Number(month)]);
-      expect(values.map(Number)).toEqual(summary.bands.series[name].map((q: number[]) => q[Number(month)]));
+      expect(values.map(Number)).toEqual([...summary.bands.series[name].map((q: number[]) => q[Number(month)]), summary.bands.means[name][Number(month)]]);
     }
   });
 

@@ -40,6 +40,9 @@ interface PageCheck {
   requests: string[];
   h1: string;
   title: string;
+  /** The page's scroll width and the window's width: equal when nothing overflows sideways. */
+  scrollWidth: number;
+  clientWidth: number;
 }
 
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline', () => {
@@ -57,8 +60,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline
     await browser?.close();
   });
 
-  async function open(file: string): Promise<PageCheck> {
-    const context = await browser.newContext({ offline: true });
+  async function open(file: string, width = 1280): Promise<PageCheck> {
+    const context = await browser.newContext({ offline: true, viewport: { width, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
@@ -87,6 +90,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline
         svgCharts: document.querySelectorAll('.chart > svg.marks, .chart svg.marks').length,
         h1: document.querySelector('h1')?.textContent ?? '',
         title: document.title,
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
       }));
       return { ...state, problems, requests };
     } finally {
@@ -101,11 +106,19 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline
     const page = await open(join(out, 'report.html'));
     expect(page.problems).toEqual([]);
     expect(page.requests).toEqual([]);
-    expect(page.expected).toBe(11);
+    expect(page.expected).toBe(12);
     expect(page.failed).toBeNull();
     expect(page.rendered).toBe(page.expected);
     expect(page.svgCharts).toBe(page.expected);
     expect(page.h1).toBe('smoke');
+    expect(page.scrollWidth).toBe(page.clientWidth);
+
+    // A narrow window: the charts are drawn to fit and wide tables scroll inside themselves.
+    const narrow = await open(join(out, 'report.html'), 800);
+    expect(narrow.problems).toEqual([]);
+    expect(narrow.rendered).toBe(narrow.expected);
+    expect(narrow.clientWidth).toBe(800);
+    expect(narrow.scrollWidth, 'report.html scrolls sideways at 800 px').toBe(800);
 
     const comparison = join(dir, 'comparison');
     expect(cli(['compare', out, out, '--out', comparison]).status).toBe(0);
@@ -114,6 +127,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline
     expect(compare.requests).toEqual([]);
     expect(compare.rendered).toBe(1);
     expect(compare.svgCharts).toBe(1);
+    const compareNarrow = await open(join(comparison, 'compare.html'), 800);
+    expect(compareNarrow.scrollWidth, 'compare.html scrolls sideways at 800 px').toBe(800);
   });
 
   it('shows a scenario named <script>alert(1)</script> as text and runs none of it', async () => {
