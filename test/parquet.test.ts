@@ -72,6 +72,7 @@ describe('trials.parquet', () => {
       p50: 'DOUBLE/OPTIONAL',
       p75: 'DOUBLE/OPTIONAL',
       p95: 'DOUBLE/OPTIONAL',
+      mean: 'DOUBLE/OPTIONAL',
     });
     const records = await parquetReadObjects({ file: await asyncBufferFromFile(join(out, 'paths.parquet')) });
     expect(records).toHaveLength(rows.length);
