@@ -1,9 +1,13 @@
 // Calibration from history: month-end samples of daily series, the fits of engine/calibration.ts,
-// and the YAML scenario fragment of scenarios/calibrationFragment.ts with a header saying what was
-// assumed. `hashpivot calibrate` (runners/calibrateCommand.ts) is a thin layer over calibrate().
+// the guardrails a forward-looking scenario needs (calibrationGuardrails.ts), the fit repeated on
+// rolling windows (rollingFits.ts), and a scenario that extends the one it was fitted for with the
+// fitted market (scenarios/calibrationFragment.ts), its header saying what was assumed.
+// `hashpivot calibrate` (runners/commands/calibrate.ts) is a thin layer over calibrate().
 import { hashpriceUsdPerPhDay, hashrateForDifficulty, powerCostUsdPerPhDay } from '../engine/bitcoin.js';
 import { CalibrationError, fitGbm, fitHashrate, fitLogOu, fitMerton, type GbmFit, type HashrateFit, type LogOuFit, type MertonFit } from '../engine/calibration.js';
 import { calibrationFragment, type CalibratedProcess, type CalibrationFits, type CalibrationPeriod, type CalibrationSources } from '../scenarios/calibrationFragment.js';
+import { checkGuardrails, guardrailSentence, type GuardrailFinding } from './calibrationGuardrails.js';
+import { rollingFits, rollingSummary, type HashrateData, type RollingFits } from './rollingFits.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, monthlySeries, windowCoverage, type DailySeries, type Halving, type MonthlySeries } from './history.js';
 
@@ -47,6 +51,18 @@ export interface CalibrateInput {
   scenarioName: string;
   /** Hashrate response lag; default the scenario's responseLagMonths. */
   lagMonths?: number;
+  /** How the written scenario names the one it extends (a preset name, or a path relative to where it is written). */
+  extendsReference?: string;
+  /** Share of the way from a fitted value that breaks a guardrail to the scenario's value (0..1; default 0). */
+  shrink?: number;
+  /** Length of the rolling windows in months (default 48); 0 for none. */
+  rollingMonths?: number;
+}
+
+/** The monthly data the fits saw, for diagnostics (calibrate --report). */
+export interface CalibrationData {
+  price: { months: string[]; logPrices: number[] };
+  hashrate: HashrateData | null;
 }
 
 export interface CalibrateResult {
@@ -63,7 +79,15 @@ export interface CalibrateResult {
   periods: Partial<Record<CalibratedProcess, { from: string; to: string }>>;
   /** Things a reader must know: partial months left out, windows past a series' end, assumptions. */
   notes: string[];
+  /** Fitted values that break a guardrail, and what was written for them. */
+  guardrails: GuardrailFinding[];
+  /** The fit on rolling windows; null with rollingMonths 0. */
+  rolling: RollingFits | null;
+  data: CalibrationData;
 }
+
+/** Default length of the rolling windows: four years, about one halving cycle. */
+export const DEFAULT_ROLLING_MONTHS = 48;
 
 function lastDayOfMonth(month: string): number {
   return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
@@ -247,15 +271,43 @@ export function calibrate(input: CalibrateInput): CalibrateResult {
     to: all.map((p) => p.to).sort().at(-1) as string,
     byProcess: periods,
   };
-  const body = calibrationFragment(fits, period, sources);
+
+  const guardrails = checkGuardrails(fits, input.scenario, input.shrink ?? 0);
+  const adjustments = Object.fromEntries(
+    guardrails.map((g) => [
+      g.path,
+      {
+        value: g.value,
+        note: `${g.shrink > 0 ? `fitted ${fmt(g.fitted)}, shrunk ${Math.round(g.shrink * 100)}% towards ${input.scenarioName}'s ${fmt(g.scenarioValue)}; ` : ''}${g.stillBeyond ? `WARNING: beyond the guardrail (${g.bound}), see the header` : `was beyond the guardrail (${g.bound})`}`,
+      },
+    ]),
+  );
+  const data: CalibrationData = {
+    price: { months: price.dates, logPrices },
+    hashrate: months.length === 0 ? null : { months, logHashrate, logHashprice, logBreakeven, lagMonths: lag },
+  };
+  const rollingMonths = input.rollingMonths ?? DEFAULT_ROLLING_MONTHS;
+  const rolling = rollingMonths > 0 ? rollingFits(data.price, data.hashrate, rollingMonths) : null;
+
+  const body = calibrationFragment(fits, period, {
+    sources,
+    adjustments,
+    scenario: {
+      extends: input.extendsReference ?? input.scenarioName,
+      name: `${input.scenario.name}-calibrated`,
+      description: `${input.scenario.name} with its market processes fitted to history, ${period.from} .. ${period.to} (hashpivot calibrate).`,
+    },
+  });
   const header = [
     'hashpivot calibrate: market processes fitted to monthly (month-end) history, dt = 1/12 year.',
-    'Copy the market: block into a scenario (or merge it over one); fields not listed keep the scenario\'s values.',
+    `A scenario that runs as is: it extends ${input.scenarioName} and replaces the fields below; every other field is ${input.scenarioName}'s.`,
+    ...guardrails.map((g) => guardrailSentence(g, input.scenarioName)),
     ...headerLines,
+    ...(rolling === null ? [] : rollingSummary(rolling)),
     ...notes.map((n) => `Note: ${n}.`),
   ];
   const fragment = `${header.map((line) => `# ${line}`).join('\n')}\n#\n${body}`;
-  return { fragment, gbm, merton, priceModel, priceModelReason, hashrate, extra, periods, notes };
+  return { fragment, gbm, merton, priceModel, priceModelReason, hashrate, extra, periods, notes, guardrails, rolling, data };
 }
 
 /** The shipped history as calibrate() inputs. */

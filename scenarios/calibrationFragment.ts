@@ -26,6 +26,17 @@ export interface CalibrationPeriod {
 /** Free text naming the data behind each fit (file, columns, sampling). */
 export type CalibrationSources = Partial<Record<CalibratedProcess, string>>;
 
+export interface FragmentOptions {
+  sources?: CalibrationSources;
+  /**
+   * Values written instead of the fitted ones, by path (`market.price.driftPerYear`), with a note
+   * for the field's comment: a guardrail's shrinkage (runners/calibrationGuardrails.ts).
+   */
+  adjustments?: Readonly<Record<string, { value: number; note: string }>>;
+  /** Write a scenario that runs as is: `extends:` this scenario (a preset name or a file relative to the fragment), with a name and description. */
+  scenario?: { extends: string; name: string; description: string };
+}
+
 interface Field {
   /** Field name in scenarios/schema.ts. */
   name: string;
@@ -134,7 +145,8 @@ function stepName(dtYears: number): string {
  * range is clamped into it with a WARNING comment, so that the fragment always validates; the
  * other parameters of that fit were estimated jointly with the unclamped value.
  */
-export function calibrationFragment(fits: CalibrationFits, period: CalibrationPeriod, sources: CalibrationSources = {}): string {
+export function calibrationFragment(fits: CalibrationFits, period: CalibrationPeriod, options: FragmentOptions = {}): string {
+  const sources = options.sources ?? {};
   const market: Record<string, Record<string, number | string>> = {};
   const processComments: [CalibratedProcess, string][] = [];
   const fieldComments: [CalibratedProcess, string, string, number][] = [];
@@ -147,11 +159,14 @@ export function calibrationFragment(fits: CalibrationFits, period: CalibrationPe
     if (block.model !== undefined) values.model = block.model;
     for (const field of block.fields) {
       const schema = numberSchema(process, field.name);
-      const decimals = field.standardError === undefined && Number.isInteger(field.value) ? 0 : decimalsFor(field.value, field.standardError);
-      let value = Number(field.value.toFixed(decimals));
+      const adjustment = options.adjustments?.[`market.${process}.${field.name}`];
+      const written = adjustment?.value ?? field.value;
+      const decimals = field.standardError === undefined && Number.isInteger(written) ? 0 : decimalsFor(written, field.standardError);
+      let value = Number(written.toFixed(decimals));
       const comment: string[] = [];
       if (field.standardError !== undefined) comment.push(`± ${formatError(field.standardError)}`);
       if (field.note !== undefined) comment.push(field.note);
+      if (adjustment !== undefined) comment.push(adjustment.note);
       const min = schema.minValue ?? -Infinity;
       const max = schema.maxValue ?? Infinity;
       if (!schema.safeParse(value).success) {
@@ -179,10 +194,13 @@ export function calibrationFragment(fits: CalibrationFits, period: CalibrationPe
   // The fragment must be valid scenario data: the market schema is strict, so a misnamed field fails here.
   marketSchema.parse(market);
 
-  const doc = new Document({ market });
+  const scenario = options.scenario;
+  const doc = new Document(scenario === undefined ? { market } : { extends: scenario.extends, name: scenario.name, description: scenario.description, market });
   const header = [
     ` Market parameters fitted to history (hashpivot calibration), ${period.from} .. ${period.to}.`,
-    ' Every field is a scenario field of scenarios/schema.ts; fields not listed keep their defaults.',
+    scenario === undefined
+      ? ' Every field is a scenario field of scenarios/schema.ts; fields not listed keep their defaults.'
+      : ` Every field is a scenario field of scenarios/schema.ts; fields not listed keep ${scenario.extends}'s values.`,
     ' "± x" is one asymptotic standard error (the model assumed right); values are rounded to it.',
     ...warnings.map((w) => ` ${w}`),
   ];

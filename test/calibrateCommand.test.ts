@@ -3,7 +3,7 @@
 // user's file takes; on the shipped history they give a plausible monthly volatility over a
 // stated period; the fragment loads as part of a scenario; user CSVs are read by name or content,
 // and every user error exits non-zero with a message naming the flag.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { calibrate, shippedDifficulty, shippedPrice } from '../runners/calibrate
 import { calibrateCommand } from '../runners/commands/calibrate.js';
 import { parseSeriesFlag } from '../runners/cliArgs.js';
 import { parseUserSeries } from '../runners/userSeries.js';
+import { rollingFits } from '../runners/rollingFits.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { freshDir } from './cliHarness.js';
@@ -225,5 +226,103 @@ describe('calibrate command errors: exit code, message naming the flag and the f
     const r = await runCommand(calibrateCommand, ['--series', `energy=${file}`]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--series energy: fitLogOu: the AR\(1\) coefficient/);
+  });
+});
+
+describe('calibration with guardrails: a scenario that runs as is, warnings, --shrink, rolling windows', () => {
+  const dir = freshDir();
+
+  it('calibrate --out fitted.yaml on 2012-2024 writes a scenario that loads as it is, and warns on the drift and the hashrate growth', async () => {
+    const out = join(dir, 'fitted.yaml');
+    const r = await runCommand(calibrateCommand, ['--out', out, '--rolling', '0']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/WARNING: market\.price\.driftPerYear fitted 1\.3 ± 0\.427 breaks the guardrail \(at most 0\.5\)/);
+    expect(r.stdout).toMatch(/WARNING: market\.hashrate\.growthPerYear fitted -0\.264 ± 0\.437 breaks the guardrail \(at least 0\)/);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^extends: base$/m);
+    expect(text).toMatch(/driftPerYear: 1\.30 # ± 0\.43; .*WARNING: beyond the guardrail \(at most 0\.5\), see the header/);
+    // No merging by hand: the file is a scenario (base with the fitted market) that the loader reads.
+    const scenario = loadScenario(out);
+    expect(scenario.name).toBe('base-calibrated');
+    expect(scenario.market.price.driftPerYear).toBe(1.3);
+    expect(scenario.market.hashrate.growthPerYear).toBe(-0.26);
+    expect(scenario.site).toEqual(BASE.site);
+    expect(scenario.strategies).toEqual(BASE.strategies);
+  });
+
+  it('--shrink W writes (1 - W) x fitted + W x the scenario\'s value for the values beyond a guardrail, and only those', async () => {
+    const out = join(dir, 'shrunk.yaml');
+    const r = await runCommand(calibrateCommand, ['--out', out, '--shrink', '0.8', '--rolling', '0']);
+    expect(r.status).toBe(0);
+    const plain = calibrate({ price: shippedPrice(), difficulty: shippedDifficulty(), scenario: BASE, scenarioName: 'base', rollingMonths: 0 });
+    const fittedDrift = plain.guardrails.find((g) => g.field === 'driftPerYear')!.fitted;
+    const fittedGrowth = plain.guardrails.find((g) => g.field === 'growthPerYear')!.fitted;
+    const scenario = loadScenario(out);
+    // Written to the precision of the standard error (two significant digits of ± 0.43): within 0.005.
+    expect(Math.abs(scenario.market.price.driftPerYear - (0.2 * fittedDrift + 0.8 * BASE.market.price.driftPerYear))).toBeLessThan(0.005);
+    expect(Math.abs(scenario.market.hashrate.growthPerYear - (0.2 * fittedGrowth + 0.8 * BASE.market.hashrate.growthPerYear))).toBeLessThan(0.005);
+    // A value inside its bounds is written as fitted.
+    expect(scenario.market.price.volatilityPerYear).toBe(0.736);
+    expect(readFileSync(out, 'utf8')).toMatch(/driftPerYear: 0\.34 # ± 0\.43; .*fitted 1\.3, shrunk 80% towards base's 0\.1; was beyond the guardrail/);
+  });
+
+  it('a fit inside every bound gets no warning and nothing shrunk', () => {
+    const scenario = scenarioWith((raw) => {
+      raw.horizonMonths = 600;
+      raw.market.price = { model: 'gbm', driftPerYear: 0.15, volatilityPerYear: 0.6, jumpsPerYear: 0, jumpMeanLog: 0, jumpSdLog: 0 };
+    });
+    const path = enginePath(scenario, 0);
+    const dates = Array.from({ length: 600 }, (_, m) => `${1900 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-28`);
+    const price = { daily: { dates, values: path.priceUsd }, source: 'engine', shipped: false };
+    const result = calibrate({ price, difficulty: price, scenario: BASE, scenarioName: 'base', priceModel: 'gbm', shrink: 1, rollingMonths: 0 });
+    expect(result.guardrails.filter((g) => g.process === 'price')).toEqual([]);
+    expect(result.fragment).not.toMatch(/market\.price\.driftPerYear fitted/);
+  });
+
+  it('the fit repeated on rolling windows: each window is the fit of its own months, and on an engine GBM path every window drift is within 4 SE of the truth', () => {
+    const scenario = scenarioWith((raw) => {
+      raw.horizonMonths = 600;
+      raw.market.price = { model: 'gbm', driftPerYear: 0.15, volatilityPerYear: 0.6, jumpsPerYear: 0, jumpMeanLog: 0, jumpSdLog: 0 };
+    });
+    const logPrices = Array.from(enginePath(scenario, 1).priceUsd, Math.log);
+    const months = logPrices.map((_, m) => `${1900 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`);
+    const rolling = rollingFits({ months, logPrices }, null, 48, 48);
+    expect(rolling.windows).toHaveLength(12);
+    expect(rolling.windows[1]).toMatchObject({ from: '1904-01', to: '1908-01' });
+    expect(rolling.windows[1].price.driftPerYear).toBe(fitGbm(logPrices.slice(48, 97), MONTH).estimates.driftPerYear);
+    for (const w of rolling.windows) expect(Math.abs(w.price.driftPerYear - 0.15) / w.price.driftStandardError, `${w.from}`).toBeLessThan(4);
+    const drifts = rolling.windows.map((w) => w.price.driftPerYear).sort((a, b) => a - b);
+    expect(rolling.spread.priceDrift).toEqual({ min: drifts[0], median: (drifts[5] + drifts[6]) / 2, max: drifts[11] });
+  });
+
+  it('on the shipped history the spread across 48-month windows is wider than the full fit\'s SE, and the fragment says so', () => {
+    const result = calibrate({ price: shippedPrice(), difficulty: shippedDifficulty(), scenario: BASE, scenarioName: 'base' });
+    const { priceDrift } = result.rolling!.spread;
+    expect(result.rolling!.windows).toHaveLength(9);
+    expect(priceDrift.max - priceDrift.min).toBeGreaterThan(2 * result.gbm.standardErrors.driftPerYear);
+    expect(result.fragment).toMatch(/# Rolling 48-month windows every 12 months \(9, 2012-01 \.\. 2024-01; price by GBM\): price driftPerYear 0\.61 \.\. 1\.8/);
+  });
+
+  it('a scenario file elsewhere is extended by its path relative to the written file', async () => {
+    const scenarios = join(dir, 'scenarios');
+    const outDir = join(dir, 'out');
+    mkdirSync(scenarios, { recursive: true });
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(scenarios, 'site.yaml'), 'extends: base\nname: my-site\n');
+    const out = join(outDir, 'fitted.yaml');
+    const r = await runCommand(calibrateCommand, ['--scenario', join(scenarios, 'site.yaml'), '--out', out, '--rolling', '0']);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^extends: \.\.\/scenarios\/site\.yaml$/m);
+    expect(loadScenario(out).name).toBe('my-site-calibrated');
+  });
+
+  it.each([
+    [['--shrink', '1.5'], /--shrink must be a share from 0 to 1/],
+    [['--shrink', 'half'], /--shrink must be a share from 0 to 1/],
+    [['--rolling', '6'], /--rolling must be 0 \(no rolling fits\) or at least 12 months/],
+  ])('%j is a usage error', async (args, message) => {
+    const r = await runCommand(calibrateCommand, args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });

@@ -415,7 +415,7 @@ describe('calibrationFragment', () => {
   const hashrate = fitHashrate(path.logHashrate, path.logHashprice, 6, MONTH, path.logBreakeven);
 
   it('writes schema field names that validate as a scenario, with ± standard errors, period and source in comments', () => {
-    const text = calibrationFragment({ price, hashrate, fees, energy }, { from: '2012-01', to: '2024-03', byProcess: { hashrate: { from: '2013-01', to: '2019-05' } } }, { price: 'data/btc-usd-daily*.csv, month-end' });
+    const text = calibrationFragment({ price, hashrate, fees, energy }, { from: '2012-01', to: '2024-03', byProcess: { hashrate: { from: '2013-01', to: '2019-05' } } }, { sources: { price: 'data/btc-usd-daily*.csv, month-end' } });
     const data = parseYaml(text) as { market: Record<string, Record<string, unknown>> };
     const scenario = scenarioSchema.parse({ ...minimalScenario, market: data.market });
     expect(scenario.market.price.model).toBe('merton');

@@ -1,22 +1,29 @@
 // `hashpivot calibrate`: fit the market processes to history and write (or print) a scenario
 // fragment with the fitted parameters, their standard errors and the fit period.
 import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CalibrationError } from '../../engine/calibrationError.js';
-import { loadScenario } from '../../scenarios/load.js';
-import { calibrate, CalibrateInputError, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
+import { listPresets, loadScenario } from '../../scenarios/load.js';
+import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
+import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
+import { rollingTable } from '../rollingFits.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
-import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, yearMonth } from '../cliArgs.js';
+import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 
 export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
                       [--series fees=FILE[:COLUMN]] [--series energy=FILE[:COLUMN]]
                       [--price-column C] [--difficulty-column C] [--price-model auto|gbm|merton]
-                      [--lag MONTHS] [--scenario NAME|FILE]
+                      [--lag MONTHS] [--scenario NAME|FILE] [--shrink W] [--rolling MONTHS]
       Fits BTC price (GBM and Merton on monthly log returns), network hashrate (growth, volatility,
       response to hashprice, from difficulty) and, for series you give, fees and energy (log-OU), and
-      writes a scenario fragment (market: ...) with standard errors and fit periods as comments.
+      writes a scenario that runs as is: it extends --scenario (default base) with the fitted market,
+      standard errors and fit periods as comments. A fitted value a forward-looking scenario should
+      not take (a price drift beyond ±${DRIFT_BOUND_PER_YEAR}/yr, a negative hashrate growth) is written with a
+      WARNING; --shrink W (0..1) moves each such value the share W of the way to the scenario's own.
+      The fit is repeated on rolling windows of --rolling MONTHS (default ${DEFAULT_ROLLING_MONTHS}, 0 for none), 12
+      months apart, and the spread shown.
       Without files it fits the shipped history (data/README.md), from ${SHIPPED_DEFAULT_FROM} by default.
       A file (CSV or Parquet) needs a date column (date, Date, ...) and a value column (Adj Close,
       Close, price, value, difficulty, or the first numeric column; or name it); README.md says more. --scenario (default base) supplies the hashrate
@@ -54,8 +61,19 @@ function writeFileAtomically(path: string, text: string): void {
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 const pm = (value: number, se: number) => `${fmt(value)} ± ${fmt(se, 2)}`;
 
+/**
+ * How the written scenario names the one it extends: a preset by its name, a file by its path
+ * relative to the folder the scenario is written to (extends resolves from there; from the working
+ * folder when it goes to stdout).
+ */
+export function scenarioReference(scenarioName: string, out: string | undefined): string {
+  if (listPresets().some((p) => p.name === scenarioName)) return scenarioName;
+  const from = out === undefined ? process.cwd() : dirname(resolve(out));
+  return relative(from, resolve(scenarioName)) || scenarioName;
+}
+
 /** A short plain-text account of the fits, for the terminal. */
-export function calibrationReport(result: CalibrateResult): string {
+export function calibrationReport(result: CalibrateResult, scenarioName: string): string {
   const lines: string[] = [];
   const period = (p?: { from: string; to: string }) => (p === undefined ? '' : `${p.from} .. ${p.to}`);
   const price = result.priceModel === 'merton' && !('error' in result.merton) ? result.merton : result.gbm;
@@ -81,7 +99,9 @@ export function calibrationReport(result: CalibrateResult): string {
     );
   }
   lines.push(`Price model: ${result.priceModelReason}.`);
+  if (result.rolling !== null && result.rolling.windows.length > 0) lines.push('', rollingTable(result.rolling), '');
   for (const note of result.notes) lines.push(`Note: ${note}.`);
+  for (const finding of result.guardrails) lines.push(guardrailSentence(finding, scenarioName));
   return `${lines.join('\n')}\n`;
 }
 
@@ -104,6 +124,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
           'price-model': { type: 'string' },
           lag: { type: 'string' },
           scenario: { type: 'string' },
+          shrink: { type: 'string' },
+          rolling: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -125,6 +147,13 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       if (!/^\d+$/.test(values.lag) || Number(values.lag) > 36) throw new UsageError(`--lag must be a whole number of months from 0 to 36, got "${values.lag}"`);
       lagMonths = Number(values.lag);
     }
+    let shrink = 0;
+    if (values.shrink !== undefined) {
+      shrink = Number(values.shrink);
+      if (values.shrink.trim() === '' || !(shrink >= 0 && shrink <= 1)) throw new UsageError(`--shrink must be a share from 0 to 1 (0.5: half-way to the scenario's value), got "${values.shrink}"`);
+    }
+    const rollingMonths = wholeNumber(values.rolling, '--rolling', DEFAULT_ROLLING_MONTHS, 0, 600);
+    if (rollingMonths > 0 && rollingMonths < 12) throw new UsageError(`--rolling must be 0 (no rolling fits) or at least 12 months, got "${values.rolling}"`);
     columnNeedsFile(values.price, values['price-column'], 'price');
     columnNeedsFile(values.difficulty, values['difficulty-column'], 'difficulty');
     const series = parseSeriesFlags(values.series);
@@ -137,8 +166,9 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     const extra: { process: ExtraProcess; input: SeriesInput }[] = [];
     for (const s of series) extra.push({ process: s.process, input: await userInput(s.path, `--series ${s.process}`, s.column, readNotes) });
 
-    const result = calibrate({ price, difficulty, extra, from, to, priceModel, scenario, scenarioName, lagMonths });
-    const report = [...readNotes.map((n) => `Read ${n}.`), calibrationReport(result)].join('\n');
+    const extendsReference = scenarioReference(scenarioName, values.out);
+    const result = calibrate({ price, difficulty, extra, from, to, priceModel, scenario, scenarioName, lagMonths, shrink, rollingMonths, extendsReference });
+    const report = [...readNotes.map((n) => `Read ${n}.`), calibrationReport(result, scenarioName)].join('\n');
     if (values.out === undefined) {
       process.stdout.write(result.fragment);
       process.stderr.write(report);
