@@ -75,6 +75,10 @@ code { overflow-wrap: anywhere; }
   nav, .vega-embed .vega-actions, .vega-embed summary { display: none !important; }
   details > summary { list-style: none; }
   .scroll { overflow: visible; }
+  /* Paper cannot scroll: wide tables shrink to the page instead (Chromium would shrink every page). */
+  table { font-size: 10px; }
+  .decision table { font-size: 11px; }
+  th, td { padding: 3px 4px; }
   .decision { border-left-width: 3px; }
   a { color: inherit; text-decoration: none; }
 }

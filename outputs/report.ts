@@ -8,8 +8,10 @@ import type { OutcomeBlock } from '../engine/outcomes.js';
 import { reportCharts, type Chart } from './chartSpecs.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
 import { writeTrialsParquet } from './parquet.js';
+import { htmlToPdf, type PaperFormat } from './pdf.js';
 import { buildReportData, reportColumns } from './reportData.js';
 import { reportHtml } from './reportHtml.js';
+import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
 import { readTrialColumns, type TrialTable } from './reportTrials.js';
 import { ensureWritableFolder, writeFilesAtomically, type OutputFile } from './resultsFolder.js';
@@ -36,16 +38,23 @@ export interface ReportBuild {
   html: string;
 }
 
-/** `render` draws the charts: in this thread by default, or on a chart thread (chartThread.ts). */
-export async function buildReportFiles(
-  summary: Summary,
-  trials: TrialTable,
-  trialsSource: string,
-  render: (charts: readonly Chart[]) => Promise<RenderedChart[]> = renderCharts,
-): Promise<ReportBuild> {
+/** A page printed to PDF (pdf.ts) as a file of the batch, e.g. report.pdf. */
+export async function pdfFile(name: string, html: string, format: PaperFormat, summary: Summary): Promise<OutputFile> {
+  const bytes = await htmlToPdf(html, { format, footer: coverLine(summary) });
+  return { name, write: (write) => write(bytes) };
+}
+
+export interface ReportBuildOptions {
+  /** Draws the charts: in this thread by default, or on a chart thread (chartThread.ts). */
+  render?: (charts: readonly Chart[]) => Promise<RenderedChart[]>;
+  /** Also print report.pdf on this paper. */
+  pdf?: PaperFormat;
+}
+
+export async function buildReportFiles(summary: Summary, trials: TrialTable, trialsSource: string, options: ReportBuildOptions = {}): Promise<ReportBuild> {
   const data = buildReportData(summary, trials);
   const charts = reportCharts(summary, data);
-  const rendered = await render(charts);
+  const rendered = await (options.render ?? renderCharts)(charts);
   const html = reportHtml(summary, data, charts, { trialsSource });
   const files: OutputFile[] = [
     { name: 'report.html', write: (write) => write(html) },
@@ -53,6 +62,7 @@ export async function buildReportFiles(
     { name: 'paths.csv', write: (write) => write(pathsCsv(summary)) },
     { name: 'paths.parquet', write: (write) => writePathsParquet(summary, write) },
   ];
+  if (options.pdf) files.push(await pdfFile('report.pdf', html, options.pdf, summary));
   return { files, charts, rendered, html };
 }
 
@@ -100,11 +110,11 @@ export async function readResults(dir: string): Promise<{ summary: Summary; tria
   }
 }
 
-/** `hashpivot report DIR [--out OUT]`: rebuilds the report files from a results folder. */
-export async function rebuildReport(dir: string, out: string = dir): Promise<ReportBuild & { source: string }> {
+/** `hashpivot report DIR [--out OUT] [--pdf]`: rebuilds the report files from a results folder. */
+export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperFormat): Promise<ReportBuild & { source: string }> {
   const { summary, trials, source } = await readResults(dir);
   ensureWritableFolder(out);
-  const build = await buildReportFiles(summary, trials, source);
+  const build = await buildReportFiles(summary, trials, source, { pdf });
   writeFilesAtomically(out, build.files, [CHARTS_FOLDER]);
   return { ...build, source };
 }

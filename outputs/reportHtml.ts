@@ -8,7 +8,7 @@ import { escapeHtml } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 import type { ReportData } from './reportData.js';
 import { pairsAgainstBaseline } from './reportData.js';
-import { describeStrategy, formatNumber, formatShare, formatUsdM, pairSentence, revenueCheck, strategySpecs } from './reportText.js';
+import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, pairSentence, revenueCheck, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { Summary } from './summary.js';
 
@@ -276,7 +276,6 @@ function flipText(summary: Summary): string {
 export function reportHtml(summary: Summary, data: ReportData, charts: readonly Chart[], options: ReportPageOptions): string {
   const name = String(summary.scenario.name ?? 'scenario');
   const description = String(summary.scenario.description ?? '');
-  const asOf = String(valueAt(summary.scenario, 'asOf.date') ?? '?');
   const byName = new Map(charts.map((c) => [c.name, c]));
   const figure = (chartName: string) => {
     const chart = byName.get(chartName);
@@ -290,7 +289,7 @@ export function reportHtml(summary: Summary, data: ReportData, charts: readonly 
 <p class="note">hashpivot report</p>
 <h1 id="scenario-name">${escapeHtml(name)}</h1>
 ${description ? `<p class="lead" id="scenario-description">${escapeHtml(description)}</p>` : ''}
-<p class="meta" id="cover-line">Scenario <b>${escapeHtml(name)}</b> · as of <b>${escapeHtml(asOf)}</b> · horizon ${escapeHtml(String(summary.scenario.horizonMonths))} months · ${summary.trials.toLocaleString('en-US')} trials · seed ${summary.seed} · hashpivot ${escapeHtml(summary.engine.version)}</p>
+<p class="meta" id="cover-line">${escapeHtml(coverLine(summary))}</p>
 <nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
 </header>
 ${decisionSection(summary, decide(summary))}

@@ -6,6 +6,13 @@ import type { OrientedPair } from './reportData.js';
 
 const MINUS = '-';
 
+/** The line that names a run, on the report's cover and at the foot of every printed page. */
+export function coverLine(summary: Summary): string {
+  const scenario = summary.scenario;
+  const asOf = String((scenario.asOf as JsonObject | undefined)?.date ?? '?');
+  return `Scenario ${String(scenario.name ?? '?')} · as of ${asOf} · horizon ${String(scenario.horizonMonths)} months · ${summary.trials.toLocaleString('en-US')} trials · seed ${summary.seed} · hashpivot ${summary.engine.version}`;
+}
+
 /** USD in millions (billions from $1,000M) with the sign before the dollar: -40_123_456 -> "-$40.1M"; three significant figures. */
 export function formatUsdM(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';

@@ -4,6 +4,7 @@
 // added to the outputs reaches both.
 import type { RunResult } from '../runners/run.js';
 import type { ChartThread } from './chartThread.js';
+import type { PaperFormat } from './pdf.js';
 import { buildReportFiles, CHARTS_FOLDER, trialsParquetFile } from './report.js';
 import { trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
@@ -12,7 +13,7 @@ import { strategyTable } from './table.js';
 import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
 
 /** Writes every output of `run` into `out`; nothing under a final name unless all of it is written. */
-export async function writeRunOutputs(run: RunResult, out: string, chartThread: ChartThread): Promise<Summary> {
+export async function writeRunOutputs(run: RunResult, out: string, chartThread: ChartThread, pdf?: PaperFormat): Promise<Summary> {
   const names = run.scenario.strategies.map((s) => s.name);
   const batch = new AtomicWrite(out);
   // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
@@ -20,7 +21,10 @@ export async function writeRunOutputs(run: RunResult, out: string, chartThread: 
   let summary: Summary;
   try {
     summary = buildSummary(run);
-    const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', (charts) => chartThread.render(charts));
+    const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', {
+      render: (charts) => chartThread.render(charts),
+      pdf,
+    });
     report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
     batch.write([
       { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
@@ -58,7 +62,7 @@ function halvingSentence(summary: Summary): string {
 }
 
 /** What `run` and `merge` print on stdout once the files are written. */
-export function runReportText(run: RunResult, summary: Summary, out: string): string {
+export function runReportText(run: RunResult, summary: Summary, out: string, pdf = false): string {
   const { scenario } = run;
   const lines = [
     `${scenario.name}: ${run.trials.toLocaleString('en-US')} trials, seed ${run.seed}, ${scenario.horizonMonths} months from ${scenario.asOf.date}`,
@@ -70,6 +74,6 @@ export function runReportText(run: RunResult, summary: Summary, out: string): st
   if (run.targetSeUsd !== null) {
     lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
   }
-  lines.push('', `Wrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and charts/`);
+  lines.push('', `Wrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html${pdf ? ', report.pdf' : ''} and charts/`);
   return `${lines.join('\n')}\n`;
 }

@@ -16,19 +16,21 @@ import { validateCommand } from './commands/validate.js';
 import { RunFailure } from './run.js';
 import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
+import { PdfError } from '../outputs/pdf.js';
 
 const USAGE = `Usage:
-  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--quiet]
+  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--pdf [--paper a4|letter]] [--quiet]
       SCENARIO: a preset name, a .yaml/.json file, or - to read one from stdin (default: base).
       --set changes one field, e.g. --set hosting.leaseUsdPerKwMonth=150 (repeatable). Defaults: 10000 trials, seed 1,
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
       --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
       --trials as the cap.
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
-      charts/ (Vega-Lite specs, SVG, PNG). --shard I/N computes only shard I of N (1 <= I <= N) and
+      charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium. --shard I/N computes only shard I of N (1 <= I <= N) and
       writes a shard folder (default ./shard-I-of-N) for merge.
   hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
-  hashpivot report DIR [--out OUT]              rebuild report.html, charts/ and paths.* from a results folder
+  hashpivot report DIR [--out OUT] [--pdf [--paper a4|letter]]
+      rebuild report.html, charts/ and paths.* from a results folder (--pdf: and report.pdf)
   hashpivot compare DIR_A DIR_B [--out OUT]     compare two results folders in OUT/compare.html (default ./comparison)
   hashpivot validate FILE [--set PATH=VALUE ...]   check a scenario (FILE, preset or -) and list every problem
   hashpivot presets            list the built-in scenarios
@@ -71,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof OutputFolderError || error instanceof RunFailure || error instanceof ReportInputError || error instanceof MergeError || error instanceof ShardFolderError) {
+    if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ReportInputError || error instanceof MergeError || error instanceof ShardFolderError) {
       process.stderr.write(`hashpivot: ${error.message}\n`);
       return 1;
     }

@@ -3,6 +3,7 @@
 // errors it expects.
 import { existsSync } from 'node:fs';
 import { ScenarioError } from '../scenarios/load.js';
+import { requireChromium, type PaperFormat } from '../outputs/pdf.js';
 
 export class UsageError extends Error {}
 
@@ -20,6 +21,23 @@ export function positiveNumber(value: string | undefined, flag: string): number 
   const x = Number(value);
   if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
   return x;
+}
+
+/** The options of the commands that can print a PDF (run, report, compare), for parseArgs. */
+export const PDF_OPTIONS = { pdf: { type: 'boolean' }, paper: { type: 'string' } } as const;
+
+/**
+ * The paper of --pdf (A4 unless --paper letter), or undefined without --pdf. Checks that a
+ * browser is there to print with, so a run fails before its trials rather than after.
+ */
+export function pdfPaper(values: { pdf?: boolean; paper?: string }): PaperFormat | undefined {
+  const { pdf, paper } = values;
+  if (paper !== undefined && !pdf) throw new UsageError('--paper goes with --pdf');
+  if (!pdf) return undefined;
+  const format = paper === undefined || paper.toLowerCase() === 'a4' ? 'A4' : paper.toLowerCase() === 'letter' ? 'Letter' : null;
+  if (!format) throw new UsageError(`--paper must be a4 or letter, got "${paper}"`);
+  requireChromium();
+  return format;
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -4,32 +4,16 @@
 // error, no page error and no dialog; a hostile scenario name must show as text.
 // Without /usr/bin/chromium the suite is skipped with a message, except in CI (CI=true), where it
 // fails: .ci/run installs Debian's chromium.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, skipWithout } from './chromium.js';
 import { cli, freshDir, ROOT } from './cliHarness.js';
 
-const CHROMIUM = process.env.HASHPIVOT_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const IN_CI = Boolean(process.env.CI);
 const HOSTILE_NAME = '<script>alert(1)</script>';
-
-// The flags of the machine notes: no background networking, no component updates, no first run.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`reportBrowser.test.ts: SKIPPED - no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set HASHPIVOT_CHROMIUM). In CI this suite runs and fails without it.`);
-}
+const SKIP = skipWithout('reportBrowser.test.ts', [{ name: `Chromium at ${CHROMIUM}`, present: HAVE_CHROMIUM, install: 'apt-get install -y chromium, or set HASHPIVOT_CHROMIUM' }]);
 
 interface PageCheck {
   expected: number;
@@ -45,7 +29,7 @@ interface PageCheck {
   clientWidth: number;
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline', () => {
+describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
   let browser: Browser;
   const dir = freshDir();
 
@@ -53,7 +37,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('reports in headless Chromium, offline
     expect(HAVE_CHROMIUM, `Chromium is required in CI but ${CHROMIUM} is missing: .ci/run should install Debian's chromium`).toBe(true);
     const { chromium } = await import('playwright-core');
     // playwright starts Chromium with a fresh temporary profile (--user-data-dir) of its own.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
   });
 
   afterAll(async () => {

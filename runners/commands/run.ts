@@ -12,7 +12,7 @@ import { runScenario } from '../run.js';
 import { runIdentity } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
 import { defaultWorkerCount } from '../pool.js';
-import { positiveNumber, UsageError, wholeNumber } from '../cliArgs.js';
+import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber } from '../cliArgs.js';
 
 function shardOption(text: string | undefined, trials: number, targetSe: number | undefined): ShardSpec | undefined {
   if (text === undefined) return undefined;
@@ -41,6 +41,7 @@ export async function runCommand(args: string[]): Promise<number> {
       shard: { type: 'string' },
       quiet: { type: 'boolean' },
       set: { type: 'string', multiple: true },
+      ...PDF_OPTIONS,
       'fail-at-trial': { type: 'string' }, // test hook: inject a fault into the slice holding this trial
     },
   });
@@ -52,6 +53,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1, 1_000_000);
   const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
   const shard = shardOption(values.shard, trials, targetSeUsd);
+  if (shard && values.pdf) throw new UsageError('--pdf makes no report in a shard: print it from the merged folder with hashpivot report DIR --pdf');
+  const paper = pdfPaper(values);
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? (shard ? `shard-${shard.index}-of-${shard.count}` : 'results');
   ensureWritableFolder(out);
@@ -92,8 +95,8 @@ export async function runCommand(args: string[]): Promise<number> {
       }
       return 0;
     }
-    const summary = await writeRunOutputs(run, out, chartThread!);
-    if (!values.quiet) process.stdout.write(runReportText(run, summary, out));
+    const summary = await writeRunOutputs(run, out, chartThread!, paper);
+    if (!values.quiet) process.stdout.write(runReportText(run, summary, out, paper !== undefined));
     return 0;
   } catch (error) {
     progress.finish();
