@@ -1,19 +1,25 @@
-// `hashpivot compare DIR_A DIR_B`: two results folders side by side in one page. What changed in
-// the scenario (the resolved scenarios diffed field by field, strategies matched by name), and how
-// each strategy's NPV distribution moved (mean, p5, p50, p95, P(NPV<0); overlaid histograms on
-// shared bins).
+// `hashpivot compare A B [C ...]`: results folders side by side in one page, the first (A) the
+// reference. It leads with what changed in the results (did the ranking flip? which strategies
+// moved by more than their Monte Carlo error?), then what changed in the inputs (numbers first,
+// text notes folded), then each strategy's NPV distribution in every run, overlaid on shared bins.
 import { basename, resolve } from 'node:path';
 import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import { VEGA_LITE_SCHEMA, type Chart } from './chartSpecs.js';
 import { renderCharts } from './chartsRender.js';
+import { decide } from './decision.js';
 import { escapeHtml } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
-import { chartFiles, readResults } from './report.js';
-import { sharedHistogram, type Histogram } from './reportData.js';
+import type { PaperFormat } from './pdf.js';
+import { chartFiles, pdfFile, readResults } from './report.js';
+import { sharedHistogram } from './reportData.js';
 import { formatShare, formatUsdM } from './reportText.js';
 import { trialColumnName } from './reportTrials.js';
 import { ensureWritableFolder, writeFilesAtomically, type OutputFile } from './resultsFolder.js';
+import { pairedDifference } from './statistics.js';
 import type { StrategySummary, Summary } from './summary.js';
+
+/** Runs one comparison takes: the page stays readable, and every run gets its own line style. */
+export const MAX_COMPARED_RUNS = 8;
 
 export interface FieldChange {
   path: string;
@@ -37,12 +43,17 @@ function flatten(value: JsonValue, path: string, out: Map<string, JsonValue>): v
   }
 }
 
+/** Every leaf of a JSON document by its path (`market.price.driftPerYear`, `strategies[stay].kind`). */
+export function flattenJson(value: JsonValue): Map<string, JsonValue> {
+  const out = new Map<string, JsonValue>();
+  flatten(value, '', out);
+  return out;
+}
+
 /** Field-by-field differences of two JSON documents, in the order fields appear (A's, then B's new ones). */
 export function diffJson(a: JsonValue, b: JsonValue): FieldChange[] {
-  const fa = new Map<string, JsonValue>();
-  const fb = new Map<string, JsonValue>();
-  flatten(a, '', fa);
-  flatten(b, '', fb);
+  const fa = flattenJson(a);
+  const fb = flattenJson(b);
   const changes: FieldChange[] = [];
   for (const [path, va] of fa) {
     const vb = fb.get(path);
@@ -51,6 +62,41 @@ export function diffJson(a: JsonValue, b: JsonValue): FieldChange[] {
   }
   for (const [path, vb] of fb) if (!fa.has(path)) changes.push({ path, a: undefined, b: vb });
   return changes;
+}
+
+/** A field that differs between runs: its value in each run (undefined where absent). */
+export interface FieldAcrossRuns {
+  path: string;
+  values: (JsonValue | undefined)[];
+  /** Prose (a source note, a description): folded away below the numbers. */
+  note: boolean;
+}
+
+/** Free text that documents a scenario rather than sets it: source notes, descriptions, long strings. */
+function isNote(path: string, values: readonly (JsonValue | undefined)[]): boolean {
+  if (/(^|\.)sources(\.|$)/.test(path) || /(^|\.)(description|note|notes)$/.test(path)) return true;
+  return values.every((v) => v === undefined || typeof v === 'string') && values.some((v) => typeof v === 'string' && v.length > 40 && /\s/.test(v));
+}
+
+/** Fields that differ in any run from the first, numbers and settings first, notes last. */
+export function fieldsAcrossRuns(documents: readonly JsonValue[]): FieldAcrossRuns[] {
+  const flat = documents.map(flattenJson);
+  const paths: string[] = [];
+  const seen = new Set<string>();
+  for (let k = 1; k < documents.length; k++) {
+    for (const change of diffJson(documents[0], documents[k])) {
+      if (!seen.has(change.path)) {
+        seen.add(change.path);
+        paths.push(change.path);
+      }
+    }
+  }
+  const fields = paths.map((path) => {
+    const values = flat.map((f) => f.get(path));
+    return { path, values, note: isNote(path, values) };
+  });
+  const numeric = (f: FieldAcrossRuns) => f.values.some((v) => typeof v === 'number');
+  return [...fields.filter((f) => !f.note && numeric(f)), ...fields.filter((f) => !f.note && !numeric(f)), ...fields.filter((f) => f.note)];
 }
 
 export interface StrategyMove {
@@ -79,24 +125,24 @@ export function comparedMetrics(move: StrategyMove): ComparedMetric[] {
   ];
 }
 
-function signed(text: string, x: number): string {
-  return x > 0 ? `+${text}` : text;
+function signedUsd(x: number): string {
+  return x > 0 ? `+${formatUsdM(x)}` : formatUsdM(x);
 }
 
 function formatDelta(m: ComparedMetric): string {
   if (m.a === null || m.b === null) return 'n/a';
   const d = m.b - m.a;
-  if (m.format === 'usd') return signed(formatUsdM(d), d);
+  if (m.format === 'usd') return signedUsd(d);
   return `${d > 0 ? '+' : ''}${(d * 100).toFixed(1)} pts`;
 }
 
-function formatValue(m: ComparedMetric, x: number | null): string {
+function formatMetric(m: ComparedMetric, x: number | null): string {
   return m.format === 'usd' ? formatUsdM(x) : formatShare(x);
 }
 
 export function moveSentence(move: StrategyMove): string {
   const [mean, , , , pNeg] = comparedMetrics(move);
-  return `${move.name}: mean NPV ${formatValue(mean, mean.a)} -> ${formatValue(mean, mean.b)} (${formatDelta(mean)}); 5% worst case ${formatUsdM(move.a.metrics.npvUsd.var5)} -> ${formatUsdM(move.b.metrics.npvUsd.var5)}; P(NPV<0) ${formatShare(pNeg.a)} -> ${formatShare(pNeg.b)}.`;
+  return `${move.name}: mean NPV ${formatMetric(mean, mean.a)} -> ${formatMetric(mean, mean.b)} (${formatDelta(mean)}); 5% worst case ${formatUsdM(move.a.metrics.npvUsd.var5)} -> ${formatUsdM(move.b.metrics.npvUsd.var5)}; P(NPV<0) ${formatShare(pNeg.a)} -> ${formatShare(pNeg.b)}.`;
 }
 
 function displayValue(v: JsonValue | undefined): string {
@@ -105,24 +151,125 @@ function displayValue(v: JsonValue | undefined): string {
 }
 
 function relativeChange(a: JsonValue | undefined, b: JsonValue | undefined): string {
-  if (typeof a !== 'number' || typeof b !== 'number' || a === 0) return '';
+  if (typeof a !== 'number' || typeof b !== 'number' || a === 0 || a === b) return '';
   const r = (b - a) / Math.abs(a);
   return `${r > 0 ? '+' : ''}${(r * 100).toFixed(Math.abs(r) < 0.1 ? 1 : 0)}%`;
 }
 
 export interface CompareInputs {
+  /** "A", "B", ...: the run's letter. */
+  tag: string;
+  /** "A: results-base": the letter and the folder's name (just the letter when names repeat). */
   label: string;
   dir: string;
   summary: Summary;
   npv: Map<string, Float64Array>;
 }
 
-function overlayChart(a: CompareInputs, b: CompareInputs, common: string[]): { chart: Chart; histogram: Histogram } | null {
-  if (common.length === 0) return null;
-  const series = common.flatMap((name) => [
-    { name: `${a.label}\u0000${name}`, values: a.npv.get(name)! },
-    { name: `${b.label}\u0000${name}`, values: b.npv.get(name)! },
-  ]);
+/** A strategy's mean NPV in a run against the reference run, with the Monte Carlo error of the change. */
+export interface MeanMove {
+  strategy: string;
+  run: string;
+  meanUsd: number;
+  referenceMeanUsd: number;
+  changeUsd: number;
+  standardErrorUsd: number;
+  /**
+   * Same seed and trial count: the runs share their random numbers trial by trial, so the change
+   * is the mean of per-trial differences and its SE the paired one (far smaller); otherwise the
+   * runs are independent and SE = sqrt(SE_A^2 + SE_B^2).
+   */
+  paired: boolean;
+  /** |change| > 1.96 SE: more than the Monte Carlo error of the two means explains (5% level). */
+  beyondError: boolean;
+}
+
+const Z_975 = 1.959963984540054;
+
+export function meanMoves(reference: CompareInputs, other: CompareInputs): MeanMove[] {
+  const paired = reference.summary.seed === other.summary.seed && reference.summary.trials === other.summary.trials;
+  return other.summary.strategies.flatMap((s): MeanMove[] => {
+    const ref = reference.summary.strategies.find((r) => r.name === s.name);
+    const mean = s.metrics.npvUsd.mean;
+    const refMean = ref?.metrics.npvUsd.mean ?? null;
+    if (!ref || mean === null || refMean === null) return [];
+    let change = mean - refMean;
+    let se = Math.hypot(ref.metrics.npvUsd.standardError ?? NaN, s.metrics.npvUsd.standardError ?? NaN);
+    if (paired) {
+      const d = pairedDifference(other.npv.get(s.name)!, reference.npv.get(s.name)!);
+      if (d.meanDifference !== null && d.standardError !== null) {
+        change = d.meanDifference;
+        se = d.standardError;
+      }
+    }
+    const beyondError = se > 0 ? Math.abs(change) > Z_975 * se : change !== 0;
+    return [{ strategy: s.name, run: other.tag, meanUsd: mean, referenceMeanUsd: refMean, changeUsd: change, standardErrorUsd: se, paired, beyondError }];
+  });
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+function meanOrder(summary: Summary): string[] {
+  return [...summary.strategies].sort((a, b) => (b.metrics.npvUsd.mean ?? -Infinity) - (a.metrics.npvUsd.mean ?? -Infinity)).map((s) => s.name);
+}
+
+/** Moves in place between two orders, for the strategies in both: "convert-now 1st -> 4th". */
+function placeChanges(before: readonly string[], after: readonly string[]): string[] {
+  const common = before.filter((n) => after.includes(n));
+  const b = before.filter((n) => common.includes(n));
+  const a = after.filter((n) => common.includes(n));
+  return b.flatMap((name, i) => (a.indexOf(name) === i ? [] : [`${name} ${ordinal(i + 1)} -> ${ordinal(a.indexOf(name) + 1)}`]));
+}
+
+export interface RankingChange {
+  /** Whether any run orders the strategies differently from A, by the decision or by mean NPV. */
+  flipped: boolean;
+  /** Plain sentences, most important first. */
+  sentences: string[];
+}
+
+/** Did the ranking flip between the runs? By the decision's criterion, and by mean NPV alone; most important first. */
+export function rankingChange(runs: readonly CompareInputs[]): RankingChange {
+  const decisions = runs.map((r) => decide(r.summary));
+  const leaders = decisions.map((d) => d.leader.name);
+  const orders = decisions.map((d) => d.ranked.map((s) => s.name));
+  const byMean = runs.map((r) => meanOrder(r.summary));
+  const meanLeaders = byMean.map((o) => o[0]);
+  const sameLeader = leaders.every((l) => l === leaders[0]);
+  const sentences: string[] = [];
+  if (!sameLeader) sentences.push(`The decision flipped: ${runs.map((r, k) => `${r.tag} ranks ${leaders[k]} first`).join(', ')}.`);
+  const meanFlipped = meanLeaders.some((l) => l !== meanLeaders[0]);
+  if (meanFlipped) {
+    const falls = runs.slice(1).flatMap((r, i) => {
+      const place = byMean[i + 1].indexOf(meanLeaders[0]);
+      return place > 0 ? [`${meanLeaders[0]} falls to ${ordinal(place + 1)} of ${byMean[i + 1].length} in ${r.tag}`] : [];
+    });
+    sentences.push(`By mean NPV the ranking flipped: ${runs.map((r, k) => `${r.tag} ranks ${meanLeaders[k]} first`).join(', ')}${falls.length ? ` (${falls.join('; ')})` : ''}.`);
+  }
+  const reordered = runs.slice(1).flatMap((r, i) => {
+    const moves = placeChanges(orders[0], orders[i + 1]);
+    return moves.length ? [`in ${r.tag} ${moves.join(', ')}`] : [];
+  });
+  if (sameLeader) {
+    const below = reordered.length ? `, but the order below it changed: ${reordered.join('; ')}` : ', and the order below it is the same';
+    sentences.push(`The decision holds: ${leaders[0]} ranks first in every run by the report's criterion (fundable strategies first, then mean NPV)${below}.`);
+  }
+  if (!meanFlipped && runs.slice(1).every((_, i) => placeChanges(byMean[0], byMean[i + 1]).length === 0)) {
+    sentences.push(`By mean NPV the order is the same in every run: ${byMean[0].join(' > ')}.`);
+  }
+  return { flipped: !sameLeader || meanFlipped || reordered.length > 0, sentences };
+}
+
+/** Line styles per run, so lines that coincide stay visible: A solid, later runs dashed on top. */
+const RUN_COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#9d755d', '#bab0ac'];
+const RUN_DASHES = [[1, 0], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2], [1, 4], [12, 4], [6, 2, 2, 2]];
+
+export function overlayChart(runs: readonly CompareInputs[], strategies: readonly string[]): Chart | null {
+  if (strategies.length === 0) return null;
+  const series = strategies.flatMap((name) => runs.filter((r) => r.npv.has(name)).map((r) => ({ name: `${r.label}\u0000${name}`, values: r.npv.get(name)! })));
   const histogram = sharedHistogram(series);
   const rows = histogram.series.flatMap((s) => {
     const [run, strategy] = s.name.split('\u0000');
@@ -133,34 +280,37 @@ function overlayChart(a: CompareInputs, b: CompareInputs, common: string[]): { c
       share: s.defined > 0 ? count / s.defined : 0,
     }));
   });
-  const chart: Chart = {
+  const labels = runs.map((r) => r.label);
+  const styles = <T,>(values: readonly T[]): T[] => labels.map((_, k) => values[k % values.length]);
+  return {
     name: 'compare-npv',
-    title: 'NPV distribution per strategy, A against B',
-    caption: `Share of trials per $${formatUsdM(histogram.step).slice(1)} bin of NPV; the same bins for both runs.`,
+    title: 'NPV distribution per strategy in each run',
+    caption: `Share of trials per $${formatUsdM(histogram.step).slice(1)} bin of NPV; the same bins for every run. ${runs[0].tag} is drawn solid, the others dashed on top of it in their own colours, so a line that coincides with another still shows.`,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
-      title: { text: 'NPV distribution per strategy: A against B', subtitle: 'share of trials per bin' },
+      title: { text: 'NPV distribution per strategy in each run', subtitle: 'share of trials per bin' },
       config: {
         background: 'white',
         font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
         view: { stroke: null },
-        legend: { orient: 'bottom', direction: 'horizontal' },
+        legend: { orient: 'bottom', direction: 'horizontal', symbolStrokeWidth: 2, symbolSize: 300 },
         title: { anchor: 'start', fontSize: 14, subtitleColor: '#555' },
         header: { labelFontSize: 12, labelAnchor: 'start', labelOrient: 'top', title: null },
       },
       data: { values: rows },
-      facet: { row: { field: 'strategy', type: 'nominal', sort: common, header: { title: null } } },
+      facet: { row: { field: 'strategy', type: 'nominal', sort: [...strategies], header: { title: null } } },
       resolve: { scale: { y: 'independent' } },
       spec: {
         width: 640,
-        height: 140,
+        height: 130,
         layer: [
           {
             mark: { type: 'line', interpolate: 'step', strokeWidth: 2 },
             encoding: {
               x: { field: 'x', type: 'quantitative', title: 'NPV ($M)', axis: { format: ',.0f' } },
-              y: { field: 'share', type: 'quantitative', title: 'share', axis: { format: '.0%' } },
-              color: { field: 'run', type: 'nominal', title: null, scale: { domain: [a.label, b.label], range: ['#4c78a8', '#f58518'] } },
+              y: { field: 'share', type: 'quantitative', title: 'share', axis: { format: '.0%', tickCount: 3 } },
+              color: { field: 'run', type: 'nominal', title: null, scale: { domain: labels, range: styles(RUN_COLORS) } },
+              strokeDash: { field: 'run', type: 'nominal', title: null, scale: { domain: labels, range: styles(RUN_DASHES) } },
             },
           },
           { mark: { type: 'rule', color: '#333', strokeDash: [4, 3] }, encoding: { x: { datum: 0 } } },
@@ -168,84 +318,162 @@ function overlayChart(a: CompareInputs, b: CompareInputs, common: string[]): { c
       },
     },
   };
-  return { chart, histogram };
 }
 
-export function compareHtml(a: CompareInputs, b: CompareInputs, charts: readonly Chart[]): string {
-  const scenarioChanges = diffJson(a.summary.scenario, b.summary.scenario);
-  const runChanges = diffJson(
-    { seed: a.summary.seed, trials: a.summary.trials, engineVersion: a.summary.engine.version },
-    { seed: b.summary.seed, trials: b.summary.trials, engineVersion: b.summary.engine.version },
-  );
-  const namesA = a.summary.strategies.map((s) => s.name);
-  const namesB = b.summary.strategies.map((s) => s.name);
-  const moves: StrategyMove[] = namesA
-    .filter((n) => namesB.includes(n))
-    .map((name) => ({ name, a: a.summary.strategies.find((s) => s.name === name)!, b: b.summary.strategies.find((s) => s.name === name)! }));
-  const onlyA = namesA.filter((n) => !namesB.includes(n));
-  const onlyB = namesB.filter((n) => !namesA.includes(n));
+function movesTable(runs: readonly CompareInputs[]): string {
+  const [reference, ...others] = runs;
+  const moves = others.map((r) => meanMoves(reference, r));
+  const names = reference.summary.strategies.map((s) => s.name);
+  const cell = (m: MeanMove | undefined) =>
+    m
+      ? `<td${m.beyondError ? ' class="warn"' : ''}>${formatUsdM(m.meanUsd)}<br><span class="note">${signedUsd(m.changeUsd)} ± ${formatUsdM(m.standardErrorUsd)}${m.beyondError ? ' moved' : ''}</span></td>`
+      : '<td>-</td>';
+  const rows = names.map((name) => {
+    const ref = reference.summary.strategies.find((s) => s.name === name)!.metrics.npvUsd;
+    return `<tr><td class="text"><b>${escapeHtml(name)}</b></td><td>${formatUsdM(ref.mean)} ± ${formatUsdM(ref.standardError)}</td>${moves.map((list) => cell(list.find((m) => m.strategy === name))).join('')}</tr>`;
+  });
+  const pairedNote = others.map((r, k) => `${r.tag}: ${moves[k][0]?.paired ? `paired with ${reference.tag} (same seed and trial count, so the same random numbers trial by trial)` : `independent of ${reference.tag} (another seed or trial count)`}`).join('; ');
+  return `<div class="scroll"><table class="mean-moves">
+<tr><th class="text">strategy</th><th>${escapeHtml(reference.label)}: mean NPV ± SE</th>${others.map((r) => `<th>${escapeHtml(r.label)}: mean NPV<br>change ± SE</th>`).join('')}</tr>
+${rows.join('\n')}
+</table></div>
+<p class="caption">"moved": the change in mean NPV exceeds 1.96 times its Monte Carlo standard error, so more trials would not make it vanish. Errors: ${escapeHtml(pairedNote)}.</p>`;
+}
 
-  const changeRows = (changes: FieldChange[]) =>
-    changes
-      .map((c) => `<tr><td class="text"><code>${escapeHtml(c.path)}</code></td><td class="text">${escapeHtml(displayValue(c.a))}</td><td class="text">${escapeHtml(displayValue(c.b))}</td><td>${escapeHtml(relativeChange(c.a, c.b))}</td></tr>`)
-      .join('\n');
-  const head = '<tr><th class="text">field</th><th class="text">A</th><th class="text">B</th><th>change</th></tr>';
-  const moveRows = moves
-    .flatMap((move) =>
-      comparedMetrics(move).map(
-        (m, i) =>
-          `<tr>${i === 0 ? `<td class="text" rowspan="6"><b>${escapeHtml(move.name)}</b></td>` : ''}<td class="text">${escapeHtml(m.label)}</td><td>${formatValue(m, m.a)}</td><td>${formatValue(m, m.b)}</td><td>${formatDelta(m)}</td></tr>`,
-      ),
-    )
-    .join('\n');
-  const runLine = (x: CompareInputs) =>
-    `<li><b>${escapeHtml(x.label)}</b>: <code>${escapeHtml(x.dir)}</code>, scenario <b>${escapeHtml(String(x.summary.scenario.name ?? ''))}</b>, as of ${escapeHtml(String((x.summary.scenario.asOf as JsonObject | undefined)?.date ?? '?'))}, ${x.summary.trials.toLocaleString('en-US')} trials, seed ${x.summary.seed}</li>`;
+function movedSentence(runs: readonly CompareInputs[]): string {
+  const [reference, ...others] = runs;
+  const parts = others.map((r) => {
+    const moved = meanMoves(reference, r).filter((m) => m.beyondError);
+    return moved.length
+      ? `in ${r.tag}, ${moved.map((m) => `${m.strategy} ${signedUsd(m.changeUsd)} ± ${formatUsdM(m.standardErrorUsd)}`).join(', ')}`
+      : `in ${r.tag}, none`;
+  });
+  return `Strategies whose mean NPV moved by more than its Monte Carlo error (1.96 SE) against ${reference.tag}: ${parts.join('; ')}.`;
+}
+
+function rankingTable(runs: readonly CompareInputs[]): string {
+  const ranked = runs.map((r) => decide(r.summary).ranked);
+  const depth = Math.max(...ranked.map((list) => list.length));
+  const rows = Array.from({ length: depth }, (_, i) => {
+    const cells = ranked.map((list, k) => {
+      const s = list[i];
+      if (!s) return '<td class="text">-</td>';
+      const changed = k > 0 && ranked[0][i]?.name !== s.name;
+      return `<td class="text${changed ? ' warn' : ''}">${escapeHtml(s.name)} <span class="note">${formatUsdM(s.meanNpvUsd)}${s.funded ? '' : ', needs funding'}</span></td>`;
+    });
+    return `<tr><td>${i + 1}</td>${cells.join('')}</tr>`;
+  });
+  return `<div class="scroll"><table class="ranking"><tr><th>#</th>${runs.map((r) => `<th class="text">${escapeHtml(r.label)}</th>`).join('')}</tr>
+${rows.join('\n')}</table></div>
+<p class="caption">Each run's strategies ranked as its report ranks them (${escapeHtml(decide(runs[0].summary).criterion)}), with mean NPV; places that differ from ${escapeHtml(runs[0].tag)} are marked.</p>`;
+}
+
+function fieldTable(fields: readonly FieldAcrossRuns[], runs: readonly CompareInputs[], relative = true): string {
+  const head = `<tr><th class="text">field</th>${runs.map((r, k) => `<th class="text">${escapeHtml(r.label)}</th>${k > 0 ? '<th>change</th>' : ''}`).join('')}</tr>`;
+  const rows = fields.map(
+    (f) =>
+      `<tr><td class="text"><code>${escapeHtml(f.path)}</code></td>${f.values
+        .map((v, k) => `<td class="text">${escapeHtml(displayValue(v))}</td>${k > 0 ? `<td>${relative ? escapeHtml(relativeChange(f.values[0], v)) : ''}</td>` : ''}`)
+        .join('')}</tr>`,
+  );
+  return `<div class="scroll"><table class="changes">${head}\n${rows.join('\n')}</table></div>`;
+}
+
+function runLine(x: CompareInputs): string {
+  return `<li><b>${escapeHtml(x.label)}</b>: <code>${escapeHtml(x.dir)}</code>, scenario <b>${escapeHtml(String(x.summary.scenario.name ?? ''))}</b>, as of ${escapeHtml(String((x.summary.scenario.asOf as JsonObject | undefined)?.date ?? '?'))}, ${x.summary.trials.toLocaleString('en-US')} trials, seed ${x.summary.seed}, hashpivot ${escapeHtml(x.summary.engine.version)}</li>`;
+}
+
+export function compareTitle(runs: readonly CompareInputs[]): string {
+  const names = runs.map((r) => String(r.summary.scenario.name ?? r.tag));
+  return runs.length === 2 ? `${names[0]} against ${names[1]}` : `${names[0]} against ${names.slice(1, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+export function compareHtml(runs: readonly CompareInputs[], charts: readonly Chart[]): string {
+  const [reference, ...others] = runs;
+  const ranking = rankingChange(runs);
+  const fields = fieldsAcrossRuns(runs.map((r) => r.summary.scenario));
+  const numbers = fields.filter((f) => !f.note);
+  const notes = fields.filter((f) => f.note);
+  const settings = fieldsAcrossRuns(runs.map((r) => ({ seed: r.summary.seed, trials: r.summary.trials, engineVersion: r.summary.engine.version })));
+  const sentences = others.flatMap((r) =>
+    reference.summary.strategies.flatMap((a) => {
+      const b = r.summary.strategies.find((s) => s.name === a.name);
+      return b ? [`<li>${escapeHtml(`${r.tag}, ${moveSentence({ name: a.name, a, b })}`)}</li>`] : [];
+    }),
+  );
+  const onlyIn = runs.flatMap((r) => {
+    const missing = r.summary.strategies.filter((s) => runs.some((o) => !o.summary.strategies.some((x) => x.name === s.name))).map((s) => s.name);
+    return missing.length ? [`<p>Only in some runs, here in ${escapeHtml(r.tag)}: ${missing.map(escapeHtml).join(', ')}.</p>`] : [];
+  });
+  const metricRows = reference.summary.strategies.flatMap((a) => {
+    const metrics = runs.map((r) => {
+      const b = r.summary.strategies.find((s) => s.name === a.name);
+      return b ? comparedMetrics({ name: a.name, a, b }) : null;
+    });
+    return comparedMetrics({ name: a.name, a, b: a }).map(
+      (m, i) =>
+        `<tr>${i === 0 ? `<td class="text" rowspan="6"><b>${escapeHtml(a.name)}</b></td>` : ''}<td class="text">${escapeHtml(m.label)}</td><td>${formatMetric(m, m.a)}</td>${metrics
+          .slice(1)
+          .map((list) => (list ? `<td>${formatMetric(list[i], list[i].b)} <span class="note">${formatDelta(list[i])}</span></td>` : '<td>-</td>'))
+          .join('')}</tr>`,
+    );
+  });
   const body = `
 <header>
-<p class="note">hashpivot comparison</p>
-<h1>${escapeHtml(String(a.summary.scenario.name ?? 'A'))} against ${escapeHtml(String(b.summary.scenario.name ?? 'B'))}</h1>
-<ul>${runLine(a)}${runLine(b)}</ul>
+<p class="note">hashpivot comparison of ${runs.length} runs</p>
+<h1>${escapeHtml(compareTitle(runs))}</h1>
+<div class="decision" id="compare-headline">
+<p class="headline"><b>${ranking.flipped ? 'The ranking flipped.' : 'The ranking held.'}</b> ${ranking.sentences.map(escapeHtml).join(' ')}</p>
+<p>${escapeHtml(movedSentence(runs))}</p>
+</div>
+<ul>${runs.map(runLine).join('')}</ul>
+<nav><a href="#results">Results</a><a href="#scenario-changes">Inputs</a><a href="#strategy-moves">Each strategy</a></nav>
 </header>
-<section id="summary">
-<h2>In plain words</h2>
-<ul class="sentences">${moves.map((m) => `<li>${escapeHtml(moveSentence(m))}</li>`).join('\n')}</ul>
-${onlyA.length ? `<p>Only in A: ${onlyA.map(escapeHtml).join(', ')}.</p>` : ''}
-${onlyB.length ? `<p>Only in B: ${onlyB.map(escapeHtml).join(', ')}.</p>` : ''}
+<section id="results" class="keep-with-previous">
+<h2>What changed in the results</h2>
+<h3>Ranking</h3>
+${rankingTable(runs)}
+<h3>Mean NPV against ${escapeHtml(reference.label)}</h3>
+${movesTable(runs)}
+${onlyIn.join('\n')}
 </section>
 <section id="scenario-changes">
-<h2>What changed in the scenario</h2>
-${scenarioChanges.length ? `<div class="scroll"><table class="changes">${head}\n${changeRows(scenarioChanges)}</table></div><p class="caption">${scenarioChanges.length} field${scenarioChanges.length === 1 ? '' : 's'} of the resolved scenarios differ (every default filled in; strategies matched by name).</p>` : '<p>The resolved scenarios are identical.</p>'}
-${runChanges.length ? `<h3>Run settings</h3><table class="changes">${head}\n${changeRows(runChanges)}</table>` : '<p class="note">Same seed, trial count and engine version.</p>'}
+<h2>What changed in the inputs</h2>
+${numbers.length ? `${fieldTable(numbers, runs)}<p class="caption">${numbers.length} setting${numbers.length === 1 ? '' : 's'} of the resolved scenarios differ from ${escapeHtml(reference.tag)} (every default filled in; strategies matched by name); numbers first.</p>` : fields.length ? '<p>The resolved scenarios set the same values; only text notes differ.</p>' : ''}
+${notes.length ? `<details><summary>Text notes that differ (${notes.length}: source notes, descriptions)</summary>${fieldTable(notes, runs)}</details>` : ''}
+${fields.length === 0 ? '<p>The resolved scenarios are identical.</p>' : ''}
+${settings.length ? `<h3>Run settings</h3>${fieldTable(settings, runs, false)}` : '<p class="note">Same seed, trial count and engine version.</p>'}
 </section>
 <section id="strategy-moves">
 <h2>How each strategy moved</h2>
-${moves.length ? `<div class="scroll"><table class="moves"><tr><th class="text">strategy</th><th class="text">metric</th><th>A</th><th>B</th><th>B - A</th></tr>\n${moveRows}</table></div>` : '<p>No strategy appears in both runs.</p>'}
+<ul class="sentences">${sentences.join('\n')}</ul>
+<div class="scroll"><table class="moves"><tr><th class="text">strategy</th><th class="text">metric</th>${runs.map((r, k) => `<th>${escapeHtml(r.label)}${k > 0 ? ` <span class="note">(change)</span>` : ''}</th>`).join('')}</tr>
+${metricRows.join('\n')}</table></div>
 ${charts.map(chartFigure).join('\n')}
 </section>`;
-  return htmlPage({ title: `hashpivot comparison: ${String(a.summary.scenario.name ?? 'A')} against ${String(b.summary.scenario.name ?? 'B')}`, body, charts });
+  return htmlPage({ title: `hashpivot comparison: ${compareTitle(runs)}`, body, charts });
 }
 
-async function loadForCompare(dir: string, label: string): Promise<CompareInputs> {
+async function loadForCompare(dir: string, tag: string): Promise<CompareInputs> {
   const { summary, trials } = await readResults(dir);
   const npv = new Map(summary.strategies.map((s) => [s.name, trials.column(trialColumnName(s.name, 'npvUsd'))]));
-  return { label, dir, summary, npv };
+  return { tag, label: `${tag}: ${basename(resolve(dir))}`, dir, summary, npv };
 }
 
-/** Writes OUT/compare.html and OUT/charts/compare-npv.{vl.json,svg,png}. */
-export async function compareRuns(dirA: string, dirB: string, out: string): Promise<{ files: OutputFile[]; html: string; charts: Chart[] }> {
-  const labelOf = (tag: string, dir: string) => `${tag}: ${basename(resolve(dir))}`;
-  const [a, b] = await Promise.all([loadForCompare(dirA, labelOf('A', dirA)), loadForCompare(dirB, labelOf('B', dirB))]);
-  if (a.label.slice(3) === b.label.slice(3)) {
-    a.label = 'A';
-    b.label = 'B';
-  }
+/** Writes OUT/compare.html, OUT/charts/compare-npv.{vl.json,svg,png} and, with `pdf`, OUT/compare.pdf. */
+export async function compareRuns(dirs: readonly string[], out: string, pdf?: PaperFormat): Promise<{ files: OutputFile[]; html: string; charts: Chart[] }> {
+  const runs = await Promise.all(dirs.map((dir, k) => loadForCompare(dir, String.fromCharCode(65 + k))));
+  const names = runs.map((r) => basename(resolve(r.dir)));
+  if (new Set(names).size < names.length) for (const r of runs) r.label = r.tag;
   ensureWritableFolder(out);
-  const common = a.summary.strategies.map((s) => s.name).filter((n) => b.npv.has(n));
-  const overlay = overlayChart(a, b, common);
-  const charts = overlay ? [overlay.chart] : [];
+  const strategies: string[] = [];
+  for (const r of runs) for (const s of r.summary.strategies) if (!strategies.includes(s.name)) strategies.push(s.name);
+  const overlay = overlayChart(runs, strategies);
+  const charts = overlay ? [overlay] : [];
   const rendered = await renderCharts(charts);
-  const html = compareHtml(a, b, charts);
+  const html = compareHtml(runs, charts);
   const files: OutputFile[] = [{ name: 'compare.html', write: (write) => write(html) }, ...chartFiles(rendered)];
+  if (pdf) files.push(await pdfFile('compare.pdf', html, pdf, `hashpivot comparison: ${compareTitle(runs)} (${runs.map((r) => `${r.tag} seed ${r.summary.seed}, ${r.summary.trials.toLocaleString('en-US')} trials`).join('; ')})`));
   writeFilesAtomically(out, files);
   return { files, html, charts };
 }

@@ -38,9 +38,9 @@ export interface ReportBuild {
   html: string;
 }
 
-/** A page printed to PDF (pdf.ts) as a file of the batch, e.g. report.pdf. */
-export async function pdfFile(name: string, html: string, format: PaperFormat, summary: Summary): Promise<OutputFile> {
-  const bytes = await htmlToPdf(html, { format, footer: coverLine(summary) });
+/** A page printed to PDF (pdf.ts) as a file of the batch, e.g. report.pdf; `footer` goes on every page. */
+export async function pdfFile(name: string, html: string, format: PaperFormat, footer: string): Promise<OutputFile> {
+  const bytes = await htmlToPdf(html, { format, footer });
   return { name, write: (write) => write(bytes) };
 }
 
@@ -62,7 +62,7 @@ export async function buildReportFiles(summary: Summary, trials: TrialTable, tri
     { name: 'paths.csv', write: (write) => write(pathsCsv(summary)) },
     { name: 'paths.parquet', write: (write) => writePathsParquet(summary, write) },
   ];
-  if (options.pdf) files.push(await pdfFile('report.pdf', html, options.pdf, summary));
+  if (options.pdf) files.push(await pdfFile('report.pdf', html, options.pdf, coverLine(summary)));
   return { files, charts, rendered, html };
 }
 

@@ -31,7 +31,9 @@ const USAGE = `Usage:
   hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
   hashpivot report DIR [--out OUT] [--pdf [--paper a4|letter]]
       rebuild report.html, charts/ and paths.* from a results folder (--pdf: and report.pdf)
-  hashpivot compare DIR_A DIR_B [--out OUT]     compare two results folders in OUT/compare.html (default ./comparison)
+  hashpivot compare DIR_A DIR_B [DIR_C ...] [--out OUT] [--pdf [--paper a4|letter]]
+      compare 2 to 8 results folders (the first the reference) in OUT/compare.html (default ./comparison):
+      did the ranking flip, which strategies moved beyond their Monte Carlo error, what inputs changed
   hashpivot validate FILE [--set PATH=VALUE ...]   check a scenario (FILE, preset or -) and list every problem
   hashpivot presets            list the built-in scenarios
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml] [--series fees|energy=FILE[:COLUMN]]

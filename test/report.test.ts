@@ -265,9 +265,70 @@ describe('hashpivot compare', () => {
     expect(readFileSync(join(same, 'compare.html'), 'utf8')).toContain('The resolved scenarios are identical.');
   });
 
-  it('exits 2 without two folders', () => {
+  it('exits 2 without two folders, or with more than eight', () => {
     expect(cli(['compare', a]).status).toBe(2);
     expect(existsSync(join(ROOT, 'comparison'))).toBe(false);
+    const nine = cli(['compare', ...Array.from({ length: 9 }, () => a)]);
+    expect(nine.status).toBe(2);
+    expect(nine.stderr).toContain('compare takes 2 to 8 results folders');
+  });
+});
+
+describe('hashpivot compare of three runs: base, ai-winter, base with another seed', () => {
+  const dir = freshDir();
+  const runs = [
+    ['base', 'base', '1'],
+    ['ai-winter', 'ai-winter', '1'],
+    ['base-seed-2', 'base', '2'],
+  ].map(([folder, scenario, seed]) => {
+    const out = join(dir, folder);
+    runSmoke(out, ['--seed', seed], scenario);
+    return out;
+  });
+  const out = join(dir, 'comparison');
+  const result = cli(['compare', ...runs, '--out', out]);
+  const html = readFileSync(join(out, 'compare.html'), 'utf8');
+  const text = html
+    .replace(/<head>[\s\S]*?<\/head>|<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
+
+  it('says in its first lines that the ranking flipped: by mean NPV base ranks a conversion first, ai-winter ranks stay first', () => {
+    expect(result.status).toBe(0);
+    const first = text.slice(0, 700);
+    expect(first).toContain('hashpivot comparison of 3 runs base against ai-winter and base');
+    expect(first).toContain('The ranking flipped.');
+    expect(first).toMatch(/By mean NPV the ranking flipped: A ranks convert-(now|12m) first, B ranks stay first, C ranks convert-(now|12m) first/);
+    expect(first).toMatch(/The decision holds: stay ranks first in every run by the report&#39;s criterion \(fundable strategies first, then mean NPV\), but the order below it changed: in B /);
+  });
+
+  it('names the strategies that moved beyond their Monte Carlo error, paired where the runs share seed and trials', () => {
+    expect(text).toMatch(/Strategies whose mean NPV moved by more than its Monte Carlo error \(1\.96 SE\) against A: in B, (?=[^;]*convert-now -\$\d+M ± \$[\d.]+M)/);
+    // stay does not touch the AI inputs: with the same seed its NPV is the same in every trial.
+    expect(text).not.toMatch(/in B, [^;]*stay [+-]\$/);
+    expect(text).toContain('B: paired with A (same seed and trial count, so the same random numbers trial by trial)');
+    expect(text).toContain('C: independent of A (another seed or trial count)');
+  });
+
+  it('lists the input changes numbers first, folds the text notes, and sets the seed apart', () => {
+    const numbers = html.indexOf('<code>asOf.aiDemandIndex</code>');
+    const notes = html.indexOf('<details><summary>Text notes that differ');
+    expect(numbers).toBeGreaterThan(html.indexOf('id="scenario-changes"'));
+    expect(notes).toBeGreaterThan(numbers);
+    expect(html.slice(notes)).toContain('<code>description</code>');
+    expect(html.slice(0, notes)).not.toContain('<code>description</code>');
+    expect(html).toMatch(/<code>hosting\.leaseUsdPerKwMonth<\/code><\/td><td class="text">130<\/td><td class="text">100<\/td><td>-23%<\/td><td class="text">130<\/td><td><\/td>/);
+    expect(html).toMatch(/<h3>Run settings<\/h3>[\s\S]*?<code>seed<\/code><\/td><td class="text">1<\/td><td class="text">1<\/td><td><\/td><td class="text">2<\/td><td><\/td>/);
+  });
+
+  it('overlays every run per strategy on shared bins, each run with its own colour and dash', () => {
+    const spec = JSON.parse(readFileSync(join(out, 'charts', 'compare-npv.vl.json'), 'utf8'));
+    const labels = ['A: base', 'B: ai-winter', 'C: base-seed-2'];
+    expect(new Set(spec.data.values.map((r: { run: string }) => r.run))).toEqual(new Set(labels));
+    const encoding = spec.spec.layer[0].encoding;
+    expect(encoding.strokeDash.scale.domain).toEqual(labels);
+    expect(new Set(encoding.strokeDash.scale.range.map(String)).size).toBe(3);
+    expect(new Set(encoding.color.scale.range).size).toBe(3);
   });
 });
 

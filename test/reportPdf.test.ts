@@ -81,15 +81,23 @@ describe.skipIf(SKIP)('report.pdf', () => {
     expect(images).toEqual([]);
   });
 
-  it('`report DIR --pdf --paper letter` prints on Letter from a results folder', () => {
-    const elsewhere = join(freshDir(), 'letter');
-    const result = cli(['report', out, '--out', elsewhere, '--pdf', '--paper', 'letter']);
+  it('`compare A B --pdf --paper letter` prints the comparison on Letter', () => {
+    const comparison = join(freshDir(), 'comparison');
+    const result = cli(['compare', out, out, '--out', comparison, '--pdf', '--paper', 'letter']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('report.pdf (Letter)');
-    const { widthPt, heightPt } = pageInfo(join(elsewhere, 'report.pdf'));
+    expect(result.stdout).toContain('compare.pdf (Letter)');
+    const pdf = join(comparison, 'compare.pdf');
+    const { widthPt, heightPt } = pageInfo(pdf);
     expect(widthPt).toBeCloseTo(612, -1); // 8.5 x 11 in
     expect(heightPt).toBeCloseTo(792, -1);
+    const text = pagesOf(pdf);
+    expect(text[0]).toContain('The ranking held.');
+    expect(text.join(' ')).toContain('NPV distribution per strategy in each run');
+    text.forEach((page, i) => {
+      expect(page).toContain('hashpivot comparison: smoke against smoke');
+      expect(page).toContain(`page ${i + 1} of ${text.length}`);
+    });
   });
 });
 

@@ -1,13 +1,16 @@
-// `hashpivot compare`: results folders side by side in OUT/compare.html.
+// `hashpivot compare`: results folders side by side in OUT/compare.html (and with --pdf compare.pdf).
 import { parseArgs } from 'node:util';
-import { compareRuns } from '../../outputs/compare.js';
-import { UsageError } from '../cliArgs.js';
+import { compareRuns, MAX_COMPARED_RUNS } from '../../outputs/compare.js';
+import { PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
 
 export async function compareCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
-  if (positionals.length !== 2) throw new UsageError('compare takes two results folders');
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, ...PDF_OPTIONS } });
+  if (positionals.length < 2 || positionals.length > MAX_COMPARED_RUNS) {
+    throw new UsageError(`compare takes 2 to ${MAX_COMPARED_RUNS} results folders, the first the reference; got ${positionals.length}`);
+  }
   const out = values.out ?? 'comparison';
-  await compareRuns(positionals[0], positionals[1], out);
-  process.stdout.write(`Wrote ${out}/compare.html\n`);
+  const paper = pdfPaper(values);
+  await compareRuns(positionals, out, paper);
+  process.stdout.write(`Wrote ${out}/compare.html${paper ? ` and compare.pdf (${paper})` : ''}\n`);
   return 0;
 }
