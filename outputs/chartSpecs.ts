@@ -20,7 +20,7 @@ const WIDTH = 640;
 const HEIGHT = 240;
 
 /** Shared look: a white background (the PNGs are not transparent), plain fonts, tableau colours. */
-const CONFIG = {
+export const CONFIG = {
   background: 'white',
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
   view: { stroke: null },

@@ -7,6 +7,8 @@ import { fitGbm, fitLogOu, fitMerton, type Fit } from '../engine/calibration.js'
 import { blockSubsidySats, HALVING_INTERVAL_BLOCKS, retargetDifficulty, TARGET_TIMESPAN_SECONDS } from '../engine/bitcoin.js';
 import { MarketPath, marketParams } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
+import { fitRegimes } from '../engine/regimeFit.js';
+import { bartlett, jarqueBera, kolmogorovSmirnov, kolmogorovSurvival, ljungBox } from '../outputs/goodnessOfFit.js';
 import type { BacktestWindow } from '../outputs/backtest.js';
 import { summarizeMetric } from '../outputs/statistics.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
@@ -176,6 +178,12 @@ const SHORT_NAMES: Record<string, string> = {
   jumpMeanLog: 'muJ',
   jumpSdLog: 'sJ',
   reversionPerYear: 'kappa',
+  bullDriftPerYear: 'bull mu',
+  bullVolatilityPerYear: 'bull sigma',
+  bearDriftPerYear: 'bear mu',
+  bearVolatilityPerYear: 'bear sigma',
+  bullToBearPerStep: 'p',
+  bearToBullPerStep: 'q',
 };
 
 function within3Se<P extends string>(fit: Fit<P>, truth: Partial<Record<P, number>>): { text: string; ok: boolean } {
@@ -215,10 +223,56 @@ export function calibrationChecks(): CheckResult[] {
     for (let m = 1; m < p.length; m++) logs.push(logs[logs.length - 1] + Math.log(p[m] / p[m - 1]));
   }
   const merton = within3Se(fitMerton(logs, 1 / 12), truth);
+
+  const switching = { bull: { driftPerYear: 0.9, volatilityPerYear: 0.45 }, bear: { driftPerYear: -0.5, volatilityPerYear: 0.95 }, bullToBearPerMonth: 0.05, bearToBullPerMonth: 0.1 };
+  const regimesScenario = baseWith((raw) => {
+    raw.horizonMonths = 600;
+    raw.market.price = { model: 'regimes', regimes: { ...switching, start: 'stationary' } };
+  });
+  const regimesPath = new MarketPath(marketParams(regimesScenario));
+  const regimesLogs: number[] = [0];
+  for (let trial = 0; trial < 4; trial++) {
+    regimesPath.simulate(new RandomStream().reseed(SEED, trial, 'market'));
+    const p = regimesPath.priceUsd;
+    for (let m = 1; m < p.length; m++) regimesLogs.push(regimesLogs[regimesLogs.length - 1] + Math.log(p[m] / p[m - 1]));
+  }
+  const regimes = within3Se(fitRegimes(regimesLogs, 1 / 12), {
+    bullDriftPerYear: switching.bull.driftPerYear,
+    bullVolatilityPerYear: switching.bull.volatilityPerYear,
+    bearDriftPerYear: switching.bear.driftPerYear,
+    bearVolatilityPerYear: switching.bear.volatilityPerYear,
+    bullToBearPerStep: switching.bullToBearPerMonth,
+    bearToBullPerStep: switching.bearToBullPerMonth,
+  });
   return [
     { check: 'calibration: GBM', against: 'engine path, 600 months, mu 0.15, sigma 0.6: within 3 SE', result: gbm.text, status: gbm.ok ? 'PASS' : 'FAIL' },
     { check: 'calibration: Merton', against: 'engine paths, 4 x 600 months, mu 0.2, sigma 0.35, lambda 3, jumps N(-0.3, 0.1^2): within 3 SE', result: merton.text, status: merton.ok ? 'PASS' : 'FAIL' },
     { check: 'calibration: log-OU fees', against: 'engine path, 600 months, mean 0.05, kappa 2, sigma 0.8: within 3 SE', result: ou.text, status: ou.ok ? 'PASS' : 'FAIL' },
+    {
+      check: 'calibration: regimes (Hamilton filter)',
+      against: 'engine paths, 4 x 600 months, bull 0.9/0.45, bear -0.5/0.95, switch 0.05 and 0.1 a month: within 3 SE',
+      result: regimes.text,
+      status: regimes.ok ? 'PASS' : 'FAIL',
+    },
+  ];
+}
+
+/** The diagnostics' statistics on inputs with known answers (hand-computed; SciPy 1.17 agrees). */
+export function diagnosticStatisticChecks(): CheckResult[] {
+  const lb = ljungBox([1, -1, 1, -1], 2);
+  const jb = jarqueBera([1, 2, 3, 4, 5]);
+  const b = bartlett([[1, 2, 3], [2, 4, 6]]);
+  const ks = kolmogorovSmirnov([0.1, 0.4, 0.7], (x) => x);
+  const q = kolmogorovSurvival(1.3581);
+  const close = (x: number, y: number, tolerance: number) => Math.abs(x - y) <= tolerance;
+  const ok = close(lb.statistic, 7.5, 1e-12) && close(lb.pValue, Math.exp(-3.75), 1e-12) && close(jb.statistic, 0.3520833333, 1e-9) && close(b.statistic, 0.7140593642, 1e-9) && close(ks.statistic, 0.3, 1e-15) && close(q, 0.05, 1e-5);
+  return [
+    {
+      check: 'diagnostic statistics',
+      against: 'Ljung-Box of 1,-1,1,-1 (Q(2) 7.5, p e^-3.75); Jarque-Bera of 1..5 (0.3520833); Bartlett of [1,2,3],[2,4,6] (0.7140594); KS D of 0.1,0.4,0.7 vs U(0,1) (0.3); Kolmogorov Q(1.3581) = 0.05',
+      result: `Q ${sig(lb.statistic, 6)}, p ${sig(lb.pValue, 6)}; JB ${sig(jb.statistic, 7)}; T ${sig(b.statistic, 7)}; D ${sig(ks.statistic, 3)}; Q(1.3581) ${sig(q, 5)}`,
+      status: ok ? 'PASS' : 'FAIL',
+    },
   ];
 }
 
@@ -302,7 +356,7 @@ export function intervalChecks(): CheckResult[] {
 }
 
 export async function runValidation(): Promise<CheckResult[]> {
-  return [...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...(await backtestChecks()), ...intervalChecks()];
+  return [...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...diagnosticStatisticChecks(), ...(await backtestChecks()), ...intervalChecks()];
 }
 
 /** The checks as an aligned plain-text table (columns: check, against, result, status). */

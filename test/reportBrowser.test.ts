@@ -115,6 +115,20 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     expect(compareNarrow.scrollWidth, 'compare.html scrolls sideways at 800 px').toBe(800);
   });
 
+  it('draws every chart of calibration.html (calibrate --report) with no console error and no network request', async () => {
+    const out = join(dir, 'calibration');
+    const run = cli(['calibrate', '--report', out, '--out', join(dir, 'fitted.yaml')]);
+    expect(run.status).toBe(0);
+    const page = await open(join(out, 'calibration.html'));
+    expect(page.problems).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.expected).toBe(7);
+    expect(page.failed).toBeNull();
+    expect(page.rendered).toBe(7);
+    expect(page.svgCharts).toBe(7);
+    expect(page.title).toBe('hashpivot calibration diagnostics');
+  });
+
   it('shows a scenario named <script>alert(1)</script> as text and runs none of it', async () => {
     const smoke = readFileSync(join(ROOT, 'scenarios', 'presets', 'smoke.yaml'), 'utf8');
     const hostile = join(dir, 'hostile.yaml');

@@ -8,6 +8,11 @@ import { listPresets, loadScenario } from '../../scenarios/load.js';
 import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
 import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
 import { rollingTable } from '../rollingFits.js';
+import { calibrationDiagnostics } from '../calibrationDiagnostics.js';
+import { calibrationCharts, calibrationHtml } from '../../outputs/calibrationReport.js';
+import { renderCharts } from '../../outputs/chartsRender.js';
+import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
+import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type OutputFile } from '../../outputs/resultsFolder.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
 import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 
@@ -15,7 +20,7 @@ export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
                       [--series fees=FILE[:COLUMN]] [--series energy=FILE[:COLUMN]]
                       [--price-column C] [--difficulty-column C] [--price-model auto|gbm|merton]
-                      [--lag MONTHS] [--scenario NAME|FILE] [--shrink W] [--rolling MONTHS]
+                      [--lag MONTHS] [--scenario NAME|FILE] [--shrink W] [--rolling MONTHS] [--report DIR]
       Fits BTC price (GBM and Merton on monthly log returns), network hashrate (growth, volatility,
       response to hashprice, from difficulty) and, for series you give, fees and energy (log-OU), and
       writes a scenario that runs as is: it extends --scenario (default base) with the fitted market,
@@ -23,7 +28,10 @@ export const CALIBRATE_USAGE = `Usage:
       not take (a price drift beyond ±${DRIFT_BOUND_PER_YEAR}/yr, a negative hashrate growth) is written with a
       WARNING; --shrink W (0..1) moves each such value the share W of the way to the scenario's own.
       The fit is repeated on rolling windows of --rolling MONTHS (default ${DEFAULT_ROLLING_MONTHS}, 0 for none), 12
-      months apart, and the spread shown.
+      months apart, and the spread shown. --report DIR writes DIR/calibration.html (offline) and its
+      charts (DIR/charts/calibration-*): the returns against the fitted distributions (KS, Jarque-Bera),
+      history against each price model at its fitted parameters, autocorrelation (Ljung-Box),
+      volatility by year (Bartlett), a held-out back-test of the last 24 months, the rolling fits.
       Without files it fits the shipped history (data/README.md), from ${SHIPPED_DEFAULT_FROM} by default.
       A file (CSV or Parquet) needs a date column (date, Date, ...) and a value column (Adj Close,
       Close, price, value, difficulty, or the first numeric column; or name it); README.md says more. --scenario (default base) supplies the hashrate
@@ -70,6 +78,21 @@ export function scenarioReference(scenarioName: string, out: string | undefined)
   if (listPresets().some((p) => p.name === scenarioName)) return scenarioName;
   const from = out === undefined ? process.cwd() : dirname(resolve(out));
   return relative(from, resolve(scenarioName)) || scenarioName;
+}
+
+export const CALIBRATION_PAGE = 'calibration.html';
+
+/** calibration.html and its charts (charts/calibration-*.vl.json, .svg, .png), ready to write. */
+async function calibrationReportFiles(result: CalibrateResult, scenarioName: string, source: string): Promise<OutputFile[]> {
+  const diagnostics = calibrationDiagnostics(result);
+  const charts = calibrationCharts(result, diagnostics, DRIFT_BOUND_PER_YEAR);
+  const rendered = await renderCharts(charts);
+  const html = calibrationHtml(result, diagnostics, charts, {
+    scenarioName,
+    warnings: result.guardrails.map((g) => guardrailSentence(g, scenarioName)),
+    source,
+  });
+  return [{ name: CALIBRATION_PAGE, write: (write) => write(html) }, ...chartFiles(rendered)];
 }
 
 /** A short plain-text account of the fits, for the terminal. */
@@ -126,6 +149,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
           scenario: { type: 'string' },
           shrink: { type: 'string' },
           rolling: { type: 'string' },
+          report: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -158,6 +182,15 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     columnNeedsFile(values.difficulty, values['difficulty-column'], 'difficulty');
     const series = parseSeriesFlags(values.series);
 
+    if (values.report !== undefined) {
+      if (values.report === '') throw new UsageError('--report needs a folder: --report DIR');
+      try {
+        ensureWritableFolder(values.report);
+      } catch (error) {
+        if (!(error instanceof OutputFolderError)) throw error;
+        throw new CalibrateInputError(`--report ${values.report}: this folder cannot be written (${error.message.replace(/ Pass --out .*$/, '')}); pass --report a folder you can write to`);
+      }
+    }
     const scenarioName = values.scenario ?? 'base';
     const scenario = loadScenario(scenarioName);
     const readNotes: string[] = [];
@@ -169,6 +202,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     const extendsReference = scenarioReference(scenarioName, values.out);
     const result = calibrate({ price, difficulty, extra, from, to, priceModel, scenario, scenarioName, lagMonths, shrink, rollingMonths, extendsReference });
     const report = [...readNotes.map((n) => `Read ${n}.`), calibrationReport(result, scenarioName)].join('\n');
+    // The diagnostics come before any file is written, so a failure there leaves nothing half done.
+    const diagnostics = values.report === undefined ? undefined : await calibrationReportFiles(result, scenarioName, price.source);
     if (values.out === undefined) {
       process.stdout.write(result.fragment);
       process.stderr.write(report);
@@ -176,10 +211,14 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       writeFileAtomically(values.out, result.fragment);
       process.stdout.write(`${report}Wrote ${values.out}\n`);
     }
+    if (values.report !== undefined && diagnostics !== undefined) {
+      writeFilesAtomically(values.report, diagnostics);
+      (values.out === undefined ? process.stderr : process.stdout).write(`Wrote ${join(values.report, CALIBRATION_PAGE)} and ${diagnostics.length - 1} chart files in ${join(values.report, CHARTS_FOLDER)}\n`);
+    }
     return 0;
   } catch (error) {
     // A fit that fails on user data (CalibrationError) is a data problem, not a crash.
-    const exitCode = reportCommandError('calibrate', CALIBRATE_USAGE, error, [UserSeriesError, CalibrateInputError, CalibrationError]);
+    const exitCode = reportCommandError('calibrate', CALIBRATE_USAGE, error, [UserSeriesError, CalibrateInputError, CalibrationError, OutputFolderError]);
     if (exitCode === undefined) throw error;
     return exitCode;
   }
