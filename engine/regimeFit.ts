@@ -8,6 +8,7 @@ import { CalibrationError } from './calibrationError.js';
 import type { Fit } from './calibration.js';
 import { nelderMead } from './nelderMead.js';
 import { inverseInformation } from './observedInformation.js';
+import type { PriceSpec } from '../scenarios/schema.js';
 
 export type RegimesParameter = 'bullDriftPerYear' | 'bullVolatilityPerYear' | 'bearDriftPerYear' | 'bearVolatilityPerYear' | 'bullToBearPerStep' | 'bearToBullPerStep';
 
@@ -136,6 +137,18 @@ export function fitRegimes(logPrices: ArrayLike<number>, dtYears: number): Regim
     standardErrors[name] = Math.sqrt(Math.max(v, 0));
   });
   return { model: 'regimes', estimates, standardErrors, observations: n, dtYears, logLikelihood: -best.value, gbmLogLikelihood };
+}
+
+/** A scenario's regimes block (market.price.regimes) as the fit's parameters, monthly steps. */
+export function regimesParameters(r: Pick<NonNullable<PriceSpec['regimes']>, 'bull' | 'bear' | 'bullToBearPerMonth' | 'bearToBullPerMonth'>): Record<RegimesParameter, number> {
+  return {
+    bullDriftPerYear: r.bull.driftPerYear,
+    bullVolatilityPerYear: r.bull.volatilityPerYear,
+    bearDriftPerYear: r.bear.driftPerYear,
+    bearVolatilityPerYear: r.bear.volatilityPerYear,
+    bullToBearPerStep: r.bullToBearPerMonth,
+    bearToBullPerStep: r.bearToBullPerMonth,
+  };
 }
 
 /** The log-likelihood of increments under given regimes parameters (for tests and comparisons). */

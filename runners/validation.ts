@@ -7,7 +7,7 @@ import { fitGbm, fitLogOu, fitMerton, type Fit } from '../engine/calibration.js'
 import { blockSubsidySats, HALVING_INTERVAL_BLOCKS, retargetDifficulty, TARGET_TIMESPAN_SECONDS } from '../engine/bitcoin.js';
 import { MarketPath, marketParams } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
-import { fitRegimes } from '../engine/regimeFit.js';
+import { fitRegimes, regimesParameters } from '../engine/regimeFit.js';
 import { bartlett, jarqueBera, kolmogorovSmirnov, kolmogorovSurvival, ljungBox } from '../outputs/goodnessOfFit.js';
 import type { BacktestWindow } from '../outputs/backtest.js';
 import { summarizeMetric } from '../outputs/statistics.js';
@@ -197,6 +197,18 @@ function within3Se<P extends string>(fit: Fit<P>, truth: Partial<Record<P, numbe
   return { text: parts.join(', '), ok };
 }
 
+/** Log prices of `trials` engine paths chained end to end: the increments of independent trials are i.i.d. too. */
+function chainedLogPrices(scenario: Scenario, trials: number): number[] {
+  const path = new MarketPath(marketParams(scenario));
+  const logs: number[] = [0];
+  for (let trial = 0; trial < trials; trial++) {
+    path.simulate(new RandomStream().reseed(SEED, trial, 'market'));
+    const p = path.priceUsd;
+    for (let m = 1; m < p.length; m++) logs.push(logs[logs.length - 1] + Math.log(p[m] / p[m - 1]));
+  }
+  return logs;
+}
+
 /** Fits recover the parameters of engine-simulated paths (600 months; Merton from 4 x 600) within 3 SE. */
 export function calibrationChecks(): CheckResult[] {
   const gbmScenario = baseWith((raw) => {
@@ -215,35 +227,14 @@ export function calibrationChecks(): CheckResult[] {
     raw.horizonMonths = 600;
     raw.market.price = { model: 'merton', ...truth };
   });
-  const mertonPath = new MarketPath(marketParams(mertonScenario));
-  const logs: number[] = [0];
-  for (let trial = 0; trial < 4; trial++) {
-    mertonPath.simulate(new RandomStream().reseed(SEED, trial, 'market'));
-    const p = mertonPath.priceUsd;
-    for (let m = 1; m < p.length; m++) logs.push(logs[logs.length - 1] + Math.log(p[m] / p[m - 1]));
-  }
-  const merton = within3Se(fitMerton(logs, 1 / 12), truth);
+  const merton = within3Se(fitMerton(chainedLogPrices(mertonScenario, 4), 1 / 12), truth);
 
   const switching = { bull: { driftPerYear: 0.9, volatilityPerYear: 0.45 }, bear: { driftPerYear: -0.5, volatilityPerYear: 0.95 }, bullToBearPerMonth: 0.05, bearToBullPerMonth: 0.1 };
   const regimesScenario = baseWith((raw) => {
     raw.horizonMonths = 600;
     raw.market.price = { model: 'regimes', regimes: { ...switching, start: 'stationary' } };
   });
-  const regimesPath = new MarketPath(marketParams(regimesScenario));
-  const regimesLogs: number[] = [0];
-  for (let trial = 0; trial < 4; trial++) {
-    regimesPath.simulate(new RandomStream().reseed(SEED, trial, 'market'));
-    const p = regimesPath.priceUsd;
-    for (let m = 1; m < p.length; m++) regimesLogs.push(regimesLogs[regimesLogs.length - 1] + Math.log(p[m] / p[m - 1]));
-  }
-  const regimes = within3Se(fitRegimes(regimesLogs, 1 / 12), {
-    bullDriftPerYear: switching.bull.driftPerYear,
-    bullVolatilityPerYear: switching.bull.volatilityPerYear,
-    bearDriftPerYear: switching.bear.driftPerYear,
-    bearVolatilityPerYear: switching.bear.volatilityPerYear,
-    bullToBearPerStep: switching.bullToBearPerMonth,
-    bearToBullPerStep: switching.bearToBullPerMonth,
-  });
+  const regimes = within3Se(fitRegimes(chainedLogPrices(regimesScenario, 4), 1 / 12), regimesParameters(switching));
   return [
     { check: 'calibration: GBM', against: 'engine path, 600 months, mu 0.15, sigma 0.6: within 3 SE', result: gbm.text, status: gbm.ok ? 'PASS' : 'FAIL' },
     { check: 'calibration: Merton', against: 'engine paths, 4 x 600 months, mu 0.2, sigma 0.35, lambda 3, jumps N(-0.3, 0.1^2): within 3 SE', result: merton.text, status: merton.ok ? 'PASS' : 'FAIL' },

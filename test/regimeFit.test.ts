@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fitGbm } from '../engine/calibration.js';
 import { MarketPath, marketParams } from '../engine/market.js';
 import { RandomStream } from '../engine/random.js';
-import { fitRegimes, regimesLogLikelihood } from '../engine/regimeFit.js';
+import { fitRegimes, regimesLogLikelihood, regimesParameters } from '../engine/regimeFit.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 
 const MONTH = 1 / 12;
@@ -25,14 +25,7 @@ describe('fitRegimes', () => {
   const fit = fitRegimes(logs, MONTH);
 
   it('recovers both regimes and the switch probabilities within 3 SE', () => {
-    const expected = {
-      bullDriftPerYear: truth.bull.driftPerYear,
-      bullVolatilityPerYear: truth.bull.volatilityPerYear,
-      bearDriftPerYear: truth.bear.driftPerYear,
-      bearVolatilityPerYear: truth.bear.volatilityPerYear,
-      bullToBearPerStep: truth.bullToBearPerMonth,
-      bearToBullPerStep: truth.bearToBullPerMonth,
-    };
+    const expected = regimesParameters(truth);
     for (const [name, value] of Object.entries(expected) as [keyof typeof expected, number][]) {
       const se = fit.standardErrors[name];
       expect(se, name).toBeGreaterThan(0);
@@ -42,14 +35,7 @@ describe('fitRegimes', () => {
   });
 
   it('is a maximum: its likelihood beats the truth\'s and the one-regime GBM\'s on the same data', () => {
-    const atTruth = regimesLogLikelihood(logs, MONTH, {
-      bullDriftPerYear: truth.bull.driftPerYear,
-      bullVolatilityPerYear: truth.bull.volatilityPerYear,
-      bearDriftPerYear: truth.bear.driftPerYear,
-      bearVolatilityPerYear: truth.bear.volatilityPerYear,
-      bullToBearPerStep: truth.bullToBearPerMonth,
-      bearToBullPerStep: truth.bearToBullPerMonth,
-    });
+    const atTruth = regimesLogLikelihood(logs, MONTH, regimesParameters(truth));
     expect(fit.logLikelihood).toBeGreaterThanOrEqual(atTruth);
     expect(fit.gbmLogLikelihood).toBeCloseTo(fitGbm(logs, MONTH).logLikelihood, 9);
     expect(fit.logLikelihood).toBeGreaterThan(fit.gbmLogLikelihood);
