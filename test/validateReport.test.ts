@@ -14,11 +14,11 @@ describe('validate report', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const rows = result.stdout.split('\n').filter((line) => /^\| (?!check |-)/.test(line));
-    expect(rows.length).toBe(15);
-    expect(rows.filter((r) => /\| PASS +\|$/.test(r))).toHaveLength(13);
+    expect(rows.length).toBe(17);
+    expect(rows.filter((r) => /\| PASS +\|$/.test(r))).toHaveLength(15);
     expect(rows.some((r) => /\| FAIL +\|$/.test(r))).toBe(false);
     expect(result.stdout).toMatch(/\| 2016 halving, base's hashrate process +\|.*\| outside: .*\| INFO +\|/);
-    expect(result.stdout).toMatch(/13 passed, 0 failed, 2 reported \(INFO\)/);
+    expect(result.stdout).toMatch(/15 passed, 0 failed, 2 reported \(INFO\)/);
   });
 
   it('does not import the test framework', () => {
