@@ -73,7 +73,7 @@ describe('hashpivot run writes the report files', () => {
   });
 
   it('shows the assumptions, the strategy table, a sentence per pair against stay, and revenue per kWh', () => {
-    expect(html).toContain('as of <b>2025-11</b>');
+    expect(html).toContain('<p class="meta" id="cover-line">Scenario smoke · as of 2025-11 · horizon 24 months · 300 trials · seed 7 · hashpivot');
     for (const label of ['BTC price', 'Conversion capex', 'Lease rate', 'Discount rate']) expect(html).toContain(label);
     for (const name of ['stay', 'convert-now', 'hybrid-50', 'trigger-30']) expect(html).toContain(`data-strategy="${name}"`);
     for (const column of ['mean NPV ± SE', 'p5 NPV', 'p50 NPV', 'p95 NPV', 'VaR 5%', 'CVaR 5%', 'P(NPV&lt;0)', 'P(ruin)', 'IRR median', 'payback median', 'revenue $/kWh median']) {
