@@ -1,7 +1,8 @@
 // The chain's state through a trial: height, difficulty, subsidy and the time since the last
-// retarget. Blocks accrue as a fluid at the rate the network hashrate and difficulty give; the
-// calendar's retarget and halving events fire at their heights inside each month, and revenue is
-// integrated piecewise between them (MODEL.md §2).
+// retarget. Blocks accrue as a fluid at the rate the network hashrate and difficulty give; retargets
+// (every 2016 blocks) and halvings (every 210,000) fire at their heights inside each month, and
+// revenue is integrated piecewise between them (MODEL.md §2). The two events are written out, not
+// kept in a general event calendar: its loops over the events cost a fifth of the market path.
 import {
   blockSubsidySats,
   HALVING_INTERVAL_BLOCKS,
@@ -10,12 +11,8 @@ import {
   retargetDifficulty,
   SATS_PER_BTC,
 } from './bitcoin.js';
-import { HeightCalendar } from './calendar.js';
 
 export const SECONDS_PER_MONTH = (365.25 * 86400) / 12;
-
-const HALVING_EVENT_BIT = 1 << 0;
-const RETARGET_EVENT_BIT = 1 << 1;
 
 export class Chain {
   /** Blocks mined so far: the height of the next block (fractional between blocks). */
@@ -25,10 +22,9 @@ export class Chain {
   secondsSinceRetarget = 0;
   /** Fractional month of the first halving since reset, NaN until one fires. */
   firstHalvingMonth = NaN;
-  private readonly calendar = new HeightCalendar([
-    { everyBlocks: HALVING_INTERVAL_BLOCKS }, // HALVING_EVENT_BIT
-    { everyBlocks: RETARGET_INTERVAL_BLOCKS }, // RETARGET_EVENT_BIT
-  ]);
+  /** Heights of the next halving and the next retarget (the chain's two recurring events): multiples of 210,000 and 2016. */
+  nextHalvingHeight = 0;
+  nextRetargetHeight = 0;
 
   reset(height: number, difficulty: number, secondsSinceRetarget: number): void {
     this.height = height;
@@ -36,7 +32,9 @@ export class Chain {
     this.secondsSinceRetarget = secondsSinceRetarget;
     this.subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
     this.firstHalvingMonth = NaN;
-    this.calendar.reset(height);
+    // An event at `height` itself has already fired.
+    this.nextHalvingHeight = (Math.floor(height / HALVING_INTERVAL_BLOCKS) + 1) * HALVING_INTERVAL_BLOCKS;
+    this.nextRetargetHeight = (Math.floor(height / RETARGET_INTERVAL_BLOCKS) + 1) * RETARGET_INTERVAL_BLOCKS;
   }
 
   /**
@@ -45,14 +43,13 @@ export class Chain {
    * 1e18 / H of it goes to 1 EH/s: one division a month, not three per segment.
    */
   accrueMonth(m: number, hashrateHs: number, feesBtcPerBlock: number): number {
-    const calendar = this.calendar;
     const secondsPerBlockPerDifficulty = HASHES_PER_DIFFICULTY / hashrateHs;
-    let { height, difficulty, subsidyBtc, secondsSinceRetarget } = this;
+    let { height, difficulty, subsidyBtc, secondsSinceRetarget, nextHalvingHeight, nextRetargetHeight } = this;
     let secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
     let remainingSeconds = SECONDS_PER_MONTH;
     let blocksTimesReward = 0;
     for (;;) {
-      const eventHeight = calendar.nextEventHeight;
+      const eventHeight = nextHalvingHeight < nextRetargetHeight ? nextHalvingHeight : nextRetargetHeight;
       const blocksToEvent = eventHeight - height;
       const secondsToEvent = blocksToEvent * secondsPerBlock;
       if (secondsToEvent > remainingSeconds) {
@@ -66,12 +63,14 @@ export class Chain {
       remainingSeconds -= secondsToEvent;
       secondsSinceRetarget += secondsToEvent;
       height = eventHeight;
-      const fired = calendar.advance();
-      if (fired & HALVING_EVENT_BIT) {
+      // Both fire when they coincide (every 1,260,000 blocks), both from the same block.
+      if (nextHalvingHeight === eventHeight) {
+        nextHalvingHeight += HALVING_INTERVAL_BLOCKS;
         subsidyBtc = blockSubsidySats(height) / SATS_PER_BTC;
         if (this.firstHalvingMonth !== this.firstHalvingMonth) this.firstHalvingMonth = m + 1 - remainingSeconds / SECONDS_PER_MONTH;
       }
-      if (fired & RETARGET_EVENT_BIT) {
+      if (nextRetargetHeight === eventHeight) {
+        nextRetargetHeight += RETARGET_INTERVAL_BLOCKS;
         difficulty = retargetDifficulty(difficulty, secondsSinceRetarget);
         secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
         secondsSinceRetarget = 0;
@@ -81,6 +80,8 @@ export class Chain {
     this.difficulty = difficulty;
     this.subsidyBtc = subsidyBtc;
     this.secondsSinceRetarget = secondsSinceRetarget;
+    this.nextHalvingHeight = nextHalvingHeight;
+    this.nextRetargetHeight = nextRetargetHeight;
     return blocksTimesReward;
   }
 }

@@ -215,6 +215,22 @@ export class MarketPath {
     simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
     fastExpInPlace(priceUsdByMonth);
 
+    // Everything the month loop reads, in locals: V8 does not keep object fields in registers
+    // across the chain's stores, and this loop runs every trial-month.
+    const networkHashrateEhs = this.networkHashrateEhs, difficultyByMonth = this.difficulty, feesByMonth = this.feesBtcPerBlock;
+    const subsidyByMonth = this.subsidyBtc, hashpriceByMonth = this.hashpriceUsdPerPhDay, logHashprice = this.logHashprice;
+    const btcPerEhsMonth = this.btcPerEhsMonth, energyByMonth = this.energyUsdPerMwh, aiWinter = this.aiWinter;
+    const aiDemandIndex = this.aiDemandIndex, newGpuUsdPerHour = this.newGpuUsdPerHour;
+    const logBreakevenByMonth = p.logBreakevenByMonth, logEnergyMeanByMonth = p.logEnergyMeanByMonth;
+    const lagMonths = p.responseLagMonths, hashrateGrowth = p.hashrateGrowthPerMonth, hashrateResponse = p.hashrateResponsePerMonth;
+    const hashrateVol = p.hashrateVolPerMonth, logFeesMean = p.logFeesMean, feesDecay = p.feesDecay, feesVol = p.feesVol;
+    const energyDecay = p.energyDecay, energyVol = p.energyVol, spikeMeanCount = p.spikeMeanCountPerMonth;
+    const expMinusSpikeMeanCount = p.expMinusSpikeMeanCount, spikeMeanLog = p.spikeMeanLog, spikeSdLog = p.spikeSdLog;
+    const aiDecay = p.aiDecay, aiVol = p.aiVol, logWinterIndexFactor = p.logWinterIndexFactor, gpuVol = p.gpuVolPerMonth;
+    const winterEnter = p.winterEnterProbability, winterExit = p.winterExitProbability;
+    const l5 = L[5], l6 = L[6], l10 = L[10], l11 = L[11], l12 = L[12], l15 = L[15], l16 = L[16], l17 = L[17], l18 = L[18];
+    const l20 = L[20], l21 = L[21], l22 = L[22], l23 = L[23], l24 = L[24];
+
     let logHashrate = p.logHashrate0;
     let logFees = p.logFees0;
     let logEnergy = p.logEnergy0;
@@ -228,50 +244,50 @@ export class MarketPath {
       const priceUsd = priceUsdByMonth[m];
       const hashrateHs = fastExp(logHashrate);
       const feesBtc = fastExp(logFees);
-      this.networkHashrateEhs[m] = hashrateHs * 1e-18;
+      networkHashrateEhs[m] = hashrateHs * 1e-18;
       const difficulty = chain.difficulty;
       const subsidyBtc = chain.subsidyBtc;
-      this.difficulty[m] = difficulty;
-      this.feesBtcPerBlock[m] = feesBtc;
-      this.subsidyBtc[m] = subsidyBtc;
+      difficultyByMonth[m] = difficulty;
+      feesByMonth[m] = feesBtc;
+      subsidyByMonth[m] = subsidyBtc;
       // Logs for now, exponentiated after the loop (see there).
-      this.energyUsdPerMwh[m] = logEnergy;
-      this.aiWinter[m] = winter;
-      this.aiDemandIndex[m] = winter ? logAi + p.logWinterIndexFactor : logAi;
-      this.newGpuUsdPerHour[m] = logGpu;
+      energyByMonth[m] = logEnergy;
+      aiWinter[m] = winter;
+      aiDemandIndex[m] = winter ? logAi + logWinterIndexFactor : logAi;
+      newGpuUsdPerHour[m] = logGpu;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
-      this.hashpriceUsdPerPhDay[m] = hashprice;
-      this.logHashprice[m] = Math.log(hashprice);
+      hashpriceByMonth[m] = hashprice;
+      logHashprice[m] = Math.log(hashprice);
 
       const blocksTimesReward = chain.accrueMonth(m, hashrateHs, feesBtc);
-      this.btcPerEhsMonth[m] = (blocksTimesReward * 1e18) / hashrateHs;
+      btcPerEhsMonth[m] = (blocksTimesReward * 1e18) / hashrateHs;
 
       // Correlated shocks z = L e for the step to month m + 1.
       // Written out for the 5 factors: V8 does not unroll the triangular loop.
       const n0 = m * NORMALS_PER_MONTH;
       // The price shock L[0] e0 is applied in simulateLogPrice.
       const e0 = normals[n0], e1 = normals[n0 + 1], e2 = normals[n0 + 2], e3 = normals[n0 + 3], e4 = normals[n0 + 4];
-      const zHashrate = L[5] * e0 + L[6] * e1;
-      const zFees = L[10] * e0 + L[11] * e1 + L[12] * e2;
-      const zEnergy = L[15] * e0 + L[16] * e1 + L[17] * e2 + L[18] * e3;
-      const zAi = L[20] * e0 + L[21] * e1 + L[22] * e2 + L[23] * e3 + L[24] * e4;
+      const zHashrate = l5 * e0 + l6 * e1;
+      const zFees = l10 * e0 + l11 * e1 + l12 * e2;
+      const zEnergy = l15 * e0 + l16 * e1 + l17 * e2 + l18 * e3;
+      const zAi = l20 * e0 + l21 * e1 + l22 * e2 + l23 * e3 + l24 * e4;
       const u0 = m * UNIFORMS_PER_MONTH;
 
-      const lagged = m - p.responseLagMonths;
-      const gap = this.logHashprice[lagged > 0 ? lagged : 0] - p.logBreakevenByMonth[m];
-      logHashrate += p.hashrateGrowthPerMonth + p.hashrateResponsePerMonth * gap + p.hashrateVolPerMonth * zHashrate;
+      const lagged = m - lagMonths;
+      const gap = logHashprice[lagged > 0 ? lagged : 0] - logBreakevenByMonth[m];
+      logHashrate += hashrateGrowth + hashrateResponse * gap + hashrateVol * zHashrate;
 
-      logFees = p.logFeesMean + (logFees - p.logFeesMean) * p.feesDecay + p.feesVol * zFees;
+      logFees = logFeesMean + (logFees - logFeesMean) * feesDecay + feesVol * zFees;
 
-      const energyMean = p.logEnergyMeanByMonth[m + 1 < months ? m + 1 : m];
-      logEnergy = energyMean + (logEnergy - energyMean) * p.energyDecay + p.energyVol * zEnergy;
-      const spikes = p.spikeMeanCountPerMonth > 0 ? poissonFromUniform(p.spikeMeanCountPerMonth, p.expMinusSpikeMeanCount, uniforms[u0 + 1]) : 0;
-      if (spikes > 0) logEnergy += spikes * p.spikeMeanLog + Math.sqrt(spikes) * p.spikeSdLog * normals[n0 + 6];
+      const energyMean = logEnergyMeanByMonth[m + 1 < months ? m + 1 : m];
+      logEnergy = energyMean + (logEnergy - energyMean) * energyDecay + energyVol * zEnergy;
+      const spikes = spikeMeanCount > 0 ? poissonFromUniform(spikeMeanCount, expMinusSpikeMeanCount, uniforms[u0 + 1]) : 0;
+      if (spikes > 0) logEnergy += spikes * spikeMeanLog + Math.sqrt(spikes) * spikeSdLog * normals[n0 + 6];
 
-      logAi = logAi * p.aiDecay + p.aiVol * zAi;
-      logGpu += p.gpuVolPerMonth * normals[n0 + 7];
+      logAi = logAi * aiDecay + aiVol * zAi;
+      logGpu += gpuVol * normals[n0 + 7];
       const switchU = uniforms[u0 + 2];
-      winter = winter ? (switchU < p.winterExitProbability ? 0 : 1) : switchU < p.winterEnterProbability ? 1 : 0;
+      winter = winter ? (switchU < winterExit ? 0 : 1) : switchU < winterEnter ? 1 : 0;
     }
     // Series the month loop does not read itself are exponentiated here, in tight loops where
     // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.

@@ -6,13 +6,14 @@ import {
   blockSubsidySats,
   HALVING_INTERVAL_BLOCKS,
   hashpriceUsdPerPhDay,
+  HASHES_PER_DIFFICULTY,
   hashrateForDifficulty,
   powerCostUsdPerPhDay,
   RETARGET_INTERVAL_BLOCKS,
   retargetDifficulty,
   TARGET_TIMESPAN_SECONDS,
 } from '../engine/bitcoin.js';
-import { HeightCalendar } from '../engine/calendar.js';
+import { Chain, SECONDS_PER_MONTH } from '../engine/chain.js';
 
 describe('blockSubsidySats (Bitcoin Core GetBlockSubsidy)', () => {
   it.each([
@@ -122,13 +123,15 @@ describe('hashprice and power cost (DEFAULTS.md hand computations)', () => {
   });
 });
 
-describe('HeightCalendar with Bitcoin events (halving every 210,000, retarget every 2016)', () => {
-  const HALVING_BIT = 1 << 0;
-  const RETARGET_BIT = 1 << 1;
-  const makeCalendar = (height: number) => {
-    const calendar = new HeightCalendar([{ everyBlocks: HALVING_INTERVAL_BLOCKS }, { everyBlocks: RETARGET_INTERVAL_BLOCKS }]);
-    calendar.reset(height);
-    return calendar;
+describe('Chain events (halving every 210,000 blocks, retarget every 2016)', () => {
+  const D = 1e14;
+  /** Hashrate at which blocks come every `secondsPerBlock` seconds at difficulty D. */
+  const hashrateFor = (secondsPerBlock: number) => (D * HASHES_PER_DIFFICULTY) / secondsPerBlock;
+  /** A chain at `height` whose current epoch has run at 600 s a block so far. */
+  const chainAt = (height: number) => {
+    const chain = new Chain();
+    chain.reset(height, D, (height % RETARGET_INTERVAL_BLOCKS) * 600);
+    return chain;
   };
 
   it.each([
@@ -141,36 +144,34 @@ describe('HeightCalendar with Bitcoin events (halving every 210,000, retarget ev
     [0, 2016],
     [1_259_999, 1_260_000],
   ])('after height %d the next event is at %d', (height, next) => {
-    expect(makeCalendar(height).nextEventHeight).toBe(next);
+    const chain = chainAt(height);
+    expect(Math.min(chain.nextHalvingHeight, chain.nextRetargetHeight)).toBe(next);
   });
 
-  it('reports which events fire, then moves to the next one', () => {
-    const calendar = makeCalendar(1_049_999);
-    expect(calendar.advance()).toBe(HALVING_BIT); // 1,050,000: halving only
-    expect(calendar.nextEventHeight).toBe(1_050_336);
-    expect(calendar.advance()).toBe(RETARGET_BIT); // 1,050,336: retarget only
-    expect(calendar.nextEventHeight).toBe(1_052_352);
+  it('fires each event it passes inside a month, then moves to the next one', () => {
+    // 1,049,999 plus a month at 600 s a block (4,383 blocks) passes the halving at 1,050,000 and
+    // the retargets at 1,050,336, 1,052,352 and 1,054,368.
+    const chain = chainAt(1_049_999);
+    chain.accrueMonth(0, hashrateFor(600), 0);
+    expect(chain.height).toBeCloseTo(1_049_999 + SECONDS_PER_MONTH / 600, 6);
+    expect(chain.subsidyBtc).toBe(1.5625);
+    expect(chain.firstHalvingMonth).toBeCloseTo(600 / SECONDS_PER_MONTH, 12);
+    expect(chain.nextHalvingHeight).toBe(1_260_000);
+    expect(chain.nextRetargetHeight).toBe(1_056_384);
+    // Blocks at 600 s: each epoch took exactly the target timespan, so difficulty is unchanged.
+    expect(chain.difficulty).toBe(D);
+    expect(chain.secondsSinceRetarget).toBeCloseTo((chain.height - 1_054_368) * 600, 3);
   });
 
-  it('both fire at 1,260,000 = lcm(210,000, 2016), the first height where they coincide', () => {
-    // Walk every event from genesis: halvings and retargets arrive at the expected counts, and
-    // the only heights where both fire are the multiples of 1,260,000.
-    const calendar = makeCalendar(0);
-    let halvings = 0;
-    let retargets = 0;
-    const coincidences: number[] = [];
-    while (calendar.nextEventHeight <= 2_520_000) {
-      const height = calendar.nextEventHeight;
-      const fired = calendar.advance();
-      expect(fired & HALVING_BIT ? 1 : 0).toBe(height % HALVING_INTERVAL_BLOCKS === 0 ? 1 : 0);
-      expect(fired & RETARGET_BIT ? 1 : 0).toBe(height % RETARGET_INTERVAL_BLOCKS === 0 ? 1 : 0);
-      expect(fired).not.toBe(0);
-      if (fired & HALVING_BIT) halvings++;
-      if (fired & RETARGET_BIT) retargets++;
-      if (fired === (HALVING_BIT | RETARGET_BIT)) coincidences.push(height);
-    }
-    expect(halvings).toBe(12);
-    expect(retargets).toBe(1250);
-    expect(coincidences).toEqual([1_260_000, 2_520_000]);
+  it('fires both at 1,260,000 = lcm(210,000, 2016), the first height where they coincide', () => {
+    // Blocks every 6,000 s: the month (438 blocks) passes 1,260,000 and no other event. The epoch
+    // before it took 10x the target timespan, clamped to 4x: difficulty falls to a quarter.
+    const chain = chainAt(1_259_999);
+    chain.secondsSinceRetarget = 2015 * 6000;
+    chain.accrueMonth(0, hashrateFor(6000), 0);
+    expect(chain.subsidyBtc).toBe(0.78125); // the 6th halving: 50 / 2^6
+    expect(chain.difficulty).toBe(D / 4);
+    expect(chain.nextHalvingHeight).toBe(1_470_000);
+    expect(chain.nextRetargetHeight).toBe(1_262_016);
   });
 });
