@@ -1,5 +1,7 @@
 // The benchmark: hashpivot against its peers (bench/peers.ts: NumPy, tuned NumPy, Numba) on one
 // scenario, from one invocation. `npm run bench` builds, then runs this.
+// The default scenario is the `bench` preset: base as it stood before the deal mechanics of issue
+// #11, frozen, which is the model bench/peer.py and the peers in ../shared/peers/ implement.
 //
 //   node dist/bench/bench.js [--quick] [--scenario NAME] [--rounds N] [--python EXE]
 //                            [--peers DIR] [--numba-python EXE]
@@ -141,7 +143,7 @@ function main(): number {
     plan.rounds = Number(values.rounds);
     if (!Number.isInteger(plan.rounds) || plan.rounds < 1 || plan.rounds > 100) throw new Error(`--rounds must be a whole number from 1 to 100, got ${values.rounds}`);
   }
-  const scenarioName = values.scenario ?? 'base';
+  const scenarioName = values.scenario ?? 'bench';
   const scenario = loadScenario(scenarioName);
   const months = scenario.horizonMonths;
   const allWorkers = availableParallelism();

@@ -10,7 +10,7 @@
 import { loadScenario, runScenario, strategyColumn } from '../index.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
 
-const [scenarioName = 'base', trialsText = '10000', workersText = '1', seedText = '1', bandsText = 'bands'] = process.argv.slice(2);
+const [scenarioName = 'bench', trialsText = '10000', workersText = '1', seedText = '1', bandsText = 'bands'] = process.argv.slice(2);
 const scenario = loadScenario(scenarioName);
 const trials = Number(trialsText);
 const workers = Number(workersText);
