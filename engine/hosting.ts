@@ -1,66 +1,139 @@
-// The converted part of a site, month by month: build (capex, part of it debt-financed), then
-// either leasing (tenant search, lease at the market rate at signing with an annual escalator,
-// tenant default with partial recovery, re-leasing) or an own GPU cloud (GPU fleets bought on
-// credit each generation, GPU-hours sold at a price that falls as the fleet ages, utilisation set
-// by AI demand). One instance per worker, restarted for each strategy of each trial.
+// The converted part of a site, month by month. The conversion is built in halls (tranches): each
+// hall mines until its build starts, takes the trial's build time, and earns from its handover.
+// The site pays its share of the capex (the tenant may pay the rest, and advance money that its rent
+// later repays), part of it on project debt drawn as it is spent and amortised from the last
+// handover. The converted capacity is then either leased (signed before the build at the month's
+// market rate, or looked for after the first handover; annual escalator; tenant default with
+// partial recovery and an optional guarantor who keeps paying; re-leasing) or runs an own GPU cloud
+// (a fleet per hall bought on credit each generation, GPU-hours sold under a fixed-price contract
+// and then at a price that falls as the fleet ages, utilisation set by AI demand). One instance
+// per worker, restarted for each strategy of each trial; nothing here allocates after construction.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
 import { annuityPayment, type SiteDraws, type SiteParams } from './site.js';
+import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
 
-const IDLE = 0;
-const BUILDING = 1;
-const SEARCHING = 2;
+/** Most halls a conversion is delivered in (a slot each, preallocated). */
+export const MAX_TRANCHES = 12;
+
+// Lease states of a converted site that leases.
+/** Speculative build: no tenant yet, and no hall delivered to show one. */
+const NOT_MARKETED = 0;
+const SEARCHING = 1;
+/** Pre-leased: signed at the start of the conversion, rent from the first handover. */
+const SIGNED = 2;
 const LEASED = 3;
-const GPU_CLOUD = 4;
+/** The tenant defaulted; its guarantor pays backstopShare of the rent to the end of the term. */
+const BACKSTOPPED = 4;
 
 export class Hosting {
   // What the current month produced; read by the strategy after each call to month().
+  /** Rent or GPU-cloud revenue earned (before crediting any advance against it). */
   rentUsd = 0;
   recoveryUsd = 0;
   capexEquityUsd = 0;
   debtServiceUsd = 0;
-  /** Costs of running the hosted business other than power (GPU cloud operations). */
+  /** Running costs of the hosted business other than power: the landlord's under the lease form, or the GPU cloud's operations. */
   operatingCostUsd = 0;
   /** kWh of IT load delivered to paying customers. */
   itKwhLeased = 0;
   /** MWh the site buys for the hosted load (0 when the tenant pays for power). */
   energyMwh = 0;
+  /** Cash paid ahead by the tenant or customer: the capex advance during the build, a GPU contract's prepayment. */
+  advanceReceivedUsd = 0;
+  /** Part of rentUsd paid not in cash but by crediting it against an advance or prepayment. */
+  creditedUsd = 0;
+  /** Share of the site's MW not mining this month: the halls building or handed over. */
+  offlineShare = 0;
 
-  private state = IDLE;
-  private convertedMw = 0;
-  private buildEndMonth = 0;
-  private capexUsd = 0;
+  private active = false;
+  private gpuCloud = false;
+  private share = 0;
+  private startMonth = 0;
   private buildMonths = 1;
+  private halls = 1;
+  private hallIntervalMonths = 0;
+  /** Months from which the first hall, and every hall, is handed over. */
+  private firstHandoverMonth = 0;
+  private lastHandoverMonth = 0;
+  private convertedMw = 0;
+  private itKwFull = 0;
+  /** offlineShare once every hall has started. */
+  private fullOfflineShare = 0;
+  /** Site-funded capex of one hall, and the tenant's advance for it. */
+  private hallCapexUsd = 0;
+  private hallAdvanceUsd = 0;
   private debtBalanceUsd = 0;
   private debtPaymentUsd = 0;
+  /** Advance and prepayment not yet credited back. */
+  private owedAdvanceUsd = 0;
+  /** Largest credit per month against a GPU contract's prepayment (it is spread over the term). */
+  private prepaymentCreditUsd = 0;
+  private leaseState = NOT_MARKETED;
   private leaseRateUsdPerKwMonth = 0;
   private leaseStartMonth = 0;
   /** (1 + escalator)^(whole lease years elapsed), updated on each lease anniversary. */
   private escalation = 1;
-  private gpuCloud = false;
   private gpuDebtBalanceUsd = 0;
   private gpuPaymentUsd = 0;
-  private gpuFleetAgeMonths = 0;
-  /** Rental price of the site's fleet relative to the newest generation's. */
-  private gpuPriceFactor = 1;
+  /** Month the GPU contract ends (before every month when there is none). */
+  private contractEndMonth = -1;
+  /** Per hall: age of its GPU fleet, and its rental price relative to the newest generation's. */
+  private readonly fleetAgeMonths = new Float64Array(MAX_TRANCHES);
+  private readonly fleetPriceFactor = new Float64Array(MAX_TRANCHES);
 
   constructor(private readonly site: SiteParams) {}
 
-  /** Starts converting `share` of the site's MW in month `startMonth`, to lease or to run GPUs. */
+  /**
+   * Starts converting `share` of the site's MW in month `startMonth`, to lease or to run GPUs; the
+   * first call to month() must be for `startMonth` (a pre-lease is signed at that month's rate).
+   */
   start(startMonth: number, share: number, gpuCloud: boolean, draws: SiteDraws): void {
-    this.state = share > 0 ? BUILDING : IDLE;
+    const site = this.site;
+    this.active = share > 0;
     this.gpuCloud = gpuCloud;
-    this.gpuDebtBalanceUsd = 0;
-    this.convertedMw = this.site.powerMw * share;
+    this.share = share;
+    this.startMonth = startMonth;
     this.buildMonths = draws.buildMonths;
-    this.buildEndMonth = startMonth + draws.buildMonths;
-    this.capexUsd = this.convertedMw * this.site.conversionUsdPerMw;
+    this.halls = site.tranches;
+    this.hallIntervalMonths = site.trancheIntervalMonths;
+    this.firstHandoverMonth = startMonth + draws.buildMonths;
+    this.lastHandoverMonth = this.firstHandoverMonth + (site.tranches - 1) * site.trancheIntervalMonths;
+    this.convertedMw = site.powerMw * share;
+    this.itKwFull = this.convertedMw * site.itKwPerMw;
+    this.fullOfflineShare = (share * site.tranches) / site.tranches;
+    this.hallCapexUsd = (this.convertedMw * site.conversionUsdPerMw * (1 - site.tenantCapexShare)) / site.tranches;
+    this.hallAdvanceUsd = (this.convertedMw * site.capexAdvanceUsdPerMw) / site.tranches;
     this.debtBalanceUsd = 0;
     this.debtPaymentUsd = 0;
+    this.owedAdvanceUsd = 0;
+    this.prepaymentCreditUsd = 0;
+    this.leaseState = site.preLeased && !gpuCloud ? SIGNED : NOT_MARKETED;
+    this.leaseStartMonth = this.firstHandoverMonth;
+    this.escalation = 1;
+    this.gpuDebtBalanceUsd = 0;
+    this.gpuPaymentUsd = 0;
+    this.contractEndMonth = site.gpuContractMonths > 0 ? this.firstHandoverMonth + site.gpuContractMonths : -1;
+    // Every hall's first fleet is bought at its handover.
+    this.fleetAgeMonths.fill(site.gpuLifeMonths);
+    this.fleetPriceFactor.fill(1);
+    this.offlineShare = 0;
   }
 
   /** Outstanding project and GPU debt, netted from the terminal value. */
   get debtBalance(): number {
     return this.debtBalanceUsd + this.gpuDebtBalanceUsd;
+  }
+
+  /** Advances and prepayments the tenant or customer has yet to be credited: owed, netted from the terminal value. */
+  get owedAdvance(): number {
+    return this.owedAdvanceUsd;
+  }
+
+  /** Halls whose build has started by month m. */
+  private hallsStarted(m: number): number {
+    if (m < this.startMonth) return 0;
+    if (this.hallIntervalMonths === 0) return this.halls;
+    return Math.min(this.halls, Math.floor((m - this.startMonth) / this.hallIntervalMonths) + 1);
   }
 
   month(m: number, market: MarketPath, draws: SiteDraws): void {
@@ -72,73 +145,117 @@ export class Hosting {
     this.operatingCostUsd = 0;
     this.itKwhLeased = 0;
     this.energyMwh = 0;
-    if (this.state === IDLE) return;
+    this.advanceReceivedUsd = 0;
+    this.creditedUsd = 0;
+    if (!this.active) return;
 
-    if (this.state === BUILDING) {
-      // Capex is spent evenly over the build; the debt share is drawn as it is spent and accrues
-      // interest until completion, when it starts amortising.
-      const spendUsd = this.capexUsd / this.buildMonths;
+    let delivered = this.halls;
+    let deliveredShare = 1;
+    if (m < this.lastHandoverMonth) {
+      const started = this.hallsStarted(m);
+      delivered = this.hallsStarted(m - this.buildMonths);
+      this.offlineShare = (this.share * started) / this.halls;
+      if (m === this.startMonth && this.leaseState === SIGNED) {
+        this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * market.aiDemandIndex[m] ** site.leaseElasticity;
+      }
+      // Each hall's capex is spent evenly over its build; the debt share is drawn as it is spent and
+      // accrues interest until the last handover, when it starts amortising. The tenant's advance
+      // comes in with the spending.
+      const hallsBuilding = started - delivered;
+      const spendUsd = (hallsBuilding * this.hallCapexUsd) / this.buildMonths;
       this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
       this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + spendUsd * site.capexDebtShare;
-      if (m + 1 >= this.buildEndMonth) {
-        this.state = this.gpuCloud ? GPU_CLOUD : SEARCHING;
-        this.gpuFleetAgeMonths = site.gpuLifeMonths; // the first fleet is bought on completion
+      if (this.hallAdvanceUsd > 0) {
+        this.advanceReceivedUsd = (hallsBuilding * this.hallAdvanceUsd) / this.buildMonths;
+        this.owedAdvanceUsd += this.advanceReceivedUsd;
+      }
+      if (m + 1 >= this.lastHandoverMonth) {
         this.debtPaymentUsd = annuityPayment(this.debtBalanceUsd, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
       }
-      return;
+      if (delivered === 0) return;
+      deliveredShare = delivered / this.halls;
+    } else {
+      // After the last handover (most months): every hall is built and delivered.
+      this.offlineShare = this.fullOfflineShare;
+      if (this.debtBalanceUsd > 0) {
+        const interestUsd = this.debtBalanceUsd * site.capexDebtMonthlyRate;
+        const paymentUsd = Math.min(this.debtPaymentUsd, this.debtBalanceUsd + interestUsd);
+        this.debtBalanceUsd += interestUsd - paymentUsd;
+        if (this.debtBalanceUsd < 1e-6) this.debtBalanceUsd = 0;
+        this.debtServiceUsd = paymentUsd;
+      }
     }
 
-    if (this.debtBalanceUsd > 0) {
-      const interestUsd = this.debtBalanceUsd * site.capexDebtMonthlyRate;
-      const paymentUsd = Math.min(this.debtPaymentUsd, this.debtBalanceUsd + interestUsd);
-      this.debtBalanceUsd += interestUsd - paymentUsd;
-      if (this.debtBalanceUsd < 1e-6) this.debtBalanceUsd = 0;
-      this.debtServiceUsd = paymentUsd;
-    }
-
-    const itKw = this.convertedMw * site.itKwPerMw;
     const index = market.aiDemandIndex[m];
-    if (this.state === GPU_CLOUD) {
-      this.runGpuCloud(m, itKw, index, market);
+    if (this.gpuCloud) {
+      this.runGpuCloud(m, delivered, deliveredShare, index, market);
       return;
     }
-    if (this.state === LEASED && m - this.leaseStartMonth >= site.leaseMonths) this.state = SEARCHING;
-    if (this.state === SEARCHING) {
+
+    const itKw = this.itKwFull * deliveredShare;
+    if (this.leaseState === NOT_MARKETED) this.leaseState = SEARCHING;
+    else if (this.leaseState === SIGNED && m >= this.leaseStartMonth) this.leaseState = LEASED;
+    if ((this.leaseState === LEASED || this.leaseState === BACKSTOPPED) && m - this.leaseStartMonth >= site.leaseMonths) this.leaseState = SEARCHING;
+    if (this.leaseState === SEARCHING) {
       const signing = site.signingProbabilityPerMonth * index;
       if (draws.signingU[m] < signing) {
-        this.state = LEASED;
+        this.leaseState = LEASED;
         this.leaseStartMonth = m;
         this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
         this.escalation = 1;
       }
     }
-    if (this.state !== LEASED) return;
+    if (this.leaseState !== LEASED && this.leaseState !== BACKSTOPPED) return;
 
     const leaseMonth = m - this.leaseStartMonth;
     if (leaseMonth > 0 && leaseMonth % 12 === 0) this.escalation *= 1 + site.escalatorPerYear;
-    const rentUsd = itKw * this.leaseRateUsdPerKwMonth * this.escalation;
-    const defaultProbability = market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth;
-    if (draws.defaultU[m] < defaultProbability) {
-      // Recovery: a share of the rent still owed, undiscounted, at today's escalated rate.
-      const remainingMonths = site.leaseMonths - (m - this.leaseStartMonth);
-      this.recoveryUsd = site.recoveryShare * rentUsd * remainingMonths;
-      this.state = SEARCHING;
-      return;
+    const contractRentUsd = itKw * this.leaseRateUsdPerKwMonth * this.escalation;
+    let rentUsd = contractRentUsd;
+    if (this.leaseState === LEASED) {
+      const defaultProbability = market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth;
+      if (draws.defaultU[m] < defaultProbability) {
+        // Recovery: a share of the rent still owed and not guaranteed, undiscounted, at today's
+        // escalated rate. The tenant's claim to its unrepaid advance falls away with its lease.
+        const remainingMonths = site.leaseMonths - leaseMonth;
+        this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * remainingMonths;
+        this.owedAdvanceUsd = 0;
+        if (site.backstopShare === 0) {
+          this.leaseState = SEARCHING;
+          return;
+        }
+        // A guarantor (Google for Fluidstack at TeraWulf and Hut 8) pays its share as the rent falls due.
+        this.leaseState = BACKSTOPPED;
+      }
     }
+    if (this.leaseState === BACKSTOPPED) rentUsd = site.backstopShare * contractRentUsd;
     this.rentUsd = rentUsd;
+    this.operatingCostUsd = site.landlordOpexUsdPerKwMonth * itKw + site.tripleNetCostShareOfRent * rentUsd;
+    if (this.owedAdvanceUsd > 0) {
+      this.creditedUsd = Math.min(this.owedAdvanceUsd, site.advanceRecoupShareOfRent * rentUsd);
+      this.owedAdvanceUsd -= this.creditedUsd;
+      if (this.owedAdvanceUsd < 1e-6) this.owedAdvanceUsd = 0;
+    }
     this.itKwhLeased = itKw * HOURS_PER_MONTH;
-    if (!site.powerPassThrough) this.energyMwh = this.convertedMw * HOURS_PER_MONTH;
+    if (!site.powerPassThrough) this.energyMwh = this.convertedMw * deliveredShare * HOURS_PER_MONTH;
   }
 
-  private runGpuCloud(m: number, itKw: number, index: number, market: MarketPath): void {
+  private runGpuCloud(m: number, delivered: number, deliveredShare: number, index: number, market: MarketPath): void {
     const site = this.site;
-    const gpus = itKw / site.itKwPerGpu;
-    if (this.gpuFleetAgeMonths >= site.gpuLifeMonths) {
-      // A new generation: bought on credit amortised over its life, renting at the newest price.
-      this.gpuDebtBalanceUsd += gpus * site.gpuCapexUsd;
-      this.gpuPaymentUsd = annuityPayment(this.gpuDebtBalanceUsd, site.capexDebtMonthlyRate, site.gpuLifeMonths);
-      this.gpuFleetAgeMonths = 0;
-      this.gpuPriceFactor = 1;
+    const hallGpus = (this.convertedMw * site.itKwPerMw) / this.halls / site.itKwPerGpu;
+    const utilisation = Math.min(1, site.gpuUtilisation * index);
+    const newGpuUsdPerHour = market.newGpuUsdPerHour[m];
+    let marketRevenueUsd = 0;
+    for (let hall = 0; hall < delivered; hall++) {
+      if (this.fleetAgeMonths[hall] >= site.gpuLifeMonths) {
+        // A new generation: bought on credit amortised over its life, renting at the newest price.
+        this.gpuDebtBalanceUsd += hallGpus * site.gpuCapexUsd;
+        this.gpuPaymentUsd = annuityPayment(this.gpuDebtBalanceUsd, site.capexDebtMonthlyRate, site.gpuLifeMonths);
+        this.fleetAgeMonths[hall] = 0;
+        this.fleetPriceFactor[hall] = 1;
+      }
+      marketRevenueUsd += hallGpus * HOURS_PER_MONTH * utilisation * newGpuUsdPerHour * this.fleetPriceFactor[hall];
+      this.fleetAgeMonths[hall]++;
+      this.fleetPriceFactor[hall] *= site.gpuMonthlyPriceFactor;
     }
     if (this.gpuDebtBalanceUsd > 0) {
       const interestUsd = this.gpuDebtBalanceUsd * site.capexDebtMonthlyRate;
@@ -147,14 +264,91 @@ export class Hosting {
       if (this.gpuDebtBalanceUsd < 1e-6) this.gpuDebtBalanceUsd = 0;
       this.debtServiceUsd += paymentUsd;
     }
-    const utilisation = Math.min(1, site.gpuUtilisation * index);
-    const revenueUsd = gpus * HOURS_PER_MONTH * utilisation * market.newGpuUsdPerHour[m] * this.gpuPriceFactor;
+    let revenueUsd = marketRevenueUsd;
+    if (m < this.contractEndMonth) {
+      // Under contract the GPU-hour price is fixed (IREN/Microsoft: five years), and the customer
+      // pays for at least the take-or-pay share of the hours whether it uses them or not.
+      const gpus = hallGpus * delivered;
+      revenueUsd = gpus * HOURS_PER_MONTH * Math.max(site.gpuTakeOrPayShare, utilisation) * site.gpuContractUsdPerHour;
+      if (m === this.firstHandoverMonth && site.gpuPrepaymentShare > 0) {
+        // The prepayment comes with the first handover, on the contract's value at full use.
+        const valueUsd = hallGpus * this.halls * HOURS_PER_MONTH * site.gpuContractMonths * site.gpuContractUsdPerHour;
+        this.advanceReceivedUsd = site.gpuPrepaymentShare * valueUsd;
+        this.owedAdvanceUsd += this.advanceReceivedUsd;
+        this.prepaymentCreditUsd = this.advanceReceivedUsd / site.gpuContractMonths;
+      }
+    }
+    if (this.owedAdvanceUsd > 0) {
+      this.creditedUsd = Math.min(this.owedAdvanceUsd, this.prepaymentCreditUsd, revenueUsd);
+      this.owedAdvanceUsd -= this.creditedUsd;
+      if (this.owedAdvanceUsd < 1e-6) this.owedAdvanceUsd = 0; // what rounding leaves of prepayment / term
+    }
     this.rentUsd = revenueUsd;
     this.operatingCostUsd = site.gpuOpexShareOfRevenue * revenueUsd;
-    this.itKwhLeased = itKw * HOURS_PER_MONTH * utilisation;
+    this.itKwhLeased = this.convertedMw * site.itKwPerMw * deliveredShare * HOURS_PER_MONTH * utilisation;
     // The cloud buys its own power; idle GPUs draw little, so the load follows utilisation.
-    this.energyMwh = this.convertedMw * HOURS_PER_MONTH * utilisation;
-    this.gpuFleetAgeMonths++;
-    this.gpuPriceFactor *= site.gpuMonthlyPriceFactor;
+    this.energyMwh = this.convertedMw * deliveredShare * HOURS_PER_MONTH * utilisation;
+  }
+
+  /**
+   * What the converted part is worth at the end of the horizon (`endMonth` = the first month after
+   * it), by the kind of cash it earns (terminalValue.method: byCashFlow), before debt and owed
+   * advances. Leasing: the rent still contracted at its present value, then re-leasing at the
+   * market rate of the horizon capitalised at the cap rate (or, vacant, after the expected
+   * search); GPU cloud: the fleets' straight-line residual value. `fixedCostUsdPerMonth` is the
+   * site opex the converted part carries. Halls still building are valued as if handed over, less
+   * the site's capex still to spend on them.
+   */
+  terminalValueUsd(endMonth: number, market: MarketPath, fixedCostUsdPerMonth: number): number {
+    const site = this.site;
+    if (!this.active) return 0;
+    const last = endMonth - 1;
+    const remainingCapexUsd = this.remainingCapexUsd(endMonth);
+    if (this.gpuCloud) {
+      const delivered = this.hallsStarted(last - this.buildMonths);
+      const hallGpus = (this.convertedMw * site.itKwPerMw) / this.halls / site.itKwPerGpu;
+      let residualUsd = 0;
+      for (let hall = 0; hall < delivered; hall++) {
+        residualUsd += hallGpus * site.gpuCapexUsd * Math.max(0, 1 - this.fleetAgeMonths[hall] / site.gpuLifeMonths);
+      }
+      return residualUsd - remainingCapexUsd;
+    }
+
+    const v = site.monthlyDiscount;
+    const itKw = this.convertedMw * site.itKwPerMw;
+    const netShare = 1 - site.tripleNetCostShareOfRent;
+    const fixedUsd = site.landlordOpexUsdPerKwMonth * itKw + fixedCostUsdPerMonth;
+    const index = market.aiDemandIndex[last];
+    const marketNoiUsd = site.leaseUsdPerKwMonth * index ** site.leaseElasticity * itKw * netShare - fixedUsd;
+    const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);
+    const state = this.leaseState;
+    if (state === SIGNED || state === LEASED || state === BACKSTOPPED) {
+      const leaseEndMonth = this.leaseStartMonth + site.leaseMonths;
+      const firstMonth = Math.max(endMonth, this.leaseStartMonth);
+      const months = leaseEndMonth - firstMonth;
+      if (months > 0) {
+        const delay = firstMonth - endMonth;
+        const firstLeaseMonth = firstMonth - this.leaseStartMonth;
+        // The escalation of the month before the first payment; escalatedLeasePv steps it on anniversaries.
+        const payingShare = state === BACKSTOPPED ? site.backstopShare : 1;
+        let firstRentUsd = itKw * this.leaseRateUsdPerKwMonth * payingShare * (state === SIGNED ? 1 : this.escalation);
+        if (firstLeaseMonth > 0 && firstLeaseMonth % 12 === 0) firstRentUsd *= 1 + site.escalatorPerYear;
+        const contractedUsd = netShare * escalatedLeasePv(firstRentUsd, site.escalatorPerYear, firstLeaseMonth, months, v) - fixedUsd * annuityFactor(months, v);
+        return v ** delay * (contractedUsd + v ** months * releaseUsd) - remainingCapexUsd;
+      }
+    }
+    // Vacant (or about to be): the rent starts when a tenant signs.
+    const handoverDelay = Math.max(0, this.leaseStartMonth - endMonth);
+    return v ** handoverDelay * expectedSearchDiscount(site.signingProbabilityPerMonth * index, v) * releaseUsd - remainingCapexUsd;
+  }
+
+  /** Site-funded capex not yet spent by `endMonth` on halls still building. */
+  private remainingCapexUsd(endMonth: number): number {
+    let hallMonths = 0;
+    for (let hall = 0; hall < this.halls; hall++) {
+      const hallStart = this.startMonth + hall * this.hallIntervalMonths;
+      hallMonths += Math.min(this.buildMonths, Math.max(0, hallStart + this.buildMonths - Math.max(endMonth, hallStart)));
+    }
+    return (hallMonths * this.hallCapexUsd) / this.buildMonths;
   }
 }

@@ -11,6 +11,8 @@ export const STRATEGY_METRICS = [
   'ruinMonth',
   'btcMined',
   'revenueUsdPerKwh',
+  'peakFundingUsd', // most cash consumed before the strategy funds itself (minus its lowest cumulative cash flow); 0 if never
+  'peakFundingMonth', // month of that low point; NaN if cumulative cash flow never goes below 0
 ] as const;
 export type StrategyMetric = (typeof STRATEGY_METRICS)[number];
 

@@ -3,7 +3,13 @@
 // and shared by every strategy so that strategy differences are paired.
 import type { Scenario } from '../scenarios/schema.js';
 import { discountFactors } from './accounting.js';
+import { gradeHazardsPerYear } from './creditGrades.js';
 import type { RandomStream } from './random.js';
+
+/** Terminal value methods as numbers for the hot path (schema: terminalValue.method). */
+export const TERMINAL_NONE = 0;
+export const TERMINAL_MULTIPLE = 1;
+export const TERMINAL_BY_CASH_FLOW = 2;
 
 export interface SiteParams {
   months: number;
@@ -26,6 +32,14 @@ export interface SiteParams {
   // Hosting, per MW of gross site capacity converted.
   itKwPerMw: number;
   conversionUsdPerMw: number;
+  /** Share of the conversion capex the tenant pays itself. */
+  tenantCapexShare: number;
+  /** Capex advance from the tenant, per MW of gross capacity converted. */
+  capexAdvanceUsdPerMw: number;
+  advanceRecoupShareOfRent: number;
+  tranches: number;
+  trancheIntervalMonths: number;
+  preLeased: boolean;
   buildMonthsMin: number;
   buildMonthsMode: number;
   buildMonthsMax: number;
@@ -37,6 +51,11 @@ export interface SiteParams {
   defaultProbabilityPerMonth: number;
   winterDefaultProbabilityPerMonth: number;
   recoveryShare: number;
+  backstopShare: number;
+  /** Landlord's running cost per leased kW of IT (modified-gross lease; 0 under triple net). */
+  landlordOpexUsdPerKwMonth: number;
+  /** Landlord's own cost as a share of rent (triple-net lease; 0 under modified gross). */
+  tripleNetCostShareOfRent: number;
   powerPassThrough: boolean;
   capexDebtShare: number;
   capexDebtMonthlyRate: number;
@@ -49,9 +68,19 @@ export interface SiteParams {
   gpuLifeMonths: number;
   /** Monthly factor by which an ageing fleet's rental price falls behind the newest generation's. */
   gpuMonthlyPriceFactor: number;
+  /** GPU cloud contract term from the first handover; 0 without a contract. */
+  gpuContractMonths: number;
+  gpuContractUsdPerHour: number;
+  gpuTakeOrPayShare: number;
+  gpuPrepaymentShare: number;
   // Valuation.
   discountFactors: Float64Array;
+  /** 1 / (1 + discount rate / 12): one month of discounting. */
+  monthlyDiscount: number;
+  terminalMethod: number;
   terminalMultiple: number;
+  capRatePerYear: number;
+  miningSalvageUsdPerTh: number;
 }
 
 /** Level monthly payment that repays `principal` over `months` at `monthlyRate`. */
@@ -63,9 +92,16 @@ export function annuityPayment(principal: number, monthlyRate: number, months: n
 
 const hazardToMonthlyProbability = (perYear: number) => 1 - Math.exp(-perYear / 12);
 
+const TERMINAL_METHODS = { none: TERMINAL_NONE, multiple: TERMINAL_MULTIPLE, byCashFlow: TERMINAL_BY_CASH_FLOW } as const;
+
 export function siteParams(scenario: Scenario): SiteParams {
-  const { site, hosting, horizonMonths: months } = scenario;
+  const { site, hosting, horizonMonths: months, terminalValue } = scenario;
   const siteDebtMonthlyRate = site.debtRatePerYear / 12;
+  const hazards =
+    hosting.tenantCreditGrade === 'custom'
+      ? { normal: hosting.defaultHazardPerYear ?? 0, winter: hosting.winterDefaultHazardPerYear ?? 0 }
+      : gradeHazardsPerYear(hosting.tenantCreditGrade);
+  const contract = hosting.gpuCloud.contract;
   return {
     months,
     powerMw: site.powerMw,
@@ -86,6 +122,12 @@ export function siteParams(scenario: Scenario): SiteParams {
     taxRate: site.taxRate,
     itKwPerMw: 1000 / hosting.pue,
     conversionUsdPerMw: hosting.conversionUsdPerMwIt / hosting.pue,
+    tenantCapexShare: hosting.tenantCapexShare,
+    capexAdvanceUsdPerMw: hosting.capexAdvanceUsdPerMwIt / hosting.pue,
+    advanceRecoupShareOfRent: hosting.advanceRecoupShareOfRent,
+    tranches: hosting.tranches,
+    trancheIntervalMonths: hosting.trancheIntervalMonths,
+    preLeased: hosting.preLeased,
     buildMonthsMin: hosting.buildMonths.min,
     buildMonthsMode: hosting.buildMonths.mode,
     buildMonthsMax: hosting.buildMonths.max,
@@ -94,9 +136,12 @@ export function siteParams(scenario: Scenario): SiteParams {
     escalatorPerYear: hosting.escalatorPerYear,
     leaseMonths: Math.round(hosting.leaseYears * 12),
     signingProbabilityPerMonth: hosting.signingProbabilityPerMonth,
-    defaultProbabilityPerMonth: hazardToMonthlyProbability(hosting.defaultHazardPerYear),
-    winterDefaultProbabilityPerMonth: hazardToMonthlyProbability(hosting.winterDefaultHazardPerYear),
+    defaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.normal),
+    winterDefaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.winter),
     recoveryShare: hosting.recoveryShare,
+    backstopShare: hosting.backstopShare,
+    landlordOpexUsdPerKwMonth: hosting.landlordOpexUsdPerKwMonth ?? 0,
+    tripleNetCostShareOfRent: hosting.tripleNetCostShareOfRent ?? 0,
     powerPassThrough: hosting.powerPassThrough,
     capexDebtShare: hosting.capexDebtShare,
     capexDebtMonthlyRate: hosting.capexDebtRatePerYear / 12,
@@ -107,8 +152,16 @@ export function siteParams(scenario: Scenario): SiteParams {
     gpuOpexShareOfRevenue: hosting.gpuCloud.opexShareOfRevenue,
     gpuLifeMonths: hosting.gpuCloud.lifeMonths,
     gpuMonthlyPriceFactor: (1 - scenario.market.aiDemand.gpuPriceDeclinePerYear) ** (1 / 12),
+    gpuContractMonths: contract ? Math.max(1, Math.round(contract.years * 12)) : 0,
+    gpuContractUsdPerHour: contract?.usdPerGpuHour ?? 0,
+    gpuTakeOrPayShare: contract?.takeOrPayShare ?? 0,
+    gpuPrepaymentShare: contract?.prepaymentShare ?? 0,
     discountFactors: discountFactors(scenario.discountRatePerYear, months),
-    terminalMultiple: scenario.terminalValue.method === 'none' ? 0 : scenario.terminalValue.annualCashFlowMultiple,
+    monthlyDiscount: 1 / (1 + scenario.discountRatePerYear / 12),
+    terminalMethod: TERMINAL_METHODS[terminalValue.method],
+    terminalMultiple: terminalValue.method === 'none' ? 0 : terminalValue.annualCashFlowMultiple,
+    capRatePerYear: terminalValue.capRate ?? 0,
+    miningSalvageUsdPerTh: terminalValue.miningSalvageUsdPerTh ?? 0,
   };
 }
 

@@ -7,7 +7,7 @@ import type { StrategySpec } from '../scenarios/schema.js';
 import { internalRateOfReturn, paybackMonth, presentValue } from './accounting.js';
 import { Hosting } from './hosting.js';
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
-import type { SiteDraws, SiteParams } from './site.js';
+import { TERMINAL_BY_CASH_FLOW, type SiteDraws, type SiteParams } from './site.js';
 
 /** A strategy's parameters as plain numbers. */
 export interface StrategyRule {
@@ -66,6 +66,10 @@ export interface StrategyOutcome {
   ruinMonth: number;
   btcMined: number;
   revenueUsdPerKwh: number;
+  /** Most cash the strategy has consumed at any month end (minus its lowest cumulative cash flow), 0 if never below 0. */
+  peakFundingUsd: number;
+  /** Month of that low point; NaN when cumulative cash flow never goes below 0. */
+  peakFundingMonth: number;
 }
 
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
@@ -75,7 +79,7 @@ export class StrategyEvaluator {
   /** Cash at the end of each month of the last evaluation. */
   readonly cashUsd: Float64Array;
   readonly outcome: StrategyOutcome = {
-    npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0,
+    npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0, peakFundingUsd: 0, peakFundingMonth: 0,
   };
   private readonly hosting: Hosting;
 
@@ -102,6 +106,11 @@ export class StrategyEvaluator {
     let revenueUsd = 0;
     let energyKwh = 0;
     let last12OperatingUsd = 0;
+    /** The mining part's operating cash flow over the last 12 months, for a terminal value by cash-flow type. */
+    let last12MiningUsd = 0;
+    let cumulativeUsd = 0;
+    let lowestCumulativeUsd = 0;
+    let peakFundingMonth = NaN;
     let hostingActive = false;
 
     // Per-month constants, hoisted: this loop runs for every strategy of every trial-month.
@@ -121,7 +130,10 @@ export class StrategyEvaluator {
         hosting.start(m, rule.share, rule.gpuCloud, draws);
         hostingActive = true;
       }
-      const miningMw = site.powerMw * (hostingActive ? 1 - rule.share : 1);
+      // The hosting month comes first: it says which halls have stopped mining.
+      if (hostingActive) hosting.month(m, market, draws);
+      const offlineShare = hostingActive ? hosting.offlineShare : 0;
+      const miningMw = site.powerMw * (1 - offlineShare);
 
       let capexUsd = 0;
       if (refreshEvery > 0 && m > 0 && m % refreshEvery === 0) {
@@ -146,10 +158,10 @@ export class StrategyEvaluator {
       let operatingUsd = miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth;
       let flowUsd = 0;
       if (hostingActive) {
-        hosting.month(m, market, draws);
         capexUsd += hosting.capexEquityUsd;
         operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh - hosting.operatingCostUsd;
-        flowUsd -= hosting.debtServiceUsd;
+        // Advances are financing: cash now, repaid by rent credited against them later.
+        flowUsd += hosting.advanceReceivedUsd - hosting.creditedUsd - hosting.debtServiceUsd;
         revenueUsd += hosting.rentUsd;
         energyKwh += hosting.itKwhLeased;
       }
@@ -169,7 +181,15 @@ export class StrategyEvaluator {
       cashPath[m] = cashUsd;
       if (cashUsd < minCashUsd) minCashUsd = cashUsd;
       if (cashUsd < -creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
-      if (m >= months - 12) last12OperatingUsd += operatingUsd - taxUsd;
+      cumulativeUsd += flowUsd;
+      if (cumulativeUsd < lowestCumulativeUsd) {
+        lowestCumulativeUsd = cumulativeUsd;
+        peakFundingMonth = m;
+      }
+      if (m >= months - 12) {
+        last12OperatingUsd += operatingUsd - taxUsd;
+        last12MiningUsd += miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth * (1 - offlineShare);
+      }
 
       btcMined += minedBtc;
       revenueUsd += miningRevenueUsd;
@@ -182,10 +202,12 @@ export class StrategyEvaluator {
       }
     }
 
-    // Equity value of the site after the horizon: a multiple of its last year's operating cash
-    // flow, never below zero, less the debt still owed.
-    const annualizedLast12 = months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months;
-    const terminalUsd = Math.max(0, site.terminalMultiple * annualizedLast12) - siteDebtUsd - (hostingActive ? hosting.debtBalance : 0);
+    const terminalUsd =
+      site.terminalMethod === TERMINAL_BY_CASH_FLOW
+        ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - siteDebtUsd
+        : // Equity value of the site after the horizon: a multiple of its last year's operating cash
+          // flow, never below zero, less the debt still owed.
+          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - siteDebtUsd - (hostingActive ? hosting.debtBalance + hosting.owedAdvance : 0);
 
     const out = this.outcome;
     out.npvUsd = presentValue(flows, site.discountFactors, months) + terminalUsd * site.discountFactors[months - 1];
@@ -198,6 +220,29 @@ export class StrategyEvaluator {
     out.ruinMonth = ruinMonth;
     out.btcMined = btcMined;
     out.revenueUsdPerKwh = energyKwh > 0 ? revenueUsd / energyKwh : NaN;
+    out.peakFundingUsd = -lowestCumulativeUsd;
+    out.peakFundingMonth = peakFundingMonth;
     return out;
+  }
+
+  /**
+   * The site after the horizon valued by the kind of cash each part earns (terminalValue.method:
+   * byCashFlow), less the hosting's debt and the advances still to be credited: the mining part at
+   * the multiple of its own last 12 months of cash flow, or its fleet's salvage if that is more
+   * (an owner sells machines that earn less than they fetch); the converted part as Hosting values
+   * it, carrying its share of the site's fixed opex. Tax is approximated as the rate on each part's
+   * positive value.
+   */
+  private terminalByCashFlowUsd(last12MiningUsd: number, miningEhs: number, hostingActive: boolean, market: MarketPath): number {
+    const site = this.site;
+    const months = site.months;
+    const keep = 1 - site.taxRate;
+    const annualMiningUsd = months >= 12 ? last12MiningUsd : (last12MiningUsd * 12) / months;
+    const fleetSalvageUsd = miningEhs * 1e6 * site.miningSalvageUsdPerTh; // 1 EH/s = 1e6 TH/s
+    const miningUsd = Math.max(0, site.terminalMultiple * annualMiningUsd * keep, fleetSalvageUsd);
+    if (!hostingActive) return miningUsd;
+    const hosting = this.hosting;
+    const convertedValueUsd = hosting.terminalValueUsd(months, market, site.opexUsdPerMonth * hosting.offlineShare);
+    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance - hosting.owedAdvance;
   }
 }

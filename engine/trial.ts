@@ -13,6 +13,7 @@ const METRIC_COUNT = STRATEGY_METRICS.length;
 const at = (metric: (typeof STRATEGY_METRICS)[number]) => STRATEGY_METRICS.indexOf(metric);
 const NPV = at('npvUsd'), IRR = at('irr'), PAYBACK = at('paybackMonth'), MIN_CASH = at('minCashUsd');
 const RUINED = at('ruined'), RUIN_MONTH = at('ruinMonth'), BTC = at('btcMined'), REVENUE_PER_KWH = at('revenueUsdPerKwh');
+const PEAK_FUNDING = at('peakFundingUsd'), PEAK_FUNDING_MONTH = at('peakFundingMonth');
 const HALVING = MARKET_METRICS.indexOf('nextHalvingMonth');
 const FINAL_PRICE = MARKET_METRICS.indexOf('finalPriceUsd');
 const FINAL_DIFFICULTY = MARKET_METRICS.indexOf('finalDifficulty');
@@ -74,6 +75,8 @@ export class TrialKernel {
         block.strategy[base + RUIN_MONTH * n] = o.ruinMonth;
         block.strategy[base + BTC * n] = o.btcMined;
         block.strategy[base + REVENUE_PER_KWH * n] = o.revenueUsdPerKwh;
+        block.strategy[base + PEAK_FUNDING * n] = o.peakFundingUsd;
+        block.strategy[base + PEAK_FUNDING_MONTH * n] = o.peakFundingMonth;
         if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
       }
       if (bands) bands.endTrial();

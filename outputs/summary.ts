@@ -27,12 +27,31 @@ export const ENGINE_VERSION: string = JSON.parse(readFileSync(join(packageRoot()
 export const SUMMARY_METRICS = ['npvUsd', 'irr', 'paybackMonth', 'minCashUsd', 'btcMined', 'revenueUsdPerKwh'] as const satisfies readonly StrategyMetric[];
 type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
+/**
+ * How much money a strategy needs before it pays for itself, and whether the site has it: what
+ * pRuin alone does not say.
+ */
+export interface FundingSummary {
+  /** Per trial, the most cash the strategy consumes at any month end (minus its lowest cumulative cash flow; 0 if it never dips). */
+  peakUsd: MetricSummary;
+  /** Month (0 = as-of month) of that low point, over the trials where there is one. */
+  peakMonth: MetricSummary;
+  /** The site's own funds: cash at the as-of date plus the credit line. */
+  ownFundsUsd: number;
+  /** Per trial, the new money needed beyond own funds: max(0, peak need - own funds). */
+  externalUsd: MetricSummary;
+  /** P(peak need > own funds): the same event as pRuin (runs out of cash without new funding). */
+  pExceedsOwnFunds: ProbabilityEstimate;
+}
+
 export interface StrategySummary {
   name: string;
   kind: string;
   metrics: Record<SummaryMetric, MetricSummary>;
   pNpvNegative: ProbabilityEstimate;
+  /** P(cash falls below minus the credit line at some month): runs out of cash without new funding. */
   pRuin: ProbabilityEstimate;
+  funding: FundingSummary;
   /** Share of trials ruined by the end of each month. */
   ruinByMonth: number[];
   /**
@@ -76,6 +95,22 @@ export interface Summary {
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 
+export function fundingSummary(peakUsd: Float64Array, peakMonth: Float64Array, ownFundsUsd: number): FundingSummary {
+  const externalUsd = new Float64Array(peakUsd.length);
+  const exceeds = new Float64Array(peakUsd.length);
+  for (let t = 0; t < peakUsd.length; t++) {
+    externalUsd[t] = Math.max(0, peakUsd[t] - ownFundsUsd);
+    exceeds[t] = peakUsd[t] > ownFundsUsd ? 1 : 0;
+  }
+  return {
+    peakUsd: summarizeMetric(peakUsd),
+    peakMonth: summarizeMetric(peakMonth),
+    ownFundsUsd,
+    externalUsd: summarizeMetric(externalUsd),
+    pExceedsOwnFunds: shareWhere(exceeds),
+  };
+}
+
 /**
  * The summary of a whole run, from its per-trial outcomes, band counts, scenario and seed only: a
  * merge of shards (runners/merge.ts) rebuilds exactly these, so it gives the same bytes.
@@ -103,6 +138,7 @@ export function buildSummary(run: RunResult): Summary {
       metrics,
       pNpvNegative: shareBelow(strategyColumn(outcomes, s, 'npvUsd'), 0),
       pRuin: shareWhere(strategyColumn(outcomes, s, 'ruined')),
+      funding: fundingSummary(strategyColumn(outcomes, s, 'peakFundingUsd'), strategyColumn(outcomes, s, 'peakFundingMonth'), scenario.site.cashUsd + scenario.site.creditLineUsd),
       ruinByMonth,
       convergence: runningMeanConvergence(strategyColumn(outcomes, s, 'npvUsd')),
     };

@@ -2,6 +2,8 @@
 // Validation, defaults, the TypeScript types and the README's field table all derive from it.
 // Objects are strict: a misspelt field is an error, never a silent fall-back to a default.
 import { z } from 'zod';
+import { CREDIT_GRADES } from '../engine/creditGrades.js';
+import { MAX_TRANCHES } from '../engine/hosting.js';
 
 type FieldDoc = {
   unit: string;
@@ -19,6 +21,11 @@ function positive(doc: FieldDoc, defaultValue: number, max = Number.MAX_VALUE) {
 
 function wholeMonths(doc: FieldDoc, defaultValue: number, min: number, max: number) {
   return z.number().int().min(min).max(max).default(defaultValue).meta(doc);
+}
+
+/** One of a few named values, with its default. */
+function choice<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number], description: string) {
+  return z.enum(values).default(defaultValue as never).meta({ unit: 'choice', description });
 }
 
 const share = (description: string, defaultValue: number) =>
@@ -268,33 +275,92 @@ const buildMonths = z
     message: 'must satisfy min <= mode <= max',
   });
 
-const hosting = z.strictObject({
-  pue: quantity({ unit: 'ratio', description: 'Power usage effectiveness: IT MW = gross MW / PUE.' }, 1.3, 1, 3),
-  conversionUsdPerMwIt: quantity({ unit: 'USD/MW of IT', description: 'Conversion capex per MW of critical IT load.' }, 9e6, 0, 1e9),
-  buildMonths: buildMonths.prefault({}),
-  leaseUsdPerKwMonth: quantity({ unit: 'USD/kW-month', description: 'Market lease rate per kW of IT at AI demand index 1.' }, 130, 0, 1e4),
-  leaseElasticity: quantity({ unit: 'exponent', description: 'Lease rate = base x index^elasticity.' }, 1, 0, 10),
-  escalatorPerYear: perYear('Annual lease escalator.', 0.025, -0.5, 1),
-  leaseYears: quantity({ unit: 'years', description: 'Lease term.' }, 12, 0.5, 50),
-  signingProbabilityPerMonth: share('Monthly probability of signing a tenant at AI demand index 1 (scaled by the index, capped at 1).', 0.1),
-  defaultHazardPerYear: perYear('Tenant default hazard in normal times.', 0.01, 0, 12),
-  winterDefaultHazardPerYear: perYear('Tenant default hazard during an AI winter.', 0.08, 0, 12),
-  recoveryShare: share('Share of the remaining lease payments recovered on default.', 0.3),
-  powerPassThrough: z.boolean().default(true).meta({ unit: 'flag', description: 'The tenant pays for the power it uses (usual in colocation).' }),
-  capexDebtShare: share('Share of conversion capex financed by project debt.', 0.7),
-  capexDebtRatePerYear: perYear('Interest rate of the project debt.', 0.08, 0, 1),
-  capexDebtTermMonths: wholeMonths({ unit: 'months', description: 'Amortisation term of the project debt, from completion.' }, 120, 1, 600),
-  gpuCloud: z
-    .strictObject({
-      itKwPerGpu: positive({ unit: 'kW of IT per GPU', description: 'IT load per GPU, its share of server and network included.' }, 1.2, 100),
-      capexUsdPerGpu: quantity({ unit: 'USD/GPU', description: 'Price of a GPU with its share of servers and network; financed over its life at the project debt rate.' }, 35_000, 0, 1e7),
-      utilisation: share('Share of GPU-hours sold at AI demand index 1 (scaled by the index, capped at 1).', 0.7),
-      opexShareOfRevenue: share('Cloud operating costs (staff, software, sales) as a share of revenue.', 0.15),
-      lifeMonths: wholeMonths({ unit: 'months', description: 'GPU generation life: the fleet is replaced, and its rental price resets, this often.' }, 60, 6, 240),
-    })
-    .prefault({})
-    .meta({ description: 'Operating an own GPU cloud on the converted capacity instead of leasing it (strategies with operate: gpuCloud).' }),
-});
+const LEASE_FORMS = ['tripleNet', 'modifiedGross'] as const;
+export const TENANT_CREDIT_GRADES = ['custom', ...CREDIT_GRADES] as const;
+export const TERMINAL_VALUE_METHODS = ['none', 'multiple', 'byCashFlow'] as const;
+
+const gpuContract = z
+  .strictObject({
+    years: quantity({ unit: 'years', description: 'Term of the GPU cloud contract, from the first GPUs delivered (IREN/Microsoft: 5). During it the fleet sells at usdPerGpuHour; after it, at the aged market price.' }, 5, 1 / 12, 20),
+    usdPerGpuHour: positive({ unit: 'USD/GPU-hour', description: 'Fixed contract price per GPU-hour, not aged while the contract runs.' }, 2.0, 1000),
+    takeOrPayShare: share('Share of the fleet\'s GPU-hours the customer pays for whether it uses them or not (1: reserved capacity, paid in full).', 1),
+    prepaymentShare: share('Share of the contract value at full use (GPUs x hours x term x price) paid up front when the first GPUs are delivered, credited against invoices evenly over the term (IREN/Microsoft: 0.2).', 0),
+  })
+  .meta({ description: 'A GPU cloud contract (optional; without it the cloud sells at the market price from the start).' });
+
+const hosting = z
+  .strictObject({
+    pue: quantity({ unit: 'ratio', description: 'Power usage effectiveness: IT MW = gross MW / PUE.' }, 1.3, 1, 3),
+    conversionUsdPerMwIt: quantity({ unit: 'USD/MW of IT', description: 'Conversion capex per MW of critical IT load.' }, 9e6, 0, 1e9),
+    buildMonths: buildMonths.prefault({}),
+    tranches: wholeMonths(
+      { unit: 'halls', description: 'The conversion is delivered in this many equal halls; hall k starts building trancheIntervalMonths x k after the conversion starts and takes the drawn build time; a hall mines until its build starts and earns from its handover.' },
+      2, 1, MAX_TRANCHES,
+    ),
+    trancheIntervalMonths: wholeMonths({ unit: 'months', description: 'Months between the starts of consecutive halls (with tranches > 1).' }, 6, 0, 120),
+    preLeased: z
+      .boolean()
+      .default(true)
+      .meta({
+        unit: 'flag',
+        description:
+          'true: the lease is signed when the conversion starts, at the market rate of that month, and rent runs from the first handover (every public 2024-2025 deal was signed before delivery); ' +
+          'false: a speculative build that looks for a tenant from the first handover (signingProbabilityPerMonth). Re-leasing after a lease ends or a default always searches.',
+      }),
+    leaseUsdPerKwMonth: quantity({ unit: 'USD/kW-month', description: 'Market lease rate per kW of IT at AI demand index 1.' }, 130, 0, 1e4),
+    leaseElasticity: quantity({ unit: 'exponent', description: 'Lease rate = base x index^elasticity.' }, 1, 0, 10),
+    escalatorPerYear: perYear('Annual lease escalator, applied on each lease anniversary.', 0.03, -0.5, 1),
+    leaseYears: quantity({ unit: 'years', description: 'Lease term, from the first handover (pre-leased) or the signing month (speculative, re-leases).' }, 12, 0.5, 50),
+    leaseForm: choice(
+      LEASE_FORMS,
+      'modifiedGross',
+      'Who pays the building\'s running costs. modifiedGross: the landlord, landlordOpexUsdPerKwMonth per leased kW (TeraWulf/Fluidstack: NOI margin ~85%); ' +
+        'tripleNet: the tenant, the landlord keeping tripleNetCostShareOfRent of the rent as its own cost (Hut 8/Fluidstack). Either on top of site.opexUsdPerMwMonth.',
+    ),
+    landlordOpexUsdPerKwMonth: quantity({ unit: 'USD/kW-month', description: 'Landlord\'s operating cost per leased kW of IT under a modified-gross lease (~15% of a $130-150 rent).' }, 20, 0, 1e4),
+    tripleNetCostShareOfRent: share('Landlord\'s own cost under a triple-net lease, as a share of rent (management, non-recoverables).', 0.03),
+    signingProbabilityPerMonth: share('Monthly probability of signing a tenant at AI demand index 1 (scaled by the index, capped at 1), when the site is looking for one.', 0.1),
+    tenantCreditGrade: choice(
+      TENANT_CREDIT_GRADES,
+      'B',
+      'The tenant\'s credit grade sets its default hazards: the S&P long-run average one-year default rate of the grade in normal times, its worst year (1981-2023) in an AI winter (engine/creditGrades.ts). ' +
+        'custom: defaultHazardPerYear and winterDefaultHazardPerYear instead. CoreWeave is rated B+ (S&P, 2025).',
+    ),
+    defaultHazardPerYear: perYear('Tenant default hazard in normal times (tenantCreditGrade: custom).', 0.01, 0, 12),
+    winterDefaultHazardPerYear: perYear('Tenant default hazard during an AI winter (tenantCreditGrade: custom).', 0.08, 0, 12),
+    recoveryShare: share('Share of the remaining lease payments (the part no backstop covers) recovered on default, paid at once.', 0.3),
+    backstopShare: share('Share of the rent a guarantor keeps paying, month by month to the end of the term, when the tenant defaults (Google for Fluidstack at TeraWulf: $1.8B of $3.7B, ~0.49); the capacity stays leased until then.', 0),
+    powerPassThrough: z.boolean().default(true).meta({ unit: 'flag', description: 'The tenant pays for the power it uses (usual in colocation).' }),
+    tenantCapexShare: share('Share of the conversion capex the tenant pays itself (CoreWeave funded ~75-80% of Core Scientific\'s 2025 conversion capex).', 0.3),
+    capexAdvanceUsdPerMwIt: quantity({ unit: 'USD/MW of IT', description: 'Advance the tenant pays while the site builds (pro rata with spending), repaid by crediting advanceRecoupShareOfRent of each rent payment until it is recovered.' }, 0, 0, 1e9),
+    advanceRecoupShareOfRent: share('Share of each rent payment credited against the capex advance until it is repaid (with capexAdvanceUsdPerMwIt > 0).', 0.5),
+    capexDebtShare: quantity({ unit: 'share 0..0.85', description: 'Share of the site\'s part of the capex financed by project debt, sized on the signed lease (Hut 8 River Bend: up to 85% loan-to-cost).' }, 0.8, 0, 0.85),
+    capexDebtRatePerYear: perYear('Interest rate of the project debt.', 0.08, 0, 1),
+    capexDebtTermMonths: wholeMonths({ unit: 'months', description: 'Amortisation term of the project debt, from the last handover.' }, 120, 1, 600),
+    gpuCloud: z
+      .strictObject({
+        itKwPerGpu: positive({ unit: 'kW of IT per GPU', description: 'IT load per GPU, its share of server and network included.' }, 1.2, 100),
+        capexUsdPerGpu: quantity({ unit: 'USD/GPU', description: 'Price of a GPU with its share of servers and network; financed over its life at the project debt rate.' }, 35_000, 0, 1e7),
+        utilisation: share('Share of GPU-hours sold at AI demand index 1 (scaled by the index, capped at 1).', 0.7),
+        opexShareOfRevenue: share('Cloud operating costs (staff, software, sales) as a share of revenue.', 0.15),
+        lifeMonths: wholeMonths({ unit: 'months', description: 'GPU generation life: the fleet is replaced, and its rental price resets, this often.' }, 60, 6, 240),
+        contract: gpuContract.optional(),
+      })
+      .prefault({})
+      .meta({ description: 'Operating an own GPU cloud on the converted capacity instead of leasing it (strategies with operate: gpuCloud).' }),
+  })
+  // Fields that the chosen lease form or credit grade make irrelevant are dropped, so the resolved
+  // scenario (summary.json) shows only what the engine uses; writing one is an error (dealChecks.ts).
+  .transform(({ landlordOpexUsdPerKwMonth, tripleNetCostShareOfRent, defaultHazardPerYear, winterDefaultHazardPerYear, ...rest }) => {
+    const resolved: typeof rest & Partial<{ landlordOpexUsdPerKwMonth: number; tripleNetCostShareOfRent: number; defaultHazardPerYear: number; winterDefaultHazardPerYear: number }> = {
+      ...rest,
+      ...(rest.leaseForm === 'modifiedGross' ? { landlordOpexUsdPerKwMonth } : { tripleNetCostShareOfRent }),
+      ...(rest.tenantCreditGrade === 'custom' ? { defaultHazardPerYear, winterDefaultHazardPerYear } : {}),
+    };
+    return resolved;
+  });
+
+export type HostingSpec = z.output<typeof hosting>;
 
 const strategyName = z
   .string()
@@ -347,13 +413,22 @@ const trigger = z.strictObject({
 
 export const strategySchema = z.discriminatedUnion('kind', [stay, convert, hybrid, trigger]);
 
-const terminalValue = z.strictObject({
-  method: z
-    .enum(['none', 'multiple'])
-    .default('multiple')
-    .meta({ unit: 'choice', description: 'none: the site is worth nothing after the horizon; multiple: worth a multiple of its last 12 months of operating cash flow (floored at 0).' }),
-  annualCashFlowMultiple: quantity({ unit: 'x', description: 'Multiple applied to the last 12 months of operating cash flow.' }, 5, 0, 100),
-});
+const terminalValue = z
+  .strictObject({
+    method: choice(
+      TERMINAL_VALUE_METHODS,
+      'byCashFlow',
+      'What the site is worth after the horizon, less the debt and advances still owed. none: nothing; multiple: a multiple of the whole site\'s last 12 months of operating cash flow after tax (floored at 0); ' +
+        'byCashFlow: each part by the kind of cash it earns: the mining part at the multiple of its own last 12 months (or its fleet\'s salvage, whichever is more), leased capacity at the present value of the rent still contracted plus re-leasing at capRate, an own GPU cloud at its fleet\'s residual value.',
+    ),
+    annualCashFlowMultiple: quantity({ unit: 'x', description: 'Multiple applied to the last 12 months of operating cash flow: the whole site\'s (multiple) or the mining part\'s (byCashFlow).' }, 5, 0, 100),
+    capRate: quantity({ unit: '1/yr', description: 'Capitalisation rate of leased capacity after its contracted term (byCashFlow): value = yearly net operating income / capRate. Leased data-centre capacity traded at 5.5-7.5% in 2024-2025 (13-18x NOI); converted mining sites with one tenant sit at the upper end.' }, 0.07, 0.01, 1),
+    miningSalvageUsdPerTh: quantity({ unit: 'USD/TH', description: 'Resale value of the mining fleet at the horizon (byCashFlow), the floor of the mining part\'s value.' }, 1, 0, 1e4),
+  })
+  .transform(({ capRate, miningSalvageUsdPerTh, ...rest }) => {
+    const resolved: typeof rest & Partial<{ capRate: number; miningSalvageUsdPerTh: number }> = { ...rest, ...(rest.method === 'byCashFlow' ? { capRate, miningSalvageUsdPerTh } : {}) };
+    return resolved;
+  });
 
 // Written as input and applied with prefault (not default) so zod parses it like a user's list:
 // .default() would hand these objects back as they are, without curtail, refreshEveryMonths, ...

@@ -1,42 +1,11 @@
 // The converted part of the site against hand-computed cash flows: build, lease, escalator,
 // default and recovery, GPU cloud revenue per kWh (DEFAULTS.md's "25x" check), debt.
+// The world is the frozen `bench` model (speculative build, one hall, site-funded capex, triple net
+// with no landlord cost): test/deals.test.ts covers the deal mechanics on top of it.
 import { describe, expect, it } from 'vitest';
-import { HOURS_PER_MONTH, MarketPath, marketParams } from '../engine/market.js';
-import { Hosting } from '../engine/hosting.js';
-import { annuityPayment, SiteDraws, siteParams } from '../engine/site.js';
-import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
-
-/** A deterministic world: AI index fixed at 1, no winters, GPU price fixed at $2/h. */
-function setting(hosting: Record<string, unknown> = {}) {
-  const base = resolvedScenarioJson(loadScenario('base')) as Record<string, any>;
-  const scenario = parseScenario(
-    {
-      ...base,
-      horizonMonths: 60,
-      hosting: { ...base.hosting, ...hosting },
-      market: { ...base.market, aiDemand: { ...base.market.aiDemand, volatilityPerYear: 0, winterHazardPerYear: 0, gpuVolatilityPerYear: 0 } },
-    },
-    'test',
-  );
-  const site = siteParams(scenario);
-  const market = new MarketPath(marketParams(scenario));
-  // Any draws will do for the market: the hosting numbers below depend only on AI index and GPU price.
-  market.simulate({ fillNormals: (b: Float64Array, n: number) => b.fill(0, 0, n), fillUniforms: (b: Float64Array, n: number) => b.fill(0.5, 0, n) } as never);
-  const draws = new SiteDraws(site);
-  draws.buildMonths = 12;
-  draws.signingU.fill(0); // a tenant signs as soon as the site looks
-  draws.defaultU.fill(1); // and never defaults
-  return { scenario, site, market, draws, hosting: new Hosting(site) };
-}
-
-function months(h: Hosting, market: MarketPath, draws: SiteDraws, count: number) {
-  const rows = [];
-  for (let m = 0; m < count; m++) {
-    h.month(m, market, draws);
-    rows.push({ rent: h.rentUsd, recovery: h.recoveryUsd, capex: h.capexEquityUsd, debt: h.debtServiceUsd, opex: h.operatingCostUsd, kwh: h.itKwhLeased, mwh: h.energyMwh });
-  }
-  return rows;
-}
+import { HOURS_PER_MONTH } from '../engine/market.js';
+import { annuityPayment } from '../engine/site.js';
+import { months, setting } from './hostingWorld.js';
 
 describe('leasing', () => {
   it('spends the equity share of capex evenly over the build, then earns IT kW x rate from signing, escalated yearly', () => {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript } from '../outputs/html.js';
+import { formatShare } from '../outputs/reportText.js';
 import { cli, freshDir, ROOT } from './cliHarness.js';
 
 const CHARTS = [
@@ -81,8 +82,8 @@ describe('hashpivot run writes the report files', () => {
     }
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const pair = summary.pairs.find((p: { a: string; b: string }) => p.a === 'stay' && p.b === 'convert-now');
-    const beats = `${Math.round((1 - pair.npvUsd.pABeatsB) * 100)}%`;
-    expect(html).toMatch(new RegExp(`Converting 100% in month 0 \\(convert-now\\) beats staying and mining \\(stay\\) in ${beats.replace('%', '(\\.\\d)?%')} of futures; its 5% worst case is `));
+    const beats = formatShare(1 - pair.npvUsd.pABeatsB);
+    expect(html).toContain(`Converting 100% in month 0 (convert-now) beats staying and mining (stay) in ${beats} of futures; its 5% worst case is `);
     expect(html).toMatch(/Median revenue per kWh: stay \$\d\.\d{3}; convert-now \$\d\.\d{3} \(\d+\.\dx\)/);
   });
 

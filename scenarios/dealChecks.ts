@@ -1,0 +1,67 @@
+// Deal fields that another choice makes irrelevant: the landlord's cost of the other lease form,
+// tenant hazards under a credit grade, the cap rate and salvage of a terminal value that is not by
+// cash-flow type. The schema drops them from the resolved scenario, so a value written there would
+// do nothing: it is an error naming the choice that ignores it. They read the raw input (defaults
+// filled in by hand), so they run and report even when zod found other problems.
+import { isRecord, valueAt } from './fields.js';
+import type { ScenarioProblem } from './scenarioError.js';
+
+interface Dependency {
+  /** Block holding both the choice and the fields it may make irrelevant. */
+  block: string;
+  choice: string;
+  /** The choice's value when the scenario leaves it out. */
+  defaultChoice: string;
+  /** Field -> the values of the choice under which it is used. */
+  fields: Record<string, readonly string[]>;
+}
+
+const DEPENDENCIES: readonly Dependency[] = [
+  {
+    block: 'hosting',
+    choice: 'leaseForm',
+    defaultChoice: 'modifiedGross',
+    fields: { landlordOpexUsdPerKwMonth: ['modifiedGross'], tripleNetCostShareOfRent: ['tripleNet'] },
+  },
+  {
+    block: 'hosting',
+    choice: 'tenantCreditGrade',
+    defaultChoice: 'B',
+    fields: { defaultHazardPerYear: ['custom'], winterDefaultHazardPerYear: ['custom'] },
+  },
+  {
+    block: 'terminalValue',
+    choice: 'method',
+    defaultChoice: 'byCashFlow',
+    fields: { capRate: ['byCashFlow'], miningSalvageUsdPerTh: ['byCashFlow'] },
+  },
+];
+
+/** The rules below in words, for SCHEMA.md. */
+export const DEAL_RULES: readonly { path: string; rule: string }[] = DEPENDENCIES.flatMap((d) =>
+  Object.entries(d.fields).map(([field, uses]) => ({
+    path: `${d.block}.${field}`,
+    rule: `only with ${d.block}.${d.choice}: ${uses.join(' or ')} (otherwise nothing reads it: an error)`,
+  })),
+);
+
+/** Every deal field written where its block's choice makes it irrelevant. */
+export function dealProblems(raw: unknown): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  for (const d of DEPENDENCIES) {
+    const block = valueAt(raw, [d.block]);
+    if (!isRecord(block)) continue;
+    const given = Object.hasOwn(block, d.choice);
+    const choice = given ? block[d.choice] : d.defaultChoice;
+    if (typeof choice !== 'string') continue; // zod says what is wrong with it
+    for (const [field, uses] of Object.entries(d.fields)) {
+      if (!Object.hasOwn(block, field) || uses.includes(choice)) continue;
+      problems.push({
+        path: `${d.block}.${field}`,
+        message: `is read only when ${d.block}.${d.choice} is ${uses.join(' or ')}, but it is ${choice}${given ? '' : ' (default)'}`,
+        allowed: `remove the field, or set ${d.block}.${d.choice}: ${uses[0]}`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,321 @@
+// The deal mechanics of issue #11 against hand-computed cash flows: pre-leasing, tenant-funded
+// capex and advances, project debt, guarantors, credit grades, lease forms, halls delivered in
+// tranches, GPU cloud contracts, the terminal value by cash-flow type and the funding need. Each
+// runs in the deterministic world of hostingWorld.ts (AI index 1 unless a test edits it, GPU price
+// $2/h, build 12 months, 100 MW at PUE 1.3 = 76,923 kW of IT, capex $9M per MW of IT).
+import { describe, expect, it } from 'vitest';
+import { HOURS_PER_MONTH } from '../engine/market.js';
+import { annuityPayment, siteParams } from '../engine/site.js';
+import { StrategyEvaluator, strategyRule } from '../engine/strategy.js';
+import { annuityFactor, escalatedLeasePv, expectedSearchDiscount } from '../engine/terminalValue.js';
+import { gradeHazardsPerYear } from '../engine/creditGrades.js';
+import { compileModel } from '../engine/model.js';
+import { createOutcomeBlock, strategyColumn } from '../engine/outcomes.js';
+import { TrialKernel } from '../engine/trial.js';
+import { shareWhere } from '../outputs/statistics.js';
+import { fundingSummary } from '../outputs/summary.js';
+import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
+import { months, setting } from './hostingWorld.js';
+import { scenarioErrorOf } from './scenarioErrorOf.js';
+
+const IT_KW = (100 * 1000) / 1.3;
+const CAPEX_USD = (100 / 1.3) * 9e6;
+const RENT_USD = IT_KW * 130; // a month at $130/kW at index 1
+const r = 0.08 / 12;
+
+describe('pre-leasing', () => {
+  it('signs at the start at that month\'s market rate and earns from the handover; speculative signs later at the rate then', () => {
+    const pre = setting({ preLeased: true, escalatorPerYear: 0 });
+    pre.market.aiDemandIndex[0] = 1.2;
+    pre.market.aiDemandIndex[12] = 0.8;
+    pre.draws.signingU.fill(1); // no tenant would sign by searching
+    pre.hosting.start(0, 1, false, pre.draws);
+    const rows = months(pre.hosting, pre.market, pre.draws, 30);
+    for (let m = 0; m < 12; m++) expect(rows[m].rent).toBe(0);
+    expect(rows[12].rent).toBeCloseTo(RENT_USD * 1.2, 4);
+    expect(rows[29].rent).toBeCloseTo(RENT_USD * 1.2, 4);
+
+    const spec = setting({ preLeased: false, escalatorPerYear: 0 });
+    spec.market.aiDemandIndex[0] = 1.2;
+    spec.market.aiDemandIndex[12] = 0.8;
+    spec.draws.signingU.fill(1);
+    spec.draws.signingU[14] = 0; // signs in month 14 (probability 0.1 x index 1)
+    spec.hosting.start(0, 1, false, spec.draws);
+    const specRows = months(spec.hosting, spec.market, spec.draws, 30);
+    expect(specRows[12].rent).toBe(0);
+    expect(specRows[13].rent).toBe(0);
+    expect(specRows[14].rent).toBeCloseTo(RENT_USD, 4);
+  });
+
+  it('runs the term from the handover, escalating on its anniversaries, then looks for a tenant', () => {
+    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 2 });
+    draws.signingU.fill(1);
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 40);
+    expect(rows[23].rent).toBeCloseTo(RENT_USD, 4);
+    expect(rows[24].rent).toBeCloseTo(RENT_USD * 1.03, 4);
+    expect(rows[35].rent).toBeCloseTo(RENT_USD * 1.03, 4);
+    expect(rows[36].rent).toBe(0); // 24 months from month 12: the lease is over and nobody signs
+  });
+});
+
+describe('who pays for the conversion', () => {
+  it('the site pays (1 - tenantCapexShare) of the capex, (1 - capexDebtShare) of it in cash, the rest on debt amortised from the handover', () => {
+    const { market, draws, hosting } = setting({ tenantCapexShare: 0.75, capexDebtShare: 0.85, capexDebtTermMonths: 120 });
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 14);
+    const siteCapexUsd = CAPEX_USD * 0.25;
+    let balance = 0;
+    for (let m = 0; m < 12; m++) {
+      expect(rows[m].capex).toBeCloseTo((siteCapexUsd * 0.15) / 12, 4);
+      balance = balance * (1 + r) + (siteCapexUsd * 0.85) / 12;
+    }
+    expect(rows[12].debt).toBeCloseTo(annuityPayment(balance, r, 120), 4);
+    expect(rows[12].capex).toBe(0);
+  });
+
+  it('takes the tenant\'s advance as the capex is spent and credits a share of each rent against it until repaid', () => {
+    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0, capexAdvanceUsdPerMwIt: 1.5e6, advanceRecoupShareOfRent: 0.5 });
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 60);
+    const advanceUsd = (100 / 1.3) * 1.5e6; // $115M
+    for (let m = 0; m < 12; m++) expect(rows[m].advance).toBeCloseTo(advanceUsd / 12, 4);
+    const fullCredits = Math.floor(advanceUsd / (0.5 * RENT_USD)); // 23 months of half the rent
+    for (let m = 12; m < 12 + fullCredits; m++) expect(rows[m].credited).toBeCloseTo(0.5 * RENT_USD, 4);
+    expect(rows[12 + fullCredits].credited).toBeCloseTo(advanceUsd - fullCredits * 0.5 * RENT_USD, 3);
+    expect(rows[13 + fullCredits].credited).toBe(0);
+    expect(rows.reduce((sum, row) => sum + row.credited, 0)).toBeCloseTo(advanceUsd, 3);
+    expect(rows[40].rent).toBeCloseTo(RENT_USD, 4); // rent is earned in full; only its cash was credited
+    expect(hosting.owedAdvance).toBe(0);
+  });
+});
+
+describe('tenant default', () => {
+  it('with a guarantor: recovers its share of the unguaranteed rest at once, the guarantor pays its share to the end of the term', () => {
+    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 3, backstopShare: 0.5, recoveryShare: 0.3 });
+    draws.defaultU[20] = 0; // default in lease month 8
+    draws.defaultU[30] = 0; // a guarantor does not default
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 50);
+    expect(rows[19].rent).toBeCloseTo(RENT_USD, 4);
+    expect(rows[20].recovery).toBeCloseTo(0.3 * 0.5 * RENT_USD * (36 - 8), 3);
+    expect(rows[20].rent).toBeCloseTo(0.5 * RENT_USD, 4);
+    expect(rows[24].rent).toBeCloseTo(0.5 * RENT_USD * 1.03, 4);
+    expect(rows[47].rent).toBeCloseTo(0.5 * RENT_USD * 1.03 ** 2, 4);
+    expect(rows[48].rent).toBeCloseTo(RENT_USD, 4); // term over: a new tenant signs at the market rate
+  });
+
+  it('takes its hazards from the credit grade: S&P average in normal times, worst year in a winter', () => {
+    const monthly = (yearly: number) => 1 - (1 - yearly) ** (1 / 12);
+    const b = siteParams(setting({ tenantCreditGrade: 'B' }).scenario);
+    expect(b.defaultProbabilityPerMonth).toBeCloseTo(monthly(0.032), 12);
+    expect(b.winterDefaultProbabilityPerMonth).toBeCloseTo(monthly(0.138), 12);
+    expect(siteParams(setting({ tenantCreditGrade: 'AAA' }).scenario).defaultProbabilityPerMonth).toBe(0);
+    const custom = siteParams(setting({ tenantCreditGrade: 'custom', defaultHazardPerYear: 0.02 }).scenario);
+    expect(custom.defaultProbabilityPerMonth).toBeCloseTo(1 - Math.exp(-0.02 / 12), 12);
+    // Worse grades default more, in normal times and in winters.
+    const grades = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC'] as const;
+    for (let i = 1; i < grades.length; i++) {
+      expect(gradeHazardsPerYear(grades[i]).normal).toBeGreaterThan(gradeHazardsPerYear(grades[i - 1]).normal);
+      expect(gradeHazardsPerYear(grades[i]).winter).toBeGreaterThanOrEqual(gradeHazardsPerYear(grades[i - 1]).winter);
+    }
+  });
+});
+
+describe('lease form', () => {
+  it('modified gross: the landlord pays its opex per leased kW; triple net: a share of the rent', () => {
+    const gross = setting({ leaseForm: 'modifiedGross', landlordOpexUsdPerKwMonth: 20, escalatorPerYear: 0 });
+    gross.hosting.start(0, 1, false, gross.draws);
+    const g = months(gross.hosting, gross.market, gross.draws, 14);
+    expect(g[11].opex).toBe(0);
+    expect(g[12].opex).toBeCloseTo(20 * IT_KW, 6);
+    const net = setting({ leaseForm: 'tripleNet', tripleNetCostShareOfRent: 0.03, escalatorPerYear: 0 });
+    net.hosting.start(0, 1, false, net.draws);
+    expect(months(net.hosting, net.market, net.draws, 14)[12].opex).toBeCloseTo(0.03 * RENT_USD, 6);
+  });
+});
+
+describe('halls delivered in tranches', () => {
+  it('each hall mines until its build starts, spends its capex over its own build, earns from its own handover', () => {
+    const { market, draws, hosting } = setting({ tranches: 2, trancheIntervalMonths: 6, preLeased: true, escalatorPerYear: 0, capexDebtShare: 0.5 });
+    hosting.start(0, 0.6, false, draws);
+    const rows = months(hosting, market, draws, 24);
+    const hallCapexUsd = (CAPEX_USD * 0.6) / 2;
+    const monthly = (hallCapexUsd * 0.5) / 12; // equity share of one hall-month
+    for (let m = 0; m < 6; m++) {
+      expect(rows[m].offline).toBeCloseTo(0.3, 12);
+      expect(rows[m].capex).toBeCloseTo(monthly, 4);
+    }
+    for (let m = 6; m < 12; m++) expect(rows[m].capex).toBeCloseTo(2 * monthly, 4);
+    for (let m = 12; m < 18; m++) {
+      expect(rows[m].capex).toBeCloseTo(monthly, 4);
+      expect(rows[m].rent).toBeCloseTo(0.3 * RENT_USD, 4);
+    }
+    expect(rows[6].offline).toBeCloseTo(0.6, 12);
+    expect(rows[18].capex).toBe(0);
+    expect(rows[18].rent).toBeCloseTo(0.6 * RENT_USD, 4);
+    let balance = 0;
+    for (let m = 0; m < 18; m++) balance = balance * (1 + r) + (m < 6 || m >= 12 ? 1 : 2) * monthly;
+    expect(rows[17].debt).toBe(0); // interest is capitalised until the last handover
+    expect(rows[18].debt).toBeCloseTo(annuityPayment(balance, r, 120), 3);
+  });
+});
+
+describe('GPU cloud contract', () => {
+  const gpus = IT_KW / 1.2;
+  const cloud = (contract: Record<string, number>) =>
+    setting({ gpuCloud: { itKwPerGpu: 1.2, capexUsdPerGpu: 35_000, utilisation: 0.7, opexShareOfRevenue: 0.15, lifeMonths: 72, contract } }, { horizonMonths: 70 });
+
+  it('sells at the fixed price for the term, take-or-pay, prepaid in part; then at the aged market price', () => {
+    const { market, draws, hosting } = cloud({ years: 4, usdPerGpuHour: 3, takeOrPayShare: 1, prepaymentShare: 0.2 });
+    hosting.start(0, 1, true, draws);
+    const rows = months(hosting, market, draws, 70);
+    const contractUsd = gpus * HOURS_PER_MONTH * 3; // all hours paid, used or not
+    const prepaymentUsd = 0.2 * gpus * HOURS_PER_MONTH * 48 * 3;
+    expect(rows[12].rent).toBeCloseTo(contractUsd, 3);
+    expect(rows[59].rent).toBeCloseTo(contractUsd, 3);
+    expect(rows[12].advance).toBeCloseTo(prepaymentUsd, 2);
+    for (let m = 12; m < 60; m++) expect(rows[m].credited).toBeCloseTo(prepaymentUsd / 48, 3);
+    expect(rows[60].credited).toBe(0);
+    expect(hosting.owedAdvance).toBeCloseTo(0, 3);
+    // After the contract: the fleet, 48 months old, rents at the newest price x 0.7^(48/12).
+    expect(rows[60].rent).toBeCloseTo(gpus * HOURS_PER_MONTH * 0.7 * 2 * 0.7 ** 4, 3);
+  });
+
+  it('take-or-pay is a floor: the customer pays for the hours it uses when it uses more', () => {
+    const { market, draws, hosting } = cloud({ years: 4, usdPerGpuHour: 3, takeOrPayShare: 0.5, prepaymentShare: 0 });
+    market.aiDemandIndex[13] = 0.5; // utilisation 0.35: the floor pays
+    hosting.start(0, 1, true, draws);
+    const rows = months(hosting, market, draws, 14);
+    expect(rows[12].rent).toBeCloseTo(gpus * HOURS_PER_MONTH * 0.7 * 3, 3);
+    expect(rows[13].rent).toBeCloseTo(gpus * HOURS_PER_MONTH * 0.5 * 3, 3);
+    expect(rows[13].mwh).toBeCloseTo(100 * HOURS_PER_MONTH * 0.35, 6); // power follows use, not payment
+  });
+});
+
+describe('terminal value by cash-flow type', () => {
+  const v = 1 / (1 + 0.12 / 12);
+  const byCashFlow = { terminalValue: { method: 'byCashFlow', annualCashFlowMultiple: 5, capRate: 0.07, miningSalvageUsdPerTh: 1 } };
+
+  it('formulas: escalated lease PV, annuity, expected search discount against direct sums', () => {
+    // Lease months 7 .. 36: the payment steps up at months 12 and 24.
+    let stepped = 0;
+    for (let j = 0; j < 30; j++) stepped += 100 * 1.05 ** (Math.floor((7 + j) / 12) - Math.floor(7 / 12)) * v ** (j + 1);
+    expect(escalatedLeasePv(100, 0.05, 7, 30, v)).toBeCloseTo(stepped, 9);
+    expect(escalatedLeasePv(100, 0, 0, 30, v)).toBeCloseTo(100 * annuityFactor(30, v), 9);
+    let sum = 0;
+    for (let k = 1; k < 2000; k++) sum += 0.1 * 0.9 ** (k - 1) * v ** (k - 1);
+    expect(expectedSearchDiscount(0.1, v)).toBeCloseTo(sum, 12);
+    expect(expectedSearchDiscount(0, v)).toBe(0);
+  });
+
+  it('leased capacity: the contracted rent still due at its PV, then re-leasing at the cap rate', () => {
+    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 12, leaseForm: 'modifiedGross', landlordOpexUsdPerKwMonth: 20 }, byCashFlow);
+    hosting.start(0, 1, false, draws);
+    months(hosting, market, draws, 60);
+    const fixedUsd = 20 * IT_KW + 250_000;
+    let expected = 0;
+    // Lease months 48 .. 143 fall after the horizon (lease from month 12, 144 months).
+    for (let j = 1; j <= 96; j++) expected += (RENT_USD * 1.03 ** Math.floor((47 + j) / 12) - fixedUsd) * v ** j;
+    expected += v ** 96 * ((12 * (RENT_USD - fixedUsd)) / 0.07);
+    expect(hosting.terminalValueUsd(60, market, 250_000)).toBeCloseTo(expected, 0);
+  });
+
+  it('vacant capacity: the cap-rate value after the expected search; a GPU cloud: its fleet\'s residual value', () => {
+    const spec = setting({ preLeased: false, leaseForm: 'tripleNet', tripleNetCostShareOfRent: 0.03 }, byCashFlow);
+    spec.draws.signingU.fill(1);
+    spec.hosting.start(0, 1, false, spec.draws);
+    months(spec.hosting, spec.market, spec.draws, 60);
+    const noiUsd = RENT_USD * 0.97 - 100_000;
+    expect(spec.hosting.terminalValueUsd(60, spec.market, 100_000)).toBeCloseTo((0.1 / (1 - 0.9 * v)) * ((12 * noiUsd) / 0.07), 0);
+
+    const gpu = setting({}, byCashFlow);
+    gpu.hosting.start(0, 1, true, gpu.draws);
+    months(gpu.hosting, gpu.market, gpu.draws, 60);
+    expect(gpu.hosting.terminalValueUsd(60, gpu.market, 0)).toBeCloseTo((IT_KW / 1.2) * 35_000 * (1 - 48 / 60), 0);
+  });
+
+  it('a strategy adds the mining part\'s value and the converted part\'s, less what is owed; none adds nothing', () => {
+    const world = (method: Record<string, unknown>) => setting({ preLeased: true, tenantCapexShare: 0.5 }, method);
+    const valued = world(byCashFlow);
+    const none = world({ terminalValue: { method: 'none', annualCashFlowMultiple: 5 } });
+    const rule = strategyRule({ kind: 'convert', name: 'c', atMonth: 0, share: 1, operate: 'lease', curtail: true });
+    const a = new StrategyEvaluator(valued.site).evaluate(rule, valued.market, valued.draws).npvUsd;
+    const b = new StrategyEvaluator(none.site).evaluate(rule, none.market, none.draws).npvUsd;
+    valued.hosting.start(0, 1, false, valued.draws);
+    months(valued.hosting, valued.market, valued.draws, 60);
+    // Fully converted: the mining part is worth nothing, the converted part carries all the site opex.
+    const convertedUsd = valued.hosting.terminalValueUsd(60, valued.market, valued.site.opexUsdPerMonth);
+    expect(convertedUsd).toBeGreaterThan(0);
+    expect(a - b).toBeCloseTo(valued.site.discountFactors[59] * convertedUsd, 0);
+  });
+});
+
+describe('funding need', () => {
+  it('is the most cash consumed at any month end, at the month of the lowest cash', () => {
+    const { site, market, draws } = setting({ preLeased: true, tenantCapexShare: 0.2, capexDebtShare: 0.6 });
+    const evaluator = new StrategyEvaluator(site);
+    const rule = strategyRule({ kind: 'convert', name: 'c', atMonth: 0, share: 1, operate: 'lease', curtail: true });
+    const out = evaluator.evaluate(rule, market, draws);
+    let lowest = Infinity;
+    let lowestMonth = -1;
+    for (let m = 0; m < site.months; m++) {
+      if (evaluator.cashUsd[m] < lowest) {
+        lowest = evaluator.cashUsd[m];
+        lowestMonth = m;
+      }
+    }
+    expect(out.peakFundingUsd).toBeCloseTo(site.cashUsd - lowest, 2);
+    expect(out.peakFundingMonth).toBe(lowestMonth);
+    expect(out.minCashUsd).toBeCloseTo(lowest, 2);
+    // The need exceeds the site's cash exactly when it runs out of cash (no credit line here).
+    expect(out.ruined).toBe(out.peakFundingUsd > site.cashUsd + site.creditLineUsd ? 1 : 0);
+    const stay = evaluator.evaluate(strategyRule({ kind: 'stay', name: 's', refreshEveryMonths: 0, curtail: true }), market, draws);
+    if (stay.peakFundingUsd === 0) expect(stay.peakFundingMonth).toBeNaN();
+  });
+});
+
+describe('funding need in summary.json', () => {
+  it('external need is the peak beyond own funds; its probability is the probability of running out of cash', () => {
+    const f = fundingSummary(Float64Array.from([0, 10e6, 60e6, 100e6]), Float64Array.from([NaN, 3, 14, 20]), 50e6);
+    expect(f.externalUsd.mean).toBeCloseTo((10e6 + 50e6) / 4, 3);
+    expect(f.pExceedsOwnFunds.p).toBe(0.5);
+    expect(f.peakMonth.definedCount).toBe(3);
+
+    const scenario = loadScenario('base');
+    const kernel = new TrialKernel(compileModel(scenario));
+    const block = createOutcomeBlock(0, 200, scenario.strategies.length);
+    kernel.run(7, block, null);
+    scenario.strategies.forEach((_, s) => {
+      const funding = fundingSummary(strategyColumn(block, s, 'peakFundingUsd'), strategyColumn(block, s, 'peakFundingMonth'), scenario.site.cashUsd + scenario.site.creditLineUsd);
+      expect(funding.pExceedsOwnFunds.p).toBe(shareWhere(strategyColumn(block, s, 'ruined')).p);
+    });
+  });
+});
+
+describe('deal fields another choice makes irrelevant', () => {
+  const asOf = loadScenario('base').asOf;
+  it('are errors naming the choice that ignores them', () => {
+    const error = scenarioErrorOf(() =>
+      parseScenario(
+        {
+          asOf,
+          hosting: { leaseForm: 'tripleNet', landlordOpexUsdPerKwMonth: 20, defaultHazardPerYear: 0.02 },
+          terminalValue: { method: 'multiple', capRate: 0.06 },
+        },
+        'x.yaml',
+      ),
+    );
+    expect(error.problems.map((p) => p.path)).toEqual(['hosting.landlordOpexUsdPerKwMonth', 'hosting.defaultHazardPerYear', 'terminalValue.capRate']);
+    expect(error.message).toContain('hosting.defaultHazardPerYear: is read only when hosting.tenantCreditGrade is custom, but it is B (default) (allowed: remove the field, or set hosting.tenantCreditGrade: custom)');
+  });
+
+  it('are left out of the resolved scenario, which parses again unchanged', () => {
+    const scenario = parseScenario({ asOf, hosting: { leaseForm: 'tripleNet' }, terminalValue: { method: 'multiple' } }, 'x.yaml');
+    expect(scenario.hosting).not.toHaveProperty('landlordOpexUsdPerKwMonth');
+    expect(scenario.hosting).toHaveProperty('tripleNetCostShareOfRent', 0.03);
+    expect(scenario.hosting).not.toHaveProperty('defaultHazardPerYear');
+    expect(scenario.terminalValue).not.toHaveProperty('capRate');
+    expect(parseScenario(resolvedScenarioJson(scenario), 'again')).toEqual(scenario);
+  });
+});
