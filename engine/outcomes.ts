@@ -21,6 +21,14 @@ export const MARKET_METRICS = [
   'nextHalvingMonth', // fractional months from the as-of date to the next halving; NaN if beyond the horizon
   'finalPriceUsd',
   'finalDifficulty',
+  // Drivers: what kind of future the trial was, so outcomes can be attributed (the report's tail
+  // anatomy and its regression of paired NPV differences on them). Means over the horizon's months.
+  'aiWinterMonths', // months of the horizon in an AI winter
+  'meanPriceUsd',
+  'meanHashpriceUsdPerPhDay',
+  'meanEnergyUsdPerMwh', // the market (spot) price the site's non-PPA power pays
+  'meanFeesBtcPerBlock',
+  'meanAiDemandIndex', // the AI demand index (1 = normal), which sets lease rates at signing and tenants' appetite
 ] as const;
 export type MarketMetric = (typeof MARKET_METRICS)[number];
 

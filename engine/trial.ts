@@ -17,6 +17,12 @@ const PEAK_FUNDING = at('peakFundingUsd'), PEAK_FUNDING_MONTH = at('peakFundingM
 const HALVING = MARKET_METRICS.indexOf('nextHalvingMonth');
 const FINAL_PRICE = MARKET_METRICS.indexOf('finalPriceUsd');
 const FINAL_DIFFICULTY = MARKET_METRICS.indexOf('finalDifficulty');
+const WINTER_MONTHS = MARKET_METRICS.indexOf('aiWinterMonths');
+const MEAN_PRICE = MARKET_METRICS.indexOf('meanPriceUsd');
+const MEAN_HASHPRICE = MARKET_METRICS.indexOf('meanHashpriceUsdPerPhDay');
+const MEAN_ENERGY = MARKET_METRICS.indexOf('meanEnergyUsdPerMwh');
+const MEAN_FEES = MARKET_METRICS.indexOf('meanFeesBtcPerBlock');
+const MEAN_AI = MARKET_METRICS.indexOf('meanAiDemandIndex');
 const MARKET_BAND_COUNT = MARKET_BAND_SERIES.length;
 
 export class TrialKernel {
@@ -45,6 +51,33 @@ export class TrialKernel {
     this.siteDraws.draw(this.siteStream.seedFrom(alea));
   }
 
+  /** The market drivers of the trial just drawn (MARKET_METRICS): one pass over its path, no allocation. */
+  private recordDrivers(block: OutcomeBlock, t: number): void {
+    const market = this.market;
+    const months = market.params.months;
+    const n = block.trialCount;
+    let winterMonths = 0;
+    let priceUsd = 0;
+    let hashprice = 0;
+    let energyUsdPerMwh = 0;
+    let feesBtc = 0;
+    let aiIndex = 0;
+    for (let m = 0; m < months; m++) {
+      winterMonths += market.aiWinter[m];
+      priceUsd += market.priceUsd[m];
+      hashprice += market.hashpriceUsdPerPhDay[m];
+      energyUsdPerMwh += market.energyUsdPerMwh[m];
+      feesBtc += market.feesBtcPerBlock[m];
+      aiIndex += market.aiDemandIndex[m];
+    }
+    block.market[WINTER_MONTHS * n + t] = winterMonths;
+    block.market[MEAN_PRICE * n + t] = priceUsd / months;
+    block.market[MEAN_HASHPRICE * n + t] = hashprice / months;
+    block.market[MEAN_ENERGY * n + t] = energyUsdPerMwh / months;
+    block.market[MEAN_FEES * n + t] = feesBtc / months;
+    block.market[MEAN_AI * n + t] = aiIndex / months;
+  }
+
   /**
    * Runs the block's trials from..to-1 (by default all: block.firstTrial onwards, block.trialCount
    * of them) into the block and the collector.
@@ -58,6 +91,7 @@ export class TrialKernel {
       block.market[HALVING * n + t] = market.nextHalvingMonth;
       block.market[FINAL_PRICE * n + t] = market.priceUsd[market.params.months - 1];
       block.market[FINAL_DIFFICULTY * n + t] = market.difficulty[market.params.months - 1];
+      this.recordDrivers(block, t);
       if (bands) {
         bands.addPath(0, market.priceUsd);
         bands.addPath(1, market.hashpriceUsdPerPhDay);

@@ -3,7 +3,9 @@
 // chartsRender.ts, and drawn in report.html by vega-embed. Pure: builds JSON, imports no vega code.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from './summary.js';
+import { MARKET_DRIVERS } from './drivers.js';
 import { CDF_LEVELS, type Histogram, type ReportData } from './reportData.js';
+import type { TailMeasure } from './tailAnatomy.js';
 import { formatShare, formatUsdM, meanMedianNote } from './reportText.js';
 
 export interface Chart {
@@ -395,6 +397,84 @@ function convergence(summary: Summary): Chart {
   };
 }
 
+/** A tail measure's values for the chart: shares in percent, so one number format serves every row. */
+function tailValue(measure: TailMeasure, x: number | null): number | null {
+  return x === null ? null : measure.statistic === 'share' ? 100 * x : x;
+}
+
+function tailAnatomyChart(data: ReportData): Chart | null {
+  const tail = data.tail;
+  if (!tail) return null;
+  const label = (m: TailMeasure) => `${m.label} (${m.statistic === 'share' ? '% of futures' : m.unit})`;
+  const rows = tail.rows.flatMap((row) =>
+    tail.strategies.flatMap((strategy, s) => {
+      const all = tailValue(row.measure, row.all);
+      const worst = tailValue(row.measure, row.tails[s]);
+      return [
+        ...(all === null ? [] : [{ measure: label(row.measure), strategy, futures: 'all futures', value: all }]),
+        ...(worst === null ? [] : [{ measure: label(row.measure), strategy, futures: 'its worst 5%', value: worst }]),
+      ];
+    }),
+  );
+  return {
+    name: 'tail-anatomy',
+    title: 'What the worst 5% of futures look like',
+    caption: "For each strategy, the futures in which its NPV is among its lowest 5% (red) against all futures (grey): the BTC price path, AI winters and the energy price there. Each row has its own scale.",
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'What the worst 5% of futures look like', subtitle: "each strategy's worst 5% by its own NPV (red) against all futures (grey)" },
+      config: CONFIG,
+      data: { values: rows },
+      facet: { row: { field: 'measure', type: 'nominal', sort: tail.rows.map((r) => label(r.measure)), header: { title: null, labelFontSize: 11 } } },
+      resolve: { scale: { x: 'independent' } },
+      spec: {
+        width: WIDTH,
+        height: { step: 16 },
+        layer: [
+          { mark: { type: 'rule', color: '#bbb' }, encoding: { y: { field: 'strategy', type: 'nominal', sort: tail.strategies, title: null }, x: { aggregate: 'min', field: 'value' }, x2: { aggregate: 'max', field: 'value' } } },
+          {
+            mark: { type: 'point', filled: true, size: 70 },
+            encoding: {
+              y: { field: 'strategy', type: 'nominal', sort: tail.strategies, title: null },
+              x: { field: 'value', type: 'quantitative', title: null, axis: { format: ',.3~r', tickCount: 4 }, scale: { zero: false } },
+              color: { field: 'futures', type: 'nominal', title: null, scale: { domain: ['all futures', 'its worst 5%'], range: ['#9aa3ab', '#b5433a'] } },
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+function driversChart(data: ReportData): Chart | null {
+  const explained = data.drivers.filter((d) => d.regression !== null && d.regression.drivers.length > 0);
+  if (explained.length === 0) return null;
+  const labelOf = (d: (typeof explained)[number]) => `${d.pair.other} - ${d.pair.baseline}: R² ${(100 * d.regression!.rSquared).toFixed(0)}%`;
+  const rows = explained.flatMap((d) => d.regression!.drivers.map((x) => ({ pair: labelOf(d), driver: x.name, share: x.share, direction: x.correlation >= 0 ? 'goes with a larger difference' : 'goes with a smaller difference' })));
+  return {
+    name: 'drivers',
+    title: 'What explains the paired NPV difference',
+    caption: `Per strategy, the share of the variance of its per-trial NPV difference to ${data.baseline} that each driver explains (a linear regression on all of them; R² split among the drivers by averaging each one's gain over every order of entry, so correlated drivers share credit). The bars add up to R²; the rest is what the drivers do not capture linearly.`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: 'What explains the paired NPV difference', subtitle: `share of the variance of (strategy - ${data.baseline}) per driver; bars add up to R²` },
+      config: CONFIG,
+      data: { values: rows },
+      facet: { row: { field: 'pair', type: 'nominal', sort: explained.map(labelOf), header: { title: null } } },
+      spec: {
+        width: WIDTH,
+        height: { step: 16 },
+        mark: { type: 'bar' },
+        encoding: {
+          y: { field: 'driver', type: 'nominal', sort: MARKET_DRIVERS.map((d) => d.label), title: null },
+          x: { field: 'share', type: 'quantitative', title: 'share of variance explained', axis: { format: '.0%' } },
+          color: { field: 'direction', type: 'nominal', title: null, scale: { domain: ['goes with a larger difference', 'goes with a smaller difference'], range: ['#2f7d4f', '#b5433a'] } },
+        },
+      },
+    },
+  };
+}
+
 /** Every chart of the report, in the order the report shows them. */
 export function reportCharts(summary: Summary, data: ReportData): Chart[] {
   const charts: (Chart | null)[] = [
@@ -402,6 +482,8 @@ export function reportCharts(summary: Summary, data: ReportData): Chart[] {
     npvCumulative(summary, data),
     npvDifference(summary, data),
     convergence(summary),
+    tailAnatomyChart(data),
+    driversChart(data),
     revenuePerKwh(summary),
     ...marketFans(summary),
     cashFan(summary),

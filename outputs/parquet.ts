@@ -128,6 +128,12 @@ export interface ParquetTable {
   metadata: Record<string, string>;
 }
 
+/** The column names of a Parquet file, from its footer alone. */
+export async function parquetColumnNames(path: string): Promise<string[]> {
+  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+  return parquetSchema(metadata).children.map((c) => c.element.name);
+}
+
 /**
  * Reads a Parquet file's columns (all, or the ones named) with hyparquet. Numeric columns come back
  * as Float64Array with NaN for null; text columns as arrays of strings.

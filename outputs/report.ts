@@ -9,7 +9,7 @@ import { reportCharts, type Chart } from './chartSpecs.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
 import { writeTrialsParquet } from './parquet.js';
 import { htmlToPdf, type PaperFormat } from './pdf.js';
-import { buildReportData, reportColumns } from './reportData.js';
+import { buildReportData, optionalReportColumns, reportColumns } from './reportData.js';
 import { reportHtml } from './reportHtml.js';
 import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
@@ -103,7 +103,7 @@ export function readSummary(dir: string): Summary {
 export async function readResults(dir: string): Promise<{ summary: Summary; trials: TrialTable; source: string }> {
   const summary = readSummary(dir);
   try {
-    const { table, file } = await readTrialColumns(dir, reportColumns(summary));
+    const { table, file } = await readTrialColumns(dir, reportColumns(summary), optionalReportColumns(summary));
     return { summary, trials: table, source: file };
   } catch (error) {
     throw new ReportInputError(`cannot read the trials of ${dir}: ${(error as Error).message}`);

@@ -6,6 +6,8 @@ import type { PairSummary, StrategySummary, Summary } from './summary.js';
 import type { TrialTable } from './reportTrials.js';
 import { trialColumnName } from './reportTrials.js';
 import { monthLabel } from './calendarMonths.js';
+import { driverColumns, explainDifferences, type PairDrivers } from './drivers.js';
+import { TAIL_MEASURES, tailAnatomy, type TailAnatomy } from './tailAnatomy.js';
 
 /** Bins per histogram: fine enough to show shape, coarse enough that 10^3 trials still look like a distribution. */
 export const HISTOGRAM_BINS = 60;
@@ -47,7 +49,8 @@ function sortedDefined(values: Float64Array): Float64Array {
   return out.sort();
 }
 
-function quantileOfSorted(sorted: Float64Array, q: number): number {
+/** Type-7 quantile of an ascending array. */
+export function quantileOfSorted(sorted: Float64Array, q: number): number {
   const h = q * (sorted.length - 1);
   const i = Math.floor(h);
   return i + 1 < sorted.length ? sorted[i] + (h - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
@@ -187,6 +190,10 @@ export interface HalvingDistribution {
 
 export interface ReportData {
   baseline: string;
+  /** What the worst 5% of futures look like per strategy; null when the trials hold no driver columns. */
+  tail: TailAnatomy | null;
+  /** Which drivers explain each paired difference against the baseline. */
+  drivers: PairDrivers[];
   npv: Histogram;
   /** The S-curves of NPV, one per strategy. */
   npvCumulative: CumulativeSeries[];
@@ -214,6 +221,11 @@ export function reportColumns(summary: Summary): string[] {
   return ['nextHalvingMonth', ...summary.strategies.map((s) => trialColumnName(s.name, 'npvUsd'))];
 }
 
+/** Trial columns the report uses when a results folder has them (older ones lack the drivers). */
+export function optionalReportColumns(summary: Summary): string[] {
+  return [...new Set([...driverColumns(summary), ...TAIL_MEASURES.map((m) => m.column)])];
+}
+
 export function buildReportData(summary: Summary, trials: TrialTable): ReportData {
   if (trials.trialCount !== summary.trials) {
     throw new Error(`the trials hold ${trials.trialCount} rows but summary.json counts ${summary.trials} trials`);
@@ -232,5 +244,5 @@ export function buildReportData(summary: Summary, trials: TrialTable): ReportDat
   const differences = { pairs, histogram: sharedHistogram(differenceSeries) };
   const npvCumulative = summary.strategies.map((s) => cumulativeSeries(s.name, npvOf(s.name)));
   const asOf = String((summary.scenario.asOf as { date: string }).date);
-  return { baseline, npv, npvCumulative, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
+  return { baseline, tail: tailAnatomy(summary, trials), drivers: explainDifferences(pairs, trials), npv, npvCumulative, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
 }

@@ -7,6 +7,8 @@ import { decide, FUNDING_SHORTFALL_LIMIT, orderCertainty, type Decision, type Or
 import { escapeHtml } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 import type { ReportData } from './reportData.js';
+import { MARKET_DRIVERS } from './drivers.js';
+import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
 import { pairsAgainstBaseline } from './reportData.js';
 import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, pairSentence, revenueCheck, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
@@ -211,6 +213,62 @@ export interface ReportPageOptions {
   trialsSource: string;
 }
 
+function tailValueText(measure: TailMeasure, x: number | null): string {
+  if (x === null) return 'n/a';
+  if (measure.statistic === 'share') return formatShare(x);
+  if (measure.unit.startsWith('USD,')) return `$${x.toLocaleString('en-US', { maximumSignificantDigits: 3 })}`;
+  if (measure.unit.startsWith('USD/')) return `$${formatNumber(x, x < 10 ? 2 : 1)}`;
+  return formatNumber(x, 1);
+}
+
+/** The measure whose tail value departs most from all futures, in words: the tail's main feature. */
+function tailSentence(tail: TailAnatomy, s: number): string {
+  const ranked = tail.rows
+    .filter((row) => row.all !== null && row.tails[s] !== null && row.measure.statistic !== 'mean')
+    .map((row) => ({ row, departure: Math.abs(Math.log(((row.tails[s] as number) + 1e-9) / ((row.all as number) + 1e-9))) }))
+    .sort((a, b) => b.departure - a.departure)
+    .slice(0, 2);
+  const parts = ranked.map(({ row }) => `${row.measure.label} ${tailValueText(row.measure, row.tails[s])} (all futures ${tailValueText(row.measure, row.all)})`);
+  return `${tail.strategies[s]}: ${parts.join('; ')}`;
+}
+
+function tailSection(data: ReportData, figure: (name: string) => string): string {
+  const tail = data.tail;
+  if (!tail) return `<section id="tail"><h2>The worst 5% of futures</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot). Run it again to see them.</p></section>`;
+  const head = `<tr><th class="text">in the futures where the strategy does worst (5%)</th><th>all futures</th>${tail.strategies.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr>`;
+  const rows = tail.rows.map(
+    (row) => `<tr><td class="text">${escapeHtml(row.measure.label)} <span class="note">(${escapeHtml(row.measure.unit)})</span></td><td>${tailValueText(row.measure, row.all)}</td>${row.tails.map((x) => `<td>${tailValueText(row.measure, x)}</td>`).join('')}</tr>`,
+  );
+  return `<section id="tail">
+<h2>The worst 5% of futures</h2>
+<p>What the futures behind each strategy's 5% worst case look like, against all futures (each strategy's own worst ${tail.tailTrials[0].toLocaleString('en-US')} trials by its NPV):</p>
+<ul class="sentences">${tail.strategies.map((_, s) => `<li>${escapeHtml(tailSentence(tail, s))}.</li>`).join('')}</ul>
+<div class="scroll"><table class="tail">${head}${rows.join('')}</table></div>
+${tail.rows.length < TAIL_MEASURES.length ? `<p class="note" id="tail-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${TAIL_MEASURES.filter((m) => !tail.rows.some((r) => r.measure === m)).map((m) => escapeHtml(m.label)).join(', ')}. Run it again to see them.</p>` : ''}
+${figure('tail-anatomy')}
+</section>`;
+}
+
+function driversSection(data: ReportData, figure: (name: string) => string): string {
+  const explained = data.drivers.filter((d) => d.regression !== null);
+  if (data.drivers.length === 0) return '';
+  if (explained.length === 0) return `<section id="drivers" class="keep-with-previous"><h2>What explains the difference</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot).</p></section>`;
+  const used = new Set(explained.flatMap((d) => [...d.regression!.drivers.map((x) => x.name), ...d.regression!.constant]));
+  const missing = MARKET_DRIVERS.map((d) => d.label).filter((label) => !used.has(label));
+  const rows = explained.map((d) => {
+    const r = d.regression!;
+    const top = r.drivers.slice(0, 3).map((x) => `${escapeHtml(x.name)} ${formatShare(x.share)}${x.correlation >= 0 ? ' ↑' : ' ↓'}`).join(', ');
+    return `<tr><td class="text"><b>${escapeHtml(d.pair.other)}</b> - ${escapeHtml(d.pair.baseline)}</td><td>${formatShare(r.rSquared)}</td><td class="text">${top}</td></tr>`;
+  });
+  return `<section id="drivers" class="keep-with-previous">
+<h2>What explains the difference</h2>
+<p>Which drivers of a future explain most of each strategy's paired NPV difference to ${escapeHtml(data.baseline)}: the R² of a linear regression of the per-trial difference on all of them, shared out among the drivers (↑: futures with a higher value of the driver tend to have a larger difference, ↓: a smaller one). What R² leaves unexplained comes from outside these market drivers: the site's own draws (build time, tenant signing and defaults) and what the drivers do not capture linearly.</p>
+<div class="scroll"><table class="drivers"><tr><th class="text">difference</th><th>R²</th><th class="text">drivers ranked by share of variance explained</th></tr>${rows.join('')}</table></div>
+${missing.length ? `<p class="note" id="drivers-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${missing.map(escapeHtml).join(', ')}. Run it again to see them.</p>` : ''}
+${figure('drivers')}
+</section>`;
+}
+
 function probabilityText(p: number): string {
   if (p > 0.999) return 'above 99.9%';
   if (p < 0.001) return 'below 0.1%';
@@ -290,7 +348,7 @@ export function reportHtml(summary: Summary, data: ReportData, charts: readonly 
 <h1 id="scenario-name">${escapeHtml(name)}</h1>
 ${description ? `<p class="lead" id="scenario-description">${escapeHtml(description)}</p>` : ''}
 <p class="meta" id="cover-line">${escapeHtml(coverLine(summary))}</p>
-<nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
+<nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#tail">Worst 5%</a><a href="#drivers">Drivers</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
 </header>
 ${decisionSection(summary, decide(summary))}
 <section id="summary" class="keep-with-previous">
@@ -309,6 +367,8 @@ ${figure('npv-difference')}
 ${pairsTable(summary)}
 ${figure('convergence')}
 </section>
+${tailSection(data, figure)}
+${driversSection(data, figure)}
 <section id="revenue">
 <h2>Revenue per kWh</h2>
 <p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh, not 25 times (an own GPU cloud sells compute and can earn much more). ${escapeHtml(revenue.sentence)}</p>

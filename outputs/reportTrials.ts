@@ -4,12 +4,14 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
-import { readParquet } from './parquet.js';
+import { parquetColumnNames, readParquet } from './parquet.js';
 
 export interface TrialTable {
   trialCount: number;
   /** A column by its trials.csv name (`stay.npvUsd`, `nextHalvingMonth`); NaN marks an absent value. */
   column(name: string): Float64Array;
+  /** Whether the table holds the column (results written by an older hashpivot may lack newer ones). */
+  has(name: string): boolean;
 }
 
 export function trialColumnName(strategyName: string, metric: string): string {
@@ -37,6 +39,7 @@ function tableOf(trialCount: number, columns: Map<string, Float64Array>, source:
       if (!values) throw new Error(`${source} has no column "${name}"`);
       return values;
     },
+    has: (name) => columns.has(name),
   };
 }
 
@@ -76,13 +79,14 @@ function csvFields(line: string): string[] {
  * Reads the named columns of trials.csv. The file can be far larger than one JavaScript string
  * (10^6 trials are ~0.6 GB), so it is read in 4 MB pieces and split into lines as it goes.
  */
-export function readTrialsCsvColumns(path: string, names: readonly string[]): TrialTable {
+export function readTrialsCsvColumns(path: string, names: readonly string[], optional: readonly string[] = []): TrialTable {
   const fd = openSync(path, 'r');
   const buffer = Buffer.alloc(4 << 20);
   const decoder = new TextDecoder();
   let header: string[] | undefined;
   let wanted: number[] = [];
-  const values: number[][] = names.map(() => []);
+  let found: string[] = [...names];
+  let values: number[][] = [];
   let rest = '';
   let lineNumber = 0;
   const onLine = (line: string) => {
@@ -90,11 +94,10 @@ export function readTrialsCsvColumns(path: string, names: readonly string[]): Tr
     if (line === '') return;
     if (!header) {
       header = csvFields(line);
-      wanted = names.map((name) => {
-        const i = header!.indexOf(name);
-        if (i < 0) throw new Error(`${path} has no column "${name}"`);
-        return i;
-      });
+      for (const name of names) if (!header.includes(name)) throw new Error(`${path} has no column "${name}"`);
+      found = [...names, ...optional.filter((name) => header!.includes(name) && !names.includes(name))];
+      wanted = found.map((name) => header!.indexOf(name));
+      values = found.map(() => []);
       return;
     }
     // Data rows hold numbers only: no quoting.
@@ -119,7 +122,7 @@ export function readTrialsCsvColumns(path: string, names: readonly string[]): Tr
     closeSync(fd);
   }
   if (!header) throw new Error(`${path} is empty`);
-  const columns = new Map(names.map((name, k) => [name, Float64Array.from(values[k])]));
+  const columns = new Map(found.map((name, k) => [name, Float64Array.from(values[k])]));
   return tableOf(values[0]?.length ?? 0, columns, path);
 }
 
@@ -128,11 +131,15 @@ export interface TrialSource {
   file: 'trials.parquet' | 'trials.csv';
 }
 
-/** The named columns from a results folder: trials.parquet if present, else trials.csv. */
-export async function readTrialColumns(dir: string, names: readonly string[]): Promise<TrialSource> {
+/**
+ * The named columns from a results folder: trials.parquet if present, else trials.csv. `optional`
+ * columns are read when the file has them (a folder written by an older hashpivot may not).
+ */
+export async function readTrialColumns(dir: string, names: readonly string[], optional: readonly string[] = []): Promise<TrialSource> {
   const parquetPath = join(dir, 'trials.parquet');
   if (existsSync(parquetPath)) {
-    const parquet = await readParquet(parquetPath, names);
+    const present = await parquetColumnNames(parquetPath);
+    const parquet = await readParquet(parquetPath, [...names, ...optional.filter((name) => present.includes(name) && !names.includes(name))]);
     const columns = new Map<string, Float64Array>();
     for (const [name, values] of parquet.columns) {
       if (!(values instanceof Float64Array)) throw new Error(`${parquetPath}: column "${name}" is not numeric`);
@@ -142,5 +149,5 @@ export async function readTrialColumns(dir: string, names: readonly string[]): P
   }
   const csvPath = join(dir, 'trials.csv');
   if (!existsSync(csvPath)) throw new Error(`${dir} has neither trials.parquet nor trials.csv`);
-  return { table: readTrialsCsvColumns(csvPath, names), file: 'trials.csv' };
+  return { table: readTrialsCsvColumns(csvPath, names, optional), file: 'trials.csv' };
 }

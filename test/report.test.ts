@@ -13,6 +13,8 @@ const CHARTS = [
   'npv-cdf',
   'npv-difference',
   'convergence',
+  'tail-anatomy',
+  'drivers',
   'revenue-per-kwh',
   'fan-btc-price',
   'fan-hashprice',
@@ -145,6 +147,51 @@ describe('hashpivot run writes the report files', () => {
     expect(order).toEqual(summary.strategies.map((s: { name: string }) => s.name).filter((n: string) => n !== 'stay'));
   });
 
+  it('dissects each strategy\'s worst 5% of futures: the BTC price, AI winters and energy there against all futures', () => {
+    const csv = readFileSync(join(out, 'trials.csv'), 'utf8').trimEnd().split('\n');
+    const header = csv[0].split(',');
+    const rows = csv.slice(1).map((line) => line.split(',').map((c) => (c === '' ? NaN : Number(c))));
+    const column = (name: string) => rows.map((r) => r[header.indexOf(name)]);
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const h = 0.5 * (s.length - 1);
+      return s[Math.floor(h)] + (h - Math.floor(h)) * (s[Math.ceil(h)] - s[Math.floor(h)]);
+    };
+    // stay's worst 5% of 300 trials: its 15 lowest NPVs.
+    const npv = column('stay.npvUsd');
+    const worst = npv.map((v, t) => [v, t]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, 15).map(([, t]) => t);
+    const finalPrice = column('finalPriceUsd');
+    const winter = column('aiWinterMonths');
+    const table = /<table class="tail">([\s\S]*?)<\/table>/.exec(html)![1];
+    const cells = (label: string) => [...new RegExp(`<td class="text">${label} <span class="note">[^<]*</span></td>((?:<td>[^<]*</td>)+)</tr>`).exec(table)![1].matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    const money = (x: number) => `$${x.toLocaleString('en-US', { maximumSignificantDigits: 3 })}`;
+    const price = cells('BTC price at the horizon');
+    expect(price[0]).toBe(money(median(finalPrice))); // all futures
+    expect(price[1]).toBe(money(median(worst.map((t) => finalPrice[t])))); // stay's worst 5%
+    const share = (ts: number[]) => ts.filter((t) => winter[t] > 0).length / ts.length;
+    expect(cells('futures with an AI winter')[0]).toBe(`${Math.round(100 * share(rows.map((_, t) => t)))}%`);
+    expect(html).toContain("each strategy's own worst 15 trials by its NPV");
+    const tail = JSON.parse(readFileSync(join(out, 'charts', 'tail-anatomy.vl.json'), 'utf8'));
+    expect(new Set(tail.data.values.map((r: { futures: string }) => r.futures))).toEqual(new Set(['all futures', 'its worst 5%']));
+  });
+
+  it('ranks the drivers that explain each paired difference by their share of R^2', () => {
+    const table = /<table class="drivers">([\s\S]*?)<\/table>/.exec(html)![1];
+    const rows = [...table.matchAll(/<tr><td class="text"><b>([^<]+)<\/b> - stay<\/td><td>([\d.]+)%<\/td><td class="text">([^<]+)<\/td><\/tr>/g)];
+    expect(rows.map((r) => r[1])).toEqual(['convert-now', 'hybrid-50', 'trigger-30']);
+    for (const [, , rSquared, drivers] of rows) {
+      expect(Number(rSquared)).toBeGreaterThanOrEqual(0);
+      expect(Number(rSquared)).toBeLessThanOrEqual(100);
+      const shares = [...drivers.matchAll(/ ([\d.]+)% [↑↓]/g)].map((m) => Number(m[1]));
+      expect(shares.length).toBeGreaterThan(0);
+      expect([...shares].sort((a, b) => b - a)).toEqual(shares);
+    }
+    const spec = JSON.parse(readFileSync(join(out, 'charts', 'drivers.vl.json'), 'utf8'));
+    const total = new Map<string, number>();
+    for (const r of spec.data.values) total.set(r.pair, (total.get(r.pair) ?? 0) + r.share);
+    for (const [pair, sum] of total) expect(sum, pair).toBeCloseTo(Number(/R² (\d+)%/.exec(pair)![1]) / 100, 1);
+  });
+
   it('embeds binned data only: chart data does not grow with the number of trials', () => {
     const spec = JSON.parse(readFileSync(join(out, 'charts', 'npv-distribution.vl.json'), 'utf8'));
     expect(spec.$schema).toMatch(/vega-lite\/v6/);
@@ -198,6 +245,23 @@ describe('hashpivot run writes the report files', () => {
     expect(fromCsv.status).toBe(0);
     expect(fromCsv.stdout).toContain('trials.csv');
     for (const c of CHARTS) expect(readFileSync(join(elsewhere, 'charts', `${c}.vl.json`), 'utf8'), c).toBe(charts[c]);
+  });
+
+  it('`hashpivot report` of a folder whose trials predate the driver columns shows what it can of the worst 5% and of the drivers, and names what is missing', () => {
+    const older = freshDir();
+    writeFileSync(join(older, 'summary.json'), readFileSync(join(out, 'summary.json')));
+    const lines = readFileSync(join(out, 'trials.csv'), 'utf8').trimEnd().split('\n');
+    const header = lines[0].split(',');
+    const keep = header.map((name, i) => (['trial', 'nextHalvingMonth', 'finalPriceUsd', 'finalDifficulty'].includes(name) || name.includes('.') ? i : -1)).filter((i) => i >= 0);
+    writeFileSync(join(older, 'trials.csv'), `${lines.map((line) => keep.map((i) => line.split(',')[i]).join(',')).join('\n')}\n`);
+    const result = cli(['report', older]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const page = readFileSync(join(older, 'report.html'), 'utf8');
+    // Only the final BTC price was recorded then: the tail shows it and names what is missing.
+    expect(/<table class="tail">([\s\S]*?)<\/table>/.exec(page)![1].match(/<tr><td class="text">/g)).toHaveLength(1);
+    expect(page).toMatch(/<p class="note" id="tail-missing">Not in this results folder&#39;s trials \(written by an older hashpivot\): mean BTC price over the horizon, mean hashprice, futures with an AI winter/);
+    expect(page).toMatch(/<p class="note" id="drivers-missing">Not in this results folder&#39;s trials \(written by an older hashpivot\): mean BTC price, mean hashprice, months in AI winter/);
   });
 
   it('`hashpivot report` on a folder without results exits 1 with a message and writes nothing', () => {

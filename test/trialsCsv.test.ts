@@ -73,11 +73,17 @@ describe('trialsCsv header', () => {
       'nextHalvingMonth',
       'finalPriceUsd',
       'finalDifficulty',
+      'aiWinterMonths',
+      'meanPriceUsd',
+      'meanHashpriceUsdPerPhDay',
+      'meanEnergyUsdPerMwh',
+      'meanFeesBtcPerBlock',
+      'meanAiDemandIndex',
       ...STRATEGY_METRICS.map((m) => `keep.${m}`),
       ...STRATEGY_METRICS.map((m) => `ai.${m}`),
     ];
     expect(header).toBe(expected.join(',') + '\n');
-    expect(header.startsWith('trial,nextHalvingMonth,finalPriceUsd,finalDifficulty,keep.npvUsd,keep.irr,')).toBe(true);
+    expect(header.startsWith('trial,nextHalvingMonth,finalPriceUsd,finalDifficulty,aiWinterMonths,')).toBe(true);
   });
 
   it('quotes hostile strategy names per RFC 4180 and they parse back', () => {

@@ -1,0 +1,97 @@
+// What the worst 5% of futures look like for each strategy: in the trials where the strategy's NPV
+// is among its lowest 5%, the BTC price path, AI winters and the energy price, against all futures.
+// So a committee sees why the tail is bad, not just how bad. Pure: reads a trial table.
+import { quantileOfSorted } from './reportData.js';
+import { trialColumnName, type TrialTable } from './reportTrials.js';
+import type { Summary } from './summary.js';
+
+/** The tail the report dissects: the same 5% as VaR and CVaR. */
+export const TAIL_SHARE = 0.05;
+
+export interface TailMeasure {
+  label: string;
+  unit: string;
+  /** median or mean of the column over the trials, or the share of trials where it is above 0. */
+  statistic: 'median' | 'mean' | 'share';
+  /** trials.csv column: a market metric. */
+  column: string;
+}
+
+export const TAIL_MEASURES: readonly TailMeasure[] = [
+  { label: 'BTC price at the horizon', unit: 'USD, median', statistic: 'median', column: 'finalPriceUsd' },
+  { label: 'mean BTC price over the horizon', unit: 'USD, median', statistic: 'median', column: 'meanPriceUsd' },
+  { label: 'mean hashprice', unit: 'USD/PH/day, median', statistic: 'median', column: 'meanHashpriceUsdPerPhDay' },
+  { label: 'futures with an AI winter', unit: 'share of futures', statistic: 'share', column: 'aiWinterMonths' },
+  { label: 'months in AI winter', unit: 'months, mean', statistic: 'mean', column: 'aiWinterMonths' },
+  { label: 'mean AI demand index', unit: '1 = normal, median', statistic: 'median', column: 'meanAiDemandIndex' },
+  { label: 'mean energy price', unit: 'USD/MWh, mean', statistic: 'mean', column: 'meanEnergyUsdPerMwh' },
+];
+
+export interface TailRow {
+  measure: TailMeasure;
+  /** Over every trial. */
+  all: number | null;
+  /** Over each strategy's worst 5%, in the order of summary.strategies. */
+  tails: (number | null)[];
+}
+
+export interface TailAnatomy {
+  strategies: string[];
+  /** Trials in each strategy's tail. */
+  tailTrials: number[];
+  rows: TailRow[];
+}
+
+/** Indices of the `count` trials with the lowest values (NaN never among them); ties broken by trial order. */
+export function lowestTrials(values: Float64Array, share: number): Uint32Array {
+  let defined = 0;
+  for (let t = 0; t < values.length; t++) if (values[t] === values[t]) defined++;
+  if (defined === 0) return new Uint32Array(0);
+  const count = Math.max(1, Math.ceil(share * defined));
+  const sorted = new Float64Array(defined);
+  for (let t = 0, j = 0; t < values.length; t++) if (values[t] === values[t]) sorted[j++] = values[t];
+  sorted.sort();
+  const threshold = sorted[count - 1];
+  let below = 0;
+  for (let i = 0; i < count; i++) if (sorted[i] < threshold) below++;
+  const out = new Uint32Array(count);
+  let k = 0;
+  let ties = count - below;
+  for (let t = 0; t < values.length && k < count; t++) {
+    if (values[t] < threshold) out[k++] = t;
+    else if (values[t] === threshold && ties > 0) {
+      out[k++] = t;
+      ties--;
+    }
+  }
+  return out.sort();
+}
+
+function statisticOf(values: Float64Array, trials: Uint32Array | null, statistic: TailMeasure['statistic']): number | null {
+  const picked: number[] = [];
+  const take = (v: number) => {
+    if (v === v) picked.push(v);
+  };
+  if (trials) for (const t of trials) take(values[t]);
+  else for (const v of values) take(v);
+  if (picked.length === 0) return null;
+  if (statistic === 'share') return picked.filter((v) => v > 0).length / picked.length;
+  if (statistic === 'mean') return picked.reduce((a, b) => a + b, 0) / picked.length;
+  return quantileOfSorted(Float64Array.from(picked).sort(), 0.5);
+}
+
+/** Null when the trials hold none of the measures' columns (results written by an older hashpivot). */
+export function tailAnatomy(summary: Summary, trials: TrialTable): TailAnatomy | null {
+  const measures = TAIL_MEASURES.filter((m) => trials.has(m.column));
+  if (measures.length === 0) return null;
+  const strategies = summary.strategies.map((s) => s.name);
+  const tails = strategies.map((name) => lowestTrials(trials.column(trialColumnName(name, 'npvUsd')), TAIL_SHARE));
+  return {
+    strategies,
+    tailTrials: tails.map((t) => t.length),
+    rows: measures.map((measure) => {
+      const values = trials.column(measure.column);
+      return { measure, all: statisticOf(values, null, measure.statistic), tails: tails.map((t) => statisticOf(values, t, measure.statistic)) };
+    }),
+  };
+}
