@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STRATEGY_METRICS } from '../engine/outcomes.js';
+import { MARKET_METRICS, STRATEGY_METRICS } from '../engine/outcomes.js';
 import { cli, freshDir } from './cliHarness.js';
 import { createProgress } from '../runners/progress.js';
 
@@ -48,7 +48,7 @@ describe('hashpivot run', () => {
     const header = lines[0].split(',');
     expect(header[0]).toBe('trial');
     expect(header).toContain('stay.npvUsd');
-    expect(header).toHaveLength(1 + 3 + 4 * STRATEGY_METRICS.length);
+    expect(header).toHaveLength(1 + MARKET_METRICS.length + 4 * STRATEGY_METRICS.length);
     expect(lines[1].split(',')[0]).toBe('0');
   });
 
