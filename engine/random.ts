@@ -23,6 +23,16 @@ export function trialAlea(seed: number, trialIndex: number): { int32(): number }
   return seedrandom.alea(trialSeed(seed, trialIndex));
 }
 
+/**
+ * The Alea of path `index` of a named family of paths ("fit": the paths a policy is fitted on).
+ * Its seed string `seed:label:index` never equals a trial's `seed:index`, so for any two seeds a
+ * family's paths are independent of every trial a run draws: a policy fitted on them and evaluated
+ * on the run's trials is judged out of sample.
+ */
+export function labelledAlea(seed: number, label: string, index: number): { int32(): number } {
+  return seedrandom.alea(`${seed}:${label}:${index}`);
+}
+
 const LAYERS = 128;
 const VALUE_SCALE = 2 ** 24; // the value uses the top 25 bits (sign + 24), the layer the low 7
 const R = 3.442619855899; // start of the tail

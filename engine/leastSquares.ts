@@ -1,0 +1,112 @@
+// Ordinary least squares through the normal equations, for several right-hand sides that share one
+// design (the continuation value and each action's value regressed on the same basis). Rows are
+// added one path at a time, so the design matrix is never stored: memory is k^2, not paths x k.
+//
+// The Gram matrix is scaled to a unit diagonal (Jacobi) and factored by Cholesky in column order.
+// A column whose pivot falls below PIVOT_TOLERANCE adds nothing the earlier (lower-order) columns
+// do not already span, so it is dropped with a zero coefficient rather than inverted: this covers a
+// state variable that is constant at a date (every path starts from the same as-of state) and
+// near-collinear functions. With fewer rows than columns every coefficient is zero, as QuantLib's
+// LongstaffSchwartzPathPricer does, instead of a singular fit.
+
+/** Smallest pivot kept, relative to the column's own squared norm: ~1e-6 in terms of correlation. */
+const PIVOT_TOLERANCE = 1e-12;
+
+export class NormalEquations {
+  /** Rows added since the last reset. */
+  rows = 0;
+  private readonly gram: Float64Array;
+  private readonly moments: Float64Array;
+  private readonly factor: Float64Array;
+  private readonly scale: Float64Array;
+  private readonly kept: Uint8Array;
+  private readonly work: Float64Array;
+
+  constructor(readonly size: number, readonly rightHandSides: number) {
+    this.gram = new Float64Array(size * size);
+    this.moments = new Float64Array(rightHandSides * size);
+    this.factor = new Float64Array(size * size);
+    this.scale = new Float64Array(size);
+    this.kept = new Uint8Array(size);
+    this.work = new Float64Array(size);
+  }
+
+  reset(): void {
+    this.rows = 0;
+    this.gram.fill(0);
+    this.moments.fill(0);
+  }
+
+  /** Adds one observation: basis row x[offset .. offset + size) with responses y[0 .. rightHandSides). */
+  add(x: Float64Array, offset: number, y: ArrayLike<number>): void {
+    const k = this.size;
+    const gram = this.gram;
+    for (let i = 0; i < k; i++) {
+      const xi = x[offset + i];
+      if (xi === 0) continue;
+      const row = i * k;
+      for (let j = i; j < k; j++) gram[row + j] += xi * x[offset + j];
+    }
+    const moments = this.moments;
+    for (let r = 0; r < this.rightHandSides; r++) {
+      const yr = y[r];
+      const base = r * k;
+      for (let i = 0; i < k; i++) moments[base + i] += x[offset + i] * yr;
+    }
+    this.rows++;
+  }
+
+  /**
+   * Writes the coefficients of each right-hand side into out[r * size + i] and returns how many
+   * columns were kept (0 when there are fewer rows than columns: all coefficients zero).
+   */
+  solve(out: Float64Array): number {
+    const k = this.size;
+    out.fill(0, 0, this.rightHandSides * k);
+    if (this.rows < k) return 0;
+    const { gram, factor: L, scale, kept } = this;
+    for (let i = 0; i < k; i++) scale[i] = gram[i * k + i] > 0 ? 1 / Math.sqrt(gram[i * k + i]) : 0;
+    L.fill(0);
+    let keptCount = 0;
+    for (let j = 0; j < k; j++) {
+      kept[j] = 0;
+      if (scale[j] === 0) continue;
+      let pivot = 1; // scaled diagonal
+      for (let m = 0; m < j; m++) pivot -= L[j * k + m] * L[j * k + m];
+      if (!(pivot > PIVOT_TOLERANCE)) continue;
+      kept[j] = 1;
+      keptCount++;
+      const diagonal = Math.sqrt(pivot);
+      L[j * k + j] = diagonal;
+      for (let i = j + 1; i < k; i++) {
+        if (scale[i] === 0) continue;
+        // Gram is stored in its upper triangle: element (i, j) with j < i lives at [j][i].
+        let s = gram[j * k + i] * scale[i] * scale[j];
+        for (let m = 0; m < j; m++) s -= L[i * k + m] * L[j * k + m];
+        L[i * k + j] = s / diagonal;
+      }
+    }
+    const z = this.work;
+    for (let r = 0; r < this.rightHandSides; r++) {
+      const base = r * k;
+      // Forward: L z = scaled moments; then back: L' b = z. Dropped columns stay 0.
+      for (let i = 0; i < k; i++) {
+        if (!kept[i]) {
+          z[i] = 0;
+          continue;
+        }
+        let s = this.moments[base + i] * scale[i];
+        for (let m = 0; m < i; m++) s -= L[i * k + m] * z[m];
+        z[i] = s / L[i * k + i];
+      }
+      for (let i = k - 1; i >= 0; i--) {
+        if (!kept[i]) continue;
+        let s = z[i];
+        for (let m = i + 1; m < k; m++) s -= L[m * k + i] * out[base + m];
+        out[base + i] = s / L[i * k + i];
+      }
+      for (let i = 0; i < k; i++) out[base + i] *= scale[i];
+    }
+    return keptCount;
+  }
+}

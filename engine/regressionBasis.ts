@@ -1,0 +1,108 @@
+// The functions of the state that least-squares Monte Carlo regresses on (Longstaff & Schwartz
+// 2001, section 2: "a countable set of basis functions"). Two families:
+// - polynomial: every monomial of total degree <= d in the state variables (1, x, y, x^2, xy, y^2, ...);
+// - laguerre: a constant plus the weighted Laguerre polynomials exp(-x/2) L_n(x), n = 0..d, of each
+//   variable (LS 2001 eq. 2-5; their American put uses the constant and n = 0, 1, 2), no cross terms.
+// Columns come in a fixed order, lowest order first, which the regression relies on when it drops
+// a column that adds nothing (leastSquares.ts).
+
+export const BASIS_KINDS = ['polynomial', 'laguerre'] as const;
+export type BasisKind = (typeof BASIS_KINDS)[number];
+
+export interface BasisSpec {
+  kind: BasisKind;
+  /** Highest total degree (polynomial) or highest Laguerre order (laguerre). */
+  degree: number;
+}
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+}
+
+/** Number of basis functions of `spec` over `variables` state variables. */
+export function basisSize(spec: BasisSpec, variables: number): number {
+  return spec.kind === 'polynomial' ? binomial(variables + spec.degree, spec.degree) : 1 + variables * (spec.degree + 1);
+}
+
+/** Exponent tuples of all monomials of total degree <= degree, by degree, then lexicographically. */
+function monomialExponents(variables: number, degree: number): number[][] {
+  const out: number[][] = [];
+  const build = (prefix: number[], remaining: number) => {
+    if (prefix.length === variables) {
+      if (remaining === 0) out.push(prefix);
+      return;
+    }
+    for (let e = remaining; e >= 0; e--) build([...prefix, e], remaining - e);
+  };
+  for (let total = 0; total <= degree; total++) build([], total);
+  return out;
+}
+
+/** A basis over a fixed number of variables, evaluated into a caller's buffer without allocating. */
+export class RegressionBasis {
+  readonly size: number;
+  /** Polynomial: for each function, the variable index of each factor (flattened, `degree` slots, -1 = none). */
+  private readonly factors: Int32Array;
+  /** Powers of each variable, [variable][power], refilled on each evaluation (polynomial). */
+  private readonly powers: Float64Array;
+
+  constructor(readonly spec: BasisSpec, readonly variables: number) {
+    if (!Number.isInteger(spec.degree) || spec.degree < 0) throw new Error(`basis degree must be a whole number >= 0, got ${spec.degree}`);
+    this.size = basisSize(spec, variables);
+    const d = spec.degree;
+    this.powers = new Float64Array(variables * (d + 1));
+    this.factors = new Int32Array(spec.kind === 'polynomial' ? this.size * variables : 0);
+    if (spec.kind === 'polynomial') {
+      // Stored as (variable, power) pairs' indices into `powers`: each monomial is a product of one power per variable.
+      monomialExponents(variables, d).forEach((exponents, f) => {
+        exponents.forEach((e, v) => {
+          this.factors[f * variables + v] = v * (d + 1) + e;
+        });
+      });
+    }
+  }
+
+  /** Writes the basis at state x[offset .. offset + variables) into out[outOffset .. outOffset + size). */
+  evaluate(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset = 0): void {
+    const n = this.variables;
+    const d = this.spec.degree;
+    if (this.spec.kind === 'laguerre') {
+      out[outOffset] = 1;
+      let k = outOffset + 1;
+      for (let v = 0; v < n; v++) {
+        const xv = x[offset + v];
+        const weight = Math.exp(-0.5 * xv);
+        // Three-term recurrence: (n + 1) L_{n+1} = (2n + 1 - x) L_n - n L_{n-1}.
+        let previous = 1;
+        let current = 1 - xv;
+        out[k++] = weight;
+        if (d >= 1) out[k++] = weight * current;
+        for (let order = 1; order < d; order++) {
+          const next = ((2 * order + 1 - xv) * current - order * previous) / (order + 1);
+          previous = current;
+          current = next;
+          out[k++] = weight * current;
+        }
+      }
+      return;
+    }
+    const powers = this.powers;
+    for (let v = 0; v < n; v++) {
+      const xv = x[offset + v];
+      let p = 1;
+      const base = v * (d + 1);
+      for (let e = 0; e <= d; e++) {
+        powers[base + e] = p;
+        p *= xv;
+      }
+    }
+    const factors = this.factors;
+    for (let f = 0; f < this.size; f++) {
+      let value = 1;
+      for (let v = 0; v < n; v++) value *= powers[factors[f * n + v]];
+      out[outOffset + f] = value;
+    }
+  }
+}
