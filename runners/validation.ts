@@ -1,7 +1,8 @@
 // What the engine is checked against, as plain functions (no test framework): Bitcoin's rules,
 // closed forms of the market processes from a quick simulation, back-tests against the 2016 and
 // 2020 halvings and the BTC price, calibration recovering known parameters from the engine's own
-// paths, and the coverage of the Monte Carlo intervals. `npm run validate` (runners/validateReport.ts)
+// paths, the coverage of the Monte Carlo intervals, and the least-squares Monte Carlo core against
+// Longstaff & Schwartz's Table 1 with its dual upper bound (realOptionChecks.ts). `npm run validate` (runners/validateReport.ts)
 // prints them as a table; the test suite checks the same things in more depth (test/*.test.ts).
 import { fitGbm, fitLogOu, fitMerton, type Fit } from '../engine/calibration.js';
 import { blockSubsidySats, HALVING_INTERVAL_BLOCKS, retargetDifficulty, TARGET_TIMESPAN_SECONDS } from '../engine/bitcoin.js';
@@ -15,6 +16,7 @@ import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/
 import type { Scenario } from '../scenarios/schema.js';
 import { sampleMoments } from '../outputs/statistics.js';
 import { loadBacktestHistory, runBacktests } from './backtest.js';
+import { bermudanPutChecks } from './realOptionChecks.js';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'INFO';
 
@@ -347,7 +349,10 @@ export function intervalChecks(): CheckResult[] {
 }
 
 export async function runValidation(): Promise<CheckResult[]> {
-  return [...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...diagnosticStatisticChecks(), ...(await backtestChecks()), ...intervalChecks()];
+  return [
+    ...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...diagnosticStatisticChecks(), ...(await backtestChecks()), ...intervalChecks(),
+    ...bermudanPutChecks(),
+  ];
 }
 
 /** The checks as an aligned plain-text table (columns: check, against, result, status). */
