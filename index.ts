@@ -8,3 +8,5 @@ export { STRATEGY_METRICS, MARKET_METRICS, strategyColumn, marketColumn, type Ou
 export { blockSubsidySats, retargetDifficulty, hashpriceUsdPerPhDay, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS } from './engine/bitcoin.js';
 export { calibrate } from './runners/calibrate.js';
 export { runBacktests } from './runners/backtest.js';
+export type { PriceProcess, PriceProcessContext, PriceStep, PriceStepDraws, TrialRandom } from './engine/priceProcess.js';
+export { ProcessModuleError } from './runners/processModule.js';

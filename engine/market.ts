@@ -8,6 +8,7 @@ import { Chain, SECONDS_PER_MONTH } from './chain.js';
 import { fastExp, fastExpInPlace } from './fastExp.js';
 import { cholesky } from './cholesky.js';
 import { priceParams, simulateLogPrice, type ModelInputs, type PriceDrawLayout, type PriceParams } from './priceModel.js';
+import { CustomPriceRunner, type ModelProcesses, type PriceStep } from './priceProcess.js';
 import { poissonFromUniform, type RandomStream } from './random.js';
 
 export { SECONDS_PER_MONTH };
@@ -36,6 +37,8 @@ export interface MarketParams {
   months: number;
   choleskyFactor: Float64Array;
   price: PriceParams;
+  /** The step of a custom price process (model custom, with its process given), else null. */
+  customPriceStep: PriceStep | null;
   logHashrate0: number;
   hashrateGrowthPerMonth: number;
   hashrateResponsePerMonth: number;
@@ -80,9 +83,10 @@ function ouTransition(reversionPerYear: number, volatilityPerYear: number): { de
 
 /**
  * `inputs` carries what the scenario alone does not: the historical returns of a bootstrap price
- * model, read by the runner (runners/modelInputs.ts), since engine/ does no I/O.
+ * model, read by the runner (runners/modelInputs.ts), since engine/ does no I/O. `processes` are the
+ * loaded processes of one's own (model custom): the runner imports their modules.
  */
-export function marketParams(scenario: Scenario, inputs: ModelInputs = {}): MarketParams {
+export function marketParams(scenario: Scenario, inputs: ModelInputs = {}, processes: ModelProcesses = {}): MarketParams {
   const { market, asOf, horizonMonths: months } = scenario;
   const { price, hashrate, fees, energy, aiDemand } = market;
   const choleskyFactor = cholesky(market.correlation);
@@ -117,6 +121,7 @@ export function marketParams(scenario: Scenario, inputs: ModelInputs = {}): Mark
     months,
     choleskyFactor,
     price: priceParams(price, asOf.priceUsd, inputs),
+    customPriceStep: customPriceStep(scenario, processes),
     logHashrate0: Math.log(hashrateHs),
     hashrateGrowthPerMonth: hashrate.growthPerYear * DT_YEARS,
     hashrateResponsePerMonth: hashrate.responsePerYear * DT_YEARS,
@@ -149,6 +154,17 @@ export function marketParams(scenario: Scenario, inputs: ModelInputs = {}): Mark
   };
 }
 
+/**
+ * The step of a custom price process for this scenario, or null (not model custom, or no process
+ * given: then simulating refuses, which a model built only for its shape, as merge builds one, never does).
+ */
+function customPriceStep(scenario: Scenario, processes: ModelProcesses): PriceStep | null {
+  const price = scenario.market.price;
+  if (price.model !== 'custom' || price.custom === undefined || processes.price === undefined) return null;
+  const process = processes.price;
+  return process.create(process.parameters(price.custom.parameters), { months: scenario.horizonMonths, logPrice0: Math.log(scenario.asOf.priceUsd), dtYears: DT_YEARS });
+}
+
 /** One trial's market, month by month. Month m's values are the state at the start of month m. */
 export class MarketPath {
   readonly priceUsd: Float64Array;
@@ -178,9 +194,11 @@ export class MarketPath {
   private readonly normals: Float64Array;
   private readonly uniforms: Float64Array;
   private readonly chain = new Chain();
+  private readonly customPrice: CustomPriceRunner | null;
 
   constructor(readonly params: MarketParams) {
     const n = params.months;
+    this.customPrice = params.customPriceStep === null ? null : new CustomPriceRunner(params.customPriceStep, n);
     this.priceUsd = new Float64Array(n);
     this.networkHashrateEhs = new Float64Array(n);
     this.difficulty = new Float64Array(n);
@@ -210,9 +228,12 @@ export class MarketPath {
     stream.fillNormals(normals, months * NORMALS_PER_MONTH);
     stream.fillUniforms(uniforms, months * UNIFORMS_PER_MONTH);
 
-    // The price reads nothing else, so its path is drawn first (engine/priceModel.ts).
+    // The price reads nothing else, so its path is drawn first (engine/priceModel.ts), or by a
+    // process of one's own, which may draw further from the stream: every factor's draws are made.
     const priceUsdByMonth = this.priceUsd;
-    simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
+    const custom = this.customPrice;
+    if (custom === null) simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
+    else custom.run(normals, NORMALS_PER_MONTH, PRICE_DRAWS.shock, uniforms, UNIFORMS_PER_MONTH, PRICE_DRAWS.modelUniform, L[0], stream, priceUsdByMonth);
     fastExpInPlace(priceUsdByMonth);
 
     // Everything the month loop reads, in locals: V8 does not keep object fields in registers

@@ -5,6 +5,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import type { BandSeries } from './bandSketch.js';
 import { marketParams, type MarketParams } from './market.js';
 import type { ModelInputs } from './priceModel.js';
+import type { ModelProcesses } from './priceProcess.js';
 import { siteParams, type SiteParams } from './site.js';
 import { strategyRule, type StrategyRule } from './strategy.js';
 
@@ -24,10 +25,11 @@ export const MARKET_BAND_SERIES: readonly BandSeries[] = [
   { name: 'energyUsdPerMwh', unit: 0.01, signed: false },
 ];
 
-export function compileModel(scenario: Scenario, inputs: ModelInputs = {}): Model {
+/** `processes`: the loaded processes of one's own a custom model needs (runners/processModule.ts loads them). */
+export function compileModel(scenario: Scenario, inputs: ModelInputs = {}, processes: ModelProcesses = {}): Model {
   return {
     scenario,
-    market: marketParams(scenario, inputs),
+    market: marketParams(scenario, inputs, processes),
     site: siteParams(scenario),
     strategies: scenario.strategies.map(strategyRule),
     bands: [

@@ -11,6 +11,8 @@ const DT_YEARS = 1 / 12;
 export const PRICE_MODEL_DIFFUSION = 0; // merton and gbm (gbm: no jumps)
 export const PRICE_MODEL_REGIMES = 1;
 export const PRICE_MODEL_BOOTSTRAP = 2;
+/** A process of one's own (engine/priceProcess.ts): MarketPath runs it instead of simulateLogPrice. */
+export const PRICE_MODEL_CUSTOM = 3;
 
 /**
  * Historical monthly log returns, resolved by the runner before any trial runs: engine/ reads no
@@ -25,6 +27,11 @@ export interface PriceHistory {
 /** What a compiled model needs beyond the scenario itself (see runners/modelInputs.ts). */
 export interface ModelInputs {
   priceHistory?: PriceHistory;
+  /**
+   * Absolute path of the module of a custom price process (model: custom), named by the user on the
+   * command line or in the API call and checked by runners/processModule.ts: each worker loads it.
+   */
+  priceProcessModule?: string;
 }
 
 /** Scenario price parameters turned into per-month constants once, before any trial runs. */
@@ -100,7 +107,7 @@ export function priceParams(spec: PriceSpec, priceUsd0: number, inputs: ModelInp
   const jumpCompensation = Math.exp(spec.jumpMeanLog + 0.5 * spec.jumpSdLog ** 2) - 1;
   const jumpsPerMonth = jumpsPerYear * DT_YEARS;
   const params: PriceParams = {
-    model: diffusion ? PRICE_MODEL_DIFFUSION : spec.model === 'regimes' ? PRICE_MODEL_REGIMES : PRICE_MODEL_BOOTSTRAP,
+    model: diffusion ? PRICE_MODEL_DIFFUSION : spec.model === 'regimes' ? PRICE_MODEL_REGIMES : spec.model === 'custom' ? PRICE_MODEL_CUSTOM : PRICE_MODEL_BOOTSTRAP,
     logPrice0: Math.log(priceUsd0),
     driftPerMonth: (spec.driftPerYear - 0.5 * spec.volatilityPerYear ** 2 - jumpsPerYear * jumpCompensation) * DT_YEARS,
     volPerMonth: spec.volatilityPerYear * Math.sqrt(DT_YEARS),
@@ -195,6 +202,8 @@ export function simulateLogPrice(
     }
     return;
   }
+
+  if (p.model === PRICE_MODEL_CUSTOM) throw new Error('market.price.model is custom, but no price process was loaded: the runner loads it (runners/processModule.ts) and compileModel takes it');
 
   // Circular block bootstrap (Politis & Romano 1992): blocks of blockMonths consecutive historical
   // returns, each starting at a uniformly drawn month of the window and wrapping from its end to its

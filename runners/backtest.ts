@@ -14,6 +14,7 @@ import { parseScenario, resolvedScenarioJson, ScenarioError } from '../scenarios
 import type { Scenario } from '../scenarios/schema.js';
 import { blockHeightAt, BlockHeightError, heightMethod, type BlockHeightSource } from './blockHeight.js';
 import { resolveModelInputs } from './modelInputs.js';
+import { loadedProcesses, prepareProcessModule } from './processModule.js';
 import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, loadHashrateThs, monthlySeries, windowCoverage, type Coverage, type DailySeries, type Halving } from './history.js';
 import { describeUserSeries, readUserSeries, type UserSeriesOptions } from './userSeries.js';
 
@@ -285,7 +286,7 @@ export interface SimulatedPaths {
  * `inputs` as resolveModelInputs gives them.
  */
 export function simulateMarketPaths(scenario: Scenario, trials: number, seed: number, inputs: ModelInputs = {}): SimulatedPaths {
-  const kernel = new TrialKernel(compileModel(scenario, inputs));
+  const kernel = new TrialKernel(compileModel(scenario, inputs, loadedProcesses(inputs)));
   const months = scenario.horizonMonths;
   const priceUsd = new Float64Array(months * trials);
   const difficulty = new Float64Array(months * trials);
@@ -388,6 +389,8 @@ export interface BacktestOptions {
   /** Fit the hashrate growth and volatility on this many months before each as-of date (0 or absent: the scenario's). */
   hashrateTrendMonths?: number;
   history?: BacktestHistory;
+  /** The module of a custom price process (--process-module), as for run. */
+  processModule?: string;
 }
 
 /** Simulated months beyond the realised halving, so the halving's percentile is exact. */
@@ -434,7 +437,9 @@ export async function runBacktests(options: BacktestOptions): Promise<BacktestWi
         `hashrate growth ${trend.growthPerYear.toFixed(2)} ± ${trend.growthStandardError.toFixed(2)}/yr and volatility ${trend.volatilityPerYear.toFixed(2)} ± ${trend.volatilityStandardError.toFixed(2)}/yr from ln difficulty ${trend.from} .. ${trend.to} (before the as-of date); response 0`,
       );
     }
-    const { inputs, notes: inputNotes } = await resolveModelInputs(scenario);
+    const resolved = await resolveModelInputs(scenario);
+    const inputs = { ...resolved.inputs, ...(await prepareProcessModule(scenario, options.processModule)) };
+    const inputNotes = resolved.notes;
     checkNoLookAhead(options.scenario, inputs, asOf);
     notes.push(...inputNotes);
     const paths = simulateMarketPaths(scenario, options.trials, options.seed, inputs);

@@ -16,6 +16,7 @@ import { validateCommand } from './commands/validate.js';
 import { RunFailure } from './run.js';
 import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
+import { ProcessModuleError } from './processModule.js';
 import { PdfError } from '../outputs/pdf.js';
 
 const USAGE = `Usage:
@@ -27,14 +28,15 @@ const USAGE = `Usage:
       --trials as the cap.
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
       charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium. --shard I/N computes only shard I of N (1 <= I <= N) and
-      writes a shard folder (default ./shard-I-of-N) for merge.
+      writes a shard folder (default ./shard-I-of-N) for merge. --process-module FILE loads the price
+      process of one's own that a scenario with market.price.model: custom names (a scenario never loads code).
   hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
   hashpivot report DIR [--out OUT] [--pdf [--paper a4|letter]]
       rebuild report.html, charts/ and paths.* from a results folder (--pdf: and report.pdf)
   hashpivot compare DIR_A DIR_B [DIR_C ...] [--out OUT] [--pdf [--paper a4|letter]]
       compare 2 to 8 results folders (the first the reference) in OUT/compare.html (default ./comparison):
       did the ranking flip, which strategies moved beyond their Monte Carlo error, what inputs changed
-  hashpivot validate FILE [--set PATH=VALUE ...]   check a scenario (FILE, preset or -) and list every problem
+  hashpivot validate FILE [--set PATH=VALUE ...] [--process-module FILE]   check a scenario (FILE, preset or -) and list every problem
   hashpivot presets            list the built-in scenarios
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml] [--series fees|energy=FILE[:COLUMN]]
       fit the market processes to history (default: the shipped history) into a scenario fragment
@@ -75,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ReportInputError || error instanceof MergeError || error instanceof ShardFolderError) {
+    if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError || error instanceof ReportInputError || error instanceof MergeError || error instanceof ShardFolderError) {
       process.stderr.write(`hashpivot: ${error.message}\n`);
       return 1;
     }

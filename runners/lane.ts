@@ -10,6 +10,7 @@ import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import type { OutcomeBlock } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
+import { loadedProcesses } from './processModule.js';
 
 export interface LaneTask {
   scenario: Scenario;
@@ -54,7 +55,7 @@ let cached: { kernel: TrialKernel; bands: BandCollector } | null = null;
 /** The kernel and band collector of this thread, built once per scenario and reused by every lane. */
 function workspaceFor(task: LaneTask) {
   if (cached === null || cachedKey !== task.scenarioKey) {
-    const kernel = new TrialKernel(compileModel(task.scenario, task.inputs));
+    const kernel = new TrialKernel(compileModel(task.scenario, task.inputs, loadedProcesses(task.inputs)));
     cached = { kernel, bands: kernel.createBandCollector() };
     cachedKey = task.scenarioKey;
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { packageRoot } from '../scenarios/packageRoot.js';
 import { runLane, type LaneResult, type LaneTask } from './lane.js';
+import { loadProcessModules } from './processModule.js';
 
 export interface LaneExecutor {
   /** Lanes that run at once: one per worker, or one in this thread. */
@@ -22,6 +23,7 @@ export function inProcessExecutor(): LaneExecutor {
   return {
     lanes: 1,
     async run(task, signal) {
+      await loadProcessModules(task.inputs);
       for (;;) {
         await new Promise((resolve) => setImmediate(resolve));
         signal?.throwIfAborted();

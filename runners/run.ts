@@ -11,10 +11,17 @@ import { resolvedScenarioJson } from '../scenarios/load.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
 import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
+import { loadedProcesses, prepareProcessModule } from './processModule.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
 import { shardLabel, ShardSpecError, shardTrialRange, WHOLE_RUN, type ShardSpec } from './shard.js';
 
 export interface RunOptions {
+  /**
+   * The module of the scenario's price process of one's own (market.price.model: custom), a path
+   * relative to the working directory: checked here, then loaded by every worker. A scenario alone
+   * never names code.
+   */
+  processModule?: string;
   /** Trials to run; with targetSeUsd, the cap. Default 10,000. */
   trials?: number;
   seed?: number;
@@ -117,15 +124,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let inputNotes: string[];
   try {
     ({ inputs, notes: inputNotes } = await resolveModelInputs(scenario));
+    inputs = { ...inputs, ...(await prepareProcessModule(scenario, options.processModule)) };
   } catch (error) {
     throw new RunFailure(error instanceof Error ? error.message : String(error));
   }
-  const model = compileModel(scenario, inputs);
+  const model = compileModel(scenario, inputs, loadedProcesses(inputs));
   const sliceTrials = options.chunkTrials ?? DEFAULT_SLICE_TRIALS;
   if (!Number.isInteger(sliceTrials) || sliceTrials < 1 || sliceTrials > MAX_SLICE_TRIALS) {
     throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number from 1 to ${MAX_SLICE_TRIALS.toLocaleString('en-US')}, got ${sliceTrials}`);
   }
-  const scenarioKey = JSON.stringify(resolvedScenarioJson(scenario));
+  // The process module is part of what a worker compiles: another module is another model.
+  const scenarioKey = JSON.stringify([resolvedScenarioJson(scenario), inputs.priceProcessModule ?? null]);
   const target = options.targetSeUsd ?? null;
   const bands = new BandSketch(model.bands, model.market.months);
   // Room for every trial the run may make; pages a shorter run never writes are never mapped.

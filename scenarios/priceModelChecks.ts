@@ -13,7 +13,8 @@ const HISTORY = `${PRICE_HISTORY_RETURN_MONTHS.from} .. ${PRICE_HISTORY_RETURN_M
 
 /** The rules below in words, for SCHEMA.md. */
 export const PRICE_MODEL_RULES: readonly { path: string; rule: string }[] = [
-  { path: `${PATH}.regimes, ${PATH}.bootstrap`, rule: 'only with the model of the same name (a block another model would ignore is an error)' },
+  { path: `${PATH}.regimes, ${PATH}.bootstrap, ${PATH}.custom`, rule: 'only with the model of the same name (a block another model would ignore is an error)' },
+  { path: `${PATH}.custom`, rule: 'required with model custom (it names the process)' },
   { path: `${PATH}.regimes.start`, rule: 'stationary needs bullToBearPerMonth + bearToBullPerMonth > 0' },
   {
     path: `${PATH}.bootstrap`,
@@ -27,7 +28,7 @@ function monthsBetween(from: string, to: string): number {
   return (ty - fy) * 12 + (tm - fm) + 1;
 }
 
-function blockProblems(model: string, block: 'regimes' | 'bootstrap', price: Record<string, unknown>): ScenarioProblem[] {
+function blockProblems(model: string, block: 'regimes' | 'bootstrap' | 'custom', price: Record<string, unknown>): ScenarioProblem[] {
   if (!Object.hasOwn(price, block) || model === block) return [];
   return [
     {
@@ -105,6 +106,10 @@ export function priceModelProblems(raw: unknown): ScenarioProblem[] {
   return [
     ...blockProblems(model, 'regimes', price),
     ...blockProblems(model, 'bootstrap', price),
+    ...blockProblems(model, 'custom', price),
+    ...(model === 'custom' && !Object.hasOwn(price, 'custom')
+      ? [{ path: `${PATH}.custom`, message: 'is missing, but market.price.model is custom', allowed: 'custom: { process: NAME, parameters: { ... } }, the process its module (--process-module FILE) provides' }]
+      : []),
     ...(model === 'regimes' ? stationaryProblems(price.regimes) : []),
     ...(model === 'bootstrap' ? windowProblems(price.bootstrap) : []),
   ];

@@ -74,7 +74,7 @@ const asOf = z
 export const PRICE_HISTORY_RETURN_MONTHS = { from: '2010-09', to: '2024-03' } as const;
 /** Defaults of the bootstrap window (the cross-field checks read them too). */
 export const BOOTSTRAP_DEFAULTS = { from: '2014-01', to: PRICE_HISTORY_RETURN_MONTHS.to, blockMonths: 12 } as const;
-export const PRICE_MODELS = ['merton', 'gbm', 'regimes', 'bootstrap'] as const;
+export const PRICE_MODELS = ['merton', 'gbm', 'regimes', 'bootstrap', 'custom'] as const;
 
 const regime = (name: string, drift: number, volatility: number, why: string) =>
   z
@@ -159,6 +159,27 @@ const bootstrap = z
   .transform((b) => (b.file === undefined ? { ...b, from: b.from ?? BOOTSTRAP_DEFAULTS.from, to: b.to ?? BOOTSTRAP_DEFAULTS.to } : b))
   .meta({ description: 'Block bootstrap of historical monthly log returns (model: bootstrap).' });
 
+/** A parameter of a process of one's own: a number, a short text, a flag, or a list of numbers. */
+const customParameter = z.union([z.number(), z.string().max(1000), z.boolean(), z.array(z.number()).max(10_000)]);
+
+const custom = z
+  .strictObject({
+    process: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({
+        unit: 'name',
+        description:
+          'The name of the price process (the name its module exports). The module itself is named on the command line (--process-module FILE) or in the API call (processModule), never here: a scenario alone never loads code.',
+      }),
+    parameters: z
+      .record(z.string().min(1).max(100), customParameter)
+      .default({})
+      .meta({ description: 'The process\'s parameters (numbers, texts, flags, lists of numbers), checked by the module when it is loaded.' }),
+  })
+  .meta({ description: 'A price process of one\'s own (model: custom): README.md, "A process of one\'s own".' });
+
 const price = z
   .strictObject({
     model: z
@@ -168,7 +189,8 @@ const price = z
         unit: 'choice',
         description:
           'merton: jump-diffusion; gbm: no jumps; regimes: bull/bear Markov switching, GBM within a regime, no jumps; ' +
-          'bootstrap: historical monthly returns resampled in blocks (the price row of market.correlation is then not imposed).',
+          'bootstrap: historical monthly returns resampled in blocks (the price row of market.correlation is then not imposed); ' +
+          'custom: a process of one\'s own from a module named on the command line (market.price.custom).',
       }),
     driftPerYear: perYear('Expected price return mu: E[S(t)] = S0 exp(mu t); the jumps are compensated so they do not change it (merton, gbm). bootstrap with demean: every month\'s expected price ratio is exp(mu / 12).', 0.1, -2, 2),
     volatilityPerYear: perYear('Diffusion volatility sigma of ln price (merton, gbm).', 0.5, 0, 5),
@@ -177,13 +199,15 @@ const price = z
     jumpSdLog: quantity({ unit: 'log', description: 'Standard deviation of a jump in ln price (merton only).' }, 0.15, 0, 5),
     regimes,
     bootstrap,
+    custom: custom.optional(),
   })
   // A model's block is kept only when that model runs, so the resolved scenario (summary.json)
   // shows the parameters in use; writing the block of another model is an error (priceModelChecks.ts).
-  .transform(({ regimes: regimeBlock, bootstrap: bootstrapBlock, ...rest }) => ({
+  .transform(({ regimes: regimeBlock, bootstrap: bootstrapBlock, custom: customBlock, ...rest }) => ({
     ...rest,
     ...(rest.model === 'regimes' ? { regimes: regimeBlock } : {}),
     ...(rest.model === 'bootstrap' ? { bootstrap: bootstrapBlock } : {}),
+    ...(rest.model === 'custom' && customBlock !== undefined ? { custom: customBlock } : {}),
   }));
 
 export type PriceSpec = z.output<typeof price>;

@@ -9,6 +9,7 @@ import { loadScenario } from '../../scenarios/load.js';
 import { backtestMethod, BacktestInputError, loadBacktestHistory, runBacktests, type BacktestFiles } from '../backtest.js';
 import { ModelInputError } from '../modelInputs.js';
 import { UserSeriesError } from '../userSeries.js';
+import { ProcessModuleError } from '../processModule.js';
 import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 
 export const BACKTEST_USAGE = `Usage:
@@ -25,7 +26,8 @@ export const BACKTEST_USAGE = `Usage:
       2024-03-31: as-of dates must have both; --price and --difficulty bring your own history (CSV
       or Parquet; a difficulty file gives block heights by a height column or by its retargets:
       README.md), --series fees|energy=FILE the fees and energy price at the as-of date. Months past
-      an end are reported and not compared. --out DIR writes backtest.json, backtest.csv and
+      an end are reported and not compared. --process-module FILE: the module of a scenario's price
+      process of one's own (market.price.model: custom). --out DIR writes backtest.json, backtest.csv and
       backtest.vl.json.
 `;
 
@@ -49,6 +51,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
           difficulty: { type: 'string' },
           'difficulty-column': { type: 'string' },
           series: { type: 'string', multiple: true },
+          'process-module': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       }).values;
@@ -80,7 +83,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
     if (values.out !== undefined) ensureWritableFolder(values.out);
 
     const history = await loadBacktestHistory(files);
-    const windows = await runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths, history });
+    const windows = await runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths, history, processModule: values['process-module'] });
     const report: BacktestReport = {
       engine: { name: 'hashpivot', version: ENGINE_VERSION },
       scenario: scenarioName,
@@ -103,7 +106,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
     if (values.out !== undefined) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
     return 0;
   } catch (error) {
-    const exitCode = reportCommandError('backtest', BACKTEST_USAGE, error, [BacktestInputError, OutputFolderError, UserSeriesError, ModelInputError]);
+    const exitCode = reportCommandError('backtest', BACKTEST_USAGE, error, [BacktestInputError, OutputFolderError, UserSeriesError, ModelInputError, ProcessModuleError]);
     if (exitCode === undefined) throw error;
     return exitCode;
   }

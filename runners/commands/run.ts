@@ -42,6 +42,7 @@ export async function runCommand(args: string[]): Promise<number> {
       quiet: { type: 'boolean' },
       set: { type: 'string', multiple: true },
       ...PDF_OPTIONS,
+      'process-module': { type: 'string' },
       'fail-at-trial': { type: 'string' }, // test hook: inject a fault into the slice holding this trial
     },
   });
@@ -75,7 +76,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const chartThread = shard ? null : startChartThread();
   try {
     const run = await runScenario(scenario, {
-      trials, seed, workers, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal,
+      trials, seed, workers, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'],
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();

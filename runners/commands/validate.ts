@@ -2,11 +2,22 @@
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
 import { UsageError } from '../cliArgs.js';
+import { prepareProcessModule } from '../processModule.js';
 
-export function validateCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { set: { type: 'string', multiple: true } } });
+export async function validateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { set: { type: 'string', multiple: true }, 'process-module': { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('validate takes one scenario file (or - for stdin)');
   const scenario = loadScenario(positionals[0], { set: values.set });
-  process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies)\n`);
+  const module = values['process-module'];
+  // The module, when named, is loaded and checked as run would: its name, its parameters, probe trials.
+  if (module !== undefined) await prepareProcessModule(scenario, module);
+  const price = scenario.market.price;
+  const processNote =
+    price.model !== 'custom' || price.custom === undefined
+      ? ''
+      : module === undefined
+        ? `; its price process ${price.custom.process} is not checked: pass --process-module FILE`
+        : `; price process ${price.custom.process} from ${module} checked`;
+  process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies${processNote})\n`);
   return 0;
 }
