@@ -8,9 +8,6 @@ import { listPresets, loadScenario } from '../../scenarios/load.js';
 import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
 import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
 import { rollingTable } from '../rollingFits.js';
-import { calibrationDiagnostics } from '../calibrationDiagnostics.js';
-import { calibrationCharts, calibrationHtml } from '../../outputs/calibrationReport.js';
-import { renderCharts } from '../../outputs/chartsRender.js';
 import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
 import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type OutputFile } from '../../outputs/resultsFolder.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
@@ -84,6 +81,12 @@ export const CALIBRATION_PAGE = 'calibration.html';
 
 /** calibration.html and its charts (charts/calibration-*.vl.json, .svg, .png), ready to write. */
 async function calibrationReportFiles(result: CalibrateResult, scenarioName: string, source: string): Promise<OutputFile[]> {
+  // Imported here: every command's start-up would otherwise pay for the diagnostics (cli.ts imports every command).
+  const [{ calibrationDiagnostics }, { calibrationCharts, calibrationHtml }, { renderCharts }] = await Promise.all([
+    import('../calibrationDiagnostics.js'),
+    import('../../outputs/calibrationReport.js'),
+    import('../../outputs/chartsRender.js'),
+  ]);
   const diagnostics = calibrationDiagnostics(result);
   const charts = calibrationCharts(result, diagnostics, DRIFT_BOUND_PER_YEAR);
   const rendered = await renderCharts(charts);
