@@ -5,6 +5,7 @@ import { quantileSorted } from 'simple-statistics';
 import type { HashrateTrend, HistoricalState, RealisedMonth } from '../runners/backtest.js';
 import type { PriceSpec } from '../scenarios/schema.js';
 import { dateOfFractionalMonth } from './calendarMonths.js';
+import { csvNumber, csvText } from './csvCell.js';
 
 export const BACKTEST_BANDS = { p5: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95 } as const;
 export type BandKey = keyof typeof BACKTEST_BANDS;
@@ -196,7 +197,7 @@ export function pooledCoverage(windows: readonly BacktestWindow[]): BacktestRepo
 
 const CSV_HEADER = ['asOf', 'series', 'month', 'date', 'realised', 'observedOn', 'percentile', 'p5', 'p25', 'p50', 'p75', 'p95', 'inside50', 'inside90'];
 
-const cell = (x: number | string | boolean | null) => (x === null ? '' : typeof x === 'boolean' ? (x ? '1' : '0') : String(x));
+const cell = (x: number | string | boolean | null) => (x === null ? '' : typeof x === 'boolean' ? (x ? '1' : '0') : typeof x === 'number' ? csvNumber(x) : csvText(x));
 
 /**
  * One row per as-of, series and month (priceUsd, difficulty), then one `nextHalvingMonth` row per

@@ -7,14 +7,15 @@ import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import { VEGA_LITE_SCHEMA, type Chart } from './chartSpecs.js';
 import { renderCharts } from './chartsRender.js';
 import { decide } from './decision.js';
-import { escapeHtml } from './html.js';
+import { html, type Html } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 import type { PaperFormat } from './pdf.js';
-import { chartFiles, pdfFile, readResults } from './report.js';
+import { CHARTS_FOLDER, chartFiles, pdfFile } from './report.js';
 import { sharedHistogram } from './reportData.js';
 import { formatShare, formatUsdM } from './reportText.js';
 import { trialColumnName } from './reportTrials.js';
-import { ensureWritableFolder, writeFilesAtomically, type OutputFile } from './resultsFolder.js';
+import { AtomicWrite, type OutputFile } from './resultsFolder.js';
+import { readResultsFolder } from './resultsReader.js';
 import { pairedDifference } from './statistics.js';
 import type { StrategySummary, Summary } from './summary.js';
 
@@ -319,25 +320,23 @@ export function overlayChart(runs: readonly CompareInputs[], strategies: readonl
     },
   };
 }
-
-function movesTable(runs: readonly CompareInputs[]): string {
+function movesTable(runs: readonly CompareInputs[]): Html {
   const [reference, ...others] = runs;
   const moves = others.map((r) => meanMoves(reference, r));
   const names = reference.summary.strategies.map((s) => s.name);
   const cell = (m: MeanMove | undefined) =>
     m
-      ? `<td${m.beyondError ? ' class="warn"' : ''}>${formatUsdM(m.meanUsd)}<br><span class="note">${signedUsd(m.changeUsd)} ± ${formatUsdM(m.standardErrorUsd)}${m.beyondError ? ' moved' : ''}</span></td>`
-      : '<td>-</td>';
+      ? html`<td${m.beyondError && html` class="warn"`}>${formatUsdM(m.meanUsd)}<br><span class="note">${signedUsd(m.changeUsd)} ± ${formatUsdM(m.standardErrorUsd)}${m.beyondError ? ' moved' : ''}</span></td>`
+      : html`<td>-</td>`;
   const rows = names.map((name) => {
     const ref = reference.summary.strategies.find((s) => s.name === name)!.metrics.npvUsd;
-    return `<tr><td class="text"><b>${escapeHtml(name)}</b></td><td>${formatUsdM(ref.mean)} ± ${formatUsdM(ref.standardError)}</td>${moves.map((list) => cell(list.find((m) => m.strategy === name))).join('')}</tr>`;
+    return html`<tr><td class="text"><b>${name}</b></td><td>${formatUsdM(ref.mean)} ± ${formatUsdM(ref.standardError)}</td>${moves.map((list) => cell(list.find((m) => m.strategy === name)))}</tr>\n`;
   });
   const pairedNote = others.map((r, k) => `${r.tag}: ${moves[k][0]?.paired ? `paired with ${reference.tag} (same seed and trial count, so the same random numbers trial by trial)` : `independent of ${reference.tag} (another seed or trial count)`}`).join('; ');
-  return `<div class="scroll"><table class="mean-moves">
-<tr><th class="text">strategy</th><th>${escapeHtml(reference.label)}: mean NPV ± SE</th>${others.map((r) => `<th>${escapeHtml(r.label)}: mean NPV<br>change ± SE</th>`).join('')}</tr>
-${rows.join('\n')}
-</table></div>
-<p class="caption">"moved": the change in mean NPV exceeds 1.96 times its Monte Carlo standard error, so more trials would not make it vanish. Errors: ${escapeHtml(pairedNote)}.</p>`;
+  return html`<div class="scroll"><table class="mean-moves">
+<tr><th class="text">strategy</th><th>${reference.label}: mean NPV ± SE</th>${others.map((r) => html`<th>${r.label}: mean NPV<br>change ± SE</th>`)}</tr>
+${rows}</table></div>
+<p class="caption">"moved": the change in mean NPV exceeds 1.96 times its Monte Carlo standard error, so more trials would not make it vanish. Errors: ${pairedNote}.</p>`;
 }
 
 function movedSentence(runs: readonly CompareInputs[]): string {
@@ -351,36 +350,34 @@ function movedSentence(runs: readonly CompareInputs[]): string {
   return `Strategies whose mean NPV moved by more than its Monte Carlo error (1.96 SE) against ${reference.tag}: ${parts.join('; ')}.`;
 }
 
-function rankingTable(runs: readonly CompareInputs[]): string {
+function rankingTable(runs: readonly CompareInputs[]): Html {
   const ranked = runs.map((r) => decide(r.summary).ranked);
   const depth = Math.max(...ranked.map((list) => list.length));
   const rows = Array.from({ length: depth }, (_, i) => {
     const cells = ranked.map((list, k) => {
       const s = list[i];
-      if (!s) return '<td class="text">-</td>';
+      if (!s) return html`<td class="text">-</td>`;
       const changed = k > 0 && ranked[0][i]?.name !== s.name;
-      return `<td class="text${changed ? ' warn' : ''}">${escapeHtml(s.name)} <span class="note">${formatUsdM(s.meanNpvUsd)}${s.funded ? '' : ', needs funding'}</span></td>`;
+      return html`<td class="text${changed ? ' warn' : ''}">${s.name} <span class="note">${formatUsdM(s.meanNpvUsd)}${s.funded ? '' : ', needs funding'}</span></td>`;
     });
-    return `<tr><td>${i + 1}</td>${cells.join('')}</tr>`;
+    return html`<tr><td>${i + 1}</td>${cells}</tr>\n`;
   });
-  return `<div class="scroll"><table class="ranking"><tr><th>#</th>${runs.map((r) => `<th class="text">${escapeHtml(r.label)}</th>`).join('')}</tr>
-${rows.join('\n')}</table></div>
-<p class="caption">Each run's strategies ranked as its report ranks them (${escapeHtml(decide(runs[0].summary).criterion)}), with mean NPV; places that differ from ${escapeHtml(runs[0].tag)} are marked.</p>`;
+  return html`<div class="scroll"><table class="ranking"><tr><th>#</th>${runs.map((r) => html`<th class="text">${r.label}</th>`)}</tr>
+${rows}</table></div>
+<p class="caption">Each run's strategies ranked as its report ranks them (${decide(runs[0].summary).criterion}), with mean NPV; places that differ from ${runs[0].tag} are marked.</p>`;
 }
 
-function fieldTable(fields: readonly FieldAcrossRuns[], runs: readonly CompareInputs[], relative = true): string {
-  const head = `<tr><th class="text">field</th>${runs.map((r, k) => `<th class="text">${escapeHtml(r.label)}</th>${k > 0 ? '<th>change</th>' : ''}`).join('')}</tr>`;
+function fieldTable(fields: readonly FieldAcrossRuns[], runs: readonly CompareInputs[], relative = true): Html {
+  const head = html`<tr><th class="text">field</th>${runs.map((r, k) => html`<th class="text">${r.label}</th>${k > 0 && html`<th>change</th>`}`)}</tr>\n`;
   const rows = fields.map(
     (f) =>
-      `<tr><td class="text"><code>${escapeHtml(f.path)}</code></td>${f.values
-        .map((v, k) => `<td class="text">${escapeHtml(displayValue(v))}</td>${k > 0 ? `<td>${relative ? escapeHtml(relativeChange(f.values[0], v)) : ''}</td>` : ''}`)
-        .join('')}</tr>`,
+      html`<tr><td class="text"><code>${f.path}</code></td>${f.values.map((v, k) => html`<td class="text">${displayValue(v)}</td>${k > 0 && html`<td>${relative ? relativeChange(f.values[0], v) : ''}</td>`}`)}</tr>\n`,
   );
-  return `<div class="scroll"><table class="changes">${head}\n${rows.join('\n')}</table></div>`;
+  return html`<div class="scroll"><table class="changes">${head}${rows}</table></div>`;
 }
 
-function runLine(x: CompareInputs): string {
-  return `<li><b>${escapeHtml(x.label)}</b>: <code>${escapeHtml(x.dir)}</code>, scenario <b>${escapeHtml(String(x.summary.scenario.name ?? ''))}</b>, as of ${escapeHtml(String((x.summary.scenario.asOf as JsonObject | undefined)?.date ?? '?'))}, ${x.summary.trials.toLocaleString('en-US')} trials, seed ${x.summary.seed}, hashpivot ${escapeHtml(x.summary.engine.version)}</li>`;
+function runLine(x: CompareInputs): Html {
+  return html`<li><b>${x.label}</b>: <code>${x.dir}</code>, scenario <b>${String(x.summary.scenario.name ?? '')}</b>, as of ${String((x.summary.scenario.asOf as JsonObject | undefined)?.date ?? '?')}, ${x.summary.trials.toLocaleString('en-US')} trials, seed ${x.summary.seed}, hashpivot ${x.summary.engine.version}</li>`;
 }
 
 export function compareTitle(runs: readonly CompareInputs[]): string {
@@ -398,12 +395,12 @@ export function compareHtml(runs: readonly CompareInputs[], charts: readonly Cha
   const sentences = others.flatMap((r) =>
     reference.summary.strategies.flatMap((a) => {
       const b = r.summary.strategies.find((s) => s.name === a.name);
-      return b ? [`<li>${escapeHtml(`${r.tag}, ${moveSentence({ name: a.name, a, b })}`)}</li>`] : [];
+      return b ? [html`<li>${`${r.tag}, ${moveSentence({ name: a.name, a, b })}`}</li>\n`] : [];
     }),
   );
   const onlyIn = runs.flatMap((r) => {
     const missing = r.summary.strategies.filter((s) => runs.some((o) => !o.summary.strategies.some((x) => x.name === s.name))).map((s) => s.name);
-    return missing.length ? [`<p>Only in some runs, here in ${escapeHtml(r.tag)}: ${missing.map(escapeHtml).join(', ')}.</p>`] : [];
+    return missing.length ? [html`<p>Only in some runs, here in ${r.tag}: ${missing.join(', ')}.</p>\n`] : [];
   });
   const metricRows = reference.summary.strategies.flatMap((a) => {
     const metrics = runs.map((r) => {
@@ -412,68 +409,73 @@ export function compareHtml(runs: readonly CompareInputs[], charts: readonly Cha
     });
     return comparedMetrics({ name: a.name, a, b: a }).map(
       (m, i) =>
-        `<tr>${i === 0 ? `<td class="text" rowspan="6"><b>${escapeHtml(a.name)}</b></td>` : ''}<td class="text">${escapeHtml(m.label)}</td><td>${formatMetric(m, m.a)}</td>${metrics
+        html`<tr>${i === 0 && html`<td class="text" rowspan="6"><b>${a.name}</b></td>`}<td class="text">${m.label}</td><td>${formatMetric(m, m.a)}</td>${metrics
           .slice(1)
-          .map((list) => (list ? `<td>${formatMetric(list[i], list[i].b)} <span class="note">${formatDelta(list[i])}</span></td>` : '<td>-</td>'))
-          .join('')}</tr>`,
+          .map((list) => (list ? html`<td>${formatMetric(list[i], list[i].b)} <span class="note">${formatDelta(list[i])}</span></td>` : html`<td>-</td>`))}</tr>\n`,
     );
   });
-  const body = `
+  const body = html`
 <header>
 <p class="note">hashpivot comparison of ${runs.length} runs</p>
-<h1>${escapeHtml(compareTitle(runs))}</h1>
+<h1>${compareTitle(runs)}</h1>
 <div class="decision" id="compare-headline">
-<p class="headline"><b>${ranking.flipped ? 'The ranking flipped.' : 'The ranking held.'}</b> ${ranking.sentences.map(escapeHtml).join(' ')}</p>
-<p>${escapeHtml(movedSentence(runs))}</p>
+<p class="headline"><b>${ranking.flipped ? 'The ranking flipped.' : 'The ranking held.'}</b> ${ranking.sentences.join(' ')}</p>
+<p>${movedSentence(runs)}</p>
 </div>
-<ul>${runs.map(runLine).join('')}</ul>
+<ul>${runs.map(runLine)}</ul>
 <nav><a href="#results">Results</a><a href="#scenario-changes">Inputs</a><a href="#strategy-moves">Each strategy</a></nav>
 </header>
 <section id="results" class="keep-with-previous">
 <h2>What changed in the results</h2>
 <h3>Ranking</h3>
 ${rankingTable(runs)}
-<h3>Mean NPV against ${escapeHtml(reference.label)}</h3>
+<h3>Mean NPV against ${reference.label}</h3>
 ${movesTable(runs)}
-${onlyIn.join('\n')}
-</section>
+${onlyIn}</section>
 <section id="scenario-changes">
 <h2>What changed in the inputs</h2>
-${numbers.length ? `${fieldTable(numbers, runs)}<p class="caption">${numbers.length} setting${numbers.length === 1 ? '' : 's'} of the resolved scenarios differ from ${escapeHtml(reference.tag)} (every default filled in; strategies matched by name); numbers first.</p>` : fields.length ? '<p>The resolved scenarios set the same values; only text notes differ.</p>' : ''}
-${notes.length ? `<details><summary>Text notes that differ (${notes.length}: source notes, descriptions)</summary>${fieldTable(notes, runs)}</details>` : ''}
-${fields.length === 0 ? '<p>The resolved scenarios are identical.</p>' : ''}
-${settings.length ? `<h3>Run settings</h3>${fieldTable(settings, runs, false)}` : '<p class="note">Same seed, trial count and engine version.</p>'}
+${numbers.length ? html`${fieldTable(numbers, runs)}<p class="caption">${numbers.length} setting${numbers.length === 1 ? '' : 's'} of the resolved scenarios differ from ${reference.tag} (every default filled in; strategies matched by name); numbers first.</p>` : fields.length ? html`<p>The resolved scenarios set the same values; only text notes differ.</p>` : ''}
+${notes.length > 0 && html`<details><summary>Text notes that differ (${notes.length}: source notes, descriptions)</summary>${fieldTable(notes, runs)}</details>`}
+${fields.length === 0 && html`<p>The resolved scenarios are identical.</p>`}
+${settings.length ? html`<h3>Run settings</h3>${fieldTable(settings, runs, false)}` : html`<p class="note">Same seed, trial count and engine version.</p>`}
 </section>
 <section id="strategy-moves">
 <h2>How each strategy moved</h2>
-<ul class="sentences">${sentences.join('\n')}</ul>
-<div class="scroll"><table class="moves"><tr><th class="text">strategy</th><th class="text">metric</th>${runs.map((r, k) => `<th>${escapeHtml(r.label)}${k > 0 ? ` <span class="note">(change)</span>` : ''}</th>`).join('')}</tr>
-${metricRows.join('\n')}</table></div>
-${charts.map(chartFigure).join('\n')}
+<ul class="sentences">${sentences}</ul>
+<div class="scroll"><table class="moves"><tr><th class="text">strategy</th><th class="text">metric</th>${runs.map((r, k) => html`<th>${r.label}${k > 0 && html` <span class="note">(change)</span>`}</th>`)}</tr>
+${metricRows}</table></div>
+${charts.map((c) => html`${chartFigure(c)}\n`)}
 </section>`;
   return htmlPage({ title: `hashpivot comparison: ${compareTitle(runs)}`, body, charts });
 }
 
 async function loadForCompare(dir: string, tag: string): Promise<CompareInputs> {
-  const { summary, trials } = await readResults(dir);
+  const { summary, trials } = await readResultsFolder(dir, (s) => s.strategies.map((x) => trialColumnName(x.name, 'npvUsd')));
   const npv = new Map(summary.strategies.map((s) => [s.name, trials.column(trialColumnName(s.name, 'npvUsd'))]));
   return { tag, label: `${tag}: ${basename(resolve(dir))}`, dir, summary, npv };
 }
 
 /** Writes OUT/compare.html, OUT/charts/compare-npv.{vl.json,svg,png} and, with `pdf`, OUT/compare.pdf. */
 export async function compareRuns(dirs: readonly string[], out: string, pdf?: PaperFormat): Promise<{ files: OutputFile[]; html: string; charts: Chart[] }> {
-  const runs = await Promise.all(dirs.map((dir, k) => loadForCompare(dir, String.fromCharCode(65 + k))));
-  const names = runs.map((r) => basename(resolve(r.dir)));
-  if (new Set(names).size < names.length) for (const r of runs) r.label = r.tag;
-  ensureWritableFolder(out);
-  const strategies: string[] = [];
-  for (const r of runs) for (const s of r.summary.strategies) if (!strategies.includes(s.name)) strategies.push(s.name);
-  const overlay = overlayChart(runs, strategies);
-  const charts = overlay ? [overlay] : [];
-  const rendered = await renderCharts(charts);
-  const html = compareHtml(runs, charts);
-  const files: OutputFile[] = [{ name: 'compare.html', write: (write) => write(html) }, ...chartFiles(rendered)];
-  if (pdf) files.push(await pdfFile('compare.pdf', html, pdf, `hashpivot comparison: ${compareTitle(runs)} (${runs.map((r) => `${r.tag} seed ${r.summary.seed}, ${r.summary.trials.toLocaleString('en-US')} trials`).join('; ')})`));
-  writeFilesAtomically(out, files);
-  return { files, html, charts };
+  // Checked and locked before the runs are read (outputs/resultsFolder.ts).
+  const batch = new AtomicWrite(out, { command: 'compare', names: ['compare.html', 'compare.pdf'], folders: [CHARTS_FOLDER] });
+  try {
+    const runs = await Promise.all(dirs.map((dir, k) => loadForCompare(dir, String.fromCharCode(65 + k))));
+    const names = runs.map((r) => basename(resolve(r.dir)));
+    if (new Set(names).size < names.length) for (const r of runs) r.label = r.tag;
+    const strategies: string[] = [];
+    for (const r of runs) for (const s of r.summary.strategies) if (!strategies.includes(s.name)) strategies.push(s.name);
+    const overlay = overlayChart(runs, strategies);
+    const charts = overlay ? [overlay] : [];
+    const rendered = await renderCharts(charts);
+    const page = compareHtml(runs, charts);
+    const files: OutputFile[] = [{ name: 'compare.html', write: (write) => write(page) }, ...chartFiles(rendered)];
+    if (pdf) files.push(await pdfFile('compare.pdf', page, pdf, `hashpivot comparison: ${compareTitle(runs)} (${runs.map((r) => `${r.tag} seed ${r.summary.seed}, ${r.summary.trials.toLocaleString('en-US')} trials`).join('; ')})`));
+    batch.write(files);
+    batch.commit();
+    return { files, html: page, charts };
+  } catch (error) {
+    batch.abort();
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Chart } from './chartSpecs.js';
-import { escapeHtml, jsonForScript, scriptText } from './html.js';
+import { html, joinHtml, jsonForScript, scriptText, trustedHtml, type Html } from './html.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,18 +17,21 @@ const LIBRARIES = [
   { name: 'vega-embed', build: 'vega-embed.min.js' },
 ] as const;
 
-let libraryCache: string[] | undefined;
+let libraryCache: Html | undefined;
 
-function libraryScripts(): string[] {
-  libraryCache ??= LIBRARIES.map(({ name, build }) => {
-    const entry = require.resolve(name);
-    const path = join(dirname(entry), build);
-    return `<script data-library="${name}">${scriptText(readFileSync(path, 'utf8'))}</script>`;
-  });
+function libraryScripts(): Html {
+  libraryCache ??= joinHtml(
+    LIBRARIES.map(({ name, build }) => {
+      const entry = require.resolve(name);
+      const path = join(dirname(entry), build);
+      return html`<script data-library="${name}">${scriptText(readFileSync(path, 'utf8'))}</script>`;
+    }),
+    '\n',
+  );
   return libraryCache;
 }
 
-const STYLE = `
+const STYLE = trustedHtml(`
 :root { color-scheme: light; --ink: #1d232a; --muted: #5b6670; --rule: #d9dee3; --bad: #b5433a; --good: #2f7d4f; --panel: #f4f6f8; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
@@ -82,9 +85,9 @@ code { overflow-wrap: anywhere; }
   .decision { border-left-width: 3px; }
   a { color: inherit; text-decoration: none; }
 }
-`;
+`);
 
-const RENDER_SCRIPT = `
+const RENDER_SCRIPT = trustedHtml(`
 (function () {
   var charts = JSON.parse(document.getElementById('hashpivot-charts').textContent);
   var drawn = 0, failed = 0, views = {};
@@ -142,33 +145,34 @@ const RENDER_SCRIPT = `
     }, 150);
   });
 })();
-`;
+`);
 
 /** A chart's place in the page: title, the element vega-embed draws into, and its caption. */
-export function chartFigure(chart: Chart): string {
-  return `<figure class="chart-figure" id="figure-${escapeHtml(chart.name)}">
-<div class="chart" id="chart-${escapeHtml(chart.name)}" role="img" aria-label="${escapeHtml(chart.title)}"></div>
-<figcaption class="caption">${escapeHtml(chart.caption)} <span class="note">Files: charts/${escapeHtml(chart.name)}.vl.json, .svg, .png.</span></figcaption>
+export function chartFigure(chart: Chart): Html {
+  return html`<figure class="chart-figure" id="figure-${chart.name}">
+<div class="chart" id="chart-${chart.name}" role="img" aria-label="${chart.title}"></div>
+<figcaption class="caption">${chart.caption} <span class="note">Files: charts/${chart.name}.vl.json, .svg, .png.</span></figcaption>
 </figure>`;
 }
 
-export function htmlPage(options: { title: string; body: string; charts: readonly Chart[] }): string {
+/** The whole page as text: the one place an Html value becomes the string written to a file. */
+export function htmlPage(options: { title: string; body: Html; charts: readonly Chart[] }): string {
   const specs = options.charts.map((c) => ({ name: c.name, spec: c.spec }));
-  return `<!DOCTYPE html>
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="hashpivot">
-<title>${escapeHtml(options.title)}</title>
+<title>${options.title}</title>
 <style>${STYLE}</style>
 </head>
 <body data-charts-expected="${options.charts.length}">
 ${options.body}
 <script type="application/json" id="hashpivot-charts">${jsonForScript(specs)}</script>
-${libraryScripts().join('\n')}
+${libraryScripts()}
 <script>${RENDER_SCRIPT}</script>
 </body>
 </html>
-`;
+`.markup;
 }

@@ -6,9 +6,11 @@
 // read back with hyparquet, its companion reader. The writer streams: rows are encoded one row
 // group at a time and handed to `write` in ~1 MB pieces, so 10^6 trials x 35 columns never exist
 // as one buffer, and the file joins the run's all-or-nothing write like every other output.
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { closeSync } from 'node:fs';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
+import { openBoundedFile, readAt, type FileLimit } from '../scenarios/boundedFile.js';
 
 /** Rows per row group: large enough for good compression, small enough to bound memory while writing. */
 const ROW_GROUP_ROWS = 1 << 16;
@@ -128,26 +130,70 @@ export interface ParquetTable {
   metadata: Record<string, string>;
 }
 
-/** The column names of a Parquet file, from its footer alone. */
-export async function parquetColumnNames(path: string): Promise<string[]> {
-  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
-  return parquetSchema(metadata).children.map((c) => c.element.name);
+/** What a Parquet file says about itself before its columns are read: checked by readParquet's caller. */
+export interface ParquetHeader {
+  rowCount: number;
+  columnNames: string[];
+  metadata: Record<string, string>;
 }
 
+/** hyparquet reads byte ranges through this: from the descriptor that was checked, never by path again. */
+function asyncBufferFromDescriptor(fd: number, byteLength: number): AsyncBuffer {
+  return {
+    byteLength,
+    slice(start, end = byteLength) {
+      const buffer = new Uint8Array(Math.max(0, end - start));
+      const read = readAt(fd, buffer, start);
+      return Promise.resolve(buffer.buffer.slice(0, read));
+    },
+  };
+}
+
+const PARQUET_LIMIT: FileLimit = { maxBytes: 2 ** 40, what: 'a Parquet file' };
+
 /**
- * Reads a Parquet file's columns (all, or the ones named) with hyparquet. Numeric columns come back
- * as Float64Array with NaN for null; text columns as arrays of strings.
+ * Reads a Parquet file's columns (all, the ones named, or the ones a function picks from those
+ * present) with hyparquet. Numeric columns come back
+ * as Float64Array with NaN for null; text columns as arrays of strings. The file must be a regular
+ * file within `limit`; `check` sees its row count, columns and key-value metadata before any
+ * column is read (and throws to refuse it), so a file claiming 10^12 rows allocates nothing.
  */
-export async function readParquet(path: string, columnNames?: readonly string[]): Promise<ParquetTable> {
+export async function readParquet(
+  path: string,
+  columnNames?: readonly string[] | ((present: readonly string[]) => readonly string[]),
+  limit: FileLimit = PARQUET_LIMIT,
+  check: (header: ParquetHeader) => void = () => {},
+): Promise<ParquetTable> {
+  const { fd, bytes } = openBoundedFile(path, limit);
+  try {
+    return await readParquetFrom(asyncBufferFromDescriptor(fd, bytes), path, columnNames, check);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readParquetFrom(
+  file: AsyncBuffer,
+  path: string,
+  columnNames: readonly string[] | ((present: readonly string[]) => readonly string[]) | undefined,
+  check: (header: ParquetHeader) => void,
+): Promise<ParquetTable> {
   // Reads only the byte ranges of the footer and the requested columns.
-  const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (error) {
+    throw new Error(`${path} is not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`);
+  }
   const schema = parquetSchema(metadata);
   const names = schema.children.map((c) => c.element.name);
-  const wanted = columnNames ?? names;
+  const kv: Record<string, string> = {};
+  for (const { key, value } of metadata.key_value_metadata ?? []) kv[key] = value ?? '';
+  const rowCount = Number(metadata.num_rows);
+  check({ rowCount, columnNames: names, metadata: kv });
+  const wanted = typeof columnNames === 'function' ? columnNames(names) : (columnNames ?? names);
   for (const name of wanted) if (!names.includes(name)) throw new Error(`${path} has no column "${name}"`);
   const isText = new Map(schema.children.map((c) => [c.element.name, c.element.type === 'BYTE_ARRAY']));
-  const rowCount = Number(metadata.num_rows);
   const columns = new Map<string, Float64Array | (string | null)[]>();
   for (const name of wanted) columns.set(name, isText.get(name) ? new Array<string | null>(rowCount).fill(null) : new Float64Array(rowCount));
   if (wanted.length > 0 && rowCount > 0) {
@@ -168,7 +214,5 @@ export async function readParquet(path: string, columnNames?: readonly string[])
       },
     });
   }
-  const kv: Record<string, string> = {};
-  for (const { key, value } of metadata.key_value_metadata ?? []) kv[key] = value ?? '';
   return { rowCount, columnNames: names, columns, metadata: kv };
 }

@@ -2,8 +2,6 @@
 // paths.parquet, built from summary.json's numbers and the per-trial outcomes, either straight
 // after a run (added to the run's all-or-nothing write) or later from the folder itself
 // (`hashpivot report DIR`), without running a trial.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OutcomeBlock } from '../engine/outcomes.js';
 import { reportCharts, type Chart } from './chartSpecs.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
@@ -13,14 +11,24 @@ import { buildReportData, optionalReportColumns, reportColumns } from './reportD
 import { reportHtml } from './reportHtml.js';
 import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
-import { readTrialColumns, type TrialTable } from './reportTrials.js';
-import { ensureWritableFolder, writeFilesAtomically, type OutputFile } from './resultsFolder.js';
+import { trialsMetadata, type TrialTable } from './reportTrials.js';
+import { AtomicWrite, type OutputFile } from './resultsFolder.js';
+import { readResultsFolder } from './resultsReader.js';
 import type { Summary } from './summary.js';
 
-export class ReportInputError extends Error {}
-
-/** The subfolder of a results folder that holds the charts; hashpivot owns it (see writeFilesAtomically). */
+/** The subfolder of a results folder that holds the charts; a write replaces the charts an earlier one made there. */
 export const CHARTS_FOLDER = 'charts';
+
+/**
+ * The report's files with fixed names, checked before the work starts; the charts' names depend on
+ * the run and are checked when the write commits (see AtomicWrite).
+ */
+export const REPORT_FILE_NAMES: readonly string[] = ['report.html', 'report.pdf', 'paths.csv', 'paths.parquet'];
+
+/** What a write of report files into a folder declares up front (see AtomicWrite). */
+export const REPORT_WRITE = { names: REPORT_FILE_NAMES, folders: [CHARTS_FOLDER] } as const;
+/** A write of report files supersedes the charts an earlier write made. */
+export const REPORT_COMMIT = { replaces: [`${CHARTS_FOLDER}/`] } as const;
 
 /** Files for a set of rendered charts: NAME.vl.json, NAME.svg, NAME.png under charts/. */
 export function chartFiles(rendered: readonly RenderedChart[]): OutputFile[] {
@@ -69,52 +77,21 @@ export async function buildReportFiles(summary: Summary, trials: TrialTable, tri
 /** trials.parquet of a run: the columns of trials.csv, typed, with the run's identity as metadata. */
 export function trialsParquetFile(summary: Summary, outcomes: OutcomeBlock): OutputFile {
   const names = summary.strategies.map((s) => s.name);
-  const metadata = {
-    'hashpivot.version': summary.engine.version,
-    'hashpivot.scenario': String(summary.scenario.name ?? ''),
-    'hashpivot.seed': String(summary.seed),
-    'hashpivot.trials': String(summary.trials),
-  };
-  return { name: 'trials.parquet', write: (write) => writeTrialsParquet(outcomes, names, write, metadata) };
-}
-
-/** Reads and sanity-checks a results folder's summary.json. */
-export function readSummary(dir: string): Summary {
-  const path = join(dir, 'summary.json');
-  if (!existsSync(path)) throw new ReportInputError(`${dir} is not a results folder: it has no summary.json`);
-  let summary: Summary;
-  try {
-    summary = JSON.parse(readFileSync(path, 'utf8')) as Summary;
-  } catch (error) {
-    throw new ReportInputError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  const ok =
-    summary?.engine?.name === 'hashpivot' &&
-    Array.isArray(summary.strategies) &&
-    summary.strategies.length > 0 &&
-    Array.isArray(summary.pairs) &&
-    typeof summary.scenario === 'object' &&
-    Array.isArray(summary.bands?.months);
-  if (!ok) throw new ReportInputError(`${path} is not a hashpivot summary (no engine, strategies, pairs or bands)`);
-  return summary;
-}
-
-/** Loads what a report needs from a results folder: summary.json and the needed trial columns. */
-export async function readResults(dir: string): Promise<{ summary: Summary; trials: TrialTable; source: string }> {
-  const summary = readSummary(dir);
-  try {
-    const { table, file } = await readTrialColumns(dir, reportColumns(summary), optionalReportColumns(summary));
-    return { summary, trials: table, source: file };
-  } catch (error) {
-    throw new ReportInputError(`cannot read the trials of ${dir}: ${(error as Error).message}`);
-  }
+  return { name: 'trials.parquet', write: (write) => writeTrialsParquet(outcomes, names, write, trialsMetadata(summary)) };
 }
 
 /** `hashpivot report DIR [--out OUT] [--pdf]`: rebuilds the report files from a results folder. */
 export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperFormat): Promise<ReportBuild & { source: string }> {
-  const { summary, trials, source } = await readResults(dir);
-  ensureWritableFolder(out);
-  const build = await buildReportFiles(summary, trials, source, { pdf });
-  writeFilesAtomically(out, build.files, [CHARTS_FOLDER]);
-  return { ...build, source };
+  // Lock and check the output first: reading 10^6 trials only to find the folder unwritable wastes time.
+  const batch = new AtomicWrite(out, { command: 'report', ...REPORT_WRITE });
+  try {
+    const { summary, trials, source } = await readResultsFolder(dir, reportColumns, optionalReportColumns);
+    const build = await buildReportFiles(summary, trials, source, { pdf });
+    batch.write(build.files);
+    batch.commit(REPORT_COMMIT);
+    return { ...build, source };
+  } catch (error) {
+    batch.abort();
+    throw error;
+  }
 }

@@ -4,12 +4,12 @@
 import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import type { Chart } from './chartSpecs.js';
 import { decide, FUNDING_SHORTFALL_LIMIT, orderCertainty, type Decision, type OrderCertainty } from './decision.js';
-import { escapeHtml } from './html.js';
+import { html, trustedHtml, type Html } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 import type { ReportData } from './reportData.js';
+import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
-import { pairsAgainstBaseline } from './reportData.js';
 import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, pairSentence, revenueCheck, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { Summary } from './summary.js';
@@ -122,29 +122,29 @@ function formatValue(value: JsonValue, format: Format): string {
   }
 }
 
-function assumptionsSection(summary: Summary): string {
+function assumptionsSection(summary: Summary): Html {
   const scenario = summary.scenario;
   const groups = KEY_ASSUMPTIONS.map(({ group, rows }) => {
     const cells = rows
       .filter((a) => !a.priceModels || a.priceModels.includes(String(valueAt(scenario, 'market.price.model'))))
       .map((a) => ({ a, value: valueAt(scenario, a.path) }))
       .filter((r): r is { a: Assumption; value: JsonValue } => r.value !== undefined)
-      .map(({ a, value }) => `<tr><td class="text">${escapeHtml(a.label)}</td><td>${escapeHtml(formatValue(value, a.format))}</td><td class="text note">${escapeHtml(a.unit ?? '')}</td></tr>`);
-    return `<div class="scroll"><h3>${escapeHtml(group)}</h3><table class="assumptions">${cells.join('')}</table></div>`;
+      .map(({ a, value }) => html`<tr><td class="text">${a.label}</td><td>${formatValue(value, a.format)}</td><td class="text note">${a.unit ?? ''}</td></tr>`);
+    return html`<div class="scroll"><h3>${group}</h3><table class="assumptions">${cells}</table></div>\n`;
   });
   const specs = strategySpecs(summary);
-  const strategies = summary.strategies
-    .map((s) => `<tr><td class="text">${escapeHtml(s.name)}</td><td class="text">${escapeHtml(s.kind)}</td><td class="text">${escapeHtml(describeStrategy(specs.get(s.name), s.name))}</td></tr>`)
-    .join('');
+  const strategies = summary.strategies.map(
+    (s) => html`<tr><td class="text">${s.name}</td><td class="text">${s.kind}</td><td class="text">${describeStrategy(specs.get(s.name), s.name)}</td></tr>`,
+  );
   const sources = valueAt(scenario, 'asOf.sources');
-  const sourceText = sources && typeof sources === 'object' ? Object.entries(sources as JsonObject).map(([k, v]) => `<li><b>${escapeHtml(k)}</b>: ${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</li>`).join('') : '';
-  return `<section id="assumptions">
+  const sourceItems = sources && typeof sources === 'object' ? Object.entries(sources as JsonObject).map(([k, v]) => html`<li><b>${k}</b>: ${typeof v === 'string' ? v : JSON.stringify(v)}</li>`) : [];
+  return html`<section id="assumptions">
 <h2>Appendix: key assumptions and sources</h2>
-<p class="note">As of ${escapeHtml(String(valueAt(scenario, 'asOf.date') ?? '?'))}. The full scenario, with every default filled in, follows and is in summary.json.</p>
-<div class="assumption-groups">${groups.join('\n')}</div>
+<p class="note">As of ${String(valueAt(scenario, 'asOf.date') ?? '?')}. The full scenario, with every default filled in, follows and is in summary.json.</p>
+<div class="assumption-groups">${groups}</div>
 <h3>Strategies compared</h3>
 <table><tr><th class="text">name</th><th class="text">kind</th><th class="text">what it does</th></tr>${strategies}</table>
-${sourceText ? `<h3>Sources of the as-of state</h3><ul>${sourceText}</ul>` : ''}
+${sourceItems.length > 0 && html`<h3>Sources of the as-of state</h3><ul>${sourceItems}</ul>`}
 </section>`;
 }
 
@@ -152,65 +152,59 @@ function meanWithSe(m: MetricSummary): string {
   return m.mean === null ? 'n/a' : `${formatUsdM(m.mean)} ± ${formatUsdM(m.standardError)}`;
 }
 
-function definedShare(m: MetricSummary): string {
-  return m.definedCount === m.count ? '' : ` <span class="note">(${formatShare(m.count ? m.definedCount / m.count : null)} of trials)</span>`;
+function definedShare(m: MetricSummary): Html | null {
+  return m.definedCount === m.count ? null : html` <span class="note">(${formatShare(m.count ? m.definedCount / m.count : null)} of trials)</span>`;
 }
 
-function strategyTable(summary: Summary): string {
+function strategyTable(summary: Summary): Html {
   const rows = summary.strategies.map((s) => {
     const npv = s.metrics.npvUsd;
     const irr = s.metrics.irr;
     const payback = s.metrics.paybackMonth;
-    const irrText = irr.definedCount === 0 ? 'none' : `${formatNumber((irr.percentiles.p50 ?? NaN) * 100, 1)}%${definedShare(irr)}`;
-    const paybackText = payback.definedCount === 0 ? 'never' : `${formatNumber(payback.percentiles.p50, 0)} mo${definedShare(payback)}`;
+    const irrText = irr.definedCount === 0 ? 'none' : html`${formatNumber((irr.percentiles.p50 ?? NaN) * 100, 1)}%${definedShare(irr)}`;
+    const paybackText = payback.definedCount === 0 ? 'never' : html`${formatNumber(payback.percentiles.p50, 0)} mo${definedShare(payback)}`;
     const ruin = s.pRuin.p ?? 0;
-    return `<tr data-strategy="${escapeHtml(s.name)}">
-<td class="text"><b>${escapeHtml(s.name)}</b></td>
+    return html`<tr data-strategy="${s.name}">
+<td class="text"><b>${s.name}</b></td>
 <td>${meanWithSe(npv)}</td>
 <td>${formatUsdM(npv.percentiles.p5)}</td><td>${formatUsdM(npv.percentiles.p50)}</td><td>${formatUsdM(npv.percentiles.p95)}</td>
 <td>${formatUsdM(npv.var5)}</td><td>${formatUsdM(npv.cvar5)}</td>
-<td>${formatShare(s.pNpvNegative.p)}</td><td${ruin >= 0.05 ? ' class="warn"' : ''}>${formatShare(s.pRuin.p)}</td>
+<td>${formatShare(s.pNpvNegative.p)}</td><td${ruin >= 0.05 && html` class="warn"`}>${formatShare(s.pRuin.p)}</td>
 <td>${irrText}</td><td>${paybackText}</td>
 <td>$${formatNumber(s.metrics.revenueUsdPerKwh.percentiles.p50, 3)}</td>
-</tr>`;
+</tr>\n`;
   });
-  return `<div class="scroll"><table class="strategies">
+  return html`<div class="scroll"><table class="strategies">
 <tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>VaR 5%</th><th>CVaR 5%</th><th>P(NPV&lt;0)</th><th>P(ruin)</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
-${rows.join('\n')}
-</table></div>
+${rows}</table></div>
 <p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value. VaR 5% is the 5th percentile of NPV (a value, negative = loss); CVaR 5% the mean of the worst 5%. Ruin: cash below minus the credit line at any month. IRR and payback medians are over the trials where they exist (share shown when not all).</p>`;
 }
 
-function pairsTable(summary: Summary): string {
+function pairsTable(summary: Summary): Html {
   const rows = summary.pairs.map((p) => {
     const d = p.npvUsd;
     const ci = d.ci95 ? `${formatUsdM(d.ci95[0])} to ${formatUsdM(d.ci95[1])}` : 'n/a';
-    return `<tr><td class="text">${escapeHtml(p.a)}</td><td class="text">${escapeHtml(p.b)}</td><td>${formatShare(d.pABeatsB)} ± ${formatShare(d.pABeatsBStandardError)}</td><td>${formatUsdM(d.meanDifference)} ± ${formatUsdM(d.standardError)}</td><td>${ci}</td></tr>`;
+    return html`<tr><td class="text">${p.a}</td><td class="text">${p.b}</td><td>${formatShare(d.pABeatsB)} ± ${formatShare(d.pABeatsBStandardError)}</td><td>${formatUsdM(d.meanDifference)} ± ${formatUsdM(d.standardError)}</td><td>${ci}</td></tr>\n`;
   });
-  return `<details><summary>Every pair of strategies (${summary.pairs.length})</summary><div class="scroll"><table>
+  return html`<details><summary>Every pair of strategies (${summary.pairs.length})</summary><div class="scroll"><table>
 <tr><th class="text">A</th><th class="text">B</th><th>P(A beats B)</th><th>mean NPV(A) - NPV(B) ± SE</th><th>95% CI</th></tr>
-${rows.join('\n')}</table></div></details>`;
+${rows}</table></div></details>`;
 }
 
-function revenueTable(summary: Summary): string {
+function revenueTable(summary: Summary): Html {
   const rows = summary.strategies.map((s) => {
     const m = s.metrics.revenueUsdPerKwh;
-    return `<tr><td class="text">${escapeHtml(s.name)}</td><td>$${formatNumber(m.percentiles.p5, 3)}</td><td>$${formatNumber(m.percentiles.p50, 3)}</td><td>$${formatNumber(m.percentiles.p95, 3)}</td><td>$${formatNumber(m.mean, 3)}</td></tr>`;
+    return html`<tr><td class="text">${s.name}</td><td>$${formatNumber(m.percentiles.p5, 3)}</td><td>$${formatNumber(m.percentiles.p50, 3)}</td><td>$${formatNumber(m.percentiles.p95, 3)}</td><td>$${formatNumber(m.mean, 3)}</td></tr>`;
   });
-  return `<table><tr><th class="text">strategy</th><th>p5</th><th>median</th><th>p95</th><th>mean</th></tr>${rows.join('')}</table>`;
+  return html`<table><tr><th class="text">strategy</th><th>p5</th><th>median</th><th>p95</th><th>mean</th></tr>${rows}</table>`;
 }
 
 function halvingText(summary: Summary, data: ReportData): string {
   const { pWithinHorizon, datePercentiles } = summary.halving;
   const within = pWithinHorizon.p ?? 0;
-  if (within === 0) return `No trial reaches the next halving within the ${escapeHtml(String(summary.scenario.horizonMonths))}-month horizon.`;
-  const dates = within === 1 ? `median ${escapeHtml(datePercentiles.p50 ?? 'n/a')}, 90% between ${escapeHtml(datePercentiles.p5 ?? 'n/a')} and ${escapeHtml(datePercentiles.p95 ?? 'n/a')}` : `${formatShare(within)} of trials reach it within the horizon`;
+  if (within === 0) return `No trial reaches the next halving within the ${String(summary.scenario.horizonMonths)}-month horizon.`;
+  const dates = within === 1 ? `median ${datePercentiles.p50 ?? 'n/a'}, 90% between ${datePercentiles.p5 ?? 'n/a'} and ${datePercentiles.p95 ?? 'n/a'}` : `${formatShare(within)} of trials reach it within the horizon`;
   return `Next halving: ${dates} (${data.halving.trials.toLocaleString('en-US')} trials).`;
-}
-
-export interface ReportPageOptions {
-  /** Where the per-trial numbers were read from, for the page's footnote. */
-  trialsSource: string;
 }
 
 function tailValueText(measure: TailMeasure, x: number | null): string {
@@ -232,41 +226,47 @@ function tailSentence(tail: TailAnatomy, s: number): string {
   return `${tail.strategies[s]}: ${parts.join('; ')}`;
 }
 
-function tailSection(data: ReportData, figure: (name: string) => string): string {
+function tailSection(data: ReportData, figure: (name: string) => Html | null): Html {
   const tail = data.tail;
-  if (!tail) return `<section id="tail"><h2>The worst 5% of futures</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot). Run it again to see them.</p></section>`;
-  const head = `<tr><th class="text">in the futures where the strategy does worst (5%)</th><th>all futures</th>${tail.strategies.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr>`;
+  if (!tail) return html`<section id="tail"><h2>The worst 5% of futures</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot). Run it again to see them.</p></section>`;
+  const head = html`<tr><th class="text">in the futures where the strategy does worst (5%)</th><th>all futures</th>${tail.strategies.map((n) => html`<th>${n}</th>`)}</tr>`;
   const rows = tail.rows.map(
-    (row) => `<tr><td class="text">${escapeHtml(row.measure.label)} <span class="note">(${escapeHtml(row.measure.unit)})</span></td><td>${tailValueText(row.measure, row.all)}</td>${row.tails.map((x) => `<td>${tailValueText(row.measure, x)}</td>`).join('')}</tr>`,
+    (row) => html`<tr><td class="text">${row.measure.label} <span class="note">(${row.measure.unit})</span></td><td>${tailValueText(row.measure, row.all)}</td>${row.tails.map((x) => html`<td>${tailValueText(row.measure, x)}</td>`)}</tr>`,
   );
-  return `<section id="tail">
+  const missing = TAIL_MEASURES.filter((m) => !tail.rows.some((r) => r.measure === m)).map((m) => m.label);
+  return html`<section id="tail">
 <h2>The worst 5% of futures</h2>
 <p>What the futures behind each strategy's 5% worst case look like, against all futures (each strategy's own worst ${tail.tailTrials[0].toLocaleString('en-US')} trials by its NPV):</p>
-<ul class="sentences">${tail.strategies.map((_, s) => `<li>${escapeHtml(tailSentence(tail, s))}.</li>`).join('')}</ul>
-<div class="scroll"><table class="tail">${head}${rows.join('')}</table></div>
-${tail.rows.length < TAIL_MEASURES.length ? `<p class="note" id="tail-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${TAIL_MEASURES.filter((m) => !tail.rows.some((r) => r.measure === m)).map((m) => escapeHtml(m.label)).join(', ')}. Run it again to see them.</p>` : ''}
+<ul class="sentences">${tail.strategies.map((_, s) => html`<li>${tailSentence(tail, s)}.</li>`)}</ul>
+<div class="scroll"><table class="tail">${head}${rows}</table></div>
+${missing.length > 0 && html`<p class="note" id="tail-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${missing.join(', ')}. Run it again to see them.</p>`}
 ${figure('tail-anatomy')}
 </section>`;
 }
 
-function driversSection(data: ReportData, figure: (name: string) => string): string {
+function driversSection(data: ReportData, figure: (name: string) => Html | null): Html | null {
   const explained = data.drivers.filter((d) => d.regression !== null);
-  if (data.drivers.length === 0) return '';
-  if (explained.length === 0) return `<section id="drivers" class="keep-with-previous"><h2>What explains the difference</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot).</p></section>`;
+  if (data.drivers.length === 0) return null;
+  if (explained.length === 0) return html`<section id="drivers" class="keep-with-previous"><h2>What explains the difference</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot).</p></section>`;
   const used = new Set(explained.flatMap((d) => [...d.regression!.drivers.map((x) => x.name), ...d.regression!.constant]));
   const missing = MARKET_DRIVERS.map((d) => d.label).filter((label) => !used.has(label));
   const rows = explained.map((d) => {
     const r = d.regression!;
-    const top = r.drivers.slice(0, 3).map((x) => `${escapeHtml(x.name)} ${formatShare(x.share)}${x.correlation >= 0 ? ' ↑' : ' ↓'}`).join(', ');
-    return `<tr><td class="text"><b>${escapeHtml(d.pair.other)}</b> - ${escapeHtml(d.pair.baseline)}</td><td>${formatShare(r.rSquared)}</td><td class="text">${top}</td></tr>`;
+    const top = r.drivers.slice(0, 3).map((x) => `${x.name} ${formatShare(x.share)}${x.correlation >= 0 ? ' ↑' : ' ↓'}`).join(', ');
+    return html`<tr><td class="text"><b>${d.pair.other}</b> - ${d.pair.baseline}</td><td>${formatShare(r.rSquared)}</td><td class="text">${top}</td></tr>`;
   });
-  return `<section id="drivers" class="keep-with-previous">
+  return html`<section id="drivers" class="keep-with-previous">
 <h2>What explains the difference</h2>
-<p>Which drivers of a future explain most of each strategy's paired NPV difference to ${escapeHtml(data.baseline)}: the R² of a linear regression of the per-trial difference on all of them, shared out among the drivers (↑: futures with a higher value of the driver tend to have a larger difference, ↓: a smaller one). What R² leaves unexplained comes from outside these market drivers: the site's own draws (build time, tenant signing and defaults) and what the drivers do not capture linearly.</p>
-<div class="scroll"><table class="drivers"><tr><th class="text">difference</th><th>R²</th><th class="text">drivers ranked by share of variance explained</th></tr>${rows.join('')}</table></div>
-${missing.length ? `<p class="note" id="drivers-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${missing.map(escapeHtml).join(', ')}. Run it again to see them.</p>` : ''}
+<p>Which drivers of a future explain most of each strategy's paired NPV difference to ${data.baseline}: the R² of a linear regression of the per-trial difference on all of them, shared out among the drivers (↑: futures with a higher value of the driver tend to have a larger difference, ↓: a smaller one). What R² leaves unexplained comes from outside these market drivers: the site's own draws (build time, tenant signing and defaults) and what the drivers do not capture linearly.</p>
+<div class="scroll"><table class="drivers"><tr><th class="text">difference</th><th>R²</th><th class="text">drivers ranked by share of variance explained</th></tr>${rows}</table></div>
+${missing.length > 0 && html`<p class="note" id="drivers-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${missing.join(', ')}. Run it again to see them.</p>`}
 ${figure('drivers')}
 </section>`;
+}
+
+export interface ReportPageOptions {
+  /** Where the per-trial numbers were read from, for the page's footnote. */
+  trialsSource: string;
 }
 
 function probabilityText(p: number): string {
@@ -275,54 +275,58 @@ function probabilityText(p: number): string {
   return formatShare(p);
 }
 
-function orderSentence(order: OrderCertainty): string {
-  return `<b>${escapeHtml(order.ahead)}</b> leads <b>${escapeHtml(order.behind)}</b> by ${formatUsdM(order.meanDifferenceUsd)} ± ${formatUsdM(order.standardErrorUsd)} in mean NPV (paired, same futures): that order is right with probability ${probabilityText(order.pOrderRight)}`;
+function orderSentence(order: OrderCertainty): Html {
+  return html`<b>${order.ahead}</b> leads <b>${order.behind}</b> by ${formatUsdM(order.meanDifferenceUsd)} ± ${formatUsdM(order.standardErrorUsd)} in mean NPV (paired, same futures): that order is right with probability ${probabilityText(order.pOrderRight)}`;
 }
 
-function decisionSection(summary: Summary, decision: Decision): string {
+function decisionSection(summary: Summary, decision: Decision): Html {
   const { leader, baseline } = decision;
   const rows = decision.ranked.map((s, i) => {
     const shortfall = s.pFundingShortfall;
-    return `<tr data-rank="${i + 1}"><td>${i + 1}</td><td class="text"><b>${escapeHtml(s.name)}</b>${s.name === baseline ? ' <span class="note">(baseline)</span>' : ''}</td>
+    return html`<tr data-rank="${i + 1}"><td>${i + 1}</td><td class="text"><b>${s.name}</b>${s.name === baseline && html` <span class="note">(baseline)</span>`}</td>
 <td>${s.meanNpvUsd === null ? 'n/a' : `${formatUsdM(s.meanNpvUsd)} ± ${formatUsdM(s.standardErrorUsd)}`}</td>
 <td>${s.pBeatsBaseline === null ? '-' : formatShare(s.pBeatsBaseline)}</td>
 <td>${formatUsdM(s.var5Usd)}</td><td>${formatUsdM(s.cvar5Usd)}</td>
-<td${s.funded ? '' : ' class="warn"'}>${formatShare(shortfall)}</td></tr>`;
+<td${!s.funded && html` class="warn"`}>${formatShare(shortfall)}</td></tr>\n`;
   });
-  const lines: string[] = [];
+  const lines: Html[] = [];
   lines.push(
-    `<p class="headline" id="decision-headline"><b>${escapeHtml(leader.name)}</b> ranks first by the ${escapeHtml(decision.criterion)}: mean NPV ${formatUsdM(leader.meanNpvUsd)} ± ${formatUsdM(leader.standardErrorUsd)}${leader.name === baseline ? '' : `, better than ${escapeHtml(baseline)} in ${formatShare(leader.pBeatsBaseline)} of futures`}, 5% worst case ${formatUsdM(leader.var5Usd)}.</p>`,
+    html`<p class="headline" id="decision-headline"><b>${leader.name}</b> ranks first by the ${decision.criterion}: mean NPV ${formatUsdM(leader.meanNpvUsd)} ± ${formatUsdM(leader.standardErrorUsd)}${leader.name === baseline ? '' : `, better than ${baseline} in ${formatShare(leader.pBeatsBaseline)} of futures`}, 5% worst case ${formatUsdM(leader.var5Usd)}.</p>\n`,
   );
   const [best] = decision.betterIfFunded;
   if (best) {
     const lead = orderCertainty(summary, best.name, leader.name);
     lines.push(
-      `<p class="headline" id="decision-if-funded">With outside funding, <b>${escapeHtml(best.name)}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${escapeHtml(leader.name)}'s, but the site's cash and credit line fall short in ${formatShare(best.pFundingShortfall)} of futures${best.var5Usd !== null ? `, and its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>`,
+      html`<p class="headline" id="decision-if-funded">With outside funding, <b>${best.name}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${leader.name}'s, but the site's cash and credit line fall short in ${formatShare(best.pFundingShortfall)} of futures${best.var5Usd !== null ? `, and its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>\n`,
     );
   }
-  const sure: string[] = [];
-  if (decision.maxStandardErrorUsd !== null) sure.push(`Monte Carlo error: every mean NPV above is within ±${formatUsdM(1.959963984540054 * decision.maxStandardErrorUsd)} of its long-run value (95%, ${decision.trials.toLocaleString('en-US')} trials)`);
+  const sure: Html[] = [];
+  if (decision.maxStandardErrorUsd !== null) sure.push(html`Monte Carlo error: every mean NPV above is within ±${formatUsdM(1.959963984540054 * decision.maxStandardErrorUsd)} of its long-run value (95%, ${decision.trials.toLocaleString('en-US')} trials)`);
   if (decision.leaderOrder) sure.push(orderSentence(decision.leaderOrder));
   const top = decision.topTwoByMean;
   if (top && !(decision.leaderOrder && top.ahead === decision.leaderOrder.ahead && top.behind === decision.leaderOrder.behind)) {
-    sure.push(`${decision.leaderOrder || best ? 'Regardless of funding, ' : ''}${orderSentence(top)}`);
+    sure.push(html`${decision.leaderOrder || best ? 'Regardless of funding, ' : ''}${orderSentence(top)}`);
   }
   const borderline = decision.ranked.filter((s) => {
     const p = s.pFundingShortfall;
     const se = summary.strategies.find((x) => x.name === s.name)?.pRuin.standardError ?? null;
     return p !== null && se !== null && se > 0 && Math.abs(p - FUNDING_SHORTFALL_LIMIT) < 2 * se;
   });
-  if (borderline.length) sure.push(`the funding shortfall of ${borderline.map((s) => escapeHtml(s.name)).join(', ')} is within two standard errors of the ${formatShare(FUNDING_SHORTFALL_LIMIT)} limit, so its place on either side of it is not certain`);
-  return `<section id="decision" class="decision">
+  if (borderline.length) sure.push(html`the funding shortfall of ${borderline.map((s) => s.name).join(', ')} is within two standard errors of the ${formatShare(FUNDING_SHORTFALL_LIMIT)} limit, so its place on either side of it is not certain`);
+  const sentences = sure.map((x, i) => html`${i > 0 ? '. ' : ''}${capitalised(x)}`);
+  return html`<section id="decision" class="decision">
 <h2>The decision</h2>
-${lines.join('\n')}
-<div class="scroll"><table class="ranking">
-<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${escapeHtml(baseline)})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th></tr>
-${rows.join('\n')}
-</table></div>
-<p id="decision-certainty"><b>How sure:</b> ${sure.map((x) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`).join('. ')}.</p>
+${lines}<div class="scroll"><table class="ranking">
+<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th></tr>
+${rows}</table></div>
+<p id="decision-certainty"><b>How sure:</b> ${sentences}.</p>
 <p id="decision-flip"><b>What would flip it:</b> ${flipText(summary)}</p>
 </section>`;
+}
+
+/** A reason as the start of a sentence: a leading lower-case letter upper-cased (a leading tag is left as it is). */
+function capitalised(markup: Html): Html {
+  return trustedHtml(markup.markup.replace(/^[a-z]/, (letter) => letter.toUpperCase()));
 }
 
 /** "What would flip it", from the one-at-a-time swings of the inputs when the run computed them. */
@@ -337,24 +341,24 @@ export function reportHtml(summary: Summary, data: ReportData, charts: readonly 
   const byName = new Map(charts.map((c) => [c.name, c]));
   const figure = (chartName: string) => {
     const chart = byName.get(chartName);
-    return chart ? chartFigure(chart) : '';
+    return chart ? chartFigure(chart) : null;
   };
-  const sentences = pairsAgainstBaseline(summary).map((pair) => `<li>${escapeHtml(pairSentence(pair, summary))}</li>`);
+  const sentences = pairsAgainstBaseline(summary).map((pair) => html`<li>${pairSentence(pair, summary)}</li>\n`);
   const revenue = revenueCheck(summary, data.baseline);
-  const fans = charts.filter((c) => c.name.startsWith('fan-') && c.name !== 'fan-cash').map(chartFigure);
-  const body = `
+  const fans = charts.filter((c) => c.name.startsWith('fan-') && c.name !== 'fan-cash').map((c) => html`${chartFigure(c)}\n`);
+  const body = html`
 <header>
 <p class="note">hashpivot report</p>
-<h1 id="scenario-name">${escapeHtml(name)}</h1>
-${description ? `<p class="lead" id="scenario-description">${escapeHtml(description)}</p>` : ''}
-<p class="meta" id="cover-line">${escapeHtml(coverLine(summary))}</p>
+<h1 id="scenario-name">${name}</h1>
+${description && html`<p class="lead" id="scenario-description">${description}</p>`}
+<p class="meta" id="cover-line">${coverLine(summary)}</p>
 <nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#tail">Worst 5%</a><a href="#drivers">Drivers</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
 </header>
 ${decisionSection(summary, decide(summary))}
 <section id="summary" class="keep-with-previous">
 <h2>In plain words</h2>
-${sentences.length ? `<ul class="sentences">${sentences.join('\n')}</ul>` : '<p>Only one strategy: nothing to compare.</p>'}
-<p class="${revenue.warning ? 'warn' : ''}" id="revenue-check">${escapeHtml(revenue.sentence)}</p>
+${sentences.length ? html`<ul class="sentences">${sentences}</ul>` : html`<p>Only one strategy: nothing to compare.</p>`}
+<p class="${revenue.warning ? 'warn' : ''}" id="revenue-check">${revenue.sentence}</p>
 </section>
 <section id="strategies" class="keep-with-previous">
 <h2>Strategies</h2>
@@ -371,14 +375,13 @@ ${tailSection(data, figure)}
 ${driversSection(data, figure)}
 <section id="revenue">
 <h2>Revenue per kWh</h2>
-<p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh, not 25 times (an own GPU cloud sells compute and can earn much more). ${escapeHtml(revenue.sentence)}</p>
+<p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh, not 25 times (an own GPU cloud sells compute and can earn much more). ${revenue.sentence}</p>
 ${revenueTable(summary)}
 ${figure('revenue-per-kwh')}
 </section>
 <section id="market">
 <h2>Market paths</h2>
-${fans.join('\n')}
-</section>
+${fans}</section>
 <section id="cash">
 <h2>Cash and ruin</h2>
 ${figure('fan-cash')}
@@ -392,8 +395,8 @@ ${figure('halving-dates')}
 ${assumptionsSection(summary)}
 <section id="scenario" class="keep-with-previous">
 <h2>Full scenario</h2>
-<details><summary>The scenario as run, every default filled in (JSON)</summary><pre>${escapeHtml(JSON.stringify(summary.scenario, null, 2))}</pre></details>
-<p class="note">Per-trial numbers read from ${escapeHtml(options.trialsSource)}. Charts bin the trials; nothing in this page needs a network connection.</p>
+<details><summary>The scenario as run, every default filled in (JSON)</summary><pre>${JSON.stringify(summary.scenario, null, 2)}</pre></details>
+<p class="note">Per-trial numbers read from ${options.trialsSource}. Charts bin the trials; nothing in this page needs a network connection.</p>
 </section>`;
   return htmlPage({ title: `hashpivot report: ${name}`, body, charts });
 }

@@ -4,6 +4,7 @@
 // cashUsd:<strategy>), p5, p25, p50, p75, p95 and mean (empty in a summary written before means).
 import type { Summary } from './summary.js';
 import { writeParquet, type ParquetColumn } from './parquet.js';
+import { csvNumber, csvText } from './csvCell.js';
 
 const VALUE_COLUMNS = ['p5', 'p25', 'p50', 'p75', 'p95', 'mean'] as const;
 
@@ -29,13 +30,9 @@ export function pathRows(summary: Summary): PathRow[] {
   return rows;
 }
 
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function pathsCsv(summary: Summary): string {
   const lines = [['month', 'date', 'series', ...VALUE_COLUMNS].join(',')];
-  for (const row of pathRows(summary)) lines.push([String(row.month), row.date, csvField(row.series), ...row.values.map((v) => (Number.isFinite(v) ? String(v) : ''))].join(','));
+  for (const row of pathRows(summary)) lines.push([String(row.month), csvText(row.date), csvText(row.series), ...row.values.map((v) => (Number.isFinite(v) ? csvNumber(v) : ''))].join(','));
   return `${lines.join('\n')}\n`;
 }
 

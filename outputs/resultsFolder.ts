@@ -1,37 +1,156 @@
-// Writing a results folder all or nothing: every file goes to a temporary name beside its final
-// one and is renamed into place only when all are complete, so an interrupted or failed run
-// leaves no half-written output (and an earlier run's files stay intact until replaced).
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+// The output-folder protocol: how every hashpivot command writes result files into a folder the
+// user names (run, report, compare, backtest; study, merge, the PDF and calibrate's report write
+// through it too). What it promises, in the README's words:
+//
+// - All or nothing, one run at a time. A reader (a person, `report`, `compare`, `merge`) finds the
+//   previous complete set of files or the new one, never a mix and never half a file.
+// - hashpivot owns only what it wrote. It deletes nothing it did not write (its manifest lists what
+//   it wrote), never follows a symbolic link inside the folder, and never writes through one.
+// - Problems it can see before the work starts (a folder it cannot write, another run writing
+//   there, a folder or link where a file goes) are reported before the work starts.
+//
+// Layout: everything of the protocol lives in DIR/.hashpivot/ (a real folder, never a link):
+//   lock              {pid, host, command, since}: one writer at a time; a lock whose process is gone
+//                     (same host) is stale and taken over
+//   staging-<id>/     the files of a write in progress, under their final relative names
+//   commit.json       the journal of a commit: present only while files are being moved into place
+//   manifest.json     the completion marker: every file hashpivot wrote here, with its size, SHA-256
+//                     and the write that made it; written last
+//
+// A write: open (checks, lock) -> write/reserve files into staging -> commit. The commit writes the
+// journal (from then on it rolls forward), removes the manifest, renames each file into place,
+// removes the earlier files this write replaces (only files the manifest lists), writes the new
+// manifest, and removes the journal, the staging folder and the lock. A process killed at any
+// step leaves either the old complete set (before the journal) or a journal that the next hashpivot
+// command opening the folder (to read or to write) completes. Readers (resultsReader.ts) trust a
+// folder only with a manifest and no journal, or, without a manifest (a copied folder), by content.
+// Out of scope: power loss (files are not fsync'ed) and another user racing renames inside the
+// folder (a folder you share with an attacker is not yours).
+//
+// API:
+//   const write = new AtomicWrite(dir, { command: 'run', names, folders: ['charts'] });   // before the work
+//   write.write([{ name: 'summary.json', write: (w) => w(text) }]);   // as files become ready
+//   const path = write.reserve('trials.csv');                         // a file another thread writes
+//   write.commit({ replaces: ['charts/'] });                          // all or nothing, then unlocked
+//   write.abort();                                                    // on failure: nothing stays
+//   writeFilesAtomically(dir, files, options)                         // the three in one
+// Every failure is an OutputFolderError whose message is one line naming the path and the fix.
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { BoundedFileError, openBoundedFile, readAt, readBoundedText } from '../scenarios/boundedFile.js';
 
 export class OutputFolderError extends Error {}
 
 export interface OutputFile {
+  /** Relative name with '/' between folders, e.g. 'summary.json', 'charts/npv.svg'. */
   name: string;
   /** Writes the file's content by calling `write` with successive pieces. */
   write(write: (chunk: string | Uint8Array) => void): void;
 }
 
-/**
- * Checks, before any trial runs, that the folder can be written: inside it if it exists,
- * otherwise in its nearest existing ancestor (where it would be created). Creates nothing that
- * stays: a run that fails later leaves no trace.
- */
-export function ensureWritableFolder(dir: string): void {
-  let existing = resolve(dir);
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+export interface AtomicWriteOptions {
+  /** The command writing (recorded in the lock and the manifest). */
+  command: string;
+  /** Names this write will (or may) produce: each must not already be a folder or a link. */
+  names?: readonly string[];
+  /** Subfolders this write puts files in (charts): each must be a real folder it can write, if it exists. */
+  folders?: readonly string[];
+  /** Test hook: called at each step of the commit with its number and name (the kill-at-every-step test). */
+  onCommitStep?: (step: number, name: string) => void;
+}
+
+export interface CommitOptions {
+  /**
+   * Name prefixes ('charts/') whose earlier files, as the manifest lists them, this write
+   * supersedes: those it did not rewrite are removed. Files the manifest does not list are never
+   * touched.
+   */
+  replaces?: readonly string[];
+}
+
+export const PROTOCOL_FOLDER = '.hashpivot';
+export const MANIFEST_FORMAT = 'hashpivot-results/1';
+
+export interface ManifestEntry {
+  bytes: number;
+  sha256: string;
+  /** The id of the write that made the file. */
+  write: string;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  files: Record<string, ManifestEntry>;
+  /** The writes that made the files listed: command and when it committed. */
+  writes: Record<string, { command: string; committedAt: string }>;
+}
+
+interface Journal {
+  write: string;
+  /** The staging folder's name inside .hashpivot/ (relative: a later command may run elsewhere). */
+  staging: string;
+  renames: string[];
+  removes: string[];
+  manifest: Manifest;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  command: string;
+  since: string;
+}
+
+const LOCK_LIMIT = { maxBytes: 64 << 10, what: 'a lock file' };
+const JOURNAL_LIMIT = { maxBytes: 64 << 20, what: 'a commit journal' };
+const MANIFEST_LIMIT = { maxBytes: 64 << 20, what: 'a results manifest' };
+
+const protocolPath = (dir: string, name: string) => join(dir, PROTOCOL_FOLDER, name);
+const nativeName = (name: string) => name.split('/').join(sep);
+
+/** One line for an fs error: what failed, the errno code in words, and the fix. */
+export function folderErrorMessage(action: string, path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOSPC' ? 'no space left on the device (ENOSPC): free some space or write to another folder'
+      : code === 'EDQUOT' ? 'the disk quota is used up (EDQUOT): free some space or write to another folder'
+        : code === 'EACCES' || code === 'EPERM' ? `permission denied (${code}): pass --out with a folder you can write to`
+          : code === 'EROFS' ? 'the file system is read-only (EROFS): pass --out with a folder you can write to'
+            : code === 'ENOTDIR' ? 'a part of the path is a file, not a folder (ENOTDIR): pass --out with a folder'
+              : code === 'EEXIST' ? 'something else is already there (EEXIST)'
+                : `${code ?? (error instanceof Error ? error.message : String(error))}`;
+  return `cannot ${action} ${path}: ${reason}`;
+}
+
+/** lstat, or null when nothing is there; other errors (EACCES, ENOTDIR) are thrown as they are. */
+function lstatOrNull(path: string): Stats | null {
   try {
-    if (!statSync(existing).isDirectory()) throw new Error(`${existing} is a file, not a folder`);
-    const probe = mkdtempSync(join(existing, '.hashpivot-probe-'));
-    rmSync(probe, { recursive: true });
+    return lstatSync(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new OutputFolderError(`cannot write results to ${dir}: ${reason}. Pass --out with a folder you can write to.`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
 }
 
-const temporaryName = (name: string, pid: number) => join(dirname(name), `.${basename(name)}.tmp-${pid}`);
-const TEMPORARY = /^\.(.+)\.tmp-(\d+)$/;
+function kindOf(stat: Stats): string {
+  return stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : stat.isFile() ? 'a file' : 'a device, pipe or socket';
+}
 
 function isRunning(pid: number): boolean {
   try {
@@ -42,101 +161,418 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/**
- * Removes the temporary files an interrupted earlier run left beside these outputs (a signal
- * during the writes ends the process before it can clean up); another live process's are kept.
- */
-function removeStaleTemporaries(dir: string, fileNames: readonly string[]): void {
-  const names = new Set(fileNames);
-  for (const folder of new Set(fileNames.map((name) => join(dir, dirname(name))))) {
-    let entries: string[];
-    try {
-      entries = readdirSync(folder);
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const match = TEMPORARY.exec(entry);
-      if (!match || isRunning(Number(match[2]))) continue;
-      const name = relative(dir, join(folder, match[1]));
-      if (names.has(name)) rmSync(join(folder, entry), { force: true });
-    }
+/** Writes a small protocol file whole: to a temporary name, then renamed over the old one. */
+function writeSmallFile(path: string, text: string): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+}
+
+function readJson<T>(path: string, limit: { maxBytes: number; what: string }): T | null {
+  let text: string;
+  try {
+    text = readBoundedText(path, limit);
+  } catch (error) {
+    if (error instanceof BoundedFileError && error.code === 'ENOENT') return null;
+    throw new OutputFolderError(error instanceof Error ? error.message : String(error));
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new OutputFolderError(`${path} is damaged (not JSON); remove the folder ${dirname(path)} if no hashpivot command is writing here`);
   }
 }
 
+/** The manifest of a results folder, or null when it has none (never written by this protocol, or copied without it). */
+export function readManifest(dir: string): Manifest | null {
+  const manifest = readJson<Manifest>(protocolPath(dir, 'manifest.json'), MANIFEST_LIMIT);
+  if (manifest === null) return null;
+  if (manifest.format !== MANIFEST_FORMAT || typeof manifest.files !== 'object' || manifest.files === null) {
+    throw new OutputFolderError(`${protocolPath(dir, 'manifest.json')} is not a hashpivot manifest (format ${JSON.stringify(manifest.format)})`);
+  }
+  return manifest;
+}
+
+/** Whether a commit was interrupted (or is running) in this folder: its journal is there. */
+export function hasJournal(dir: string): boolean {
+  try {
+    return lstatOrNull(protocolPath(dir, 'commit.json')) !== null;
+  } catch (error) {
+    throw new OutputFolderError(folderErrorMessage('read', dir, error));
+  }
+}
+
+/** SHA-256 and size of a file, read in pieces. */
+function digestOfFile(path: string): { bytes: number; sha256: string } {
+  const { fd, bytes } = openBoundedFile(path, { maxBytes: Number.MAX_SAFE_INTEGER, what: 'an output file' });
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.alloc(Math.min(bytes, 4 << 20) || 1);
+    for (let position = 0; position < bytes; ) {
+      const n = readAt(fd, buffer, position, Math.min(buffer.length, bytes - position));
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
+      position += n;
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Moves a journal's files into place, removes what it replaces, writes its manifest: safe to repeat. */
+function rollForward(dir: string, journal: Journal, onStep: (name: string) => void): void {
+  const staging = protocolPath(dir, journal.staging);
+  for (const name of journal.renames) {
+    const staged = join(staging, nativeName(name));
+    if (lstatOrNull(staged) !== null) renameSync(staged, join(dir, nativeName(name)));
+    onStep(`renamed ${name}`);
+  }
+  for (const name of journal.removes) {
+    const stat = lstatOrNull(join(dir, nativeName(name)));
+    // Only a regular file the manifest says we wrote; a link or folder put there since is the user's.
+    if (stat?.isFile()) unlinkSync(join(dir, nativeName(name)));
+  }
+  onStep('removed replaced files');
+  writeSmallFile(protocolPath(dir, 'manifest.json'), `${JSON.stringify(journal.manifest, null, 2)}\n`);
+  onStep('manifest written');
+  unlinkSync(protocolPath(dir, 'commit.json'));
+  onStep('journal removed');
+  rmSync(staging, { recursive: true, force: true });
+}
+
 /**
- * An all-or-nothing write of a results folder, file by file: each file goes to a temporary name
- * as soon as it is ready (so a caller can write some while others are still being made), and
- * commit() renames them all into place. abort() removes what was written.
+ * An all-or-nothing write into a results folder (see the protocol above). The constructor makes
+ * every check that can be made before the work and takes the folder's lock; commit() or abort()
+ * releases it.
  */
 export class AtomicWrite {
-  private readonly written: { temporary: string; final: string }[] = [];
+  readonly dir: string;
+  readonly id: string;
+  private readonly staging: string;
+  private readonly files = new Map<string, { bytes: number; sha256: string } | null>();
+  private readonly createdFolders: string[] = [];
+  private open = true;
 
-  constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+  constructor(dir: string, private readonly options: AtomicWriteOptions) {
+    if (dir.trim() === '') throw new OutputFolderError('the output folder name is empty: pass --out with a folder name');
+    this.dir = dir;
+    this.id = `${Date.now().toString(36)}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.staging = protocolPath(dir, `staging-${this.id}`);
+    try {
+      this.makeFolder(dir);
+      this.makeFolder(join(dir, PROTOCOL_FOLDER));
+      this.lock();
+    } catch (error) {
+      this.removeCreatedFolders();
+      throw error instanceof OutputFolderError ? error : new OutputFolderError(folderErrorMessage('write results to', dir, error));
+    }
+    try {
+      this.recover();
+      this.check(options.names ?? [], options.folders ?? []);
+      mkdirSync(this.staging);
+    } catch (error) {
+      this.release();
+      throw error instanceof OutputFolderError ? error : new OutputFolderError(folderErrorMessage('prepare', dir, error));
+    }
   }
 
-  write(files: readonly OutputFile[]): void {
-    for (const file of files) {
-      const fd = openSync(this.reserve(file.name), 'w');
-      try {
-        file.write((chunk) => {
-          if (typeof chunk === 'string') writeSync(fd, chunk);
-          else writeSync(fd, chunk);
-        });
-      } finally {
-        closeSync(fd);
+  /** Creates a folder (and its parents) if missing; refuses a link, a dangling link or a file. */
+  private makeFolder(path: string): void {
+    const stat = lstatOrNull(path);
+    if (stat === null) {
+      const missing: string[] = [];
+      for (let p = resolve(path); lstatOrNull(p) === null && dirname(p) !== p; p = dirname(p)) missing.unshift(p);
+      for (const p of missing) {
+        mkdirSync(p);
+        this.createdFolders.push(p);
       }
+      return;
+    }
+    if (stat.isSymbolicLink()) {
+      // The output folder itself may be a link the user made; inside it, links are never followed.
+      if (path !== this.dir) throw new OutputFolderError(`${path} is a symbolic link; hashpivot does not write through links inside the output folder: remove it`);
+      let target: Stats;
+      try {
+        target = statSync(path);
+      } catch {
+        throw new OutputFolderError(`${path} is a symbolic link to something that does not exist: remove the link or pass --out with another folder`);
+      }
+      if (!target.isDirectory()) throw new OutputFolderError(`${path} is a link to ${kindOf(target)}, not to a folder: pass --out with a folder`);
+      return;
+    }
+    if (!stat.isDirectory()) throw new OutputFolderError(`${path} is ${kindOf(stat)}, not a folder: pass --out with a folder`);
+  }
+
+  private lock(): void {
+    const path = protocolPath(this.dir, 'lock');
+    const mine: LockInfo = { pid: process.pid, host: hostname(), command: this.options.command, since: new Date().toISOString() };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = openSync(path, 'wx');
+        try {
+          writeSync(fd, `${JSON.stringify(mine)}\n`);
+        } finally {
+          closeSync(fd);
+        }
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = readJson<LockInfo>(path, LOCK_LIMIT);
+      if (holder === null) continue; // released meanwhile
+      const live = holder.host !== hostname() || isRunning(holder.pid);
+      if (live) {
+        throw new OutputFolderError(
+          `${this.dir} is being written by another hashpivot ${holder.command} (process ${holder.pid} on ${holder.host}, since ${holder.since}): ` +
+            `wait for it to finish or pass --out with another folder; if no such process runs, remove ${path}`,
+        );
+      }
+      this.breakStaleLock(path, holder);
+    }
+    throw new OutputFolderError(`${this.dir}: could not take the folder's lock ${path}; try again`);
+  }
+
+  /**
+   * Moves a dead process's lock aside. Two processes may find the same stale lock at once: the one
+   * whose rename moved a live lock instead (the other's fresh one) puts it back.
+   */
+  private breakStaleLock(path: string, stale: LockInfo): void {
+    const aside = `${path}.stale-${this.id}`;
+    try {
+      renameSync(path, aside);
+    } catch {
+      return; // someone else moved it first
+    }
+    const moved = readJson<LockInfo>(aside, LOCK_LIMIT);
+    if (moved !== null && (moved.pid !== stale.pid || moved.since !== stale.since)) {
+      try {
+        linkSync(aside, path);
+      } catch {
+        // a third process holds the lock now; the moved one's owner will find its lock gone and fail its commit
+      }
+    }
+    rmSync(aside, { force: true });
+  }
+
+  /** With the lock held: completes an interrupted commit and clears dead writers' staging folders. */
+  private recover(): void {
+    const journal = readJson<Journal>(protocolPath(this.dir, 'commit.json'), JOURNAL_LIMIT);
+    if (journal !== null) rollForward(this.dir, journal, () => {});
+    for (const entry of readdirSync(join(this.dir, PROTOCOL_FOLDER))) {
+      if (entry.startsWith('staging-') || /\.(tmp|stale)-/.test(entry)) rmSync(protocolPath(this.dir, entry), { recursive: true, force: true });
+    }
+  }
+
+  private check(names: readonly string[], folders: readonly string[]): void {
+    for (const folder of folders) {
+      const path = join(this.dir, nativeName(folder));
+      const stat = lstatOrNull(path);
+      if (stat === null) continue;
+      if (!stat.isDirectory() || stat.isSymbolicLink()) {
+        throw new OutputFolderError(`${path} is ${kindOf(stat)}, not a folder; hashpivot writes ${folder}/ itself and does not write through links: remove or rename it`);
+      }
+      // A probe tells what permissions alone do not (ACLs, read-only mounts, root squash).
+      const probe = join(path, `.hashpivot-probe-${this.id}`);
+      try {
+        closeSync(openSync(probe, 'wx'));
+        unlinkSync(probe);
+      } catch (error) {
+        throw new OutputFolderError(folderErrorMessage('write in', path, error));
+      }
+    }
+    for (const name of names) this.checkTarget(name);
+  }
+
+  /** A final name must be free or a regular file (which the write replaces): never a folder or link. */
+  private checkTarget(name: string): void {
+    const path = join(this.dir, nativeName(name));
+    const stat = lstatOrNull(path);
+    if (stat !== null && !stat.isFile()) {
+      throw new OutputFolderError(`${path} is ${kindOf(stat)}; hashpivot writes a file of that name and never replaces a folder or a link: move it away`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw new Error('AtomicWrite: already committed or aborted');
+  }
+
+  private stagingPath(name: string): string {
+    if (name === '' || name.startsWith('/') || name.split('/').some((part) => part === '' || part === '.' || part === '..' || part === PROTOCOL_FOLDER)) {
+      throw new Error(`AtomicWrite: "${name}" is not a relative file name inside the folder`);
+    }
+    if (this.files.has(name)) throw new Error(`AtomicWrite: ${name} is written twice`);
+    const path = join(this.staging, nativeName(name));
+    mkdirSync(dirname(path), { recursive: true });
+    return path;
+  }
+
+  /** Writes each file to the staging folder now; commit() moves them into place. */
+  write(files: readonly OutputFile[]): void {
+    this.assertOpen();
+    for (const file of files) {
+      const path = this.stagingPath(file.name);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      try {
+        const fd = openSync(path, 'wx');
+        try {
+          file.write((chunk) => {
+            const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+            hash.update(data);
+            bytes += data.length;
+            for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+          });
+        } finally {
+          closeSync(fd);
+        }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+        throw new OutputFolderError(folderErrorMessage('write', join(this.dir, nativeName(file.name)), error));
+      }
+      this.files.set(file.name, { bytes, sha256: hash.digest('hex') });
     }
   }
 
   /**
-   * The temporary path of a file that something else (a writer thread) writes; commit() renames
-   * it into place with the others and abort() removes it.
+   * The staging path of a file that something else (a writer thread) writes; commit() moves it
+   * into place with the others (its size and SHA-256 are read from it then).
    */
   reserve(name: string): string {
-    removeStaleTemporaries(this.dir, [name]);
-    const temporary = join(this.dir, temporaryName(name, process.pid));
-    mkdirSync(dirname(temporary), { recursive: true });
-    this.written.push({ temporary, final: join(this.dir, name) });
-    return temporary;
+    this.assertOpen();
+    const path = this.stagingPath(name);
+    this.files.set(name, null);
+    return path;
   }
 
-  /**
-   * Renames every file into place. `ownedFolders` are subfolders the writer owns entirely
-   * (charts/): files there that this write did not produce are then removed, so a folder never
-   * mixes charts of two runs.
-   */
-  commit(ownedFolders: readonly string[] = []): void {
+  /** Moves every file into place, all or nothing, records them in the manifest and releases the lock. */
+  commit(options: CommitOptions = {}): void {
+    this.assertOpen();
+    let step = 0;
+    const onStep = (name: string) => this.options.onCommitStep?.(step++, name);
+    let journal: Journal;
     try {
-      for (const { temporary, final } of this.written) renameSync(temporary, final);
+      const names = [...this.files.keys()];
+      for (const name of names) {
+        this.checkTarget(name);
+        const folders = name.split('/').slice(0, -1);
+        for (let depth = 1; depth <= folders.length; depth++) {
+          const folder = folders.slice(0, depth).join('/');
+          const path = join(this.dir, nativeName(folder));
+          const stat = lstatOrNull(path);
+          if (stat === null) mkdirSync(path);
+          else if (!stat.isDirectory()) throw new OutputFolderError(`${path} is ${kindOf(stat)}, not a folder; hashpivot writes ${folder}/ itself and does not write through links: remove or rename it`);
+        }
+      }
+      const entries: Record<string, ManifestEntry> = {};
+      for (const name of names) {
+        const digest = this.files.get(name) ?? digestOfFile(join(this.staging, nativeName(name)));
+        entries[name] = { ...digest, write: this.id };
+      }
+      const old = readManifest(this.dir);
+      const replaces = options.replaces ?? [];
+      const removes = Object.keys(old?.files ?? {}).filter((name) => !(name in entries) && replaces.some((prefix) => name.startsWith(prefix)));
+      const files: Record<string, ManifestEntry> = {};
+      for (const [name, entry] of Object.entries(old?.files ?? {})) {
+        if (!(name in entries) && !removes.includes(name) && lstatOrNull(join(this.dir, nativeName(name)))?.isFile()) files[name] = entry;
+      }
+      Object.assign(files, entries);
+      const writes: Manifest['writes'] = {};
+      for (const entry of Object.values(files)) {
+        writes[entry.write] = entry.write === this.id ? { command: this.options.command, committedAt: new Date().toISOString() } : (old?.writes[entry.write] ?? { command: 'unknown', committedAt: 'unknown' });
+      }
+      journal = { write: this.id, staging: `staging-${this.id}`, renames: names, removes, manifest: { format: MANIFEST_FORMAT, files, writes } };
+      this.assertStillLocked();
+      onStep('staged');
+      writeSmallFile(protocolPath(this.dir, 'commit.json'), `${JSON.stringify(journal)}\n`);
     } catch (error) {
       this.abort();
-      throw error;
+      throw error instanceof OutputFolderError ? error : new OutputFolderError(folderErrorMessage('write', this.dir, error));
     }
-    const finals = new Set(this.written.map((w) => w.final));
-    for (const folder of ownedFolders) {
-      const path = join(this.dir, folder);
-      if (!existsSync(path)) continue;
-      for (const entry of readdirSync(path)) {
-        if (!finals.has(join(path, entry))) rmSync(join(path, entry), { force: true });
-      }
+    // The commit point is passed: from here an interruption rolls forward, never back.
+    try {
+      onStep('journal written');
+      rmSync(protocolPath(this.dir, 'manifest.json'), { force: true });
+      onStep('manifest removed');
+      rollForward(this.dir, journal, onStep);
+    } catch (error) {
+      this.open = false;
+      throw new OutputFolderError(`${folderErrorMessage('finish writing', this.dir, error)}; the next hashpivot command in this folder completes it`);
+    }
+    this.open = false;
+    this.release();
+  }
+
+  /** Removes what this write staged and releases the lock; the folder is as it was. */
+  abort(): void {
+    if (!this.open) return;
+    this.open = false;
+    rmSync(this.staging, { recursive: true, force: true });
+    this.release();
+  }
+
+  /** A lock broken by another process (which judged us dead) means our write must not commit. */
+  private assertStillLocked(): void {
+    const holder = readJson<LockInfo>(protocolPath(this.dir, 'lock'), LOCK_LIMIT);
+    if (holder === null || holder.pid !== process.pid || holder.host !== hostname()) {
+      throw new OutputFolderError(`${this.dir}: another process took this folder's lock during the write; nothing was changed, run again`);
     }
   }
 
-  abort(): void {
-    for (const { temporary } of this.written) rmSync(temporary, { force: true });
+  private release(): void {
+    rmSync(protocolPath(this.dir, 'lock'), { force: true });
+    this.removeCreatedFolders();
+  }
+
+  /** .hashpivot/ and the folders this write created, when empty: a failed first write leaves no trace. */
+  private removeCreatedFolders(): void {
+    for (const path of [join(this.dir, PROTOCOL_FOLDER), ...[...this.createdFolders].reverse()]) {
+      try {
+        rmdirSync(path);
+      } catch {
+        // not empty (it holds results or a manifest) or already gone: keep it
+      }
+    }
   }
 }
 
-/** Writes `files` into `dir`, all or nothing (see AtomicWrite). */
-export function writeFilesAtomically(dir: string, files: readonly OutputFile[], ownedFolders: readonly string[] = []): void {
-  const batch = new AtomicWrite(dir);
+/**
+ * Makes a folder safe to read: waits (up to `waitMs`) for a commit another live process is making,
+ * and completes one whose process is gone. Readers call it before reading (resultsReader.ts).
+ */
+export async function settleFolder(dir: string, waitMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (hasJournal(dir)) {
+    const holder = readJson<LockInfo>(protocolPath(dir, 'lock'), LOCK_LIMIT);
+    const live = holder !== null && (holder.host !== hostname() || isRunning(holder.pid));
+    if (!live) {
+      try {
+        new AtomicWrite(dir, { command: 'recover' }).abort(); // taking the lock completes the commit
+      } catch (error) {
+        throw new OutputFolderError(`${dir} holds an interrupted write that cannot be completed here (${error instanceof Error ? error.message : String(error)}); run hashpivot where the folder can be written, or re-run`);
+      }
+      continue;
+    }
+    if (Date.now() - started > waitMs) {
+      throw new OutputFolderError(`${dir} is being written by hashpivot ${holder.command} (process ${holder.pid} on ${holder.host}); try again when it has finished`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Writes `files` into `dir` all or nothing (see AtomicWrite). */
+export function writeFilesAtomically(dir: string, files: readonly OutputFile[], options: AtomicWriteOptions & CommitOptions): void {
+  const batch = new AtomicWrite(dir, { ...options, names: [...(options.names ?? []), ...files.map((f) => f.name)] });
   try {
     batch.write(files);
   } catch (error) {
     batch.abort();
     throw error;
   }
-  batch.commit(ownedFolders);
+  batch.commit(options);
 }

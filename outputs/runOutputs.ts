@@ -5,17 +5,23 @@
 import type { RunResult } from '../runners/run.js';
 import type { ChartThread } from './chartThread.js';
 import type { PaperFormat } from './pdf.js';
-import { buildReportFiles, CHARTS_FOLDER, trialsParquetFile } from './report.js';
+import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE, trialsParquetFile } from './report.js';
 import { trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
 import { buildSummary, type Summary } from './summary.js';
 import { strategyTable } from './table.js';
 import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
 
-/** Writes every output of `run` into `out`; nothing under a final name unless all of it is written. */
-export async function writeRunOutputs(run: RunResult, out: string, chartThread: ChartThread, pdf?: PaperFormat): Promise<Summary> {
+/** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite). */
+export const RUN_OUTPUTS_WRITE = { names: ['summary.json', 'trials.csv', 'trials.parquet', ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
+
+/**
+ * Writes every output of `run` through `batch` (opened with RUN_OUTPUTS_WRITE before the trials)
+ * and commits it; nothing under a final name unless all of it is written. On failure the caller
+ * aborts the batch.
+ */
+export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartThread: ChartThread, pdf?: PaperFormat): Promise<Summary> {
   const names = run.scenario.strategies.map((s) => s.name);
-  const batch = new AtomicWrite(out);
   // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
   const csv = writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
   let summary: Summary;
@@ -34,10 +40,9 @@ export async function writeRunOutputs(run: RunResult, out: string, chartThread: 
     await csv.done;
   } catch (error) {
     await csv.stop();
-    batch.abort();
     throw error;
   }
-  batch.commit([CHARTS_FOLDER]);
+  batch.commit(REPORT_COMMIT);
   return summary;
 }
 

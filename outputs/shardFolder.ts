@@ -12,13 +12,13 @@
 //
 // Written all or nothing (AtomicWrite), so a process killed mid-write leaves no shard.json, and a
 // reader takes a folder with a shard.json as complete.
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SparseCounts } from '../engine/bandSketch.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
 import type { RunResult } from '../runners/run.js';
 import { modelInputsJson, type RunIdentity } from '../runners/runIdentity.js';
 import type { ShardSpec } from '../runners/shard.js';
+import { BoundedFileError, readBoundedText } from '../scenarios/boundedFile.js';
 import { resolvedScenarioJson, type JsonObject, type JsonValue } from '../scenarios/load.js';
 import { readParquet, trialsParquetColumns, writeParquet, writeTrialsParquet } from './parquet.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
@@ -85,15 +85,15 @@ export function shardFolderFiles(run: RunResult, identity: RunIdentity): OutputF
   ];
 }
 
-/** Writes a shard folder all or nothing. Empties run.bands (its counts are moved into the file). */
-export function writeShardFolder(dir: string, run: RunResult, identity: RunIdentity): void {
-  const batch = new AtomicWrite(dir);
-  try {
-    batch.write(shardFolderFiles(run, identity));
-  } catch (error) {
-    batch.abort();
-    throw error;
-  }
+/** What a shard write declares when it opens the folder, before the trials (see AtomicWrite). */
+export const SHARD_FOLDER_WRITE = { names: ['trials.parquet', 'bands.parquet', SHARD_MANIFEST_FILE] };
+
+/**
+ * Writes a shard folder through `batch` (opened with SHARD_FOLDER_WRITE) and commits it, all or
+ * nothing; on failure the caller aborts it. Empties run.bands (its counts are moved into the file).
+ */
+export function writeShardFolder(batch: AtomicWrite, run: RunResult, identity: RunIdentity): void {
+  batch.write(shardFolderFiles(run, identity));
   batch.commit();
 }
 
@@ -105,12 +105,10 @@ export function readShardManifest(dir: string): ShardManifest {
   const path = join(dir, SHARD_MANIFEST_FILE);
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_MANIFEST_BYTES) throw new Error(`${size} bytes, more than a shard.json holds (${MAX_MANIFEST_BYTES})`);
-    text = readFileSync(path, 'utf8');
+    text = readBoundedText(path, { maxBytes: MAX_MANIFEST_BYTES, what: SHARD_MANIFEST_FILE });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `has no ${SHARD_MANIFEST_FILE} (not a shard folder, or a shard that never finished)` : `cannot be read: ${(error as Error).message}`;
+    if (!(error instanceof BoundedFileError)) throw error;
+    const why = error.code === 'ENOENT' ? `has no ${SHARD_MANIFEST_FILE} (not a shard folder, or a shard that never finished)` : `${SHARD_MANIFEST_FILE} ${error.problem}`;
     throw new ShardFolderError(`${dir} ${why}`);
   }
   let manifest: unknown;

@@ -2,32 +2,15 @@
 // summary.json can be recomputed outside hashpivot from exactly the numbers it was computed from.
 
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
+import { csvNumber, csvText } from './csvCell.js';
+import { trialsColumnNames } from './reportTrials.js';
 
 /** Characters per chunk handed to `write`: 10^6 trials x 30 columns is ~0.5 GB of text in one string. */
 const DEFAULT_CHUNK_CHARS = 1 << 20;
 
-/** RFC 4180 §2.6-2.7: a field with a comma, quote or line break is quoted, its quotes doubled. */
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/**
- * Shortest string that parses back to the same double (ECMAScript Number::toString), integers
- * without decimals; absent (NaN) is an empty cell. -0 is written "-0" because String(-0) is "0"
- * and the file must round-trip bit for bit.
- */
-function csvNumber(x: number): string {
-  if (x !== x) return '';
-  if (x === 0 && 1 / x < 0) return '-0';
-  return String(x);
-}
 
 export function trialsCsvHeader(strategyNames: readonly string[]): string {
-  const fields = ['trial', ...MARKET_METRICS];
-  for (const name of strategyNames) {
-    for (const metric of STRATEGY_METRICS) fields.push(csvField(`${name}.${metric}`));
-  }
-  return fields.join(',') + '\n';
+  return trialsColumnNames(strategyNames).map(csvText).join(',') + '\n';
 }
 
 /**

@@ -3,7 +3,7 @@
 // turns the errors a user can cause into one line on stderr and an exit code.
 import { ScenarioError } from '../scenarios/load.js';
 import { OutputFolderError } from '../outputs/resultsFolder.js';
-import { ReportInputError } from '../outputs/report.js';
+import { ResultsInputError } from '../outputs/resultsReader.js';
 import { ShardFolderError } from '../outputs/shardFolder.js';
 import { backtestCommand } from './commands/backtest.js';
 import { calibrateCommand } from './commands/calibrate.js';
@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError || error instanceof ReportInputError || error instanceof MergeError || error instanceof ShardFolderError) {
+    if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError || error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError) {
       process.stderr.write(`hashpivot: ${error.message}\n`);
       return 1;
     }

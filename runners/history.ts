@@ -1,7 +1,7 @@
 // The historical series shipped in data/: loading, merging the two price sources, month-end
 // sampling and coverage. I/O lives here (runners), so that engine/calibration.ts stays pure.
 // Provenance of every file: data/README.md.
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from '../scenarios/boundedFile.js';
 import { join } from 'node:path';
 import { packageRoot } from '../scenarios/packageRoot.js';
 
@@ -74,7 +74,7 @@ export function parseCsv(text: string, fileName = 'CSV'): CsvTable {
 
 function readTable(fileName: string): CsvTable {
   const path = join(dataDirectory(), fileName);
-  return parseCsv(readFileSync(path, 'utf8'), fileName);
+  return parseCsv(readBoundedText(path, { maxBytes: 64 << 20, what: 'a shipped history file' }), fileName);
 }
 
 function columnIndex(table: CsvTable, column: string, fileName: string): number {

@@ -6,7 +6,7 @@
 // that is text or not positive are errors naming the flag, the file and the line, with the fix;
 // cells marked missing (empty, null, NaN, n/a, -) are skipped, counted and reported, and months with
 // no observation are reported as gaps for the caller to refuse where it needs them.
-import { readFileSync, statSync } from 'node:fs';
+import { BoundedFileError, readBoundedBytes } from '../scenarios/boundedFile.js';
 import { parquetReadObjects } from 'hyparquet';
 import type { DailySeries } from './history.js';
 
@@ -311,20 +311,14 @@ export function parseUserSeries(text: string, flag: string, fileName: string, op
   return seriesFromTable(csvTable(text, `${flag} ${fileName}`), flag, fileName, 'CSV', options);
 }
 
-/** A regular file of at most MAX_USER_FILE_BYTES, checked before reading (a device or FIFO never is read). */
+/** A regular file of at most MAX_USER_FILE_BYTES, read bounded (scenarios/boundedFile.ts: a device or FIFO never is read). */
 function readBytes(path: string, flag: string): Buffer {
-  let reason: string;
   try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) reason = 'is a folder, not a file';
-    else if (!stats.isFile()) reason = 'is not a regular file';
-    else if (stats.size > MAX_USER_FILE_BYTES) reason = `is larger than ${MAX_USER_FILE_BYTES / 1024 / 1024} MiB`;
-    else return readFileSync(path);
+    return readBoundedBytes(path, { maxBytes: MAX_USER_FILE_BYTES, what: `a ${flag} file` });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    reason = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`;
+    if (!(error instanceof BoundedFileError)) throw error;
+    throw new UserSeriesError(`${flag} ${path}: ${error.problem}; pass the path of a CSV or Parquet file with a date column and a value column`);
   }
-  throw new UserSeriesError(`${flag} ${path}: ${reason}; pass the path of a CSV or Parquet file with a date column and a value column`);
 }
 
 /** Reads a user's CSV or Parquet file (told apart by Parquet's magic bytes, not by the name). */

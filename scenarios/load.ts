@@ -1,8 +1,9 @@
 // The edge where a scenario enters: read a preset or a file, validate it once, and either return a
 // Scenario with every default filled in or throw one ScenarioError listing every problem found.
 // Past this point the engine trusts the types.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { BoundedFileError, readBoundedStream, readBoundedText, type FileLimit } from './boundedFile.js';
 import { crossFieldProblems } from './crossChecks.js';
 import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
@@ -68,13 +69,19 @@ interface Loaded {
   reference: string;
 }
 
+/**
+ * A scenario is a few KB (base.yaml, every field written out with its source, is ~10 KB); 1 MiB
+ * leaves room for long source notes and stops a file that is not a scenario before it is parsed.
+ */
+export const SCENARIO_FILE_LIMIT: FileLimit = { maxBytes: 1 << 20, what: 'a scenario file' };
+
+/** The text of a scenario file or of stdin (fd 0), read bounded (files: regular files only); problems as a ScenarioError. */
 function readText(path: string | number, origin: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return typeof path === 'number' ? readBoundedStream(path, origin, SCENARIO_FILE_LIMIT) : readBoundedText(path, SCENARIO_FILE_LIMIT);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot be read (${code ?? String(error)})`;
-    throw new ScenarioError(origin, [{ path: FILE_PATH, message, allowed: 'a readable .yaml, .yml or .json scenario file' }]);
+    if (!(error instanceof BoundedFileError)) throw error;
+    throw new ScenarioError(origin, [{ path: FILE_PATH, message: error.problem, allowed: 'a readable .yaml, .yml or .json scenario file of at most 1 MiB' }]);
   }
 }
 
@@ -173,7 +180,7 @@ export function listPresets(): { name: string; description: string }[] {
     // loadScenario (and the test suite) validates each one.
     let description = '';
     try {
-      const raw = parseScenarioText(readFileSync(file, 'utf8'), 'yaml', file);
+      const raw = parseScenarioText(readText(file, file), 'yaml', file);
       if (isRecord(raw) && typeof raw.description === 'string') description = raw.description;
     } catch (error) {
       description = `(unreadable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;

@@ -52,10 +52,10 @@ describe('hashpivot run', () => {
     expect(lines[1].split(',')[0]).toBe('0');
   });
 
-  it('leaves no temporary files behind', () => {
+  it('leaves no temporary files behind: its only hidden file is the manifest of what it wrote', () => {
     const files = readdirSync(out, { recursive: true }).map(String);
     expect(files).toContain('summary.json');
-    expect(files.filter((f) => /(^|\/)\./.test(f))).toEqual([]);
+    expect(files.filter((f) => /(^|\/)\./.test(f)).sort()).toEqual(['.hashpivot', '.hashpivot/manifest.json']);
   });
 });
 
@@ -188,7 +188,7 @@ describe('hashpivot calibrate and backtest', () => {
     const r = cli(['backtest', '--as-of', '2019-05', '--months', '3', '--trials', '300', '--out', out]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/difficulty ends 2019-06-19/);
-    expect(readdirSync(out).sort()).toEqual(['backtest.csv', 'backtest.json', 'backtest.vl.json']);
+    expect(readdirSync(out).sort()).toEqual(['.hashpivot', 'backtest.csv', 'backtest.json', 'backtest.vl.json']);
   });
 
   it('backtest refuses a date outside the shipped history, naming the flag', () => {

@@ -51,8 +51,9 @@ function ownMarkup(html: string): string {
   return html.replace(/<script data-library="[^"]+">[\s\S]*?<\/script>/g, '<script data-library></script>');
 }
 
+/** The files in a folder, hashpivot's own .hashpivot/ (the manifest) left out. */
 function filesUnder(dir: string, prefix = ''): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
+  return readdirSync(dir).filter((name) => name !== '.hashpivot').flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
 }
 
 describe('hashpivot run writes the report files', () => {
@@ -278,7 +279,7 @@ describe('escaping', () => {
   it('escapeHtml and jsonForScript leave no markup and no way out of a <script>', () => {
     expect(escapeHtml(HOSTILE_NAME)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(escapeHtml(`"'&`)).toBe('&quot;&#39;&amp;');
-    const json = jsonForScript({ name: HOSTILE_NAME, d: HOSTILE_DESCRIPTION, c: '<!--' });
+    const json = jsonForScript({ name: HOSTILE_NAME, d: HOSTILE_DESCRIPTION, c: '<!--' }).markup;
     expect(json).not.toMatch(/[<>&\u2028]/);
     expect(JSON.parse(json)).toEqual({ name: HOSTILE_NAME, d: HOSTILE_DESCRIPTION, c: '<!--' });
   });

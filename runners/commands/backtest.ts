@@ -3,7 +3,7 @@
 // writes backtest.json, backtest.csv and backtest.vl.json all or nothing.
 import { parseArgs } from 'node:util';
 import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type BacktestReport } from '../../outputs/backtest.js';
-import { ensureWritableFolder, OutputFolderError, writeFilesAtomically } from '../../outputs/resultsFolder.js';
+import { AtomicWrite, OutputFolderError } from '../../outputs/resultsFolder.js';
 import { ENGINE_VERSION } from '../../outputs/summary.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { backtestMethod, BacktestInputError, loadBacktestHistory, runBacktests, type BacktestFiles } from '../backtest.js';
@@ -80,31 +80,38 @@ export async function backtestCommand(args: string[]): Promise<number> {
     for (const s of parseSeriesFlags(values.series)) files[s.process] = { path: s.path, column: s.column };
     const scenarioName = values.scenario ?? 'base';
     const scenario = loadScenario(scenarioName);
-    if (values.out !== undefined) ensureWritableFolder(values.out);
-
-    const history = await loadBacktestHistory(files);
-    const windows = await runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths, history, processModule: values['process-module'] });
-    const report: BacktestReport = {
-      engine: { name: 'hashpivot', version: ENGINE_VERSION },
-      scenario: scenarioName,
-      trials,
-      seed,
-      method: backtestMethod(history),
-      read: history.notes,
-      windows,
-      coverage: pooledCoverage(windows),
-    };
-    if (values.out !== undefined) {
-      writeFilesAtomically(values.out, [
-        { name: 'backtest.json', write: (write) => write(`${JSON.stringify({ ...report, chart: 'backtest.vl.json' }, null, 2)}\n`) },
-        { name: 'backtest.csv', write: (write) => write(backtestCsv(report)) },
-        { name: 'backtest.vl.json', write: (write) => write(`${JSON.stringify(backtestChartSpec(report), null, 2)}\n`) },
-      ]);
+    if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
+    // Checked and locked before the history is read and the simulations run (outputs/resultsFolder.ts).
+    const batch = values.out === undefined ? null : new AtomicWrite(values.out, { command: 'backtest', names: ['backtest.json', 'backtest.csv', 'backtest.vl.json'] });
+    try {
+      const history = await loadBacktestHistory(files);
+      const windows = await runBacktests({ asOf, months, trials, seed, scenario, scenarioName, hashrateTrendMonths, history, processModule: values['process-module'] });
+      const report: BacktestReport = {
+        engine: { name: 'hashpivot', version: ENGINE_VERSION },
+        scenario: scenarioName,
+        trials,
+        seed,
+        method: backtestMethod(history),
+        read: history.notes,
+        windows,
+        coverage: pooledCoverage(windows),
+      };
+      if (batch !== null) {
+        batch.write([
+          { name: 'backtest.json', write: (write) => write(`${JSON.stringify({ ...report, chart: 'backtest.vl.json' }, null, 2)}\n`) },
+          { name: 'backtest.csv', write: (write) => write(backtestCsv(report)) },
+          { name: 'backtest.vl.json', write: (write) => write(`${JSON.stringify(backtestChartSpec(report), null, 2)}\n`) },
+        ]);
+        batch.commit();
+      }
+      for (const note of history.notes) process.stdout.write(`Read ${note}.\n`);
+      process.stdout.write(backtestTable(report));
+      if (batch !== null) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
+      return 0;
+    } catch (error) {
+      batch?.abort();
+      throw error;
     }
-    for (const note of history.notes) process.stdout.write(`Read ${note}.\n`);
-    process.stdout.write(backtestTable(report));
-    if (values.out !== undefined) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
-    return 0;
   } catch (error) {
     const exitCode = reportCommandError('backtest', BACKTEST_USAGE, error, [BacktestInputError, OutputFolderError, UserSeriesError, ModelInputError, ProcessModuleError]);
     if (exitCode === undefined) throw error;

@@ -2,8 +2,8 @@
 // or a store's shards) back together and write the outputs a single run writes, byte for byte.
 import { parseArgs } from 'node:util';
 import { startChartThread } from '../../outputs/chartThread.js';
-import { ensureWritableFolder } from '../../outputs/resultsFolder.js';
-import { runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
+import { AtomicWrite } from '../../outputs/resultsFolder.js';
+import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
 import { mergeShardFolders } from '../merge.js';
 import { UsageError } from '../cliArgs.js';
 
@@ -15,13 +15,18 @@ export async function mergeCommand(args: string[]): Promise<number> {
   });
   if (positionals.length === 0) throw new UsageError('merge takes the shard folders of one run: hashpivot merge DIR... --out OUT');
   const out = values.out ?? 'results';
-  ensureWritableFolder(out);
+  if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
+  // Checked and locked before the shards are read (outputs/resultsFolder.ts).
+  const batch = new AtomicWrite(out, { command: 'merge', ...RUN_OUTPUTS_WRITE });
   const chartThread = startChartThread();
   try {
     const run = await mergeShardFolders(positionals);
-    const summary = await writeRunOutputs(run, out, chartThread);
+    const summary = await writeRunOutputs(run, batch, chartThread);
     if (!values.quiet) process.stdout.write(`Merged ${positionals.length} shard${positionals.length === 1 ? '' : 's'}.\n${runReportText(run, summary, out)}`);
     return 0;
+  } catch (error) {
+    batch.abort();
+    throw error;
   } finally {
     await chartThread.close();
   }

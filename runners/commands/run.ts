@@ -3,9 +3,9 @@
 // only that shard's trials and writes a shard folder for `hashpivot merge`.
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
-import { ensureWritableFolder } from '../../outputs/resultsFolder.js';
-import { runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
-import { writeShardFolder } from '../../outputs/shardFolder.js';
+import { AtomicWrite } from '../../outputs/resultsFolder.js';
+import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
+import { SHARD_FOLDER_WRITE, writeShardFolder } from '../../outputs/shardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { createProgress } from '../progress.js';
 import { runScenario } from '../run.js';
@@ -58,7 +58,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const paper = pdfPaper(values);
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? (shard ? `shard-${shard.index}-of-${shard.count}` : 'results');
-  ensureWritableFolder(out);
+  if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
 
   const abort = new AbortController();
   let exitCode = 0;
@@ -70,6 +70,8 @@ export async function runCommand(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  // Checks the folder and takes its lock before any trial runs (see outputs/resultsFolder.ts).
+  const batch = new AtomicWrite(out, { command: 'run', ...(shard ? SHARD_FOLDER_WRITE : RUN_OUTPUTS_WRITE) });
   const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
   // The chart thread loads its libraries while the workers run trials, and draws the charts while
   // this thread writes the per-trial files. A shard draws no charts.
@@ -82,13 +84,12 @@ export async function runCommand(args: string[]): Promise<number> {
     progress.finish();
     if (!values.quiet) for (const note of run.inputNotes) process.stderr.write(`${note}\n`);
     // From here on the work is writing files, much of it synchronous, where a handler could only
-    // run once it is done: give the signals back their default (exit at once, 130/143). Every file
-    // is still written under a temporary name first, so an interruption leaves no output of ours
-    // under a final name.
+    // run once it is done: give the signals back their default (exit at once, 130/143). The
+    // protocol of outputs/resultsFolder.ts keeps the folder whole whatever step is interrupted.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (shard) {
-      writeShardFolder(out, run, runIdentity(scenario, run.inputs, seed, trials, shard.count, 'trials'));
+      writeShardFolder(batch, run, runIdentity(scenario, run.inputs, seed, trials, shard.count, 'trials'));
       if (!values.quiet) {
         const first = run.outcomes.firstTrial;
         process.stdout.write(`${scenario.name}: shard ${shard.index}/${shard.count}, trials ${first}..${first + run.trials - 1} of ${trials.toLocaleString('en-US')}, seed ${seed}\n`);
@@ -96,11 +97,12 @@ export async function runCommand(args: string[]): Promise<number> {
       }
       return 0;
     }
-    const summary = await writeRunOutputs(run, out, chartThread!, paper);
+    const summary = await writeRunOutputs(run, batch, chartThread!, paper);
     if (!values.quiet) process.stdout.write(runReportText(run, summary, out, paper !== undefined));
     return 0;
   } catch (error) {
     progress.finish();
+    batch.abort();
     if (abort.signal.aborted) return exitCode;
     throw error;
   } finally {
