@@ -140,7 +140,7 @@ describe('backtest command', () => {
     expect(r.stdout).toMatch(/^as-of +months +hashrate +price in 50%/);
     expect(r.stdout).toMatch(/\n2015-07 +12 +trend 12m /);
     expect(r.stdout).toMatch(/\nall .*2\/2 inside 90%/);
-    expect(readdirSync(out).sort()).toEqual(['backtest.csv', 'backtest.json', 'backtest.vl.json']);
+    expect(readdirSync(out).sort()).toEqual(['.hashpivot', 'backtest.csv', 'backtest.json', 'backtest.vl.json']);
     const text = readFileSync(join(out, 'backtest.json'), 'utf8');
     expect(text).not.toMatch(/NaN|Infinity/);
     const report = JSON.parse(text) as BacktestReport;
@@ -180,7 +180,7 @@ describe('backtest command', () => {
     await import('node:fs').then((fs) => fs.writeFileSync(blocker, 'x'));
     const r = await runCommand(backtestCommand, ['--as-of', '2015-07', '--out', join(blocker, 'out')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/cannot write results to .*Pass --out/);
+    expect(r.stderr).toMatch(/cannot write results to .*pass --out/);
     expect(r.stdout).toBe('');
     expect(existsSync(join(blocker, 'out'))).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The worker-thread runner as a user meets it: faults, cancellation, and running to a target error.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
@@ -57,17 +58,17 @@ describe('cancellation', () => {
 });
 
 describe('an interrupted write', () => {
-  it('leaves only temporary names, which the next run into the folder removes', () => {
+  it('leaves a stale lock and staging folder, which the next run into the folder removes', () => {
     const out = join(freshDir(), 'results');
-    mkdirSync(out);
-    // What a signal during the writes leaves: the run's temporaries, under a process id that is gone.
-    const stale = ['.summary.json.tmp-999999999', '.trials.csv.tmp-999999999'];
-    for (const name of stale) writeFileSync(join(out, name), 'half a file');
+    mkdirSync(join(out, '.hashpivot', 'staging-x'), { recursive: true });
+    // What a signal during the writes leaves: the lock and half-written files of a process that is gone.
+    writeFileSync(join(out, '.hashpivot', 'lock'), JSON.stringify({ pid: 999999999, host: hostname(), command: 'run', since: 'then' }));
+    writeFileSync(join(out, '.hashpivot', 'staging-x', 'summary.json'), 'half a file');
     writeFileSync(join(out, 'notes.txt'), 'a file of the user\'s');
     const r = cli(['run', 'smoke', '--trials', '50', '--workers', '0', '--quiet', '--out', out]);
     expect(r.status).toBe(0);
+    expect(readdirSync(join(out, '.hashpivot'))).toEqual(['manifest.json']);
     const files = readdirSync(out);
-    for (const name of stale) expect(files).not.toContain(name);
     expect(files).toContain('notes.txt');
     expect(files).toContain('summary.json');
   });

@@ -499,7 +499,7 @@ describe('reading files', () => {
     expect(scenarioErrorOf(() => loadScenario(tempFile('scenario.txt', 'asOf: {}'))).problems[0].message).toMatch(/unsupported file type "\.txt"/);
     const dir = join(tempDir, 'folder.yaml');
     mkdirSync(dir);
-    expect(scenarioErrorOf(() => loadScenario(dir)).problems[0].message).toMatch(/is a directory/);
+    expect(scenarioErrorOf(() => loadScenario(dir)).problems[0].message).toMatch(/is a folder/);
   });
 
   it('reports schema problems found in a file against the file name', () => {
