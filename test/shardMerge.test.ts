@@ -9,11 +9,11 @@ import { cli, freshDir } from './cliHarness.js';
 
 const OUTPUT_FILES = ['summary.json', 'trials.csv', 'trials.parquet', 'report.html', 'paths.csv', 'paths.parquet'];
 
-/** Every file of a results folder, charts included, by relative path. */
+/** Every file of a results folder, charts included, by relative path; not .hashpivot/ (its manifest names each write). */
 function folderFiles(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
+    if (entry.isFile() && !entry.parentPath.includes('.hashpivot')) {
       const path = join(entry.parentPath, entry.name);
       files.set(path.slice(dir.length + 1), readFileSync(path));
     }
@@ -104,7 +104,7 @@ describe('merge', () => {
     expect(manifest.shard).toEqual({ index: 2, count: 3 });
     // 700 = 3 x 233 + 1: shard 1 takes the extra trial.
     expect([manifest.firstTrial, manifest.trialCount]).toEqual([234, 233]);
-    expect(readdirSync(s2).sort()).toEqual(['bands.parquet', 'shard.json', 'trials.parquet']);
+    expect(readdirSync(s2).sort()).toEqual(['.hashpivot', 'bands.parquet', 'shard.json', 'trials.parquet']);
   });
 
   it('gives every file of a single run byte for byte, charts and report included, in any order', () => {
