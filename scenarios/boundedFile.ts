@@ -66,10 +66,10 @@ export function openBoundedFile(path: string, limit: FileLimit): { fd: number; b
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new BoundedFileError(path, `is a folder, not ${limit.what}`, 'EISDIR');
+    if (stat.isDirectory()) throw new BoundedFileError(path, 'is a folder, not a file', 'EISDIR');
     if (!stat.isFile()) {
       const kind = stat.isFIFO() ? 'a pipe (FIFO)' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
-      throw new BoundedFileError(path, `is ${kind}, not a regular file; ${limit.what} must be a regular file`, 'NOT_REGULAR');
+      throw new BoundedFileError(path, `is ${kind}, not a regular file`, 'NOT_REGULAR');
     }
     if (stat.size > limit.maxBytes) {
       throw new BoundedFileError(path, `is ${formatBytes(stat.size)}, over the ${formatBytes(limit.maxBytes)} limit for ${limit.what}`, 'TOO_LARGE');

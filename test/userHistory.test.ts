@@ -83,7 +83,7 @@ describe('the user-series reader: CSV and Parquet, bad files refused with the li
     writeFileSync(fake, 'just text');
     await expect(readUserSeries(fake, '--price')).rejects.toThrow(/--price .*fake.parquet: the first line must be a header/);
     await expect(readUserSeries(dir, '--price')).rejects.toThrow(/is a folder, not a file/);
-    await expect(readUserSeries('/dev/zero', '--price')).rejects.toThrow(/--price \/dev\/zero: is not a regular file/);
+    await expect(readUserSeries('/dev/zero', '--price')).rejects.toThrow(/--price \/dev\/zero: is a device, not a regular file/);
   });
 });
 
