@@ -3,7 +3,7 @@
 // SVG, so they reach the PDF as vectors with real text. playwright-core is imported only here, and
 // only when a PDF is asked for.
 import { existsSync } from 'node:fs';
-import { escapeHtml } from './html.js';
+import { html as markup } from './html.js';
 
 export class PdfError extends Error {}
 
@@ -76,7 +76,7 @@ export async function htmlToPdf(html: string, options: PdfOptions): Promise<Uint
     await page.waitForFunction(() => document.body.hasAttribute('data-charts-rendered') || document.body.hasAttribute('data-charts-failed'), null, { timeout: 120_000 });
     const failed = await page.evaluate(() => document.body.dataset.chartsFailed);
     if (failed) throw new PdfError(`${failed} chart(s) could not be drawn in Chromium; no PDF written`);
-    const footer = `<div style="font: 7.5px DejaVu Sans, Arial, sans-serif; color: #5b6670; width: 100%; padding: 0 ${MARGIN_MM.side}mm; display: flex; justify-content: space-between;"><span>${escapeHtml(options.footer)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
+    const footer = markup`<div style="font: 7.5px DejaVu Sans, Arial, sans-serif; color: #5b6670; width: 100%; padding: 0 ${MARGIN_MM.side}mm; display: flex; justify-content: space-between;"><span>${options.footer}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`.markup;
     const pdf = await page.pdf({
       format: options.format,
       printBackground: true,
