@@ -36,8 +36,15 @@ function interruptRun(signal: NodeJS.Signals): Promise<{ code: number | null; ou
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    // 2e6 trials take far longer than this: the signal arrives while the workers are busy.
-    setTimeout(() => child.kill(signal), 1500);
+    // The run takes the folder's lock once its signal handlers are in place (a loaded machine can
+    // take seconds to get there); 2e6 trials take far longer than the wait after it, so the signal
+    // arrives while the workers are busy.
+    const lock = join(out, '.hashpivot', 'lock');
+    const poll = setInterval(() => {
+      if (!existsSync(lock)) return;
+      clearInterval(poll);
+      setTimeout(() => child.kill(signal), 500);
+    }, 20);
     child.on('exit', (code) => resolve({ code, out, stderr }));
   });
 }
