@@ -7,7 +7,7 @@ import { probit } from 'simple-statistics';
 import type { Diagnostics, ModelFit, PriceModelName } from '../runners/calibrationDiagnostics.js';
 import type { CalibrateResult } from '../runners/calibrate.js';
 import { CONFIG, VEGA_LITE_SCHEMA, type Chart } from './chartSpecs.js';
-import { escapeHtml } from './html.js';
+import { html, type Html } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 
 const WIDTH = 640;
@@ -312,7 +312,7 @@ export function calibrationCharts(result: CalibrateResult, d: Diagnostics, drift
   return [histogramChart(d), qqChart(d), historyChart(d), acfChart(d), volatilityChart(d), holdoutChart(d), rollingChart(result, driftBound)].filter((c): c is Chart => c !== null);
 }
 
-function parameterTable(d: Diagnostics): string {
+function parameterTable(d: Diagnostics): Html {
   const rows = d.models.map((m) => {
     const parameters =
       m.error !== undefined
@@ -321,14 +321,14 @@ function parameterTable(d: Diagnostics): string {
           ? `the window's ${d.returns.length} monthly returns, resampled in 12-month blocks`
           : m.parameters.map((p) => `${p.name} ${num(p.value)}${p.standardError === undefined ? '' : ` ± ${num(p.standardError, 2)}`}`).join(', ');
     const aic = m.logLikelihood === null ? '' : num(2 * m.parameterCount - 2 * m.logLikelihood, 4);
-    return `<tr><td class="text">${MODEL_LABELS[m.model]}${m.model === d.chosen ? ' (written)' : ''}</td><td class="text">${escapeHtml(parameters)}</td><td>${m.logLikelihood === null ? '' : num(m.logLikelihood, 4)}</td><td>${aic}</td><td>${m.ks === null ? '' : `${num(m.ks.statistic)} (p ${pValue(m.ks.pValue)})`}</td></tr>`;
+    return html`<tr><td class="text">${MODEL_LABELS[m.model]}${m.model === d.chosen ? ' (written)' : ''}</td><td class="text">${parameters}</td><td>${m.logLikelihood === null ? '' : num(m.logLikelihood, 4)}</td><td>${aic}</td><td>${m.ks === null ? '' : `${num(m.ks.statistic)} (p ${pValue(m.ks.pValue)})`}</td></tr>\n`;
   });
-  return `<div class="scroll"><table id="models">
+  return html`<div class="scroll"><table id="models">
 <thead><tr><th class="text">model</th><th class="text">fitted parameters ± SE</th><th>log-likelihood</th><th>AIC</th><th>KS D (p)</th></tr></thead>
-<tbody>${rows.join('\n')}</tbody></table></div>`;
+<tbody>${rows}</tbody></table></div>`;
 }
 
-function statisticsTable(d: Diagnostics): string {
+function statisticsTable(d: Diagnostics): Html {
   const rows: [string, string, string, string][] = [
     ['Jarque-Bera (normal returns)', num(d.jarqueBera.statistic), pValue(d.jarqueBera.pValue), `skewness ${num(d.jarqueBera.skewness)}, kurtosis ${num(d.jarqueBera.kurtosis)}`],
     [`Ljung-Box Q(${d.ljungBox.returns.lags}), returns`, num(d.ljungBox.returns.statistic), pValue(d.ljungBox.returns.pValue), 'autocorrelation of returns'],
@@ -336,8 +336,8 @@ function statisticsTable(d: Diagnostics): string {
   ];
   if (d.bartlett !== null) rows.push(["Bartlett, variance by year", num(d.bartlett.statistic), pValue(d.bartlett.pValue), `${d.bartlett.groups} years`]);
   for (const m of d.models) if (m.ks !== null) rows.push([`Kolmogorov-Smirnov, ${MODEL_LABELS[m.model]}`, num(m.ks.statistic), pValue(m.ks.pValue), 'upper bound: parameters fitted to the same data']);
-  return `<table id="statistics"><thead><tr><th class="text">test</th><th>statistic</th><th>p-value</th><th class="text">note</th></tr></thead>
-<tbody>${rows.map((r) => `<tr><td class="text">${escapeHtml(r[0])}</td><td>${r[1]}</td><td>${r[2]}</td><td class="text">${escapeHtml(r[3])}</td></tr>`).join('\n')}</tbody></table>`;
+  return html`<table id="statistics"><thead><tr><th class="text">test</th><th>statistic</th><th>p-value</th><th class="text">note</th></tr></thead>
+<tbody>${rows.map((r) => html`<tr><td class="text">${r[0]}</td><td>${r[1]}</td><td>${r[2]}</td><td class="text">${r[3]}</td></tr>\n`)}</tbody></table>`;
 }
 
 export interface CalibrationPageOptions {
@@ -351,19 +351,19 @@ export interface CalibrationPageOptions {
 export function calibrationHtml(result: CalibrateResult, d: Diagnostics, charts: readonly Chart[], options: CalibrationPageOptions): string {
   const figure = (name: string) => {
     const chart = charts.find((c) => c.name === name);
-    return chart === undefined ? '' : chartFigure(chart);
+    return chart === undefined ? null : chartFigure(chart);
   };
-  const warnings = options.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('\n');
-  const body = `
+  const warnings = options.warnings.map((w) => html`<li class="warn">${w}</li>\n`);
+  const body = html`
 <header>
 <p class="note">hashpivot calibration diagnostics</p>
 <h1 id="title">Does the fitted price model look like its history?</h1>
-<p class="lead">Monthly (month-end) BTC prices ${escapeHtml(d.from)} .. ${escapeHtml(d.to)}: ${d.returns.length} monthly log returns from ${escapeHtml(options.source)}. Written model: ${MODEL_LABELS[d.chosen]} (${escapeHtml(result.priceModelReason)}). Scenario: ${escapeHtml(options.scenarioName)}. Paths: seed ${d.seed}.</p>
+<p class="lead">Monthly (month-end) BTC prices ${d.from} .. ${d.to}: ${d.returns.length} monthly log returns from ${options.source}. Written model: ${MODEL_LABELS[d.chosen]} (${result.priceModelReason}). Scenario: ${options.scenarioName}. Paths: seed ${d.seed}.</p>
 <nav><a href="#fits">Fits</a><a href="#distribution">Distribution</a><a href="#paths">Paths</a><a href="#dependence">Dependence</a><a href="#out-of-sample">Out of sample</a><a href="#windows">Windows</a></nav>
 </header>
 <section id="fits">
 <h2>Fits</h2>
-${warnings === '' ? '<p>No fitted value breaks a guardrail.</p>' : `<ul class="sentences" id="warnings">${warnings}</ul>`}
+${warnings.length === 0 ? html`<p>No fitted value breaks a guardrail.</p>` : html`<ul class="sentences" id="warnings">${warnings}</ul>`}
 ${parameterTable(d)}
 <p class="caption">AIC = 2 k - 2 ln L (lower is better) on the same ${d.returns.length} returns; the regimes likelihood is Hamilton's filter, so it counts the months' dependence, which the KS of its one-month mixture does not.</p>
 ${statisticsTable(d)}
@@ -384,11 +384,11 @@ ${figure('calibration-volatility-by-year')}
 </section>
 <section id="out-of-sample">
 <h2>Out of sample</h2>
-${d.holdout === null ? '<p>The window is too short to hold months out.</p>' : figure('calibration-holdout-backtest')}
+${d.holdout === null ? html`<p>The window is too short to hold months out.</p>` : figure('calibration-holdout-backtest')}
 </section>
 <section id="windows">
 <h2>How much the window decides</h2>
-${result.rolling === null ? '<p>Rolling windows were switched off (--rolling 0).</p>' : figure('calibration-rolling-drift')}
+${result.rolling === null ? html`<p>Rolling windows were switched off (--rolling 0).</p>` : figure('calibration-rolling-drift')}
 </section>`;
   return htmlPage({ title: 'hashpivot calibration diagnostics', body, charts });
 }

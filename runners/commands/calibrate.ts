@@ -9,7 +9,7 @@ import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, SHIPPED_DEFAULT
 import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
 import { rollingTable } from '../rollingFits.js';
 import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
-import { ensureWritableFolder, OutputFolderError, writeFilesAtomically, type OutputFile } from '../../outputs/resultsFolder.js';
+import { AtomicWrite, OutputFolderError, type OutputFile } from '../../outputs/resultsFolder.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
 import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 
@@ -132,6 +132,8 @@ export function calibrationReport(result: CalibrateResult, scenarioName: string)
 }
 
 export async function calibrateCommand(args: string[]): Promise<number> {
+  // --report's folder, opened (checked, locked) before the fits; aborted if anything fails.
+  let reportFolder: AtomicWrite | null = null;
   try {
     let parsed;
     try {
@@ -186,12 +188,13 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     const series = parseSeriesFlags(values.series);
 
     if (values.report !== undefined) {
-      if (values.report === '') throw new UsageError('--report needs a folder: --report DIR');
+      if (values.report.trim() === '') throw new UsageError('--report needs a folder: --report DIR');
+      // Checked and locked before the fits (outputs/resultsFolder.ts).
       try {
-        ensureWritableFolder(values.report);
+        reportFolder = new AtomicWrite(values.report, { command: 'calibrate', names: [CALIBRATION_PAGE], folders: [CHARTS_FOLDER] });
       } catch (error) {
         if (!(error instanceof OutputFolderError)) throw error;
-        throw new CalibrateInputError(`--report ${values.report}: this folder cannot be written (${error.message.replace(/ Pass --out .*$/, '')}); pass --report a folder you can write to`);
+        throw new CalibrateInputError(`--report ${values.report}: this folder cannot be written (${error.message.replace(/: pass --out .*$/, '')}); pass --report a folder you can write to`);
       }
     }
     const scenarioName = values.scenario ?? 'base';
@@ -214,12 +217,14 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       writeFileAtomically(values.out, result.fragment);
       process.stdout.write(`${report}Wrote ${values.out}\n`);
     }
-    if (values.report !== undefined && diagnostics !== undefined) {
-      writeFilesAtomically(values.report, diagnostics);
+    if (reportFolder !== null && values.report !== undefined && diagnostics !== undefined) {
+      reportFolder.write(diagnostics);
+      reportFolder.commit();
       (values.out === undefined ? process.stderr : process.stdout).write(`Wrote ${join(values.report, CALIBRATION_PAGE)} and ${diagnostics.length - 1} chart files in ${join(values.report, CHARTS_FOLDER)}\n`);
     }
     return 0;
   } catch (error) {
+    reportFolder?.abort();
     // A fit that fails on user data (CalibrationError) is a data problem, not a crash.
     const exitCode = reportCommandError('calibrate', CALIBRATE_USAGE, error, [UserSeriesError, CalibrateInputError, CalibrationError, OutputFolderError]);
     if (exitCode === undefined) throw error;
