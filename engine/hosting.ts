@@ -44,6 +44,8 @@ export class Hosting {
   creditedUsd = 0;
   /** Share of the site's MW not mining this month: the halls building or handed over. */
   offlineShare = 0;
+  /** Part of rentUsd earned under a GPU cloud contract (the rest sells at the market price). */
+  contractRevenueUsd = 0;
 
   private active = false;
   private gpuCloud = false;
@@ -75,8 +77,6 @@ export class Hosting {
   private escalation = 1;
   private gpuDebtBalanceUsd = 0;
   private gpuPaymentUsd = 0;
-  /** Month the GPU contract ends (before every month when there is none). */
-  private contractEndMonth = -1;
   /** Per hall: age of its GPU fleet, and its rental price relative to the newest generation's. */
   private readonly fleetAgeMonths = new Float64Array(MAX_TRANCHES);
   private readonly fleetPriceFactor = new Float64Array(MAX_TRANCHES);
@@ -112,7 +112,6 @@ export class Hosting {
     this.escalation = 1;
     this.gpuDebtBalanceUsd = 0;
     this.gpuPaymentUsd = 0;
-    this.contractEndMonth = site.gpuContractMonths > 0 ? this.firstHandoverMonth + site.gpuContractMonths : -1;
     // Every hall's first fleet is bought at its handover.
     this.fleetAgeMonths.fill(site.gpuLifeMonths);
     this.fleetPriceFactor.fill(1);
@@ -147,6 +146,7 @@ export class Hosting {
     this.energyMwh = 0;
     this.advanceReceivedUsd = 0;
     this.creditedUsd = 0;
+    this.contractRevenueUsd = 0;
     if (!this.active) return;
 
     let delivered = this.halls;
@@ -244,7 +244,13 @@ export class Hosting {
     const hallGpus = (this.convertedMw * site.itKwPerMw) / this.halls / site.itKwPerGpu;
     const utilisation = Math.min(1, site.gpuUtilisation * index);
     const newGpuUsdPerHour = market.newGpuUsdPerHour[m];
-    let marketRevenueUsd = 0;
+    // Under contract each hall's GPU-hour price is fixed for the term from its handover (IREN/
+    // Microsoft: five years, deployed in phases), the customer paying for at least the take-or-pay
+    // share of the hours whether it uses them or not; after it, the hall sells at the market price
+    // of its ageing fleet.
+    const contractHallUsd = hallGpus * HOURS_PER_MONTH * Math.max(site.gpuTakeOrPayShare, utilisation) * site.gpuContractUsdPerHour;
+    let revenueUsd = 0;
+    let contractRevenueUsd = 0;
     for (let hall = 0; hall < delivered; hall++) {
       if (this.fleetAgeMonths[hall] >= site.gpuLifeMonths) {
         // A new generation: bought on credit amortised over its life, renting at the newest price.
@@ -253,10 +259,13 @@ export class Hosting {
         this.fleetAgeMonths[hall] = 0;
         this.fleetPriceFactor[hall] = 1;
       }
-      marketRevenueUsd += hallGpus * HOURS_PER_MONTH * utilisation * newGpuUsdPerHour * this.fleetPriceFactor[hall];
+      if (m < this.firstHandoverMonth + hall * this.hallIntervalMonths + site.gpuContractMonths) contractRevenueUsd += contractHallUsd;
+      else revenueUsd += hallGpus * HOURS_PER_MONTH * utilisation * newGpuUsdPerHour * this.fleetPriceFactor[hall];
       this.fleetAgeMonths[hall]++;
       this.fleetPriceFactor[hall] *= site.gpuMonthlyPriceFactor;
     }
+    revenueUsd += contractRevenueUsd;
+    this.contractRevenueUsd = contractRevenueUsd;
     if (this.gpuDebtBalanceUsd > 0) {
       const interestUsd = this.gpuDebtBalanceUsd * site.capexDebtMonthlyRate;
       const paymentUsd = Math.min(this.gpuPaymentUsd, this.gpuDebtBalanceUsd + interestUsd);
@@ -264,19 +273,13 @@ export class Hosting {
       if (this.gpuDebtBalanceUsd < 1e-6) this.gpuDebtBalanceUsd = 0;
       this.debtServiceUsd += paymentUsd;
     }
-    let revenueUsd = marketRevenueUsd;
-    if (m < this.contractEndMonth) {
-      // Under contract the GPU-hour price is fixed (IREN/Microsoft: five years), and the customer
-      // pays for at least the take-or-pay share of the hours whether it uses them or not.
-      const gpus = hallGpus * delivered;
-      revenueUsd = gpus * HOURS_PER_MONTH * Math.max(site.gpuTakeOrPayShare, utilisation) * site.gpuContractUsdPerHour;
-      if (m === this.firstHandoverMonth && site.gpuPrepaymentShare > 0) {
-        // The prepayment comes with the first handover, on the contract's value at full use.
-        const valueUsd = hallGpus * this.halls * HOURS_PER_MONTH * site.gpuContractMonths * site.gpuContractUsdPerHour;
-        this.advanceReceivedUsd = site.gpuPrepaymentShare * valueUsd;
-        this.owedAdvanceUsd += this.advanceReceivedUsd;
-        this.prepaymentCreditUsd = this.advanceReceivedUsd / site.gpuContractMonths;
-      }
+    if (m === this.firstHandoverMonth && site.gpuPrepaymentShare > 0) {
+      // The prepayment comes with the first handover, on the contract's value at full use; it is
+      // credited evenly against invoices over the term.
+      const valueUsd = hallGpus * this.halls * HOURS_PER_MONTH * site.gpuContractMonths * site.gpuContractUsdPerHour;
+      this.advanceReceivedUsd = site.gpuPrepaymentShare * valueUsd;
+      this.owedAdvanceUsd += this.advanceReceivedUsd;
+      this.prepaymentCreditUsd = this.advanceReceivedUsd / site.gpuContractMonths;
     }
     if (this.owedAdvanceUsd > 0) {
       this.creditedUsd = Math.min(this.owedAdvanceUsd, this.prepaymentCreditUsd, revenueUsd);

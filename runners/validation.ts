@@ -2,7 +2,8 @@
 // closed forms of the market processes from a quick simulation, back-tests against the 2016 and
 // 2020 halvings and the BTC price, calibration recovering known parameters from the engine's own
 // paths, the coverage of the Monte Carlo intervals, and the least-squares Monte Carlo core against
-// Longstaff & Schwartz's Table 1 with its dual upper bound (realOptionChecks.ts). `npm run validate` (runners/validateReport.ts)
+// Longstaff & Schwartz's Table 1 with its dual upper bound (realOptionChecks.ts), and the deal
+// presets against the deals they reproduce (dealValidation.ts). `npm run validate` (runners/validateReport.ts)
 // prints them as a table; the test suite checks the same things in more depth (test/*.test.ts).
 import { fitGbm, fitLogOu, fitMerton, type Fit } from '../engine/calibration.js';
 import { blockSubsidySats, HALVING_INTERVAL_BLOCKS, retargetDifficulty, TARGET_TIMESPAN_SECONDS } from '../engine/bitcoin.js';
@@ -17,6 +18,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { sampleMoments } from '../outputs/statistics.js';
 import { loadBacktestHistory, runBacktests } from './backtest.js';
 import { bermudanPutChecks } from './realOptionChecks.js';
+import { dealChecks } from './dealValidation.js';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'INFO';
 
@@ -352,6 +354,7 @@ export async function runValidation(): Promise<CheckResult[]> {
   return [
     ...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...diagnosticStatisticChecks(), ...(await backtestChecks()), ...intervalChecks(),
     ...bermudanPutChecks(),
+    ...dealChecks(),
   ];
 }
 

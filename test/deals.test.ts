@@ -14,6 +14,7 @@ import { createOutcomeBlock, strategyColumn } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
 import { shareWhere } from '../outputs/statistics.js';
 import { fundingSummary } from '../outputs/summary.js';
+import { contractRun, dealChecks } from '../runners/dealValidation.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import { months, setting } from './hostingWorld.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
@@ -182,6 +183,29 @@ describe('GPU cloud contract', () => {
     expect(rows[60].rent).toBeCloseTo(gpus * HOURS_PER_MONTH * 0.7 * 2 * 0.7 ** 4, 3);
   });
 
+  it('runs each hall\'s contract for the term from its own handover', () => {
+    const { market, draws, hosting } = setting(
+      { tranches: 2, trancheIntervalMonths: 3, gpuCloud: { itKwPerGpu: 1.2, capexUsdPerGpu: 35_000, utilisation: 0.7, opexShareOfRevenue: 0.15, lifeMonths: 72, contract: { years: 4, usdPerGpuHour: 3, takeOrPayShare: 1, prepaymentShare: 0 } } },
+      { horizonMonths: 70 },
+    );
+    hosting.start(0, 1, true, draws);
+    const contract = [];
+    const rent = [];
+    for (let m = 0; m < 70; m++) {
+      hosting.month(m, market, draws);
+      contract.push(hosting.contractRevenueUsd);
+      rent.push(hosting.rentUsd);
+    }
+    const hallUsd = (gpus / 2) * HOURS_PER_MONTH * 3;
+    expect(contract[12]).toBeCloseTo(hallUsd, 3); // hall 1 still building
+    expect(contract[15]).toBeCloseTo(2 * hallUsd, 3);
+    expect(contract[59]).toBeCloseTo(2 * hallUsd, 3);
+    expect(contract[60]).toBeCloseTo(hallUsd, 3); // hall 0's term is over, hall 1's runs to month 63
+    expect(rent[60]).toBeCloseTo(hallUsd + (gpus / 2) * HOURS_PER_MONTH * 0.7 * 2 * 0.7 ** 4, 3);
+    expect(contract[63]).toBe(0);
+    expect(contract.reduce((a, b) => a + b, 0)).toBeCloseTo(2 * 48 * hallUsd, 1);
+  });
+
   it('take-or-pay is a floor: the customer pays for the hours it uses when it uses more', () => {
     const { market, draws, hosting } = cloud({ years: 4, usdPerGpuHour: 3, takeOrPayShare: 0.5, prepaymentShare: 0 });
     market.aiDemandIndex[13] = 0.5; // utilisation 0.35: the floor pays
@@ -317,5 +341,27 @@ describe('deal fields another choice makes irrelevant', () => {
     expect(scenario.hosting).not.toHaveProperty('defaultHazardPerYear');
     expect(scenario.terminalValue).not.toHaveProperty('capRate');
     expect(parseScenario(resolvedScenarioJson(scenario), 'again')).toEqual(scenario);
+  });
+});
+
+describe('deal presets against their announcements (runners/dealValidation.ts)', () => {
+  it('runs a preset\'s contract through the engine: TeraWulf\'s two halls, the second 6 months later, on one 10-year term', () => {
+    const run = contractRun(loadScenario('terawulf-fluidstack'), 'convert-now');
+    // 250 MW at PUE 1.25 = 200 MW of IT, two halls of 100 MW; most likely build 7 months, so the
+    // term runs months 7..126, the second hall earning from month 13; $134.5/kW-month, +3% a year.
+    let hallMonths = 0;
+    for (let j = 0; j < 120; j++) hallMonths += (j < 6 ? 1 : 2) * 1.03 ** Math.floor(j / 12);
+    expect(run.itKw).toBeCloseTo(200_000, 6);
+    expect(run.contractValueUsd).toBeCloseTo(100_000 * 134.5 * hallMonths, 0);
+    expect(run.landlordCostUsd).toBeCloseTo(100_000 * 23 * (120 + 114), 0);
+    expect(run.conversionCapexUsd).toBeCloseTo(200 * 9e6, 0);
+  });
+
+  it('every announced figure is reproduced within its stated tolerance', () => {
+    const rows = dealChecks();
+    expect(rows.filter((r) => r.status === 'FAIL')).toEqual([]);
+    expect(rows.filter((r) => r.status === 'PASS').length).toBeGreaterThanOrEqual(12);
+    // The financing announced is what keeps Core Scientific's conversion funded.
+    expect(rows.find((r) => r.check === 'Core Scientific/CoreWeave: funding of convert-now')?.result).toMatch(/^as announced: P\(runs out of cash\) 0%.*site-funded: P\(runs out of cash\) 100%/);
   });
 });
