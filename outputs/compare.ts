@@ -122,7 +122,9 @@ export function comparedMetrics(move: StrategyMove): ComparedMetric[] {
     { label: 'p50 NPV', a: na.percentiles.p50, b: nb.percentiles.p50, format: 'usd' },
     { label: 'p95 NPV', a: na.percentiles.p95, b: nb.percentiles.p95, format: 'usd' },
     { label: 'P(NPV<0)', a: move.a.pNpvNegative.p, b: move.b.pNpvNegative.p, format: 'share' },
-    { label: 'P(ruin)', a: move.a.pRuin.p, b: move.b.pRuin.p, format: 'share' },
+    { label: 'P(runs out of cash)', a: move.a.pRuin.p, b: move.b.pRuin.p, format: 'share' },
+    // Never a ruin figure without the money that would prevent it (absent in older summaries).
+    { label: 'new money needed, median', a: move.a.funding?.externalUsd.percentiles.p50 ?? null, b: move.b.funding?.externalUsd.percentiles.p50 ?? null, format: 'usd' },
   ];
 }
 

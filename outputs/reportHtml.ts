@@ -10,7 +10,7 @@ import type { ReportData } from './reportData.js';
 import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
-import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, pairSentence, revenueCheck, strategySpecs } from './reportText.js';
+import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, fundingText, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { Summary } from './summary.js';
 
@@ -83,13 +83,29 @@ const KEY_ASSUMPTIONS: { group: string; rows: Assumption[] }[] = [
       { path: 'hosting.conversionUsdPerMwIt', label: 'Conversion capex', format: 'usdM', unit: 'per MW of IT' },
       { path: 'hosting.pue', label: 'PUE', format: 'num' },
       { path: 'hosting.buildMonths.mode', label: 'Build time (most likely)', format: 'num', unit: 'months' },
+      { path: 'hosting.tranches', label: 'Halls delivered', format: 'int', unit: 'halls' },
+      { path: 'hosting.trancheIntervalMonths', label: 'Between hall starts', format: 'int', unit: 'months' },
+      { path: 'hosting.preLeased', label: 'Lease signed before the build', format: 'text' },
       { path: 'hosting.leaseUsdPerKwMonth', label: 'Lease rate', format: 'usd', unit: 'per kW-month' },
+      { path: 'hosting.escalatorPerYear', label: 'Lease escalator', format: 'pct', unit: 'per year' },
       { path: 'hosting.leaseYears', label: 'Lease term', format: 'num', unit: 'years' },
+      { path: 'hosting.leaseForm', label: 'Lease form', format: 'text' },
+      { path: 'hosting.landlordOpexUsdPerKwMonth', label: 'Landlord opex', format: 'usd', unit: 'per kW-month' },
+      { path: 'hosting.tripleNetCostShareOfRent', label: 'Landlord cost', format: 'pct', unit: 'of rent' },
       { path: 'hosting.signingProbabilityPerMonth', label: 'Tenant signing probability', format: 'pct', unit: 'per month' },
+      { path: 'hosting.tenantCreditGrade', label: 'Tenant credit grade', format: 'text' },
       { path: 'hosting.defaultHazardPerYear', label: 'Tenant default hazard', format: 'pct', unit: 'per year' },
-      { path: 'hosting.capexDebtShare', label: 'Capex financed by debt', format: 'pct' },
-      { path: 'terminalValue.method', label: 'Terminal value', format: 'text' },
+      { path: 'hosting.backstopShare', label: 'Rent backed by a guarantor', format: 'pct' },
+      { path: 'hosting.tenantCapexShare', label: 'Capex paid by the tenant', format: 'pct' },
+      { path: 'hosting.capexAdvanceUsdPerMwIt', label: 'Tenant capex advance', format: 'usdM', unit: 'per MW of IT' },
+      { path: 'hosting.capexDebtShare', label: 'Site capex financed by debt', format: 'pct' },
+      { path: 'hosting.gpuCloud.contract.years', label: 'GPU contract term', format: 'num', unit: 'years' },
+      { path: 'hosting.gpuCloud.contract.usdPerGpuHour', label: 'GPU contract price', format: 'usd', unit: 'per GPU-hour' },
+      { path: 'hosting.gpuCloud.contract.prepaymentShare', label: 'GPU contract prepaid', format: 'pct' },
+      { path: 'terminalValue.method', label: 'Terminal value', format: 'text', unit: 'byCashFlow: mining at a multiple or salvage, leases at contracted rent plus a cap rate, GPU fleets at residual value' },
       { path: 'terminalValue.annualCashFlowMultiple', label: 'Terminal multiple', format: 'num', unit: 'x annual cash flow' },
+      { path: 'terminalValue.capRate', label: 'Cap rate of leased capacity', format: 'pct', unit: 'per year' },
+      { path: 'terminalValue.miningSalvageUsdPerTh', label: 'Mining fleet salvage', format: 'usd', unit: 'per TH' },
     ],
   },
 ];
@@ -104,6 +120,7 @@ function valueAt(root: JsonObject, path: string): JsonValue | undefined {
 }
 
 function formatValue(value: JsonValue, format: Format): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value !== 'number') return typeof value === 'string' ? value : JSON.stringify(value);
   switch (format) {
     case 'usd':
@@ -152,32 +169,28 @@ function meanWithSe(m: MetricSummary): string {
   return m.mean === null ? 'n/a' : `${formatUsdM(m.mean)} ± ${formatUsdM(m.standardError)}`;
 }
 
-function definedShare(m: MetricSummary): Html | null {
-  return m.definedCount === m.count ? null : html` <span class="note">(${formatShare(m.count ? m.definedCount / m.count : null)} of trials)</span>`;
-}
-
 function strategyTable(summary: Summary): Html {
   const rows = summary.strategies.map((s) => {
     const npv = s.metrics.npvUsd;
-    const irr = s.metrics.irr;
-    const payback = s.metrics.paybackMonth;
-    const irrText = irr.definedCount === 0 ? 'none' : html`${formatNumber((irr.percentiles.p50 ?? NaN) * 100, 1)}%${definedShare(irr)}`;
-    const paybackText = payback.definedCount === 0 ? 'never' : html`${formatNumber(payback.percentiles.p50, 0)} mo${definedShare(payback)}`;
     const ruin = s.pRuin.p ?? 0;
+    const peak = s.funding?.peakUsd.percentiles;
+    const external = s.funding?.externalUsd.percentiles;
     return html`<tr data-strategy="${s.name}">
 <td class="text"><b>${s.name}</b></td>
 <td>${meanWithSe(npv)}</td>
 <td>${formatUsdM(npv.percentiles.p5)}</td><td>${formatUsdM(npv.percentiles.p50)}</td><td>${formatUsdM(npv.percentiles.p95)}</td>
-<td>${formatUsdM(npv.var5)}</td><td>${formatUsdM(npv.cvar5)}</td>
+<td>${formatUsdM(npv.cvar5)}</td>
 <td>${formatShare(s.pNpvNegative.p)}</td><td${ruin >= 0.05 && html` class="warn"`}>${formatShare(s.pRuin.p)}</td>
-<td>${irrText}</td><td>${paybackText}</td>
+<td>${peak ? html`${formatUsdM(peak.p50)} <span class="note">(p95 ${formatUsdM(peak.p95)})</span>` : 'n/a'}</td><td>${external ? formatUsdM(external.p50) : 'n/a'}</td>
+<td>${irrText(s.metrics.irr)}</td><td>${paybackText(s.metrics.paybackMonth)}</td>
 <td>$${formatNumber(s.metrics.revenueUsdPerKwh.percentiles.p50, 3)}</td>
 </tr>\n`;
   });
+  const ownFunds = summary.strategies.find((s) => s.funding)?.funding?.ownFundsUsd;
   return html`<div class="scroll"><table class="strategies">
-<tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>VaR 5%</th><th>CVaR 5%</th><th>P(NPV&lt;0)</th><th>P(ruin)</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
+<tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>mean of worst 5%</th><th>P(NPV&lt;0)</th><th>P(runs out of cash)</th><th>peak funding need, median</th><th>new money needed, median</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
 ${rows}</table></div>
-<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value. VaR 5% is the 5th percentile of NPV (a value, negative = loss); CVaR 5% the mean of the worst 5%. Ruin: cash below minus the credit line at any month. IRR and payback medians are over the trials where they exist (share shown when not all).</p>`;
+<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value; p5 NPV is the 5th percentile (the 5% worst case, a value: negative is a loss), the mean of worst 5% its CVaR. P(runs out of cash): cash falls below minus the credit line at some month without new funding. Peak funding need: the most cash the strategy consumes before it pays for itself (minus its lowest cumulative cash flow); new money: what of it exceeds the site's own funds${ownFunds === undefined ? '' : ` (${formatUsdM(ownFunds)} of cash and credit line)`}, so a strategy that runs out of cash in every future may need only a little. IRR and payback medians are over the trials where they exist, shown only where that is at least half of them; "no outlay": cash never fell below zero, so there was nothing to pay back.</p>`;
 }
 
 function pairsTable(summary: Summary): Html {
@@ -281,13 +294,15 @@ function orderSentence(order: OrderCertainty): Html {
 
 function decisionSection(summary: Summary, decision: Decision): Html {
   const { leader, baseline } = decision;
+  const fundingOf = (name: string) => summary.strategies.find((x) => x.name === name)?.funding;
   const rows = decision.ranked.map((s, i) => {
     const shortfall = s.pFundingShortfall;
+    const external = fundingOf(s.name)?.externalUsd.percentiles.p50;
     return html`<tr data-rank="${i + 1}"><td>${i + 1}</td><td class="text"><b>${s.name}</b>${s.name === baseline && html` <span class="note">(baseline)</span>`}</td>
 <td>${s.meanNpvUsd === null ? 'n/a' : `${formatUsdM(s.meanNpvUsd)} ± ${formatUsdM(s.standardErrorUsd)}`}</td>
 <td>${s.pBeatsBaseline === null ? '-' : formatShare(s.pBeatsBaseline)}</td>
 <td>${formatUsdM(s.var5Usd)}</td><td>${formatUsdM(s.cvar5Usd)}</td>
-<td${!s.funded && html` class="warn"`}>${formatShare(shortfall)}</td></tr>\n`;
+<td${!s.funded && html` class="warn"`}>${formatShare(shortfall)}</td><td>${external === undefined ? 'n/a' : formatUsdM(external)}</td></tr>\n`;
   });
   const lines: Html[] = [];
   lines.push(
@@ -297,7 +312,7 @@ function decisionSection(summary: Summary, decision: Decision): Html {
   if (best) {
     const lead = orderCertainty(summary, best.name, leader.name);
     lines.push(
-      html`<p class="headline" id="decision-if-funded">With outside funding, <b>${best.name}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${leader.name}'s, but the site's cash and credit line fall short in ${formatShare(best.pFundingShortfall)} of futures${best.var5Usd !== null ? `, and its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>\n`,
+      html`<p class="headline" id="decision-if-funded">With outside funding, <b>${best.name}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${leader.name}'s, but the site's cash and credit line fall short in ${formatShare(best.pFundingShortfall)} of futures (${fundingText(fundingOf(best.name))})${best.var5Usd !== null ? `, and its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>\n`,
     );
   }
   const sure: Html[] = [];
@@ -317,7 +332,7 @@ function decisionSection(summary: Summary, decision: Decision): Html {
   return html`<section id="decision" class="decision">
 <h2>The decision</h2>
 ${lines}<div class="scroll"><table class="ranking">
-<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th></tr>
+<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th><th>new money needed, median</th></tr>
 ${rows}</table></div>
 <p id="decision-certainty"><b>How sure:</b> ${sentences}.</p>
 <p id="decision-flip"><b>What would flip it:</b> ${flipText(summary)}</p>
@@ -327,6 +342,17 @@ ${rows}</table></div>
 /** A reason as the start of a sentence: a leading lower-case letter upper-cased (a leading tag is left as it is). */
 function capitalised(markup: Html): Html {
   return trustedHtml(markup.markup.replace(/^[a-z]/, (letter) => letter.toUpperCase()));
+}
+
+/**
+ * Running out of cash in words, beside the money that would prevent it: "ruin" here means the
+ * strategy needs money from outside, not that it is a bad one (a conversion can beat staying in
+ * most futures and still need new funding in all of them).
+ */
+function cashText(summary: Summary): Html {
+  const items = summary.strategies.map((s) => html`<li><b>${s.name}</b> ${ruinWithFundingText(s.pRuin.p, s.funding)}.</li>`);
+  return html`<p>Running out of cash means the site's cash falls below minus its credit line at some month if no new money comes in: it says how much the strategy must raise, not how good it is. A conversion financed as announced may need little; one the site pays for alone may beat staying in most futures and still need new funding in all of them.</p>
+<ul class="sentences" id="funding-need">${items}</ul>`;
 }
 
 /** "What would flip it", from the one-at-a-time swings of the inputs when the run computed them. */
@@ -384,6 +410,7 @@ ${figure('revenue-per-kwh')}
 ${fans}</section>
 <section id="cash">
 <h2>Cash and ruin</h2>
+${cashText(summary)}
 ${figure('fan-cash')}
 ${figure('ruin-over-time')}
 </section>

@@ -1,7 +1,8 @@
 // The report's words: how a strategy is described, how money and shares are written, and one
 // plain-language sentence per strategy pair generated from the numbers. Pure: no I/O.
 import type { JsonObject } from '../scenarios/load.js';
-import type { StrategySummary, Summary } from './summary.js';
+import type { MetricSummary } from './statistics.js';
+import type { FundingSummary, StrategySummary, Summary } from './summary.js';
 import type { OrientedPair } from './reportData.js';
 
 const MINUS = '-';
@@ -28,6 +29,9 @@ export function formatUsdM(x: number | null | undefined): string {
 export function formatShare(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p)) return 'n/a';
   const pct = p * 100;
+  // Never "0.0%" or "100.0%" for something that is not exactly 0 or 1.
+  if (pct > 0 && pct < 0.05) return '<0.1%';
+  if (pct > 99.95 && pct < 100) return '>99.9%';
   const digits = (pct > 0 && pct < 1) || (pct > 99 && pct < 100) ? 1 : 0;
   return `${pct.toFixed(digits)}%`;
 }
@@ -90,7 +94,7 @@ export function pairSentence(pair: OrientedPair, summary: Summary): string {
     sentence += `; on average its NPV is ${formatUsdM(Math.abs(d))} ${d >= 0 ? 'higher' : 'lower'}${ci}`;
   }
   const ruin = other.pRuin.p;
-  if (ruin !== null && ruin >= 0.05) sentence += `. It runs out of cash in ${formatShare(ruin)} of futures (against ${formatShare(baseline.pRuin.p)})`;
+  if (ruin !== null && ruin >= 0.05) sentence += `. It ${ruinWithFundingText(ruin, other.funding)} (${baseline.pRuin.p === null ? 'n/a' : formatShare(baseline.pRuin.p)} for ${pair.baseline})`;
   return `${sentence}.`;
 }
 
@@ -191,4 +195,61 @@ export function meanMedianNote(summary: Summary, series: string): string {
   }
   if (!(mean > median * 1.02)) return '';
   return `The mean lies above the median because the spread is skewed: a few futures with very high values lift it; ${atHorizon}.`;
+}
+
+// How the outcomes that can mislead are written, for the console table, the report and compare
+// alike: a median of IRR or payback only where it exists in at least half of the trials (a median
+// over the fifth of futures that ever pay back says little about the strategy), payback when there
+// is nothing to pay back, and running out of cash always beside the money that would prevent it.
+
+/** Below this share of trials where a metric exists, its median is not shown. */
+export const MIN_DEFINED_SHARE_FOR_MEDIAN = 0.5;
+
+function definedShare(m: MetricSummary): number {
+  return m.count > 0 ? m.definedCount / m.count : 0;
+}
+
+/**
+ * The median where the metric exists in at least half of the trials, with that share when it is
+ * not all of them ("14.2% (in 62%)"); otherwise "n/a (exists in 12%)".
+ */
+export function medianText(m: MetricSummary, format: (x: number) => string): string {
+  const share = definedShare(m);
+  if (share < MIN_DEFINED_SHARE_FOR_MEDIAN || m.percentiles.p50 === null) return `n/a (exists in ${formatShare(share)})`;
+  const text = format(m.percentiles.p50);
+  return share < 1 ? `${text} (in ${formatShare(share)})` : text;
+}
+
+/** Annual IRR as a percentage with one decimal. */
+export function irrText(irr: MetricSummary): string {
+  return medianText(irr, (x) => `${(x * 100).toFixed(1)}%`);
+}
+
+/**
+ * Payback month. Month 0 means the cumulative cash flow never went below zero: there was no outlay
+ * to pay back (staying and mining), which is not "paid back at once".
+ */
+export function paybackText(payback: MetricSummary, unit = ' mo'): string {
+  return medianText(payback, (x) => (x === 0 ? 'no outlay' : `${x.toFixed(0)}${unit}`));
+}
+
+/**
+ * The money a strategy needs before it pays for itself, beside whether the site has it:
+ * "peak need $71.0M (p95 $95.3M) around month 15 against $50.0M of own funds: $21.0M of new money in
+ * the median future". Missing in a summary.json written before the funding block existed.
+ */
+export function fundingText(funding: FundingSummary | undefined): string {
+  if (!funding) return 'funding need not recorded in this summary.json';
+  const peak = funding.peakUsd.percentiles;
+  if (!(peak.p95 !== null && peak.p95 > 0)) return 'needs no cash beyond what it earns in 95% of futures';
+  const month = funding.peakMonth.percentiles.p50;
+  const head = `peak funding need ${formatUsdM(peak.p50)} in the median future (p95 ${formatUsdM(peak.p95)})${month === null ? '' : `, around month ${Math.round(month)}`}, against ${formatUsdM(funding.ownFundsUsd)} of own funds (cash and credit line)`;
+  const external = funding.externalUsd.percentiles;
+  if (!(external.p95 !== null && external.p95 > 0)) return `${head}: covered in 95% of futures`;
+  return `${head}: ${formatUsdM(external.p50)} of new money needed in the median future (p95 ${formatUsdM(external.p95)})`;
+}
+
+/** "runs out of cash without new funding in 100% of futures; peak funding need ...": the two together. */
+export function ruinWithFundingText(pRuin: number | null, funding: FundingSummary | undefined): string {
+  return `runs out of cash without new funding in ${formatShare(pRuin)} of futures; ${fundingText(funding)}`;
 }

@@ -9,6 +9,7 @@ import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE, trialsParquetFile } from
 import { trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
 import { buildSummary, type Summary } from './summary.js';
+import { formatShare } from './reportText.js';
 import { strategyTable } from './table.js';
 import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
 
@@ -56,13 +57,14 @@ function summaryRows(summary: Summary) {
     revenuePerKwh: s.metrics.revenueUsdPerKwh,
     pNegative: s.pNpvNegative.p,
     pRuin: s.pRuin.p,
+    funding: s.funding,
   }));
 }
 
 function halvingSentence(summary: Summary): string {
   const { datePercentiles: dates, pWithinHorizon } = summary.halving;
   const within = pWithinHorizon.p ?? 0;
-  if (within < 1) return `Next halving: within the ${summary.scenario.horizonMonths}-month horizon in ${(within * 100).toFixed(1)}% of trials.`;
+  if (within < 1) return `Next halving: within the ${summary.scenario.horizonMonths}-month horizon in ${formatShare(within)} of trials.`;
   return `Next halving: median ${dates.p50} (90% between ${dates.p5} and ${dates.p95}).`;
 }
 

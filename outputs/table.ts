@@ -1,6 +1,10 @@
 // The strategy comparison as an aligned plain-text table for the terminal: one row per strategy.
+// Probabilities, IRR and payback medians and the funding need are written as the report writes
+// them (reportText.ts).
 
+import { formatShare, irrText, paybackText } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
+import type { FundingSummary } from './summary.js';
 
 export interface StrategyTableRow {
   name: string;
@@ -12,7 +16,10 @@ export interface StrategyTableRow {
   revenuePerKwh: MetricSummary;
   /** P(NPV < 0) over all trials; null when there are no trials. */
   pNegative: number | null;
+  /** P(runs out of cash without new funding). */
   pRuin: number | null;
+  /** Never shown without pRuin beside it; absent in a summary.json older than the funding block. */
+  funding: FundingSummary | undefined;
 }
 
 const ABSENT = 'n/a';
@@ -32,38 +39,25 @@ export function formatUsdMillions(x: number | null, digits = 2): string {
   return x === null ? ABSENT : formatNumber(x / 1e6, digits);
 }
 
-/** A fraction shown as a percentage: 0.1234 -> "12.3%". */
-export function formatPercent(x: number | null, digits = 1): string {
-  return x === null || !Number.isFinite(x) ? ABSENT : `${fixed(x * 100, digits)}%`;
-}
-
-/**
- * A percentile of a metric that is absent in some trials (IRR undefined, never paid back) is a
- * percentile of the trials where it exists; the share of those trials is shown beside it, because a
- * median payback of 30 months means little if only a fifth of the trials ever pay back.
- */
-function withDefinedShare(summary: MetricSummary, text: string): string {
-  if (summary.definedCount === 0 || summary.definedCount === summary.count) return text;
-  return `${text} (${formatPercent(summary.definedCount / summary.count, 0)})`;
-}
-
 const HEADERS = [
   'strategy',
   'mean NPV ± SE ($M)',
   'p5 NPV ($M)',
   'p50 NPV ($M)',
   'p95 NPV ($M)',
-  'VaR5/CVaR5 ($M)',
+  'mean of worst 5% ($M)',
   'P(NPV<0)',
   'P(ruin)',
+  'funding need p50 / p95 ($M)',
   'IRR p50',
-  'payback p50 (months)',
+  'payback p50',
   'BTC mined p50',
   'revenue $/kWh p50',
 ];
 
 function cells(row: StrategyTableRow): string[] {
   const { npv } = row;
+  const peak = row.funding?.peakUsd.percentiles;
   return [
     row.name,
     npv.mean === null
@@ -72,11 +66,12 @@ function cells(row: StrategyTableRow): string[] {
     formatUsdMillions(npv.percentiles.p5),
     formatUsdMillions(npv.percentiles.p50),
     formatUsdMillions(npv.percentiles.p95),
-    `${formatUsdMillions(npv.var5)} / ${formatUsdMillions(npv.cvar5)}`,
-    formatPercent(row.pNegative),
-    formatPercent(row.pRuin),
-    withDefinedShare(row.irr, formatPercent(row.irr.percentiles.p50)),
-    withDefinedShare(row.payback, formatNumber(row.payback.percentiles.p50, 1)),
+    formatUsdMillions(npv.cvar5),
+    formatShare(row.pNegative),
+    formatShare(row.pRuin),
+    peak ? `${formatUsdMillions(peak.p50, 1)} / ${formatUsdMillions(peak.p95, 1)}` : ABSENT,
+    irrText(row.irr),
+    paybackText(row.payback),
     formatNumber(row.btcMined.percentiles.p50, 2),
     formatNumber(row.revenuePerKwh.percentiles.p50, 4),
   ];
@@ -89,12 +84,12 @@ export function strategyTable(rows: readonly StrategyTableRow[]): string {
   const line = (r: readonly string[]) =>
     r.map((text, c) => (c === 0 ? text.padEnd(widths[c]) : text.padStart(widths[c]))).join('  ').trimEnd();
   const lines = [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
-  if (rows.some((r) => partlyDefined(r.irr) || partlyDefined(r.payback))) {
-    lines.push('(n%): share of trials where IRR / payback exists; their p50 is over those trials only.');
+  const ownFundsUsd = rows.find((r) => r.funding)?.funding?.ownFundsUsd;
+  lines.push(
+    `P(ruin): runs out of cash without new funding (below minus the credit line at some month); funding need: the most cash the strategy consumes before it pays for itself${ownFundsUsd === undefined ? '' : `, against own funds (cash and credit line) of $${formatUsdMillions(ownFundsUsd, 1)}M`}.`,
+  );
+  if (rows.some((r) => r.irr.definedCount < r.irr.count || r.payback.definedCount < r.payback.count)) {
+    lines.push('IRR / payback: the p50 over the trials where they exist, with their share (in n%); n/a where that is under half. No outlay: cash never below zero.');
   }
   return lines.join('\n') + '\n';
-}
-
-function partlyDefined(summary: MetricSummary): boolean {
-  return summary.definedCount > 0 && summary.definedCount < summary.count;
 }

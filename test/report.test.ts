@@ -81,14 +81,31 @@ describe('hashpivot run writes the report files', () => {
     expect(html).toContain('<p class="meta" id="cover-line">Scenario smoke · as of 2025-11 · horizon 24 months · 300 trials · seed 7 · hashpivot');
     for (const label of ['BTC price', 'Conversion capex', 'Lease rate', 'Discount rate']) expect(html).toContain(label);
     for (const name of ['stay', 'convert-now', 'hybrid-50', 'trigger-30']) expect(html).toContain(`data-strategy="${name}"`);
-    for (const column of ['mean NPV ± SE', 'p5 NPV', 'p50 NPV', 'p95 NPV', 'VaR 5%', 'CVaR 5%', 'P(NPV&lt;0)', 'P(ruin)', 'IRR median', 'payback median', 'revenue $/kWh median']) {
+    for (const column of ['mean NPV ± SE', 'p5 NPV', 'p50 NPV', 'p95 NPV', 'mean of worst 5%', 'P(NPV&lt;0)', 'P(runs out of cash)', 'peak funding need, median', 'new money needed, median', 'IRR median', 'payback median', 'revenue $/kWh median']) {
       expect(html).toContain(column);
     }
+    expect(html).not.toContain('VaR'); // the 5th percentile is called what it is
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const pair = summary.pairs.find((p: { a: string; b: string }) => p.a === 'stay' && p.b === 'convert-now');
     const beats = formatShare(1 - pair.npvUsd.pABeatsB);
     expect(html).toContain(`Converting 100% in month 0 (convert-now) beats staying and mining (stay) in ${beats} of futures; its 5% worst case is `);
     expect(html).toMatch(/Median revenue per kWh: stay \$\d\.\d{3}; convert-now \$\d\.\d{3} \(\d+\.\dx\)/);
+  });
+
+  it('never shows running out of cash without the funding need beside it; stay has no outlay to pay back', () => {
+    const text = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ');
+    const mentions = [...text.matchAll(/runs out of cash without new funding in [\d.]+% of futures;([^.]*)/g)];
+    expect(mentions.length).toBeGreaterThanOrEqual(4); // one per strategy in the cash section, more in the sentences
+    for (const m of mentions) expect(m[1]).toMatch(/ (peak funding need \$[\d.]+[MB] in the median future|needs no cash beyond what it earns)/);
+    expect(html).toContain('id="funding-need"');
+    const stayRow = html.slice(html.indexOf('data-strategy="stay"'), html.indexOf('</tr>', html.indexOf('data-strategy="stay"')));
+    expect(stayRow).not.toMatch(/>0 mo</);
+    // An IRR median is shown only where the IRR exists in at least half of the trials.
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const s of summary.strategies as { name: string; metrics: { irr: { count: number; definedCount: number } } }[]) {
+      const row = html.slice(html.indexOf(`data-strategy="${s.name}"`), html.indexOf('</tr>', html.indexOf(`data-strategy="${s.name}"`)));
+      if (s.metrics.irr.definedCount < s.metrics.irr.count / 2) expect(row).toMatch(/n\/a \(exists in [\d.]+%\)/);
+    }
   });
 
   it('opens with the decision, then the strategies table, then the charts; assumptions and sources in an appendix', () => {

@@ -15,7 +15,9 @@ import { buildSummary } from '../outputs/summary.js';
 import { runScenario } from '../runners/run.js';
 import { loadScenario } from '../scenarios/load.js';
 import { mulberry32 as mulberry32Words } from './mulberry32.js';
-import { formatPercent, formatUsdMillions, strategyTable, type StrategyTableRow } from '../outputs/table.js';
+import { formatUsdMillions, strategyTable, type StrategyTableRow } from '../outputs/table.js';
+import { fundingSummary } from '../outputs/summary.js';
+import { formatShare, fundingText, irrText, paybackText, ruinWithFundingText } from '../outputs/reportText.js';
 
 /** Uniforms on [0, 1) from mulberry32's words (Box-Muller below turns them into normals). */
 function mulberry32(seed: number): () => number {
@@ -292,15 +294,14 @@ describe('strategyTable', () => {
     btcMined: summary([10, 20, 30, 40]),
     revenuePerKwh: summary([0.05, 0.06, 0.07, 0.08]),
     pNegative: 0.25,
-    pRuin: 0,
+    pRuin: 0.5,
+    funding: fundingSummary(Float64Array.from([0, 10e6, 60e6, 80e6]), Float64Array.from([NaN, 3, 12, 14]), 50e6),
   });
 
-  it('formats millions, percentages and absence', () => {
+  it('formats millions and absence', () => {
     expect(formatUsdMillions(12_345_678)).toBe('12.35');
     expect(formatUsdMillions(-1)).toBe('0.00');
     expect(formatUsdMillions(null)).toBe('n/a');
-    expect(formatPercent(0.1234)).toBe('12.3%');
-    expect(formatPercent(null)).toBe('n/a');
   });
 
   it('aligns one row per strategy with the stated columns', () => {
@@ -310,12 +311,15 @@ describe('strategyTable', () => {
     expect(lines[0]).toContain('revenue $/kWh p50');
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
     expect(lines[2]).toMatch(/^keep mining +2\.00 ± 1\.68 /);
-    // IRR defined in half the trials: its share is shown; payback never: n/a.
-    expect(lines[2]).toContain('15.0% (50%)');
-    expect(lines[2]).toContain('n/a');
+    // IRR defined in half the trials: its median with the share; payback never: n/a with its share.
+    expect(lines[2]).toContain('15.0% (in 50%)');
+    expect(lines[2]).toContain('n/a (exists in 0%)');
     expect(lines[2]).toContain('0.0650');
+    // Probabilities as the report writes them; P(ruin) with the funding need beside it (p50 / p95).
+    expect(lines[2]).toMatch(/ 25%  +50%  +35\.0 \/ 77\.0 /);
     expect(lines[3]).toMatch(/^AI hosting /);
-    expect(lines[4]).toMatch(/share of trials where IRR/);
+    expect(lines[4]).toMatch(/^P\(ruin\): runs out of cash without new funding .* against own funds \(cash and credit line\) of \$50\.0M\.$/);
+    expect(lines[5]).toMatch(/^IRR \/ payback: the p50 over the trials where they exist/);
     // every column ends at the same place in header and rows
     expect(lines[2].length).toBe(lines[1].length);
     expect(lines[3].length).toBe(lines[1].length);
@@ -473,5 +477,29 @@ describe('runningMeanConvergence', () => {
       expect(strategy.metrics.npvUsd.cvar5StandardError).toBeGreaterThan(0);
     }
     expect(JSON.stringify(summary)).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe('outcome text: what could mislead, written one way everywhere', () => {
+  const of = (values: number[]) => summarizeMetric(Float64Array.from(values));
+
+  it('probabilities: whole percent, one decimal near 0 and 1, never 0.0% or 100.0% unless exact', () => {
+    expect([0, 0.0004, 0.004, 0.25, 0.994, 0.9996, 1].map(formatShare)).toEqual(['0%', '<0.1%', '0.4%', '25%', '99.4%', '>99.9%', '100%']);
+  });
+
+  it('an IRR or payback median only where it exists in at least half of the trials; payback 0 is no outlay', () => {
+    expect(irrText(of([0.1, 0.2, 0.3, NaN]))).toBe('20.0% (in 75%)');
+    expect(irrText(of([0.1, NaN, NaN, NaN, NaN, NaN, NaN, NaN]))).toBe('n/a (exists in 13%)');
+    expect(paybackText(of([0, 0, 0, 30]))).toBe('no outlay');
+    expect(paybackText(of([12, 30, 40, 50]))).toBe('35 mo');
+  });
+
+  it('running out of cash comes with the funding need and the new money it takes', () => {
+    const funding = fundingSummary(Float64Array.from([60e6, 70e6, 80e6, 90e6]), Float64Array.from([14, 15, 15, 16]), 50e6);
+    expect(ruinWithFundingText(1, funding)).toBe(
+      'runs out of cash without new funding in 100% of futures; peak funding need $75.0M in the median future (p95 $88.5M), around month 15, against $50.0M of own funds (cash and credit line): $25.0M of new money needed in the median future (p95 $38.5M)',
+    );
+    expect(fundingText(fundingSummary(new Float64Array(4), Float64Array.from([NaN, NaN, NaN, NaN]), 50e6))).toBe('needs no cash beyond what it earns in 95% of futures');
+    expect(fundingText(undefined)).toBe('funding need not recorded in this summary.json');
   });
 });
