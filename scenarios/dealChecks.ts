@@ -4,10 +4,12 @@
 // do nothing: it is an error naming the choice that ignores it. They read the raw input (defaults
 // filled in by hand), so they run and report even when zod found other problems.
 import { isRecord, valueAt } from './fields.js';
+import type { AppliedSet } from './overrides.js';
+import type { JsonObject } from './resolvedJson.js';
 import type { ScenarioProblem } from './scenarioError.js';
 
 interface Dependency {
-  /** Block holding both the choice and the fields it may make irrelevant. */
+  /** Block holding both the choice and the fields it may make irrelevant (dotted path). */
   block: string;
   choice: string;
   /** The choice's value when the scenario leaves it out. */
@@ -49,7 +51,7 @@ export const DEAL_RULES: readonly { path: string; rule: string }[] = DEPENDENCIE
 export function dealProblems(raw: unknown): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   for (const d of DEPENDENCIES) {
-    const block = valueAt(raw, [d.block]);
+    const block = valueAt(raw, d.block.split('.'));
     if (!isRecord(block)) continue;
     const given = Object.hasOwn(block, d.choice);
     const choice = given ? block[d.choice] : d.defaultChoice;
@@ -64,4 +66,41 @@ export function dealProblems(raw: unknown): ScenarioProblem[] {
     }
   }
   return problems;
+}
+
+/** The price model's blocks: reported by priceModelChecks.ts, dropped like the deal fields below. */
+const PRICE_BLOCKS: Dependency = {
+  block: 'market.price',
+  choice: 'model',
+  defaultChoice: 'merton',
+  fields: { regimes: ['regimes'], bootstrap: ['bootstrap'] },
+};
+
+/**
+ * Scenario data after overrides (`extends:`, `--set`) without the fields the overridden choice
+ * makes irrelevant and that no override wrote: `--set hosting.leaseForm=tripleNet` over base drops
+ * base's landlordOpexUsdPerKwMonth instead of failing on it, while a field the user sets beside the
+ * choice is kept, so that an irrelevant one is still an error.
+ */
+export function withoutInheritedIrrelevantFields(data: JsonObject, applied: readonly AppliedSet[]): JsonObject {
+  const written = (path: string) => applied.some((set) => path === set.path || path.startsWith(`${set.path}.`));
+  let result = data;
+  for (const d of [...DEPENDENCIES, PRICE_BLOCKS]) {
+    const keys = d.block.split('.');
+    const block = valueAt(result, keys);
+    if (!isRecord(block)) continue;
+    const choice = Object.hasOwn(block, d.choice) ? block[d.choice] : d.defaultChoice;
+    if (typeof choice !== 'string') continue;
+    const drop = Object.entries(d.fields).filter(([field, uses]) => Object.hasOwn(block, field) && !uses.includes(choice) && !written(`${d.block}.${field}`));
+    if (drop.length === 0) continue;
+    const kept = Object.fromEntries(Object.entries(block).filter(([field]) => !drop.some(([dropped]) => dropped === field)));
+    result = replaceAt(result, keys, kept as JsonObject);
+  }
+  return result;
+}
+
+function replaceAt(data: JsonObject, keys: readonly string[], value: JsonObject): JsonObject {
+  if (keys.length === 0) return value;
+  const [head, ...rest] = keys;
+  return { ...data, [head]: replaceAt(data[head] as JsonObject, rest, value) };
 }

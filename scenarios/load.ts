@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BoundedFileError, readBoundedStream, readBoundedText, type FileLimit } from './boundedFile.js';
 import { crossFieldProblems } from './crossChecks.js';
+import { withoutInheritedIrrelevantFields } from './dealChecks.js';
 import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
 import { packageRoot } from './packageRoot.js';
@@ -147,7 +148,8 @@ function fromData(raw: unknown, origin: string, dir: string, chain: readonly str
 /** `sets` applied over a loaded scenario, with the source notes they touch marked and the derivation recorded. */
 function extend(base: Loaded, sets: readonly FieldSet[], origin: string): Scenario {
   const { derivation, ...baseData } = resolvedScenarioJson(base.scenario);
-  const { data, applied } = applySets(baseData, sets, origin);
+  const { data: setData, applied } = applySets(baseData, sets, origin);
+  const data = withoutInheritedIrrelevantFields(setData, applied);
   const previous = isRecord(derivation) ? derivation : undefined;
   const marked = markOverriddenNotes(data, baseData, applied);
   const overrides = netOverrides(isRecord(previous?.overrides) ? previous.overrides : {}, applied, marked);

@@ -2,8 +2,8 @@
 // model, a stationary start needs a chain that moves, and the bootstrap window must be a real
 // stretch of the shipped price history. They read the raw input (defaults filled in by hand), so
 // they run and report even when zod found other problems; a value zod rejects is left to zod.
-import { isRecord, valueAt } from './fields.js';
-import { BOOTSTRAP_DEFAULTS, PRICE_HISTORY_RETURN_MONTHS, PRICE_MODELS } from './schema.js';
+import { fieldAt, isRecord, valueAt } from './fields.js';
+import { BOOTSTRAP_DEFAULTS, PRICE_HISTORY_RETURN_MONTHS, PRICE_MODELS, type Scenario } from './schema.js';
 import type { ScenarioProblem } from './scenarioError.js';
 
 const PRICE = ['market', 'price'] as const;
@@ -113,4 +113,38 @@ export function priceModelProblems(raw: unknown): ScenarioProblem[] {
     ...(model === 'regimes' ? stationaryProblems(price.regimes) : []),
     ...(model === 'bootstrap' ? windowProblems(price.bootstrap) : []),
   ];
+}
+
+/** The price fields each model reads (bootstrap reads the drift only when it demeans). */
+const PRICE_FIELD_MODELS: Record<string, readonly string[]> = {
+  driftPerYear: ['merton', 'gbm', 'bootstrap'],
+  volatilityPerYear: ['merton', 'gbm'],
+  jumpsPerYear: ['merton'],
+  jumpMeanLog: ['merton'],
+  jumpSdLog: ['merton'],
+};
+
+/**
+ * Warnings, not errors: price fields the chosen model ignores, set to something other than their
+ * default (so `--set market.price.model=regimes` over base, whose values are the defaults, says
+ * nothing, while `driftPerYear: 0.9` beside `model: regimes` is reported: it would change nothing).
+ * Read from the validated scenario, so they cover files, `extends:` and `--set` alike.
+ */
+export function ignoredPriceFieldWarnings(scenario: Scenario): ScenarioProblem[] {
+  const price = scenario.market.price as Record<string, unknown>;
+  const model = scenario.market.price.model;
+  const warnings: ScenarioProblem[] = [];
+  for (const [field, models] of Object.entries(PRICE_FIELD_MODELS)) {
+    const ignoredByDemean = field === 'driftPerYear' && model === 'bootstrap' && scenario.market.price.bootstrap?.demean === false;
+    if (models.includes(model) && !ignoredByDemean) continue;
+    const value = price[field];
+    const defaultValue = fieldAt([...PRICE, field], {})?.default;
+    if (value === defaultValue) continue;
+    warnings.push({
+      path: `${PATH}.${field}`,
+      message: `is ${String(value)}, but model ${model}${ignoredByDemean ? ' with bootstrap.demean: false' : ''} ignores it: the runs are the same whatever its value`,
+      allowed: model === 'regimes' ? `remove it; the regimes block (${PATH}.regimes) sets drift and volatility` : `remove it, or choose a model that reads it (${models.join(', ')})`,
+    });
+  }
+  return warnings;
 }

@@ -334,6 +334,16 @@ describe('deal fields another choice makes irrelevant', () => {
     expect(error.message).toContain('hosting.defaultHazardPerYear: is read only when hosting.tenantCreditGrade is custom, but it is B (default) (allowed: remove the field, or set hosting.tenantCreditGrade: custom)');
   });
 
+  it('an override that changes the choice drops the fields it inherited for the old one, not those it writes', () => {
+    const tripleNet = loadScenario('base', { set: ['hosting.leaseForm=tripleNet'] });
+    expect(tripleNet.hosting).not.toHaveProperty('landlordOpexUsdPerKwMonth');
+    expect(tripleNet.hosting.tripleNetCostShareOfRent).toBe(0.03);
+    const both = scenarioErrorOf(() => loadScenario('base', { set: ['hosting.leaseForm=tripleNet', 'hosting.landlordOpexUsdPerKwMonth=5'] }));
+    expect(both.problems.map((p) => p.path)).toEqual(['hosting.landlordOpexUsdPerKwMonth']);
+    expect(loadScenario('base', { set: ['terminalValue.method=multiple'] }).terminalValue).toEqual({ method: 'multiple', annualCashFlowMultiple: 5 });
+    expect(loadScenario('regimes', { set: ['market.price.model=merton'] }).market.price).not.toHaveProperty('regimes');
+  });
+
   it('are left out of the resolved scenario, which parses again unchanged', () => {
     const scenario = parseScenario({ asOf, hosting: { leaseForm: 'tripleNet' }, terminalValue: { method: 'multiple' } }, 'x.yaml');
     expect(scenario.hosting).not.toHaveProperty('landlordOpexUsdPerKwMonth');

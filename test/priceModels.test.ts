@@ -14,8 +14,9 @@ import { sampleMoments } from '../outputs/statistics.js';
 import { runBacktests } from '../runners/backtest.js';
 import { loadBtcPriceUsd, monthlySeries } from '../runners/history.js';
 import { modelInputsFor, priceHistoryWindow, shippedPriceHistory } from '../runners/modelInputs.js';
-import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
+import { listPresets, loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import { PRICE_HISTORY_RETURN_MONTHS, type Scenario } from '../scenarios/schema.js';
+import { ignoredPriceFieldWarnings } from '../scenarios/priceModelChecks.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
 import { cli, freshDir, ROOT } from './cliHarness.js';
 
@@ -359,5 +360,70 @@ describe('the history reaches the workers', () => {
     const summary = JSON.parse(outputs[0].summary);
     expect(summary.scenario.market.price.model).toBe('bootstrap');
     expect(summary.scenario.market.price.bootstrap).toEqual({ from: '2015-01', to: '2024-03', blockMonths: 6, demean: true });
+  });
+});
+
+describe('each preset\'s price model against the expected price its notes state', () => {
+  /**
+   * E[S_n / S_0] after n monthly steps, independently of the engine: e^{mu n / 12} for merton and gbm
+   * (the jumps are compensated); for regimes, the stationary (or given) start distribution pushed
+   * through the chain, each month's step multiplying the mean by e^{mu_regime / 12}.
+   */
+  function expectedPriceRatio(scenario: Scenario, n: number): number {
+    const price = scenario.market.price;
+    if (price.model !== 'regimes') return Math.exp((price.driftPerYear * n) / 12);
+    const r = price.regimes!;
+    const p = r.bullToBearPerMonth;
+    const q = r.bearToBullPerMonth;
+    let bull = r.start === 'bull' ? 1 : r.start === 'bear' ? 0 : q / (p + q);
+    let bear = 1 - bull;
+    const dBull = Math.exp(r.bull.driftPerYear / 12);
+    const dBear = Math.exp(r.bear.driftPerYear / 12);
+    bull *= dBull;
+    bear *= dBear;
+    for (let k = 1; k < n; k++) [bull, bear] = [(bull * (1 - p) + bear * q) * dBull, (bull * p + bear * (1 - q)) * dBear];
+    return bull + bear;
+  }
+
+  it.each(listPresets().map((p) => p.name))('%s: the mean price after 12 months is the stated expectation, within 4 SE', (name) => {
+    const scenario = parseScenario({ ...resolvedScenarioJson(loadScenario(name)), horizonMonths: 13 }, name);
+    const ratios = new Float64Array(20_000);
+    forEachPath(scenario, ratios.length, (path, t) => (ratios[t] = path.priceUsd[12] / path.priceUsd[0]));
+    const { mean, seMean } = sampleMoments(ratios);
+    expect(Math.abs(mean - expectedPriceRatio(scenario, 12)) / seMean).toBeLessThan(4);
+  });
+
+  it('regimes: its notes state the model\'s expected price after 12 and 119 months, and a median trend near base\'s', () => {
+    const regimes = loadScenario('regimes');
+    const note = regimes.asOf.sources['market.price'];
+    const stated = (months: number) => Number(new RegExp(`x([\\d.]+) after ${months} months`).exec(note)?.[1]);
+    expect(stated(12)).toBeCloseTo(expectedPriceRatio(regimes, 12), 2);
+    expect(stated(119) / expectedPriceRatio(regimes, 119)).toBeCloseTo(1, 2);
+    // The median trend: the stationary mix of the regimes' log drifts (mu - sigma^2/2), -3%/yr.
+    const r = regimes.market.price.regimes!;
+    const bullShare = r.bearToBullPerMonth / (r.bullToBearPerMonth + r.bearToBullPerMonth);
+    const logDrift = bullShare * (r.bull.driftPerYear - r.bull.volatilityPerYear ** 2 / 2) + (1 - bullShare) * (r.bear.driftPerYear - r.bear.volatilityPerYear ** 2 / 2);
+    expect(logDrift).toBeCloseTo(-0.03, 2);
+  });
+});
+
+describe('price fields the model ignores', () => {
+  it('are warned about when set away from their default, so drift 0.9 under regimes does not pass silently', () => {
+    const regimes = resolvedScenarioJson(loadScenario('regimes')) as Raw;
+    const withDrift = parseScenario({ ...regimes, market: { ...regimes.market, price: { ...regimes.market.price, driftPerYear: 0.9, jumpsPerYear: 3 } } }, 'x');
+    expect(ignoredPriceFieldWarnings(withDrift).map((w) => w.path)).toEqual(['market.price.driftPerYear', 'market.price.jumpsPerYear']);
+    expect(ignoredPriceFieldWarnings(loadScenario('regimes'))).toEqual([]);
+    expect(ignoredPriceFieldWarnings(loadScenario('base'))).toEqual([]);
+    const gbm = scenarioWith((raw) => (raw.market.price = { ...raw.market.price, model: 'gbm', jumpsPerYear: 2 }));
+    expect(ignoredPriceFieldWarnings(gbm).map((w) => w.message)).toEqual(['is 2, but model gbm ignores it: the runs are the same whatever its value']);
+    const noDemean = scenarioWith((raw) => (raw.market.price = { model: 'bootstrap', driftPerYear: 0.5, bootstrap: { demean: false } }));
+    expect(ignoredPriceFieldWarnings(noDemean).map((w) => w.path)).toEqual(['market.price.driftPerYear']);
+  });
+
+  it('validate says valid, with the warnings on stderr and exit 0', () => {
+    const r = cli(['validate', 'regimes', '--set', 'market.price.driftPerYear=0.9']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('regimes: valid (regimes, 4 strategies), with 1 warning');
+    expect(r.stderr).toContain('regimes: warning: market.price.driftPerYear: is 0.9, but model regimes ignores it');
   });
 });

@@ -3,6 +3,7 @@
 // only that shard's trials and writes a shard folder for `hashpivot merge`.
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
+import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
 import { AtomicWrite } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
 import { SHARD_FOLDER_WRITE, writeShardFolder } from '../../outputs/shardFolder.js';
@@ -48,6 +49,8 @@ export async function runCommand(args: string[]): Promise<number> {
   });
   if (positionals.length > 1) throw new UsageError(`run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
   const scenario = loadScenario(positionals[0] ?? 'base', { set: values.set });
+  const warnings = scenarioWarnings(scenario);
+  if (warnings.length > 0) process.stderr.write(formatWarnings(positionals[0] ?? 'base', warnings));
   const trials = wholeNumber(values.trials, '--trials', 10_000, 1, 2 ** 30);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);

@@ -1,6 +1,7 @@
 // `hashpivot validate`: check a scenario and list every problem.
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
+import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
 import { UsageError } from '../cliArgs.js';
 import { prepareProcessModule } from '../processModule.js';
 
@@ -18,6 +19,9 @@ export async function validateCommand(args: string[]): Promise<number> {
       : module === undefined
         ? `; its price process ${price.custom.process} is not checked: pass --process-module FILE`
         : `; price process ${price.custom.process} from ${module} checked`;
-  process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies${processNote})\n`);
+  const warnings = scenarioWarnings(scenario);
+  const count = warnings.length === 0 ? '' : `, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+  process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies${processNote})${count}\n`);
+  if (warnings.length > 0) process.stderr.write(formatWarnings(positionals[0], warnings));
   return 0;
 }
