@@ -186,6 +186,8 @@ export class MarketPath {
    * price. A fleet's own price falls from it as the fleet ages (hosting.ts).
    */
   readonly newGpuUsdPerHour: Float64Array;
+  /** Chain height (blocks mined so far) at the start of each month. */
+  readonly blockHeight: Float64Array;
   /** Fractional month of the first halving inside the horizon, NaN if none. */
   get nextHalvingMonth(): number {
     return this.chain.firstHalvingMonth;
@@ -202,6 +204,7 @@ export class MarketPath {
     this.priceUsd = new Float64Array(n);
     this.networkHashrateEhs = new Float64Array(n);
     this.difficulty = new Float64Array(n);
+    this.blockHeight = new Float64Array(n);
     this.feesBtcPerBlock = new Float64Array(n);
     this.subsidyBtc = new Float64Array(n);
     this.hashpriceUsdPerPhDay = new Float64Array(n);
@@ -239,6 +242,7 @@ export class MarketPath {
     // Everything the month loop reads, in locals: V8 does not keep object fields in registers
     // across the chain's stores, and this loop runs every trial-month.
     const networkHashrateEhs = this.networkHashrateEhs, difficultyByMonth = this.difficulty, feesByMonth = this.feesBtcPerBlock;
+    const blockHeightByMonth = this.blockHeight;
     const subsidyByMonth = this.subsidyBtc, hashpriceByMonth = this.hashpriceUsdPerPhDay, logHashprice = this.logHashprice;
     const btcPerEhsMonth = this.btcPerEhsMonth, energyByMonth = this.energyUsdPerMwh, aiWinter = this.aiWinter;
     const aiDemandIndex = this.aiDemandIndex, newGpuUsdPerHour = this.newGpuUsdPerHour;
@@ -269,6 +273,7 @@ export class MarketPath {
       const difficulty = chain.difficulty;
       const subsidyBtc = chain.subsidyBtc;
       difficultyByMonth[m] = difficulty;
+      blockHeightByMonth[m] = chain.height;
       feesByMonth[m] = feesBtc;
       subsidyByMonth[m] = subsidyBtc;
       // Logs for now, exponentiated after the loop (see there).

@@ -13,6 +13,8 @@ export const STRATEGY_METRICS = [
   'revenueUsdPerKwh',
   'peakFundingUsd', // most cash consumed before the strategy funds itself (minus its lowest cumulative cash flow); 0 if never
   'peakFundingMonth', // month of that low point; NaN if cumulative cash flow never goes below 0
+  'switchMonth', // month the conversion started (a trigger's or a policy's choice too); NaN if never
+  'switchShare', // share of the MW converted; 0 if none
 ] as const;
 export type StrategyMetric = (typeof STRATEGY_METRICS)[number];
 

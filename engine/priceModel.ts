@@ -3,6 +3,7 @@
 // feeds the other factors (hashprice, the hashrate response) but reads none of them, so its whole
 // path is drawn first, in one tight loop per model, before the market's month loop.
 import type { PriceSpec } from '../scenarios/schema.js';
+import type { SwitchPolicy } from './switchPolicy.js';
 import { poissonFromUniform } from './random.js';
 
 const DT_YEARS = 1 / 12;
@@ -32,6 +33,11 @@ export interface ModelInputs {
    * command line or in the API call and checked by runners/processModule.ts: each worker loads it.
    */
   priceProcessModule?: string;
+  /**
+   * Conversion policies by strategy name: fitted for `optimal` strategies before the trials run
+   * (runners/switchFit.ts), read from their files for `policy` ones.
+   */
+  switchPolicies?: Record<string, SwitchPolicy>;
 }
 
 /** Scenario price parameters turned into per-month constants once, before any trial runs. */

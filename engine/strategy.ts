@@ -30,7 +30,8 @@ export function strategyRule(spec: StrategySpec): StrategyRule {
     convertAtMonth: Infinity,
     share: 0,
     gpuCloud: false,
-    curtail: spec.curtail,
+    // A policy file carries its own curtail flag (engine/switchPolicy.ts sets it).
+    curtail: 'curtail' in spec ? spec.curtail : true,
     refreshEveryMonths: 0,
     triggerHashpriceUsdPerPhDay: 0,
     triggerMonths: 0,
@@ -52,6 +53,10 @@ export function strategyRule(spec: StrategySpec): StrategyRule {
       rule.triggerHashpriceUsdPerPhDay = spec.hashpriceBelowUsdPerPhDay;
       rule.triggerMonths = spec.forMonths;
       break;
+    case 'optimal':
+    case 'policy':
+      // The month and the action come from the fitted policy, path by path (engine/switchPolicy.ts).
+      break;
   }
   return rule;
 }
@@ -70,6 +75,10 @@ export interface StrategyOutcome {
   peakFundingUsd: number;
   /** Month of that low point; NaN when cumulative cash flow never goes below 0. */
   peakFundingMonth: number;
+  /** Month the conversion started (a trigger's or a policy's choice too); NaN if it never did. */
+  switchMonth: number;
+  /** Share of the MW converted; 0 if none was. */
+  switchShare: number;
 }
 
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
@@ -80,6 +89,7 @@ export class StrategyEvaluator {
   readonly cashUsd: Float64Array;
   readonly outcome: StrategyOutcome = {
     npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0, peakFundingUsd: 0, peakFundingMonth: 0,
+    switchMonth: NaN, switchShare: 0,
   };
   private readonly hosting: Hosting;
 
@@ -89,7 +99,11 @@ export class StrategyEvaluator {
     this.hosting = new Hosting(site);
   }
 
-  evaluate(rule: StrategyRule, market: MarketPath, draws: SiteDraws): StrategyOutcome {
+  /**
+   * `npvOnly`: compute the NPV (and the switch) but not IRR and payback, which cost more than the
+   * month loop: fitting a conversion policy evaluates each path once per decision date and action.
+   */
+  evaluate(rule: StrategyRule, market: MarketPath, draws: SiteDraws, npvOnly = false): StrategyOutcome {
     const site = this.site;
     const months = site.months;
     const hosting = this.hosting;
@@ -211,6 +225,10 @@ export class StrategyEvaluator {
 
     const out = this.outcome;
     out.npvUsd = presentValue(flows, site.discountFactors, months) + terminalUsd * site.discountFactors[months - 1];
+    const switched = hostingActive && rule.share > 0;
+    out.switchMonth = switched ? convertAtMonth : NaN;
+    out.switchShare = switched ? rule.share : 0;
+    if (npvOnly) return out;
     out.paybackMonth = paybackMonth(flows, months);
     flows[months - 1] += terminalUsd;
     out.irr = internalRateOfReturn(flows, months);

@@ -5,15 +5,17 @@ import { BandCollector } from './bandCollector.js';
 import { MarketPath } from './market.js';
 import { MARKET_BAND_SERIES, type Model } from './model.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
-import { RandomStream, trialAlea } from './random.js';
+import { labelledAlea, RandomStream, trialAlea } from './random.js';
 import { SiteDraws } from './site.js';
 import { StrategyEvaluator } from './strategy.js';
+import { SwitchDecider } from './switchPolicy.js';
 
 const METRIC_COUNT = STRATEGY_METRICS.length;
 const at = (metric: (typeof STRATEGY_METRICS)[number]) => STRATEGY_METRICS.indexOf(metric);
 const NPV = at('npvUsd'), IRR = at('irr'), PAYBACK = at('paybackMonth'), MIN_CASH = at('minCashUsd');
 const RUINED = at('ruined'), RUIN_MONTH = at('ruinMonth'), BTC = at('btcMined'), REVENUE_PER_KWH = at('revenueUsdPerKwh');
 const PEAK_FUNDING = at('peakFundingUsd'), PEAK_FUNDING_MONTH = at('peakFundingMonth');
+const SWITCH_MONTH = at('switchMonth'), SWITCH_SHARE = at('switchShare');
 const HALVING = MARKET_METRICS.indexOf('nextHalvingMonth');
 const FINAL_PRICE = MARKET_METRICS.indexOf('finalPriceUsd');
 const FINAL_DIFFICULTY = MARKET_METRICS.indexOf('finalDifficulty');
@@ -29,6 +31,8 @@ export class TrialKernel {
   readonly market: MarketPath;
   readonly siteDraws: SiteDraws;
   readonly evaluator: StrategyEvaluator;
+  /** Per strategy: the decider of an optimal or policy strategy, null for the others. */
+  private readonly deciders: (SwitchDecider | null)[];
   private readonly marketStream = new RandomStream();
   private readonly siteStream = new RandomStream();
 
@@ -36,6 +40,7 @@ export class TrialKernel {
     this.market = new MarketPath(model.market);
     this.siteDraws = new SiteDraws(model.site);
     this.evaluator = new StrategyEvaluator(model.site);
+    this.deciders = model.switchPolicies.map((policy, s) => (policy ? new SwitchDecider(policy, model.strategies[s].name) : null));
   }
 
   /** A fresh band collector shaped for this model's band series. */
@@ -45,8 +50,16 @@ export class TrialKernel {
 
   /** Simulates one trial's market and site draws (exposed for tests of common random numbers). */
   drawTrial(seed: number, trialIndex: number): void {
+    this.drawFrom(trialAlea(seed, trialIndex));
+  }
+
+  /** Simulates path `index` of the paths a conversion policy is fitted on: streams no trial uses. */
+  drawFitPath(seed: number, index: number): void {
+    this.drawFrom(labelledAlea(seed, 'fit', index));
+  }
+
+  private drawFrom(alea: { int32(): number }): void {
     // One Alea seeds both streams, in STREAMS order: market, then site.
-    const alea = trialAlea(seed, trialIndex);
     this.market.simulate(this.marketStream.seedFrom(alea));
     this.siteDraws.draw(this.siteStream.seedFrom(alea));
   }
@@ -85,6 +98,10 @@ export class TrialKernel {
   run(seed: number, block: OutcomeBlock, bands: BandCollector | null, from = 0, to = block.trialCount): void {
     const n = block.trialCount;
     const strategies = this.model.strategies;
+    this.model.scenario.strategies.forEach((spec, s) => {
+      // runScenario fits optimal strategies and reads policy files before any trial runs.
+      if ((spec.kind === 'optimal' || spec.kind === 'policy') && this.deciders[s] === null) throw new Error(`strategy ${spec.name} (${spec.kind}) has no policy to apply`);
+    });
     const market = this.market;
     for (let t = from; t < to; t++) {
       this.drawTrial(seed, block.firstTrial + t);
@@ -99,7 +116,8 @@ export class TrialKernel {
         bands.addPath(3, market.energyUsdPerMwh);
       }
       for (let s = 0; s < strategies.length; s++) {
-        const o = this.evaluator.evaluate(strategies[s], market, this.siteDraws);
+        const decider = this.deciders[s];
+        const o = this.evaluator.evaluate(decider ? decider.decide(market) : strategies[s], market, this.siteDraws);
         const base = s * METRIC_COUNT * n + t;
         block.strategy[base + NPV * n] = o.npvUsd;
         block.strategy[base + IRR * n] = o.irr;
@@ -111,6 +129,8 @@ export class TrialKernel {
         block.strategy[base + REVENUE_PER_KWH * n] = o.revenueUsdPerKwh;
         block.strategy[base + PEAK_FUNDING * n] = o.peakFundingUsd;
         block.strategy[base + PEAK_FUNDING_MONTH * n] = o.peakFundingMonth;
+        block.strategy[base + SWITCH_MONTH * n] = o.switchMonth;
+        block.strategy[base + SWITCH_SHARE * n] = o.switchShare;
         if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
       }
       if (bands) bands.endTrial();

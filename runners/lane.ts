@@ -15,11 +15,11 @@ import { loadedProcesses } from './processModule.js';
 export interface LaneTask {
   scenario: Scenario;
   /**
-   * Data the scenario needs beyond itself (a bootstrap's historical returns), read once by the
-   * runner: workers read no files. It follows from the scenario, so scenarioKey covers it.
+   * Data the scenario needs beyond itself (a bootstrap's historical returns, conversion policies),
+   * read or fitted once by the runner: workers read no files.
    */
   inputs: ModelInputs;
-  /** Cache key of the scenario: the lanes of one run share a compiled model. */
+  /** Cache key of the scenario and its inputs (runIdentity.ts scenarioHash): the lanes of one run share a compiled model. */
   scenarioKey: string;
   seed: number;
   /** Shared: the next unclaimed trial of the batch, at index 0. */

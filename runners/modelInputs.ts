@@ -1,9 +1,12 @@
 // What a scenario needs beyond itself before its trials run, read here (runners) because engine/
 // does no I/O: for market.price.model bootstrap, the monthly BTC log returns of the window, from the
-// shipped history or from the user's `market.price.bootstrap.file`. runScenario resolves them once
+// shipped history or from the user's `market.price.bootstrap.file`; for `kind: policy` strategies,
+// their policy files (switchPolicyFile.ts). runScenario resolves them once
 // in the main thread and every lane task carries them, so a worker never reads a file and any
 // worker count sees the same numbers.
 import type { ModelInputs, PriceHistory } from '../engine/priceModel.js';
+import type { SwitchPolicy } from '../engine/switchPolicy.js';
+import { readSwitchPolicyFile } from './switchPolicyFile.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { loadBtcPriceUsd, monthlySeries, type DailySeries } from './history.js';
 import { describeUserSeries, readUserSeries } from './userSeries.js';
@@ -90,14 +93,17 @@ async function filePriceHistory(path: string, notes: string[]): Promise<PriceHis
 }
 
 /**
- * The inputs compileModel needs for this scenario: {} unless its price model is bootstrap. With
+ * The inputs compileModel needs for this scenario: the policies of `kind: policy` strategies from
+ * their files, and for price model bootstrap the returns of its window. With
  * `bootstrap.file`, from and to default to the file's first and last month with a return.
- * @throws UserSeriesError for an unreadable or invalid file, ModelInputError for a bad window.
+ * @throws UserSeriesError for an unreadable or invalid file, ModelInputError for a bad window,
+ * PolicyFileError for a policy file that cannot be applied.
  */
 export async function resolveModelInputs(scenario: Scenario): Promise<ResolvedInputs> {
   const notes: string[] = [];
+  const policies = policyFileInputs(scenario, notes);
   const { model, bootstrap } = scenario.market.price;
-  if (model !== 'bootstrap' || !bootstrap) return { inputs: {}, notes };
+  if (model !== 'bootstrap' || !bootstrap) return { inputs: policies, notes };
   const file = bootstrap.file;
   const history = file === undefined ? shippedPriceHistory() : await filePriceHistory(file, notes);
   if (history.months.length === 0) throw new ModelInputError(`${FILE_FIELD} ${file}: no whole month's return in the file; it needs month-end prices of at least two consecutive months`);
@@ -108,7 +114,19 @@ export async function resolveModelInputs(scenario: Scenario): Promise<ResolvedIn
   if (window.months.length < bootstrap.blockMonths) {
     throw new ModelInputError(`market.price.bootstrap.blockMonths is ${bootstrap.blockMonths}, longer than the window ${from} .. ${to} of ${source}: ${window.months.length} month${window.months.length === 1 ? '' : 's'}; shorten the blocks or widen the window`);
   }
-  return { inputs: { priceHistory: window }, notes };
+  return { inputs: { ...policies, priceHistory: window }, notes };
+}
+
+/** The policies of `kind: policy` strategies, from their files; {} when there are none. */
+function policyFileInputs(scenario: Scenario, notes: string[]): ModelInputs {
+  const switchPolicies: Record<string, SwitchPolicy> = {};
+  scenario.strategies.forEach((spec, index) => {
+    if (spec.kind !== 'policy') return;
+    const policy = readSwitchPolicyFile(spec.file, scenario, index);
+    switchPolicies[spec.name] = policy;
+    notes.push(`Read ${spec.file}: the policy of ${policy.strategy} fitted on ${policy.scenario} (seed ${policy.fit.seed}, ${policy.fit.paths.toLocaleString('en-US')} paths), applied as strategy ${spec.name}.`);
+  });
+  return Object.keys(switchPolicies).length > 0 ? { switchPolicies } : {};
 }
 
 /** resolveModelInputs without the notes. */

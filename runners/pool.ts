@@ -7,16 +7,21 @@ import { Piscina } from 'piscina';
 import { packageRoot } from '../scenarios/packageRoot.js';
 import { runLane, type LaneResult, type LaneTask } from './lane.js';
 import { loadProcessModules } from './processModule.js';
+import { runFitLane, type FitLaneTask } from './switchFitLane.js';
 
 export interface LaneExecutor {
   /** Lanes that run at once: one per worker, or one in this thread. */
   readonly lanes: number;
   run(task: LaneTask, signal?: AbortSignal): Promise<LaneResult>;
+  /** Runs a lane of the paths a conversion policy is fitted on (switchFitLane.ts). */
+  runFit(task: FitLaneTask, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
 /** In this thread a lane runs this many trials between yields, so signals are heard within ~0.1 s. */
 const IN_PROCESS_TRIALS_BETWEEN_YIELDS = 1000;
+/** A fitting path costs a strategy evaluation per decision date and action: ~100x a trial's share. */
+const IN_PROCESS_FIT_PATHS_BETWEEN_YIELDS = 20;
 
 /** Runs the lane in this thread, yielding every IN_PROCESS_TRIALS_BETWEEN_YIELDS trials. */
 export function inProcessExecutor(): LaneExecutor {
@@ -29,6 +34,14 @@ export function inProcessExecutor(): LaneExecutor {
         signal?.throwIfAborted();
         const result = runLane({ ...task, maxTrials: IN_PROCESS_TRIALS_BETWEEN_YIELDS });
         if (result.exhausted) return result;
+      }
+    },
+    async runFit(task, signal) {
+      await loadProcessModules(task.inputs);
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        signal?.throwIfAborted();
+        if (runFitLane({ ...task, maxPaths: IN_PROCESS_FIT_PATHS_BETWEEN_YIELDS })) return;
       }
     },
     async close() {},
@@ -53,6 +66,7 @@ export function poolExecutor(workers: number): LaneExecutor {
   return {
     lanes: workers,
     run: (task, signal) => pool.run(task, { signal }) as Promise<LaneResult>,
+    runFit: (task, signal) => pool.run(task, { signal, name: 'fitLane' }) as Promise<void>,
     close: () => pool.destroy(),
   };
 }

@@ -14,7 +14,11 @@ function formatSeconds(seconds: number): string {
   return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
-export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): Progress {
+/**
+ * `unit` names what is counted (trials, or the paths a conversion policy is fitted on), `rateUnit`
+ * what the rate counts per second.
+ */
+export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr, unit = 'trials', rateUnit = unit): Progress {
   const started = performance.now();
   let lastDecile = 0;
   let drawn = false;
@@ -22,7 +26,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
     const elapsed = (performance.now() - started) / 1000;
     const rate = done / Math.max(elapsed, 1e-9);
     const left = (total - done) / rate;
-    return `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} trials, ${Math.round(rate).toLocaleString('en-US')} trials/s, ${formatSeconds(left)} left`;
+    return `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}, ${Math.round(rate).toLocaleString('en-US')} ${rateUnit}/s, ${formatSeconds(left)} left`;
   };
   return {
     update(done, total) {

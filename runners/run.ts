@@ -7,12 +7,13 @@ import { compileModel, type Model } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, firstTrialsOf, MARKET_METRICS, STRATEGY_METRICS, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { resolvedScenarioJson } from '../scenarios/load.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
 import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { loadedProcesses, prepareProcessModule } from './processModule.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
+import { scenarioHash } from './runIdentity.js';
+import { fitSwitchPolicies, needsSwitchFit } from './switchFit.js';
 import { shardLabel, ShardSpecError, shardTrialRange, WHOLE_RUN, type ShardSpec } from './shard.js';
 
 export interface RunOptions {
@@ -42,6 +43,8 @@ export interface RunOptions {
    */
   collectBands?: boolean;
   onProgress?: (trialsDone: number, trialsPlanned: number) => void;
+  /** Progress of fitting an optimal strategy's policy (before the trials): paths done of its fitting paths. */
+  onFitProgress?: (pathsDone: number, paths: number, strategy: string) => void;
   signal?: AbortSignal;
   /** Test hook: a fault injected into the slice holding this trial. */
   failAtTrial?: number;
@@ -128,13 +131,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   } catch (error) {
     throw new RunFailure(error instanceof Error ? error.message : String(error));
   }
-  const model = compileModel(scenario, inputs, loadedProcesses(inputs));
+  let model = compileModel(scenario, inputs, loadedProcesses(inputs));
   const sliceTrials = options.chunkTrials ?? DEFAULT_SLICE_TRIALS;
   if (!Number.isInteger(sliceTrials) || sliceTrials < 1 || sliceTrials > MAX_SLICE_TRIALS) {
     throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number from 1 to ${MAX_SLICE_TRIALS.toLocaleString('en-US')}, got ${sliceTrials}`);
   }
-  // The process module is part of what a worker compiles: another module is another model.
-  const scenarioKey = JSON.stringify([resolvedScenarioJson(scenario), inputs.priceProcessModule ?? null]);
+  // The key a worker caches its compiled model under: the scenario and its inputs (fitted
+  // policies differ between seeds of one scenario); set once the policies are fitted.
+  let scenarioKey = '';
   const target = options.targetSeUsd ?? null;
   const bands = new BandSketch(model.bands, model.market.months);
   // Room for every trial the run may make; pages a shorter run never writes are never mapped.
@@ -166,6 +170,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // Started last: nothing that can fail before the try below may leave its threads running.
   const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   try {
+    if (needsSwitchFit(scenario, inputs)) {
+      inputs = await fitSwitchPolicies(scenario, inputs, executor, { seed, signal: options.signal, onProgress: options.onFitProgress }).catch((error: unknown) => {
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw new RunFailure(`fitting the conversion policy failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      model = compileModel(scenario, inputs, loadedProcesses(inputs));
+    }
+    scenarioKey = scenarioHash(scenario, inputs);
     while (done < trialsHere) {
       const batchEnd = planned;
       Atomics.store(nextTrial, 0, done);

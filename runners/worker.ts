@@ -1,9 +1,11 @@
 // Entry point of a pool worker thread: runs one lane and hands its band counts back without
 // copying (piscina's transferable protocol: the buffers listed are moved, not cloned). The
-// outcomes are already in the run's shared memory.
+// outcomes are already in the run's shared memory. `fitLane` (piscina's `name` option) runs a
+// lane of a conversion policy's fitting paths instead.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { runLane, type LaneTask } from './lane.js';
 import { loadProcessModules } from './processModule.js';
+import { runFitLane, type FitLaneTask } from './switchFitLane.js';
 
 export default async function runLaneInWorker(task: LaneTask): Promise<unknown> {
   // A custom process's module is imported once per thread, before the lane compiles with it.
@@ -13,4 +15,10 @@ export default async function runLaneInWorker(task: LaneTask): Promise<unknown> 
     [transferableSymbol]: [result.bands.indices.buffer, result.bands.counts.buffer],
     [valueSymbol]: result,
   } as never);
+}
+
+/** A lane of fitting paths (switchFitLane.ts): everything it computes is in the task's shared arrays. */
+export async function fitLane(task: FitLaneTask): Promise<void> {
+  await loadProcessModules(task.inputs);
+  runFitLane(task);
 }

@@ -1,11 +1,12 @@
 // Checks that zod cannot express field by field: the correlation matrix must be a valid correlation
 // matrix (the engine takes its Cholesky factor), strategy names must be unique (they are column
-// names), the price model's rules (priceModelChecks.ts) and deal fields that another choice makes
-// irrelevant (dealChecks.ts). They read the raw input, so they run and report even when zod found
-// other problems.
+// names), the price model's rules (priceModelChecks.ts), deal fields that another choice makes
+// irrelevant (dealChecks.ts) and an optimal strategy's rules (optimalStrategyChecks.ts). They read
+// the raw input, so they run and report even when zod found other problems.
 import { cholesky } from '../engine/cholesky.js';
 import { DEAL_RULES, dealProblems } from './dealChecks.js';
 import { isRecord, valueAt } from './fields.js';
+import { OPTIMAL_STRATEGY_RULES, optimalStrategyProblems } from './optimalStrategyChecks.js';
 import { PRICE_MODEL_RULES, priceModelProblems } from './priceModelChecks.js';
 import { FACTORS } from './schema.js';
 import type { ScenarioProblem } from './scenarioError.js';
@@ -19,6 +20,7 @@ export const CROSS_FIELD_RULES: readonly { path: string; rule: string }[] = [
   { path: 'strategies[].name', rule: 'unique within the scenario (names label result columns)' },
   ...PRICE_MODEL_RULES,
   ...DEAL_RULES,
+  ...OPTIMAL_STRATEGY_RULES,
 ];
 
 /** Entries [i][j] and [j][i] may differ by rounding only. */
@@ -106,5 +108,6 @@ export function crossFieldProblems(raw: unknown): ScenarioProblem[] {
     ...priceModelProblems(raw),
     ...duplicateNameProblems(valueAt(raw, ['strategies'])),
     ...dealProblems(raw),
+    ...optimalStrategyProblems(raw),
   ];
 }

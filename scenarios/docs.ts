@@ -65,6 +65,12 @@ function walk(node: FieldNode, path: string, required: boolean, rows: FieldRow[]
     }
     return;
   }
+  if (node.type === 'array' && node.items?.type === 'object') {
+    // A list of records (an optimal strategy's actions): one row for the list, then each field of an entry.
+    rows.push({ path, unit: node.unit ?? 'list', defaultValue: defaultCell(node, required), allowed: allowedCell(node), description: node.description ?? '' });
+    walkObject(node.items, `${path}[]`, rows);
+    return;
+  }
   walkObject(node, path, rows);
 }
 

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { CREDIT_GRADES } from '../engine/creditGrades.js';
 import { MAX_TRANCHES } from '../engine/hosting.js';
+import { BASIS_KINDS } from '../engine/regressionBasis.js';
+import { SWITCH_STATE_VARIABLES } from '../engine/switchState.js';
 
 type FieldDoc = {
   unit: string;
@@ -435,7 +437,64 @@ const trigger = z.strictObject({
   curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
 });
 
-export const strategySchema = z.discriminatedUnion('kind', [stay, convert, hybrid, trigger]);
+const switchAction = z.strictObject({
+  share: quantity({ unit: 'share 0..1', description: 'Share of the MW this action converts; the rest keeps mining.' }, 1, 0.01, 1),
+  operate,
+});
+
+/** Fitting paths per basis function the regression needs at the least (scenarios/crossChecks.ts). */
+export const MIN_FIT_PATHS_PER_BASIS_FUNCTION = 10;
+
+const optimal = z.strictObject({
+  kind: z.literal('optimal'),
+  name: strategyName,
+  actions: z
+    .array(switchAction)
+    .min(1, 'an optimal strategy needs at least one action to choose besides keep mining, e.g. [{share: 1}]')
+    .max(8)
+    .prefault([{ share: 1 }, { share: 0.5 }])
+    .meta({ unit: 'list', description: 'What the site may do at a decision date besides keep mining: convert a share, leased or as a GPU cloud. Converting is once and for all.' }),
+  decisionEveryMonths: wholeMonths(
+    { unit: 'months', description: 'Decision dates are months 0, k, 2k, ... before the horizon; k must divide horizonMonths and leave at least two dates.' },
+    1, 1, 300,
+  ),
+  state: z
+    .array(z.enum(SWITCH_STATE_VARIABLES))
+    .min(1)
+    .max(SWITCH_STATE_VARIABLES.length)
+    .default(['hashprice', 'aiDemand', 'energyPrice', 'monthsToHalving'])
+    .refine((list) => new Set(list).size === list.length, { message: 'state variables must not repeat' })
+    .meta({
+      unit: 'list',
+      description:
+        `What the policy looks at when it decides (logs of the positive ones), from ${SWITCH_STATE_VARIABLES.join(', ')}. The month is always part of it (each decision date has its own regression). ` +
+        'The default leaves out btcPrice and difficulty: hashprice already carries most of what they say about mining, and on base the fit with all six gained nothing out of sample and flattered itself more in sample.',
+    }),
+  basis: z
+    .strictObject({
+      kind: z.enum(BASIS_KINDS).default('polynomial').meta({ unit: 'choice', description: 'polynomial: every monomial of the standardised state up to the degree; laguerre: a constant and weighted Laguerre polynomials of each variable (no cross terms).' }),
+      degree: z.number().int().min(0).max(4).default(2).meta({ unit: 'degree', description: 'Highest total degree (polynomial) or Laguerre order.' }),
+    })
+    .prefault({})
+    .meta({ description: 'Functions of the state the continuation and conversion values are regressed on (least-squares Monte Carlo).' }),
+  fitPaths: z
+    .number().int().min(100).max(100_000).default(10_000)
+    .meta({ unit: 'paths', description: `Market paths the policy is fitted on (independent of the run's trials; at least ${MIN_FIT_PATHS_PER_BASIS_FUNCTION} per basis function). Fitting costs one strategy evaluation per path, decision date and action.` }),
+  fitSeed: z
+    .number().int().min(0).optional()
+    .meta({ unit: 'seed', description: "Seed of the fitting paths; default the run's seed. Fitting paths are drawn from streams no trial uses, so the policy is always judged out of sample." }),
+  curtail: z.boolean().default(true).meta({ unit: 'flag', description: 'Curtail the mining part when power costs more than mining earns.' }),
+});
+
+const policy = z.strictObject({
+  kind: z.literal('policy'),
+  name: strategyName,
+  file: z
+    .string().min(1).max(4096)
+    .meta({ unit: 'path', description: 'A policy file written by a run with an optimal strategy (policy-NAME.json), applied as a fixed rule; relative to the working folder.' }),
+});
+
+export const strategySchema = z.discriminatedUnion('kind', [stay, convert, hybrid, trigger, optimal, policy]);
 
 const terminalValue = z
   .strictObject({

@@ -8,7 +8,7 @@ import { AtomicWrite } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
 import { SHARD_FOLDER_WRITE, writeShardFolder } from '../../outputs/shardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { runScenario } from '../run.js';
 import { runIdentity } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
@@ -75,14 +75,32 @@ export async function runCommand(args: string[]): Promise<number> {
 
   // Checks the folder and takes its lock before any trial runs (see outputs/resultsFolder.ts).
   const batch = new AtomicWrite(out, { command: 'run', ...(shard ? SHARD_FOLDER_WRITE : RUN_OUTPUTS_WRITE) });
-  const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
+  const mode = values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines';
+  let progress = createProgress(mode);
+  // Fitting an optimal strategy's policy comes first, counted in fitting paths.
+  let fitProgress: Progress | null = null;
+  let fitting = '';
+  const endFitProgress = () => {
+    if (!fitProgress) return;
+    fitProgress.finish();
+    fitProgress = null;
+    progress = createProgress(mode); // the trials' rate counts from here, not from the fit's start
+  };
   // The chart thread loads its libraries while the workers run trials, and draws the charts while
   // this thread writes the per-trial files. A shard draws no charts.
   const chartThread = shard ? null : startChartThread();
   try {
     const run = await runScenario(scenario, {
       trials, seed, workers, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'],
-      onProgress: (done, total) => progress.update(done, total),
+      onFitProgress: (done, total, strategy) => {
+        if (strategy !== fitting) endFitProgress();
+        fitting = strategy;
+        (fitProgress ??= createProgress(mode, process.stderr, `paths fitting the policy of ${strategy}`, 'paths')).update(done, total);
+      },
+      onProgress: (done, total) => {
+        endFitProgress();
+        progress.update(done, total);
+      },
     });
     progress.finish();
     if (!values.quiet) for (const note of run.inputNotes) process.stderr.write(`${note}\n`);
@@ -104,6 +122,7 @@ export async function runCommand(args: string[]): Promise<number> {
     if (!values.quiet) process.stdout.write(runReportText(run, summary, out, paper !== undefined));
     return 0;
   } catch (error) {
+    endFitProgress();
     progress.finish();
     batch.abort();
     if (abort.signal.aborted) return exitCode;

@@ -1,0 +1,121 @@
+// Fitting a conversion policy by least-squares Monte Carlo, in two parts that can run apart:
+// - per fitting path (any worker, any order): the market and site draws of path p of the "fit"
+//   family (streams no trial uses), the state at each decision month, and the NPV of converting at
+//   each decision month with each action, and of never converting, all through the engine's own
+//   StrategyEvaluator (so a conversion is valued exactly as the fixed strategies value it);
+// - once, over all paths: the backward induction of engine/leastSquaresMonteCarlo.ts, where the
+//   value of converting at a month is realised only in the months after it, so it is regressed on
+//   the state like the value of waiting.
+// The arrays are written at each path's own index, so the fit does not depend on who computed what.
+import { fitStoppingPolicy, type StoppingProblem } from './leastSquaresMonteCarlo.js';
+import { RunningMean } from './runningMean.js';
+import type { StrategyRule } from './strategy.js';
+import { SwitchStateReader } from './switchState.js';
+import { SWITCH_POLICY_FORMAT, switchPolicyArrays, type SwitchPlan, type SwitchPolicy } from './switchPolicy.js';
+import type { TrialKernel } from './trial.js';
+
+/** What the fitting paths leave for the regression: Float32 where 7 digits are far below the Monte Carlo error. */
+export interface SwitchFitArrays {
+  paths: number;
+  /** [date][path][variable]. */
+  state: Float32Array;
+  /** NPV of converting at each date with each action: [date][action][path]. */
+  exercise: Float32Array;
+  /** NPV of never converting, per path. */
+  hold: Float64Array;
+}
+
+/** `shared`: in SharedArrayBuffers, so worker threads fill them in place. */
+export function createSwitchFitArrays(plan: SwitchPlan, paths: number, shared: boolean): SwitchFitArrays {
+  const dates = plan.decisionMonths.length;
+  const float32 = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
+  return {
+    paths,
+    state: float32(dates * paths * plan.state.length),
+    exercise: float32(dates * plan.actions.length * paths),
+    hold: shared ? new Float64Array(new SharedArrayBuffer(8 * paths)) : new Float64Array(paths),
+  };
+}
+
+/** Fills the arrays for fitting paths from .. to - 1 (see the file comment). */
+export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fitSeed: number, from: number, to: number, arrays: SwitchFitArrays): void {
+  const reader = new SwitchStateReader(plan.state);
+  const n = arrays.paths;
+  const stateSize = plan.state.length;
+  const actions = plan.actions.length;
+  const months = plan.decisionMonths;
+  const rule: StrategyRule = {
+    name: 'fit',
+    convertAtMonth: Infinity,
+    share: 0,
+    gpuCloud: false,
+    curtail: plan.curtail,
+    refreshEveryMonths: 0,
+    triggerHashpriceUsdPerPhDay: 0,
+    triggerMonths: 0,
+  };
+  const { market, siteDraws, evaluator } = kernel;
+  for (let p = from; p < to; p++) {
+    kernel.drawFitPath(fitSeed, p);
+    rule.convertAtMonth = Infinity;
+    rule.share = 0;
+    arrays.hold[p] = evaluator.evaluate(rule, market, siteDraws, true).npvUsd;
+    for (let d = 0; d < months.length; d++) {
+      reader.read(market, months[d], arrays.state, (d * n + p) * stateSize);
+      rule.convertAtMonth = months[d];
+      for (let a = 0; a < actions; a++) {
+        rule.share = plan.actions[a].share;
+        rule.gpuCloud = plan.actions[a].operate === 'gpuCloud';
+        arrays.exercise[(d * actions + a) * n + p] = evaluator.evaluate(rule, market, siteDraws, true).npvUsd;
+      }
+    }
+  }
+}
+
+export interface SwitchFitMeta {
+  engineVersion: string;
+  strategy: string;
+  scenario: string;
+  seed: number;
+}
+
+/** The backward induction over filled arrays: the fitted policy, with its in-sample value. */
+export function fitSwitchPolicy(plan: SwitchPlan, arrays: SwitchFitArrays, meta: SwitchFitMeta): SwitchPolicy {
+  const n = arrays.paths;
+  const stateSize = plan.state.length;
+  const actions = plan.actions.length;
+  const problem: StoppingProblem = {
+    paths: n,
+    dates: plan.decisionMonths.length,
+    actions,
+    stateSize,
+    exerciseKnownAtDate: false,
+    stateAt: (d, out) => {
+      const offset = d * n * stateSize;
+      for (let i = 0; i < n * stateSize; i++) out[i] = arrays.state[offset + i];
+    },
+    exerciseValuesAt: (d, out) => {
+      const offset = d * actions * n;
+      for (let i = 0; i < actions * n; i++) out[i] = arrays.exercise[offset + i];
+    },
+    holdValues: (out) => out.set(arrays.hold),
+  };
+  const fit = fitStoppingPolicy(problem, { basis: plan.basis, standardize: true });
+  const inSample = new RunningMean();
+  for (let p = 0; p < n; p++) inSample.add(fit.pathValues[p]);
+  return {
+    format: SWITCH_POLICY_FORMAT,
+    engineVersion: meta.engineVersion,
+    strategy: meta.strategy,
+    scenario: meta.scenario,
+    ...plan,
+    fit: {
+      seed: meta.seed,
+      paths: n,
+      inSampleNpvUsd: inSample.mean,
+      inSampleStandardErrorUsd: inSample.standardError,
+      regressionPaths: Array.from(fit.policy.regressionPaths),
+    },
+    ...switchPolicyArrays(fit.policy),
+  };
+}

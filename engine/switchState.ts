@@ -1,0 +1,83 @@
+// What a conversion policy may look at when it decides, at the start of a decision month: the
+// market's state, as the site would see it that day. Positive quantities enter as logs (their
+// processes are log-normal-like, so a polynomial in logs fits their effect on values far better);
+// the months to the next halving enter as months. The month itself is always part of the state:
+// each decision date has its own regression.
+import { HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULTY } from './bitcoin.js';
+import { SECONDS_PER_MONTH } from './chain.js';
+import type { MarketPath } from './market.js';
+
+export const SWITCH_STATE_VARIABLES = ['hashprice', 'btcPrice', 'difficulty', 'energyPrice', 'aiDemand', 'monthsToHalving'] as const;
+export type SwitchStateVariable = (typeof SWITCH_STATE_VARIABLES)[number];
+
+/** How each variable is shown to a reader (units of the untransformed value). */
+export const SWITCH_STATE_LABELS: Record<SwitchStateVariable, string> = {
+  hashprice: 'hashprice (USD/PH/day)',
+  btcPrice: 'BTC price (USD)',
+  difficulty: 'difficulty',
+  energyPrice: 'energy price (USD/MWh)',
+  aiDemand: 'AI demand index',
+  monthsToHalving: 'months to the next halving',
+};
+
+/** Whether the variable enters the regression as its log. */
+export const SWITCH_STATE_IN_LOGS: Record<SwitchStateVariable, boolean> = {
+  hashprice: true,
+  btcPrice: true,
+  difficulty: true,
+  energyPrice: true,
+  aiDemand: true,
+  monthsToHalving: false,
+};
+
+const VARIABLE_CODES: Record<SwitchStateVariable, number> = {
+  hashprice: 0,
+  btcPrice: 1,
+  difficulty: 2,
+  energyPrice: 3,
+  aiDemand: 4,
+  monthsToHalving: 5,
+};
+
+/** Months until the chain reaches the next multiple of 210,000 blocks at the month's block rate. */
+function monthsToHalving(market: MarketPath, month: number): number {
+  const height = market.blockHeight[month];
+  const blocksLeft = (Math.floor(height / HALVING_INTERVAL_BLOCKS) + 1) * HALVING_INTERVAL_BLOCKS - height;
+  const secondsPerBlock = (market.difficulty[month] * HASHES_PER_DIFFICULTY) / (market.networkHashrateEhs[month] * 1e18);
+  return (blocksLeft * secondsPerBlock) / SECONDS_PER_MONTH;
+}
+
+/** Reads a policy's state variables off a market path: codes fixed once, no allocation per call. */
+export class SwitchStateReader {
+  private readonly codes: Int32Array;
+
+  constructor(readonly variables: readonly SwitchStateVariable[]) {
+    this.codes = Int32Array.from(variables, (v) => VARIABLE_CODES[v]);
+  }
+
+  get size(): number {
+    return this.codes.length;
+  }
+
+  /** Writes the regression state at the start of `month` into out[offset .. offset + size). */
+  read(market: MarketPath, month: number, out: Float32Array | Float64Array, offset: number): void {
+    const codes = this.codes;
+    for (let v = 0; v < codes.length; v++) {
+      let x: number;
+      switch (codes[v]) {
+        case 0: x = Math.log(market.hashpriceUsdPerPhDay[month]); break;
+        case 1: x = Math.log(market.priceUsd[month]); break;
+        case 2: x = Math.log(market.difficulty[month]); break;
+        case 3: x = Math.log(market.energyUsdPerMwh[month]); break;
+        case 4: x = Math.log(market.aiDemandIndex[month]); break;
+        default: x = monthsToHalving(market, month);
+      }
+      out[offset + v] = x;
+    }
+  }
+}
+
+/** A regression-state value back in the variable's own units (exp of a log). */
+export function stateValue(variable: SwitchStateVariable, x: number): number {
+  return SWITCH_STATE_IN_LOGS[variable] ? Math.exp(x) : x;
+}

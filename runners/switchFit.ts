@@ -1,0 +1,62 @@
+// Fitting the conversion policy of each `optimal` strategy before the trials run: the fitting
+// paths are spread over the run's lanes (switchFitLane.ts; path simulation and one strategy
+// evaluation per path, decision month and action, which is nearly all of the work), then the
+// regressions, one small one per decision month, run here. The result depends only on the
+// scenario and the fit seed (the run's seed unless the strategy sets fitSeed), never on the
+// number of workers: shards of a run each fit the same policy.
+import { createHash } from 'node:crypto';
+import type { ModelInputs } from '../engine/priceModel.js';
+import { createSwitchFitArrays, fitSwitchPolicy } from '../engine/switchFitting.js';
+import { switchPlan, type SwitchPolicy } from '../engine/switchPolicy.js';
+import { ENGINE_VERSION } from '../outputs/summary.js';
+import { resolvedScenarioJson } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
+import type { LaneExecutor } from './pool.js';
+import type { FitLaneTask } from './switchFitLane.js';
+
+/** Paths a lane claims at a time: each costs ~100 trials' worth of strategy evaluations. */
+const SLICE_PATHS = 10;
+const PROGRESS_POLL_MS = 100;
+
+export interface SwitchFitOptions {
+  seed: number;
+  signal?: AbortSignal;
+  /** Fitting paths done of the total, per optimal strategy, as they go. */
+  onProgress?: (pathsDone: number, paths: number, strategy: string) => void;
+}
+
+/** Whether the scenario has optimal strategies whose policy is not among the inputs yet. */
+export function needsSwitchFit(scenario: Scenario, inputs: ModelInputs): boolean {
+  return scenario.strategies.some((s) => s.kind === 'optimal' && !inputs.switchPolicies?.[s.name]);
+}
+
+/** The inputs with a fitted policy for every optimal strategy (policies already given are kept). */
+export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs, executor: LaneExecutor, options: SwitchFitOptions): Promise<ModelInputs> {
+  const policies: Record<string, SwitchPolicy> = { ...inputs.switchPolicies };
+  const { switchPolicies: _given, ...fitInputs } = inputs;
+  const scenarioKey = `fit:${createHash('sha256').update(JSON.stringify([resolvedScenarioJson(scenario), inputs.priceProcessModule ?? null])).digest('hex')}`;
+  for (const spec of scenario.strategies) {
+    if (spec.kind !== 'optimal' || policies[spec.name]) continue;
+    const plan = switchPlan(spec, scenario.horizonMonths);
+    const fitSeed = spec.fitSeed ?? options.seed;
+    const arrays = createSwitchFitArrays(plan, spec.fitPaths, true);
+    const pathsDone = new Int32Array(new SharedArrayBuffer(4));
+    const task: FitLaneTask = {
+      scenario, inputs: fitInputs, scenarioKey, plan, fitSeed,
+      nextPath: new Int32Array(new SharedArrayBuffer(4)), paths: spec.fitPaths, slicePaths: SLICE_PATHS, arrays, pathsDone,
+    };
+    const report = () => options.onProgress?.(Atomics.load(pathsDone, 0), spec.fitPaths, spec.name);
+    const poll = options.onProgress ? setInterval(report, PROGRESS_POLL_MS) : null;
+    poll?.unref();
+    try {
+      const lanes: Promise<void>[] = [];
+      for (let lane = 0; lane < executor.lanes; lane++) lanes.push(executor.runFit(task, options.signal));
+      await Promise.all(lanes);
+    } finally {
+      if (poll) clearInterval(poll);
+    }
+    report();
+    policies[spec.name] = fitSwitchPolicy(plan, arrays, { engineVersion: ENGINE_VERSION, strategy: spec.name, scenario: scenario.name, seed: fitSeed });
+  }
+  return { ...inputs, switchPolicies: policies };
+}

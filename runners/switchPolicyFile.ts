@@ -1,0 +1,102 @@
+// Reading a policy file (policy-NAME.json, written by a run with an optimal strategy) for a
+// `kind: policy` strategy, which applies it as a fixed rule to another scenario or seed. The file
+// is data: checked field by field before anything runs, and refused, naming the field, when it
+// comes from another engine version, looks at state the engine does not compute, or does not fit
+// the scenario (a decision month beyond its horizon).
+import { statSync, readFileSync } from 'node:fs';
+import { BASIS_KINDS, basisSize } from '../engine/regressionBasis.js';
+import { SWITCH_STATE_VARIABLES } from '../engine/switchState.js';
+import { SWITCH_POLICY_FORMAT, type SwitchPolicy } from '../engine/switchPolicy.js';
+import { ENGINE_VERSION } from '../outputs/summary.js';
+import type { Scenario } from '../scenarios/schema.js';
+
+/** A policy file is a few hundred kB at most (coefficients per decision month); anything far larger is not one. */
+const MAX_POLICY_FILE_BYTES = 64 * 1024 * 1024;
+
+export class PolicyFileError extends Error {
+  override name = 'PolicyFileError';
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** An array of `rows` arrays of `width` finite numbers. */
+function isMatrix(x: unknown, rows: number, width: number): x is number[][] {
+  return Array.isArray(x) && x.length === rows && x.every((row) => Array.isArray(row) && row.length === width && row.every(isFiniteNumber));
+}
+
+/**
+ * Checks parsed JSON as a policy for `scenario`; `where` names the strategy and file in messages.
+ * @throws PolicyFileError naming the first field that is wrong and what it should be.
+ */
+export function checkSwitchPolicy(json: unknown, scenario: Scenario, where: string): SwitchPolicy {
+  const fail = (field: string, message: string): never => {
+    throw new PolicyFileError(`${where}: ${field} ${message}`);
+  };
+  if (!isRecord(json) || json.format !== SWITCH_POLICY_FORMAT) fail('format', `is not "${SWITCH_POLICY_FORMAT}": not a hashpivot policy file (a run with an optimal strategy writes one as policy-NAME.json)`);
+  const p = json as Record<string, unknown>;
+  if (p.engineVersion !== ENGINE_VERSION) {
+    fail('engineVersion', `is ${JSON.stringify(p.engineVersion)}, this engine is ${ENGINE_VERSION}: a policy is applied only by the engine that fitted it; fit it again with this version`);
+  }
+  const state = p.state;
+  if (!Array.isArray(state) || state.length === 0 || new Set(state).size !== state.length) fail('state', 'must be a non-empty list of distinct state variables');
+  const unknown = (state as unknown[]).filter((v) => !(SWITCH_STATE_VARIABLES as readonly unknown[]).includes(v));
+  if (unknown.length > 0) fail('state', `has ${unknown.map((v) => JSON.stringify(v)).join(', ')}, which this engine does not compute (it computes ${SWITCH_STATE_VARIABLES.join(', ')})`);
+  const actions = p.actions;
+  const validAction = (a: unknown) => isRecord(a) && isFiniteNumber(a.share) && a.share > 0 && a.share <= 1 && (a.operate === 'lease' || a.operate === 'gpuCloud');
+  if (!Array.isArray(actions) || actions.length === 0 || !actions.every(validAction)) fail('actions', 'must be a non-empty list of {share: 0 < share <= 1, operate: lease | gpuCloud}');
+  const months = p.decisionMonths;
+  if (!Array.isArray(months) || months.length === 0 || !months.every((m, i) => Number.isInteger(m) && m >= 0 && (i === 0 || m > months[i - 1]))) {
+    fail('decisionMonths', 'must be a non-empty ascending list of whole months >= 0');
+  }
+  const last = (months as number[])[(months as number[]).length - 1];
+  if (last >= scenario.horizonMonths) {
+    fail('decisionMonths', `reach month ${last}, beyond this scenario's horizon (horizonMonths ${scenario.horizonMonths}): apply the policy to a horizon of at least ${last + 1} months`);
+  }
+  const basis = p.basis;
+  if (!isRecord(basis) || !(BASIS_KINDS as readonly unknown[]).includes(basis.kind) || !Number.isInteger(basis.degree) || (basis.degree as number) < 0 || (basis.degree as number) > 4) {
+    fail('basis', `must be {kind: ${BASIS_KINDS.join(' | ')}, degree: 0..4}`);
+  }
+  if (typeof p.curtail !== 'boolean') fail('curtail', 'must be true or false');
+  const fit = p.fit;
+  if (!isRecord(fit) || !isFiniteNumber(fit.inSampleNpvUsd) || !isFiniteNumber(fit.inSampleStandardErrorUsd) || !Number.isInteger(fit.seed) || !Number.isInteger(fit.paths)) {
+    fail('fit', 'must hold seed, paths, inSampleNpvUsd and inSampleStandardErrorUsd');
+  }
+  const dates = (months as number[]).length;
+  const stateSize = (state as unknown[]).length;
+  const k = basisSize(basis as unknown as SwitchPolicy['basis'], stateSize);
+  if (!Array.isArray((fit as Record<string, unknown>).regressionPaths) || ((fit as Record<string, unknown>).regressionPaths as unknown[]).length !== dates) {
+    fail('fit.regressionPaths', `must have one count per decision month (${dates})`);
+  }
+  if (!isMatrix(p.center, dates, stateSize)) fail('center', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables)`);
+  if (!isMatrix(p.scale, dates, stateSize)) fail('scale', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables)`);
+  const columns = 1 + (actions as unknown[]).length;
+  const coefficients = p.coefficients;
+  if (!Array.isArray(coefficients) || coefficients.length !== dates || !coefficients.every((c) => isMatrix(c, columns, k))) {
+    fail('coefficients', `must be ${dates} decision months x ${columns} regressions (waiting, then each action) x ${k} numbers (the basis functions)`);
+  }
+  return json as unknown as SwitchPolicy;
+}
+
+/** Reads and checks the policy file of `kind: policy` strategy `index` of the scenario. */
+export function readSwitchPolicyFile(path: string, scenario: Scenario, index: number): SwitchPolicy {
+  const where = `strategies[${index}].file ${path}`;
+  let text: string;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new PolicyFileError(`${where}: is not a regular file; give the path of a policy-NAME.json a run wrote`);
+    if (stats.size > MAX_POLICY_FILE_BYTES) throw new PolicyFileError(`${where}: is larger than ${MAX_POLICY_FILE_BYTES / 1024 / 1024} MiB, far more than a policy file holds`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof PolicyFileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PolicyFileError(`${where}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`}; give the path of a policy-NAME.json a run wrote`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PolicyFileError(`${where}: is not valid JSON (${(error as Error).message})`);
+  }
+  return checkSwitchPolicy(json, scenario, where);
+}
