@@ -47,6 +47,8 @@ const TARGET_BAND_COST = 0.1; // the band sketch adds at most 10% CPU per trial-
 const TARGET_FLATNESS = 0.2; // marginal cost per trial-month within 20% across the scaling sizes
 const TARGET_PEAK_RSS_KB = 2 * 1024 * 1024; // the largest scaling run within 2 GB
 const TARGET_DEFAULT_RUN_SECONDS = 3;
+const TARGET_OPTIMAL_VS_FIXED = 3; // an optimal strategy costs at most 3 fixed strategies (CPU)
+const TARGET_FIT_TWO_WORKERS = 1.5; // its fit on 2 workers runs >= 1.5x as fast as on 1 (wall clock)
 /** Engine and peer agree when their mean NPVs differ by less than this many SEs of the difference. */
 const AGREEMENT_SES = 4;
 
@@ -61,6 +63,8 @@ interface RunJson {
   months: number;
   seconds: number;
   cpuSeconds: number;
+  /** Wall seconds of fitting optimal strategies' policies within `seconds` (engine only; 0 without one). */
+  fitSeconds?: number;
   strategies: StrategyNpv[];
 }
 
@@ -319,7 +323,12 @@ function main(): number {
     }
     if (agreement === false) exitCode = 1;
 
-    // 5. Targets.
+    // 5. The optimal strategy (base only).
+    const optimalTargets = scenarioName === 'base' ? optimalSection(T, plan, of('twoBands'), tmp) : [];
+    if (scenarioName !== 'base') say(`Optimal strategy: measured on base only (this run's scenario is ${scenarioName}).`);
+    say();
+
+    // 6. Targets.
     const numba = vsPeer.get('numba') ?? null;
     say('Targets');
     say(
@@ -342,6 +351,7 @@ function main(): number {
           [`${count(largest.trials)} trials within ${mb(TARGET_PEAK_RSS_KB)} peak RSS`, mb(largest.run.peakRssKb), verdict(largest.run.peakRssKb === null ? null : largest.run.peakRssKb <= TARGET_PEAK_RSS_KB)],
           [`default run < ${TARGET_DEFAULT_RUN_SECONDS} s`, secs(defaultRunSeconds), verdict(defaultRunSeconds < TARGET_DEFAULT_RUN_SECONDS)],
           [`every peer agrees (${AGREEMENT_SES} SE)`, agreement === null ? 'n/a' : agreement ? 'yes' : 'no', verdict(agreement)],
+          ...optimalTargets,
         ],
       ),
     );
@@ -351,6 +361,71 @@ function main(): number {
     rmSync(tmp, { recursive: true, force: true });
   }
   return exitCode;
+}
+
+/**
+ * The optimal strategy's cost, in CPU seconds, read in fixed strategies: base-optimal (base plus an
+ * optimal strategy) against base (`base`: the throughput section's 2-worker band-sketch runs, one
+ * per round) and base without its last fixed strategy; the fit alone (a 1-trial run of the optimal
+ * strategy) on 1 and 2 workers, to see it parallelise. Interleaved rounds, per-round ratios.
+ */
+function optimalSection(T: number, plan: Plan, base: Measured<RunJson>[], tmp: string): string[][] {
+  const optimal = resolvedScenarioJson(loadScenario('base-optimal'));
+  const strategies = optimal.strategies as unknown as { name: string; kind: string; fitPaths?: number }[];
+  const withOptimal = join(tmp, 'base-optimal.json');
+  const oneFewer = join(tmp, 'base-minus-one.json');
+  const fitOnly = join(tmp, 'base-optimal-fit.json');
+  writeFileSync(withOptimal, JSON.stringify(optimal));
+  const fixed = strategies.filter((x) => x.kind !== 'optimal');
+  writeFileSync(oneFewer, JSON.stringify({ ...optimal, strategies: fixed.slice(0, -1) }));
+  writeFileSync(fitOnly, JSON.stringify({ ...optimal, strategies: strategies.filter((x) => x.kind === 'optimal') }));
+  const runs = { optimal: [] as RunJson[], fewer: [] as RunJson[], fitOne: [] as RunJson[], fitTwo: [] as RunJson[] };
+  for (let round = 0; round < plan.rounds; round++) {
+    const of = `round ${round + 1}/${plan.rounds}`;
+    progress(`base-optimal, ${count(T)} trials, 2 workers (${of})`);
+    runs.optimal.push(engine(withOptimal, T, 2, true).result);
+    progress(`base without ${fixed[fixed.length - 1].name}, ${count(T)} trials, 2 workers (${of})`);
+    runs.fewer.push(engine(oneFewer, T, 2, true).result);
+    progress(`the optimal strategy's fit alone, 1 worker (${of})`);
+    runs.fitOne.push(engine(fitOnly, 1, 1, true).result);
+    progress(`the optimal strategy's fit alone, 2 workers (${of})`);
+    runs.fitTwo.push(engine(fitOnly, 1, 2, true).result);
+  }
+  const rounds = runs.optimal.map((opt, i) => {
+    const fixedCpu = base[i].result.cpuSeconds - runs.fewer[i].cpuSeconds;
+    const optimalCpu = opt.cpuSeconds - base[i].result.cpuSeconds;
+    const fitCpu = runs.fitTwo[i].cpuSeconds;
+    return { fixedCpu, optimalCpu, fitCpu, applyCpu: optimalCpu - fitCpu, fitScaling: (runs.fitOne[i].fitSeconds ?? NaN) / (runs.fitTwo[i].fitSeconds ?? NaN) };
+  });
+  const med = (f: (r: (typeof rounds)[number]) => number) => median(rounds.map(f));
+  const ratio = (f: (r: (typeof rounds)[number]) => number) => ratioOf(rounds.map(f));
+  const all = ratio((r) => r.optimalCpu / r.fixedCpu);
+  const apply = ratio((r) => r.applyCpu / r.fixedCpu);
+  const fitScaling = ratio((r) => r.fitScaling);
+  const fitPaths = strategies.find((x) => x.kind === 'optimal')?.fitPaths ?? 0;
+  say(`Optimal strategy: base-optimal = base plus an optimal strategy fitted on ${count(fitPaths)} paths (2 actions, 120 decision months); ${count(T)} trials, 2 workers, band sketch; ${plan.rounds} interleaved round(s), medians`);
+  say(
+    table(
+      ['run', 'wall', 'CPU', 'of which fitting (wall)'],
+      [
+        ['base without its last fixed strategy', secs(median(runs.fewer.map((r) => r.seconds))), secs(median(runs.fewer.map((r) => r.cpuSeconds))), '-'],
+        ['base (4 fixed strategies)', secs(median(base.map((m) => m.result.seconds))), secs(median(base.map((m) => m.result.cpuSeconds))), '-'],
+        ['base-optimal (4 fixed + optimal)', secs(median(runs.optimal.map((r) => r.seconds))), secs(median(runs.optimal.map((r) => r.cpuSeconds))), secs(median(runs.optimal.map((r) => r.fitSeconds ?? 0)))],
+        ['the fit alone, 1 worker', secs(median(runs.fitOne.map((r) => r.seconds))), secs(median(runs.fitOne.map((r) => r.cpuSeconds))), secs(median(runs.fitOne.map((r) => r.fitSeconds ?? 0)))],
+        ['the fit alone, 2 workers', secs(median(runs.fitTwo.map((r) => r.seconds))), secs(median(runs.fitTwo.map((r) => r.cpuSeconds))), secs(median(runs.fitTwo.map((r) => r.fitSeconds ?? 0)))],
+      ],
+    ),
+  );
+  say(
+    `CPU: one fixed strategy ${secs(med((r) => r.fixedCpu))}; the optimal ${secs(med((r) => r.optimalCpu))} = ${range(all, times)} a fixed strategy, ` +
+      `of which fitting ${secs(med((r) => r.fitCpu))} and applying the policy to the trials ${secs(med((r) => r.applyCpu))} = ${range(apply, times)}; ` +
+      `the fit on 2 workers runs ${range(fitScaling, times)} as fast as on 1`,
+  );
+  return [
+    [`optimal strategy, applying the policy, <= ${TARGET_OPTIMAL_VS_FIXED}x one fixed strategy (CPU)`, range(apply, times), verdict(apply.median <= TARGET_OPTIMAL_VS_FIXED)],
+    [`optimal strategy, fitting included, <= ${TARGET_OPTIMAL_VS_FIXED}x one fixed strategy (CPU)`, range(all, times), verdict(all.median <= TARGET_OPTIMAL_VS_FIXED)],
+    [`its fit on 2 workers >= ${TARGET_FIT_TWO_WORKERS}x 1 worker (wall clock)`, range(fitScaling, times), verdict(fitScaling.median >= TARGET_FIT_TWO_WORKERS)],
+  ];
 }
 
 process.exitCode = main();

@@ -18,7 +18,7 @@ export interface Chart {
 }
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const WIDTH = 640;
+export const WIDTH = 640;
 const HEIGHT = 240;
 
 /** Shared look: a white background (the PNGs are not transparent), plain fonts, tableau colours. */
@@ -37,11 +37,11 @@ function strategyColor(summary: Summary) {
 }
 
 /** First day of a `YYYY-MM` label, read as UTC by every Vega-Lite scale below (no time-zone shift). */
-function monthDate(label: string): string {
+export function monthDate(label: string): string {
   return `${label}-01`;
 }
 
-const MONTH_AXIS = { field: 'date', type: 'temporal' as const, timeUnit: 'utcyearmonth' as const, title: null, axis: { format: '%b %Y', labelOverlap: true } };
+export const MONTH_AXIS = { field: 'date', type: 'temporal' as const, timeUnit: 'utcyearmonth' as const, title: null, axis: { format: '%b %Y', labelOverlap: true } };
 
 function offAxisNote(h: Histogram): string {
   const outside = h.series.reduce((sum, s) => sum + s.below + s.above, 0);

@@ -4,6 +4,7 @@
 // (`hashpivot report DIR`), without running a trial.
 import type { OutcomeBlock } from '../engine/outcomes.js';
 import { reportCharts, type Chart } from './chartSpecs.js';
+import { optimalCharts } from './optimalReport.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
 import { writeTrialsParquet } from './parquet.js';
 import { htmlToPdf, type PaperFormat } from './pdf.js';
@@ -61,7 +62,7 @@ export interface ReportBuildOptions {
 
 export async function buildReportFiles(summary: Summary, trials: TrialTable, trialsSource: string, options: ReportBuildOptions = {}): Promise<ReportBuild> {
   const data = buildReportData(summary, trials);
-  const charts = reportCharts(summary, data);
+  const charts = [...reportCharts(summary, data), ...optimalCharts(summary)];
   const rendered = await (options.render ?? renderCharts)(charts);
   const html = reportHtml(summary, data, charts, { trialsSource });
   const files: OutputFile[] = [

@@ -1,6 +1,7 @@
 // report.html: what a risk committee reads. The numbers come from summary.json (tables, bands,
 // ruin by month) and from reportData (binned per-trial outcomes); every piece of scenario text is
 // escaped. Pure: builds a string.
+import { hasOptimal, optimalSection } from './optimalReport.js';
 import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import type { Chart } from './chartSpecs.js';
 import { decide, FUNDING_SHORTFALL_LIMIT, orderCertainty, type Decision, type OrderCertainty } from './decision.js';
@@ -378,7 +379,7 @@ export function reportHtml(summary: Summary, data: ReportData, charts: readonly 
 <h1 id="scenario-name">${name}</h1>
 ${description && html`<p class="lead" id="scenario-description">${description}</p>`}
 <p class="meta" id="cover-line">${coverLine(summary)}</p>
-<nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a><a href="#tail">Worst 5%</a><a href="#drivers">Drivers</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
+<nav><a href="#decision">Decision</a><a href="#summary">In plain words</a><a href="#strategies">Strategies</a><a href="#npv">NPV</a>${hasOptimal(summary) && html`<a href="#optimal">When to convert</a>`}<a href="#tail">Worst 5%</a><a href="#drivers">Drivers</a><a href="#revenue">Revenue per kWh</a><a href="#market">Market</a><a href="#cash">Cash and ruin</a><a href="#halving">Halving</a><a href="#assumptions">Assumptions</a><a href="#scenario">Full scenario</a></nav>
 </header>
 ${decisionSection(summary, decide(summary))}
 <section id="summary" class="keep-with-previous">
@@ -397,6 +398,7 @@ ${figure('npv-difference')}
 ${pairsTable(summary)}
 ${figure('convergence')}
 </section>
+${optimalSection(summary, figure)}
 ${tailSection(data, figure)}
 ${driversSection(data, figure)}
 <section id="revenue">

@@ -59,6 +59,10 @@ export function describeStrategy(spec: JsonObject | undefined, name: string): st
       return `Converting ${percentOf(spec.share)} in month ${String(spec.atMonth)}${operateText(spec)}`;
     case 'trigger':
       return `Converting ${percentOf(spec.share)}${operateText(spec)} once hashprice stays below $${String(spec.hashpriceBelowUsdPerPhDay)}/PH/day for ${String(spec.forMonths)} months`;
+    case 'optimal':
+      return 'Converting when and as much as the fitted optimal policy says';
+    case 'policy':
+      return `Converting as the policy in ${String(spec.file)} says`;
     default:
       return name;
   }

@@ -12,6 +12,8 @@ import { buildSummary, type Summary } from './summary.js';
 import { formatShare } from './reportText.js';
 import { strategyTable } from './table.js';
 import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
+import { optimalConsoleLines } from './optimalReport.js';
+import { switchPolicyFiles } from './switchPolicyFile.js';
 
 /** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite). */
 export const RUN_OUTPUTS_WRITE = { names: ['summary.json', 'trials.csv', 'trials.parquet', ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
@@ -36,6 +38,7 @@ export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartT
     batch.write([
       { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
       trialsParquetFile(summary, run.outcomes),
+      ...switchPolicyFiles(run),
     ]);
     batch.write((await report).files);
     await csv.done;
@@ -77,10 +80,12 @@ export function runReportText(run: RunResult, summary: Summary, out: string, pdf
     strategyTable(summaryRows(summary)),
     '',
     halvingSentence(summary),
+    ...optimalConsoleLines(summary, out),
   ];
   if (run.targetSeUsd !== null) {
     lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
   }
-  lines.push('', `Wrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html${pdf ? ', report.pdf' : ''} and charts/`);
+  const policies = (summary.optimal ?? []).map((o) => `, ${o.policyFile}`).join('');
+  lines.push('', `Wrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
   return `${lines.join('\n')}\n`;
 }

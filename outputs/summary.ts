@@ -8,6 +8,7 @@ import { marketColumn, strategyColumn, type StrategyMetric } from '../engine/out
 import { resolvedScenarioJson, type JsonObject } from '../scenarios/load.js';
 import { maxNpvStandardError, type RunResult } from '../runners/run.js';
 import { monthLabel, dateOfFractionalMonth } from './calendarMonths.js';
+import { optimalSummaries, switchingSummary, type OptimalSummary, type SwitchingSummary } from './switchSummary.js';
 import {
   pairedDifference,
   runningMeanConvergence,
@@ -59,6 +60,8 @@ export interface StrategySummary {
    * from 10 to the run's total, each with its 95% band: how the estimate settled as trials ran.
    */
   convergence: ConvergencePoint[];
+  /** When and how much the strategy converts, over trials. */
+  switching: SwitchingSummary;
 }
 
 export interface PairSummary {
@@ -77,6 +80,8 @@ export interface Summary {
   scenario: JsonObject;
   strategies: StrategySummary[];
   pairs: PairSummary[];
+  /** One entry per optimal or policy strategy: its value out of sample, the value of flexibility, its exercise boundary. */
+  optimal: OptimalSummary[];
   halving: {
     /** Months from the as-of date to the next halving, over trials where it falls in the horizon. */
     nextHalvingMonth: MetricSummary;
@@ -141,6 +146,7 @@ export function buildSummary(run: RunResult): Summary {
       funding: fundingSummary(strategyColumn(outcomes, s, 'peakFundingUsd'), strategyColumn(outcomes, s, 'peakFundingMonth'), scenario.site.cashUsd + scenario.site.creditLineUsd),
       ruinByMonth,
       convergence: runningMeanConvergence(strategyColumn(outcomes, s, 'npvUsd')),
+      switching: switchingSummary(outcomes, s, months),
     };
   });
 
@@ -180,6 +186,7 @@ export function buildSummary(run: RunResult): Summary {
     scenario: resolvedScenarioJson(scenario),
     strategies,
     pairs,
+    optimal: optimalSummaries(scenario, run.inputs, outcomes),
     halving: { nextHalvingMonth, pWithinHorizon: shareWhere(within), datePercentiles },
     bands: {
       months: Array.from({ length: months }, (_, m) => monthLabel(scenario.asOf.date, m)),

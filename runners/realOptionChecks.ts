@@ -1,8 +1,18 @@
 // The least-squares Monte Carlo core checked against the literature: every row of Longstaff &
 // Schwartz (2001) Table 1 (the Bermudan put), and the Andersen-Broadie (2004) dual upper bound on
-// three of them, so the distance between the policy and the optimum is a number, not a hope.
+// three of them, so the distance between the policy and the optimum is a number, not a hope. Then
+// the mining policy itself: on a site with no uncertainty it must convert when a brute-force search
+// says, and out of sample it must not lose to the best fixed strategy.
 import { fitBermudanPut, priceWithPolicy, type BermudanPutSpec } from '../engine/bermudanPut.js';
 import { dualUpperBound } from '../engine/dualUpperBound.js';
+import { compileModel } from '../engine/model.js';
+import { strategyColumn } from '../engine/outcomes.js';
+import { TrialKernel } from '../engine/trial.js';
+import { formatUsdM } from '../outputs/reportText.js';
+import { buildSummary } from '../outputs/summary.js';
+import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { runScenario } from './run.js';
 import type { CheckResult } from './validation.js';
 
 /**
@@ -73,5 +83,84 @@ export function bermudanPutChecks(): CheckResult[] {
       status: bound.gap > -TOLERANCE_SE * bound.gapStandardError && relativeGap < 0.01 ? 'PASS' : 'FAIL',
     });
   }
+  return rows;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Raw = any;
+
+/** A preset with edits, validated like any scenario. */
+export function presetWith(preset: string, edit: (raw: Raw) => void): Scenario {
+  const raw: Raw = resolvedScenarioJson(loadScenario(preset));
+  delete raw.derivation;
+  edit(raw);
+  return parseScenario(raw, `${preset} (edited for a check)`);
+}
+
+/**
+ * base with no uncertainty: every volatility, jump, spike, AI winter and tenant default 0, a
+ * 12-month build, a tenant signed at once (base pre-leases), a network that neither grows nor
+ * responds. BTC at $200k makes mining worth more than a lease until the 2028 halving and less
+ * after it, so the best month to convert lies in between, and every trial is the same path.
+ */
+export function certainSite(strategies: Raw[]): Scenario {
+  return presetWith('base', (raw) => {
+    const m = raw.market;
+    m.price = { model: 'gbm', driftPerYear: 0, volatilityPerYear: 0 };
+    Object.assign(m.hashrate, { volatilityPerYear: 0, growthPerYear: 0, responsePerYear: 0 });
+    Object.assign(m.fees, { volatilityPerYear: 0 });
+    Object.assign(m.energy, { volatilityPerYear: 0, spikesPerYear: 0 });
+    Object.assign(m.aiDemand, { volatilityPerYear: 0, winterHazardPerYear: 0, gpuVolatilityPerYear: 0 });
+    raw.asOf.priceUsd = 200_000;
+    raw.hosting.buildMonths = { min: 12, mode: 12, max: 12 };
+    Object.assign(raw.hosting, { signingProbabilityPerMonth: 1, tenantCreditGrade: 'custom', defaultHazardPerYear: 0, winterDefaultHazardPerYear: 0 });
+    raw.strategies = strategies;
+  });
+}
+
+/** Converting all of the site in the best month (or never, month -1), by trying every month on one path. */
+export function bruteForceConversion(scenario: Scenario, seed: number): { month: number; npvUsd: number } {
+  const kernel = new TrialKernel(compileModel(scenario));
+  kernel.drawTrial(seed, 0);
+  const rule = { ...kernel.model.strategies[0], share: 1, refreshEveryMonths: 0 };
+  let best = { month: -1, npvUsd: kernel.evaluator.evaluate({ ...rule, convertAtMonth: Infinity }, kernel.market, kernel.siteDraws).npvUsd };
+  for (let month = 0; month < scenario.horizonMonths; month++) {
+    const npvUsd = kernel.evaluator.evaluate({ ...rule, convertAtMonth: month }, kernel.market, kernel.siteDraws).npvUsd;
+    if (npvUsd > best.npvUsd) best = { month, npvUsd };
+  }
+  return best;
+}
+
+const CERTAIN_OPTIMAL = { kind: 'optimal', name: 'optimal', actions: [{ share: 1 }], state: ['hashprice'], basis: { degree: 1 }, fitPaths: 100 };
+
+/** The mining policy: the certain site against brute force, and base against its best fixed strategy. */
+export async function switchPolicyChecks(): Promise<CheckResult[]> {
+  const certain = certainSite([{ kind: 'stay', name: 'stay' }, CERTAIN_OPTIMAL]);
+  const brute = bruteForceConversion(certain, SEED);
+  const run = await runScenario(certain, { trials: 20, seed: SEED, workers: 0 });
+  const months = strategyColumn(run.outcomes, 1, 'switchMonth');
+  const npvs = strategyColumn(run.outcomes, 1, 'npvUsd');
+  const agree = months.filter((m, t) => m === brute.month && Math.abs(npvs[t] - brute.npvUsd) < 1).length;
+  const rows: CheckResult[] = [
+    {
+      check: 'optimal conversion, no uncertainty',
+      against: `brute force over ${certain.horizonMonths} conversion months and never: best month ${brute.month} (NPV ${formatUsdM(brute.npvUsd)})`,
+      result: `converts in month ${months[0]} in ${agree}/${run.trials} trials (NPV ${formatUsdM(npvs[0])})`,
+      status: agree === run.trials ? 'PASS' : 'FAIL',
+    },
+  ];
+  const base = presetWith('base-optimal', (raw) => {
+    raw.strategies[4].fitPaths = 2000;
+  });
+  const summary = buildSummary(await runScenario(base, { trials: 2000, seed: SEED, workers: 0 }));
+  const [optimal] = summary.optimal;
+  const f = optimal.valueOfFlexibility!;
+  const z = f.meanDifference! / f.standardError!;
+  rows.push({
+    check: 'optimal conversion vs best fixed (base)',
+    against: 'out of sample never below the best fixed strategy by more than 3 SE (paired; 2,000 fitting paths, 2,000 trials)',
+    result: `optimal ${formatUsdM(optimal.outOfSampleNpvUsd)} vs ${f.versus}: ${f.meanDifference! >= 0 ? '+' : ''}${formatUsdM(f.meanDifference)} ± ${formatUsdM(f.standardError)} (${z >= 0 ? '+' : ''}${z.toFixed(1)} SE); in sample ${formatUsdM(optimal.fit.inSampleNpvUsd)}`,
+    status: z > -TOLERANCE_SE ? 'PASS' : 'FAIL',
+  });
   return rows;
 }

@@ -17,7 +17,7 @@ import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/
 import type { Scenario } from '../scenarios/schema.js';
 import { sampleMoments } from '../outputs/statistics.js';
 import { loadBacktestHistory, runBacktests } from './backtest.js';
-import { bermudanPutChecks } from './realOptionChecks.js';
+import { bermudanPutChecks, switchPolicyChecks } from './realOptionChecks.js';
 import { dealChecks } from './dealValidation.js';
 
 export type CheckStatus = 'PASS' | 'FAIL' | 'INFO';
@@ -353,7 +353,7 @@ export function intervalChecks(): CheckResult[] {
 export async function runValidation(): Promise<CheckResult[]> {
   return [
     ...subsidyChecks(), ...retargetChecks(), ...processChecks(), ...calibrationChecks(), ...diagnosticStatisticChecks(), ...(await backtestChecks()), ...intervalChecks(),
-    ...bermudanPutChecks(),
+    ...bermudanPutChecks(), ...(await switchPolicyChecks()),
     ...dealChecks(),
   ];
 }

@@ -14,15 +14,17 @@ describe('validate report', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const rows = result.stdout.split('\n').filter((line) => /^\| (?!check |-)/.test(line));
-    expect(rows.length).toBe(57);
-    expect(rows.filter((r) => /\| PASS +\|$/.test(r))).toHaveLength(50);
+    expect(rows.length).toBe(59);
+    expect(rows.filter((r) => /\| PASS +\|$/.test(r))).toHaveLength(52);
     // Every row of Longstaff & Schwartz's Table 1, and the dual bound on three of them.
     expect(rows.filter((r) => /^\| LS 2001 Table 1 put: .*\| PASS +\|$/.test(r))).toHaveLength(20);
     expect(rows.filter((r) => /^\| dual upper bound: .*\| PASS +\|$/.test(r))).toHaveLength(3);
+    // The mining policy: brute force on a certain site, and never worse than the best fixed strategy.
+    expect(rows.filter((r) => /^\| optimal conversion.*\| PASS +\|$/.test(r))).toHaveLength(2);
     expect(rows.some((r) => /\| FAIL +\|$/.test(r))).toBe(false);
     expect(result.stdout).toMatch(/\| 2016 halving, base's hashrate process +\|.*\| outside: .*\| INFO +\|/);
     expect(result.stdout).toMatch(/\| TeraWulf\/Fluidstack: contract value over the term +\|.*\| PASS +\|/);
-    expect(result.stdout).toMatch(/50 passed, 0 failed, 7 reported \(INFO\)/);
+    expect(result.stdout).toMatch(/52 passed, 0 failed, 7 reported \(INFO\)/);
     // ~30 s of one core (mostly the 20 Bermudan puts at 2 x 100,000 paths), several times that on a busy machine.
   }, 600_000);
 
