@@ -1,7 +1,7 @@
 // Variance-based sensitivity (Sobol' indices) by Saltelli's scheme: two independent samples A and B
 // of the k inputs on the unit hypercube, and for each input i the matrix AB_i (A with column i taken
 // from B). From the model's outputs at the N(k + 2) points:
-//   first order  S_i  = mean(f(B) (f(AB_i) - f(A))) / V          (Saltelli et al. 2010, eq. b)
+//   first order  S_i  = mean((f(B) - mean f) (f(AB_i) - f(A))) / V   (Saltelli et al. 2010, eq. b, centred)
 //   total        ST_i = mean((f(A) - f(AB_i))^2) / (2 V)          (Jansen 1999)
 // with V the variance of f over A and B together; confidence intervals by bootstrapping the N rows
 // (the same rows for every index, as SALib does). A and B are pseudo-random (seeded Alea), not a
@@ -69,21 +69,21 @@ export interface SobolOptions {
   seed?: number;
 }
 
-/** S_i and ST_i over the rows listed (with repeats, for a bootstrap resample). */
+/**
+ * S_i and ST_i over the rows listed (with repeats, for a bootstrap resample). The outputs are
+ * centred on their mean first: the variance in two passes (no cancellation when the outputs are
+ * large and nearly equal, as mean NPVs in dollars are), and f(B) - mean in S_i's numerator, which
+ * has the same expectation (E[f(AB_i) - f(A)] = 0) and a smaller variance.
+ */
 function estimate(y: Float64Array, inputs: number, rows: Int32Array): { variance: number; first: Float64Array; total: Float64Array } {
   const stride = pointsPerRow(inputs);
   const n = rows.length;
   let sum = 0;
-  let sumSquares = 0;
-  for (let r = 0; r < n; r++) {
-    const base = rows[r] * stride;
-    for (const v of [y[base], y[base + 1]]) {
-      sum += v;
-      sumSquares += v * v;
-    }
-  }
+  for (let r = 0; r < n; r++) sum += y[rows[r] * stride] + y[rows[r] * stride + 1];
   const mean = sum / (2 * n);
-  const variance = sumSquares / (2 * n) - mean * mean;
+  let squares = 0;
+  for (let r = 0; r < n; r++) squares += (y[rows[r] * stride] - mean) ** 2 + (y[rows[r] * stride + 1] - mean) ** 2;
+  const variance = squares / (2 * n);
   const first = new Float64Array(inputs);
   const total = new Float64Array(inputs);
   for (let i = 0; i < inputs; i++) {
@@ -94,7 +94,7 @@ function estimate(y: Float64Array, inputs: number, rows: Int32Array): { variance
       const fa = y[base];
       const fb = y[base + 1];
       const fab = y[base + 2 + i];
-      firstSum += fb * (fab - fa);
+      firstSum += (fb - mean) * (fab - fa);
       totalSum += (fa - fab) * (fa - fab);
     }
     // A constant output has no variance to share out: every index is 0.

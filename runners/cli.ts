@@ -12,6 +12,7 @@ import { mergeCommand } from './commands/merge.js';
 import { presetsCommand } from './commands/presets.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { studyCommand } from './commands/study.js';
 import { validateCommand } from './commands/validate.js';
 import { RunFailure } from './run.js';
 import { MergeError } from './merge.js';
@@ -31,6 +32,9 @@ const USAGE = `Usage:
       writes a shard folder (default ./shard-I-of-N) for merge. --process-module FILE loads the price
       process of one's own that a scenario with market.price.model: custom names (a scenario never loads code).
   hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
+  hashpivot study STUDY [--out DIR] [--trials N] [--seed S] [--workers W] [--yes] [--quiet]
+      run a study (a preset: base-tornado, base-sobol, base-lease-breakeven; or a file) into DIR/study.duckdb,
+      points/*.parquet, study.json and study.html (default DIR: ./study-NAME); resumes an interrupted study
   hashpivot report DIR [--out OUT] [--pdf [--paper a4|letter]]
       rebuild report.html, charts/ and paths.* from a results folder (--pdf: and report.pdf)
   hashpivot compare DIR_A DIR_B [DIR_C ...] [--out OUT] [--pdf [--paper a4|letter]]
@@ -49,6 +53,7 @@ const USAGE = `Usage:
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   run: runCommand,
+  study: studyCommand,
   report: reportCommand,
   compare: compareCommand,
   merge: mergeCommand,

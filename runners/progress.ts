@@ -4,7 +4,8 @@
 export type ProgressMode = 'bar' | 'lines' | 'quiet';
 
 export interface Progress {
-  update(done: number, total: number): void;
+  /** `note` leads the line (a study's "point 17/512"). */
+  update(done: number, total: number, note?: string): void;
   finish(): void;
 }
 
@@ -22,25 +23,25 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   const started = performance.now();
   let lastDecile = 0;
   let drawn = false;
-  const line = (done: number, total: number) => {
+  const line = (done: number, total: number, note: string | undefined) => {
     const elapsed = (performance.now() - started) / 1000;
     const rate = done / Math.max(elapsed, 1e-9);
     const left = (total - done) / rate;
-    return `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}, ${Math.round(rate).toLocaleString('en-US')} ${rateUnit}/s, ${formatSeconds(left)} left`;
+    return `${note ? `${note}, ` : ''}${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}, ${Math.round(rate).toLocaleString('en-US')} ${rateUnit}/s, ${formatSeconds(left)} left`;
   };
   return {
-    update(done, total) {
+    update(done, total, note) {
       if (mode === 'quiet') return;
       if (mode === 'bar') {
         const width = 30;
         const filled = Math.round((width * done) / total);
-        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line(done, total)}\x1b[K`);
+        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line(done, total, note)}\x1b[K`);
         drawn = true;
         return;
       }
       // A line for every 10% passed, even when one update passes several.
       const decile = Math.floor((10 * done) / total);
-      while (lastDecile < decile) stream.write(`${++lastDecile * 10}%: ${line(done, total)}\n`);
+      while (lastDecile < decile) stream.write(`${++lastDecile * 10}%: ${line(done, total, note)}\n`);
     },
     finish() {
       if (drawn) stream.write('\n');

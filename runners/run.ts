@@ -26,8 +26,14 @@ export interface RunOptions {
   /** Trials to run; with targetSeUsd, the cap. Default 10,000. */
   trials?: number;
   seed?: number;
-  /** Worker threads; 0 runs in this thread. Default: the number of cores. */
+  /** Worker threads; 0 runs in this thread. Default: the number of cores. Ignored with `executor`. */
   workers?: number;
+  /**
+   * Lanes to run on, started by the caller and left open for its next run (a study runs every
+   * point on one pool, with no start-up per point). Default: a pool of `workers` threads, started
+   * and closed by this run.
+   */
+  executor?: LaneExecutor;
   /** Trials a worker claims at a time (default 500). Results do not depend on it. */
   chunkTrials?: number;
   /** Stop once every strategy's mean NPV has a standard error at or below this (USD). */
@@ -168,7 +174,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const poll = options.onProgress ? setInterval(report, PROGRESS_POLL_MS) : null;
   poll?.unref();
   // Started last: nothing that can fail before the try below may leave its threads running.
-  const executor: LaneExecutor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
+  const executor: LaneExecutor = options.executor ?? (workers > 0 ? poolExecutor(workers) : inProcessExecutor());
   try {
     if (needsSwitchFit(scenario, inputs)) {
       inputs = await fitSwitchPolicies(scenario, inputs, executor, { seed, signal: options.signal, onProgress: options.onFitProgress }).catch((error: unknown) => {
@@ -209,7 +215,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
   } finally {
     if (poll) clearInterval(poll);
-    await executor.close();
+    if (!options.executor) await executor.close();
   }
   const outcomes = done === trialsHere ? allOutcomes : firstTrialsOf(allOutcomes, done);
   return {

@@ -18,6 +18,7 @@ import { markOverriddenNotes } from './sourceNotes.js';
 
 export { ScenarioError, type ScenarioProblem } from './scenarioError.js';
 export { resolvedScenarioJson, type JsonObject, type JsonValue } from './resolvedJson.js';
+export type { FieldSet } from './overrides.js';
 
 /**
  * Validate raw data (parsed YAML/JSON) as a scenario and fill in every default.
@@ -95,8 +96,11 @@ function readStdin(): string {
 
 const STDIN = 'stdin';
 
-/** The file or preset a reference names, resolved from `dir`; a preset name wins over a file of that name. */
-function locate(reference: string, dir: string, origin: string): { file: string; origin: string } {
+/**
+ * The file or preset a reference names, resolved from `dir`; a preset name wins over a file of that
+ * name. `field` is where the reference was written (extends, a study's scenario), absent on the command line.
+ */
+function locate(reference: string, dir: string, origin: string, field?: string): { file: string; origin: string } {
   const presets = presetNames();
   if (PRESET_NAME.test(reference) && presets.includes(reference)) {
     const file = join(presetsDir(), `${reference}${PRESET_EXTENSION}`);
@@ -107,15 +111,15 @@ function locate(reference: string, dir: string, origin: string): { file: string;
   const looksLikePath = /[\\/]/.test(reference) || extname(reference) !== '';
   throw new ScenarioError(origin, [
     {
-      path: origin === reference ? FILE_PATH : 'extends',
-      message: looksLikePath ? `no such file${origin === reference ? '' : ` "${reference}" (relative to ${dir})`}` : `no preset or file named "${reference}"`,
+      path: field ?? FILE_PATH,
+      message: looksLikePath ? `no such file${field === undefined ? '' : ` "${reference}" (relative to ${dir})`}` : `no preset or file named "${reference}"`,
       allowed: `a preset name (${presets.join(', ')}) or the path of a .yaml, .yml or .json scenario file`,
     },
   ]);
 }
 
-function loadFile(reference: string, dir: string, chain: readonly string[], origin: string): Loaded {
-  const found = locate(reference, dir, origin);
+function loadFile(reference: string, dir: string, chain: readonly string[], origin: string, field?: string): Loaded {
+  const found = locate(reference, dir, origin, field);
   if (chain.includes(found.file)) {
     throw new ScenarioError(origin, [{ path: 'extends', message: `"${reference}" extends itself through ${[...chain, found.file].map((f) => relative(process.cwd(), f)).join(' -> ')}`, allowed: 'a chain of extends without a cycle' }]);
   }
@@ -142,10 +146,23 @@ function fromData(raw: unknown, origin: string, dir: string, chain: readonly str
   if (Object.hasOwn(fragment, 'derivation')) {
     throw new ScenarioError(origin, [{ path: 'derivation', message: 'is written by hashpivot and cannot be combined with extends', allowed: 'extends and the fields that differ; summary.json records the derivation' }]);
   }
-  return extend({ scenario: loadFile(reference, dir, chain, origin).scenario, reference }, fragmentSets(fragment), origin);
+  return extend({ scenario: loadFile(reference, dir, chain, origin, 'extends').scenario, reference }, fragmentSets(fragment), origin);
 }
 
-/** `sets` applied over a loaded scenario, with the source notes they touch marked and the derivation recorded. */
+/**
+ * `sets` applied over a loaded scenario (named `reference` in the derivation), with the source notes
+ * they touch marked and the derivation recorded.
+ * @throws ScenarioError naming `origin` and the field, for a path that does not exist or a value it does not allow.
+ */
+export function overrideScenario(base: Scenario, reference: string, sets: readonly FieldSet[], origin: string): Scenario {
+  return extend({ scenario: base, reference }, sets, origin);
+}
+
+/** Loads a scenario by preset name or by a file path relative to `dir`, named in `field` of `origin` (a study's scenario). */
+export function loadScenarioFrom(reference: string, dir: string, origin: string, field: string): Scenario {
+  return loadFile(reference, dir, [], origin, field).scenario;
+}
+
 function extend(base: Loaded, sets: readonly FieldSet[], origin: string): Scenario {
   const { derivation, ...baseData } = resolvedScenarioJson(base.scenario);
   const { data: setData, applied } = applySets(baseData, sets, origin);

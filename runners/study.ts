@@ -1,0 +1,257 @@
+// A study: every point of its design run on one worker pool (started once, kept up across points),
+// each point's trial outcomes written to points/point-NNNNNN.parquet and its summary committed to
+// the store, then the analysis (tornado, Sobol' indices, break-evens) into the store, study.json and
+// study.html. Every point runs the same seed and trial indices (common random numbers), so
+// differences between points are paired. Started again with the same study, it runs only the
+// points the store does not hold; a store of another study is refused before anything is written.
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { overrideScenario, ScenarioError, type ScenarioProblem } from '../scenarios/load.js';
+import type { Study } from '../scenarios/loadStudy.js';
+import type { Scenario } from '../scenarios/schema.js';
+import { breakEvenStep, type BreakEvenProbe } from '../outputs/breakEven.js';
+import { trialsParquetColumns, writeParquet } from '../outputs/parquet.js';
+import { summarizePoint } from '../outputs/pointSummary.js';
+import { ensureWritableFolder, writeFilesAtomically } from '../outputs/resultsFolder.js';
+import {
+  analyseGrid,
+  analyseOneAtATime,
+  analyseSobol,
+  meanDifference,
+  probabilityBeats,
+  studyMetrics,
+  studySentence,
+  type BreakEvenFinding,
+  type Estimate,
+  type GridCell,
+  type OneAtATimeAnalysis,
+  type SobolMetricIndices,
+} from '../outputs/studyAnalysis.js';
+import { StudyStore, type StoreIdentity, type StoredPoint } from '../outputs/studyStore.js';
+import { analysisTables } from '../outputs/studyTables.js';
+import { ENGINE_VERSION } from '../outputs/summary.js';
+import { modelInputsFor } from './modelInputs.js';
+import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
+import { RunFailure, runScenario } from './run.js';
+import { scenarioHash } from './runIdentity.js';
+import { breakEvenPoint, breakEvenTolerance, planStudy, type StudyPlan, type StudyPoint } from './studyPlan.js';
+
+export const STUDY_JSON = 'study.json';
+
+/** Points a study may run without --yes. */
+export const DEFAULT_POINT_LIMIT = 1000;
+/** Points whose scenario errors are listed when several are invalid. */
+const LISTED_POINT_ERRORS = 5;
+
+export interface StudyProgress {
+  /** Points done, those found in the store included. */
+  pointsDone: number;
+  pointsPlanned: number;
+  trialsDone: number;
+  trialsPlanned: number;
+}
+
+export interface StudyRunOptions {
+  dir: string;
+  /** Worker threads (0: this thread); default one per core. Ignored with `executor`. */
+  workers?: number;
+  /** Lanes to run on (kept open); default a pool started here and closed at the end. */
+  executor?: LaneExecutor;
+  /** Run a design with more points than `pointLimit`. */
+  yes?: boolean;
+  pointLimit?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: StudyProgress) => void;
+}
+
+export interface StudyAnalysisResult {
+  decision: { a: string; b: string };
+  sentence: string;
+  oneAtATime?: OneAtATimeAnalysis;
+  grid?: { inputs: string[]; cells: GridCell[] };
+  sobol?: SobolMetricIndices[];
+  breakEven?: BreakEvenFinding[];
+}
+
+export interface StudyResult {
+  study: Study;
+  plan: StudyPlan;
+  identity: StoreIdentity;
+  /** Every point of the study, in order. */
+  points: StoredPoint[];
+  /** Points computed by this call (the rest came from the store). */
+  computed: number;
+  analysis: StudyAnalysisResult;
+}
+
+/** The trial file of a point, under DIR. */
+export function pointFileName(point: number): string {
+  return `points/point-${String(point).padStart(6, '0')}.parquet`;
+}
+
+/** Everything a point's numbers depend on, hashed: the study as resolved, its scenario and inputs, the engine. */
+export function studyIdentity(study: Study): StoreIdentity {
+  const definition = {
+    engineVersion: ENGINE_VERSION,
+    scenarioHash: scenarioHash(study.scenario, modelInputsFor(study.scenario)),
+    ...study.spec,
+  };
+  const text = JSON.stringify(definition);
+  return {
+    fingerprint: `sha256:${createHash('sha256').update(text).digest('hex')}`,
+    name: study.spec.name,
+    design: study.spec.design,
+    engineVersion: ENGINE_VERSION,
+    definition: text,
+    inputs: study.inputs.map((input) => input.path),
+    decision: study.compare,
+  };
+}
+
+/** The scenario of a point; its errors name the study, the point and the field. */
+function pointScenario(study: Study, point: StudyPoint): Scenario {
+  return overrideScenario(study.scenario, study.spec.scenario, point.sets, `study ${study.spec.name}, point ${point.index} (${point.label})`);
+}
+
+/** Every point's scenario, built (and so validated) before anything is written. */
+function validatePoints(study: Study, points: readonly StudyPoint[]): Map<number, Scenario> {
+  const scenarios = new Map<number, Scenario>();
+  const failures: ScenarioError[] = [];
+  for (const point of points) {
+    try {
+      scenarios.set(point.index, pointScenario(study, point));
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) {
+    const problems: ScenarioProblem[] = failures.slice(0, LISTED_POINT_ERRORS).flatMap((e) => e.problems.map((p) => ({ ...p, path: `${e.origin}: ${p.path}` })));
+    const more = failures.length > LISTED_POINT_ERRORS ? ` (the first ${LISTED_POINT_ERRORS} of ${failures.length} invalid points)` : '';
+    throw new ScenarioError(`${study.origin}${more}`, problems);
+  }
+  return scenarios;
+}
+
+/** The ends of every break-even search, validated like the points of a fixed design. */
+function breakEvenEnds(study: Study): StudyPoint[] {
+  return study.inputs.flatMap((input, i) => [breakEvenPoint(study, -1, i, input.low as number), breakEvenPoint(study, -1, i, input.high as number)]);
+}
+
+function sameValues(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export async function runStudy(study: Study, options: StudyRunOptions): Promise<StudyResult> {
+  const plan = planStudy(study);
+  const limit = options.pointLimit ?? DEFAULT_POINT_LIMIT;
+  if (plan.maxPoints > limit && !options.yes) {
+    const fix = study.spec.design === 'sobol' ? 'lower sobol.rows' : study.spec.design === 'breakEven' ? 'lower breakEven.maxPointsPerInput' : 'list fewer values';
+    throw new RunFailure(`study ${study.spec.name}: the ${study.spec.design} design needs ${plan.maxPoints.toLocaleString('en-US')} points, more than the limit of ${limit.toLocaleString('en-US')}. Pass --yes to run them all, or ${fix}.`);
+  }
+  const scenarios = validatePoints(study, plan.points);
+  if (study.spec.design === 'breakEven') validatePoints(study, breakEvenEnds(study));
+  ensureWritableFolder(options.dir);
+  mkdirSync(options.dir, { recursive: true });
+  const identity = studyIdentity(study);
+  const store = await StudyStore.open(options.dir, identity);
+  const workers = options.workers ?? defaultWorkerCount();
+  if (options.signal) setMaxListeners(0, options.signal);
+  let executor: LaneExecutor | undefined = options.executor;
+  const ownExecutor = executor === undefined;
+  try {
+    const stored = await store.points();
+    const names = study.scenario.strategies.map((s) => s.name);
+    const trials = study.spec.trials;
+    let computed = 0;
+    let pointsDone = 0;
+    const pointsPlanned = plan.maxPoints;
+    const reportProgress = (trialsInPoint: number) =>
+      options.onProgress?.({ pointsDone, pointsPlanned, trialsDone: pointsDone * trials + trialsInPoint, trialsPlanned: pointsPlanned * trials });
+
+    /** A point's numbers: from the store, or run now and committed. */
+    const ensurePoint = async (point: StudyPoint): Promise<StoredPoint> => {
+      const found = stored.get(point.index);
+      if (found) {
+        if (!sameValues(found.values, point.values)) {
+          throw new RunFailure(`the store in ${options.dir} holds point ${point.index} with other input values than this study plans: it was not made by this version of the study. Pass another --out.`);
+        }
+        pointsDone++;
+        reportProgress(0);
+        return found;
+      }
+      // Started on the first point that needs it: a study already complete starts no threads.
+      executor ??= workers > 0 ? poolExecutor(workers) : inProcessExecutor();
+      const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
+      const run = await runScenario(scenario, {
+        trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal,
+        onProgress: (done) => reportProgress(done),
+      });
+      const summary = summarizePoint(run.outcomes, names);
+      if (study.spec.trialFiles) {
+        const columns = [{ name: 'point', type: 'INT32' as const, values: () => point.index }, ...trialsParquetColumns(run.outcomes, names)];
+        const metadata = { 'hashpivot.version': ENGINE_VERSION, 'hashpivot.study': study.spec.name, 'hashpivot.point': String(point.index), 'hashpivot.seed': String(study.spec.seed), 'hashpivot.trials': String(trials) };
+        writeFilesAtomically(options.dir, [{ name: pointFileName(point.index), write: (write) => writeParquet(columns, run.outcomes.trialCount, write, metadata) }]);
+      }
+      // Committed after its trial file is in place: a point in the store is complete.
+      const record: StoredPoint = { point: point.index, label: point.label, sets: JSON.stringify(point.sets), values: point.values, summary };
+      await store.commit(record);
+      computed++;
+      pointsDone++;
+      reportProgress(0);
+      return record;
+    };
+
+    const points: StoredPoint[] = [];
+    for (const point of plan.points) points.push(await ensurePoint(point));
+    let breakEven: BreakEvenFinding[] | undefined;
+    if (study.spec.design === 'breakEven') {
+      breakEven = [];
+      const { criterion, maxPointsPerInput } = study.spec.breakEven;
+      for (let i = 0; i < study.inputs.length; i++) {
+        const input = study.inputs[i];
+        const search = { low: input.low as number, high: input.high as number, tolerance: breakEvenTolerance(input), maxProbes: maxPointsPerInput };
+        const probes: BreakEvenProbe[] = [];
+        for (;;) {
+          const step = breakEvenStep(search, probes);
+          if ('result' in step) {
+            breakEven.push({ input: input.path, label: input.label, unit: input.unit, criterion, result: step.result });
+            break;
+          }
+          const point = breakEvenPoint(study, points.length, i, step.next);
+          const record = await ensurePoint(point);
+          points.push(record);
+          const estimate: Estimate = criterion === 'pBeats' ? probabilityBeats(record.summary, study.compare) : meanDifference(record.summary, study.compare);
+          if (estimate.value === null) throw new RunFailure(`study ${study.spec.name}, point ${point.index}: the ${study.compare.a} - ${study.compare.b} difference is undefined`);
+          probes.push({ x: point.values[i], value: criterion === 'pBeats' ? estimate.value - 0.5 : estimate.value, standardError: estimate.standardError ?? 0 });
+        }
+        // A search that ends early leaves its unused points to the next input's numbering.
+        pointsDone = points.length;
+      }
+    }
+    const analysis = analyse(study, plan, points, breakEven);
+    await store.writeAnalysis(analysisTables(analysis));
+    writeFilesAtomically(options.dir, [
+      { name: STUDY_JSON, write: (write) => write(`${JSON.stringify({ engine: { name: 'hashpivot', version: ENGINE_VERSION }, study: JSON.parse(identity.definition), analysis }, null, 2)}\n`) },
+    ]);
+    return { study, plan, identity, points, computed, analysis };
+  } finally {
+    store.close();
+    if (ownExecutor && executor) await executor.close();
+  }
+}
+
+function analyse(study: Study, plan: StudyPlan, points: readonly StoredPoint[], breakEven: BreakEvenFinding[] | undefined): StudyAnalysisResult {
+  const at = (point: number) => points[point].summary;
+  const decision = study.compare;
+  const metrics = studyMetrics(study.scenario.strategies.map((s) => s.name), decision);
+  const inputs = study.inputs.map(({ path, label, unit, baseValue }) => ({ path, label, unit, baseValue }));
+  const result: StudyAnalysisResult = { decision, sentence: '' };
+  if (plan.oneAtATime) result.oneAtATime = analyseOneAtATime(inputs, plan.oneAtATime, metrics, at);
+  if (study.spec.design === 'grid') result.grid = { inputs: study.inputs.map((i) => i.path), cells: analyseGrid(plan.points, decision, at) };
+  if (plan.sobol) result.sobol = analyseSobol(inputs, plan.sobol, metrics, at, { resamples: study.spec.sobol.resamples, seed: study.spec.seed });
+  if (breakEven) result.breakEven = breakEven;
+  result.sentence = studySentence(decision, { oneAtATime: result.oneAtATime, sobol: result.sobol, breakEven: result.breakEven, grid: result.grid?.cells });
+  return result;
+}

@@ -1,0 +1,265 @@
+// `hashpivot study`: each design against answers known without the study code (a point equals a
+// plain run of the same scenario and seed; an input no strategy reads moves nothing; a lone input
+// explains all the variance; a break-even sits where the decision flips), the store, resume after
+// SIGKILL, two studies in one folder, and bad input.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../scenarios/load.js';
+import { loadStudy, parseStudy, type Study } from '../scenarios/loadStudy.js';
+import { summarizePoint } from '../outputs/pointSummary.js';
+import { meanDifference, meanNpv } from '../outputs/studyAnalysis.js';
+import { poolExecutor, type LaneExecutor } from '../runners/pool.js';
+import { runScenario } from '../runners/run.js';
+import { runStudy } from '../runners/study.js';
+import { planStudy } from '../runners/studyPlan.js';
+import { CLI, cli, freshDir } from './cliHarness.js';
+import { scenarioErrorOf } from './scenarioErrorOf.js';
+
+const TRIALS = 300;
+const SEED = 5;
+const LEASE = 'hosting.leaseUsdPerKwMonth';
+
+function smokeStudy(fields: Record<string, unknown>, dir = freshDir()): Study {
+  return parseStudy({ name: 'test', scenario: 'smoke', trials: TRIALS, seed: SEED, compare: { a: 'convert-now', b: 'stay' }, ...fields }, 'test-study.yaml', dir);
+}
+
+/** A plain run of smoke with these sets, summarised like a study point. */
+async function plainPoint(sets: string[]) {
+  const scenario = loadScenario('smoke', { set: sets });
+  const run = await runScenario(scenario, { trials: TRIALS, seed: SEED, workers: 1, collectBands: false });
+  return summarizePoint(run.outcomes, scenario.strategies.map((s) => s.name));
+}
+
+describe('oneAtATime', () => {
+  it('runs the base and each input at its ends; a bar is the difference of two plain runs; an input stay does not read moves stay by exactly 0', async () => {
+    const study = smokeStudy({
+      design: 'oneAtATime',
+      inputs: [
+        { path: LEASE, label: 'Lease rate', low: 100, high: 160, values: [120, 140] },
+        { path: 'discountRatePerYear', low: 0.08, high: 0.16 },
+      ],
+    });
+    const result = await runStudy(study, { dir: freshDir(), workers: 1 });
+    // base, lease 100, 160, 120, 140, discount 0.08, 0.16
+    expect(result.points.map((p) => p.label)).toEqual(['base', 'Lease rate = 100', 'Lease rate = 160', 'Lease rate = 120', 'Lease rate = 140', 'discountRatePerYear = 0.08', 'discountRatePerYear = 0.16']);
+    const low = await plainPoint([`${LEASE}=100`]);
+    const high = await plainPoint([`${LEASE}=160`]);
+    expect(result.points[1].summary).toEqual(low);
+    expect(result.points[2].summary).toEqual(high);
+    const decision = study.compare;
+    const tornado = result.analysis.oneAtATime!.tornadoes;
+    const lease = tornado[0].bars.find((b) => b.input === LEASE)!;
+    expect(lease.swing).toBe(Math.abs(meanDifference(high, decision).value! - meanDifference(low, decision).value!));
+    const stayLease = tornado.find((t) => t.metric === 'npv:stay')!.bars.find((b) => b.input === LEASE)!;
+    expect(stayLease.swing).toBe(0);
+    // More rent never lowers a converted site's NPV: the spider line of the difference rises.
+    const line = result.analysis.oneAtATime!.spider.find((s) => s.input === LEASE)!.points.map((p) => p.estimate.value!);
+    expect(line).toEqual([...line].sort((a, b) => a - b));
+    expect(meanNpv(result.points[2].summary, 'convert-now').value!).toBeGreaterThan(meanNpv(result.points[1].summary, 'convert-now').value!);
+    expect(result.analysis.sentence).toMatch(/^Lease rate and discountRatePerYear decide convert-now against stay|^Lease rate decides convert-now against stay/);
+  });
+});
+
+describe('grid', () => {
+  it('runs the full factorial, first input slowest, each cell equal to a plain run of its scenario', async () => {
+    const study = smokeStudy({ design: 'grid', inputs: [{ path: LEASE, values: [100, 150] }, { path: 'discountRatePerYear', values: [0.08, 0.12, 0.16] }] });
+    const result = await runStudy(study, { dir: freshDir(), workers: 1 });
+    expect(result.points.map((p) => p.values)).toEqual([[100, 0.08], [100, 0.12], [100, 0.16], [150, 0.08], [150, 0.12], [150, 0.16]]);
+    const cell = await plainPoint([`${LEASE}=150`, 'discountRatePerYear=0.08']);
+    expect(result.analysis.grid!.cells[3].difference).toEqual(meanDifference(cell, study.compare));
+  });
+});
+
+describe('sobol', () => {
+  it('gives an input no strategy reads indices of exactly 0, and a lone effective input all the variance (within 4 bootstrap SEs of 1)', async () => {
+    const study = smokeStudy({
+      design: 'sobol',
+      trialFiles: false,
+      sobol: { rows: 24, resamples: 200 },
+      inputs: [
+        { path: LEASE, low: 90, high: 170 },
+        // Only strategies that run an own GPU cloud read it; smoke's lease theirs.
+        { path: 'hosting.gpuCloud.capexUsdPerGpu', distribution: { logUniform: [20000, 50000] } },
+      ],
+    });
+    expect(planStudy(study).points).toHaveLength(24 * 4);
+    const result = await runStudy(study, { dir: freshDir(), workers: 1 });
+    const difference = result.analysis.sobol!.find((s) => s.metric === 'difference')!;
+    const [lease, gpu] = difference.inputs;
+    expect([gpu.first.estimate, gpu.total.estimate]).toEqual([0, 0]);
+    for (const index of [lease.first, lease.total]) expect(Math.abs(index.estimate - 1)).toBeLessThan(4 * index.standardError + 1e-9);
+    // stay reads neither input: its mean NPV is the same at every point, so neither explains any of it.
+    const stay = result.analysis.sobol!.find((s) => s.metric === 'npv:stay')!;
+    expect(stay.inputs.flatMap((i) => [i.first.estimate, i.total.estimate])).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('breakEven', () => {
+  it('finds the lease rate where the decision flips: a plain run just below it favours stay, just above it convert-now', async () => {
+    const study = smokeStudy({ design: 'breakEven', breakEven: { maxPointsPerInput: 14 }, inputs: [{ path: LEASE, label: 'Lease rate', low: 40, high: 400, tolerance: 0.5 }] });
+    const result = await runStudy(study, { dir: freshDir(), workers: 1 });
+    const finding = result.analysis.breakEven![0].result;
+    expect(finding.found).toBe(true);
+    if (!finding.found) return;
+    expect(finding.bracket[1].x - finding.bracket[0].x).toBeLessThanOrEqual(0.5);
+    const margin = 3 * finding.standardError + 0.5;
+    const below = meanDifference(await plainPoint([`${LEASE}=${finding.x - margin}`]), study.compare).value!;
+    const above = meanDifference(await plainPoint([`${LEASE}=${finding.x + margin}`]), study.compare).value!;
+    expect(below).toBeLessThan(0);
+    expect(above).toBeGreaterThan(0);
+    expect(result.analysis.sentence).toMatch(/^Convert-now stops beating stay below a lease rate of [\d.]+ ± [\d.]+ USD\/kW-month/);
+  });
+});
+
+describe('the worker pool', () => {
+  it('runs every point on the pool it is given and leaves it open for the caller', async () => {
+    const pool = poolExecutor(1);
+    let tasks = 0;
+    let closed = false;
+    const counting: LaneExecutor = { lanes: pool.lanes, run: (task, signal) => (tasks++, pool.run(task, signal)), close: async () => void (closed = true) };
+    const study = smokeStudy({ design: 'grid', trialFiles: false, inputs: [{ path: LEASE, values: [100, 120, 140] }] });
+    await runStudy(study, { dir: freshDir(), executor: counting });
+    expect([tasks, closed]).toEqual([3, false]);
+    const after = await runScenario(loadScenario('smoke'), { trials: 50, executor: pool });
+    expect(after.trials).toBe(50);
+    await pool.close();
+  });
+});
+
+describe('presets', () => {
+  it('base-tornado, base-sobol and base-lease-breakeven load and plan', () => {
+    expect(planStudy(loadStudy('base-tornado')).points.length).toBeGreaterThan(20);
+    expect(planStudy(loadStudy('base-sobol')).points).toHaveLength(512);
+    expect(planStudy(loadStudy('base-lease-breakeven')).maxPoints).toBe(24);
+  });
+});
+
+async function readStore(dir: string): Promise<Record<string, unknown[][]>> {
+  const instance = await DuckDBInstance.create(join(dir, 'study.duckdb'), { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  const tables: Record<string, unknown[][]> = {};
+  try {
+    const present = (await connection.runAndReadAll('SELECT table_name FROM information_schema.tables')).getRowsJS().map((row) => row[0]);
+    for (const [name, order] of [['study', '1'], ['points', 'point'], ['summary', 'point, strategy'], ['pairs', 'point, a, b'], ['tornado', 'metric, input']]) {
+      if (present.includes(name)) tables[name] = (await connection.runAndReadAll(`SELECT * FROM ${name} ORDER BY ${order}`)).getRowsJS();
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return tables;
+}
+
+const RESUME_STUDY = `name: resume
+scenario: smoke
+trials: 1500
+seed: 2
+design: oneAtATime
+inputs:
+  - { path: ${LEASE}, low: 80, high: 180, values: [90, 100, 110, 120, 140, 150, 160, 170] }
+  - { path: discountRatePerYear, low: 0.06, high: 0.18, values: [0.08, 0.1, 0.14, 0.16] }
+  - { path: market.energy.meanUsdPerMwh, low: 30, high: 70 }
+`;
+
+function startStudy(file: string, out: string) {
+  return spawn(process.execPath, [CLI, 'study', file, '--out', out, '--workers', '1', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const trialFiles = (out: string) => (existsSync(join(out, 'points')) ? readdirSync(join(out, 'points')).filter((f) => f.endsWith('.parquet')) : []);
+
+describe('resume and safety', () => {
+  const dir = freshDir();
+  const file = join(dir, 'resume.yaml');
+  writeFileSync(file, RESUME_STUDY);
+
+  it('a study killed with SIGKILL mid-way finishes the missing points when started again, to the store of an uninterrupted study', async () => {
+    const killed = join(dir, 'killed');
+    const child = startStudy(file, killed);
+    // Kill once a few points are committed (a point's trial file is in place before its commit).
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (trialFiles(killed).length >= 4) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 5);
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the study ended by itself (code ${code}) before it could be killed`))));
+    });
+    const before = (await readStore(killed)).points.length;
+    expect(before).toBeGreaterThan(0);
+    const total = planStudy(loadStudy(file)).points.length;
+    expect(before).toBeLessThan(total);
+    const resumed = cli(['study', file, '--out', killed, '--workers', '2']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`points from an earlier run`);
+    const whole = join(dir, 'whole');
+    expect(cli(['study', file, '--out', whole, '--workers', '1', '--quiet']).status).toBe(0);
+    expect(await readStore(killed)).toEqual(await readStore(whole));
+    expect(trialFiles(killed)).toEqual(trialFiles(whole));
+    for (const name of trialFiles(whole)) expect(readFileSync(join(killed, 'points', name)).equals(readFileSync(join(whole, 'points', name))), name).toBe(true);
+    expect(readFileSync(join(killed, 'study.json'), 'utf8')).toBe(readFileSync(join(whole, 'study.json'), 'utf8'));
+    expect(readdirSync(join(killed, 'points')).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a second study writing into the folder while the first runs, and the first finishes intact', async () => {
+    const out = join(dir, 'busy');
+    const first = startStudy(file, out);
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    while (!existsSync(join(out, 'study.duckdb'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = cli(['study', file, '--out', out, '--workers', '1']);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/is in use: another study \(process \d+\) is writing study\.duckdb/);
+    expect(await firstExit).toBe(0);
+    expect(await readStore(out)).toEqual(await readStore(join(dir, 'whole')));
+  });
+
+  it('refuses a folder holding another study\'s store, naming what differs, and leaves the store as it was', async () => {
+    const out = join(dir, 'whole');
+    const stored = await readStore(out);
+    const other = cli(['study', file, '--out', out, '--trials', '100']);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('holds the store of another study ("resume", trials 1500 there, 100 here)');
+    expect(await readStore(out)).toEqual(stored);
+  });
+});
+
+describe('bad input is refused before anything is written', () => {
+  const problemsOf = (fields: Record<string, unknown>) => scenarioErrorOf(() => smokeStudy(fields)).problems;
+
+  it('an input path that does not exist, with a did-you-mean; a value out of the field\'s range, naming the range', () => {
+    expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: 'hosting.leaseUsdPerKwMont', low: 1, high: 2 }] })[0]).toMatchObject({
+      path: 'inputs[0].path',
+      message: expect.stringContaining('did you mean hosting.leaseUsdPerKwMonth?'),
+    });
+    expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: 'site.uptime', low: 0.5, high: 1.2 }] })[0]).toEqual({
+      path: 'inputs[0].high',
+      message: '1.2 is outside what site.uptime allows',
+      allowed: 'a number (share 0..1) from 0 to 1',
+    });
+    expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: 'market.price.model', low: 1, high: 2 }] })[0].message).toContain('not a number');
+    expect(problemsOf({ design: 'grid', inputs: [{ path: LEASE }] })[0].message).toBe('the grid design needs values (or low and high)');
+    expect(problemsOf({ design: 'oneAtATime', compare: { a: 'convert-nw', b: 'stay' }, inputs: [{ path: LEASE, low: 1, high: 2 }] })[0].message).toContain('did you mean convert-now?');
+    expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: LEASE, low: 1, high: 2, colour: 'red' }] })[0].path).toBe('inputs[0].colour');
+  });
+
+  it('an override that makes a point\'s scenario invalid names the point and the field', async () => {
+    const dir = join(freshDir(), 'out');
+    const study = smokeStudy({ design: 'oneAtATime', inputs: [{ path: 'hosting.buildMonths.min', low: 6, high: 20 }] });
+    const error = await runStudy(study, { dir, workers: 1 }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/study test, point 2 \(hosting\.buildMonths\.min = 20\).*: hosting\.buildMonths: must satisfy min <= mode <= max, got min 20, mode 12, max 18/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a design over the point limit needs --yes, and exits 1 having written nothing', () => {
+    const dir = freshDir();
+    const file = join(dir, 'big.yaml');
+    writeFileSync(file, `name: big\nscenario: smoke\ndesign: grid\ninputs:\n  - { path: ${LEASE}, values: [${Array.from({ length: 40 }, (_, i) => 80 + i).join(', ')}] }\n  - { path: discountRatePerYear, values: [${Array.from({ length: 30 }, (_, i) => 0.05 + i / 200).join(', ')}] }\n`);
+    const r = cli(['study', file, '--out', join(dir, 'out')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the grid design needs 1,200 points, more than the limit of 1,000. Pass --yes to run them all');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
