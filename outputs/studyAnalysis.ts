@@ -209,7 +209,7 @@ export function studySentence(decision: Decision, findings: { oneAtATime?: OneAt
   if (tornado && tornado.bars.length > 0) {
     const top = tornado.bars[0].swing;
     const deciding = tornado.bars.filter((bar) => bar.swing >= top / 3).slice(0, 3);
-    const hardly = tornado.bars.filter((bar) => bar.swing < HARDLY * top);
+    const hardly = tornado.bars.filter((bar) => bar.swing < HARDLY * top).reverse();
     parts.push(`${listWords(deciding.map((bar, i) => (i === 0 ? bar.label : lowerFirst(bar.label))))} decide${deciding.length === 1 ? 's' : ''} ${decision.a} against ${decision.b} (${listWords(deciding.map((bar) => formatUsdM(bar.swing)))} of swing in the mean NPV difference over ${deciding.length === 1 ? 'its range' : 'their ranges'})`);
     if (hardly.length > 0) parts.push(`${listWords(hardly.slice(0, 3).map((bar, i) => (i === 0 ? bar.label : lowerFirst(bar.label))))} hardly matter${hardly.length === 1 ? 's' : ''} (${listWords(hardly.slice(0, 3).map((bar) => formatUsdM(bar.swing)))})`);
     for (const line of findings.oneAtATime?.spider ?? []) {
@@ -222,7 +222,7 @@ export function studySentence(decision: Decision, findings: { oneAtATime?: OneAt
   if (sobol) {
     const ranked = [...sobol.inputs].sort((x, y) => y.total.estimate - x.total.estimate);
     const main = ranked.filter((r) => r.total.estimate >= 0.1).slice(0, 3);
-    const hardly = ranked.filter((r) => r.total.estimate < HARDLY);
+    const hardly = ranked.filter((r) => r.total.estimate < HARDLY).reverse();
     if (main.length > 0) parts.push(`${listWords(main.map((r, i) => (i === 0 ? r.label : lowerFirst(r.label))))} drive${main.length === 1 ? 's' : ''} most of the variance of ${decision.a} - ${decision.b} (total Sobol index ${listWords(main.map((r) => formatNumber(r.total.estimate, 2)))})`);
     if (hardly.length > 0) parts.push(`${listWords(hardly.slice(0, 3).map((r, i) => (i === 0 ? r.label : lowerFirst(r.label))))} hardly matter${hardly.length === 1 ? 's' : ''} (total index below ${HARDLY})`);
   }

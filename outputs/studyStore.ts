@@ -6,7 +6,8 @@
 // trace of the others, and DuckDB's write-ahead log brings the database back on the next open.
 // DuckDB holds an exclusive lock on the file while it is open, so a second study writing into the
 // same folder is refused (by the operating system's file lock, released when the process dies).
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+// DuckDB is imported when a store is opened, so other commands never load its native library.
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { join } from 'node:path';
 import type { PairPointSummary, PointSummary, StrategyPointSummary } from './pointSummary.js';
 
@@ -98,6 +99,8 @@ export class StudyStore {
    */
   static async open(dir: string, identity: StoreIdentity): Promise<StudyStore> {
     const path = join(dir, STORE_FILE);
+    // Loaded here, not at import: its native library would slow the start of every command.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path);

@@ -29,6 +29,9 @@ import {
   type SobolMetricIndices,
 } from '../outputs/studyAnalysis.js';
 import { StudyStore, type StoreIdentity, type StoredPoint } from '../outputs/studyStore.js';
+import { renderCharts } from '../outputs/chartsRender.js';
+import { CHARTS_FOLDER, chartFiles } from '../outputs/report.js';
+import { studyReportHtml } from '../outputs/studyReport.js';
 import { analysisTables } from '../outputs/studyTables.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { modelInputsFor } from './modelInputs.js';
@@ -38,6 +41,7 @@ import { scenarioHash } from './runIdentity.js';
 import { breakEvenPoint, breakEvenTolerance, planStudy, type StudyPlan, type StudyPoint } from './studyPlan.js';
 
 export const STUDY_JSON = 'study.json';
+export const STUDY_HTML = 'study.html';
 
 /** Points a study may run without --yes. */
 export const DEFAULT_POINT_LIMIT = 1000;
@@ -232,9 +236,30 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
     }
     const analysis = analyse(study, plan, points, breakEven);
     await store.writeAnalysis(analysisTables(analysis));
-    writeFilesAtomically(options.dir, [
-      { name: STUDY_JSON, write: (write) => write(`${JSON.stringify({ engine: { name: 'hashpivot', version: ENGINE_VERSION }, study: JSON.parse(identity.definition), analysis }, null, 2)}\n`) },
-    ]);
+    const definition: unknown = JSON.parse(identity.definition);
+    const report = studyReportHtml({
+      name: study.spec.name,
+      description: study.spec.description,
+      design: study.spec.design,
+      scenario: study.spec.scenario,
+      trials: study.spec.trials,
+      seed: study.spec.seed,
+      engineVersion: ENGINE_VERSION,
+      inputs: study.inputs,
+      points,
+      analysis,
+      definition,
+    });
+    const rendered = await renderCharts(report.charts);
+    writeFilesAtomically(
+      options.dir,
+      [
+        { name: STUDY_JSON, write: (write) => write(`${JSON.stringify({ engine: { name: 'hashpivot', version: ENGINE_VERSION }, study: definition, analysis }, null, 2)}\n`) },
+        { name: STUDY_HTML, write: (write) => write(report.html) },
+        ...chartFiles(rendered),
+      ],
+      [CHARTS_FOLDER],
+    );
     return { study, plan, identity, points, computed, analysis };
   } finally {
     store.close();

@@ -129,6 +129,28 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     expect(page.title).toBe('hashpivot calibration diagnostics');
   });
 
+  it('draws every chart of study.html for each design, and shows a hostile study name and input label as text', async () => {
+    const inputs = `inputs:\n  - { path: hosting.leaseUsdPerKwMonth, label: ${JSON.stringify(HOSTILE_NAME)}, low: 100, high: 160, values: [120, 140] }\n  - { path: discountRatePerYear, low: 0.08, high: 0.16 }\n`;
+    const designs: [string, string, number][] = [
+      ['oneAtATime', '', 3],
+      ['grid', '', 1],
+      ['sobol', 'sobol: { rows: 4, resamples: 20 }\n', 1],
+      ['breakEven', 'breakEven: { maxPointsPerInput: 4 }\n', 0],
+    ];
+    for (const [design, extra, charts] of designs) {
+      const file = join(dir, `${design}.yaml`);
+      writeFileSync(file, `name: ${JSON.stringify(HOSTILE_NAME)}\nscenario: smoke\ntrials: 100\ndesign: ${design}\ntrialFiles: false\n${extra}${inputs}`);
+      const out = join(dir, `study-${design}`);
+      const study = cli(['study', file, '--out', out, '--workers', '0', '--quiet']);
+      expect(study.status, study.stderr).toBe(0);
+      const page = await open(join(out, 'study.html'));
+      expect(page.problems, design).toEqual([]);
+      expect(page.requests).toEqual([]);
+      expect([page.expected, page.rendered, page.svgCharts, page.failed], design).toEqual([charts, charts, charts, null]);
+      expect(page.h1).toBe(HOSTILE_NAME);
+    }
+  });
+
   it('shows a scenario named <script>alert(1)</script> as text and runs none of it', async () => {
     const smoke = readFileSync(join(ROOT, 'scenarios', 'presets', 'smoke.yaml'), 'utf8');
     const hostile = join(dir, 'hostile.yaml');

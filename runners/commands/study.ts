@@ -7,7 +7,7 @@ import { StudyStoreError, STORE_FILE } from '../../outputs/studyStore.js';
 import { UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount } from '../pool.js';
 import { createProgress } from '../progress.js';
-import { runStudy, STUDY_JSON } from '../study.js';
+import { runStudy, STUDY_HTML, STUDY_JSON } from '../study.js';
 
 export async function studyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,7 +50,7 @@ export async function studyCommand(args: string[]): Promise<number> {
       const reused = result.points.length - result.computed;
       process.stdout.write(`${study.spec.name}: ${study.spec.design}, ${result.points.length} points x ${study.spec.trials.toLocaleString('en-US')} trials, seed ${study.spec.seed}${reused > 0 ? ` (${reused} points from an earlier run)` : ''}\n\n`);
       process.stdout.write(`${result.analysis.sentence}\n\n`);
-      process.stdout.write(`Wrote ${out}/${STORE_FILE}, ${STUDY_JSON}${study.spec.trialFiles ? ' and points/*.parquet' : ''}\n`);
+      process.stdout.write(`Wrote ${out}/${STUDY_HTML}, ${STORE_FILE}, ${STUDY_JSON}${study.spec.trialFiles ? ' and points/*.parquet' : ''}\n`);
     }
     return 0;
   } catch (error) {
