@@ -34,6 +34,7 @@ import { CHARTS_FOLDER, chartFiles } from '../outputs/report.js';
 import { studyReportHtml } from '../outputs/studyReport.js';
 import { analysisTables } from '../outputs/studyTables.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
+import type { ModelInputs } from '../engine/priceModel.js';
 import { modelInputsFor } from './modelInputs.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
 import { RunFailure, runScenario } from './run.js';
@@ -95,10 +96,16 @@ export function pointFileName(point: number): string {
 }
 
 /** Everything a point's numbers depend on, hashed: the study as resolved, its scenario and inputs, the engine. */
-export function studyIdentity(study: Study): StoreIdentity {
+export async function studyIdentity(study: Study): Promise<StoreIdentity> {
+  let inputs: ModelInputs;
+  try {
+    inputs = await modelInputsFor(study.scenario);
+  } catch (error) {
+    throw new RunFailure(error instanceof Error ? error.message : String(error));
+  }
   const definition = {
     engineVersion: ENGINE_VERSION,
-    scenarioHash: scenarioHash(study.scenario, modelInputsFor(study.scenario)),
+    scenarioHash: scenarioHash(study.scenario, inputs),
     ...study.spec,
   };
   const text = JSON.stringify(definition);
@@ -156,9 +163,9 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   }
   const scenarios = validatePoints(study, plan.points);
   if (study.spec.design === 'breakEven') validatePoints(study, breakEvenEnds(study));
+  const identity = await studyIdentity(study);
   ensureWritableFolder(options.dir);
   mkdirSync(options.dir, { recursive: true });
-  const identity = studyIdentity(study);
   const store = await StudyStore.open(options.dir, identity);
   const workers = options.workers ?? defaultWorkerCount();
   if (options.signal) setMaxListeners(0, options.signal);
