@@ -2,12 +2,9 @@
 // store, resuming where an interrupted run of the same study stopped.
 import { parseArgs } from 'node:util';
 import { ScenarioError } from '../../scenarios/load.js';
-import { loadStudy } from '../../scenarios/loadStudy.js';
-import { StudyStoreError, STORE_FILE } from '../../outputs/studyStore.js';
 import { UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount } from '../pool.js';
 import { createProgress } from '../progress.js';
-import { runStudy, STUDY_HTML, STUDY_JSON } from '../study.js';
 
 export async function studyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,6 +34,12 @@ export async function studyCommand(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const progress = createProgress(values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines');
+  // Loaded here, not by cli.ts: the study code would slow the start of every other command.
+  const [{ loadStudy }, { runStudy, STUDY_HTML, STUDY_JSON }, { StudyStoreError, STORE_FILE }] = await Promise.all([
+    import('../../scenarios/loadStudy.js'),
+    import('../study.js'),
+    import('../../outputs/studyStore.js'),
+  ]);
   let out = values.out;
   try {
     const study = loadStudy(positionals[0], { trials, seed });
