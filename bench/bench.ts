@@ -6,6 +6,8 @@
 //   node dist/bench/bench.js [--quick] [--scenario NAME] [--rounds N] [--python EXE]
 //                            [--peers DIR] [--numba-python EXE]
 //
+// It also times a 20-point study against its points' trial work alone (studyOverhead.ts).
+//
 // Every measurement runs in a fresh child process, one after another (never two at once: the
 // machine's cores are the thing measured). The contenders take turns in rounds (a slow spell on a
 // shared machine hits every contender alike) and each ratio is the median of its per-round ratios.
@@ -35,10 +37,13 @@ interface Plan {
   scalingTrials: number[];
   /** Repetitions of the default `hashpivot run` (median reported). */
   defaultRunRepeats: number;
+  /** Trials per point of the study-overhead measurement (20 points), and its interleaved rounds. */
+  studyTrials: number;
+  studyRounds: number;
 }
 
-const FULL: Plan = { label: 'full', throughputTrials: 100_000, rounds: 5, scalingTrials: [10_000, 100_000, 1_000_000], defaultRunRepeats: 3 };
-const QUICK: Plan = { label: 'quick', throughputTrials: 5_000, rounds: 1, scalingTrials: [1_000, 5_000, 20_000], defaultRunRepeats: 1 };
+const FULL: Plan = { label: 'full', throughputTrials: 100_000, rounds: 5, scalingTrials: [10_000, 100_000, 1_000_000], defaultRunRepeats: 3, studyTrials: 10_000, studyRounds: 3 };
+const QUICK: Plan = { label: 'quick', throughputTrials: 5_000, rounds: 1, scalingTrials: [1_000, 5_000, 20_000], defaultRunRepeats: 1, studyTrials: 1_000, studyRounds: 1 };
 
 /** Targets (issue #15, and the earlier ones that stay). */
 const TARGET_VS_NUMBA = 1; // one engine worker per CPU second >= the Numba peer, no band sketch
@@ -49,12 +54,15 @@ const TARGET_PEAK_RSS_KB = 2 * 1024 * 1024; // the largest scaling run within 2 
 const TARGET_DEFAULT_RUN_SECONDS = 3;
 const TARGET_OPTIMAL_VS_FIXED = 3; // an optimal strategy costs at most 3 fixed strategies (CPU)
 const TARGET_FIT_TWO_WORKERS = 1.5; // its fit on 2 workers runs >= 1.5x as fast as on 1 (wall clock)
+/** A 20-point study within this factor of its points' trial work alone (#13). */
+const TARGET_STUDY_OVERHEAD = 1.3;
 /** Engine and peer agree when their mean NPVs differ by less than this many SEs of the difference. */
 const AGREEMENT_SES = 4;
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = join(here, '..', '..');
 const engineRunJs = join(here, 'engineRun.js');
+const studyOverheadJs = join(here, 'studyOverhead.js');
 const cliJs = join(root, 'dist', 'runners', 'cli.js');
 
 /** What every contender's child prints (engineRun.js, the peers), as far as the bench reads it. */
@@ -326,9 +334,18 @@ function main(): number {
     // 5. The optimal strategy (base only).
     const optimalTargets = scenarioName === 'base' ? optimalSection(T, plan, of('twoBands'), tmp) : [];
     if (scenarioName !== 'base') say(`Optimal strategy: measured on base only (this run's scenario is ${scenarioName}).`);
+    // 6. A study's overhead over its trial work: the same 20 points with and without the store,
+    // trial files, summaries, analysis and report, on one pool each (studyOverhead.ts).
+    progress(`study overhead: 20 points x ${count(plan.studyTrials)} trials, ${allWorkers} workers, ${plan.studyRounds} round(s)`);
+    const study = lastJsonLine<{ points: number; alone: { wallSeconds: number; cpuSeconds: number }[]; whole: { wallSeconds: number; cpuSeconds: number }[]; wallRatio: number; cpuRatio: number }>(
+      runChild(process.execPath, [studyOverheadJs, scenarioName, String(plan.studyTrials), String(allWorkers), String(plan.studyRounds)], { cwd: root }).stdout,
+    );
+    say(`Study overhead: a ${study.points}-point oneAtATime study of ${scenarioName} at ${count(plan.studyTrials)} trials a point (runStudy: pool, summaries, points/*.parquet, study.duckdb, analysis, study.html and charts) against the same points' runScenario calls alone on a warm pool; median of ${plan.studyRounds} interleaved round(s)`);
+    say(`trial work alone, wall: ${study.alone.map((t) => secs(t.wallSeconds)).join(', ')} (CPU ${study.alone.map((t) => secs(t.cpuSeconds)).join(', ')}); whole study, wall: ${study.whole.map((t) => secs(t.wallSeconds)).join(', ')} (CPU ${study.whole.map((t) => secs(t.cpuSeconds)).join(', ')})`);
+    say(`ratio study / trial work: ${times(study.wallRatio)} wall, ${times(study.cpuRatio)} CPU (process CPU, worker threads included: what the load of other processes changes least)`);
     say();
 
-    // 6. Targets.
+    // 7. Targets.
     const numba = vsPeer.get('numba') ?? null;
     say('Targets');
     say(
@@ -350,6 +367,7 @@ function main(): number {
           [`time per trial-month flat within ${pct(TARGET_FLATNESS)}, start-up included`, pct(spread), verdict(spread <= TARGET_FLATNESS)],
           [`${count(largest.trials)} trials within ${mb(TARGET_PEAK_RSS_KB)} peak RSS`, mb(largest.run.peakRssKb), verdict(largest.run.peakRssKb === null ? null : largest.run.peakRssKb <= TARGET_PEAK_RSS_KB)],
           [`default run < ${TARGET_DEFAULT_RUN_SECONDS} s`, secs(defaultRunSeconds), verdict(defaultRunSeconds < TARGET_DEFAULT_RUN_SECONDS)],
+          [`20-point study <= ${TARGET_STUDY_OVERHEAD}x its trial work (wall)`, times(study.wallRatio), verdict(study.wallRatio <= TARGET_STUDY_OVERHEAD)],
           [`every peer agrees (${AGREEMENT_SES} SE)`, agreement === null ? 'n/a' : agreement ? 'yes' : 'no', verdict(agreement)],
           ...optimalTargets,
         ],

@@ -37,10 +37,12 @@ export interface PointSummary {
 }
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+/** The store holds statistics, not their Monte Carlo intervals (which cost most of summarizeMetric's time). */
+const NO_INTERVALS = { intervals: false };
 
 export function summarizePoint(block: OutcomeBlock, strategyNames: readonly string[]): PointSummary {
   const strategies = strategyNames.map((strategy, s): StrategyPointSummary => {
-    const npv = summarizeMetric(strategyColumn(block, s, 'npvUsd'));
+    const npv = summarizeMetric(strategyColumn(block, s, 'npvUsd'), NO_INTERVALS);
     const btc = meanAndStandardError(strategyColumn(block, s, 'btcMined'));
     const revenue = meanAndStandardError(strategyColumn(block, s, 'revenueUsdPerKwh'));
     return {
@@ -54,8 +56,8 @@ export function summarizePoint(block: OutcomeBlock, strategyNames: readonly stri
       npvCvar5Usd: npv.cvar5,
       pNpvNegative: shareBelow(strategyColumn(block, s, 'npvUsd'), 0).p,
       pRuin: shareWhere(strategyColumn(block, s, 'ruined')).p,
-      irrP50: summarizeMetric(strategyColumn(block, s, 'irr')).percentiles.p50,
-      paybackMonthP50: summarizeMetric(strategyColumn(block, s, 'paybackMonth')).percentiles.p50,
+      irrP50: summarizeMetric(strategyColumn(block, s, 'irr'), NO_INTERVALS).percentiles.p50,
+      paybackMonthP50: summarizeMetric(strategyColumn(block, s, 'paybackMonth'), NO_INTERVALS).percentiles.p50,
       btcMinedMean: btc.definedCount > 0 ? finiteOrNull(btc.mean) : null,
       revenueUsdPerKwhMean: revenue.definedCount > 0 ? finiteOrNull(revenue.mean) : null,
     };

@@ -174,7 +174,13 @@ export function sampleMoments(x: Float64Array): SampleMoments {
   return { n, mean, variance, seMean: Math.sqrt(variance / n), seVariance: Math.sqrt((m4 - m2 * m2) / n) };
 }
 
-export function summarizeMetric(values: Float64Array): MetricSummary {
+/**
+ * `intervals: false` leaves out the percentiles' intervals and CVaR's standard error (null): a
+ * study summarising thousands of points needs the statistics, not their intervals, which cost
+ * most of the time.
+ */
+export function summarizeMetric(values: Float64Array, options: { intervals?: boolean } = {}): MetricSummary {
+  const intervals = options.intervals ?? true;
   const sorted = definedSorted(values);
   const n = sorted.length;
   const percentiles = {} as Percentiles;
@@ -183,7 +189,7 @@ export function summarizeMetric(values: Float64Array): MetricSummary {
   }
   const percentileCi95 = {} as Record<PercentileKey, [number, number] | null>;
   for (const key of Object.keys(PERCENTILE_LEVELS) as PercentileKey[]) {
-    percentileCi95[key] = quantileInterval95(sorted, PERCENTILE_LEVELS[key]);
+    percentileCi95[key] = intervals ? quantileInterval95(sorted, PERCENTILE_LEVELS[key]) : null;
   }
   if (n === 0) {
     return {
@@ -220,7 +226,7 @@ export function summarizeMetric(values: Float64Array): MetricSummary {
     cvar5: finiteOrNull(mean(asNumbers(sorted.subarray(0, tailCount)))),
     percentileCi95,
     var5Ci95: percentileCi95.p5,
-    cvar5StandardError: cvar5StandardError(sorted, var5, tailCount),
+    cvar5StandardError: intervals ? cvar5StandardError(sorted, var5, tailCount) : null,
   };
 }
 

@@ -50,21 +50,24 @@ export interface LaneResult {
 const noCounts = (): SparseCounts => ({ indices: new Uint32Array(0), counts: new Uint32Array(0) });
 
 let cachedKey = '';
-let cached: { kernel: TrialKernel; bands: BandCollector } | null = null;
+let cached: { kernel: TrialKernel; bands: BandCollector | null } | null = null;
 
 /** The kernel and band collector of this thread, built once per scenario and reused by every lane. */
 function workspaceFor(task: LaneTask) {
   if (cached === null || cachedKey !== task.scenarioKey) {
     const kernel = new TrialKernel(compileModel(task.scenario, task.inputs, loadedProcesses(task.inputs)));
-    cached = { kernel, bands: kernel.createBandCollector() };
+    // The collector (megabytes of counts) is made only for runs that sketch the bands: a study's
+    // points do not, and each point is a new scenario.
+    cached = { kernel, bands: null };
     cachedKey = task.scenarioKey;
   }
   return cached;
 }
 
 export function runLane(task: LaneTask): LaneResult {
-  const { kernel, bands } = workspaceFor(task);
-  const collector = task.collectBands ? bands : null;
+  const workspace = workspaceFor(task);
+  const { kernel } = workspace;
+  const collector = task.collectBands ? (workspace.bands ??= kernel.createBandCollector()) : null;
   let trials = 0;
   for (;;) {
     if (task.maxTrials !== undefined && trials >= task.maxTrials) return { exhausted: false, bands: noCounts() };

@@ -146,7 +146,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // policies differ between seeds of one scenario); set once the policies are fitted.
   let scenarioKey = '';
   const target = options.targetSeUsd ?? null;
-  const bands = new BandSketch(model.bands, model.market.months);
+  // Sized for the bands only when they are sketched: a sketch is megabytes of counts.
+  const bands = new BandSketch(options.collectBands === false ? [] : model.bands, model.market.months);
   // Room for every trial the run may make; pages a shorter run never writes are never mapped.
   let allOutcomes: OutcomeBlock;
   try {

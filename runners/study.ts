@@ -37,7 +37,7 @@ import { ENGINE_VERSION } from '../outputs/summary.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { modelInputsFor } from './modelInputs.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
-import { RunFailure, runScenario } from './run.js';
+import { RunFailure, runScenario, type RunResult } from './run.js';
 import { scenarioHash } from './runIdentity.js';
 import { breakEvenPoint, breakEvenTolerance, planStudy, type StudyPlan, type StudyPoint } from './studyPlan.js';
 
@@ -181,31 +181,31 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
     const reportProgress = (trialsInPoint: number) =>
       options.onProgress?.({ pointsDone, pointsPlanned, trialsDone: pointsDone * trials + trialsInPoint, trialsPlanned: pointsPlanned * trials });
 
-    /** A point's numbers: from the store, or run now and committed. */
-    const ensurePoint = async (point: StudyPoint): Promise<StoredPoint> => {
-      const found = stored.get(point.index);
-      if (found) {
-        if (!sameValues(found.values, point.values)) {
-          throw new RunFailure(`the store in ${options.dir} holds point ${point.index} with other input values than this study plans: it was not made by this version of the study. Pass another --out.`);
-        }
-        pointsDone++;
-        reportProgress(0);
-        return found;
+    /** A point the store holds, checked against the plan. */
+    const reuse = (point: StudyPoint, found: StoredPoint): StoredPoint => {
+      if (!sameValues(found.values, point.values)) {
+        throw new RunFailure(`the store in ${options.dir} holds point ${point.index} with other input values than this study plans: it was not made by this version of the study. Pass another --out.`);
       }
-      // Started on the first point that needs it: a study already complete starts no threads.
+      pointsDone++;
+      reportProgress(0);
+      return found;
+    };
+
+    /** Starts a point's trials on the pool (started with the first point that needs it: a complete study starts no threads). */
+    const start = (point: StudyPoint): Promise<RunResult> => {
       executor ??= workers > 0 ? poolExecutor(workers) : inProcessExecutor();
       const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
-      const run = await runScenario(scenario, {
-        trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal,
-        onProgress: (done) => reportProgress(done),
-      });
+      return runScenario(scenario, { trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal, onProgress: (done) => reportProgress(done) });
+    };
+
+    /** A point's summary and trial file, then its commit: a point in the store is complete. */
+    const finish = async (point: StudyPoint, run: RunResult): Promise<StoredPoint> => {
       const summary = summarizePoint(run.outcomes, names);
       if (study.spec.trialFiles) {
         const columns = [{ name: 'point', type: 'INT32' as const, values: () => point.index }, ...trialsParquetColumns(run.outcomes, names)];
         const metadata = { 'hashpivot.version': ENGINE_VERSION, 'hashpivot.study': study.spec.name, 'hashpivot.point': String(point.index), 'hashpivot.seed': String(study.spec.seed), 'hashpivot.trials': String(trials) };
         writeFilesAtomically(options.dir, [{ name: pointFileName(point.index), write: (write) => writeParquet(columns, run.outcomes.trialCount, write, metadata) }]);
       }
-      // Committed after its trial file is in place: a point in the store is complete.
       const record: StoredPoint = { point: point.index, label: point.label, sets: JSON.stringify(point.sets), values: point.values, summary };
       await store.commit(record);
       computed++;
@@ -214,8 +214,33 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
       return record;
     };
 
+    const ensurePoint = async (point: StudyPoint): Promise<StoredPoint> => {
+      const found = stored.get(point.index);
+      return found ? reuse(point, found) : finish(point, await start(point));
+    };
+
+    // A fixed design's points are known in advance: point k's summary, trial file and commit are
+    // made while point k + 1's trials run, so the workers do not wait for the bookkeeping.
     const points: StoredPoint[] = [];
-    for (const point of plan.points) points.push(await ensurePoint(point));
+    let previous: { point: StudyPoint; run: Promise<RunResult> } | undefined;
+    const finishPrevious = async () => {
+      if (previous) points[previous.point.index] = await finish(previous.point, await previous.run);
+      previous = undefined;
+    };
+    for (const point of plan.points) {
+      const found = stored.get(point.index);
+      if (found) {
+        points[point.index] = reuse(point, found);
+        continue;
+      }
+      const run = start(point);
+      run.catch(() => {}); // awaited in finishPrevious; a failure must not surface as unhandled meanwhile
+      // Let the lanes be handed to the workers before this thread turns to the previous point.
+      await new Promise((resolve) => setImmediate(resolve));
+      await finishPrevious();
+      previous = { point, run };
+    }
+    await finishPrevious();
     let breakEven: BreakEvenFinding[] | undefined;
     if (study.spec.design === 'breakEven') {
       breakEven = [];
