@@ -4,6 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from './summary.js';
 import { MARKET_DRIVERS } from './drivers.js';
+import { swingsChart } from './swingsSection.js';
 import { CDF_LEVELS, type Histogram, type ReportData } from './reportData.js';
 import type { TailMeasure } from './tailAnatomy.js';
 import { formatShare, formatUsdM, meanMedianNote } from './reportText.js';
@@ -483,6 +484,7 @@ export function reportCharts(summary: Summary, data: ReportData): Chart[] {
     npvDistribution(summary, data),
     npvCumulative(summary, data),
     npvDifference(summary, data),
+    swingsChart(summary.swings),
     convergence(summary),
     tailAnatomyChart(data),
     driversChart(data),

@@ -14,6 +14,7 @@ import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy
 import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, fundingText, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { Summary } from './summary.js';
+import { swingsSection } from './swingsSection.js';
 
 type Format = 'usd' | 'usdM' | 'pct' | 'num' | 'text' | 'int';
 
@@ -401,6 +402,7 @@ ${figure('convergence')}
 ${optimalSection(summary, figure)}
 ${tailSection(data, figure)}
 ${driversSection(data, figure)}
+${swingsSection(summary.swings, figure)}
 <section id="revenue">
 <h2>Revenue per kWh</h2>
 <p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh, not 25 times (an own GPU cloud sells compute and can earn much more). ${revenue.sentence}</p>

@@ -3,6 +3,7 @@
 // RunResult (a merge rebuilds one from its shards), so the two give the same bytes and anything
 // added to the outputs reaches both.
 import type { RunResult } from '../runners/run.js';
+import type { Swings } from '../runners/swings.js';
 import type { ChartThread } from './chartThread.js';
 import type { PaperFormat } from './pdf.js';
 import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE, trialsParquetFile } from './report.js';
@@ -21,15 +22,16 @@ export const RUN_OUTPUTS_WRITE = { names: ['summary.json', 'trials.csv', 'trials
 /**
  * Writes every output of `run` through `batch` (opened with RUN_OUTPUTS_WRITE before the trials)
  * and commits it; nothing under a final name unless all of it is written. On failure the caller
- * aborts the batch.
+ * aborts the batch. `swings` ("what drives the result", computed by the caller on its pool) go into
+ * summary.json and the report.
  */
-export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartThread: ChartThread, pdf?: PaperFormat): Promise<Summary> {
+export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartThread: ChartThread, pdf?: PaperFormat, swings?: Swings): Promise<Summary> {
   const names = run.scenario.strategies.map((s) => s.name);
   // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
   const csv = writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
   let summary: Summary;
   try {
-    summary = buildSummary(run);
+    summary = buildSummary(run, swings);
     const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', {
       render: (charts) => chartThread.render(charts),
       pdf,

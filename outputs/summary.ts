@@ -7,6 +7,7 @@ import { BAND_QUANTILES } from '../engine/bandSketch.js';
 import { marketColumn, strategyColumn, type StrategyMetric } from '../engine/outcomes.js';
 import { resolvedScenarioJson, type JsonObject } from '../scenarios/load.js';
 import { maxNpvStandardError, type RunResult } from '../runners/run.js';
+import type { Swings } from '../runners/swings.js';
 import { monthLabel, dateOfFractionalMonth } from './calendarMonths.js';
 import { optimalSummaries, switchingSummary, type OptimalSummary, type SwitchingSummary } from './switchSummary.js';
 import {
@@ -96,6 +97,11 @@ export interface Summary {
     /** series -> the mean in each month, read from the same counts (BandSketch.mean). */
     means: Record<string, number[]>;
   };
+  /**
+   * "What drives the result": the main inputs swung one at a time at a reduced trial count on the
+   * run's futures (runners/swings.ts). Absent when the run made none (a library run, --swing-trials 0).
+   */
+  swings?: Swings;
 }
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
@@ -120,7 +126,7 @@ export function fundingSummary(peakUsd: Float64Array, peakMonth: Float64Array, o
  * The summary of a whole run, from its per-trial outcomes, band counts, scenario and seed only: a
  * merge of shards (runners/merge.ts) rebuilds exactly these, so it gives the same bytes.
  */
-export function buildSummary(run: RunResult): Summary {
+export function buildSummary(run: RunResult, swings?: Swings): Summary {
   const { outcomes, scenario, model } = run;
   if (run.shard.count !== 1 || outcomes.firstTrial !== 0) {
     throw new RangeError(`buildSummary: this is shard ${run.shard.index}/${run.shard.count} of a run; merge the shards first (hashpivot merge)`);
@@ -194,5 +200,6 @@ export function buildSummary(run: RunResult): Summary {
       series,
       means,
     },
+    ...(swings ? { swings } : {}),
   };
 }

@@ -21,17 +21,18 @@ import { ProcessModuleError } from './processModule.js';
 import { PdfError } from '../outputs/pdf.js';
 
 const USAGE = `Usage:
-  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--pdf [--paper a4|letter]] [--quiet]
+  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--swing-trials N] [--pdf [--paper a4|letter]] [--quiet]
       SCENARIO: a preset name, a .yaml/.json file, or - to read one from stdin (default: base).
       --set changes one field, e.g. --set hosting.leaseUsdPerKwMonth=150 (repeatable). Defaults: 10000 trials, seed 1,
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
       --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
-      --trials as the cap.
+      --trials as the cap. --swing-trials: trials per point of the report's "what drives the result"
+      (default 400; 0: none).
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
       charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium. --shard I/N computes only shard I of N (1 <= I <= N) and
       writes a shard folder (default ./shard-I-of-N) for merge. --process-module FILE loads the price
       process of one's own that a scenario with market.price.model: custom names (a scenario never loads code).
-  hashpivot merge DIR... [--out OUT] [--quiet]  put the N shard folders of one run together: the files of a single run
+  hashpivot merge DIR... [--out OUT] [--swing-trials N] [--quiet]  put the N shard folders of one run together: the files of a single run
   hashpivot study STUDY [--out DIR] [--trials N] [--seed S] [--workers W] [--yes] [--quiet]
       run a study (a preset: base-tornado, base-sobol, base-lease-breakeven; or a file) into DIR/study.duckdb,
       points/*.parquet, study.json and study.html (default DIR: ./study-NAME); resumes an interrupted study

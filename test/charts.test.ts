@@ -35,9 +35,9 @@ describe('chart files', () => {
     .filter((f) => f.endsWith('.vl.json'))
     .map((f) => f.slice(0, -'.vl.json'.length));
 
-  it('has the fourteen report charts', () => {
+  it('has the fifteen report charts', () => {
     expect(charts.sort()).toEqual(
-      ['convergence', 'drivers', 'tail-anatomy', 'fan-btc-price', 'fan-cash', 'fan-difficulty', 'fan-energy-price', 'fan-hashprice', 'halving-dates', 'npv-cdf', 'npv-difference', 'npv-distribution', 'revenue-per-kwh', 'ruin-over-time'].sort(),
+      ['convergence', 'drivers', 'input-swings', 'tail-anatomy', 'fan-btc-price', 'fan-cash', 'fan-difficulty', 'fan-energy-price', 'fan-hashprice', 'halving-dates', 'npv-cdf', 'npv-difference', 'npv-distribution', 'revenue-per-kwh', 'ruin-over-time'].sort(),
     );
   });
 

@@ -12,6 +12,7 @@ const CHARTS = [
   'npv-distribution',
   'npv-cdf',
   'npv-difference',
+  'input-swings',
   'convergence',
   'tail-anatomy',
   'drivers',

@@ -90,7 +90,7 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     const page = await open(join(out, 'report.html'));
     expect(page.problems).toEqual([]);
     expect(page.requests).toEqual([]);
-    expect(page.expected).toBe(14);
+    expect(page.expected).toBe(15);
     expect(page.failed).toBeNull();
     expect(page.rendered).toBe(page.expected);
     expect(page.svgCharts).toBe(page.expected);

@@ -73,7 +73,7 @@ describe.skipIf(SKIP)('report.pdf', () => {
     // Every chart of the report, found by its title: drawn as SVG, so its text is in the PDF.
     const all = text.join(' ');
     const charts = readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.vl.json'));
-    expect(charts).toHaveLength(14);
+    expect(charts).toHaveLength(15);
     for (const file of charts) {
       const title = JSON.parse(readFileSync(join(out, 'charts', file), 'utf8')).title.text as string;
       expect(all, file).toContain(title);

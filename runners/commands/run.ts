@@ -12,7 +12,8 @@ import { createProgress, type Progress } from '../progress.js';
 import { runScenario } from '../run.js';
 import { runIdentity } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
-import { defaultWorkerCount } from '../pool.js';
+import { defaultWorkerCount, inProcessExecutor, poolExecutor } from '../pool.js';
+import { computeSwings, DEFAULT_SWING_TRIALS } from '../swings.js';
 import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber } from '../cliArgs.js';
 
 function shardOption(text: string | undefined, trials: number, targetSe: number | undefined): ShardSpec | undefined {
@@ -42,6 +43,7 @@ export async function runCommand(args: string[]): Promise<number> {
       shard: { type: 'string' },
       quiet: { type: 'boolean' },
       set: { type: 'string', multiple: true },
+      'swing-trials': { type: 'string' },
       ...PDF_OPTIONS,
       'process-module': { type: 'string' },
       'fail-at-trial': { type: 'string' }, // test hook: inject a fault into the slice holding this trial
@@ -59,6 +61,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const shard = shardOption(values.shard, trials, targetSeUsd);
   if (shard && values.pdf) throw new UsageError('--pdf makes no report in a shard: print it from the merged folder with hashpivot report DIR --pdf');
   const paper = pdfPaper(values);
+  const swingTrials = wholeNumber(values['swing-trials'], '--swing-trials', DEFAULT_SWING_TRIALS, 0, 1_000_000);
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? (shard ? `shard-${shard.index}-of-${shard.count}` : 'results');
   if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
@@ -89,9 +92,11 @@ export async function runCommand(args: string[]): Promise<number> {
   // The chart thread loads its libraries while the workers run trials, and draws the charts while
   // this thread writes the per-trial files. A shard draws no charts.
   const chartThread = shard ? null : startChartThread();
+  // One pool for the run and its swings ("what drives the result").
+  const executor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   try {
     const run = await runScenario(scenario, {
-      trials, seed, workers, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'],
+      trials, seed, executor, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'],
       onFitProgress: (done, total, strategy) => {
         if (strategy !== fitting) endFitProgress();
         fitting = strategy;
@@ -103,6 +108,7 @@ export async function runCommand(args: string[]): Promise<number> {
       },
     });
     progress.finish();
+    const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'] });
     if (!values.quiet) for (const note of run.inputNotes) process.stderr.write(`${note}\n`);
     // From here on the work is writing files, much of it synchronous, where a handler could only
     // run once it is done: give the signals back their default (exit at once, 130/143). The
@@ -118,7 +124,7 @@ export async function runCommand(args: string[]): Promise<number> {
       }
       return 0;
     }
-    const summary = await writeRunOutputs(run, batch, chartThread!, paper);
+    const summary = await writeRunOutputs(run, batch, chartThread!, paper, swings);
     if (!values.quiet) process.stdout.write(runReportText(run, summary, out, paper !== undefined));
     return 0;
   } catch (error) {
@@ -131,5 +137,6 @@ export async function runCommand(args: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await chartThread?.close();
+    await executor.close();
   }
 }

@@ -1,0 +1,96 @@
+// The report's "What drives the result" section: the run's swings (runners/swings.ts, stored in
+// summary.json) as a tornado of the leading alternative's difference to the baseline and a table of
+// every strategy's, labelled for what they are: a quick one-at-a-time ranking at a reduced trial
+// count on common random numbers, not a study. Self-contained: the page includes its chart and
+// its HTML. Pure: builds JSON and a string.
+import type { Swings } from '../runners/swings.js';
+import type { Chart } from './chartSpecs.js';
+import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
+import { escapeHtml } from './html.js';
+import { formatUsdM } from './reportText.js';
+import { valueWithUnit } from './studyAnalysis.js';
+
+export const SWINGS_CHART = 'input-swings';
+
+/** The alternative the chart follows: the strategy with the largest mean difference to the baseline in the base case. */
+function leadingAlternative(swings: Swings): string | undefined {
+  let best: string | undefined;
+  let bestValue = -Infinity;
+  for (const [name, value] of Object.entries(swings.base.differenceUsd)) {
+    if (value !== null && value > bestValue) {
+      best = name;
+      bestValue = value;
+    }
+  }
+  return best;
+}
+
+export function swingsChart(swings: Swings | undefined): Chart | null {
+  if (!swings || swings.inputs.length === 0) return null;
+  const other = leadingAlternative(swings);
+  if (!other) return null;
+  const base = (swings.base.differenceUsd[other] ?? 0) / 1e6;
+  const rows = swings.inputs.flatMap((input, rank) =>
+    [
+      { end: 'at the low value', value: input.low.value, at: input.low.differenceUsd[other] },
+      { end: 'at the high value', value: input.high.value, at: input.high.differenceUsd[other] },
+    ]
+      .filter((side) => side.at !== null && side.at !== undefined)
+      .map((side) => ({ input: input.label, rank, end: side.end, inputValue: side.value, base, at: (side.at as number) / 1e6 })),
+  );
+  return {
+    name: SWINGS_CHART,
+    title: `What drives ${other} against ${swings.baseline}`,
+    caption: `Mean NPV difference ${other} - ${swings.baseline} with each input moved alone to a low and a high value, ${swings.trials.toLocaleString('en-US')} trials per point on this run's futures (a quick ranking, not a study). Bars start at the base case (the line, ${formatUsdM(swings.base.differenceUsd[other])} on these trials).`,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title: { text: `What drives ${other} - ${swings.baseline}`, subtitle: `mean NPV difference, $M; ${swings.trials.toLocaleString('en-US')} trials per point, common random numbers` },
+      width: 560,
+      height: { step: 22 },
+      config: CHART_CONFIG,
+      data: { values: rows },
+      layer: [
+        {
+          mark: { type: 'bar', height: { band: 0.7 } },
+          encoding: {
+            y: { field: 'input', type: 'nominal', sort: { field: 'rank' }, title: null },
+            x: { field: 'base', type: 'quantitative', title: '$M', axis: { format: ',.0f' } },
+            x2: { field: 'at' },
+            color: { field: 'end', type: 'nominal', title: null, scale: { domain: ['at the low value', 'at the high value'], range: ['#4c78a8', '#f58518'] } },
+            tooltip: [{ field: 'input', type: 'nominal' }, { field: 'inputValue', type: 'quantitative', title: 'input value' }, { field: 'at', type: 'quantitative', title: '$M', format: ',.1f' }],
+          },
+        },
+        { mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'base', type: 'quantitative' } } },
+      ],
+    },
+  };
+}
+
+/** A difference at one end, marked when its sign differs from the base case's (the decision flips). */
+function differenceCell(value: number | null | undefined, base: number | null | undefined): string {
+  if (value === null || value === undefined) return '<td>n/a</td>';
+  const flips = base !== null && base !== undefined && Math.sign(value) !== Math.sign(base) && value !== 0;
+  return `<td${flips ? ' class="warn" title="the sign differs from the base case: the ranking against the baseline flips"' : ''}>${formatUsdM(value)}${flips ? ' (flips)' : ''}</td>`;
+}
+
+/** The section, with `figure` placing the chart (the page's chartFigure for a chart it draws). */
+export function swingsSection(swings: Swings | undefined, figure: (name: string) => string): string {
+  if (!swings) return '';
+  const others = Object.keys(swings.base.differenceUsd);
+  const header = others.map((o) => `<th colspan="2">${escapeHtml(o)} - ${escapeHtml(swings.baseline)}: low / high</th>`).join('');
+  const rows = swings.inputs.map((input) => {
+    const cells = others.map((o) => `${differenceCell(input.low.differenceUsd[o], swings.base.differenceUsd[o])}${differenceCell(input.high.differenceUsd[o], swings.base.differenceUsd[o])}`).join('');
+    return `<tr><td class="text">${escapeHtml(input.label)}</td><td>${escapeHtml(`${valueWithUnit(input.low.value, '')} / ${valueWithUnit(input.high.value, input.unit)}`)}</td>${cells}</tr>`;
+  });
+  const base = others.map((o) => `<td colspan="2">${formatUsdM(swings.base.differenceUsd[o])}</td>`).join('');
+  const skipped = swings.skipped.length > 0 ? `<p class="note">Not swung: ${swings.skipped.map((s) => `${escapeHtml(s.path)} (${escapeHtml(s.reason)})`).join('; ')}.</p>` : '';
+  return `<section id="what-drives">
+<h2>What drives the result</h2>
+<p class="note"><b>Quick swings, not a study:</b> each input moved alone to a low and a high value, the others as in this scenario, ${swings.trials.toLocaleString('en-US')} trials per point on this run's futures (its seed and first trial indices: common random numbers, so the swings are paired). They rank the inputs; their values carry more Monte Carlo error than the rest of this report. <code>hashpivot study base-tornado</code> (or a study of your own) gives precise numbers.</p>
+${figure(SWINGS_CHART)}
+<div class="scroll"><table><tr><th class="text">input</th><th>low / high value</th>${header}</tr>
+<tr><td class="text"><i>base case (these trials)</i></td><td></td>${base}</tr>
+${rows.join('\n')}</table></div>
+${skipped}
+</section>`;
+}
