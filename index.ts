@@ -10,3 +10,5 @@ export { calibrate } from './runners/calibrate.js';
 export { runBacktests } from './runners/backtest.js';
 export type { PriceProcess, PriceProcessContext, PriceStep, PriceStepDraws, TrialRandom } from './engine/priceProcess.js';
 export { ProcessModuleError } from './runners/processModule.js';
+export { loadStudy, parseStudy, type Study } from './scenarios/loadStudy.js';
+export { runStudy, type StudyResult, type StudyRunOptions } from './runners/study.js';

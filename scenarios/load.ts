@@ -1,14 +1,15 @@
 // The edge where a scenario enters: read a preset or a file, validate it once, and either return a
 // Scenario with every default filled in or throw one ScenarioError listing every problem found.
 // Past this point the engine trusts the types.
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { BoundedFileError, readBoundedStream, readBoundedText, type FileLimit } from './boundedFile.js';
 import { crossFieldProblems } from './crossChecks.js';
 import { withoutInheritedIrrelevantFields } from './dealChecks.js';
 import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
 import { packageRoot } from './packageRoot.js';
+import { describePresets, presetFile, presetNames, PRESET_NAME } from './presetFolder.js';
 import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
 import { applySets, fragmentSets, netOverrides, parseSetArgument, SET_ORIGIN, type FieldSet } from './overrides.js';
 import { resolvedScenarioJson } from './resolvedJson.js';
@@ -45,20 +46,7 @@ export function parseScenario(raw: unknown, origin: string): Scenario {
   return result.data;
 }
 
-const PRESET_EXTENSION = '.yaml';
-const PRESET_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const FORMATS: Record<string, ScenarioFormat> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
-
-function presetsDir(): string {
-  return join(packageRoot(), 'scenarios', 'presets');
-}
-
-function presetNames(): string[] {
-  return readdirSync(presetsDir())
-    .filter((file) => file.endsWith(PRESET_EXTENSION))
-    .map((file) => file.slice(0, -PRESET_EXTENSION.length))
-    .sort();
-}
 
 export interface LoadOptions {
   /** `path=value` overrides (`--set`), applied over the scenario in order. */
@@ -101,9 +89,9 @@ const STDIN = 'stdin';
  * name. `field` is where the reference was written (extends, a study's scenario), absent on the command line.
  */
 function locate(reference: string, dir: string, origin: string, field?: string): { file: string; origin: string } {
-  const presets = presetNames();
+  const presets = presetNames('presets');
   if (PRESET_NAME.test(reference) && presets.includes(reference)) {
-    const file = join(presetsDir(), `${reference}${PRESET_EXTENSION}`);
+    const file = presetFile('presets', reference);
     return { file, origin: relative(packageRoot(), file) };
   }
   const file = resolve(dir, reference);
@@ -193,17 +181,5 @@ export function loadScenario(nameOrPath: string, options: LoadOptions = {}): Sce
 
 /** The shipped presets with their one-line descriptions, sorted by name. */
 export function listPresets(): { name: string; description: string }[] {
-  return presetNames().map((name) => {
-    const file = join(presetsDir(), `${name}${PRESET_EXTENSION}`);
-    // Read the description without validating, so one broken preset does not hide the others;
-    // loadScenario (and the test suite) validates each one.
-    let description = '';
-    try {
-      const raw = parseScenarioText(readText(file, file), 'yaml', file);
-      if (isRecord(raw) && typeof raw.description === 'string') description = raw.description;
-    } catch (error) {
-      description = `(unreadable: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
-    }
-    return { name, description };
-  });
+  return describePresets('presets');
 }

@@ -2,14 +2,15 @@
 // load its scenario, and check every input against that scenario before anything runs: the field
 // exists (with a "did you mean"), is a number, and every value the design may give it is in the
 // field's range. Throws one ScenarioError listing every problem.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, relative } from 'node:path';
 import { z } from 'zod';
 import { closestName } from './closestName.js';
 import { describeAllowed, formatNumber, formatPath, isRecord, valueAt, type FieldNode, type PathKey } from './fields.js';
 import { resolveFieldPath } from './fieldPath.js';
 import { loadScenarioFrom } from './load.js';
 import { packageRoot } from './packageRoot.js';
+import { describePresets, presetFile, presetNames, PRESET_NAME } from './presetFolder.js';
 import { resolvedScenarioJson } from './resolvedJson.js';
 import { FILE_PATH, ScenarioError, TOP_LEVEL_PATH, type ScenarioProblem } from './scenarioError.js';
 import { parseScenarioText } from './scenarioText.js';
@@ -49,18 +50,9 @@ export interface StudyOverrides {
   seed?: number;
 }
 
-const PRESET_NAME = /^[a-z0-9][a-z0-9-]*$/;
-
-function studyPresetsDir(): string {
-  return join(packageRoot(), 'scenarios', 'studies');
-}
-
-/** The shipped study presets, sorted by name. */
-export function studyPresetNames(): string[] {
-  return readdirSync(studyPresetsDir())
-    .filter((file) => file.endsWith('.yaml'))
-    .map((file) => file.slice(0, -'.yaml'.length))
-    .sort();
+/** The shipped study presets with their one-line descriptions, sorted by name. */
+export function listStudyPresets(): { name: string; description: string }[] {
+  return describePresets('studies');
 }
 
 let tree: FieldNode | undefined;
@@ -221,11 +213,11 @@ export function parseStudy(raw: unknown, origin: string, dir: string, overrides:
  * @throws ScenarioError listing every problem of the study, its scenario or its inputs.
  */
 export function loadStudy(nameOrPath: string, overrides: StudyOverrides = {}): Study {
-  const presets = studyPresetNames();
+  const presets = presetNames('studies');
   let file: string;
   let origin: string;
   if (PRESET_NAME.test(nameOrPath) && presets.includes(nameOrPath)) {
-    file = join(studyPresetsDir(), `${nameOrPath}.yaml`);
+    file = presetFile('studies', nameOrPath);
     origin = relative(packageRoot(), file);
   } else if (existsSync(nameOrPath)) {
     file = nameOrPath;

@@ -160,6 +160,8 @@ describe('hashpivot presets and validate', () => {
     const r = cli(['presets']);
     expect(r.status).toBe(0);
     for (const name of ['base', 'bear-2028-halving', 'ai-winter', 'cheap-power']) expect(r.stdout).toMatch(new RegExp(`^${name}\\s+\\S`, 'm'));
+    const studies = r.stdout.slice(r.stdout.indexOf('Studies (hashpivot study NAME):'));
+    for (const name of ['base-tornado', 'base-sobol', 'base-lease-breakeven']) expect(studies).toMatch(new RegExp(`^${name}\\s+\\S`, 'm'));
   });
 
   it('accepts a valid file', () => {

@@ -1,9 +1,13 @@
-// `hashpivot presets`: the built-in scenarios with their one-line descriptions.
+// `hashpivot presets`: the built-in scenarios and studies with their one-line descriptions.
 import { listPresets } from '../../scenarios/load.js';
+import { listStudyPresets } from '../../scenarios/loadStudy.js';
 
 export function presetsCommand(): number {
-  const presets = listPresets();
-  const width = Math.max(...presets.map((p) => p.name.length));
-  for (const p of presets) process.stdout.write(`${p.name.padEnd(width)}  ${p.description}\n`);
+  const scenarios = listPresets();
+  const studies = listStudyPresets();
+  const width = Math.max(...[...scenarios, ...studies].map((p) => p.name.length));
+  for (const p of scenarios) process.stdout.write(`${p.name.padEnd(width)}  ${p.description}\n`);
+  process.stdout.write(`\nStudies (hashpivot study NAME):\n`);
+  for (const p of studies) process.stdout.write(`${p.name.padEnd(width)}  ${p.description}\n`);
   return 0;
 }
