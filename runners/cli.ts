@@ -33,7 +33,7 @@ const USAGE = `Usage:
       writes a shard folder (default ./shard-I-of-N) for merge. --process-module FILE loads the price
       process of one's own that a scenario with market.price.model: custom names (a scenario never loads code).
   hashpivot merge DIR... [--out OUT] [--swing-trials N] [--quiet]  put the N shard folders of one run together: the files of a single run
-  hashpivot study STUDY [--out DIR] [--trials N] [--seed S] [--workers W] [--yes] [--quiet]
+  hashpivot study STUDY [--out DIR] [--trials N] [--seed S] [--workers W] [--yes] [--process-module FILE] [--quiet]
       run a study (a preset: base-tornado, base-sobol, base-lease-breakeven; or a file) into DIR/study.duckdb,
       points/*.parquet, study.json and study.html (default DIR: ./study-NAME); resumes an interrupted study
   hashpivot report DIR [--out OUT] [--pdf [--paper a4|letter]]

@@ -63,6 +63,8 @@ export interface StudyRunOptions {
   workers?: number;
   /** Lanes to run on (kept open); default a pool started here and closed at the end. */
   executor?: LaneExecutor;
+  /** The price process module of a scenario with market.price.model custom (--process-module). */
+  processModule?: string;
   /** Run a design with more points than `pointLimit`. */
   yes?: boolean;
   pointLimit?: number;
@@ -195,7 +197,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
     const start = (point: StudyPoint): Promise<RunResult> => {
       executor ??= workers > 0 ? poolExecutor(workers) : inProcessExecutor();
       const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
-      return runScenario(scenario, { trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal, onProgress: (done) => reportProgress(done) });
+      return runScenario(scenario, { trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
     };
 
     /** A point's summary and trial file, then its commit: a point in the store is complete. */

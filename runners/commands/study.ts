@@ -16,6 +16,7 @@ export async function studyCommand(args: string[]): Promise<number> {
       seed: { type: 'string' },
       workers: { type: 'string' },
       yes: { type: 'boolean' },
+      'process-module': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -45,7 +46,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     const study = loadStudy(positionals[0], { trials, seed });
     out ??= `study-${study.spec.name.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
     const result = await runStudy(study, {
-      dir: out, workers, yes: values.yes, signal: abort.signal,
+      dir: out, workers, yes: values.yes, signal: abort.signal, processModule: values['process-module'],
       onProgress: (p) => progress.update(p.trialsDone, p.trialsPlanned, `point ${Math.min(p.pointsDone + 1, p.pointsPlanned)}/${p.pointsPlanned}`),
     });
     progress.finish();
