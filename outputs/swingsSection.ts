@@ -2,11 +2,11 @@
 // summary.json) as a tornado of the leading alternative's difference to the baseline and a table of
 // every strategy's, labelled for what they are: a quick one-at-a-time ranking at a reduced trial
 // count on common random numbers, not a study. Self-contained: the page includes its chart and
-// its HTML. Pure: builds JSON and a string.
+// its HTML. Pure: builds JSON and markup.
 import type { Swings } from '../runners/swings.js';
 import type { Chart } from './chartSpecs.js';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
-import { escapeHtml } from './html.js';
+import { html, type Html } from './html.js';
 import { formatUsdM } from './reportText.js';
 import { valueWithUnit } from './studyAnalysis.js';
 
@@ -67,30 +67,30 @@ export function swingsChart(swings: Swings | undefined): Chart | null {
 }
 
 /** A difference at one end, marked when its sign differs from the base case's (the decision flips). */
-function differenceCell(value: number | null | undefined, base: number | null | undefined): string {
-  if (value === null || value === undefined) return '<td>n/a</td>';
+function differenceCell(value: number | null | undefined, base: number | null | undefined): Html {
+  if (value === null || value === undefined) return html`<td>n/a</td>`;
   const flips = base !== null && base !== undefined && Math.sign(value) !== Math.sign(base) && value !== 0;
-  return `<td${flips ? ' class="warn" title="the sign differs from the base case: the ranking against the baseline flips"' : ''}>${formatUsdM(value)}${flips ? ' (flips)' : ''}</td>`;
+  return html`<td${flips && html` class="warn" title="the sign differs from the base case: the ranking against the baseline flips"`}>${formatUsdM(value)}${flips && ' (flips)'}</td>`;
 }
 
 /** The section, with `figure` placing the chart (the page's chartFigure for a chart it draws). */
-export function swingsSection(swings: Swings | undefined, figure: (name: string) => string): string {
-  if (!swings) return '';
+export function swingsSection(swings: Swings | undefined, figure: (name: string) => Html | null): Html | null {
+  if (!swings) return null;
   const others = Object.keys(swings.base.differenceUsd);
-  const header = others.map((o) => `<th colspan="2">${escapeHtml(o)} - ${escapeHtml(swings.baseline)}: low / high</th>`).join('');
+  const header = others.map((o) => html`<th colspan="2">${o} - ${swings.baseline}: low / high</th>`);
   const rows = swings.inputs.map((input) => {
-    const cells = others.map((o) => `${differenceCell(input.low.differenceUsd[o], swings.base.differenceUsd[o])}${differenceCell(input.high.differenceUsd[o], swings.base.differenceUsd[o])}`).join('');
-    return `<tr><td class="text">${escapeHtml(input.label)}</td><td>${escapeHtml(`${valueWithUnit(input.low.value, '')} / ${valueWithUnit(input.high.value, input.unit)}`)}</td>${cells}</tr>`;
+    const cells = others.map((o) => html`${differenceCell(input.low.differenceUsd[o], swings.base.differenceUsd[o])}${differenceCell(input.high.differenceUsd[o], swings.base.differenceUsd[o])}`);
+    return html`<tr><td class="text">${input.label}</td><td>${`${valueWithUnit(input.low.value, '')} / ${valueWithUnit(input.high.value, input.unit)}`}</td>${cells}</tr>\n`;
   });
-  const base = others.map((o) => `<td colspan="2">${formatUsdM(swings.base.differenceUsd[o])}</td>`).join('');
-  const skipped = swings.skipped.length > 0 ? `<p class="note">Not swung: ${swings.skipped.map((s) => `${escapeHtml(s.path)} (${escapeHtml(s.reason)})`).join('; ')}.</p>` : '';
-  return `<section id="what-drives">
+  const base = others.map((o) => html`<td colspan="2">${formatUsdM(swings.base.differenceUsd[o])}</td>`);
+  const skipped = swings.skipped.length > 0 && html`<p class="note">Not swung: ${swings.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}.</p>`;
+  return html`<section id="what-drives">
 <h2>What drives the result</h2>
 <p class="note"><b>Quick swings, not a study:</b> each input moved alone to a low and a high value, the others as in this scenario, ${swings.trials.toLocaleString('en-US')} trials per point on this run's futures (its seed and first trial indices: common random numbers, so the swings are paired). They rank the inputs; their values carry more Monte Carlo error than the rest of this report. <code>hashpivot study base-tornado</code> (or a study of your own) gives precise numbers.</p>
 ${figure(SWINGS_CHART)}
 <div class="scroll"><table><tr><th class="text">input</th><th>low / high value</th>${header}</tr>
 <tr><td class="text"><i>base case (these trials)</i></td><td></td>${base}</tr>
-${rows.join('\n')}</table></div>
+${rows}</table></div>
 ${skipped}
 </section>`;
 }

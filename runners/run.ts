@@ -4,6 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { BandSketch } from '../engine/bandSketch.js';
 import { compileModel, type Model } from '../engine/model.js';
+import type { SwitchPolicy } from '../engine/switchPolicy.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, firstTrialsOf, MARKET_METRICS, STRATEGY_METRICS, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -23,6 +24,11 @@ export interface RunOptions {
    * never names code.
    */
   processModule?: string;
+  /**
+   * Conversion policies to apply to `optimal` strategies of these names instead of fitting them
+   * (the swings of a run reuse the run's policies: a fit per swing point would cost more than the run).
+   */
+  switchPolicies?: Record<string, SwitchPolicy>;
   /** Trials to run; with targetSeUsd, the cap. Default 10,000. */
   trials?: number;
   seed?: number;
@@ -134,6 +140,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     ({ inputs, notes: inputNotes } = await resolveModelInputs(scenario));
     inputs = { ...inputs, ...(await prepareProcessModule(scenario, options.processModule)) };
+    if (options.switchPolicies) inputs = { ...inputs, switchPolicies: { ...options.switchPolicies, ...inputs.switchPolicies } };
   } catch (error) {
     throw new RunFailure(error instanceof Error ? error.message : String(error));
   }

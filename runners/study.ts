@@ -13,7 +13,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { breakEvenStep, type BreakEvenProbe } from '../outputs/breakEven.js';
 import { trialsParquetColumns, writeParquet } from '../outputs/parquet.js';
 import { summarizePoint } from '../outputs/pointSummary.js';
-import { ensureWritableFolder, writeFilesAtomically } from '../outputs/resultsFolder.js';
+import { AtomicWrite, writeFilesAtomically } from '../outputs/resultsFolder.js';
 import {
   analyseGrid,
   analyseOneAtATime,
@@ -93,8 +93,10 @@ export interface StudyResult {
 }
 
 /** The trial file of a point, under DIR. */
+const POINTS_FOLDER = 'points';
+
 export function pointFileName(point: number): string {
-  return `points/point-${String(point).padStart(6, '0')}.parquet`;
+  return `${POINTS_FOLDER}/point-${String(point).padStart(6, '0')}.parquet`;
 }
 
 /** Everything a point's numbers depend on, hashed: the study as resolved, its scenario and inputs, the engine. */
@@ -166,7 +168,9 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   const scenarios = validatePoints(study, plan.points);
   if (study.spec.design === 'breakEven') validatePoints(study, breakEvenEnds(study));
   const identity = await studyIdentity(study);
-  ensureWritableFolder(options.dir);
+  // The folder is checked (writable, no link or folder where a file goes) before any point runs;
+  // each write below then takes its lock for its own commit (outputs/resultsFolder.ts).
+  new AtomicWrite(options.dir, { command: 'study', names: [STUDY_JSON, STUDY_HTML], folders: [CHARTS_FOLDER, POINTS_FOLDER] }).abort();
   mkdirSync(options.dir, { recursive: true });
   const store = await StudyStore.open(options.dir, identity);
   const workers = options.workers ?? defaultWorkerCount();
@@ -206,7 +210,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
       if (study.spec.trialFiles) {
         const columns = [{ name: 'point', type: 'INT32' as const, values: () => point.index }, ...trialsParquetColumns(run.outcomes, names)];
         const metadata = { 'hashpivot.version': ENGINE_VERSION, 'hashpivot.study': study.spec.name, 'hashpivot.point': String(point.index), 'hashpivot.seed': String(study.spec.seed), 'hashpivot.trials': String(trials) };
-        writeFilesAtomically(options.dir, [{ name: pointFileName(point.index), write: (write) => writeParquet(columns, run.outcomes.trialCount, write, metadata) }]);
+        writeFilesAtomically(options.dir, [{ name: pointFileName(point.index), write: (write) => writeParquet(columns, run.outcomes.trialCount, write, metadata) }], { command: 'study' });
       }
       const record: StoredPoint = { point: point.index, label: point.label, sets: JSON.stringify(point.sets), values: point.values, summary };
       await store.commit(record);
@@ -292,7 +296,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
         { name: STUDY_HTML, write: (write) => write(report.html) },
         ...chartFiles(rendered),
       ],
-      [CHARTS_FOLDER],
+      { command: 'study', folders: [CHARTS_FOLDER], replaces: [`${CHARTS_FOLDER}/`] },
     );
     return { study, plan, identity, points, computed, analysis };
   } finally {

@@ -4,6 +4,7 @@
 // they rank the inputs; they are not a study (hashpivot study gives precise numbers). The base
 // case is run the same way, so the swings are a pure function of the scenario, the seed and the
 // trial count: a merge of shards recomputes them to the same numbers without the trials.
+import type { SwitchPolicy } from '../engine/switchPolicy.js';
 import { overrideScenario, resolvedScenarioJson, ScenarioError, type JsonObject } from '../scenarios/load.js';
 import { valueAt, type FieldNode } from '../scenarios/fields.js';
 import { resolveFieldPath } from '../scenarios/fieldPath.js';
@@ -105,6 +106,8 @@ export interface SwingOptions {
   executor: LaneExecutor;
   /** The run's --process-module, for a scenario with a price process of its own. */
   processModule?: string;
+  /** The run's fitted policies: every swing point applies them rather than fitting its own. */
+  switchPolicies?: Record<string, SwitchPolicy>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -117,7 +120,7 @@ export async function computeSwings(scenario: Scenario, options: SwingOptions): 
   const data = resolvedScenarioJson(scenario) as JsonObject;
   const model = String((data.market as JsonObject | undefined)?.price && ((data.market as JsonObject).price as JsonObject).model);
   const pointOf = async (variant: Scenario) => {
-    const run = await runScenario(variant, { trials, seed: options.seed, executor: options.executor, collectBands: false, signal: options.signal, processModule: options.processModule });
+    const run = await runScenario(variant, { trials, seed: options.seed, executor: options.executor, collectBands: false, signal: options.signal, processModule: options.processModule, switchPolicies: options.switchPolicies });
     return summarizePoint(run.outcomes, strategies);
   };
   const skipped: { path: string; reason: string }[] = [];

@@ -121,7 +121,7 @@ describe('the worker pool', () => {
     const pool = poolExecutor(1);
     let tasks = 0;
     let closed = false;
-    const counting: LaneExecutor = { lanes: pool.lanes, run: (task, signal) => (tasks++, pool.run(task, signal)), close: async () => void (closed = true) };
+    const counting: LaneExecutor = { lanes: pool.lanes, run: (task, signal) => (tasks++, pool.run(task, signal)), runFit: (task, signal) => pool.runFit(task, signal), close: async () => void (closed = true) };
     const study = smokeStudy({ design: 'grid', trialFiles: false, inputs: [{ path: LEASE, values: [100, 120, 140] }] });
     await runStudy(study, { dir: freshDir(), executor: counting });
     expect([tasks, closed]).toEqual([3, false]);

@@ -13,7 +13,7 @@ import { computeSwings, DEFAULT_SWING_TRIALS, type Swings } from '../swings.js';
 async function swingsOnPool(run: RunResult, swingTrials: number): Promise<Swings> {
   const executor = poolExecutor(defaultWorkerCount());
   try {
-    return await computeSwings(run.scenario, { seed: run.seed, trials: Math.min(swingTrials, run.trialsRequested), executor, processModule: run.inputs.priceProcessModule });
+    return await computeSwings(run.scenario, { seed: run.seed, trials: Math.min(swingTrials, run.trialsRequested), executor, processModule: run.inputs.priceProcessModule, switchPolicies: run.inputs.switchPolicies });
   } finally {
     await executor.close();
   }

@@ -108,7 +108,7 @@ export async function runCommand(args: string[]): Promise<number> {
       },
     });
     progress.finish();
-    const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'] });
+    const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'], switchPolicies: run.inputs.switchPolicies });
     if (!values.quiet) for (const note of run.inputNotes) process.stderr.write(`${note}\n`);
     // From here on the work is writing files, much of it synchronous, where a handler could only
     // run once it is done: give the signals back their default (exit at once, 130/143). The
