@@ -46,6 +46,11 @@ export class Hosting {
   offlineShare = 0;
   /** Part of rentUsd earned under a GPU cloud contract (the rest sells at the market price). */
   contractRevenueUsd = 0;
+  // Drivers of the conversion so far (engine/outcomes.ts), reset by start().
+  /** Month the first lease was signed (the start month when pre-leased); NaN while none is. */
+  firstSignedMonth = NaN;
+  /** Tenant defaults so far. */
+  tenantDefaults = 0;
 
   private active = false;
   private gpuCloud = false;
@@ -108,6 +113,8 @@ export class Hosting {
     this.owedAdvanceUsd = 0;
     this.prepaymentCreditUsd = 0;
     this.leaseState = site.preLeased && !gpuCloud ? SIGNED : NOT_MARKETED;
+    this.firstSignedMonth = this.leaseState === SIGNED ? startMonth : NaN;
+    this.tenantDefaults = 0;
     this.leaseStartMonth = this.firstHandoverMonth;
     this.escalation = 1;
     this.gpuDebtBalanceUsd = 0;
@@ -201,6 +208,7 @@ export class Hosting {
       if (draws.signingU[m] < signing) {
         this.leaseState = LEASED;
         this.leaseStartMonth = m;
+        if (this.firstSignedMonth !== this.firstSignedMonth) this.firstSignedMonth = m;
         this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
         this.escalation = 1;
       }
@@ -214,6 +222,7 @@ export class Hosting {
     if (this.leaseState === LEASED) {
       const defaultProbability = market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth;
       if (draws.defaultU[m] < defaultProbability) {
+        this.tenantDefaults++;
         // Recovery: a share of the rent still owed and not guaranteed, undiscounted, at today's
         // escalated rate. The tenant's claim to its unrepaid advance falls away with its lease.
         const remainingMonths = site.leaseMonths - leaseMonth;

@@ -15,6 +15,10 @@ export const STRATEGY_METRICS = [
   'peakFundingMonth', // month of that low point; NaN if cumulative cash flow never goes below 0
   'switchMonth', // month the conversion started (a trigger's or a policy's choice too); NaN if never
   'switchShare', // share of the MW converted; 0 if none
+  // Drivers of the strategy's outcome (with the market's below): NaN when it never converts.
+  'switchPriceUsd', // BTC price in the switch month
+  'leaseSignedMonth', // month the first lease is signed (the switch month when pre-leased); NaN if never
+  'tenantDefaults', // tenant defaults over the horizon; 0 when nothing is leased
 ] as const;
 export type StrategyMetric = (typeof STRATEGY_METRICS)[number];
 
@@ -31,6 +35,7 @@ export const MARKET_METRICS = [
   'meanEnergyUsdPerMwh', // the market (spot) price the site's non-PPA power pays
   'meanFeesBtcPerBlock',
   'meanAiDemandIndex', // the AI demand index (1 = normal), which sets lease rates at signing and tenants' appetite
+  'finalAiDemandIndex', // the index in the last month, which prices a re-lease after the horizon (terminal value)
 ] as const;
 export type MarketMetric = (typeof MARKET_METRICS)[number];
 

@@ -79,6 +79,11 @@ export interface StrategyOutcome {
   switchMonth: number;
   /** Share of the MW converted; 0 if none was. */
   switchShare: number;
+  // Drivers (engine/outcomes.ts): NaN when the strategy never converts, or never leases.
+  switchPriceUsd: number;
+  leaseSignedMonth: number;
+  /** 0 when nothing is leased. */
+  tenantDefaults: number;
 }
 
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
@@ -89,7 +94,7 @@ export class StrategyEvaluator {
   readonly cashUsd: Float64Array;
   readonly outcome: StrategyOutcome = {
     npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0, peakFundingUsd: 0, peakFundingMonth: 0,
-    switchMonth: NaN, switchShare: 0,
+    switchMonth: NaN, switchShare: 0, switchPriceUsd: NaN, leaseSignedMonth: NaN, tenantDefaults: 0,
   };
   private readonly hosting: Hosting;
 
@@ -240,6 +245,10 @@ export class StrategyEvaluator {
     out.revenueUsdPerKwh = energyKwh > 0 ? revenueUsd / energyKwh : NaN;
     out.peakFundingUsd = -lowestCumulativeUsd;
     out.peakFundingMonth = peakFundingMonth;
+    // Drivers: the same conversion as switchMonth above (hosting.start ran at convertAtMonth).
+    out.switchPriceUsd = switched ? priceUsd[convertAtMonth] : NaN;
+    out.leaseSignedMonth = switched ? hosting.firstSignedMonth : NaN;
+    out.tenantDefaults = switched ? hosting.tenantDefaults : 0;
     return out;
   }
 

@@ -15,7 +15,8 @@ const at = (metric: (typeof STRATEGY_METRICS)[number]) => STRATEGY_METRICS.index
 const NPV = at('npvUsd'), IRR = at('irr'), PAYBACK = at('paybackMonth'), MIN_CASH = at('minCashUsd');
 const RUINED = at('ruined'), RUIN_MONTH = at('ruinMonth'), BTC = at('btcMined'), REVENUE_PER_KWH = at('revenueUsdPerKwh');
 const PEAK_FUNDING = at('peakFundingUsd'), PEAK_FUNDING_MONTH = at('peakFundingMonth');
-const SWITCH_MONTH = at('switchMonth'), SWITCH_SHARE = at('switchShare');
+const SWITCH_MONTH = at('switchMonth'), SWITCH_SHARE = at('switchShare'), SWITCH_PRICE = at('switchPriceUsd');
+const LEASE_SIGNED = at('leaseSignedMonth'), DEFAULTS = at('tenantDefaults');
 const HALVING = MARKET_METRICS.indexOf('nextHalvingMonth');
 const FINAL_PRICE = MARKET_METRICS.indexOf('finalPriceUsd');
 const FINAL_DIFFICULTY = MARKET_METRICS.indexOf('finalDifficulty');
@@ -25,6 +26,7 @@ const MEAN_HASHPRICE = MARKET_METRICS.indexOf('meanHashpriceUsdPerPhDay');
 const MEAN_ENERGY = MARKET_METRICS.indexOf('meanEnergyUsdPerMwh');
 const MEAN_FEES = MARKET_METRICS.indexOf('meanFeesBtcPerBlock');
 const MEAN_AI = MARKET_METRICS.indexOf('meanAiDemandIndex');
+const FINAL_AI = MARKET_METRICS.indexOf('finalAiDemandIndex');
 const MARKET_BAND_COUNT = MARKET_BAND_SERIES.length;
 
 export class TrialKernel {
@@ -89,6 +91,7 @@ export class TrialKernel {
     block.market[MEAN_ENERGY * n + t] = energyUsdPerMwh / months;
     block.market[MEAN_FEES * n + t] = feesBtc / months;
     block.market[MEAN_AI * n + t] = aiIndex / months;
+    block.market[FINAL_AI * n + t] = market.aiDemandIndex[months - 1];
   }
 
   /**
@@ -131,6 +134,9 @@ export class TrialKernel {
         block.strategy[base + PEAK_FUNDING_MONTH * n] = o.peakFundingMonth;
         block.strategy[base + SWITCH_MONTH * n] = o.switchMonth;
         block.strategy[base + SWITCH_SHARE * n] = o.switchShare;
+        block.strategy[base + SWITCH_PRICE * n] = o.switchPriceUsd;
+        block.strategy[base + LEASE_SIGNED * n] = o.leaseSignedMonth;
+        block.strategy[base + DEFAULTS * n] = o.tenantDefaults;
         if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
       }
       if (bands) bands.endTrial();

@@ -3,7 +3,6 @@
 // chartsRender.ts, and drawn in report.html by vega-embed. Pure: builds JSON, imports no vega code.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from './summary.js';
-import { MARKET_DRIVERS } from './drivers.js';
 import { swingsChart } from './swingsSection.js';
 import { CDF_LEVELS, type Histogram, type ReportData } from './reportData.js';
 import type { TailMeasure } from './tailAnatomy.js';
@@ -411,7 +410,7 @@ function tailAnatomyChart(data: ReportData): Chart | null {
   const label = (m: TailMeasure) => `${m.label} (${m.statistic === 'share' ? '% of futures' : m.unit})`;
   const rows = tail.rows.flatMap((row) =>
     tail.strategies.flatMap((strategy, s) => {
-      const all = tailValue(row.measure, row.all);
+      const all = tailValue(row.measure, row.all[s]);
       const worst = tailValue(row.measure, row.tails[s]);
       return [
         ...(all === null ? [] : [{ measure: label(row.measure), strategy, futures: 'all futures', value: all }]),
@@ -464,12 +463,13 @@ function driversChart(data: ReportData): Chart | null {
       config: CONFIG,
       data: { values: rows },
       facet: { row: { field: 'pair', type: 'nominal', sort: explained.map(labelOf), header: { title: null } } },
+      resolve: { scale: { y: 'independent' } },
       spec: {
         width: WIDTH,
         height: { step: 16 },
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'driver', type: 'nominal', sort: MARKET_DRIVERS.map((d) => d.label), title: null },
+          y: { field: 'driver', type: 'nominal', sort: '-x', title: null },
           x: { field: 'share', type: 'quantitative', title: 'share of variance explained', axis: { format: '.0%' } },
           color: { field: 'direction', type: 'nominal', title: null, scale: { domain: ['goes with a larger difference', 'goes with a smaller difference'], range: ['#2f7d4f', '#b5433a'] } },
         },

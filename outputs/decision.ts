@@ -22,6 +22,11 @@ export interface RankedStrategy {
   cvar5Usd: number | null;
   /** P(the strategy needs more than the site's cash and credit line at some month). */
   pFundingShortfall: number | null;
+  /** Its standard error (binomial). */
+  pFundingShortfallStandardError: number | null;
+  /** Outside funding needed beyond the site's cash and credit line: median and 95th percentile over trials (0 when none); null when summary.json predates the funding block. */
+  outsideFundingP50Usd: number | null;
+  outsideFundingP95Usd: number | null;
   funded: boolean;
 }
 
@@ -40,6 +45,8 @@ export interface OrderCertainty {
 
 export interface Decision {
   criterion: string;
+  /** The site's own funds (cash plus credit line), when summary.json states them. */
+  ownFundsUsd: number | null;
   baseline: string;
   /** Fundable strategies by mean NPV, then the others by mean NPV. */
   ranked: RankedStrategy[];
@@ -81,7 +88,10 @@ export function orderCertainty(summary: Summary, ahead: string, behind: string):
 function ranked(summary: Summary, strategy: StrategySummary, baseline: string): RankedStrategy {
   const npv = strategy.metrics.npvUsd;
   const pair = strategy.name === baseline ? null : summary.pairs.find((p) => (p.a === strategy.name && p.b === baseline) || (p.b === strategy.name && p.a === baseline));
-  const shortfall = strategy.pRuin.p;
+  // The funding block (peak need against cash plus credit line) counts the same event as pRuin;
+  // a summary.json written before it has only pRuin.
+  const shortfall = strategy.funding?.pExceedsOwnFunds ?? strategy.pRuin;
+  const outside = strategy.funding?.externalUsd.percentiles;
   return {
     name: strategy.name,
     meanNpvUsd: npv.mean,
@@ -89,8 +99,11 @@ function ranked(summary: Summary, strategy: StrategySummary, baseline: string): 
     pBeatsBaseline: pair ? orientPair(pair, strategy.name).pOtherBeatsBaseline : null,
     var5Usd: npv.var5,
     cvar5Usd: npv.cvar5,
-    pFundingShortfall: shortfall,
-    funded: shortfall !== null && shortfall <= FUNDING_SHORTFALL_LIMIT,
+    pFundingShortfall: shortfall.p,
+    pFundingShortfallStandardError: shortfall.standardError,
+    outsideFundingP50Usd: outside?.p50 ?? null,
+    outsideFundingP95Usd: outside?.p95 ?? null,
+    funded: shortfall.p !== null && shortfall.p <= FUNDING_SHORTFALL_LIMIT,
   };
 }
 
@@ -109,6 +122,7 @@ export function decide(summary: Summary): Decision {
         ? `highest mean NPV among the strategies the site can fund from its own cash and credit line (short of funds in at most ${Math.round(FUNDING_SHORTFALL_LIMIT * 100)}% of futures)`
         : 'highest mean NPV (no strategy can be funded from the site\'s own cash and credit line in 95% of futures)',
     baseline,
+    ownFundsUsd: summary.strategies[0]?.funding?.ownFundsUsd ?? null,
     ranked: order,
     leader,
     betterIfFunded: funded.length > 0 ? unfunded.filter((s) => byMeanDescending(s, leader) < 0) : [],

@@ -67,6 +67,7 @@ nav { display: flex; flex-wrap: wrap; gap: 2px 12px; margin: 6px 0 0; }
 .decision p { margin: 6px 0; }
 .decision .headline { font-size: 16px; }
 .decision table { background: white; }
+table.ranking td.text b { white-space: nowrap; }
 code { overflow-wrap: anywhere; }
 @media (max-width: 640px) { body { padding: 12px 12px 40px; } th, td { padding: 3px 5px; } }
 @media print {

@@ -7,7 +7,7 @@ import type { TrialTable } from './reportTrials.js';
 import { trialColumnName } from './reportTrials.js';
 import { monthLabel } from './calendarMonths.js';
 import { driverColumns, explainDifferences, type PairDrivers } from './drivers.js';
-import { TAIL_MEASURES, tailAnatomy, type TailAnatomy } from './tailAnatomy.js';
+import { measureColumn, TAIL_MEASURES, tailAnatomy, type TailAnatomy } from './tailAnatomy.js';
 
 /** Bins per histogram: fine enough to show shape, coarse enough that 10^3 trials still look like a distribution. */
 export const HISTOGRAM_BINS = 60;
@@ -223,7 +223,7 @@ export function reportColumns(summary: Summary): string[] {
 
 /** Trial columns the report uses when a results folder has them (older ones lack the drivers). */
 export function optionalReportColumns(summary: Summary): string[] {
-  return [...new Set([...driverColumns(summary), ...TAIL_MEASURES.map((m) => m.column)])];
+  return [...new Set([...driverColumns(summary), ...TAIL_MEASURES.flatMap((m) => summary.strategies.map((s) => measureColumn(m, s.name)))])];
 }
 
 export function buildReportData(summary: Summary, trials: TrialTable): ReportData {
@@ -244,5 +244,5 @@ export function buildReportData(summary: Summary, trials: TrialTable): ReportDat
   const differences = { pairs, histogram: sharedHistogram(differenceSeries) };
   const npvCumulative = summary.strategies.map((s) => cumulativeSeries(s.name, npvOf(s.name)));
   const asOf = String((summary.scenario.asOf as { date: string }).date);
-  return { baseline, tail: tailAnatomy(summary, trials), drivers: explainDifferences(pairs, trials), npv, npvCumulative, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
+  return { baseline, tail: tailAnatomy(summary, trials), drivers: explainDifferences(summary, pairs, trials), npv, npvCumulative, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
 }

@@ -11,7 +11,7 @@ import type { ReportData } from './reportData.js';
 import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
-import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, fundingText, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
+import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { Summary } from './summary.js';
 import { swingsSection } from './swingsSection.js';
@@ -233,11 +233,11 @@ function tailValueText(measure: TailMeasure, x: number | null): string {
 /** The measure whose tail value departs most from all futures, in words: the tail's main feature. */
 function tailSentence(tail: TailAnatomy, s: number): string {
   const ranked = tail.rows
-    .filter((row) => row.all !== null && row.tails[s] !== null && row.measure.statistic !== 'mean')
-    .map((row) => ({ row, departure: Math.abs(Math.log(((row.tails[s] as number) + 1e-9) / ((row.all as number) + 1e-9))) }))
+    .filter((row) => row.all[s] !== null && row.tails[s] !== null && row.measure.statistic !== 'mean' && row.measure.unit.indexOf('month') < 0)
+    .map((row) => ({ row, departure: Math.abs(Math.log(((row.tails[s] as number) + 1e-9) / ((row.all[s] as number) + 1e-9))) }))
     .sort((a, b) => b.departure - a.departure)
     .slice(0, 2);
-  const parts = ranked.map(({ row }) => `${row.measure.label} ${tailValueText(row.measure, row.tails[s])} (all futures ${tailValueText(row.measure, row.all)})`);
+  const parts = ranked.map(({ row }) => `${row.measure.label} ${tailValueText(row.measure, row.tails[s])} (all futures ${tailValueText(row.measure, row.all[s])})`);
   return `${tail.strategies[s]}: ${parts.join('; ')}`;
 }
 
@@ -245,9 +245,12 @@ function tailSection(data: ReportData, figure: (name: string) => Html | null): H
   const tail = data.tail;
   if (!tail) return html`<section id="tail"><h2>The worst 5% of futures</h2><p class="note">Not available: the trials of this results folder hold no driver columns (written by an older hashpivot). Run it again to see them.</p></section>`;
   const head = html`<tr><th class="text">in the futures where the strategy does worst (5%)</th><th>all futures</th>${tail.strategies.map((n) => html`<th>${n}</th>`)}</tr>`;
-  const rows = tail.rows.map(
-    (row) => html`<tr><td class="text">${row.measure.label} <span class="note">(${row.measure.unit})</span></td><td>${tailValueText(row.measure, row.all)}</td>${row.tails.map((x) => html`<td>${tailValueText(row.measure, x)}</td>`)}</tr>`,
-  );
+  // A market measure has one value over all futures; a strategy's own (a lease, a default) has one per strategy, shown beside its tail.
+  const rows = tail.rows.map((row) => {
+    const market = row.measure.level === 'market';
+    const cells = row.tails.map((x, s) => html`<td>${tailValueText(row.measure, x)}${!market && html` <span class="note">(all ${tailValueText(row.measure, row.all[s])})</span>`}</td>`);
+    return html`<tr><td class="text">${row.measure.label} <span class="note">(${row.measure.unit})</span></td><td>${market ? tailValueText(row.measure, row.all[0]) : '-'}</td>${cells}</tr>`;
+  });
   const missing = TAIL_MEASURES.filter((m) => !tail.rows.some((r) => r.measure === m)).map((m) => m.label);
   return html`<section id="tail">
 <h2>The worst 5% of futures</h2>
@@ -296,15 +299,15 @@ function orderSentence(order: OrderCertainty): Html {
 
 function decisionSection(summary: Summary, decision: Decision): Html {
   const { leader, baseline } = decision;
-  const fundingOf = (name: string) => summary.strategies.find((x) => x.name === name)?.funding;
+  const withFunding = decision.ownFundsUsd !== null;
   const rows = decision.ranked.map((s, i) => {
     const shortfall = s.pFundingShortfall;
-    const external = fundingOf(s.name)?.externalUsd.percentiles.p50;
     return html`<tr data-rank="${i + 1}"><td>${i + 1}</td><td class="text"><b>${s.name}</b>${s.name === baseline && html` <span class="note">(baseline)</span>`}</td>
 <td>${s.meanNpvUsd === null ? 'n/a' : `${formatUsdM(s.meanNpvUsd)} ± ${formatUsdM(s.standardErrorUsd)}`}</td>
 <td>${s.pBeatsBaseline === null ? '-' : formatShare(s.pBeatsBaseline)}</td>
 <td>${formatUsdM(s.var5Usd)}</td><td>${formatUsdM(s.cvar5Usd)}</td>
-<td${!s.funded && html` class="warn"`}>${formatShare(shortfall)}</td><td>${external === undefined ? 'n/a' : formatUsdM(external)}</td></tr>\n`;
+<td${!s.funded && html` class="warn"`}>${formatShare(shortfall)}</td>
+${withFunding && html`<td>${s.outsideFundingP95Usd ? `${formatUsdM(s.outsideFundingP50Usd)} / ${formatUsdM(s.outsideFundingP95Usd)}` : 'none'}</td>`}</tr>\n`;
   });
   const lines: Html[] = [];
   lines.push(
@@ -314,7 +317,7 @@ function decisionSection(summary: Summary, decision: Decision): Html {
   if (best) {
     const lead = orderCertainty(summary, best.name, leader.name);
     lines.push(
-      html`<p class="headline" id="decision-if-funded">With outside funding, <b>${best.name}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${leader.name}'s, but the site's cash and credit line fall short in ${formatShare(best.pFundingShortfall)} of futures (${fundingText(fundingOf(best.name))})${best.var5Usd !== null ? `, and its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>\n`,
+      html`<p class="headline" id="decision-if-funded">With outside funding, <b>${best.name}</b> would rank first: its mean NPV is ${lead ? `${formatUsdM(lead.meanDifferenceUsd)} ± ${formatUsdM(lead.standardErrorUsd)}` : 'n/a'} higher than ${leader.name}'s, but the site's cash and credit line${decision.ownFundsUsd !== null ? ` (${formatUsdM(decision.ownFundsUsd)})` : ''} fall short in ${formatShare(best.pFundingShortfall)} of futures${best.outsideFundingP95Usd ? `, by ${formatUsdM(best.outsideFundingP50Usd)} at the median and ${formatUsdM(best.outsideFundingP95Usd)} in 1 future in 20` : ''}${best.var5Usd !== null ? `; its 5% worst case is ${formatUsdM(best.var5Usd)}` : ''}.</p>\n`,
     );
   }
   const sure: Html[] = [];
@@ -326,7 +329,7 @@ function decisionSection(summary: Summary, decision: Decision): Html {
   }
   const borderline = decision.ranked.filter((s) => {
     const p = s.pFundingShortfall;
-    const se = summary.strategies.find((x) => x.name === s.name)?.pRuin.standardError ?? null;
+    const se = s.pFundingShortfallStandardError;
     return p !== null && se !== null && se > 0 && Math.abs(p - FUNDING_SHORTFALL_LIMIT) < 2 * se;
   });
   if (borderline.length) sure.push(html`the funding shortfall of ${borderline.map((s) => s.name).join(', ')} is within two standard errors of the ${formatShare(FUNDING_SHORTFALL_LIMIT)} limit, so its place on either side of it is not certain`);
@@ -334,7 +337,7 @@ function decisionSection(summary: Summary, decision: Decision): Html {
   return html`<section id="decision" class="decision">
 <h2>The decision</h2>
 ${lines}<div class="scroll"><table class="ranking">
-<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th><th>new money needed, median</th></tr>
+<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th>${withFunding && html`<th>outside funding needed, median / p95</th>`}</tr>
 ${rows}</table></div>
 <p id="decision-certainty"><b>How sure:</b> ${sentences}.</p>
 <p id="decision-flip"><b>What would flip it:</b> ${flipText(summary)}</p>

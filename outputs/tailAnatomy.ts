@@ -13,24 +13,33 @@ export interface TailMeasure {
   unit: string;
   /** median or mean of the column over the trials, or the share of trials where it is above 0. */
   statistic: 'median' | 'mean' | 'share';
-  /** trials.csv column: a market metric. */
-  column: string;
+  /** A market metric (the same column for every strategy), or a strategy metric (`<strategy>.<metric>`). */
+  level: 'market' | 'strategy';
+  metric: string;
 }
 
 export const TAIL_MEASURES: readonly TailMeasure[] = [
-  { label: 'BTC price at the horizon', unit: 'USD, median', statistic: 'median', column: 'finalPriceUsd' },
-  { label: 'mean BTC price over the horizon', unit: 'USD, median', statistic: 'median', column: 'meanPriceUsd' },
-  { label: 'mean hashprice', unit: 'USD/PH/day, median', statistic: 'median', column: 'meanHashpriceUsdPerPhDay' },
-  { label: 'futures with an AI winter', unit: 'share of futures', statistic: 'share', column: 'aiWinterMonths' },
-  { label: 'months in AI winter', unit: 'months, mean', statistic: 'mean', column: 'aiWinterMonths' },
-  { label: 'mean AI demand index', unit: '1 = normal, median', statistic: 'median', column: 'meanAiDemandIndex' },
-  { label: 'mean energy price', unit: 'USD/MWh, mean', statistic: 'mean', column: 'meanEnergyUsdPerMwh' },
+  { label: 'BTC price at the horizon', unit: 'USD, median', statistic: 'median', level: 'market', metric: 'finalPriceUsd' },
+  { label: 'mean BTC price over the horizon', unit: 'USD, median', statistic: 'median', level: 'market', metric: 'meanPriceUsd' },
+  { label: 'mean hashprice', unit: 'USD/PH/day, median', statistic: 'median', level: 'market', metric: 'meanHashpriceUsdPerPhDay' },
+  { label: 'futures with an AI winter', unit: 'share of futures', statistic: 'share', level: 'market', metric: 'aiWinterMonths' },
+  { label: 'months in AI winter', unit: 'months, mean', statistic: 'mean', level: 'market', metric: 'aiWinterMonths' },
+  { label: 'mean AI demand index', unit: '1 = normal, median', statistic: 'median', level: 'market', metric: 'meanAiDemandIndex' },
+  { label: 'mean energy price', unit: 'USD/MWh, mean', statistic: 'mean', level: 'market', metric: 'meanEnergyUsdPerMwh' },
+  { label: 'futures with a tenant default', unit: 'share of futures', statistic: 'share', level: 'strategy', metric: 'tenantDefaults' },
+  { label: 'month the first lease was signed', unit: 'month, median where signed', statistic: 'median', level: 'strategy', metric: 'leaseSignedMonth' },
+  { label: 'BTC price at the switch', unit: 'USD, median where switched', statistic: 'median', level: 'strategy', metric: 'switchPriceUsd' },
 ];
+
+/** The trials.csv column of a measure for a strategy. */
+export function measureColumn(measure: TailMeasure, strategy: string): string {
+  return measure.level === 'market' ? measure.metric : trialColumnName(strategy, measure.metric);
+}
 
 export interface TailRow {
   measure: TailMeasure;
-  /** Over every trial. */
-  all: number | null;
+  /** Over every trial, per strategy (the same value for every strategy of a market measure); null where undefined. */
+  all: (number | null)[];
   /** Over each strategy's worst 5%, in the order of summary.strategies. */
   tails: (number | null)[];
 }
@@ -80,18 +89,26 @@ function statisticOf(values: Float64Array, trials: Uint32Array | null, statistic
   return quantileOfSorted(Float64Array.from(picked).sort(), 0.5);
 }
 
-/** Null when the trials hold none of the measures' columns (results written by an older hashpivot). */
+/**
+ * Null when the trials hold none of the measures' columns (results written by an older hashpivot).
+ * A strategy measure that is undefined for every strategy (no strategy converts) is left out.
+ */
 export function tailAnatomy(summary: Summary, trials: TrialTable): TailAnatomy | null {
-  const measures = TAIL_MEASURES.filter((m) => trials.has(m.column));
-  if (measures.length === 0) return null;
   const strategies = summary.strategies.map((s) => s.name);
+  const measures = TAIL_MEASURES.filter((m) => strategies.every((name) => trials.has(measureColumn(m, name))));
+  if (measures.length === 0) return null;
   const tails = strategies.map((name) => lowestTrials(trials.column(trialColumnName(name, 'npvUsd')), TAIL_SHARE));
+  const rows = measures.map((measure) => {
+    const columns = strategies.map((name) => trials.column(measureColumn(measure, name)));
+    return {
+      measure,
+      all: columns.map((values) => statisticOf(values, null, measure.statistic)),
+      tails: tails.map((t, s) => statisticOf(columns[s], t, measure.statistic)),
+    };
+  });
   return {
     strategies,
     tailTrials: tails.map((t) => t.length),
-    rows: measures.map((measure) => {
-      const values = trials.column(measure.column);
-      return { measure, all: statisticOf(values, null, measure.statistic), tails: tails.map((t) => statisticOf(values, t, measure.statistic)) };
-    }),
+    rows: rows.filter((row) => row.measure.level === 'market' || row.all.some((x, s) => x !== null && !(row.measure.statistic === 'share' && x === 0 && row.tails[s] === 0))),
   };
 }

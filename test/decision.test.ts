@@ -60,6 +60,27 @@ describe('the decision', () => {
     expect(decision.criterion).toContain(`${FUNDING_SHORTFALL_LIMIT * 100}% of futures`);
   });
 
+  it('reads the funding block when summary.json has one: P(need > own funds) and the outside funding needed', () => {
+    const summary = summaryOf(
+      [
+        { name: 'stay', kind: 'stay', mean: 10e6, se: 1e6, pRuin: 0 },
+        { name: 'convert', mean: 170e6, se: 5e6, pRuin: 1 },
+      ],
+      { 'stay>convert': [-160e6, 5e6, 0.2] },
+    );
+    const funding = (p: number, p50: number, p95: number) => ({
+      ownFundsUsd: 60e6,
+      pExceedsOwnFunds: { p, standardError: 0.01 },
+      externalUsd: { percentiles: { p50, p95 } },
+    });
+    Object.assign(summary.strategies[0], { funding: funding(0, 0, 0) });
+    Object.assign(summary.strategies[1], { funding: funding(0.97, 21e6, 27.5e6) });
+    const decision = decide(summary);
+    expect(decision.ownFundsUsd).toBe(60e6);
+    expect(decision.leader.name).toBe('stay');
+    expect(decision.betterIfFunded[0]).toMatchObject({ name: 'convert', pFundingShortfall: 0.97, outsideFundingP50Usd: 21e6, outsideFundingP95Usd: 27.5e6, funded: false });
+  });
+
   it('ranks by mean NPV alone, and says so, when no strategy can be funded from the site', () => {
     const summary = summaryOf(
       [

@@ -272,7 +272,8 @@ describe('hashpivot run writes the report files', () => {
     writeFileSync(join(older, 'summary.json'), readFileSync(join(out, 'summary.json')));
     const lines = readFileSync(join(out, 'trials.csv'), 'utf8').trimEnd().split('\n');
     const header = lines[0].split(',');
-    const keep = header.map((name, i) => (['trial', 'nextHalvingMonth', 'finalPriceUsd', 'finalDifficulty'].includes(name) || name.includes('.') ? i : -1)).filter((i) => i >= 0);
+    const drivers = ['switchMonth', 'switchPriceUsd', 'leaseSignedMonth', 'tenantDefaults'];
+    const keep = header.map((name, i) => (['trial', 'nextHalvingMonth', 'finalPriceUsd', 'finalDifficulty'].includes(name) || (name.includes('.') && !drivers.includes(name.split('.')[1])) ? i : -1)).filter((i) => i >= 0);
     writeFileSync(join(older, 'trials.csv'), `${lines.map((line) => keep.map((i) => line.split(',')[i]).join(',')).join('\n')}\n`);
     const result = cli(['report', older]);
     expect(result.stderr).toBe('');

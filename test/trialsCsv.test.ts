@@ -79,6 +79,7 @@ describe('trialsCsv header', () => {
       'meanEnergyUsdPerMwh',
       'meanFeesBtcPerBlock',
       'meanAiDemandIndex',
+      'finalAiDemandIndex',
       ...STRATEGY_METRICS.map((m) => `keep.${m}`),
       ...STRATEGY_METRICS.map((m) => `ai.${m}`),
     ];
