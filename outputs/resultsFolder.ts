@@ -56,6 +56,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { BoundedFileError, openBoundedFile, readAt, readBoundedText } from '../scenarios/boundedFile.js';
 
 export class OutputFolderError extends Error {}
+/** The folder's lock is held by another live hashpivot process. */
+export class FolderBusyError extends OutputFolderError {}
 
 export interface OutputFile {
   /** Relative name with '/' between folders, e.g. 'summary.json', 'charts/npv.svg'. */
@@ -328,7 +330,7 @@ export class AtomicWrite {
       if (holder === null) continue; // released meanwhile
       const live = holder.host !== hostname() || isRunning(holder.pid);
       if (live) {
-        throw new OutputFolderError(
+        throw new FolderBusyError(
           `${this.dir} is being written by another hashpivot ${holder.command} (process ${holder.pid} on ${holder.host}, since ${holder.since}): ` +
             `wait for it to finish or pass --out with another folder; if no such process runs, remove ${path}`,
         );

@@ -13,7 +13,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { breakEvenStep, type BreakEvenProbe } from '../outputs/breakEven.js';
 import { trialsParquetColumns, writeParquet } from '../outputs/parquet.js';
 import { summarizePoint } from '../outputs/pointSummary.js';
-import { AtomicWrite, writeFilesAtomically } from '../outputs/resultsFolder.js';
+import { AtomicWrite, FolderBusyError, writeFilesAtomically } from '../outputs/resultsFolder.js';
 import {
   analyseGrid,
   analyseOneAtATime,
@@ -94,6 +94,21 @@ export interface StudyResult {
 
 /** The trial file of a point, under DIR. */
 const POINTS_FOLDER = 'points';
+
+/**
+ * A point's write, retried while another process holds the folder's lock for a moment: a second
+ * `hashpivot study` checking the folder before DuckDB refuses it must not make this study fail.
+ */
+async function writeWhenFree(write: () => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return write();
+    } catch (error) {
+      if (!(error instanceof FolderBusyError) || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 export function pointFileName(point: number): string {
   return `${POINTS_FOLDER}/point-${String(point).padStart(6, '0')}.parquet`;
@@ -210,7 +225,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
       if (study.spec.trialFiles) {
         const columns = [{ name: 'point', type: 'INT32' as const, values: () => point.index }, ...trialsParquetColumns(run.outcomes, names)];
         const metadata = { 'hashpivot.version': ENGINE_VERSION, 'hashpivot.study': study.spec.name, 'hashpivot.point': String(point.index), 'hashpivot.seed': String(study.spec.seed), 'hashpivot.trials': String(trials) };
-        writeFilesAtomically(options.dir, [{ name: pointFileName(point.index), write: (write) => writeParquet(columns, run.outcomes.trialCount, write, metadata) }], { command: 'study' });
+        await writeWhenFree(() => writeFilesAtomically(options.dir, [{ name: pointFileName(point.index), write: (write) => writeParquet(columns, run.outcomes.trialCount, write, metadata) }], { command: 'study' }));
       }
       const record: StoredPoint = { point: point.index, label: point.label, sets: JSON.stringify(point.sets), values: point.values, summary };
       await store.commit(record);

@@ -213,7 +213,8 @@ describe('resume and safety', () => {
     while (!existsSync(join(out, 'study.duckdb'))) await new Promise((resolve) => setTimeout(resolve, 5));
     const second = cli(['study', file, '--out', out, '--workers', '1']);
     expect(second.status).toBe(1);
-    expect(second.stderr).toMatch(/is in use: another study \(process \d+\) is writing study\.duckdb/);
+    // DuckDB's lock refuses it, or the folder's lock if it comes while the first commits a point.
+    expect(second.stderr).toMatch(/is in use: another study \(process \d+\) is writing study\.duckdb|is being written by another hashpivot study \(process \d+/);
     expect(await firstExit).toBe(0);
     expect(await readStore(out)).toEqual(await readStore(join(dir, 'whole')));
   });
