@@ -1,11 +1,12 @@
-// Random streams. A trial's streams are derived from (scenario seed, trial index) by seedrandom's
-// Alea, so a trial draws the same numbers whichever worker, slice or order runs it. One Alea per
-// trial seeds both streams, in a fixed order (STREAMS): seeding cost a twelfth of a trial's time
-// with one Alea per stream. The draws come from sfc32 (Chris Doty-Humphrey's small fast counting
+// Random streams. A trial's streams are derived from (scenario seed, trial index) by Alea
+// (Baagøe 2010, as seedrandom implements it) seeded with the string "seed:trial", so a trial draws
+// the same numbers whichever worker, slice or order runs it. One Alea per trial seeds both streams,
+// in a fixed order (STREAMS). The draws come from sfc32 (Chris Doty-Humphrey's small fast counting
 // generator, PractRand-clean), seeded by Alea: Alea on the hot path ran at half the speed
 // (LIBRARIES.md). Normals use Marsaglia & Tsang's ziggurat (J. Stat. Software 5(8), 2000), with the
 // layer index and the value taken from disjoint bits of one draw (Doornik 2005's fix of the
 // original's flaw).
+
 import seedrandom from 'seedrandom';
 
 /** A trial's streams, in the order their seeds are drawn from the trial's Alea. */
@@ -18,9 +19,100 @@ export function trialSeed(seed: number, trialIndex: number): string {
   return `${seed}:${trialIndex}`;
 }
 
-/** The Alea of one trial, from which each stream takes WORDS_PER_STREAM words in STREAMS order. */
+const TWO_POW_MINUS_32 = 2 ** -32;
+const SPACE = 32;
+const MAX_DIGITS = 16;
+
+/**
+ * seedrandom's Alea seeded with trialSeed(seed, trialIndex), word for word (test/random.test.ts
+ * checks it against seedrandom.alea), but reusable: seedrandom builds a string, a hash closure and
+ * a generator object per trial, whose garbage was a twelfth of the kernel's time with collection.
+ * Only the trial index's digits are new for each trial; the seed's characters are kept.
+ */
+export class TrialAlea {
+  private c = 1;
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private mashState = 0;
+  private seed = NaN;
+  /** Character codes of `${seed}:`. */
+  private prefix = new Uint16Array(0);
+  private readonly digits = new Uint8Array(MAX_DIGITS);
+
+  /** Positions this Alea at the start of trial (seed, trialIndex). Allocates nothing once the seed is known. */
+  reset(seed: number, trialIndex: number): this {
+    if (seed !== this.seed) {
+      const text = `${seed}:`;
+      this.prefix = Uint16Array.from(text, (ch) => ch.charCodeAt(0));
+      this.seed = seed;
+    }
+    if (!(Number.isInteger(trialIndex) && trialIndex >= 0 && trialIndex < 1e15)) throw new Error(`trial index must be a whole number from 0 to 1e15, got ${trialIndex}`);
+    let digitCount = 0;
+    for (let rest = trialIndex; ; rest = Math.floor(rest / 10)) {
+      this.digits[digitCount++] = 48 + (rest % 10);
+      if (rest < 10) break;
+    }
+    // Baagøe's seeding: three hashes of ' ', less three hashes of the seed string, one Mash state
+    // running through all six.
+    this.mashState = 0xefc8249d;
+    this.c = 1;
+    this.mashCode(SPACE);
+    this.s0 = this.mashFraction();
+    this.mashCode(SPACE);
+    this.s1 = this.mashFraction();
+    this.mashCode(SPACE);
+    this.s2 = this.mashFraction();
+    this.mashSeed(digitCount);
+    this.s0 -= this.mashFraction();
+    if (this.s0 < 0) this.s0 += 1;
+    this.mashSeed(digitCount);
+    this.s1 -= this.mashFraction();
+    if (this.s1 < 0) this.s1 += 1;
+    this.mashSeed(digitCount);
+    this.s2 -= this.mashFraction();
+    if (this.s2 < 0) this.s2 += 1;
+    return this;
+  }
+
+  /** The next word, as seedrandom's alea().int32(). */
+  int32(): number {
+    const t = 2091639 * this.s0 + this.c * TWO_POW_MINUS_32;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return (this.s2 * 0x100000000) | 0;
+  }
+
+  /** What Mash returns after the characters it has taken. */
+  private mashFraction(): number {
+    return (this.mashState >>> 0) * TWO_POW_MINUS_32;
+  }
+
+  /** The characters of trialSeed(seed, trialIndex) through Mash. */
+  private mashSeed(digitCount: number): void {
+    const prefix = this.prefix;
+    for (let i = 0; i < prefix.length; i++) this.mashCode(prefix[i]);
+    for (let i = digitCount - 1; i >= 0; i--) this.mashCode(this.digits[i]);
+  }
+
+  /** One character through Baagøe's Mash. */
+  private mashCode(code: number): void {
+    let n = this.mashState + code;
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    this.mashState = n + h * 0x100000000;
+  }
+}
+
+/** The Alea of one trial (a fresh one: the kernel reuses its own TrialAlea). */
 export function trialAlea(seed: number, trialIndex: number): { int32(): number } {
-  return seedrandom.alea(trialSeed(seed, trialIndex));
+  return new TrialAlea().reset(seed, trialIndex);
 }
 
 /**
@@ -58,8 +150,6 @@ const fn = new Float64Array(LAYERS);
     wn[i] = dn / VALUE_SCALE;
   }
 }
-
-const TWO_POW_MINUS_32 = 2 ** -32;
 
 /** One random stream: sfc32 state, reseeded per trial without allocating a new object. */
 export class RandomStream {

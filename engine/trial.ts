@@ -5,7 +5,7 @@ import { BandCollector } from './bandCollector.js';
 import { MarketPath } from './market.js';
 import { MARKET_BAND_SERIES, type Model } from './model.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
-import { labelledAlea, RandomStream, trialAlea } from './random.js';
+import { labelledAlea, RandomStream, TrialAlea } from './random.js';
 import { SiteDraws } from './site.js';
 import { StrategyEvaluator } from './strategy.js';
 import { SwitchDecider } from './switchPolicy.js';
@@ -37,6 +37,7 @@ export class TrialKernel {
   private readonly deciders: (SwitchDecider | null)[];
   private readonly marketStream = new RandomStream();
   private readonly siteStream = new RandomStream();
+  private readonly alea = new TrialAlea();
 
   constructor(readonly model: Model) {
     this.market = new MarketPath(model.market);
@@ -52,7 +53,7 @@ export class TrialKernel {
 
   /** Simulates one trial's market and site draws (exposed for tests of common random numbers). */
   drawTrial(seed: number, trialIndex: number): void {
-    this.drawFrom(trialAlea(seed, trialIndex));
+    this.drawFrom(this.alea.reset(seed, trialIndex));
   }
 
   /** Simulates path `index` of the paths a conversion policy is fitted on: streams no trial uses. */

@@ -5,7 +5,7 @@
 import seedrandom from 'seedrandom';
 import { sampleCorrelation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { poissonFromUniform, RandomStream, trialSeed } from '../engine/random.js';
+import { poissonFromUniform, RandomStream, TrialAlea, trialSeed } from '../engine/random.js';
 
 const SEED = 20251127;
 
@@ -297,5 +297,22 @@ describe('stream independence (|correlation| < 4 / sqrt(n))', () => {
   it('between successive draws within one stream (lag 1)', () => {
     const u = uniforms(SEED, 5, 'market', 200_001);
     expect(Math.abs(correlation(u.subarray(0, 200_000), u.subarray(1)))).toBeLessThan(4 / Math.sqrt(200_000));
+  });
+});
+
+describe('TrialAlea', () => {
+  it("gives seedrandom's Alea words for the string seed 'seed:trial', reused across trials and seeds", () => {
+    const alea = new TrialAlea();
+    for (const seed of [0, 1, 7, SEED, 2 ** 31, 2 ** 40 + 3, 1e15]) {
+      for (const trial of [0, 1, 9, 10, 99, 100, 12_345, 999_999, 2 ** 30]) {
+        const reference = seedrandom.alea(trialSeed(seed, trial));
+        alea.reset(seed, trial);
+        for (let i = 0; i < 16; i++) expect(alea.int32(), `seed ${seed}, trial ${trial}, word ${i}`).toBe(reference.int32());
+      }
+    }
+  });
+
+  it('refuses a trial index that is not a whole number from 0 to 1e15', () => {
+    for (const trial of [-1, 0.5, 1e15, NaN]) expect(() => new TrialAlea().reset(1, trial)).toThrow(/trial index/);
   });
 });
