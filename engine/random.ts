@@ -150,6 +150,8 @@ const fn = new Float64Array(LAYERS);
     wn[i] = dn / VALUE_SCALE;
   }
 }
+/** kn rounded up: an integer |value| is below kn exactly when it is below ceil(kn), and integers compare faster. */
+const knCeil = Int32Array.from(kn, Math.ceil);
 
 /** One random stream: sfc32 state, reseeded per trial without allocating a new object. */
 export class RandomStream {
@@ -218,7 +220,7 @@ export class RandomStream {
       d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
       const layer = t & 127;
       const value = t >> 7;
-      if (Math.abs(value) < kn[layer]) {
+      if (Math.abs(value) < knCeil[layer]) {
         out[i] = value * wn[layer];
         continue;
       }
@@ -245,7 +247,7 @@ export class RandomStream {
       const t = this.nextInt32();
       layer = t & 127;
       value = t >> 7;
-      if (Math.abs(value) < kn[layer]) return value * wn[layer];
+      if (Math.abs(value) < knCeil[layer]) return value * wn[layer];
     }
   }
 }
