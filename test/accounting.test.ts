@@ -113,6 +113,27 @@ describe('internalRateOfReturn (annual, from monthly flows)', () => {
     expect(Math.min(...[0.05, 0.1, 0.2].map((root) => Math.abs(monthly - root)))).toBeLessThan(1e-9);
   });
 
+  it('matches plain bisection on 200 random build-then-lease flows (the fast passes against a reference)', () => {
+    // A conversion's shape: capex for 1-18 months, then rent with noise, an occasional loss month
+    // and a terminal value; odd and even horizons (the passes walk two months a step).
+    const u = new Float64Array(200 * 130);
+    new RandomStream().reseed(11, 0, 'site').fillUniforms(u, u.length);
+    let checked = 0;
+    for (let c = 0; c < 200; c++) {
+      const draw = (i: number) => u[c * 130 + i];
+      const months = 60 + Math.floor(draw(0) * 61);
+      const build = 1 + Math.floor(draw(1) * 18);
+      const values = [];
+      for (let m = 0; m < months; m++) values.push(m < build ? -10 - 5 * draw(m + 2) : draw(m + 2) < 0.05 ? -1 : 1 + draw(m + 2));
+      values[months - 1] += 50 * draw(129);
+      const flows = flowsOf(values);
+      if (npvAt(flows, -0.5) * npvAt(flows, 0.5) >= 0) continue;
+      expect(monthlyOf(internalRateOfReturn(flows, months)), `case ${c}`).toBeCloseTo(bisectMonthlyIrr(flows, -0.5, 0.5), 10);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+
   it('ignores trailing zero months, however many', () => {
     // 100 then -50: 100 v - 50 v^2 = 0 at v = 2, i.e. -50% a month, with 300 empty months after.
     const flows = flowsOf([100, -50, ...Array(300).fill(0)]);
