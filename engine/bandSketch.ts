@@ -26,36 +26,11 @@ export interface BandSeries {
 /** Band quantiles the reports show (MODEL.md §4). */
 export const BAND_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
-const scratch = new Float64Array(1);
-const scratchBits = new Uint32Array(scratch.buffer);
 // The high word of a float64 is the second uint32 on little-endian machines (all Node platforms).
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-
-/** 2^-k for k < 32: scales v into [1, 2) exactly. */
-const INVERSE_POWERS = Float64Array.from({ length: 32 }, (_, k) => 2 ** -k);
-const TWO_POW_32 = 2 ** 32;
-
-/** Bin of a value within one month of a series: magnitude bins from the float's bits, negatives mirrored below. */
-function binIndex(value: number, inverseUnit: number, signed: boolean): number {
-  const v = 1 + (value < 0 ? -value : value) * inverseUnit;
-  let bin: number;
-  if (v < TWO_POW_32) {
-    // The same bits by arithmetic (a float store read back as integers stalls the pipeline):
-    // the octave is the top set bit of floor(v), and v / 2^octave - 1 is the mantissa, exactly.
-    const octave = 31 - Math.clz32(v);
-    bin = octave * SUBS_PER_OCTAVE + (((v * INVERSE_POWERS[octave] - 1) * SUBS_PER_OCTAVE) | 0);
-  } else {
-    // Huge values, infinities and NaN: read the exponent and top mantissa bits off the float.
-    scratch[0] = v;
-    const high = scratchBits[HIGH_WORD];
-    const octave = (high >>> MANTISSA_HIGH_BITS) - 1023;
-    const sub = (high >>> (MANTISSA_HIGH_BITS - SUB_BITS)) & (SUBS_PER_OCTAVE - 1);
-    bin = octave * SUBS_PER_OCTAVE + sub;
-    if (bin >= BINS_PER_SIGN) bin = BINS_PER_SIGN - 1;
-  }
-  if (!signed) return bin;
-  return value < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
-}
+/** The high word's bits above a bin's: sign and exponent, then the top SUB_BITS of the mantissa. */
+const BIN_SHIFT = MANTISSA_HIGH_BITS - SUB_BITS;
+const EXPONENT_BIAS_BINS = 1023 * SUBS_PER_OCTAVE;
 
 /** Lower edge of a magnitude bin in v-space and its width. */
 function binLowerV(bin: number): number {
@@ -98,6 +73,11 @@ export class BandSketch {
   private readonly binsPerMonth: Int32Array;
   private readonly signedFlags: Uint8Array;
   private readonly inverseUnits: Float64Array;
+  /** v = 1 + |x| / unit of the values being binned, read back through highWords: see binValues. */
+  private readonly scaled: Float64Array;
+  private readonly highWords: Uint32Array;
+  private readonly oneValue = new Float64Array(1);
+  private readonly oneBin = new Uint16Array(1);
 
   constructor(
     readonly series: readonly BandSeries[],
@@ -116,6 +96,8 @@ export class BandSketch {
       total += this.binsPerMonth[i] * months;
     });
     this.counts = new Uint32Array(total);
+    this.scaled = new Float64Array(Math.max(1, months));
+    this.highWords = new Uint32Array(this.scaled.buffer);
   }
 
   add(series: number, month: number, value: number): void {
@@ -124,14 +106,44 @@ export class BandSketch {
 
   /** Bin of a value within one month row of a series. */
   bin(series: number, value: number): number {
-    return binIndex(value, this.inverseUnits[series], this.signedFlags[series] === 1);
+    this.oneValue[0] = value;
+    this.binValues(series, this.oneValue, 1, this.oneBin, 0, 1);
+    return this.oneBin[0];
   }
 
   /** The bin of values[m] for every month m, into bins[first + m * stride]: a path's row bins, to add later. */
   binPath(series: number, values: Float64Array, bins: Uint16Array, first: number, stride: number): void {
+    this.binValues(series, values, this.months, bins, first, stride);
+  }
+
+  /**
+   * Bins of values[0..count) into bins[first + i * stride]. A value's magnitude bin is read off the
+   * float v = 1 + |x| / unit: its exponent is the octave and the top SUB_BITS of its mantissa the
+   * bin within it, so (high word >>> BIN_SHIFT) - 1023 x 64 is the bin. All the v are stored
+   * first and their high words read in a second pass: a float stored and at once read back as
+   * integers stalls the pipeline. Huge values, infinities and NaN land in the last bin.
+   */
+  private binValues(series: number, values: Float64Array, count: number, bins: Uint16Array, first: number, stride: number): void {
     const inverseUnit = this.inverseUnits[series];
-    const signed = this.signedFlags[series] === 1;
-    for (let m = 0, k = first; m < this.months; m++, k += stride) bins[k] = binIndex(values[m], inverseUnit, signed);
+    const scaled = this.scaled;
+    const high = this.highWords;
+    for (let i = 0; i < count; i++) {
+      const x = values[i];
+      scaled[i] = 1 + (x < 0 ? -x : x) * inverseUnit;
+    }
+    if (this.signedFlags[series] === 0) {
+      for (let i = 0, k = first; i < count; i++, k += stride) {
+        const bin = (high[2 * i + HIGH_WORD] >>> BIN_SHIFT) - EXPONENT_BIAS_BINS;
+        bins[k] = bin < BINS_PER_SIGN ? bin : BINS_PER_SIGN - 1;
+      }
+      return;
+    }
+    // Signed: negatives mirrored below the positives.
+    for (let i = 0, k = first; i < count; i++, k += stride) {
+      let bin = (high[2 * i + HIGH_WORD] >>> BIN_SHIFT) - EXPONENT_BIAS_BINS;
+      if (bin >= BINS_PER_SIGN) bin = BINS_PER_SIGN - 1;
+      bins[k] = values[i] < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
+    }
   }
 
   /** Flat index of the first bin of a series' month row. */

@@ -122,3 +122,36 @@ describe('band sketch', () => {
     expect(s.quantile(1, 0, 0.5)).toBeLessThan(0);
   });
 });
+
+describe('band binning, fast path against a plain reference', () => {
+  /** The bin of one value by plain arithmetic: octave = floor(log2 v), then 1/64 steps inside it. */
+  function referenceBin(value: number, unit: number, signed: boolean): number {
+    const half = 48 * 64;
+    const v = 1 + Math.abs(value) / unit;
+    let bin: number;
+    if (!Number.isFinite(v)) bin = half - 1;
+    else {
+      let octave = 0;
+      while (2 ** (octave + 1) <= v) octave++;
+      bin = Math.min(half - 1, octave * 64 + Math.floor((v / 2 ** octave - 1) * 64));
+    }
+    if (!signed) return bin;
+    return value < 0 ? half - 1 - bin : half + bin;
+  }
+
+  it('binPath gives every value of a path the reference bin: every magnitude, both signs, zero, infinities, NaN', () => {
+    const months = 600;
+    const path = samples(months, 3, (z) => Math.sign(z) * 10 ** (z * 6)); // magnitudes from ~1e-18 to ~1e18
+    path.set([0, -0, Infinity, -Infinity, NaN, 2 ** 60, -(2 ** 60), 1e-300, 123.456, -123.456]);
+    for (const [unit, signed] of [[0.01, false], [1000, true], [1e6, false], [1, true]] as const) {
+      const sketch = new BandSketch([{ name: 'x', unit, signed }], months);
+      const bins = new Uint16Array(2 * months);
+      sketch.binPath(0, path, bins, 1, 2);
+      for (let m = 0; m < months; m++) {
+        const expected = Number.isNaN(path[m]) ? (signed ? 2 * 48 * 64 - 1 : 48 * 64 - 1) : referenceBin(path[m], unit, signed);
+        expect(bins[1 + 2 * m], `value ${path[m]}, unit ${unit}, signed ${signed}`).toBe(expected);
+        expect(sketch.bin(0, path[m])).toBe(expected);
+      }
+    }
+  });
+});
