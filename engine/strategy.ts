@@ -4,7 +4,7 @@
 // the site converts (and whether the converted part is leased or runs GPUs), so they share this
 // one evaluator.
 import type { StrategySpec } from '../scenarios/schema.js';
-import { internalRateOfReturn, paybackMonth, presentValue } from './accounting.js';
+import { internalRateOfReturn } from './accounting.js';
 import { Hosting } from './hosting.js';
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
 import { TERMINAL_BY_CASH_FLOW, type SiteDraws, type SiteParams } from './site.js';
@@ -92,6 +92,8 @@ export class StrategyEvaluator {
   readonly cashFlowUsd: Float64Array;
   /** Cash at the end of each month of the last evaluation. */
   readonly cashUsd: Float64Array;
+  /** The terminal value of the last evaluation, at the horizon (undiscounted). */
+  terminalUsd = 0;
   readonly outcome: StrategyOutcome = {
     npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0, peakFundingUsd: 0, peakFundingMonth: 0,
     switchMonth: NaN, switchShare: 0, switchPriceUsd: NaN, leaseSignedMonth: NaN, tenantDefaults: 0,
@@ -127,7 +129,11 @@ export class StrategyEvaluator {
     let last12OperatingUsd = 0;
     /** The mining part's operating cash flow over the last 12 months, for a terminal value by cash-flow type. */
     let last12MiningUsd = 0;
+    // NPV and payback are summed in this loop, in the order presentValue and paybackMonth
+    // (engine/accounting.ts) sum them, so they give the same bits without two more passes.
+    let presentValueUsd = 0;
     let cumulativeUsd = 0;
+    let lastNegativeMonth = -1;
     let lowestCumulativeUsd = 0;
     let peakFundingMonth = NaN;
     let hostingActive = false;
@@ -140,6 +146,7 @@ export class StrategyEvaluator {
     const mwhPerMw = HOURS_PER_MONTH * site.uptime;
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
     const cashPath = this.cashUsd;
+    const discount = site.discountFactors;
     const curtail = rule.curtail;
     const refreshEvery = rule.refreshEveryMonths;
     let ehsPerMw = 1 / efficiencyJPerTh; // own EH/s per MW = 1e6 W / (J/TH) / 1e6 TH per EH
@@ -196,11 +203,13 @@ export class StrategyEvaluator {
 
       flowUsd += operatingUsd - taxUsd - capexUsd;
       flows[m] = flowUsd;
+      presentValueUsd += flowUsd * discount[m];
       cashUsd += flowUsd;
       cashPath[m] = cashUsd;
       if (cashUsd < minCashUsd) minCashUsd = cashUsd;
       if (cashUsd < -creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
       cumulativeUsd += flowUsd;
+      if (cumulativeUsd < 0) lastNegativeMonth = m;
       if (cumulativeUsd < lowestCumulativeUsd) {
         lowestCumulativeUsd = cumulativeUsd;
         peakFundingMonth = m;
@@ -228,16 +237,20 @@ export class StrategyEvaluator {
           // flow, never below zero, less the debt still owed.
           Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - siteDebtUsd - (hostingActive ? hosting.debtBalance + hosting.owedAdvance : 0);
 
+    this.terminalUsd = terminalUsd;
     const out = this.outcome;
-    out.npvUsd = presentValue(flows, site.discountFactors, months) + terminalUsd * site.discountFactors[months - 1];
+    out.npvUsd = presentValueUsd + terminalUsd * discount[months - 1];
     const switched = hostingActive && rule.share > 0;
     out.switchMonth = switched ? convertAtMonth : NaN;
     out.switchShare = switched ? rule.share : 0;
     if (npvOnly) return out;
-    out.paybackMonth = paybackMonth(flows, months);
-    flows[months - 1] += terminalUsd;
+    // Payback: the month after which cumulative cash flow stays non-negative; NaN if negative at the horizon.
+    out.paybackMonth = lastNegativeMonth === months - 1 ? NaN : lastNegativeMonth + 1;
+    // The IRR's flows end with the terminal value; restored exactly afterwards (x + t - t need not be x).
+    const lastFlowUsd = flows[months - 1];
+    flows[months - 1] = lastFlowUsd + terminalUsd;
     out.irr = internalRateOfReturn(flows, months);
-    flows[months - 1] -= terminalUsd;
+    flows[months - 1] = lastFlowUsd;
     out.minCashUsd = minCashUsd;
     out.ruined = ruinMonth === ruinMonth ? 1 : 0;
     out.ruinMonth = ruinMonth;
