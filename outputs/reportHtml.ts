@@ -10,6 +10,7 @@ import { chartFigure, htmlPage } from './htmlPage.js';
 import type { ReportData } from './reportData.js';
 import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
+import { lowerFirst, valueWithUnit } from './studyAnalysis.js';
 import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
 import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
@@ -340,7 +341,7 @@ ${lines}<div class="scroll"><table class="ranking">
 <tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th>${withFunding && html`<th>outside funding needed, median / p95</th>`}</tr>
 ${rows}</table></div>
 <p id="decision-certainty"><b>How sure:</b> ${sentences}.</p>
-<p id="decision-flip"><b>What would flip it:</b> ${flipText(summary)}</p>
+<p id="decision-flip"><b>What would flip it:</b> ${flipText(summary, decision)}</p>
 </section>`;
 }
 
@@ -361,9 +362,36 @@ function cashText(summary: Summary): Html {
 }
 
 /** "What would flip it", from the one-at-a-time swings of the inputs when the run computed them. */
-function flipText(summary: Summary): string {
-  void summary;
-  return 'not computed for this run (summary.json holds no one-at-a-time swings of the inputs).';
+/**
+ * "What would flip it", from the run's one-at-a-time swings: the inputs at whose low or high value the
+ * decision's order (the leader against the runner-up it is ranked with, else the baseline) reverses
+ * on the swings' trials. A quick reading at a reduced trial count, said so.
+ */
+function flipText(summary: Summary, decision: Decision): Html | string {
+  const swings = summary.swings;
+  if (!swings) return 'not computed for this run (summary.json holds no one-at-a-time swings of the inputs: run with --swing-trials N).';
+  const ahead = decision.leader.name;
+  const behind = decision.leaderOrder?.behind ?? decision.baseline;
+  if (ahead === behind) return 'nothing to flip: one strategy only.';
+  const gap = (npv: Record<string, number | null>) => {
+    const a = npv[ahead];
+    const b = npv[behind];
+    return a === null || a === undefined || b === null || b === undefined ? null : a - b;
+  };
+  const baseGap = gap(swings.base.npvMeanUsd);
+  if (baseGap === null || baseGap === 0) return `the swings have no mean NPV of ${ahead} and ${behind} to compare.`;
+  const flips: string[] = [];
+  for (const input of swings.inputs) {
+    for (const [side, point] of [['low', input.low], ['high', input.high]] as const) {
+      const g = gap(point.npvMeanUsd);
+      if (g !== null && Math.sign(g) !== Math.sign(baseGap)) flips.push(`${lowerFirst(input.label)} at its ${side} value, ${valueWithUnit(point.value, input.unit)} (${behind} then ahead by ${formatUsdM(Math.abs(g))})`);
+    }
+  }
+  const how = `${swings.inputs.length} inputs swung one at a time, ${swings.trials.toLocaleString('en-US')} trials a point: a quick reading; a study gives break-evens with their error`;
+  if (flips.length > 0) return html`<b>${flips.join('; ')}</b> would put ${behind} ahead of ${ahead} (${how}).`;
+  const [largest] = swings.inputs;
+  const widest = largest ? `; the largest swing, ${lowerFirst(largest.label)}, moves ${ahead}'s lead over ${behind} between ${formatUsdM(gap(largest.low.npvMeanUsd))} and ${formatUsdM(gap(largest.high.npvMeanUsd))}` : '';
+  return `no single input at its low or high value puts ${behind} ahead of ${ahead}${widest} (${how}).`;
 }
 
 export function reportHtml(summary: Summary, data: ReportData, charts: readonly Chart[], options: ReportPageOptions): string {

@@ -182,7 +182,8 @@ function listWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-function lowerFirst(text: string): string {
+/** A label inside a sentence: 'Lease rate' -> 'lease rate', 'BTC volatility' kept. */
+export function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 

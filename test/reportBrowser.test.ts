@@ -27,7 +27,15 @@ interface PageCheck {
   /** The page's scroll width and the window's width: equal when nothing overflows sideways. */
   scrollWidth: number;
   clientWidth: number;
+  /** Bottom edges (CSS px from the top of the page) of the decision's headline and of its "How sure" line. */
+  headlineBottom: number | null;
+  certaintyBottom: number | null;
 }
+
+/** The window's height: what a reader sees before scrolling (the fold). */
+const WINDOW_HEIGHT_PX = 900;
+/** Set to a folder to keep the screenshots the tests look at (the README's images are made so). */
+const SCREENSHOTS = process.env.HASHPIVOT_SCREENSHOTS;
 
 describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
   let browser: Browser;
@@ -44,8 +52,8 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     await browser?.close();
   });
 
-  async function open(file: string, width = 1280): Promise<PageCheck> {
-    const context = await browser.newContext({ offline: true, viewport: { width, height: 900 } });
+  async function open(file: string, width = 1280, screenshot?: string): Promise<PageCheck> {
+    const context = await browser.newContext({ offline: true, viewport: { width, height: WINDOW_HEIGHT_PX } });
     const page = await context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
@@ -76,7 +84,10 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
         title: document.title,
         scrollWidth: document.documentElement.scrollWidth,
         clientWidth: document.documentElement.clientWidth,
+        headlineBottom: document.getElementById('decision-headline')?.getBoundingClientRect().bottom ?? null,
+        certaintyBottom: document.getElementById('decision-certainty')?.getBoundingClientRect().bottom ?? null,
       }));
+      if (SCREENSHOTS && screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
       return { ...state, problems, requests };
     } finally {
       await context.close();
@@ -87,7 +98,7 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     const out = join(dir, 'results');
     const run = cli(['run', 'smoke', '--trials', '300', '--seed', '3', '--out', out, '--workers', '0', '--quiet']);
     expect(run.status).toBe(0);
-    const page = await open(join(out, 'report.html'));
+    const page = await open(join(out, 'report.html'), 1400, 'report-1400.png');
     expect(page.problems).toEqual([]);
     expect(page.requests).toEqual([]);
     expect(page.expected).toBe(15);
@@ -98,11 +109,18 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     expect(page.scrollWidth).toBe(page.clientWidth);
 
     // A narrow window: the charts are drawn to fit and wide tables scroll inside themselves.
-    const narrow = await open(join(out, 'report.html'), 800);
+    const narrow = await open(join(out, 'report.html'), 800, 'report-800.png');
     expect(narrow.problems).toEqual([]);
     expect(narrow.rendered).toBe(narrow.expected);
     expect(narrow.clientWidth).toBe(800);
     expect(narrow.scrollWidth, 'report.html scrolls sideways at 800 px').toBe(800);
+
+    // The first screen is the decision: its headline (the leader, its mean NPV ± SE, its 5% worst
+    // case) is above the fold at both widths, and at 1400 px the "How sure" line too.
+    expect(page.headlineBottom).not.toBeNull();
+    expect(page.headlineBottom!, 'decision headline below the fold at 1400 px').toBeLessThanOrEqual(WINDOW_HEIGHT_PX);
+    expect(narrow.headlineBottom!, 'decision headline below the fold at 800 px').toBeLessThanOrEqual(WINDOW_HEIGHT_PX);
+    expect(page.certaintyBottom!, '"How sure" below the fold at 1400 px').toBeLessThanOrEqual(WINDOW_HEIGHT_PX);
 
     const comparison = join(dir, 'comparison');
     expect(cli(['compare', out, out, '--out', comparison]).status).toBe(0);
@@ -164,7 +182,7 @@ describe.skipIf(SKIP)('reports in headless Chromium, offline', () => {
     const run = cli(['run', hostile, '--trials', '200', '--seed', '3', '--out', out, '--workers', '0', '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const page = await open(join(out, 'report.html'));
+    const page = await open(join(out, 'report.html'), 1400, 'report-1400.png');
     expect(page.problems).toEqual([]); // no alert dialog, no error
     expect(page.requests).toEqual([]); // the <img src=x> was not created
     expect(page.h1).toBe(HOSTILE_NAME);

@@ -64,6 +64,17 @@ describe('a run\'s summary.json and report', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<h2>What drives the result</h2>');
     expect(html).toContain('Quick swings, not a study:</b> each input moved alone to a low and a high value, the others as in this scenario, 100 trials per point');
+    // "What would flip it" names exactly the swing ends at which the first two of the ranking trade places.
+    const ranked = [...html.matchAll(/<tr data-rank="(\d+)"><td>\d+<\/td><td class="text"><b>([^<]+)<\/b>/g)].map((m) => m[2]);
+    const [ahead, behind] = ranked;
+    const gap = (npv: Record<string, number>) => npv[ahead] - npv[behind];
+    const baseGap = gap(summary.swings.base.npvMeanUsd);
+    const flipping = summary.swings.inputs.flatMap((input: { label: string; low: { npvMeanUsd: Record<string, number> }; high: { npvMeanUsd: Record<string, number> } }) =>
+      [input.low, input.high].filter((end) => Math.sign(gap(end.npvMeanUsd)) !== Math.sign(baseGap)).map(() => input.label),
+    );
+    const flipLine = html.match(/<p id="decision-flip">(.*?)<\/p>/)![1];
+    if (flipping.length === 0) expect(flipLine).toContain(`no single input at its low or high value puts ${behind} ahead of ${ahead}`);
+    else for (const label of flipping) expect(flipLine.toLowerCase()).toContain(label.toLowerCase());
     const none = join(freshDir(), 'r');
     expect(cli(['run', 'smoke', '--trials', '200', '--swing-trials', '0', '--out', none, '--quiet']).status).toBe(0);
     expect(JSON.parse(readFileSync(join(none, 'summary.json'), 'utf8')).swings).toBeUndefined();
