@@ -19,6 +19,16 @@ export const SECONDS_PER_MONTH = (365.25 * 86400) / 12;
  * A module's own constants it folds.
  */
 const MONTH_SECONDS = SECONDS_PER_MONTH;
+/**
+ * More retargets and halvings than any month can hold: a retarget moves difficulty at most 4x, so
+ * even a hashrate 2^100 times the difficulty's catches up within 50 retargets. A month that needs
+ * more has no meaningful chain (a hashrate of 0, infinity or NaN, heights beyond 2^53 where a block
+ * no longer changes the height): it accrues NaN, which the trial's finite check reports, instead
+ * of looping for ever.
+ */
+export const MAX_EVENTS_PER_MONTH = 1000;
+/** The same, module-local for the hot loop (see MONTH_SECONDS). */
+const MAX_EVENTS = MAX_EVENTS_PER_MONTH;
 
 export class Chain {
   /** Blocks mined so far: the height of the next block (fractional between blocks). */
@@ -54,7 +64,11 @@ export class Chain {
     let secondsPerBlock = difficulty * secondsPerBlockPerDifficulty;
     let remainingSeconds = MONTH_SECONDS;
     let blocksTimesReward = 0;
-    for (;;) {
+    for (let events = 0; ; events++) {
+      if (events === MAX_EVENTS) {
+        blocksTimesReward = NaN;
+        break;
+      }
       const eventHeight = nextHalvingHeight < nextRetargetHeight ? nextHalvingHeight : nextRetargetHeight;
       const blocksToEvent = eventHeight - height;
       const secondsToEvent = blocksToEvent * secondsPerBlock;

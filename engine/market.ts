@@ -14,6 +14,13 @@ import { poissonFromUniform, type RandomStream } from './random.js';
 export { SECONDS_PER_MONTH };
 export const HOURS_PER_MONTH = (365.25 * 24) / 12;
 const DT_YEARS = 1 / 12;
+/**
+ * Below this network hashrate (H/s) no block is found in a month at any difficulty (>= 1, the
+ * proof-of-work limit: a block takes over 1e209 s), so 1 EH/s earns the closed form of a month
+ * without events. Used there because a hashrate that collapsed (a death spiral: the hashrate falls
+ * faster than retargets can follow) underflows to 0 and blocks x reward / hashrate would be 0 / 0.
+ */
+const NO_BLOCK_HASHRATE_HS = 1e-200;
 /** Standard normals a month consumes: five correlated factors, a price-jump size, an energy-spike size, the GPU rental price. */
 export const NORMALS_PER_MONTH = 8;
 /**
@@ -286,7 +293,10 @@ export class MarketPath {
       logHashprice[m] = Math.log(hashprice);
 
       const blocksTimesReward = chain.accrueMonth(m, hashrateHs, feesBtc);
-      btcPerEhsMonth[m] = (blocksTimesReward * 1e18) / hashrateHs;
+      btcPerEhsMonth[m] =
+        hashrateHs > NO_BLOCK_HASHRATE_HS
+          ? (blocksTimesReward * 1e18) / hashrateHs
+          : (1e18 * SECONDS_PER_MONTH * (subsidyBtc + feesBtc)) / (difficulty * HASHES_PER_DIFFICULTY);
 
       // Correlated shocks z = L e for the step to month m + 1.
       // Written out for the 5 factors: V8 does not unroll the triangular loop.

@@ -4,6 +4,7 @@
 import { BandCollector } from './bandCollector.js';
 import { MarketPath } from './market.js';
 import { MARKET_BAND_SERIES, type Model } from './model.js';
+import { firstNonFinite, marketNonFinite, NonFiniteTrialError } from './nonFiniteTrial.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
 import { labelledAlea, RandomStream, TrialAlea } from './random.js';
 import { SiteDraws } from './site.js';
@@ -95,6 +96,27 @@ export class TrialKernel {
     block.market[FINAL_AI * n + t] = market.aiDemandIndex[months - 1];
   }
 
+  /** Where the trial just run went non-finite (cold: only after its outcomes failed the check). */
+  private nonFiniteError(block: OutcomeBlock, t: number): NonFiniteTrialError {
+    const trial = block.firstTrial + t;
+    const market = this.market;
+    const inMarket = marketNonFinite(market);
+    if (inMarket !== null) return new NonFiniteTrialError(trial, inMarket.month, inMarket.series, inMarket.value);
+    this.model.strategies.forEach((rule, s) => {
+      const decider = this.deciders[s];
+      const o = this.evaluator.evaluate(decider ? decider.decide(market) : rule, market, this.siteDraws);
+      const inCash = firstNonFinite([{ name: `strategy ${rule.name} cashUsd`, values: this.evaluator.cashUsd }]);
+      if (inCash !== null) throw new NonFiniteTrialError(trial, inCash.month, inCash.series, inCash.value);
+      for (const metric of ['npvUsd', 'minCashUsd', 'btcMined', 'peakFundingUsd'] as const) {
+        if (!Number.isFinite(o[metric])) throw new NonFiniteTrialError(trial, null, `strategy ${rule.name} ${metric}`, o[metric]);
+      }
+    });
+    // Every month finite, yet a mean over the horizon overflowed.
+    const metric = MARKET_METRICS.findIndex((_, i) => i !== HALVING && !Number.isFinite(block.market[i * block.trialCount + t]));
+    if (metric < 0) throw new Error(`trial ${trial}: the finite check failed but no value is non-finite (a bug)`);
+    return new NonFiniteTrialError(trial, null, `market ${MARKET_METRICS[metric]}`, block.market[metric * block.trialCount + t]);
+  }
+
   /**
    * Runs the block's trials from..to-1 (by default all: block.firstTrial onwards, block.trialCount
    * of them) into the block and the collector.
@@ -107,12 +129,19 @@ export class TrialKernel {
       if ((spec.kind === 'optimal' || spec.kind === 'policy') && this.deciders[s] === null) throw new Error(`strategy ${spec.name} (${spec.kind}) has no policy to apply`);
     });
     const market = this.market;
+    const last = market.params.months - 1;
     for (let t = from; t < to; t++) {
       this.drawTrial(seed, block.firstTrial + t);
       block.market[HALVING * n + t] = market.nextHalvingMonth;
-      block.market[FINAL_PRICE * n + t] = market.priceUsd[market.params.months - 1];
-      block.market[FINAL_DIFFICULTY * n + t] = market.difficulty[market.params.months - 1];
+      block.market[FINAL_PRICE * n + t] = market.priceUsd[last];
+      block.market[FINAL_DIFFICULTY * n + t] = market.difficulty[last];
       this.recordDrivers(block, t);
+      // Stays 0 while every value that must be finite is (x * 0 is NaN for NaN and ±Infinity; NaN
+      // marks only absent values: IRR, payback, revenue per kWh of a site that used none...).
+      const mk = block.market;
+      let nonFinite =
+        mk[FINAL_PRICE * n + t] * 0 + mk[FINAL_DIFFICULTY * n + t] * 0 + mk[MEAN_PRICE * n + t] * 0 + mk[MEAN_HASHPRICE * n + t] * 0 +
+        mk[MEAN_ENERGY * n + t] * 0 + mk[MEAN_FEES * n + t] * 0 + mk[MEAN_AI * n + t] * 0;
       if (bands) {
         bands.addPath(0, market.priceUsd);
         bands.addPath(1, market.hashpriceUsdPerPhDay);
@@ -138,8 +167,10 @@ export class TrialKernel {
         block.strategy[base + SWITCH_PRICE * n] = o.switchPriceUsd;
         block.strategy[base + LEASE_SIGNED * n] = o.leaseSignedMonth;
         block.strategy[base + DEFAULTS * n] = o.tenantDefaults;
+        nonFinite += o.npvUsd * 0 + o.minCashUsd * 0 + o.btcMined * 0 + o.peakFundingUsd * 0;
         if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
       }
+      if (nonFinite !== 0) throw this.nonFiniteError(block, t);
       if (bands) bands.endTrial();
     }
   }
