@@ -1,6 +1,7 @@
 // The scenario field reference (scenarios/SCHEMA.md), generated from the schema so that the units,
 // defaults and ranges it documents are exactly the ones validation enforces.
 import { CROSS_FIELD_RULES } from './crossChecks.js';
+import { NUMERIC_DOMAIN_RULES } from './numericDomain.js';
 import { describeAllowed, formatNumber, isRecord, rangePhrase, scenarioFieldTree, type FieldNode } from './fields.js';
 
 interface FieldRow {
@@ -112,7 +113,7 @@ export function schemaMarkdown(): string {
     sections.push([heading, child.description ?? '', table(rows)].filter((part) => part !== '').join('\n\n'));
   }
   const rules = [
-    ...CROSS_FIELD_RULES.map(({ path, rule }) => `- ${code(path)}: ${rule}.`),
+    ...[...CROSS_FIELD_RULES, ...NUMERIC_DOMAIN_RULES].map(({ path, rule }) => `- ${code(path)}: ${rule}.`),
     `- ${code('hosting.buildMonths')}: min <= mode <= max.`,
   ];
   return [

@@ -9,6 +9,7 @@ import { withoutInheritedIrrelevantFields } from './dealChecks.js';
 import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
 import { packageRoot } from './packageRoot.js';
+import { numericDomainProblems } from './numericDomain.js';
 import { describePresets, presetFile, presetNames, PRESET_NAME } from './presetFolder.js';
 import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
 import { applySets, fragmentSets, netOverrides, parseSetArgument, SET_ORIGIN, type FieldSet } from './overrides.js';
@@ -36,6 +37,7 @@ export function parseScenario(raw: unknown, origin: string): Scenario {
         issue.code === 'custom' && issue.path.length === 1 && issue.path[0] === 'strategies',
       );
   problems.push(...crossFieldProblems(raw));
+  if (result.success) problems.push(...numericDomainProblems(result.data));
   if (!result.success || problems.length > 0) {
     if (problems.length === 0) {
       // Unreachable unless the schema grows a rule we skip above; never let a bad scenario through.

@@ -52,16 +52,16 @@ const asOf = z
       .regex(monthPattern, 'must be a month written YYYY-MM, e.g. 2025-11')
       .meta({ unit: 'YYYY-MM', description: 'Month the state below was observed; month 0 of the simulation starts here.' }),
     blockHeight: z.number().int().min(0).max(6_929_999).meta({ unit: 'blocks', description: 'Chain height at the as-of date.' }),
-    difficulty: z.number().positive().meta({ unit: 'difficulty (x 2^32 hashes per block)', description: 'Network difficulty at the as-of date.' }),
+    difficulty: z.number().min(1).max(1e30).meta({ unit: 'difficulty (x 2^32 hashes per block)', description: 'Network difficulty at the as-of date (at least 1: the proof-of-work limit).' }),
     secondsSinceRetarget: z
       .number().min(0).optional()
       .meta({ unit: 's', description: 'Time since the last retarget (blockHeight mod 2016 blocks ago); when absent, the time those blocks take at the as-of hashrate and difficulty.' }),
-    networkHashrateEhs: z.number().positive().meta({ unit: 'EH/s', description: 'Network hashrate at the as-of date.' }),
-    priceUsd: z.number().positive().meta({ unit: 'USD/BTC', description: 'BTC price at the as-of date.' }),
-    feesBtcPerBlock: z.number().min(0).meta({ unit: 'BTC/block', description: 'Average transaction fees per block.' }),
-    energyUsdPerMwh: z.number().positive().meta({ unit: 'USD/MWh', description: 'Site spot power price at the as-of date.' }),
-    aiDemandIndex: z.number().positive().default(1).meta({ unit: 'index (1 = normal)', description: 'AI demand index at the as-of date.' }),
-    gpuUsdPerHour: z.number().positive().default(2).meta({ unit: 'USD/GPU-hour', description: 'GPU cloud rental price (H100 class).' }),
+    networkHashrateEhs: z.number().positive().max(1e12).meta({ unit: 'EH/s', description: 'Network hashrate at the as-of date.' }),
+    priceUsd: z.number().positive().max(1e12).meta({ unit: 'USD/BTC', description: 'BTC price at the as-of date.' }),
+    feesBtcPerBlock: z.number().min(0).max(1e4).meta({ unit: 'BTC/block', description: 'Average transaction fees per block.' }),
+    energyUsdPerMwh: z.number().positive().max(1e6).meta({ unit: 'USD/MWh', description: 'Site spot power price at the as-of date.' }),
+    aiDemandIndex: z.number().positive().max(1e3).default(1).meta({ unit: 'index (1 = normal)', description: 'AI demand index at the as-of date.' }),
+    gpuUsdPerHour: z.number().positive().max(1e4).default(2).meta({ unit: 'USD/GPU-hour', description: 'GPU cloud rental price (H100 class).' }),
     sources: z
       .record(z.string(), z.string()).default({})
       .meta({ unit: 'text', description: 'Where each number comes from (free text, shown in reports).' }),
