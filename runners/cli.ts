@@ -19,6 +19,7 @@ import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
 import { ProcessModuleError } from './processModule.js';
 import { PdfError } from '../outputs/pdf.js';
+import { toleratePipeClose, writeErr, writeOut } from './terminal.js';
 
 const USAGE = `Usage:
   hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--swing-trials N] [--pdf [--paper a4|letter]] [--quiet]
@@ -65,10 +66,12 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  toleratePipeClose(process.stdout);
+  toleratePipeClose(process.stderr);
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(USAGE);
+      writeOut(USAGE);
       return command === undefined ? 1 : 0;
     }
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
@@ -76,15 +79,15 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (error) {
     if (error instanceof ScenarioError) {
-      process.stderr.write(`Scenario has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
+      writeErr(`Scenario has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}:\n${error.message}\n`);
       return 1;
     }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
+      writeErr(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
     if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError || error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError) {
-      process.stderr.write(`hashpivot: ${error.message}\n`);
+      writeErr(`hashpivot: ${error.message}\n`);
       return 1;
     }
     throw error;

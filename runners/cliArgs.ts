@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { ScenarioError } from '../scenarios/load.js';
 import { requireChromium, type PaperFormat } from '../outputs/pdf.js';
+import { writeErr } from './terminal.js';
 
 export class UsageError extends Error {}
 
@@ -54,7 +55,7 @@ export function yearMonth(value: string | undefined, flag: string): string | und
  * undefined, and the caller rethrows it.
  */
 export function reportCommandError(command: string, usage: string, error: unknown, inputErrors: readonly (abstract new (...args: never[]) => Error)[]): number | undefined {
-  const say = (text: string) => process.stderr.write(`hashpivot ${command}: ${text}\n`);
+  const say = (text: string) => writeErr(`hashpivot ${command}: ${text}\n`);
   if (error instanceof UsageError) {
     say(`${error.message}\n\n${usage}`.trimEnd());
     return 2;

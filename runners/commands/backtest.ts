@@ -11,6 +11,7 @@ import { ModelInputError } from '../modelInputs.js';
 import { UserSeriesError } from '../userSeries.js';
 import { ProcessModuleError } from '../processModule.js';
 import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
+import { writeOut } from '../terminal.js';
 
 export const BACKTEST_USAGE = `Usage:
   hashpivot backtest --as-of YYYY-MM [--as-of YYYY-MM ...] [--months N] [--trials N] [--seed S]
@@ -59,7 +60,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
       throw new UsageError((error as Error).message);
     }
     if (values.help) {
-      process.stdout.write(BACKTEST_USAGE);
+      writeOut(BACKTEST_USAGE);
       return 0;
     }
     const asOf = values['as-of'] ?? [];
@@ -104,9 +105,9 @@ export async function backtestCommand(args: string[]): Promise<number> {
         ]);
         batch.commit();
       }
-      for (const note of history.notes) process.stdout.write(`Read ${note}.\n`);
-      process.stdout.write(backtestTable(report));
-      if (batch !== null) process.stdout.write(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
+      for (const note of history.notes) writeOut(`Read ${note}.\n`);
+      writeOut(backtestTable(report));
+      if (batch !== null) writeOut(`\nWrote ${values.out}/backtest.json, backtest.csv and backtest.vl.json\n`);
       return 0;
     } catch (error) {
       batch?.abort();

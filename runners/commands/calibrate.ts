@@ -12,6 +12,7 @@ import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
 import { AtomicWrite, OutputFolderError, type OutputFile } from '../../outputs/resultsFolder.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
 import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
+import { writeErr, writeOut } from '../terminal.js';
 
 export const CALIBRATE_USAGE = `Usage:
   hashpivot calibrate [--price FILE] [--difficulty FILE] [--from YYYY-MM] [--to YYYY-MM] [--out FILE.yaml]
@@ -163,7 +164,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     }
     const values = parsed.values;
     if (values.help) {
-      process.stdout.write(CALIBRATE_USAGE);
+      writeOut(CALIBRATE_USAGE);
       return 0;
     }
     const from = yearMonth(values.from, '--from');
@@ -211,16 +212,16 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     // The diagnostics come before any file is written, so a failure there leaves nothing half done.
     const diagnostics = values.report === undefined ? undefined : await calibrationReportFiles(result, scenarioName, price.source);
     if (values.out === undefined) {
-      process.stdout.write(result.fragment);
-      process.stderr.write(report);
+      writeOut(result.fragment);
+      writeErr(report);
     } else {
       writeFileAtomically(values.out, result.fragment);
-      process.stdout.write(`${report}Wrote ${values.out}\n`);
+      writeOut(`${report}Wrote ${values.out}\n`);
     }
     if (reportFolder !== null && values.report !== undefined && diagnostics !== undefined) {
       reportFolder.write(diagnostics);
       reportFolder.commit();
-      (values.out === undefined ? process.stderr : process.stdout).write(`Wrote ${join(values.report, CALIBRATION_PAGE)} and ${diagnostics.length - 1} chart files in ${join(values.report, CHARTS_FOLDER)}\n`);
+      (values.out === undefined ? writeErr : writeOut)(`Wrote ${join(values.report, CALIBRATION_PAGE)} and ${diagnostics.length - 1} chart files in ${join(values.report, CHARTS_FOLDER)}\n`);
     }
     return 0;
   } catch (error) {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { compareRuns, MAX_COMPARED_RUNS } from '../../outputs/compare.js';
 import { PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
+import { writeOut } from '../terminal.js';
 
 export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, ...PDF_OPTIONS } });
@@ -11,6 +12,6 @@ export async function compareCommand(args: string[]): Promise<number> {
   const out = values.out ?? 'comparison';
   const paper = pdfPaper(values);
   await compareRuns(positionals, out, paper);
-  process.stdout.write(`Wrote ${out}/compare.html${paper ? ` and compare.pdf (${paper})` : ''}\n`);
+  writeOut(`Wrote ${out}/compare.html${paper ? ` and compare.pdf (${paper})` : ''}\n`);
   return 0;
 }

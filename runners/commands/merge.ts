@@ -9,6 +9,7 @@ import { UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount, poolExecutor } from '../pool.js';
 import type { RunResult } from '../run.js';
 import { computeSwings, DEFAULT_SWING_TRIALS, type Swings } from '../swings.js';
+import { writeOut } from '../terminal.js';
 
 async function swingsOnPool(run: RunResult, swingTrials: number): Promise<Swings> {
   const executor = poolExecutor(defaultWorkerCount());
@@ -37,7 +38,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
     // The swings are a function of the scenario and seed alone: recomputed here, they equal a single run's.
     const swings = swingTrials === 0 ? undefined : await swingsOnPool(run, swingTrials);
     const summary = await writeRunOutputs(run, batch, chartThread, undefined, swings);
-    if (!values.quiet) process.stdout.write(`Merged ${positionals.length} shard${positionals.length === 1 ? '' : 's'}.\n${runReportText(run, summary, out)}`);
+    if (!values.quiet) writeOut(`Merged ${positionals.length} shard${positionals.length === 1 ? '' : 's'}.\n${runReportText(run, summary, out)}`);
     return 0;
   } catch (error) {
     batch.abort();

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { rebuildReport } from '../../outputs/report.js';
 import { PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
+import { writeOut } from '../terminal.js';
 
 export async function reportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, ...PDF_OPTIONS } });
@@ -10,6 +11,6 @@ export async function reportCommand(args: string[]): Promise<number> {
   const out = values.out ?? positionals[0];
   const paper = pdfPaper(values);
   const build = await rebuildReport(positionals[0], out, paper);
-  process.stdout.write(`Wrote ${out}/report.html${paper ? ` and report.pdf (${paper})` : ''} and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
+  writeOut(`Wrote ${out}/report.html${paper ? ` and report.pdf (${paper})` : ''} and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
   return 0;
 }

@@ -15,6 +15,7 @@ import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from 
 import { defaultWorkerCount, inProcessExecutor, poolExecutor } from '../pool.js';
 import { computeSwings, DEFAULT_SWING_TRIALS } from '../swings.js';
 import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber } from '../cliArgs.js';
+import { writeErr, writeOut } from '../terminal.js';
 
 function shardOption(text: string | undefined, trials: number, targetSe: number | undefined): ShardSpec | undefined {
   if (text === undefined) return undefined;
@@ -52,7 +53,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
   const scenario = loadScenario(positionals[0] ?? 'base', { set: values.set });
   const warnings = scenarioWarnings(scenario);
-  if (warnings.length > 0) process.stderr.write(formatWarnings(positionals[0] ?? 'base', warnings));
+  if (warnings.length > 0) writeErr(formatWarnings(positionals[0] ?? 'base', warnings));
   const trials = wholeNumber(values.trials, '--trials', 10_000, 1, 2 ** 30);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
@@ -70,7 +71,7 @@ export async function runCommand(args: string[]): Promise<number> {
   let exitCode = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     exitCode = signal === 'SIGINT' ? 130 : 143;
-    process.stderr.write(`\n${signal}: stopping; no output written.\n`);
+    writeErr(`\n${signal}: stopping; no output written.\n`);
     abort.abort(new Error(signal));
   };
   process.once('SIGINT', onSignal);
@@ -109,7 +110,7 @@ export async function runCommand(args: string[]): Promise<number> {
     });
     progress.finish();
     const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'], switchPolicies: run.inputs.switchPolicies });
-    if (!values.quiet) for (const note of run.inputNotes) process.stderr.write(`${note}\n`);
+    if (!values.quiet) for (const note of run.inputNotes) writeErr(`${note}\n`);
     // From here on the work is writing files, much of it synchronous, where a handler could only
     // run once it is done: give the signals back their default (exit at once, 130/143). The
     // protocol of outputs/resultsFolder.ts keeps the folder whole whatever step is interrupted.
@@ -119,13 +120,13 @@ export async function runCommand(args: string[]): Promise<number> {
       writeShardFolder(batch, run, runIdentity(scenario, run.inputs, seed, trials, shard.count, 'trials'));
       if (!values.quiet) {
         const first = run.outcomes.firstTrial;
-        process.stdout.write(`${scenario.name}: shard ${shard.index}/${shard.count}, trials ${first}..${first + run.trials - 1} of ${trials.toLocaleString('en-US')}, seed ${seed}\n`);
-        process.stdout.write(`Wrote ${out}/shard.json, trials.parquet and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
+        writeOut(`${scenario.name}: shard ${shard.index}/${shard.count}, trials ${first}..${first + run.trials - 1} of ${trials.toLocaleString('en-US')}, seed ${seed}\n`);
+        writeOut(`Wrote ${out}/shard.json, trials.parquet and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
       }
       return 0;
     }
     const summary = await writeRunOutputs(run, batch, chartThread!, paper, swings);
-    if (!values.quiet) process.stdout.write(runReportText(run, summary, out, paper !== undefined));
+    if (!values.quiet) writeOut(runReportText(run, summary, out, paper !== undefined));
     return 0;
   } catch (error) {
     endFitProgress();

@@ -5,6 +5,7 @@ import { ScenarioError } from '../../scenarios/load.js';
 import { UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount } from '../pool.js';
 import { createProgress } from '../progress.js';
+import { writeErr, writeOut } from '../terminal.js';
 
 export async function studyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,7 +25,7 @@ export async function studyCommand(args: string[]): Promise<number> {
   const trials = values.trials === undefined ? undefined : wholeNumber(values.trials, '--trials', 0, 1, 1_000_000);
   const seed = values.seed === undefined ? undefined : wholeNumber(values.seed, '--seed', 0, 0);
   const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
-  const say = (text: string) => process.stderr.write(`hashpivot study: ${text}\n`);
+  const say = (text: string) => writeErr(`hashpivot study: ${text}\n`);
 
   const abort = new AbortController();
   let exitCode = 0;
@@ -52,9 +53,9 @@ export async function studyCommand(args: string[]): Promise<number> {
     progress.finish();
     if (!values.quiet) {
       const reused = result.points.length - result.computed;
-      process.stdout.write(`${study.spec.name}: ${study.spec.design}, ${result.points.length} points x ${study.spec.trials.toLocaleString('en-US')} trials, seed ${study.spec.seed}${reused > 0 ? ` (${reused} points from an earlier run)` : ''}\n\n`);
-      process.stdout.write(`${result.analysis.sentence}\n\n`);
-      process.stdout.write(`Wrote ${out}/${STUDY_HTML}, ${STORE_FILE}, ${STUDY_JSON}${study.spec.trialFiles ? ' and points/*.parquet' : ''}\n`);
+      writeOut(`${study.spec.name}: ${study.spec.design}, ${result.points.length} points x ${study.spec.trials.toLocaleString('en-US')} trials, seed ${study.spec.seed}${reused > 0 ? ` (${reused} points from an earlier run)` : ''}\n\n`);
+      writeOut(`${result.analysis.sentence}\n\n`);
+      writeOut(`Wrote ${out}/${STUDY_HTML}, ${STORE_FILE}, ${STUDY_JSON}${study.spec.trialFiles ? ' and points/*.parquet' : ''}\n`);
     }
     return 0;
   } catch (error) {

@@ -4,6 +4,7 @@ import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
 import { UsageError } from '../cliArgs.js';
 import { prepareProcessModule } from '../processModule.js';
+import { writeErr, writeOut } from '../terminal.js';
 
 export async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { set: { type: 'string', multiple: true }, 'process-module': { type: 'string' } } });
@@ -21,7 +22,7 @@ export async function validateCommand(args: string[]): Promise<number> {
         : `; price process ${price.custom.process} from ${module} checked`;
   const warnings = scenarioWarnings(scenario);
   const count = warnings.length === 0 ? '' : `, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
-  process.stdout.write(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies${processNote})${count}\n`);
-  if (warnings.length > 0) process.stderr.write(formatWarnings(positionals[0], warnings));
+  writeOut(`${positionals[0]}: valid (${scenario.name}, ${scenario.strategies.length} strategies${processNote})${count}\n`);
+  if (warnings.length > 0) writeErr(formatWarnings(positionals[0], warnings));
   return 0;
 }
