@@ -76,6 +76,8 @@ export interface MarketParams {
   logWinterIndexFactor: number;
   logGpu0: number;
   gpuVolPerMonth: number;
+  /** Whether any strategy can run a GPU cloud: only then is the GPU price path made (its draws are drawn either way). */
+  gpuPricePath: boolean;
 }
 
 /** Exact one-month transition of an OU process in logs: decay e^{-kappa dt} and the shock's sd. */
@@ -158,7 +160,15 @@ export function marketParams(scenario: Scenario, inputs: ModelInputs = {}, proce
     logWinterIndexFactor: Math.log(aiDemand.winterIndexFactor),
     logGpu0: Math.log(asOf.gpuUsdPerHour),
     gpuVolPerMonth: aiDemand.gpuVolatilityPerYear * Math.sqrt(DT_YEARS),
+    gpuPricePath: mayRunGpuCloud(scenario),
   };
+}
+
+/** Whether a strategy of the scenario may run a GPU cloud (a policy file's actions are read later: counted as may). */
+function mayRunGpuCloud(scenario: Scenario): boolean {
+  return scenario.strategies.some(
+    (s) => s.kind === 'policy' || ('operate' in s && s.operate === 'gpuCloud') || ('actions' in s && s.actions.some((a) => a.operate === 'gpuCloud')),
+  );
 }
 
 /**
@@ -190,7 +200,8 @@ export class MarketPath {
   readonly bearMarket: Uint8Array;
   /**
    * Rental price of a GPU of the newest generation (USD/GPU-hour): a random walk around the as-of
-   * price. A fleet's own price falls from it as the fleet ages (hosting.ts).
+   * price. A fleet's own price falls from it as the fleet ages (hosting.ts). NaN throughout when
+   * no strategy can run a GPU cloud (params.gpuPricePath): then nothing reads it, and it is not made.
    */
   readonly newGpuUsdPerHour: Float64Array;
   /** Chain height (blocks mined so far) at the start of each month. */
@@ -220,7 +231,7 @@ export class MarketPath {
     this.aiDemandIndex = new Float64Array(n);
     this.aiWinter = new Uint8Array(n);
     this.bearMarket = new Uint8Array(n);
-    this.newGpuUsdPerHour = new Float64Array(n);
+    this.newGpuUsdPerHour = new Float64Array(n).fill(NaN);
     this.logHashprice = new Float64Array(n);
     this.normals = new Float64Array(n * NORMALS_PER_MONTH);
     this.uniforms = new Float64Array(n * UNIFORMS_PER_MONTH);
@@ -259,7 +270,7 @@ export class MarketPath {
     const energyDecay = p.energyDecay, energyVol = p.energyVol, spikeMeanCount = p.spikeMeanCountPerMonth;
     const expMinusSpikeMeanCount = p.expMinusSpikeMeanCount, spikeMeanLog = p.spikeMeanLog, spikeSdLog = p.spikeSdLog;
     const aiDecay = p.aiDecay, aiVol = p.aiVol, logWinterIndexFactor = p.logWinterIndexFactor, gpuVol = p.gpuVolPerMonth;
-    const winterEnter = p.winterEnterProbability, winterExit = p.winterExitProbability;
+    const winterEnter = p.winterEnterProbability, winterExit = p.winterExitProbability, gpuPricePath = p.gpuPricePath;
     const l5 = L[5], l6 = L[6], l10 = L[10], l11 = L[11], l12 = L[12], l15 = L[15], l16 = L[16], l17 = L[17], l18 = L[18];
     const l20 = L[20], l21 = L[21], l22 = L[22], l23 = L[23], l24 = L[24];
 
@@ -287,7 +298,7 @@ export class MarketPath {
       energyByMonth[m] = logEnergy;
       aiWinter[m] = winter;
       aiDemandIndex[m] = winter ? logAi + logWinterIndexFactor : logAi;
-      newGpuUsdPerHour[m] = logGpu;
+      if (gpuPricePath) newGpuUsdPerHour[m] = logGpu;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       hashpriceByMonth[m] = hashprice;
       logHashprice[m] = Math.log(hashprice);
@@ -321,7 +332,7 @@ export class MarketPath {
       if (spikes > 0) logEnergy += spikes * spikeMeanLog + Math.sqrt(spikes) * spikeSdLog * normals[n0 + 6];
 
       logAi = logAi * aiDecay + aiVol * zAi;
-      logGpu += gpuVol * normals[n0 + 7];
+      if (gpuPricePath) logGpu += gpuVol * normals[n0 + 7];
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < winterExit ? 0 : 1) : switchU < winterEnter ? 1 : 0;
     }
@@ -329,6 +340,6 @@ export class MarketPath {
     // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.
     fastExpInPlace(this.energyUsdPerMwh);
     fastExpInPlace(this.aiDemandIndex);
-    fastExpInPlace(this.newGpuUsdPerHour);
+    if (gpuPricePath) fastExpInPlace(this.newGpuUsdPerHour);
   }
 }

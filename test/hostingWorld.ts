@@ -26,7 +26,8 @@ export function setting(hosting: Record<string, unknown> = {}, top: Record<strin
     'test',
   );
   const site = siteParams(scenario);
-  const market = new MarketPath(marketParams(scenario));
+  // The tests run the hosting with either operation, whatever the world's strategies: the GPU price path is made.
+  const market = new MarketPath({ ...marketParams(scenario), gpuPricePath: true });
   // Any draws will do for the market: the hosting numbers below depend only on AI index and GPU price.
   market.simulate({ fillNormals: (b: Float64Array, n: number) => b.fill(0, 0, n), fillUniforms: (b: Float64Array, n: number) => b.fill(0.5, 0, n) } as never);
   const draws = new SiteDraws(site);
