@@ -17,7 +17,7 @@ export const CROSS_FIELD_RULES: readonly { path: string; rule: string }[] = [
     path: 'market.correlation',
     rule: `symmetric (|[i][j] - [j][i]| < 1e-12), unit diagonal and positive definite (it must have a Cholesky factor); rows and columns in the order ${FACTORS.join(', ')}`,
   },
-  { path: 'strategies[].name', rule: 'unique within the scenario (names label result columns)' },
+  { path: 'strategies[].name', rule: 'unique within the scenario, case and spaces aside (names label result columns: "Stay" and "stay " would print as the same row)' },
   ...PRICE_MODEL_RULES,
   ...DEAL_RULES,
   ...OPTIMAL_STRATEGY_RULES,
@@ -80,22 +80,28 @@ export function correlationProblems(matrix: unknown): ScenarioProblem[] {
   return problems;
 }
 
-/** One problem per strategy whose name an earlier strategy already uses. */
+/** A name as a reader of a table sees it: case, surrounding and repeated spaces do not tell two rows apart. */
+const nameAsRead = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** One problem per strategy whose name an earlier strategy already uses, or differs from it only by case or spaces. */
 export function duplicateNameProblems(strategies: unknown): ScenarioProblem[] {
   if (!Array.isArray(strategies)) return [];
-  const firstIndex = new Map<string, number>();
+  const first = new Map<string, { index: number; name: string }>();
   const problems: ScenarioProblem[] = [];
   strategies.forEach((strategy, index) => {
     if (!isRecord(strategy) || typeof strategy.name !== 'string') return;
-    const earlier = firstIndex.get(strategy.name);
+    const earlier = first.get(nameAsRead(strategy.name));
     if (earlier === undefined) {
-      firstIndex.set(strategy.name, index);
+      first.set(nameAsRead(strategy.name), { index, name: strategy.name });
       return;
     }
     problems.push({
       path: `strategies[${index}].name`,
-      message: `"${strategy.name}" is already the name of strategies[${earlier}]`,
-      allowed: 'a name no other strategy in this scenario uses (names label result columns)',
+      message:
+        earlier.name === strategy.name
+          ? `"${strategy.name}" is already the name of strategies[${earlier.index}]`
+          : `"${strategy.name}" differs from the name of strategies[${earlier.index}], "${earlier.name}", only by case or spaces: the two would print as the same row`,
+      allowed: 'a name no other strategy in this scenario uses, case and spaces aside (names label result columns)',
     });
   });
   return problems;

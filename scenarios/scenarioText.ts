@@ -2,6 +2,7 @@
 // as code or turned into an object with behaviour, and an ambiguous file is refused, not guessed at.
 import { parseDocument, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
+import { findDuplicateJsonKey } from './jsonDuplicateKeys.js';
 
 export type ScenarioFormat = 'yaml' | 'json';
 
@@ -23,7 +24,9 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 
 // Aliases are legitimate for repeated blocks, but bound them so a crafted file cannot expand
 // exponentially ("billion laughs").
-const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 100 };
+const TO_JS_OPTIONS = { maxAliasCount: 100 } satisfies ToJSOptions;
+
+const DUPLICATE_KEY_ALLOWED = 'each key at most once in a mapping (a repeated key is ambiguous, so it is refused rather than the last one winning)';
 
 const EMPTY_ALLOWED = 'a scenario with at least an asOf block; see scenarios/presets/base.yaml for a complete example';
 
@@ -53,13 +56,26 @@ function yamlToData(text: string, origin: string): unknown {
       return {
         path,
         message: key ? `duplicate key "${key}"` : 'duplicate key',
-        allowed: 'each key at most once in a mapping (a repeated key is ambiguous, so it is refused rather than the last one winning)',
+        allowed: DUPLICATE_KEY_ALLOWED,
       };
     }
     return { path, message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), allowed: 'valid YAML 1.2 (one document)' };
   });
   if (problems.length > 0) throw new ScenarioError(origin, problems);
-  const data: unknown = document.toJS(TO_JS_OPTIONS);
+  let data: unknown;
+  try {
+    data = document.toJS(TO_JS_OPTIONS);
+  } catch (error) {
+    // yaml's guard against alias bombs (a few lines that expand to gigabytes) throws a ReferenceError.
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    throw new ScenarioError(origin, [
+      {
+        path: FILE_PATH,
+        message: `its aliases (*name) expand too far: ${error.message}`,
+        allowed: `at most ${TO_JS_OPTIONS.maxAliasCount} alias expansions; write the repeated values out, or use extends: for a shared base`,
+      },
+    ]);
+  }
   if (data === null || data === undefined) throw emptyFile(origin);
   return data;
 }
@@ -71,8 +87,9 @@ function lineAndColumn(text: string, offset: number): string {
 }
 
 function jsonToData(text: string, origin: string): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    data = JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
@@ -84,6 +101,17 @@ function jsonToData(text: string, origin: string): unknown {
       },
     ]);
   }
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate !== null) {
+    throw new ScenarioError(origin, [
+      {
+        path: `line ${duplicate.line}, column ${duplicate.column}`,
+        message: `duplicate key "${duplicate.key}"`,
+        allowed: DUPLICATE_KEY_ALLOWED,
+      },
+    ]);
+  }
+  return data;
 }
 
 /** Parse scenario text. Throws ScenarioError for empty text, syntax errors, tags and duplicate keys. */
