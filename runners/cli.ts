@@ -53,6 +53,17 @@ const USAGE = `Usage:
   (each command answers --help)
 `;
 
+/** Commands whose usage is the section of USAGE that starts with their name (the others answer --help themselves). */
+const USAGE_SECTIONS = new Set(['run', 'merge', 'study', 'report', 'compare', 'validate', 'presets']);
+
+/** The lines of USAGE about one command. */
+function commandUsage(command: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  hashpivot ${command} `));
+  const end = lines.findIndex((line, i) => i > start && /^ {2}(hashpivot |\()/.test(line));
+  return `Usage:\n${lines.slice(start, end).join('\n')}\n`;
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   run: runCommand,
   study: studyCommand,
@@ -76,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) throw new UsageError(`unknown command "${command}"`);
+    if (USAGE_SECTIONS.has(command) && (rest.includes('--help') || rest.includes('-h'))) {
+      writeOut(commandUsage(command));
+      return 0;
+    }
     return await run(rest);
   } catch (error) {
     if (error instanceof ScenarioError) {

@@ -4,17 +4,24 @@
 import { existsSync } from 'node:fs';
 import { ScenarioError } from '../scenarios/load.js';
 import { requireChromium, type PaperFormat } from '../outputs/pdf.js';
+import { defaultWorkerCount, maxWorkerCount, WORKERS_PER_CORE } from './pool.js';
 import { writeErr } from './terminal.js';
 
 export class UsageError extends Error {}
 
-export function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+/** `why`: a note on the maximum, when it is not obvious (`--workers`). */
+export function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, why = ''): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`${flag} must be a whole number ${range}, got "${value}"`);
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}${why}, got "${value.slice(0, 40)}"`);
   }
   return Number(value);
+}
+
+/** `--workers`: worker threads, 0 to run in this thread, at most maxWorkerCount(). */
+export function workerCountArgument(value: string | undefined): number {
+  const max = maxWorkerCount();
+  return wholeNumber(value, '--workers', defaultWorkerCount(), 0, max, ` (${WORKERS_PER_CORE} per core of this machine's ${defaultWorkerCount()}: more threads than cores only take memory)`);
 }
 
 export function positiveNumber(value: string | undefined, flag: string): number | undefined {

@@ -61,6 +61,13 @@ export function defaultWorkerCount(): number {
   return availableParallelism();
 }
 
+/** Threads beyond the cores only add memory (200 threads took 2.4 GB on 2 cores): the cap is a few per core. */
+export const WORKERS_PER_CORE = 4;
+
+export function maxWorkerCount(): number {
+  return WORKERS_PER_CORE * availableParallelism();
+}
+
 export function poolExecutor(workers: number): LaneExecutor {
   const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   return {

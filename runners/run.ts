@@ -12,7 +12,7 @@ import { meanAndStandardError } from '../outputs/statistics.js';
 import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { loadedProcesses, prepareProcessModule } from './processModule.js';
-import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
+import { defaultWorkerCount, inProcessExecutor, maxWorkerCount, poolExecutor, WORKERS_PER_CORE, type LaneExecutor } from './pool.js';
 import { scenarioHash } from './runIdentity.js';
 import { fitSwitchPolicies, needsSwitchFit } from './switchFit.js';
 import { shardLabel, ShardSpecError, shardTrialRange, WHOLE_RUN, type ShardSpec } from './shard.js';
@@ -132,6 +132,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     throw error;
   }
   const workers = options.workers ?? defaultWorkerCount();
+  if (!Number.isInteger(workers) || workers < 0 || workers > maxWorkerCount()) {
+    throw new RunFailure(`workers must be a whole number from 0 to ${maxWorkerCount()} (${WORKERS_PER_CORE} per core of this machine's ${defaultWorkerCount()}), got ${workers}`);
+  }
   // Every lane listens to the signal, and a machine may have more cores than the default limit of 10.
   if (options.signal) setMaxListeners(0, options.signal);
   // Read here, once: the lane tasks carry them to the workers, which read no files.

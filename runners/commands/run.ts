@@ -12,9 +12,9 @@ import { createProgress, type Progress } from '../progress.js';
 import { runScenario } from '../run.js';
 import { runIdentity } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
-import { defaultWorkerCount, inProcessExecutor, poolExecutor } from '../pool.js';
+import { inProcessExecutor, poolExecutor } from '../pool.js';
 import { computeSwings, DEFAULT_SWING_TRIALS } from '../swings.js';
-import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber } from '../cliArgs.js';
+import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
 import { writeErr, writeOut } from '../terminal.js';
 
 function shardOption(text: string | undefined, trials: number, targetSe: number | undefined): ShardSpec | undefined {
@@ -56,7 +56,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (warnings.length > 0) writeErr(formatWarnings(positionals[0] ?? 'base', warnings));
   const trials = wholeNumber(values.trials, '--trials', 10_000, 1, 2 ** 30);
   const seed = wholeNumber(values.seed, '--seed', 1, 0);
-  const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
+  const workers = workerCountArgument(values.workers);
   const chunkTrials = values['chunk-trials'] === undefined ? undefined : wholeNumber(values['chunk-trials'], '--chunk-trials', 0, 1, 1_000_000);
   const targetSeUsd = positiveNumber(values['target-se'], '--target-se');
   const shard = shardOption(values.shard, trials, targetSeUsd);

@@ -2,8 +2,7 @@
 // store, resuming where an interrupted run of the same study stopped.
 import { parseArgs } from 'node:util';
 import { ScenarioError } from '../../scenarios/load.js';
-import { UsageError, wholeNumber } from '../cliArgs.js';
-import { defaultWorkerCount } from '../pool.js';
+import { UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
 import { createProgress } from '../progress.js';
 import { writeErr, writeOut } from '../terminal.js';
 
@@ -24,7 +23,7 @@ export async function studyCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`study takes one study (a preset name or a file), got ${positionals.length}`);
   const trials = values.trials === undefined ? undefined : wholeNumber(values.trials, '--trials', 0, 1, 1_000_000);
   const seed = values.seed === undefined ? undefined : wholeNumber(values.seed, '--seed', 0, 0);
-  const workers = wholeNumber(values.workers, '--workers', defaultWorkerCount(), 0);
+  const workers = workerCountArgument(values.workers);
   const say = (text: string) => writeErr(`hashpivot study: ${text}\n`);
 
   const abort = new AbortController();

@@ -1,0 +1,78 @@
+// Issue #10, root causes 7 and 8: expected errors in the tool's one-line format, and input checks
+// that are not lax (duplicate JSON keys, strategy names that print alike, a hashrate and difficulty
+// that disagree, flags with their limits stated, --help after a command).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, ScenarioError } from '../scenarios/load.js';
+import { parseScenarioText } from '../scenarios/scenarioText.js';
+import { scenarioWarnings } from '../scenarios/scenarioWarnings.js';
+import { cli, freshDir } from './cliHarness.js';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as ScenarioError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('accepted');
+}
+
+describe('expected errors are one line (issue #10, root cause 7)', () => {
+  it('a YAML alias bomb is a scenario problem and exit 1, not a stack trace', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const file = join(freshDir(), 'bomb.yaml');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = cli(['validate', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/bomb\.yaml: \(file\): its aliases \(\*name\) expand too far/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('input checks (issue #10, root cause 8)', () => {
+  it('refuses a repeated key in a JSON scenario, as in YAML', () => {
+    expect(problemsOf(() => parseScenarioText('{"name": "a",\n "name": "b"}', 'json', 'x.json'))).toEqual(['line 2, column 2: duplicate key "name"']);
+  });
+
+  it('refuses strategy names that differ only by case or spaces', () => {
+    const dir = freshDir();
+    const file = join(dir, 'names.yaml');
+    writeFileSync(file, 'extends: smoke\nstrategies:\n  - {kind: stay, name: stay}\n  - {kind: stay, name: "Stay "}\n');
+    expect(problemsOf(() => loadScenario(file))).toEqual([
+      'strategies[1].name: "Stay " differs from the name of strategies[0], "stay", only by case or spaces: the two would print as the same row',
+    ]);
+  });
+
+  it('warns when the hashrate and the difficulty disagree by more than a factor 3 (H = D x 2^32 / 600 s), guessing the unit slip', () => {
+    expect(scenarioWarnings(loadScenario('base'))).toEqual([]);
+    const [warning, ...rest] = scenarioWarnings(loadScenario('base', { set: ['asOf.networkHashrateEhs=1070000'] }));
+    expect(rest).toEqual([]);
+    expect(warning.path).toBe('asOf.networkHashrateEhs with asOf.difficulty');
+    expect(warning.message).toMatch(/1070000 EH\/s is 1\.0e\+3 times the 1\.07e\+3 EH\/s .*typed in PH\/s/);
+    expect(scenarioWarnings(loadScenario('base', { set: ['asOf.difficulty=150'] }))[0].message).toMatch(/difficulty 150 implies/);
+    const r = cli(['validate', 'base', '--set', 'asOf.difficulty=150']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('base: warning: asOf.networkHashrateEhs with asOf.difficulty: ');
+  });
+
+  it('--help after a command prints that command\'s usage and exits 0', () => {
+    for (const command of ['run', 'validate', 'report', 'presets']) {
+      const r = cli([command, '--help']);
+      expect(r.status, command).toBe(0);
+      expect(r.stdout, command).toMatch(new RegExp(`^Usage:\\n {2}hashpivot ${command} `));
+      expect(r.stdout, command).not.toContain('hashpivot calibrate');
+    }
+  });
+
+  it('--workers has a cap and --seed a maximum, both stated', () => {
+    const workers = cli(['run', 'smoke', '--workers', '200']);
+    expect(workers.status).toBe(2);
+    expect(workers.stderr).toMatch(/--workers must be a whole number from 0 to \d+ \(4 per core of this machine's \d+: more threads than cores only take memory\), got "200"/);
+    const seed = cli(['run', 'smoke', '--seed', '99999999999999999999']);
+    expect(seed.status).toBe(2);
+    expect(seed.stderr).toContain('--seed must be a whole number from 0 to 9007199254740991, got "99999999999999999999"');
+  });
+});
