@@ -28,9 +28,9 @@ describe('a worker that throws', () => {
   });
 });
 
-function interruptRun(signal: NodeJS.Signals): Promise<{ code: number | null; out: string; stderr: string }> {
+function interruptRun(signal: NodeJS.Signals, workers = 2): Promise<{ code: number | null; out: string; stderr: string }> {
   const out = join(freshDir(), 'results');
-  const child = spawn(process.execPath, [CLI, 'run', 'base', '--trials', '2000000', '--workers', '2', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'run', 'base', '--trials', '2000000', '--workers', String(workers), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   return new Promise((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -59,6 +59,12 @@ describe('cancellation', () => {
 
   it('SIGTERM exits 143 with no output', async () => {
     const r = await interruptRun('SIGTERM');
+    expect(r.code).toBe(143);
+    expect(existsSync(r.out) ? readdirSync(r.out) : []).toEqual([]);
+  });
+
+  it('SIGTERM stops a run in this thread too (--workers 0: the trials yield between slices, and no loop of a trial is unbounded)', async () => {
+    const r = await interruptRun('SIGTERM', 0);
     expect(r.code).toBe(143);
     expect(existsSync(r.out) ? readdirSync(r.out) : []).toEqual([]);
   });
