@@ -14,6 +14,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { studyCommand } from './commands/study.js';
 import { validateCommand } from './commands/validate.js';
+import { RedisUnreachable } from './redisUnreachable.js';
 import { RunFailure } from './run.js';
 import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
@@ -30,10 +31,16 @@ const USAGE = `Usage:
       --trials as the cap. --swing-trials: trials per point of the report's "what drives the result"
       (default 400; 0: none).
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
-      charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium. --shard I/N computes only shard I of N (1 <= I <= N) and
-      writes a shard folder (default ./shard-I-of-N) for merge. --process-module FILE loads the price
-      process of one's own that a scenario with market.price.model: custom names (a scenario never loads code).
+      charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium.
+      --shard I/N computes only shard I of N (1 <= I <= N) and writes a shard folder (default
+      ./shard-I-of-N) for merge.
+      --process-module FILE loads the price process of one's own that a scenario with
+      market.price.model: custom names (a scenario never loads code).
+      --redis URL --store DIR [--shards N] runs the shards on hashpivot workers (BullMQ on Redis),
+      the store a folder every worker reaches; the outputs are those of a run on this machine.
   hashpivot merge DIR... [--out OUT] [--swing-trials N] [--quiet]  put the N shard folders of one run together: the files of a single run
+  hashpivot worker --redis URL [--concurrency K] [--store DIR] [--lock-seconds S] [--quiet]
+      take shards from the queue and compute each on K threads (default: one per core), until stopped
   hashpivot study STUDY [--out DIR] [--trials N] [--seed S] [--workers W] [--yes] [--process-module FILE] [--quiet]
       run a study (a preset: base-tornado, base-sobol, base-lease-breakeven; or a file) into DIR/study.duckdb,
       points/*.parquet, study.json and study.html (default DIR: ./study-NAME); resumes an interrupted study
@@ -74,6 +81,8 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   presets: presetsCommand,
   calibrate: calibrateCommand,
   backtest: backtestCommand,
+  // Loaded on use: BullMQ and the Redis client take longer to import than a local run takes to start.
+  worker: async (args) => (await import('./commands/worker.js')).workerCommand(args),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -101,7 +110,10 @@ export async function main(argv: string[]): Promise<number> {
       writeErr(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError || error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError) {
+    if (
+      error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError ||
+      error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError || error instanceof RedisUnreachable
+    ) {
       writeErr(`hashpivot: ${error.message}\n`);
       return 1;
     }

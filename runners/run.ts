@@ -36,8 +36,8 @@ export interface RunOptions {
   workers?: number;
   /**
    * Lanes to run on, started by the caller and left open for its next run (a study runs every
-   * point on one pool, with no start-up per point). Default: a pool of `workers` threads, started
-   * and closed by this run.
+   * point on one pool, and a `hashpivot worker` every shard it takes, with no start-up each).
+   * Default: a pool of `workers` threads, started and closed by this run.
    */
   executor?: LaneExecutor;
   /** Trials a worker claims at a time (default 500). Results do not depend on it. */
@@ -58,6 +58,11 @@ export interface RunOptions {
   /** Progress of fitting an optimal strategy's policy (before the trials): paths done of its fitting paths. */
   onFitProgress?: (pathsDone: number, paths: number, strategy: string) => void;
   signal?: AbortSignal;
+  /**
+   * What the model is compiled from besides the scenario (a bootstrap's returns). Default: read
+   * here (modelInputsFor); a worker uses the submitter's, so every machine computes the same trials.
+   */
+  inputs?: ModelInputs;
   /** Test hook: a fault injected into the slice holding this trial. */
   failAtTrial?: number;
 }
@@ -141,8 +146,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let inputs: ModelInputs;
   let inputNotes: string[];
   try {
-    ({ inputs, notes: inputNotes } = await resolveModelInputs(scenario));
-    inputs = { ...inputs, ...(await prepareProcessModule(scenario, options.processModule)) };
+    if (options.inputs) {
+      inputs = options.inputs;
+      inputNotes = []; // the submitter's run notes what it read
+    } else {
+      ({ inputs, notes: inputNotes } = await resolveModelInputs(scenario));
+      inputs = { ...inputs, ...(await prepareProcessModule(scenario, options.processModule)) };
+    }
     if (options.switchPolicies) inputs = { ...inputs, switchPolicies: { ...options.switchPolicies, ...inputs.switchPolicies } };
   } catch (error) {
     throw new RunFailure(error instanceof Error ? error.message : String(error));

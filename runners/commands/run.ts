@@ -1,6 +1,7 @@
 // `hashpivot run`: load and validate the scenario, check the output folder before any trial runs,
 // run the trials with progress, and write every output all or nothing. With --shard I/N it runs
-// only that shard's trials and writes a shard folder for `hashpivot merge`.
+// only that shard's trials and writes a shard folder for `hashpivot merge`; with --redis URL the
+// trials run as shards on `hashpivot worker`s, merged here into the same outputs.
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
@@ -9,7 +10,8 @@ import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs
 import { SHARD_FOLDER_WRITE, writeShardFolder } from '../../outputs/shardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { createProgress, type Progress } from '../progress.js';
-import { runScenario } from '../run.js';
+import { runScenario, type RunResult } from '../run.js';
+import type { RedisTarget } from '../redisConnection.js';
 import { runIdentity } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
 import { inProcessExecutor, poolExecutor } from '../pool.js';
@@ -30,6 +32,25 @@ function shardOption(text: string | undefined, trials: number, targetSe: number 
   }
 }
 
+/** The queue settings of `run --redis URL --store DIR [--shards N]`, or undefined for a run on this machine. */
+function queuedOptions(values: { redis?: string; store?: string; shards?: string; 'process-module'?: string }, shard: ShardSpec | undefined, targetSe: number | undefined, trials: number) {
+  if (values.redis === undefined) {
+    for (const flag of ['store', 'shards'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --redis URL (a run on hashpivot workers)`);
+    return undefined;
+  }
+  if (shard) throw new UsageError('--redis splits the run into shards itself: leave out --shard (or run one shard here without --redis)');
+  if (targetSe !== undefined) throw new UsageError('--target-se cannot be split into shards: give a fixed --trials with --redis');
+  if (values['process-module'] !== undefined) {
+    throw new UsageError('--process-module runs code of this machine: workers load no code from the queue, so a custom price process cannot run with --redis (run it here, or as --shard I/N on each machine)');
+  }
+  if (values.store === undefined) throw new UsageError('--redis needs --store DIR: a folder every worker can reach at the same path (NFS, a mounted bucket), where finished shards are kept until merged');
+  const shards = values.shards === undefined ? undefined : wholeNumber(values.shards, '--shards', 1, 1, Math.min(trials, 1_000_000));
+  return { url: values.redis, store: values.store, shards };
+}
+
+/** BullMQ and the Redis client, loaded only for a run on workers: they take longer to import than a local run takes to start. */
+const queueModules = async () => ({ ...(await import('../distributedRun.js')), ...(await import('../redisConnection.js')) });
+
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -42,6 +63,9 @@ export async function runCommand(args: string[]): Promise<number> {
       'chunk-trials': { type: 'string' },
       'target-se': { type: 'string' },
       shard: { type: 'string' },
+      redis: { type: 'string' },
+      store: { type: 'string' },
+      shards: { type: 'string' },
       quiet: { type: 'boolean' },
       set: { type: 'string', multiple: true },
       'swing-trials': { type: 'string' },
@@ -66,6 +90,14 @@ export async function runCommand(args: string[]): Promise<number> {
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? (shard ? `shard-${shard.index}-of-${shard.count}` : 'results');
   if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
+  const queuedFlags = queuedOptions(values, shard, targetSeUsd, trials);
+  let queued: { target: RedisTarget; store: string; shards?: number; modules: Awaited<ReturnType<typeof queueModules>> } | undefined;
+  if (queuedFlags) {
+    const modules = await queueModules();
+    const target = modules.parseRedisUrl(queuedFlags.url);
+    await modules.checkRedis(target);
+    queued = { target, store: queuedFlags.store, shards: queuedFlags.shards, modules };
+  }
 
   const abort = new AbortController();
   let exitCode = 0;
@@ -96,18 +128,25 @@ export async function runCommand(args: string[]): Promise<number> {
   // One pool for the run and its swings ("what drives the result").
   const executor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
   try {
-    const run = await runScenario(scenario, {
-      trials, seed, executor, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'],
-      onFitProgress: (done, total, strategy) => {
-        if (strategy !== fitting) endFitProgress();
-        fitting = strategy;
-        (fitProgress ??= createProgress(mode, process.stderr, `paths fitting the policy of ${strategy}`, 'paths')).update(done, total);
-      },
-      onProgress: (done, total) => {
-        endFitProgress();
-        progress.update(done, total);
-      },
-    });
+    const onFitProgress = (done: number, total: number, strategy: string) => {
+      if (strategy !== fitting) endFitProgress();
+      fitting = strategy;
+      (fitProgress ??= createProgress(mode, process.stderr, `paths fitting the policy of ${strategy}`, 'paths')).update(done, total);
+    };
+    const onProgress = (done: number, total: number) => {
+      endFitProgress();
+      progress.update(done, total);
+    };
+    const run: RunResult = queued
+      ? await queued.modules.runOnQueue(scenario, {
+          target: queued.target, store: queued.store, shards: queued.shards, trials, seed, chunkTrials, executor, signal: abort.signal, onFitProgress, onProgress,
+          log: (line) => {
+            if (!values.quiet) writeErr(`${line}\n`);
+          },
+        })
+      : await runScenario(scenario, {
+          trials, seed, executor, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'], onFitProgress, onProgress,
+        });
     progress.finish();
     const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'], switchPolicies: run.inputs.switchPolicies });
     if (!values.quiet) for (const note of run.inputNotes) writeErr(`${note}\n`);

@@ -1,0 +1,104 @@
+// The shard queue shared by `hashpivot run --redis` (the submitter) and `hashpivot worker`: a
+// BullMQ queue of shard jobs on Redis, plus a few keys of hashpivot's own. What lives where:
+//
+//   BullMQ queue "hashpivot-shards" (keys hashpivot:hashpivot-shards:*): one job per shard, id
+//     RUN-I (so adding a shard twice adds it once), its data the run identity and shard number,
+//     its progress the trials done, its return value where the result is (a shard folder in the
+//     store) or, in sketch mode, the result itself.
+//   hashpivot:run:RUN:spec       the resolved scenario and model inputs (JSON), read by workers
+//   hashpivot:run:RUN:cancelled  set when the submitter stops: workers abandon the run's shards
+//   hashpivot:run:RUN:refusals   one line per worker that refused a shard (another engine version)
+//   hashpivot:worker:ID          each live worker's name, engine version and threads (expires)
+//
+// The store (--store DIR, a folder every machine mounts at the same path) holds STORE/RUN/
+// shard-I-of-N.WORKER/: shard folders (outputs/shardFolder.ts), one per worker that computed the
+// shard, so two workers never write the same files. They outlive a Redis restart.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonObject, JsonValue } from '../scenarios/load.js';
+import { hasJournal, readManifest } from '../outputs/resultsFolder.js';
+import { SHARD_MANIFEST_FILE } from '../outputs/shardFolder.js';
+import type { RunIdentity } from './runIdentity.js';
+import type { ShardSpec } from './shard.js';
+
+export const QUEUE_NAME = 'hashpivot-shards';
+/** BullMQ's key prefix: every key this queue uses starts with it. */
+export const QUEUE_PREFIX = 'hashpivot';
+
+export interface ShardJobData {
+  runId: string;
+  run: RunIdentity;
+  shard: ShardSpec;
+  /** Trials a lane claims at a time on the worker (results do not depend on it). */
+  chunkTrials?: number;
+  /** The store's folder of this run, or null when results travel through Redis (sketch mode). */
+  store: string | null;
+}
+
+export interface ShardJobResult {
+  /** The worker that computed it (host:pid). */
+  worker: string;
+  /** The shard folder written into the store. */
+  folder: string | null;
+}
+
+export interface RunSpec {
+  scenario: JsonObject;
+  inputs: JsonValue;
+}
+
+export const runSpecKey = (runId: string) => `hashpivot:run:${runId}:spec`;
+export const runCancelledKey = (runId: string) => `hashpivot:run:${runId}:cancelled`;
+export const runRefusalsKey = (runId: string) => `hashpivot:run:${runId}:refusals`;
+export const WORKER_KEY_PATTERN = 'hashpivot:worker:*';
+export const workerKey = (workerId: string) => `hashpivot:worker:${workerId}`;
+/** How long a run's own keys live at most (a submitter that died leaves nothing forever). */
+export const RUN_KEY_SECONDS = 7 * 24 * 3600;
+
+/** BullMQ job ids may not contain ":"; a run id and a shard number never do. */
+export const shardJobId = (runId: string, index: number) => `${runId}-${index}`;
+
+export interface WorkerInfo {
+  id: string;
+  version: string;
+  threads: number;
+}
+
+/**
+ * Worker lock settings: a worker renews its lock on a shard every LOCK_MS / 2; a worker that dies
+ * (SIGKILL, a lost machine) stops renewing, and within LOCK_MS + STALLED_CHECK_MS another worker's
+ * stalled-job check puts the shard back on the queue.
+ */
+export const DEFAULT_LOCK_MS = 15_000;
+export const STALLED_CHECK_MS = 5_000;
+/** A shard lost this many times (its worker died each time) fails the run rather than loop. */
+export const MAX_STALLED = 3;
+/** A shard whose computation throws is tried this many times in all. */
+export const SHARD_ATTEMPTS = 3;
+
+/** The folder a worker writes its copy of a shard into. */
+export function shardFolderPath(runFolder: string, shard: ShardSpec, workerId: string): string {
+  return join(runFolder, `shard-${shard.index}-of-${shard.count}.${workerId.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+}
+
+/**
+ * Finished copies of a shard in the store: folders whose write committed (the output-folder
+ * protocol's manifest lists shard.json and no commit is half done); a worker killed mid-write
+ * leaves a folder without one, which is passed over.
+ */
+export function finishedShardFolders(runFolder: string, shard: ShardSpec): string[] {
+  if (!existsSync(runFolder)) return [];
+  const prefix = `shard-${shard.index}-of-${shard.count}.`;
+  const committed = (folder: string) => {
+    try {
+      return !hasJournal(folder) && readManifest(folder)?.files[SHARD_MANIFEST_FILE] !== undefined;
+    } catch {
+      return false; // a damaged manifest: not a finished copy
+    }
+  };
+  return readdirSync(runFolder)
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .map((name) => join(runFolder, name))
+    .filter(committed);
+}

@@ -1,0 +1,150 @@
+// Runs on `hashpivot worker`s through a real Redis (BullMQ): the merged result is byte-identical to
+// a local run even when a worker is killed mid-shard or Redis restarts mid-run; Ctrl-C takes the
+// queued shards off the queue; a worker of another engine version refuses, named; bad addresses
+// and passwords fail within seconds. Needs redis-server (`apt-get install -y redis-server`):
+// without it these tests are skipped with a message, except under CI=true, where they fail.
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, freshDir, ROOT } from './cliHarness.js';
+import { background, backgroundCli, freePort, redisServerPath, startRedis, type Background, type TestRedis } from './redisHarness.js';
+
+const binary = redisServerPath();
+const PASSWORD = `pw-${process.pid}-${Date.now()}`;
+const ENV = { HASHPIVOT_REDIS_PASSWORD: PASSWORD };
+// Shards of 10,000 base trials take a worker thread about a second: long enough to kill one mid-shard.
+const RUN = ['base', '--trials', '40000', '--seed', '21'];
+
+function expectSameOutputs(actual: string, expected: string): void {
+  for (const name of ['summary.json', 'trials.csv', 'trials.parquet', 'report.html', 'paths.csv']) {
+    expect(readFileSync(join(actual, name)).equals(readFileSync(join(expected, name))), `${name} differs from the local run's`).toBe(true);
+  }
+}
+
+if (!binary) {
+  if (process.env.CI === 'true') {
+    it('needs redis-server (CI installs it: apt-get install -y redis-server)', () => {
+      expect.fail('redis-server is not installed, and under CI=true the distributed tests must run');
+    });
+  } else {
+    console.warn('distributed.test.ts: redis-server not found, skipping the BullMQ tests (apt-get install -y redis-server to run them)');
+    it.skip('runs on hashpivot workers through Redis (needs redis-server)', () => {});
+  }
+} else {
+  describe('runs on hashpivot workers through Redis', () => {
+    let redis: TestRedis;
+    const workers: Background[] = [];
+    const startWorker = () => {
+      const worker = backgroundCli(['worker', '--redis', redis.url, '--concurrency', '1', '--lock-seconds', '2'], ENV);
+      workers.push(worker);
+      return worker;
+    };
+    const live = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    const reference = join(freshDir(), 'local');
+
+    beforeAll(async () => {
+      redis = await startRedis(binary, PASSWORD);
+      for (let i = 0; i < 3; i++) await startWorker().waitFor(/takes shards from/);
+      const local = cli(['run', ...RUN, '--workers', '2', '--out', reference, '--quiet']);
+      expect(local.status).toBe(0);
+    });
+
+    afterAll(async () => {
+      for (const w of workers) w.child.kill('SIGKILL');
+      await redis?.stop();
+    });
+
+    it('gives the files of a local run byte for byte, with a worker killed mid-shard', async () => {
+      const store = freshDir();
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', ...RUN, '--redis', redis.url, '--store', store, '--shards', '4', '--out', out], ENV);
+      const started = await Promise.race(live().map((w) => w.waitFor(/shard (\d)\/4 of run \S+: started/).then((m) => ({ w, shard: m[1] }))));
+      started.w.child.kill('SIGKILL');
+      expect(await run.exited, run.output()).toBe(0);
+      // Killed before it finished: another worker took the shard over once its lock lapsed.
+      const done = new RegExp(`shard ${started.shard}/4 of run \\S+: [\\d,]+ trials in`);
+      expect(started.w.output()).not.toMatch(done);
+      expect(live().some((w) => done.test(w.output()))).toBe(true);
+      expectSameOutputs(out, reference);
+      expect(readdirSync(store)).toEqual([]); // the run's shard folders are gone once merged
+      await startWorker().waitFor(/takes shards from/);
+    });
+
+    it('loses no finished shard when Redis restarts mid-run', async () => {
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', ...RUN, '--redis', redis.url, '--store', freshDir(), '--shards', '8', '--out', out], ENV);
+      await Promise.race(live().map((w) => w.waitFor(/shard \d\/8 of run \S+: [\d,]+ trials in/)));
+      await redis.restart(); // empty: no persistence
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).toMatch(/Redis no longer has shards? .* queued again/);
+      expectSameOutputs(out, reference);
+    });
+
+    it('Ctrl-C on the submitter takes its queued shards off the queue, and writes nothing', async () => {
+      const store = freshDir();
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', 'base', '--trials', '400000', '--redis', redis.url, '--store', store, '--shards', '40', '--out', out], ENV);
+      await Promise.race(live().map((w) => w.waitFor(/shard \d+\/40 of run \S+: started/)));
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(130);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(store)).toEqual([]);
+      // Workers drop the shards they were computing within a second or two.
+      await Promise.race(live().map((w) => w.waitFor(/abandoned, the run was cancelled/, 20_000)));
+      const client = new Redis({ port: redis.port, host: '127.0.0.1', password: PASSWORD });
+      try {
+        expect(await client.llen('hashpivot:hashpivot-shards:wait')).toBe(0);
+        expect(await client.zcard('hashpivot:hashpivot-shards:prioritized')).toBe(0);
+        expect(await client.zcard('hashpivot:hashpivot-shards:delayed')).toBe(0);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    it('a worker of another engine version refuses the shard, named, and the run completes on the others', async () => {
+      // The same code under another version number: a copy of the package with its package.json changed.
+      const pkg = freshDir('hashpivot-other-');
+      cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+      for (const name of ['node_modules', 'scenarios', 'data']) symlinkSync(join(ROOT, name), join(pkg, name));
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ ...manifest, version: '0.0.0-other' }));
+      // Only the other version takes shards at first: the right ones are paused.
+      for (const w of live()) w.child.kill('SIGSTOP');
+      const other = background(process.execPath, [join(pkg, 'dist', 'runners', 'cli.js'), 'worker', '--redis', redis.url, '--concurrency', '1'], ENV);
+      await other.waitFor(/takes shards from/);
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', 'smoke', '--trials', '2000', '--redis', redis.url, '--store', freshDir(), '--shards', '2', '--out', out], ENV);
+      try {
+        expect(await other.exited).toBe(1);
+        expect(other.output()).toMatch(/worker \S+ runs hashpivot 0\.0\.0-other and refused shard \d\/2 of run \S+, which needs hashpivot \d+\.\d+\.\d+; this worker stops/);
+        await run.waitFor(/worker \S+ runs hashpivot 0\.0\.0-other and refused shard/);
+      } finally {
+        for (const w of live()) w.child.kill('SIGCONT');
+      }
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).toMatch(/worker \S+ runs hashpivot 0\.0\.0-other, not \d+\.\d+\.\d+: it will refuse this run's shards/);
+    });
+
+    it('an address that does not answer, or a missing or wrong password, is a clear error within seconds', async () => {
+      const store = freshDir();
+      const nobody = `redis://127.0.0.1:${await freePort()}`;
+      const refused = cli(['run', 'smoke', '--redis', nobody, '--store', store, '--out', join(store, 'out')]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/nothing accepts connections at redis:\/\/127\.0\.0\.1:\d+\/? \(connection refused\)/);
+      expect(existsSync(join(store, 'out'))).toBe(false);
+      expect(cli(['worker', '--redis', nobody]).stderr).toMatch(/nothing accepts connections/);
+      const noPassword = cli(['worker', '--redis', redis.url]);
+      expect(noPassword.status).toBe(1);
+      expect(noPassword.stderr).toMatch(/requires a password: put it in the URL .* or in HASHPIVOT_REDIS_PASSWORD/);
+      const wrong = cli(['worker', '--redis', `redis://:wrong@127.0.0.1:${redis.port}`]);
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toMatch(/refused the user name or password/);
+      expect(wrong.stderr).not.toMatch(/wrong/); // the password is never printed
+      expect(cli(['worker', '--redis', 'http://127.0.0.1:6379']).stderr).toMatch(/must start with redis:\/\//);
+      const noStore = cli(['run', 'smoke', '--redis', redis.url]);
+      expect(noStore.status).toBe(2);
+      expect(noStore.stderr).toMatch(/--redis needs --store DIR/);
+    });
+  });
+}
