@@ -9,10 +9,9 @@
 // its rank: 1.6% relative at worst, typically well under half that after the linear
 // interpolation inside the bin. Ranks are exact (test/bandSketch.test.ts).
 
+/** Bins per octave as a power of two, unless a sketch asks for finer ones (at most 20: the mantissa bits read). */
 const SUB_BITS = 6;
-const SUBS_PER_OCTAVE = 1 << SUB_BITS;
 const OCTAVES = 48;
-const BINS_PER_SIGN = OCTAVES * SUBS_PER_OCTAVE;
 const MANTISSA_HIGH_BITS = 20;
 
 export interface BandSeries {
@@ -28,15 +27,12 @@ export const BAND_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
 // The high word of a float64 is the second uint32 on little-endian machines (all Node platforms).
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-/** The high word's bits above a bin's: sign and exponent, then the top SUB_BITS of the mantissa. */
-const BIN_SHIFT = MANTISSA_HIGH_BITS - SUB_BITS;
-const EXPONENT_BIAS_BINS = 1023 * SUBS_PER_OCTAVE;
 
 /** Lower edge of a magnitude bin in v-space and its width. */
-function binLowerV(bin: number): number {
-  const octave = Math.floor(bin / SUBS_PER_OCTAVE);
-  const sub = bin - octave * SUBS_PER_OCTAVE;
-  return 2 ** octave * (1 + sub / SUBS_PER_OCTAVE);
+function binLowerV(bin: number, subBits: number): number {
+  const octave = bin >>> subBits;
+  const sub = bin - (octave << subBits);
+  return 2 ** octave * (1 + sub / (1 << subBits));
 }
 
 /** A sketch's non-zero bins: counts[k] at flat bin index indices[k]. */
@@ -73,16 +69,26 @@ export class BandSketch {
   private readonly binsPerMonth: Int32Array;
   private readonly signedFlags: Uint8Array;
   private readonly inverseUnits: Float64Array;
+  private readonly binsPerSign: number;
+  /** The high word's bits above a bin's (sign and exponent, then the top subBits of the mantissa), and 1023 octaves of bins. */
+  private readonly binShift: number;
+  private readonly exponentBiasBins: number;
   /** v = 1 + |x| / unit of the values being binned, read back through highWords: see binValues. */
   private readonly scaled: Float64Array;
   private readonly highWords: Uint32Array;
   private readonly oneValue = new Float64Array(1);
-  private readonly oneBin = new Uint16Array(1);
+  private readonly oneBin = new Uint32Array(1);
 
+  /** `subBits`: 2^subBits bins per octave (relative resolution 2^-subBits); the fan charts use 6. */
   constructor(
     readonly series: readonly BandSeries[],
     readonly months: number,
+    readonly subBits = SUB_BITS,
   ) {
+    if (!(Number.isInteger(subBits) && subBits >= 1 && subBits <= 16)) throw new RangeError(`BandSketch: subBits must be 1..16, got ${subBits}`);
+    this.binsPerSign = OCTAVES << subBits;
+    this.binShift = MANTISSA_HIGH_BITS - subBits;
+    this.exponentBiasBins = 1023 << subBits;
     this.offsets = new Int32Array(series.length);
     this.binsPerMonth = new Int32Array(series.length);
     this.signedFlags = new Uint8Array(series.length);
@@ -90,7 +96,7 @@ export class BandSketch {
     let total = 0;
     series.forEach((s, i) => {
       this.offsets[i] = total;
-      this.binsPerMonth[i] = s.signed ? 2 * BINS_PER_SIGN : BINS_PER_SIGN;
+      this.binsPerMonth[i] = s.signed ? 2 * this.binsPerSign : this.binsPerSign;
       this.signedFlags[i] = s.signed ? 1 : 0;
       this.inverseUnits[i] = 1 / s.unit;
       total += this.binsPerMonth[i] * months;
@@ -118,13 +124,14 @@ export class BandSketch {
 
   /**
    * Bins of values[0..count) into bins[first + i * stride]. A value's magnitude bin is read off the
-   * float v = 1 + |x| / unit: its exponent is the octave and the top SUB_BITS of its mantissa the
-   * bin within it, so (high word >>> BIN_SHIFT) - 1023 x 64 is the bin. All the v are stored
+   * float v = 1 + |x| / unit: its exponent is the octave and the top subBits of its mantissa the
+   * bin within it, so (high word >>> binShift) - 1023 x 2^subBits is the bin. All the v are stored
    * first and their high words read in a second pass: a float stored and at once read back as
    * integers stalls the pipeline. Huge values, infinities and NaN land in the last bin.
    */
-  private binValues(series: number, values: Float64Array, count: number, bins: Uint16Array, first: number, stride: number): void {
+  private binValues(series: number, values: Float64Array, count: number, bins: Uint16Array | Uint32Array, first: number, stride: number): void {
     const inverseUnit = this.inverseUnits[series];
+    const { binShift, exponentBiasBins, binsPerSign } = this;
     const scaled = this.scaled;
     const high = this.highWords;
     for (let i = 0; i < count; i++) {
@@ -133,16 +140,16 @@ export class BandSketch {
     }
     if (this.signedFlags[series] === 0) {
       for (let i = 0, k = first; i < count; i++, k += stride) {
-        const bin = (high[2 * i + HIGH_WORD] >>> BIN_SHIFT) - EXPONENT_BIAS_BINS;
-        bins[k] = bin < BINS_PER_SIGN ? bin : BINS_PER_SIGN - 1;
+        const bin = (high[2 * i + HIGH_WORD] >>> binShift) - exponentBiasBins;
+        bins[k] = bin < binsPerSign ? bin : binsPerSign - 1;
       }
       return;
     }
     // Signed: negatives mirrored below the positives.
     for (let i = 0, k = first; i < count; i++, k += stride) {
-      let bin = (high[2 * i + HIGH_WORD] >>> BIN_SHIFT) - EXPONENT_BIAS_BINS;
-      if (bin >= BINS_PER_SIGN) bin = BINS_PER_SIGN - 1;
-      bins[k] = values[i] < 0 ? BINS_PER_SIGN - 1 - bin : BINS_PER_SIGN + bin;
+      let bin = (high[2 * i + HIGH_WORD] >>> binShift) - exponentBiasBins;
+      if (bin >= binsPerSign) bin = binsPerSign - 1;
+      bins[k] = values[i] < 0 ? binsPerSign - 1 - bin : binsPerSign + bin;
     }
   }
 
@@ -165,14 +172,26 @@ export class BandSketch {
     for (let k = 0; k < indices.length; k++) this.counts[indices[k]] += counts[k];
   }
 
-  /** The q-quantile (type 7: rank q (n - 1), linear between order statistics) of a series in a month. */
-  quantile(series: number, month: number, q: number): number {
+  /** Values in a series' month row. */
+  countOf(series: number, month: number): number {
     const bins = this.binsPerMonth[series];
     const start = this.offsets[series] + month * bins;
     let n = 0;
     for (let b = 0; b < bins; b++) n += this.counts[start + b];
-    if (n === 0) return NaN;
-    const rank = q * (n - 1);
+    return n;
+  }
+
+  /** The q-quantile (type 7: rank q (n - 1), linear between order statistics) of a series in a month. */
+  quantile(series: number, month: number, q: number): number {
+    const n = this.countOf(series, month);
+    return n === 0 ? NaN : this.valueAtRank(series, month, q * (n - 1));
+  }
+
+  /** The value at a 0-based, possibly fractional rank (0: the smallest) of a series in a month. */
+  valueAtRank(series: number, month: number, rank: number): number {
+    const bins = this.binsPerMonth[series];
+    const start = this.offsets[series] + month * bins;
+    if (this.countOf(series, month) === 0) return NaN;
     let before = 0;
     for (let b = 0; b < bins; b++) {
       const c = this.counts[start + b];
@@ -206,20 +225,74 @@ export class BandSketch {
     return n === 0 ? NaN : sum / n;
   }
 
+  /**
+   * Values up to the end of the bin that holds the 0-based rank: the values at or below the value
+   * at that rank, to the sketch's resolution (values in one bin are not told apart, so ties count
+   * as at or below it, as they do for a sorted sample).
+   */
+  countThroughRank(series: number, month: number, rank: number): number {
+    const bins = this.binsPerMonth[series];
+    const start = this.offsets[series] + month * bins;
+    let before = 0;
+    for (let b = 0; b < bins; b++) {
+      before += this.counts[start + b];
+      if (rank < before) return before;
+    }
+    return before;
+  }
+
+  /**
+   * Sum and sum of squares of the `count` smallest values of a series in a month, each bin's
+   * values spread evenly across it as in valueAtRank (the k-th of c at (k + 0.5) / c): what a CVaR
+   * and its standard error need, from the counts alone.
+   */
+  smallest(series: number, month: number, count: number): { sum: number; sumSquares: number } {
+    const bins = this.binsPerMonth[series];
+    const start = this.offsets[series] + month * bins;
+    let left = count;
+    let sum = 0;
+    let sumSquares = 0;
+    for (let b = 0; b < bins && left > 0; b++) {
+      const c = this.counts[start + b];
+      if (c === 0) continue;
+      const m = Math.min(c, left);
+      // Within a bin the value is linear in the fraction: x = a + slope (k + 0.5) / c for k < m.
+      const a = this.binValue(series, b, 0);
+      const slope = (this.binValue(series, b, 1) - a) / c;
+      const sumK = (m * m) / 2; // sum of (k + 0.5), k < m
+      const sumK2 = (m * m * m) / 3 - m / 12; // sum of (k + 0.5)^2, k < m
+      sum += m * a + slope * sumK;
+      sumSquares += m * a * a + 2 * a * slope * sumK + slope * slope * sumK2;
+      left -= m;
+    }
+    return { sum, sumSquares };
+  }
+
+  /** Calls visit(count, lower, upper) for every non-empty bin of a series in a month, in ascending order of value. */
+  forEachBin(series: number, month: number, visit: (count: number, lower: number, upper: number) => void): void {
+    const bins = this.binsPerMonth[series];
+    const start = this.offsets[series] + month * bins;
+    for (let b = 0; b < bins; b++) {
+      const c = this.counts[start + b];
+      if (c !== 0) visit(c, this.binValue(series, b, 0), this.binValue(series, b, 1));
+    }
+  }
+
   private binValue(series: number, bin: number, fraction: number): number {
     const unit = 1 / this.inverseUnits[series];
+    const binsPerSign = this.binsPerSign;
     let negative = false;
     if (this.signedFlags[series]) {
-      if (bin < BINS_PER_SIGN) {
+      if (bin < binsPerSign) {
         negative = true;
-        bin = BINS_PER_SIGN - 1 - bin;
+        bin = binsPerSign - 1 - bin;
         fraction = 1 - fraction;
       } else {
-        bin -= BINS_PER_SIGN;
+        bin -= binsPerSign;
       }
     }
-    const lower = binLowerV(bin);
-    const width = 2 ** Math.floor(bin / SUBS_PER_OCTAVE) / SUBS_PER_OCTAVE;
+    const lower = binLowerV(bin, this.subBits);
+    const width = 2 ** (bin >>> this.subBits) / (1 << this.subBits);
     const magnitude = (lower + fraction * width - 1) * unit;
     return negative ? -magnitude : magnitude;
   }

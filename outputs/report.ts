@@ -8,11 +8,11 @@ import { optimalCharts } from './optimalReport.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
 import { writeTrialsParquet } from './parquet.js';
 import { htmlToPdf, type PaperFormat } from './pdf.js';
-import { buildReportData, optionalReportColumns, reportColumns } from './reportData.js';
+import { buildReportData, optionalReportColumns, reportColumns, tableReportSource, type ReportSource } from './reportData.js';
 import { reportHtml } from './reportHtml.js';
 import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
-import { trialsMetadata, type TrialTable } from './reportTrials.js';
+import { trialsMetadata } from './reportTrials.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
 import { readResultsFolder } from './resultsReader.js';
 import type { Summary } from './summary.js';
@@ -60,7 +60,7 @@ export interface ReportBuildOptions {
   pdf?: PaperFormat;
 }
 
-export async function buildReportFiles(summary: Summary, trials: TrialTable, trialsSource: string, options: ReportBuildOptions = {}): Promise<ReportBuild> {
+export async function buildReportFiles(summary: Summary, trials: ReportSource, trialsSource: string, options: ReportBuildOptions = {}): Promise<ReportBuild> {
   const data = buildReportData(summary, trials);
   const charts = [...reportCharts(summary, data), ...optimalCharts(summary)];
   const rendered = await (options.render ?? renderCharts)(charts);
@@ -87,7 +87,7 @@ export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperF
   const batch = new AtomicWrite(out, { command: 'report', ...REPORT_WRITE });
   try {
     const { summary, trials, source } = await readResultsFolder(dir, reportColumns, optionalReportColumns);
-    const build = await buildReportFiles(summary, trials, source, { pdf });
+    const build = await buildReportFiles(summary, tableReportSource(trials), source, { pdf });
     batch.write(build.files);
     batch.commit(REPORT_COMMIT);
     return { ...build, source };

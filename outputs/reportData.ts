@@ -57,17 +57,56 @@ export function quantileOfSorted(sorted: Float64Array, q: number): number {
 }
 
 /**
+ * A distribution the report bins and reads quantiles from: the defined values of a trial column
+ * (sortedDistribution), or a variable of an outcome sketch (sketchReport.ts).
+ */
+export interface Distribution {
+  /** Values (absent ones not counted). */
+  defined: number;
+  /** Type-7 quantile. */
+  quantile(q: number): number;
+  /** Values in bin i = [first + i step, first + (i + 1) step), i < binCount (the top edge in the last bin); the rest below or above. */
+  bin(first: number, step: number, binCount: number): { counts: number[]; below: number; above: number };
+}
+
+export function sortedDistribution(values: Float64Array): Distribution {
+  const sorted = sortedDefined(values);
+  return {
+    defined: sorted.length,
+    quantile: (q) => quantileOfSorted(sorted, q),
+    bin(first, step, binCount) {
+      const counts = new Array<number>(binCount).fill(0);
+      let below = 0;
+      let above = 0;
+      for (const v of sorted) {
+        const bin = Math.floor((v - first) / step);
+        if (bin < 0) below++;
+        else if (bin >= binCount) {
+          // The top edge itself belongs to the last bin.
+          if (v <= first + binCount * step) counts[binCount - 1]++;
+          else above++;
+        } else counts[bin]++;
+      }
+      return { counts, below, above };
+    },
+  };
+}
+
+/**
  * Histograms of several series over one set of bins: the axis spans the 0.05%..99.95% range of all
  * series together, widened to round numbers; values outside are counted as below/above.
  */
 export function sharedHistogram(series: readonly { name: string; values: Float64Array }[], targetBins = HISTOGRAM_BINS): Histogram {
-  const sorted = series.map((s) => sortedDefined(s.values));
+  return sharedHistogramOf(series.map((s) => ({ name: s.name, distribution: sortedDistribution(s.values) })), targetBins);
+}
+
+export function sharedHistogramOf(series: readonly { name: string; distribution: Distribution }[], targetBins = HISTOGRAM_BINS): Histogram {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const s of sorted) {
-    if (s.length === 0) continue;
-    lo = Math.min(lo, quantileOfSorted(s, HISTOGRAM_TAIL));
-    hi = Math.max(hi, quantileOfSorted(s, 1 - HISTOGRAM_TAIL));
+  for (const { distribution } of series) {
+    if (distribution.defined === 0) continue;
+    lo = Math.min(lo, distribution.quantile(HISTOGRAM_TAIL));
+    hi = Math.max(hi, distribution.quantile(1 - HISTOGRAM_TAIL));
   }
   if (!Number.isFinite(lo)) {
     lo = 0;
@@ -86,21 +125,7 @@ export function sharedHistogram(series: readonly { name: string; values: Float64
     lo: first,
     step,
     binCount,
-    series: series.map((s, k) => {
-      const counts = new Array<number>(binCount).fill(0);
-      let below = 0;
-      let above = 0;
-      for (const v of sorted[k]) {
-        const bin = Math.floor((v - first) / step);
-        if (bin < 0) below++;
-        else if (bin >= binCount) {
-          // The top edge itself belongs to the last bin.
-          if (v <= first + binCount * step) counts[binCount - 1]++;
-          else above++;
-        } else counts[bin]++;
-      }
-      return { name: s.name, counts, defined: sorted[k].length, below, above };
-    }),
+    series: series.map(({ name, distribution }) => ({ name, ...distribution.bin(first, step, binCount), defined: distribution.defined })),
   };
 }
 
@@ -175,9 +200,8 @@ export interface CumulativeSeries {
  */
 export const CDF_LEVELS: readonly number[] = [HISTOGRAM_TAIL, ...Array.from({ length: 199 }, (_, i) => (i + 1) / 200), 1 - HISTOGRAM_TAIL];
 
-export function cumulativeSeries(name: string, values: Float64Array): CumulativeSeries {
-  const sorted = sortedDefined(values);
-  return { name, values: CDF_LEVELS.map((q) => (sorted.length ? quantileOfSorted(sorted, q) : null)) };
+export function cumulativeSeries(name: string, distribution: Distribution): CumulativeSeries {
+  return { name, values: CDF_LEVELS.map((q) => (distribution.defined ? distribution.quantile(q) : null)) };
 }
 
 export interface HalvingDistribution {
@@ -201,7 +225,13 @@ export interface ReportData {
   halving: HalvingDistribution;
 }
 
-export function halvingDistribution(nextHalvingMonth: Float64Array, asOfDate: string): HalvingDistribution {
+/** The next halving's month counts: trials per month offset from the as-of date, and trials with none in the horizon. */
+export interface HalvingMonths {
+  counts: Map<number, number>;
+  beyond: number;
+}
+
+export function halvingMonthsOf(nextHalvingMonth: Float64Array): HalvingMonths {
   const counts = new Map<number, number>();
   let beyond = 0;
   for (const m of nextHalvingMonth) {
@@ -211,9 +241,12 @@ export function halvingDistribution(nextHalvingMonth: Float64Array, asOfDate: st
       counts.set(month, (counts.get(month) ?? 0) + 1);
     }
   }
-  const n = nextHalvingMonth.length;
-  const months = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([m, c]) => ({ month: monthLabel(asOfDate, m), share: c / n }));
-  return { months, beyondHorizonShare: n > 0 ? beyond / n : 0, trials: n };
+  return { counts, beyond };
+}
+
+export function halvingDistribution({ counts, beyond }: HalvingMonths, trials: number, asOfDate: string): HalvingDistribution {
+  const months = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([m, c]) => ({ month: monthLabel(asOfDate, m), share: c / trials }));
+  return { months, beyondHorizonShare: trials > 0 ? beyond / trials : 0, trials };
 }
 
 /** The trial columns the report needs, by their trials.csv names. */
@@ -226,23 +259,46 @@ export function optionalReportColumns(summary: Summary): string[] {
   return [...new Set([...driverColumns(summary), ...TAIL_MEASURES.flatMap((m) => summary.strategies.map((s) => measureColumn(m, s.name)))])];
 }
 
-export function buildReportData(summary: Summary, trials: TrialTable): ReportData {
-  if (trials.trialCount !== summary.trials) {
-    throw new Error(`the trials hold ${trials.trialCount} rows but summary.json counts ${summary.trials} trials`);
-  }
+/** What the report's charts are binned from: a run's trial columns, or its outcome sketch. */
+export interface ReportSource {
+  trials: number;
+  /** The trial columns themselves, when the run kept them: the tail anatomy and the drivers need them (a sketch has none). */
+  table: TrialTable | null;
+  npv(strategy: string): Distribution;
+  /** other - baseline NPV in each trial. */
+  npvDifference(other: string, baseline: string): Distribution;
+  halvingMonths(): HalvingMonths;
+}
+
+export function tableReportSource(trials: TrialTable): ReportSource {
   const npvOf = (name: string) => trials.column(trialColumnName(name, 'npvUsd'));
-  const npv = sharedHistogram(summary.strategies.map((s) => ({ name: s.name, values: npvOf(s.name) })));
+  return {
+    trials: trials.trialCount,
+    table: trials,
+    npv: (name) => sortedDistribution(npvOf(name)),
+    npvDifference(other, baseline) {
+      const a = npvOf(other);
+      const b = npvOf(baseline);
+      const difference = new Float64Array(a.length);
+      for (let t = 0; t < a.length; t++) difference[t] = a[t] - b[t]; // NaN if either is absent
+      return sortedDistribution(difference);
+    },
+    halvingMonths: () => halvingMonthsOf(trials.column('nextHalvingMonth')),
+  };
+}
+
+export function buildReportData(summary: Summary, source: ReportSource): ReportData {
+  if (source.trials !== summary.trials) {
+    throw new Error(`the trials hold ${source.trials} rows but summary.json counts ${summary.trials} trials`);
+  }
+  const npvs = new Map(summary.strategies.map((s) => [s.name, source.npv(s.name)]));
+  const npv = sharedHistogramOf(summary.strategies.map((s) => ({ name: s.name, distribution: npvs.get(s.name)! })));
   const baseline = baselineStrategy(summary).name;
-  const base = npvOf(baseline);
   const pairs = pairsAgainstBaseline(summary);
-  const differenceSeries = pairs.map((pair) => {
-    const other = npvOf(pair.other);
-    const difference = new Float64Array(other.length);
-    for (let t = 0; t < other.length; t++) difference[t] = other[t] - base[t]; // NaN if either is absent
-    return { name: pair.other, values: difference };
-  });
-  const differences = { pairs, histogram: sharedHistogram(differenceSeries) };
-  const npvCumulative = summary.strategies.map((s) => cumulativeSeries(s.name, npvOf(s.name)));
+  const differences = { pairs, histogram: sharedHistogramOf(pairs.map((pair) => ({ name: pair.other, distribution: source.npvDifference(pair.other, baseline) }))) };
+  const npvCumulative = summary.strategies.map((s) => cumulativeSeries(s.name, npvs.get(s.name)!));
   const asOf = String((summary.scenario.asOf as { date: string }).date);
-  return { baseline, tail: tailAnatomy(summary, trials), drivers: explainDifferences(summary, pairs, trials), npv, npvCumulative, differences, halving: halvingDistribution(trials.column('nextHalvingMonth'), asOf) };
+  const tail = source.table ? tailAnatomy(summary, source.table) : null;
+  const drivers = source.table ? explainDifferences(summary, pairs, source.table) : [];
+  return { baseline, tail, drivers, npv, npvCumulative, differences, halving: halvingDistribution(source.halvingMonths(), source.trials, asOf) };
 }

@@ -99,6 +99,9 @@ async function readOnce(
   if (!existsSync(summaryPath)) throw new ResultsInputError(`${dir} is not a results folder: it has no summary.json`);
   const bytes = readFileBytes(summaryPath, SUMMARY_LIMIT);
   const summary = parseSummary(bytes.toString('utf8'), summaryPath);
+  if (summary.outcomes?.mode === 'sketch') {
+    throw new ResultsInputError(`${dir} was made with --outcomes sketch: it keeps no per-trial rows, which this command reads; its report.html and summary.json are complete as written`);
+  }
   let trials;
   try {
     trials = await readTrialColumns(dir, columns(summary), summary, optional(summary));

@@ -7,6 +7,8 @@ import type { Swings } from '../runners/swings.js';
 import type { ChartThread } from './chartThread.js';
 import type { PaperFormat } from './pdf.js';
 import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE, trialsParquetFile } from './report.js';
+import { tableReportSource } from './reportData.js';
+import { sketchReportSource } from './sketchReport.js';
 import { trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
 import { buildSummary, type Summary } from './summary.js';
@@ -16,8 +18,9 @@ import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
 import { optimalConsoleLines } from './optimalReport.js';
 import { switchPolicyFiles } from './switchPolicyFile.js';
 
-/** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite). */
-export const RUN_OUTPUTS_WRITE = { names: ['summary.json', 'trials.csv', 'trials.parquet', ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
+const ROW_FILES = ['trials.csv', 'trials.parquet'];
+/** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite); a run with --outcomes sketch writes no rows. */
+export const RUN_OUTPUTS_WRITE = { names: ['summary.json', ...ROW_FILES, ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
 
 /**
  * Writes every output of `run` through `batch` (opened with RUN_OUTPUTS_WRITE before the trials)
@@ -28,27 +31,32 @@ export const RUN_OUTPUTS_WRITE = { names: ['summary.json', 'trials.csv', 'trials
 export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartThread: ChartThread, pdf?: PaperFormat, swings?: Swings): Promise<Summary> {
   const names = run.scenario.strategies.map((s) => s.name);
   // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
-  const csv = writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
+  // A run with --outcomes sketch has no rows to write.
+  const csv = run.sketch ? null : writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
   let summary: Summary;
   try {
     summary = buildSummary(run, swings);
-    const report = buildReportFiles(summary, trialTableFromOutcomes(run.outcomes, names), 'the run (the same numbers as trials.parquet and trials.csv)', {
+    const [source, note] = run.sketch
+      ? [sketchReportSource(run.sketch, names, run.trials), "the run's outcome sketch (--outcomes sketch: no per-trial rows; histograms from sketch bins of 1/1024 octave)"]
+      : [tableReportSource(trialTableFromOutcomes(run.outcomes, names)), 'the run (the same numbers as trials.parquet and trials.csv)'];
+    const report = buildReportFiles(summary, source, note, {
       render: (charts) => chartThread.render(charts),
       pdf,
     });
     report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
     batch.write([
       { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
-      trialsParquetFile(summary, run.outcomes),
+      ...(run.sketch ? [] : [trialsParquetFile(summary, run.outcomes)]),
       ...switchPolicyFiles(run),
     ]);
     batch.write((await report).files);
-    await csv.done;
+    await csv?.done;
   } catch (error) {
-    await csv.stop();
+    await csv?.stop();
     throw error;
   }
-  batch.commit(REPORT_COMMIT);
+  // A run that keeps no rows supersedes the rows an earlier run left in the folder (its manifest's).
+  batch.commit({ replaces: [...REPORT_COMMIT.replaces, ...ROW_FILES] });
   return summary;
 }
 
@@ -88,6 +96,6 @@ export function runReportText(run: RunResult, summary: Summary, out: string, pdf
     lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
   }
   const policies = (summary.optimal ?? []).map((o) => `, ${o.policyFile}`).join('');
-  lines.push('', `Wrote ${out}/summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
+  lines.push('', `Wrote ${out}/summary.json, ${run.sketch ? '' : 'trials.csv, trials.parquet, '}paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
   return `${lines.join('\n')}\n`;
 }

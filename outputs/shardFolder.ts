@@ -9,21 +9,28 @@
 //                    trial index
 //   bands.parquet    the fan-chart band sketch as integer counts: `bin` (flat index into the
 //                    sketch) and `count`, non-zero bins only
+//   sketch.bin       instead of trials.parquet, in a run with --outcomes sketch: the shard's
+//                    outcome sketch (counts, exact sums, min/max, quantile-sketch counts), as
+//                    engine/outcomeSketch.ts encodes it
 //
 // Written all or nothing (AtomicWrite), so a process killed mid-write leaves no shard.json, and a
 // reader takes a folder with a shard.json as complete.
 import { join } from 'node:path';
 import type { SparseCounts } from '../engine/bandSketch.js';
+import { decodeSketchState, encodeSketchState, type OutcomeSketchState } from '../engine/outcomeSketch.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
 import type { RunResult } from '../runners/run.js';
-import { modelInputsJson, type RunIdentity } from '../runners/runIdentity.js';
+import { modelInputsJson, type OutcomesMode, type RunIdentity } from '../runners/runIdentity.js';
 import type { ShardSpec } from '../runners/shard.js';
-import { BoundedFileError, readBoundedText } from '../scenarios/boundedFile.js';
+import { BoundedFileError, readBoundedBytes, readBoundedText } from '../scenarios/boundedFile.js';
 import { resolvedScenarioJson, type JsonObject, type JsonValue } from '../scenarios/load.js';
 import { readParquet, trialsParquetColumns, writeParquet, writeTrialsParquet } from './parquet.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
 
 export const SHARD_MANIFEST_FILE = 'shard.json';
+const SKETCH_FILE = 'sketch.bin';
+/** A sketch.bin is tens of megabytes at most (its size does not grow with the trials). */
+const MAX_SKETCH_BYTES = 1 << 30;
 const SHARD_FORMAT = 'hashpivot-shard';
 const SHARD_FORMAT_VERSION = 1;
 /** shard.json holds a scenario and a few hundred numbers: anything far larger is not one of ours. */
@@ -55,7 +62,7 @@ export function shardManifest(run: RunResult, identity: RunIdentity): ShardManif
   };
 }
 
-/** The files of a shard folder; shard.json last, so a reader that finds it finds the rest. */
+/** The files of a shard folder; shard.json last, so a reader that finds it finds the rest. Empties run.bands and run.sketch. */
 export function shardFolderFiles(run: RunResult, identity: RunIdentity): OutputFile[] {
   const manifest = shardManifest(run, identity);
   const names = run.scenario.strategies.map((s) => s.name);
@@ -67,8 +74,11 @@ export function shardFolderFiles(run: RunResult, identity: RunIdentity): OutputF
     'hashpivot.trials': String(identity.trials),
     'hashpivot.shard': `${run.shard.index}/${run.shard.count}`,
   };
+  const sketch = run.sketch?.take();
   return [
-    { name: 'trials.parquet', write: (write) => writeTrialsParquet(run.outcomes, names, write, metadata) },
+    sketch
+      ? { name: SKETCH_FILE, write: (write) => write(encodeSketchState(sketch)) }
+      : { name: 'trials.parquet', write: (write) => writeTrialsParquet(run.outcomes, names, write, metadata) },
     {
       name: 'bands.parquet',
       write: (write) =>
@@ -86,11 +96,14 @@ export function shardFolderFiles(run: RunResult, identity: RunIdentity): OutputF
 }
 
 /** What a shard write declares when it opens the folder, before the trials (see AtomicWrite). */
-export const SHARD_FOLDER_WRITE = { names: ['trials.parquet', 'bands.parquet', SHARD_MANIFEST_FILE] };
+export function shardFolderWrite(outcomes: OutcomesMode): { names: string[] } {
+  return { names: [outcomes === 'sketch' ? SKETCH_FILE : 'trials.parquet', 'bands.parquet', SHARD_MANIFEST_FILE] };
+}
 
 /**
- * Writes a shard folder through `batch` (opened with SHARD_FOLDER_WRITE) and commits it, all or
- * nothing; on failure the caller aborts it. Empties run.bands (its counts are moved into the file).
+ * Writes a shard folder through `batch` (opened with shardFolderWrite) and commits it, all or
+ * nothing; on failure the caller aborts it. Empties run.bands and run.sketch (their counts are
+ * moved into the files).
  */
 export function writeShardFolder(batch: AtomicWrite, run: RunResult, identity: RunIdentity): void {
   batch.write(shardFolderFiles(run, identity));
@@ -197,4 +210,21 @@ export async function readShardBands(dir: string, binCount: number): Promise<Spa
     sparse.counts[k] = counts[k];
   }
   return sparse;
+}
+
+/** A shard's outcome sketch (a run with --outcomes sketch), read bounded; its shape is checked when merged. */
+export function readShardSketch(dir: string): OutcomeSketchState {
+  const path = join(dir, SKETCH_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = readBoundedBytes(path, { maxBytes: MAX_SKETCH_BYTES, what: 'an outcome sketch (sketch.bin)' });
+  } catch (error) {
+    if (!(error instanceof BoundedFileError)) throw error;
+    throw new ShardFolderError(error.code === 'ENOENT' ? `${dir} has no ${SKETCH_FILE}, but its shard.json says the run keeps an outcome sketch` : error.message);
+  }
+  try {
+    return decodeSketchState(bytes);
+  } catch (error) {
+    throw new ShardFolderError(`${path} cannot be read: ${(error as Error).message}`);
+  }
 }

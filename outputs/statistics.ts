@@ -230,7 +230,8 @@ export function summarizeMetric(values: Float64Array, options: { intervals?: boo
   };
 }
 
-function binomial(hits: number, n: number): ProbabilityEstimate {
+/** A proportion hits / n with its binomial standard error. */
+export function binomial(hits: number, n: number): ProbabilityEstimate {
   if (n === 0) return { p: null, standardError: null };
   const p = hits / n;
   return { p, standardError: Math.sqrt((p * (1 - p)) / n) };
@@ -280,23 +281,18 @@ export function pairedDifference(a: Float64Array, b: Float64Array): PairedDiffer
     else if (x === y) ties++;
     differences[n++] = x - y;
   }
-  if (n === 0) {
-    return {
-      definedPairCount: 0,
-      pABeatsB: null,
-      pABeatsBStandardError: null,
-      meanDifference: null,
-      standardError: null,
-      ci95: null,
-    };
-  }
+  const d = differences.subarray(0, n);
+  return pairedDifferenceOf(n, wins, ties, n > 0 ? mean(asNumbers(d)) : NaN, n >= 2 ? sampleStandardDeviation(asNumbers(d)) : NaN);
+}
+
+/** A paired difference from its counts (n pairs, a > b in `wins`, equal in `ties`), mean and sd of a - b. */
+export function pairedDifferenceOf(n: number, wins: number, ties: number, meanDifference: number, sd: number): PairedDifference {
+  if (n === 0) return { definedPairCount: 0, pABeatsB: null, pABeatsBStandardError: null, meanDifference: null, standardError: null, ci95: null };
   // Score per pair s ∈ {0, ½, 1}; SE = sqrt(Var(s) / n) with Var(s) = E[s²] - p². Without ties this
   // is the binomial sqrt(p(1-p)/n) used by shareBelow; with ties it is smaller, as it should be.
   const pABeatsB = (wins + 0.5 * ties) / n;
   const scoreVariance = Math.max(0, (wins + 0.25 * ties) / n - pABeatsB * pABeatsB);
-  const d = differences.subarray(0, n);
-  const meanDifference = mean(asNumbers(d));
-  const standardError = n >= 2 ? sampleStandardDeviation(asNumbers(d)) / Math.sqrt(n) : NaN;
+  const standardError = n >= 2 ? sd / Math.sqrt(n) : NaN;
   const lo = meanDifference - Z_975 * standardError;
   const hi = meanDifference + Z_975 * standardError;
   return {
@@ -360,14 +356,19 @@ function rankWithCoverage(n: number, p: number, target: number): number | null {
  * (about 370 for p1 and p99, 75 for p5 and p95). Ties (discrete outcomes) make it conservative.
  */
 export function quantileInterval95(sorted: Float64Array, p: number): [number, number] | null {
-  const n = sorted.length;
+  const ranks = quantileInterval95Ranks(sorted.length, p);
+  if (ranks === null) return null;
+  const lo = fractionalOrderStatistic(sorted, ranks[0]);
+  const hi = fractionalOrderStatistic(sorted, ranks[1]);
+  return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+}
+
+/** The 1-based fractional ranks of quantileInterval95's bounds among n values, or null (too few values). */
+export function quantileInterval95Ranks(n: number, p: number): [number, number] | null {
   if (n < 2 || !(p > 0 && p < 1)) return null;
   const lowerRank = rankWithCoverage(n, p, 1 - HALF_ALPHA_95);
   const upperRank = rankWithCoverage(n, p, HALF_ALPHA_95);
-  if (lowerRank === null || upperRank === null) return null;
-  const lo = fractionalOrderStatistic(sorted, lowerRank);
-  const hi = fractionalOrderStatistic(sorted, upperRank);
-  return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+  return lowerRank === null || upperRank === null ? null : [lowerRank, upperRank];
 }
 
 /**
@@ -389,6 +390,12 @@ export function cvar5StandardError(sorted: Float64Array, var5: number, tailCount
     sum += y;
     squares += y * y;
   }
+  return cvar5StandardErrorOfTail(n, tailCount, sum, squares);
+}
+
+/** cvar5StandardError from the tail's sums of y = x - var5 and y^2 (n values, tailCount of them in the tail). */
+export function cvar5StandardErrorOfTail(n: number, tailCount: number, sum: number, squares: number): number | null {
+  if (tailCount < 2 || n < 2) return null;
   const meanY = sum / n;
   // Sample variance of Y over all n trials (zeros outside the tail), with n - 1.
   const varianceY = Math.max(0, (squares - n * meanY * meanY) / (n - 1));
@@ -433,15 +440,20 @@ export function runningMeanConvergence(values: Float64Array, points = 30): Conve
     }
     if (i + 1 === checkpoints[next]) {
       next++;
-      const halfWidth = count >= 2 ? Z_975 * Math.sqrt(m2 / (count - 1) / count) : NaN;
-      const lo = runningMean - halfWidth;
-      const hi = runningMean + halfWidth;
-      out.push({
-        trials: i + 1,
-        mean: count > 0 ? finiteOrNull(runningMean) : null,
-        ci95: Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null,
-      });
+      out.push(runningMeanPoint(i + 1, count, runningMean, m2 / (count - 1) / count));
     }
   }
   return out;
+}
+
+/** A convergence point: the mean of `count` defined values among the first `trials`, and the variance of that mean. */
+export function runningMeanPoint(trials: number, count: number, runningMean: number, meanVariance: number): ConvergencePoint {
+  const halfWidth = count >= 2 ? Z_975 * Math.sqrt(meanVariance) : NaN;
+  const lo = runningMean - halfWidth;
+  const hi = runningMean + halfWidth;
+  return {
+    trials,
+    mean: count > 0 ? finiteOrNull(runningMean) : null,
+    ci95: Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null,
+  };
 }

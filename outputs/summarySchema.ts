@@ -62,6 +62,8 @@ const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const summarySchema = z
   .looseObject({
     engine: z.looseObject({ name: z.literal('hashpivot'), version: label(40) }),
+    /** Present in a run made with --outcomes sketch (summary.ts, SketchOutcomes). */
+    outcomes: z.looseObject({ mode: z.literal('sketch'), quantileRelativeError: share, note: label(2000) }).optional(),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     trials: z.number().int().min(1).max(2 ** 30),
     trialsRequested: z.number().int().min(1).max(2 ** 30),

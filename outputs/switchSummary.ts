@@ -9,7 +9,7 @@ import { exerciseBoundary, type BoundaryPoint } from '../engine/switchBoundary.j
 import type { SwitchStateVariable } from '../engine/switchState.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { monthLabel } from './calendarMonths.js';
-import { meanAndStandardError, pairedDifference, shareWhere, summarizeMetric, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
+import { binomial, meanAndStandardError, pairedDifference, summarizeMetric, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
 
 export interface SwitchingSummary {
   /** Share of trials where the strategy never converts. */
@@ -55,36 +55,48 @@ export interface OptimalSummary {
 
 const MILESTONES = [12, 24, 36] as const;
 
-export function switchingSummary(outcomes: OutcomeBlock, strategy: number, months: number): SwitchingSummary {
-  const switchMonth = strategyColumn(outcomes, strategy, 'switchMonth');
-  const switchShare = strategyColumn(outcomes, strategy, 'switchShare');
-  const n = outcomes.trialCount;
-  const never = new Float64Array(n);
-  const within = MILESTONES.map(() => new Float64Array(n));
-  const byMonth = new Float64Array(months);
-  const shares = new Map<number, number>();
-  for (let t = 0; t < n; t++) {
-    const m = switchMonth[t];
-    if (m !== m) {
-      never[t] = 1;
-      continue;
-    }
-    MILESTONES.forEach((limit, i) => (within[i][t] = m < limit ? 1 : 0));
-    byMonth[m]++;
-    shares.set(switchShare[t], (shares.get(switchShare[t]) ?? 0) + 1);
-  }
+/** What a switching summary is made of: counts a run's rows or its outcome sketch give alike. */
+export interface SwitchCounts {
+  trials: number;
+  /** Conversions in each month of the horizon. */
+  byMonth: ArrayLike<number>;
+  /** Conversions by the share of the site converted. */
+  shares: Map<number, number>;
+  medianMonth: number | null;
+}
+
+export function switchingFromCounts({ trials: n, byMonth, shares, medianMonth }: SwitchCounts): SwitchingSummary {
   const convertedByMonth: number[] = [];
-  let cumulative = 0;
-  for (let m = 0; m < months; m++) convertedByMonth.push((cumulative += byMonth[m]) / n);
+  const cumulative: number[] = [];
+  let converted = 0;
+  for (let m = 0; m < byMonth.length; m++) {
+    cumulative.push((converted += byMonth[m]));
+    convertedByMonth.push(converted / n);
+  }
+  const within = (limit: number) => binomial(limit >= byMonth.length ? converted : limit > 0 ? cumulative[limit - 1] : 0, n);
   return {
-    pNever: shareWhere(never),
-    pWithin12Months: shareWhere(within[0]),
-    pWithin24Months: shareWhere(within[1]),
-    pWithin36Months: shareWhere(within[2]),
-    medianMonth: summarizeMetric(switchMonth).percentiles.p50 ?? null,
+    pNever: binomial(n - converted, n),
+    pWithin12Months: within(MILESTONES[0]),
+    pWithin24Months: within(MILESTONES[1]),
+    pWithin36Months: within(MILESTONES[2]),
+    medianMonth,
     shares: [...shares].sort((a, b) => a[0] - b[0]).map(([share, count]) => ({ share, p: count / n })),
     convertedByMonth,
   };
+}
+
+export function switchingSummary(outcomes: OutcomeBlock, strategy: number, months: number): SwitchingSummary {
+  const switchMonth = strategyColumn(outcomes, strategy, 'switchMonth');
+  const switchShare = strategyColumn(outcomes, strategy, 'switchShare');
+  const byMonth = new Float64Array(months);
+  const shares = new Map<number, number>();
+  for (let t = 0; t < outcomes.trialCount; t++) {
+    const m = switchMonth[t];
+    if (m !== m) continue;
+    byMonth[m]++;
+    shares.set(switchShare[t], (shares.get(switchShare[t]) ?? 0) + 1);
+  }
+  return switchingFromCounts({ trials: outcomes.trialCount, byMonth, shares, medianMonth: summarizeMetric(switchMonth).percentiles.p50 ?? null });
 }
 
 /** The file a run writes an optimal strategy's policy to. */

@@ -17,11 +17,13 @@ import { RunAssembler } from './merge.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { queueConnection, redisClient, type RedisTarget } from './redisConnection.js';
 import type { LaneExecutor } from './pool.js';
-import { RunFailure, type RunResult } from './run.js';
+import { checkSketchable, RunFailure, type RunResult } from './run.js';
 import { fitSwitchPolicies, needsSwitchFit } from './switchFit.js';
-import { identityDifference, modelInputsJson, runIdentity } from './runIdentity.js';
+import { identityDifference, modelInputsJson, runIdentity, type OutcomesMode } from './runIdentity.js';
+import { decodeSketchState } from '../engine/outcomeSketch.js';
 import { ShardSpecError, shardTrialRange } from './shard.js';
 import {
+  decodeShardState,
   finishedShardFolders,
   QUEUE_NAME,
   QUEUE_PREFIX,
@@ -40,8 +42,12 @@ import {
 
 export interface QueuedRunOptions {
   target: RedisTarget;
-  /** The shared folder shard results go through; this run uses STORE/RUN_ID, removed at the end. */
-  store: string;
+  /**
+   * The shared folder shard results go through; this run uses STORE/RUN_ID, removed at the end.
+   * Without one (sketch mode only) results travel through Redis as the jobs' return values.
+   */
+  store: string | null;
+  outcomes: OutcomesMode;
   trials: number;
   seed: number;
   /** Shards to cut the run into; default: about 50,000 trials each, at least two per live worker. */
@@ -87,6 +93,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
   if (scenario.market.price.model === 'custom') {
     throw new RunFailure('market.price.model custom needs a process module, and workers load no code from the queue: run it on this machine or as --shard I/N where the module is');
   }
+  if (options.outcomes === 'sketch') checkSketchable(scenario);
   // Read here, once: the workers get the inputs through Redis and read no files.
   let resolved;
   try {
@@ -104,11 +111,12 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     });
   }
   const runId = `${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(4).toString('hex')}`;
-  const runFolder = join(resolve(options.store), runId);
+  const runFolder = options.store === null ? null : join(resolve(options.store), runId);
+  if (runFolder === null && options.outcomes !== 'sketch') throw new RunFailure('a run that keeps per-trial rows needs a store (--store DIR) for them');
   // The run's folder in the store, made, checked and locked before any shard is queued
   // (outputs/resultsFolder.ts); workers write their shard folders inside it, each through a write
   // of its own. It is this run's alone (a fresh name) and removed when the run ends.
-  const store = new AtomicWrite(runFolder, { command: 'run --redis' });
+  const store = runFolder === null ? null : new AtomicWrite(runFolder, { command: 'run --redis' });
   const client = redisClient(options.target);
   const queue = new Queue<ShardJobData, ShardJobResult, 'shard'>(QUEUE_NAME, { connection: queueConnection(options.target), prefix: QUEUE_PREFIX });
   queue.on('error', () => {}); // each call below reports its own failure
@@ -121,7 +129,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     } catch (error) {
       throw error instanceof ShardSpecError ? new RunFailure(error.message) : error;
     }
-    const identity = runIdentity(scenario, inputs, options.seed, options.trials, shardCount, 'trials');
+    const identity = runIdentity(scenario, inputs, options.seed, options.trials, shardCount, options.outcomes);
     const assembler = new RunAssembler(identity, scenario, inputs);
     const spec: RunSpec = { scenario: resolvedScenarioJson(scenario), inputs: modelInputsJson(inputs) };
     const specText = JSON.stringify(spec);
@@ -177,7 +185,18 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
             lost.push(index);
             continue;
           }
-          if (job.finishedOn && job.returnvalue?.folder) {
+          if (job.finishedOn && job.returnvalue?.state) {
+            const source = `shard ${index}/${shardCount} from ${job.returnvalue.worker}`;
+            let decoded;
+            try {
+              decoded = decodeShardState(job.returnvalue.state);
+              assembler.addState(index, decoded.bands, decodeSketchState(decoded.sketch), source);
+            } catch (error) {
+              throw new RunFailure(`${source}: ${(error as Error).message}`);
+            }
+            progress.delete(index);
+            await job.remove().catch(() => {});
+          } else if (job.finishedOn && job.returnvalue?.folder) {
             if (!(await mergeFromStore(index, [job.returnvalue.folder]))) throw new RunFailure(`shard ${index}/${shardCount}: ${job.returnvalue.folder} is not in the store`);
             progress.delete(index);
             await job.remove().catch(() => {});
@@ -191,7 +210,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
         // Jobs Redis no longer has (it restarted without persistence): merge what the store has, queue the rest again.
         const requeue: number[] = [];
         for (const index of lost) {
-          if (!(await mergeFromStore(index, finishedShardFolders(runFolder, { index, count: shardCount })))) requeue.push(index);
+          if (runFolder === null || !(await mergeFromStore(index, finishedShardFolders(runFolder, { index, count: shardCount })))) requeue.push(index);
         }
         if (requeue.length > 0) {
           options.log(`Redis no longer has shard${requeue.length === 1 ? '' : 's'} ${requeue.map((i) => `${i}/${shardCount}`).join(', ')} (restarted?): queued again`);
@@ -223,8 +242,8 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
   } finally {
     if (!finished) await cancelRun(queue, client, runId).catch(() => {});
     await client.del(runSpecKey(runId), runRefusalsKey(runId)).catch(() => {});
-    store.abort();
-    rmSync(runFolder, { recursive: true, force: true });
+    store?.abort();
+    if (runFolder) rmSync(runFolder, { recursive: true, force: true });
     await queue.close().catch(() => {});
     client.disconnect();
   }

@@ -3,12 +3,15 @@
 // one worker could sit idle for a fifth of a run while the other finished). Each trial's outcomes
 // go straight into the run's shared outcome block at the trial's own index, and a lane's band
 // counts are integer sums: the results depend on neither the number of lanes nor who ran what.
+// With an outcome sketch (--outcomes sketch) a lane keeps no rows: each slice goes into a scratch
+// block of its own and is folded into the lane's sketch, whose counts and exact sums merge alike.
 import type { Scenario } from '../scenarios/schema.js';
 import type { BandCollector } from '../engine/bandCollector.js';
 import type { SparseCounts } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import type { OutcomeBlock } from '../engine/outcomes.js';
+import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
+import { OutcomeSketch, type OutcomeSketchShape, type OutcomeSketchState } from '../engine/outcomeSketch.js';
 import { TrialKernel } from '../engine/trial.js';
 import { loadedProcesses } from './processModule.js';
 
@@ -28,8 +31,12 @@ export interface LaneTask {
   batchEnd: number;
   /** Trials claimed at a time. Results do not depend on it. */
   sliceTrials: number;
-  /** The run's outcomes in shared memory: trial t's values at column offset t. */
+  /** The run's outcomes in shared memory: trial t's values at column offset t. Unused with a sketch. */
   outcomes: OutcomeBlock;
+  /** Keep no rows: fold every trial into an outcome sketch of this shape instead. */
+  sketch: OutcomeSketchShape | null;
+  /** Different for every run: a thread's sketch of an abandoned run is never carried into the next. */
+  runToken: number;
   /** Whether to sketch the monthly bands (the fan charts). */
   collectBands: boolean;
   /** Shared with the runner: trials done, counted as slices finish, for the progress display. */
@@ -44,6 +51,8 @@ export interface LaneResult {
   /** Whether the batch has no slices left; the lane's band counts come with the last call. */
   exhausted: boolean;
   bands: SparseCounts;
+  /** The lane's outcome sketch, with the last call of a sketch run. */
+  sketch: OutcomeSketchState | null;
 }
 
 /** Fresh each time: a worker hands its arrays' buffers over, which detaches them. */
@@ -51,6 +60,15 @@ const noCounts = (): SparseCounts => ({ indices: new Uint32Array(0), counts: new
 
 let cachedKey = '';
 let cached: { kernel: TrialKernel; bands: BandCollector | null } | null = null;
+/** This thread's outcome sketch and scratch rows, for the run whose token it carries. */
+let sketchSpace: { runToken: number; sketch: OutcomeSketch; scratch: OutcomeBlock } | null = null;
+
+function sketchSpaceFor(task: LaneTask, shape: OutcomeSketchShape) {
+  if (sketchSpace === null || sketchSpace.runToken !== task.runToken) {
+    sketchSpace = { runToken: task.runToken, sketch: new OutcomeSketch(shape), scratch: createOutcomeBlock(0, task.sliceTrials, shape.strategyCount) };
+  }
+  return sketchSpace;
+}
 
 /** The kernel and band collector of this thread, built once per scenario and reused by every lane. */
 function workspaceFor(task: LaneTask) {
@@ -68,9 +86,10 @@ export function runLane(task: LaneTask): LaneResult {
   const workspace = workspaceFor(task);
   const { kernel } = workspace;
   const collector = task.collectBands ? (workspace.bands ??= kernel.createBandCollector()) : null;
+  const space = task.sketch ? sketchSpaceFor(task, task.sketch) : null;
   let trials = 0;
   for (;;) {
-    if (task.maxTrials !== undefined && trials >= task.maxTrials) return { exhausted: false, bands: noCounts() };
+    if (task.maxTrials !== undefined && trials >= task.maxTrials) return { exhausted: false, bands: noCounts(), sketch: null };
     const start = Atomics.add(task.nextTrial, 0, task.sliceTrials);
     if (start >= task.batchEnd) break;
     const end = Math.min(task.batchEnd, start + task.sliceTrials);
@@ -78,14 +97,22 @@ export function runLane(task: LaneTask): LaneResult {
       if (task.failAtTrial !== undefined && task.failAtTrial >= start && task.failAtTrial < end) {
         throw new Error(`injected fault at trial ${task.failAtTrial}`);
       }
-      kernel.run(task.seed, task.outcomes, collector, start, end);
+      if (space) {
+        // Claims count from the run's (or shard's) first trial, which the empty block still carries.
+        space.scratch.firstTrial = task.outcomes.firstTrial + start;
+        kernel.run(task.seed, space.scratch, collector, 0, end - start);
+        space.sketch.fold(space.scratch, end - start);
+      } else {
+        kernel.run(task.seed, task.outcomes, collector, start, end);
+      }
     } catch (error) {
       cached = null; // the collector holds part of a failed slice: never let it reach another run
+      sketchSpace = null;
       const message = error instanceof Error ? error.message : String(error);
       throw new Error(`trials ${start}..${end - 1} failed: ${message}`);
     }
     Atomics.add(task.trialsDone, 0, end - start);
     trials += end - start;
   }
-  return { exhausted: true, bands: collector ? collector.takeNonZero() : noCounts() };
+  return { exhausted: true, bands: collector ? collector.takeNonZero() : noCounts(), sketch: space ? space.sketch.take() : null };
 }

@@ -9,9 +9,11 @@ import { createOutcomeBlock, MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock
 import type { ModelInputs } from '../engine/priceModel.js';
 import { parseScenario, ScenarioError } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { readShardBands, readShardManifest, readShardTrials, type ShardManifest } from '../outputs/shardFolder.js';
+import { OutcomeSketch, type OutcomeSketchState } from '../engine/outcomeSketch.js';
+import type { SparseCounts } from '../engine/bandSketch.js';
+import { readShardBands, readShardManifest, readShardSketch, readShardTrials, type ShardManifest } from '../outputs/shardFolder.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
-import { maxNpvStandardError, type RunResult } from './run.js';
+import { maxNpvStandardError, outcomeSketchShape, sketchMaxNpvStandardError, type RunResult } from './run.js';
 import { identityDifference, modelInputsFromJson, scenarioHash, type RunIdentity } from './runIdentity.js';
 import { shardLabel, shardTrialRange } from './shard.js';
 
@@ -25,6 +27,8 @@ export class MergeError extends Error {}
 export class RunAssembler {
   readonly outcomes: OutcomeBlock;
   readonly bands: BandSketch;
+  /** With --outcomes sketch: the merged outcome sketch (and `outcomes` holds no trials). */
+  readonly sketch: OutcomeSketch | null;
   private readonly taken = new Set<number>();
   private readonly model;
 
@@ -35,9 +39,11 @@ export class RunAssembler {
   ) {
     this.model = compileModel(scenario, inputs);
     this.bands = new BandSketch(this.model.bands, this.model.market.months);
-    const bytes = identity.trials * (scenario.strategies.length * STRATEGY_METRICS.length + MARKET_METRICS.length) * 8;
+    this.sketch = identity.outcomes === 'sketch' ? new OutcomeSketch(outcomeSketchShape(this.model, identity.trials)) : null;
+    const rows = this.sketch ? 0 : identity.trials;
+    const bytes = rows * (scenario.strategies.length * STRATEGY_METRICS.length + MARKET_METRICS.length) * 8;
     try {
-      this.outcomes = createOutcomeBlock(0, identity.trials, scenario.strategies.length, true);
+      this.outcomes = createOutcomeBlock(0, rows, scenario.strategies.length, true);
     } catch (error) {
       throw new MergeError(`cannot hold the outcomes of ${identity.trials.toLocaleString('en-US')} trials in memory (${(bytes / 1e9).toFixed(1)} GB): ${(error as Error).message}`);
     }
@@ -58,12 +64,33 @@ export class RunAssembler {
     return this.taken.size === this.identity.shardCount;
   }
 
-  /** Adds a shard folder whose manifest has been checked against this run (checkManifest). */
+  /** Adds a shard folder whose manifest has been checked against this run (checkShardSet). */
   async addFolder(dir: string, manifest: ShardManifest): Promise<void> {
     const { index } = manifest.shard;
     if (this.taken.has(index)) throw new MergeError(`shard ${shardLabel(manifest.shard)} is already merged; ${dir} would count its trials twice`);
+    if (this.sketch) {
+      const state = readShardSketch(dir);
+      this.addState(index, await readShardBands(dir, this.bands.counts.length), state, dir);
+      return;
+    }
     await readShardTrials(dir, manifest, this.scenario.strategies.map((s) => s.name), this.outcomes);
     this.bands.mergeSparse(await readShardBands(dir, this.bands.counts.length));
+    this.taken.add(index);
+  }
+
+  /** Adds shard `index` of a sketch run from its band counts and outcome sketch (a folder, or a job's result). */
+  addState(index: number, bands: SparseCounts, state: OutcomeSketchState, source: string): void {
+    if (!this.sketch) throw new MergeError(`${source} holds an outcome sketch, but this run keeps per-trial rows`);
+    if (this.taken.has(index)) throw new MergeError(`shard ${index}/${this.identity.shardCount} is already merged; ${source} would count its trials twice`);
+    for (let k = 0; k < bands.indices.length; k++) {
+      if (bands.indices[k] >= this.bands.counts.length) throw new MergeError(`${source}: band bin ${bands.indices[k]} is beyond this scenario's sketch`);
+    }
+    try {
+      this.sketch.merge(state);
+    } catch (error) {
+      throw new MergeError(`${source}: ${(error as Error).message}`);
+    }
+    this.bands.mergeSparse(bands);
     this.taken.add(index);
   }
 
@@ -80,9 +107,10 @@ export class RunAssembler {
       shard: { index: 1, count: 1 },
       trials: this.identity.trials,
       targetSeUsd: null,
-      maxNpvStandardErrorUsd: maxNpvStandardError(this.outcomes),
+      maxNpvStandardErrorUsd: this.sketch ? sketchMaxNpvStandardError(this.sketch) : maxNpvStandardError(this.outcomes),
       outcomes: this.outcomes,
       bands: this.bands,
+      sketch: this.sketch,
       inputNotes: [],
     };
   }

@@ -7,8 +7,11 @@ import { compileModel, type Model } from '../engine/model.js';
 import type { SwitchPolicy } from '../engine/switchPolicy.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, firstTrialsOf, MARKET_METRICS, STRATEGY_METRICS, strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
+import { OutcomeSketch, type OutcomeSketchShape } from '../engine/outcomeSketch.js';
+import type { OutcomesMode } from './runIdentity.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { meanAndStandardError } from '../outputs/statistics.js';
+import { logSpacedCounts, meanAndStandardError } from '../outputs/statistics.js';
+import { sketchMetric } from '../outputs/sketchStatistics.js';
 import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { loadedProcesses, prepareProcessModule } from './processModule.js';
@@ -63,6 +66,11 @@ export interface RunOptions {
    * here (modelInputsFor); a worker uses the submitter's, so every machine computes the same trials.
    */
   inputs?: ModelInputs;
+  /**
+   * 'sketch': keep no per-trial rows, only an outcome sketch (engine/outcomeSketch.ts) whose
+   * memory does not grow with the trial count; summary.json is then read off it. Default 'trials'.
+   */
+  outcomes?: OutcomesMode;
   /** Test hook: a fault injected into the slice holding this trial. */
   failAtTrial?: number;
 }
@@ -85,6 +93,8 @@ export interface RunResult {
   outcomes: OutcomeBlock;
   /** Empty when the run was made with collectBands: false. */
   bands: BandSketch;
+  /** With outcomes: 'sketch', the run's outcome sketch; `outcomes` then holds no trials. */
+  sketch: OutcomeSketch | null;
   /** What was read beyond the scenario (a bootstrap file: rows skipped, gaps), for the user. */
   inputNotes: string[];
 }
@@ -106,6 +116,8 @@ const MAX_SLICE_TRIALS = 1_000_000;
 /** How often the progress display reads the trials done (lanes count them as they go). */
 const PROGRESS_POLL_MS = 100;
 const MIN_BATCH = 1000;
+/** Points of the convergence chart (runningMeanConvergence's default). */
+const CONVERGENCE_POINTS = 30;
 const FIRST_TARGET_BATCH = 2000;
 
 /** Largest standard error of a strategy's mean NPV over the first `trials` trials. */
@@ -115,6 +127,31 @@ export function maxNpvStandardError(outcomes: OutcomeBlock, trials = outcomes.tr
     worst = Math.max(worst, meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd').subarray(0, trials)).standardError);
   }
   return worst;
+}
+
+/** The outcome sketch of a run of `trials` trials (the whole run's: its shards share it). */
+export function outcomeSketchShape(model: Model, trials: number): OutcomeSketchShape {
+  // Convergence checkpoints of the whole run, as runningMeanConvergence takes them from the rows.
+  const site = model.scenario.site;
+  return { strategyCount: model.strategies.length, months: model.market.months, checkpoints: logSpacedCounts(trials, CONVERGENCE_POINTS), ownFundsUsd: site.cashUsd + site.creditLineUsd };
+}
+
+/** Largest standard error of a strategy's mean NPV, from an outcome sketch's exact sums. */
+export function sketchMaxNpvStandardError(sketch: OutcomeSketch): number {
+  let worst = 0;
+  for (let s = 0; s < sketch.shape.strategyCount; s++) worst = Math.max(worst, sketchMetric(sketch, s, 'npvUsd').standardError ?? Infinity);
+  return worst;
+}
+
+/** A run with --outcomes sketch keeps no rows: refused, naming why, for what needs them. */
+export function checkSketchable(scenario: Scenario, targetSeUsd?: number): void {
+  if (targetSeUsd !== undefined) {
+    throw new RunFailure('a target standard error needs the per-trial rows (it checks them after every batch): run it without --outcomes sketch');
+  }
+  const policyStrategy = scenario.strategies.find((s) => s.kind === 'optimal' || s.kind === 'policy');
+  if (policyStrategy) {
+    throw new RunFailure(`strategy ${policyStrategy.name} (kind: ${policyStrategy.kind}) is summarised from the per-trial rows (its value out of sample, the value of flexibility): run it without --outcomes sketch`);
+  }
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
@@ -129,6 +166,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     // A shard cannot know when the whole run's error is small enough: the stopping point needs every trial before it.
     throw new RunFailure(`a target standard error cannot be split into shards (shard ${shardLabel(shard)}): run the whole target on one machine, or give a fixed trial count`);
   }
+  const sketchMode = options.outcomes === 'sketch';
+  if (sketchMode) checkSketchable(scenario, options.targetSeUsd);
   let range;
   try {
     range = shardTrialRange(trialsRequested, shard);
@@ -168,16 +207,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const target = options.targetSeUsd ?? null;
   // Sized for the bands only when they are sketched: a sketch is megabytes of counts.
   const bands = new BandSketch(options.collectBands === false ? [] : model.bands, model.market.months);
+  const sketch = sketchMode ? new OutcomeSketch(outcomeSketchShape(model, trialsRequested)) : null;
   // Room for every trial the run may make; pages a shorter run never writes are never mapped.
   let allOutcomes: OutcomeBlock;
   try {
-    allOutcomes = createOutcomeBlock(range.firstTrial, range.trialCount, model.strategies.length, true);
+    allOutcomes = createOutcomeBlock(range.firstTrial, sketch ? 0 : range.trialCount, model.strategies.length, true);
   } catch (error) {
     const bytesPerTrial = (model.strategies.length * STRATEGY_METRICS.length + MARKET_METRICS.length) * 8;
     throw new RunFailure(
       `cannot reserve memory for the outcomes of ${range.trialCount.toLocaleString('en-US')} trials (${bytesPerTrial} bytes each, ${((range.trialCount * bytesPerTrial) / 1e9).toFixed(1)} GB): ${(error as Error).message}. Run fewer trials, or split them into shards (--shard).`,
     );
   }
+  const runToken = Math.random();
   const nextTrial = new Int32Array(new SharedArrayBuffer(4));
   const trialsDone = new Int32Array(new SharedArrayBuffer(4));
 
@@ -210,14 +251,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       Atomics.store(nextTrial, 0, done);
       const task: LaneTask = {
         scenario, inputs, scenarioKey, seed, nextTrial, batchEnd, sliceTrials, outcomes: allOutcomes,
-        collectBands: options.collectBands ?? true, trialsDone, failAtTrial: options.failAtTrial,
+        sketch: sketch?.shape ?? null, runToken, collectBands: options.collectBands ?? true, trialsDone, failAtTrial: options.failAtTrial,
       };
       const lanes: Promise<void>[] = [];
       for (let lane = 0; lane < executor.lanes; lane++) {
         lanes.push(
           executor.run(task, options.signal).then(
-            // Integer counts: the merge order cannot change the sum.
-            (result) => bands.mergeSparse(result.bands),
+            // Integer counts and exact sums: the merge order cannot change them.
+            (result) => {
+              bands.mergeSparse(result.bands);
+              if (result.sketch) sketch!.merge(result.sketch);
+            },
             (error: unknown) => {
               if (options.signal?.aborted) throw options.signal.reason;
               throw new RunFailure(error instanceof Error ? error.message : String(error));
@@ -228,7 +272,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       await Promise.all(lanes);
       report();
       done = batchEnd;
-      maxSe = maxNpvStandardError(allOutcomes, done);
+      maxSe = sketch ? sketchMaxNpvStandardError(sketch) : maxNpvStandardError(allOutcomes, done);
       if (target === null || maxSe <= target) break;
       // QuantLib's value(tolerance): the SE falls as 1/sqrt(n), so size the next batch from it.
       const needed = Math.ceil(done * (maxSe / target) ** 2 * 1.05);
@@ -238,7 +282,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (poll) clearInterval(poll);
     if (!options.executor) await executor.close();
   }
-  const outcomes = done === trialsHere ? allOutcomes : firstTrialsOf(allOutcomes, done);
+  const outcomes = sketch || done === trialsHere ? allOutcomes : firstTrialsOf(allOutcomes, done);
   return {
     scenario,
     inputs,
@@ -246,11 +290,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     seed,
     trialsRequested,
     shard,
-    trials: outcomes.trialCount,
+    trials: sketch ? trialsHere : outcomes.trialCount,
     targetSeUsd: target,
     maxNpvStandardErrorUsd: maxSe,
     outcomes,
     bands,
+    sketch,
     inputNotes,
   };
 }

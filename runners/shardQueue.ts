@@ -4,7 +4,8 @@
 //   BullMQ queue "hashpivot-shards" (keys hashpivot:hashpivot-shards:*): one job per shard, id
 //     RUN-I (so adding a shard twice adds it once), its data the run identity and shard number,
 //     its progress the trials done, its return value where the result is (a shard folder in the
-//     store) or, in sketch mode, the result itself.
+//     store) or, in sketch mode without a store, the result itself (band counts and outcome
+//     sketch, a few megabytes whatever the trial count).
 //   hashpivot:run:RUN:spec       the resolved scenario and model inputs (JSON), read by workers
 //   hashpivot:run:RUN:cancelled  set when the submitter stops: workers abandon the run's shards
 //   hashpivot:run:RUN:refusals   one line per worker that refused a shard (another engine version)
@@ -15,6 +16,7 @@
 // shard, so two workers never write the same files. They outlive a Redis restart.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SparseCounts } from '../engine/bandSketch.js';
 import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import { hasJournal, readManifest } from '../outputs/resultsFolder.js';
 import { SHARD_MANIFEST_FILE } from '../outputs/shardFolder.js';
@@ -40,6 +42,8 @@ export interface ShardJobResult {
   worker: string;
   /** The shard folder written into the store. */
   folder: string | null;
+  /** Without a store (sketch mode): the shard's band counts and outcome sketch themselves, base64. */
+  state?: { bandIndices: string; bandCounts: string; sketch: string };
 }
 
 export interface RunSpec {
@@ -101,4 +105,23 @@ export function finishedShardFolders(runFolder: string, shard: ShardSpec): strin
     .sort()
     .map((name) => join(runFolder, name))
     .filter(committed);
+}
+
+const base64 = (a: Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const words = (text: string) => {
+  const bytes = Buffer.from(text, 'base64');
+  const out = new Uint32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+};
+
+/** A sketch shard's result for Redis. */
+export function encodeShardState(bands: SparseCounts, sketch: Uint8Array): NonNullable<ShardJobResult['state']> {
+  return { bandIndices: base64(bands.indices), bandCounts: base64(bands.counts), sketch: base64(sketch) };
+}
+
+export function decodeShardState(state: NonNullable<ShardJobResult['state']>): { bands: SparseCounts; sketch: Uint8Array } {
+  const bands = { indices: words(state.bandIndices), counts: words(state.bandCounts) };
+  if (bands.indices.length !== bands.counts.length) throw new Error('band counts of unequal lengths');
+  return { bands, sketch: new Uint8Array(Buffer.from(state.sketch, 'base64')) };
 }

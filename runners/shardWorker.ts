@@ -8,8 +8,9 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { parseScenario } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { readShardManifest, SHARD_FOLDER_WRITE, writeShardFolder } from '../outputs/shardFolder.js';
+import { readShardManifest, shardFolderWrite, writeShardFolder } from '../outputs/shardFolder.js';
 import { AtomicWrite } from '../outputs/resultsFolder.js';
+import { encodeSketchState } from '../engine/outcomeSketch.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
 import { queueConnection, redisClient, type RedisTarget } from './redisConnection.js';
@@ -17,6 +18,7 @@ import { runScenario } from './run.js';
 import { identityDifference, modelInputsFromJson, scenarioHash } from './runIdentity.js';
 import { shardLabel } from './shard.js';
 import {
+  encodeShardState,
   finishedShardFolders,
   MAX_STALLED,
   QUEUE_NAME,
@@ -118,8 +120,8 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     if (await cancelled()) throw new UnrecoverableError('the run was cancelled');
     const { scenario, inputs } = await specOf(data);
     const runFolder = options.store ? join(options.store, data.runId) : data.store;
-    if (runFolder === null) throw new UnrecoverableError(`${label} has no store to write to`);
-    const copy = finishedCopy(runFolder, data);
+    if (runFolder === null && data.run.outcomes !== 'sketch') throw new UnrecoverableError(`${label} keeps per-trial rows and has no store to write them to`);
+    const copy = runFolder === null ? undefined : finishedCopy(runFolder, data);
     if (copy) {
       options.log(`${label}: already computed in ${copy}`);
       return { worker: id, folder: copy };
@@ -128,8 +130,8 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     options.log(`${label}: started`);
     // The shard's folder is checked and locked before its trials (outputs/resultsFolder.ts); a
     // folder of its own per worker, so a retried shard never meets its first worker's lock.
-    const folder = shardFolderPath(runFolder, data.shard, id);
-    const batch = new AtomicWrite(folder, { command: 'worker', ...SHARD_FOLDER_WRITE });
+    const folder = runFolder === null ? null : shardFolderPath(runFolder, data.shard, id);
+    const batch = folder === null ? null : new AtomicWrite(folder, { command: 'worker', ...shardFolderWrite(data.run.outcomes) });
     const abort = new AbortController();
     const watch = setInterval(() => {
       cancelled().then((yes) => yes && abort.abort(new RunCancelled('the run was cancelled')), () => {});
@@ -143,6 +145,7 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
         inputs,
         chunkTrials: data.chunkTrials,
         executor,
+        outcomes: data.run.outcomes,
         signal: abort.signal,
         onProgress: (done) => {
           const now = performance.now();
@@ -151,11 +154,18 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
           job.updateProgress(done).catch(() => {});
         },
       });
+      const done = () => options.log(`${label}: ${run.trials.toLocaleString('en-US')} trials in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (batch === null) {
+        // Sketch mode without a store: the result is small enough to travel as the job's return value.
+        const state = encodeShardState(run.bands.takeNonZero(), encodeSketchState(run.sketch!.take()));
+        done();
+        return { worker: id, folder: null, state };
+      }
       writeShardFolder(batch, run, data.run);
-      options.log(`${label}: ${run.trials.toLocaleString('en-US')} trials in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      done();
       return { worker: id, folder };
     } catch (error) {
-      batch.abort();
+      batch?.abort();
       if (abort.signal.aborted) {
         options.log(`${label}: abandoned, the run was cancelled`);
         throw new UnrecoverableError('the run was cancelled');

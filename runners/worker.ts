@@ -11,8 +11,10 @@ export default async function runLaneInWorker(task: LaneTask): Promise<unknown> 
   // A custom process's module is imported once per thread, before the lane compiles with it.
   await loadProcessModules(task.inputs);
   const result = runLane(task);
+  const sketch = result.sketch;
+  const sketchBuffers = sketch ? [sketch.counts, sketch.extremes, sketch.limbs, sketch.infinities, sketch.sketch.indices, sketch.sketch.counts].map((a) => a.buffer) : [];
   return move({
-    [transferableSymbol]: [result.bands.indices.buffer, result.bands.counts.buffer],
+    [transferableSymbol]: [result.bands.indices.buffer, result.bands.counts.buffer, ...sketchBuffers],
     [valueSymbol]: result,
   } as never);
 }

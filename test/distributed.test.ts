@@ -71,6 +71,15 @@ if (!binary) {
       await startWorker().waitFor(/takes shards from/);
     });
 
+    it('with --outcomes sketch and no store, shard results travel through Redis: the bytes of a local sketch run', async () => {
+      const local = join(freshDir(), 'local-sketch');
+      expect(cli(['run', 'smoke', '--trials', '3000', '--seed', '5', '--outcomes', 'sketch', '--workers', '0', '--out', local, '--quiet']).status).toBe(0);
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', 'smoke', '--trials', '3000', '--seed', '5', '--outcomes', 'sketch', '--redis', redis.url, '--shards', '3', '--out', out, '--quiet'], ENV);
+      expect(await run.exited, run.output()).toBe(0);
+      for (const name of ['summary.json', 'report.html', 'paths.csv']) expect(readFileSync(join(out, name)).equals(readFileSync(join(local, name))), name).toBe(true);
+    });
+
     it('loses no finished shard when Redis restarts mid-run', async () => {
       const out = join(freshDir(), 'out');
       const run = backgroundCli(['run', ...RUN, '--redis', redis.url, '--store', freshDir(), '--shards', '8', '--out', out], ENV);

@@ -7,12 +7,12 @@ import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
 import { AtomicWrite } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
-import { SHARD_FOLDER_WRITE, writeShardFolder } from '../../outputs/shardFolder.js';
+import { shardFolderWrite, writeShardFolder } from '../../outputs/shardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { createProgress, type Progress } from '../progress.js';
 import { runScenario, type RunResult } from '../run.js';
 import type { RedisTarget } from '../redisConnection.js';
-import { runIdentity } from '../runIdentity.js';
+import { runIdentity, type OutcomesMode } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
 import { inProcessExecutor, poolExecutor } from '../pool.js';
 import { computeSwings, DEFAULT_SWING_TRIALS } from '../swings.js';
@@ -32,8 +32,15 @@ function shardOption(text: string | undefined, trials: number, targetSe: number 
   }
 }
 
+function outcomesOption(text: string | undefined, targetSe: number | undefined): OutcomesMode {
+  if (text === undefined) return 'trials';
+  if (text !== 'trials' && text !== 'sketch') throw new UsageError(`--outcomes must be trials (every trial's row: trials.csv, trials.parquet) or sketch (no rows: memory flat in the trial count), got "${text}"`);
+  if (text === 'sketch' && targetSe !== undefined) throw new UsageError('--target-se needs the per-trial rows: leave out --outcomes sketch');
+  return text;
+}
+
 /** The queue settings of `run --redis URL --store DIR [--shards N]`, or undefined for a run on this machine. */
-function queuedOptions(values: { redis?: string; store?: string; shards?: string; 'process-module'?: string }, shard: ShardSpec | undefined, targetSe: number | undefined, trials: number) {
+function queuedOptions(values: { redis?: string; store?: string; shards?: string; 'process-module'?: string }, shard: ShardSpec | undefined, targetSe: number | undefined, trials: number, outcomes: OutcomesMode) {
   if (values.redis === undefined) {
     for (const flag of ['store', 'shards'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --redis URL (a run on hashpivot workers)`);
     return undefined;
@@ -43,9 +50,11 @@ function queuedOptions(values: { redis?: string; store?: string; shards?: string
   if (values['process-module'] !== undefined) {
     throw new UsageError('--process-module runs code of this machine: workers load no code from the queue, so a custom price process cannot run with --redis (run it here, or as --shard I/N on each machine)');
   }
-  if (values.store === undefined) throw new UsageError('--redis needs --store DIR: a folder every worker can reach at the same path (NFS, a mounted bucket), where finished shards are kept until merged');
+  if (values.store === undefined && outcomes !== 'sketch') {
+    throw new UsageError('--redis needs --store DIR: a folder every worker can reach at the same path (NFS, a mounted bucket), where finished shards are kept until merged (only --outcomes sketch, whose shards are small, can go through Redis alone)');
+  }
   const shards = values.shards === undefined ? undefined : wholeNumber(values.shards, '--shards', 1, 1, Math.min(trials, 1_000_000));
-  return { url: values.redis, store: values.store, shards };
+  return { url: values.redis, store: values.store ?? null, shards };
 }
 
 /** BullMQ and the Redis client, loaded only for a run on workers: they take longer to import than a local run takes to start. */
@@ -63,6 +72,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'chunk-trials': { type: 'string' },
       'target-se': { type: 'string' },
       shard: { type: 'string' },
+      outcomes: { type: 'string' },
       redis: { type: 'string' },
       store: { type: 'string' },
       shards: { type: 'string' },
@@ -87,11 +97,12 @@ export async function runCommand(args: string[]): Promise<number> {
   if (shard && values.pdf) throw new UsageError('--pdf makes no report in a shard: print it from the merged folder with hashpivot report DIR --pdf');
   const paper = pdfPaper(values);
   const swingTrials = wholeNumber(values['swing-trials'], '--swing-trials', DEFAULT_SWING_TRIALS, 0, 1_000_000);
+  const outcomes = outcomesOption(values.outcomes, targetSeUsd);
   const failAtTrial = values['fail-at-trial'] === undefined ? undefined : wholeNumber(values['fail-at-trial'], '--fail-at-trial', 0, 0);
   const out = values.out ?? (shard ? `shard-${shard.index}-of-${shard.count}` : 'results');
   if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
-  const queuedFlags = queuedOptions(values, shard, targetSeUsd, trials);
-  let queued: { target: RedisTarget; store: string; shards?: number; modules: Awaited<ReturnType<typeof queueModules>> } | undefined;
+  const queuedFlags = queuedOptions(values, shard, targetSeUsd, trials, outcomes);
+  let queued: { target: RedisTarget; store: string | null; shards?: number; modules: Awaited<ReturnType<typeof queueModules>> } | undefined;
   if (queuedFlags) {
     const modules = await queueModules();
     const target = modules.parseRedisUrl(queuedFlags.url);
@@ -110,7 +121,7 @@ export async function runCommand(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   // Checks the folder and takes its lock before any trial runs (see outputs/resultsFolder.ts).
-  const batch = new AtomicWrite(out, { command: 'run', ...(shard ? SHARD_FOLDER_WRITE : RUN_OUTPUTS_WRITE) });
+  const batch = new AtomicWrite(out, { command: 'run', ...(shard ? shardFolderWrite(outcomes) : RUN_OUTPUTS_WRITE) });
   const mode = values.quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines';
   let progress = createProgress(mode);
   // Fitting an optimal strategy's policy comes first, counted in fitting paths.
@@ -139,13 +150,13 @@ export async function runCommand(args: string[]): Promise<number> {
     };
     const run: RunResult = queued
       ? await queued.modules.runOnQueue(scenario, {
-          target: queued.target, store: queued.store, shards: queued.shards, trials, seed, chunkTrials, executor, signal: abort.signal, onFitProgress, onProgress,
+          target: queued.target, store: queued.store, shards: queued.shards, outcomes, trials, seed, chunkTrials, executor, signal: abort.signal, onFitProgress, onProgress,
           log: (line) => {
             if (!values.quiet) writeErr(`${line}\n`);
           },
         })
       : await runScenario(scenario, {
-          trials, seed, executor, chunkTrials, targetSeUsd, shard, failAtTrial, signal: abort.signal, processModule: values['process-module'], onFitProgress, onProgress,
+          trials, seed, executor, chunkTrials, targetSeUsd, shard, outcomes, failAtTrial, signal: abort.signal, processModule: values['process-module'], onFitProgress, onProgress,
         });
     progress.finish();
     const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'], switchPolicies: run.inputs.switchPolicies });
@@ -156,11 +167,11 @@ export async function runCommand(args: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (shard) {
-      writeShardFolder(batch, run, runIdentity(scenario, run.inputs, seed, trials, shard.count, 'trials'));
+      writeShardFolder(batch, run, runIdentity(scenario, run.inputs, seed, trials, shard.count, outcomes));
       if (!values.quiet) {
         const first = run.outcomes.firstTrial;
         writeOut(`${scenario.name}: shard ${shard.index}/${shard.count}, trials ${first}..${first + run.trials - 1} of ${trials.toLocaleString('en-US')}, seed ${seed}\n`);
-        writeOut(`Wrote ${out}/shard.json, trials.parquet and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
+        writeOut(`Wrote ${out}/shard.json, ${outcomes === 'sketch' ? 'sketch.bin' : 'trials.parquet'} and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
       }
       return 0;
     }
