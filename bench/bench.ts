@@ -7,6 +7,7 @@
 //                            [--peers DIR] [--numba-python EXE]
 //
 // It also times a 20-point study against its points' trial work alone (studyOverhead.ts).
+// Then bench/scale.ts (beyond one machine): node dist/bench/scale.js [--quick] [--trials N] [--merge-shard-trials N] alone.
 //
 // Every measurement runs in a fresh child process, one after another (never two at once: the
 // machine's cores are the thing measured). The contenders take turns in rounds (a slow spell on a
@@ -447,3 +448,8 @@ function optimalSection(T: number, plan: Plan, base: Measured<RunJson>[], tmp: s
 }
 
 process.exitCode = main();
+// Beyond one machine (bench/scale.ts): sketches, --redis, merges and the scale model, in its own process.
+if (process.exitCode === 0) {
+  const scale = spawnSync(process.execPath, [join(here, 'scale.js'), ...(process.argv.includes('--quick') ? ['--quick'] : [])], { stdio: 'inherit', cwd: root });
+  if (scale.status !== 0) process.exitCode = scale.status ?? 1;
+}

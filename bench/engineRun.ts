@@ -2,16 +2,20 @@
 // every size starts from a clean heap (peak RSS is the run's own) and a fresh V8 (LIBRARIES.md: V8
 // can compile the same code differently from one process to the next).
 //
-//   node dist/bench/engineRun.js SCENARIO TRIALS WORKERS SEED [bands|nobands]
+//   node dist/bench/engineRun.js SCENARIO TRIALS WORKERS SEED [bands|nobands] [trials|sketch [percentiles]]
 //
 // Prints one JSON line: wall and CPU seconds of runScenario (no process start-up) and of fitting any
 // optimal strategy's policy within it, trial count, horizon,
 // per-strategy mean NPV with its standard error, and this process's peak RSS (kB; with worker
-// threads it covers every thread, since they share the process).
-import { loadScenario, runScenario, strategyColumn } from '../index.js';
+// threads it covers every thread, since they share the process). With `sketch` the run keeps no
+// per-trial rows (--outcomes sketch); with `percentiles` each strategy also gets NPV p1/p5/p50/p95
+// from its summary (after the timing): exact order statistics, or the sketch's.
+import { buildSummary, loadScenario, runScenario, strategyColumn } from '../index.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
+import { sketchMetric } from '../outputs/sketchStatistics.js';
 
-const [scenarioName = 'bench', trialsText = '10000', workersText = '1', seedText = '1', bandsText = 'bands'] = process.argv.slice(2);
+const [scenarioName = 'bench', trialsText = '10000', workersText = '1', seedText = '1', bandsText = 'bands', outcomesText = 'trials', percentilesText = ''] = process.argv.slice(2);
+const outcomes = outcomesText === 'sketch' ? 'sketch' : 'trials';
 const scenario = loadScenario(scenarioName);
 const trials = Number(trialsText);
 const workers = Number(workersText);
@@ -24,7 +28,7 @@ const cpuStart = process.cpuUsage(); // the whole process: every worker thread i
 let fitSeconds = 0;
 let fitting = false;
 const run = await runScenario(scenario, {
-  trials, workers, seed, collectBands: bandsText !== 'nobands',
+  trials, workers, seed, collectBands: bandsText !== 'nobands', outcomes,
   onFitProgress: () => {
     fitting = true;
     fitSeconds = (performance.now() - start) / 1000;
@@ -33,9 +37,12 @@ const run = await runScenario(scenario, {
 const cpu = process.cpuUsage(cpuStart);
 const seconds = (performance.now() - start) / 1000;
 
+const summary = percentilesText === 'percentiles' ? buildSummary(run) : null;
 const strategies = scenario.strategies.map((s, i) => {
-  const { mean, standardError } = meanAndStandardError(strategyColumn(run.outcomes, i, 'npvUsd'));
-  return { name: s.name, npvMean: mean, npvSe: standardError };
+  const npv = run.sketch ? sketchMetric(run.sketch, i, 'npvUsd') : null;
+  const { mean, standardError } = npv ? { mean: npv.mean!, standardError: npv.standardError! } : meanAndStandardError(strategyColumn(run.outcomes, i, 'npvUsd'));
+  const p = summary?.strategies[i].metrics.npvUsd.percentiles;
+  return { name: s.name, npvMean: mean, npvSe: standardError, ...(p ? { npvPercentiles: { p1: p.p1, p5: p.p5, p50: p.p50, p95: p.p95 } } : {}) };
 });
 process.stdout.write(
   `${JSON.stringify({

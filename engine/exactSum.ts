@@ -23,6 +23,10 @@ const scratchBits = new Uint32Array(scratch.buffer);
 const LOW = 0;
 const HIGH = 1;
 
+/** 2^r for r < 32 (Math.pow per addition cost more than the rest of it). */
+const POW2 = Float64Array.from({ length: 32 }, (_, r) => 2 ** r);
+const INVERSE_LIMB = 2 ** -32;
+
 /** 2^(32k - 1074) for limb k (0 past the double range: such a limb is never non-zero there). */
 const LIMB_WEIGHTS = Float64Array.from({ length: LIMBS }, (_, k) => 2 ** (32 * k - 1074));
 
@@ -69,8 +73,8 @@ export class ExactSums {
     const k = slot * LIMBS + (p >>> 5);
     const r = p & 31;
     // low * 2^r spans limbs k and k + 1; mantissaHigh * 2^r (< 2^53) spans k + 1 and k + 2.
-    const shiftedHigh = mantissaHigh * 2 ** r;
-    const highCarry = Math.floor(shiftedHigh / LIMB);
+    const shiftedHigh = mantissaHigh * POW2[r];
+    const highCarry = Math.floor(shiftedHigh * INVERSE_LIMB);
     const limbs = this.limbs;
     limbs[k] += sign * ((low << r) >>> 0);
     limbs[k + 1] += sign * ((r === 0 ? 0 : low >>> (32 - r)) + (shiftedHigh - highCarry * LIMB));
