@@ -252,6 +252,19 @@ export class OutcomeSketch {
     for (let k = 0; k < state.sketch.indices.length; k++) {
       if (state.sketch.indices[k] >= bins) throw new RangeError(`an outcome sketch with bin ${state.sketch.indices[k]}, beyond this run's ${bins}`);
     }
+    // Checked whole before anything is added: a damaged state must not leave this sketch half merged.
+    for (let i = 0; i < state.counts.length; i++) {
+      if (!(Number.isSafeInteger(state.counts[i]) && state.counts[i] >= 0)) throw new RangeError(`an outcome sketch with count ${state.counts[i]} at ${i}, not a whole number of trials`);
+    }
+    for (let i = 0; i < state.infinities.length; i++) {
+      if (!(Number.isSafeInteger(state.infinities[i]) && state.infinities[i] >= 0)) throw new RangeError(`an outcome sketch with an infinity count of ${state.infinities[i]}`);
+    }
+    for (let i = 0; i < state.limbs.length; i++) {
+      if (!Number.isSafeInteger(state.limbs[i])) throw new RangeError(`an outcome sketch with a sum limb of ${state.limbs[i]}`);
+    }
+    for (let i = 0; i < state.extremes.length; i++) {
+      if (state.extremes[i] !== state.extremes[i]) throw new RangeError('an outcome sketch with a minimum or maximum that is not a number');
+    }
     for (let i = 0; i < this.counts.length; i++) this.counts[i] += state.counts[i];
     const V = this.variableCount;
     for (let v = 0; v < V; v++) {
@@ -260,6 +273,11 @@ export class OutcomeSketch {
     }
     this.sums.merge(state.limbs, state.infinities);
     this.sketch.mergeSparse(state.sketch);
+  }
+
+  /** The trials a state (a shard's, or a lane's) holds. */
+  trialsInState(state: OutcomeSketchState): number {
+    return state.counts[this.trialsAt + this.halvingVariable];
   }
 
   // Reading, for the summary.

@@ -85,6 +85,10 @@ export class RunAssembler {
     for (let k = 0; k < bands.indices.length; k++) {
       if (bands.indices[k] >= this.bands.counts.length) throw new MergeError(`${source}: band bin ${bands.indices[k]} is beyond this scenario's sketch`);
     }
+    const { trialCount } = shardTrialRange(this.identity.trials, { index, count: this.identity.shardCount });
+    if (this.sketch.trialsInState(state) !== trialCount) {
+      throw new MergeError(`${source}: its outcome sketch holds ${this.sketch.trialsInState(state)} trials; shard ${index}/${this.identity.shardCount} has ${trialCount}`);
+    }
     try {
       this.sketch.merge(state);
     } catch (error) {

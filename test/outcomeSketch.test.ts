@@ -1,7 +1,7 @@
 // --outcomes sketch: exact sums that do not depend on the order or the pieces, a sketch state that
 // survives its byte form bit for bit, a summary within the stated error of the one computed from
 // every trial's row, and the same bytes whatever the lanes and shards.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -203,6 +203,32 @@ describe('a run with --outcomes sketch', async () => {
       expect(bytes('merged', file).equals(bytes('one', file)), `${file}, 3 shards`).toBe(true);
     }
     expect(() => readFileSync(join(dir, 'one', 'trials.csv'))).toThrow(/ENOENT/);
+    // A shard whose sketch does not hold its trials, or holds a count that is no count, is refused by name.
+    const sketchFile = join(dir, 's1', 'sketch.bin');
+    const state = decodeSketchState(readFileSync(sketchFile));
+    for (const [damage, message] of [[0, /holds 0 trials; shard 1\/3 has 300/], [0.5, /holds 0\.5 trials/]] as const) {
+      const damaged = { ...state, counts: state.counts.slice() };
+      damaged.counts.fill(damage, 0, damaged.counts.length);
+      writeFileSync(sketchFile, encodeSketchState(damaged));
+      const merge = cli(['merge', join(dir, 's1'), join(dir, 's2'), join(dir, 's3'), '--out', join(dir, 'bad')]);
+      expect(merge.status).toBe(1);
+      expect(merge.stderr).toMatch(message);
+    }
+    // report and compare read rows: a sketch-mode folder is refused in one line, and nothing is written.
+    for (const args of [['report', join(dir, 'one'), '--out', join(dir, 're')], ['compare', join(dir, 'one'), join(dir, 'two'), '--out', join(dir, 'cmp')]]) {
+      const refused = cli(args);
+      expect(refused.status, args[0]).toBe(1);
+      expect(refused.stderr).toMatch(/^hashpivot: \S+ was made with --outcomes sketch: it keeps no per-trial rows[^\n]*\n$/);
+      expect(existsSync(args[args.length - 1]), args[0]).toBe(false);
+    }
+  });
+
+  it('supersedes the rows an earlier run left in the folder', () => {
+    const out = join(freshDir(), 'results');
+    expect(cli(['run', 'smoke', '--trials', '200', '--out', out, '--quiet']).status).toBe(0);
+    expect(existsSync(join(out, 'trials.csv'))).toBe(true);
+    expect(cli(['run', 'smoke', '--trials', '200', '--outcomes', 'sketch', '--out', out, '--quiet']).status).toBe(0);
+    expect(existsSync(join(out, 'trials.csv')) || existsSync(join(out, 'trials.parquet'))).toBe(false);
   });
 
   it('refuses --target-se and an unknown --outcomes, naming the flag', () => {
