@@ -14,7 +14,8 @@ import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
 import { trialsMetadata } from './reportTrials.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
-import { readResultsFolder } from './resultsReader.js';
+import { readReportFolder } from './resultsReader.js';
+import { SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchReport.js';
 import type { Summary } from './summary.js';
 
 /** The subfolder of a results folder that holds the charts; a write replaces the charts an earlier one made there. */
@@ -86,8 +87,9 @@ export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperF
   // Lock and check the output first: reading 10^6 trials only to find the folder unwritable wastes time.
   const batch = new AtomicWrite(out, { command: 'report', ...REPORT_WRITE });
   try {
-    const { summary, trials, source } = await readResultsFolder(dir, reportColumns, optionalReportColumns);
-    const build = await buildReportFiles(summary, tableReportSource(trials), source, { pdf });
+    const { summary, trials, sketch, source } = await readReportFolder(dir, reportColumns, optionalReportColumns);
+    const from = sketch ? sketchReportSource(sketch, summary.strategies.map((s) => s.name), summary.trials) : tableReportSource(trials);
+    const build = await buildReportFiles(summary, from, sketch ? SKETCH_SOURCE_NOTE : source, { pdf });
     batch.write(build.files);
     batch.commit(REPORT_COMMIT);
     return { ...build, source };

@@ -16,6 +16,9 @@ import { readTrialColumns, type TrialTable } from './reportTrials.js';
 import { OutputFolderError, readManifest, settleFolder, type Manifest } from './resultsFolder.js';
 import type { Summary } from './summary.js';
 import { summarySchema } from './summarySchema.js';
+import { decodeSketchState, OutcomeSketch } from '../engine/outcomeSketch.js';
+import { sketchShape } from './sketchStatistics.js';
+import { SKETCH_FILE } from './sketchReport.js';
 
 export class ResultsInputError extends Error {}
 
@@ -89,18 +92,48 @@ export interface ResultsFolder {
   source: string;
 }
 
+/** A folder `report` can rebuild from: its rows, or (--outcomes sketch) its outcome sketch. */
+export type ReportFolder = { summary: Summary; source: string } & ({ trials: TrialTable; sketch: null } | { trials: null; sketch: OutcomeSketch });
+
+/** sketch.bin holds counts of a fixed shape, tens of MB whatever the trials; far more is not one of ours. */
+const SKETCH_LIMIT = { maxBytes: 1 << 30, what: 'an outcome sketch (sketch.bin)' };
+
+/** The folder's sketch.bin, checked against summary.json: the shape its run had, the trials it counts. */
+function readSketch(dir: string, summary: Summary): { sketch: OutcomeSketch; bytes: number } {
+  const path = join(dir, SKETCH_FILE);
+  const bytes = readFileBytes(path, SKETCH_LIMIT);
+  const site = summary.scenario.site as { cashUsd: number; creditLineUsd: number };
+  const sketch = new OutcomeSketch(sketchShape(summary.strategies.length, summary.bands.months.length, summary.trials, site.cashUsd + site.creditLineUsd));
+  try {
+    const state = decodeSketchState(bytes);
+    if (sketch.trialsInState(state) !== summary.trials) throw new RangeError(`it counts ${sketch.trialsInState(state)} trials, summary.json ${summary.trials}`);
+    sketch.merge(state);
+  } catch (error) {
+    throw new ResultsInputError(`${path} is not the outcome sketch of this summary.json: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+  }
+  return { sketch, bytes: bytes.length };
+}
+
 async function readOnce(
   dir: string,
   columns: (summary: Summary) => readonly string[],
   optional: (summary: Summary) => readonly string[],
-): Promise<ResultsFolder & { manifest: Manifest | null }> {
+  acceptSketch: boolean,
+): Promise<ReportFolder & { manifest: Manifest | null }> {
   const manifest = readManifest(dir);
   const summaryPath = join(dir, 'summary.json');
   if (!existsSync(summaryPath)) throw new ResultsInputError(`${dir} is not a results folder: it has no summary.json`);
   const bytes = readFileBytes(summaryPath, SUMMARY_LIMIT);
   const summary = parseSummary(bytes.toString('utf8'), summaryPath);
+  const summaryWrite = manifest ? checkListed(manifest, dir, 'summary.json', bytes.length, createHash('sha256').update(bytes).digest('hex')) : null;
+  const sameWrite = (file: string, size: number) => {
+    if (manifest && checkListed(manifest, dir, file, size) !== summaryWrite) throw new ResultsInputError(`${dir}: summary.json and ${file} were written by different runs (.hashpivot/manifest.json): re-run`);
+  };
   if (summary.outcomes?.mode === 'sketch') {
-    throw new ResultsInputError(`${dir} was made with --outcomes sketch: it keeps no per-trial rows, which this command reads; its report.html and summary.json are complete as written`);
+    if (!acceptSketch) throw new ResultsInputError(`${dir} was made with --outcomes sketch: it keeps no per-trial rows, which this command reads (hashpivot report reads its sketch)`);
+    const { sketch, bytes: sketchBytes } = readSketch(dir, summary);
+    sameWrite(SKETCH_FILE, sketchBytes);
+    return { summary, trials: null, sketch, source: SKETCH_FILE, manifest };
   }
   let trials;
   try {
@@ -109,24 +142,35 @@ async function readOnce(
     if (error instanceof BoundedFileError) throw new ResultsInputError(error.message);
     throw new ResultsInputError(`cannot read the trials of ${dir}: ${oneLine(error instanceof Error ? error.message : String(error))}`);
   }
-  if (manifest) {
-    const summaryWrite = checkListed(manifest, dir, 'summary.json', bytes.length, createHash('sha256').update(bytes).digest('hex'));
-    const trialsWrite = checkListed(manifest, dir, trials.file, statSync(join(dir, trials.file)).size);
-    if (summaryWrite !== trialsWrite) throw new ResultsInputError(`${dir}: summary.json and ${trials.file} were written by different runs (.hashpivot/manifest.json): re-run`);
-  }
-  return { summary, trials: trials.table, source: trials.file, manifest };
+  sameWrite(trials.file, statSync(join(dir, trials.file)).size);
+  return { summary, trials: trials.table, sketch: null, source: trials.file, manifest };
 }
 
 /**
  * Loads summary.json and the trial columns `columns(summary)` names from a results folder (and the
  * `optional(summary)` ones it has: a folder an older hashpivot wrote may lack them), checked as
- * this file's header says.
+ * this file's header says. A folder made with --outcomes sketch has no rows: refused.
  */
 export async function readResultsFolder(
   dir: string,
   columns: (summary: Summary) => readonly string[],
   optional: (summary: Summary) => readonly string[] = () => [],
 ): Promise<ResultsFolder> {
+  const read = await readFolder(dir, columns, optional, false);
+  return { summary: read.summary, trials: read.trials!, source: read.source };
+}
+
+/** As readResultsFolder, and a folder made with --outcomes sketch gives its outcome sketch instead of rows. */
+export function readReportFolder(dir: string, columns: (summary: Summary) => readonly string[], optional: (summary: Summary) => readonly string[] = () => []): Promise<ReportFolder> {
+  return readFolder(dir, columns, optional, true);
+}
+
+async function readFolder(
+  dir: string,
+  columns: (summary: Summary) => readonly string[],
+  optional: (summary: Summary) => readonly string[],
+  acceptSketch: boolean,
+): Promise<ReportFolder> {
   let stat;
   try {
     stat = lstatSync(dir);
@@ -140,9 +184,9 @@ export async function readResultsFolder(
     // A run that commits while this reads would leave a mix: read again if the manifest moved.
     for (let attempt = 0; ; attempt++) {
       await settleFolder(dir);
-      const read = await readOnce(dir, columns, optional);
+      const { manifest, ...read } = await readOnce(dir, columns, optional, acceptSketch);
       const after = readManifest(dir);
-      if (JSON.stringify(after) === JSON.stringify(read.manifest)) return { summary: read.summary, trials: read.trials, source: read.source };
+      if (JSON.stringify(after) === JSON.stringify(manifest)) return read;
       if (attempt === 2) throw new ResultsInputError(`${dir} keeps changing while it is read (another hashpivot command is writing it); try again`);
     }
   } catch (error) {

@@ -8,7 +8,8 @@ import type { ChartThread } from './chartThread.js';
 import type { PaperFormat } from './pdf.js';
 import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE, trialsParquetFile } from './report.js';
 import { tableReportSource } from './reportData.js';
-import { sketchReportSource } from './sketchReport.js';
+import { SKETCH_FILE, SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchReport.js';
+import { encodeSketchState } from '../engine/outcomeSketch.js';
 import { trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
 import { buildSummary, type Summary } from './summary.js';
@@ -18,9 +19,10 @@ import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
 import { optimalConsoleLines } from './optimalReport.js';
 import { switchPolicyFiles } from './switchPolicyFile.js';
 
-const ROW_FILES = ['trials.csv', 'trials.parquet'];
-/** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite); a run with --outcomes sketch writes no rows. */
-export const RUN_OUTPUTS_WRITE = { names: ['summary.json', ...ROW_FILES, ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
+/** The per-trial outcomes of a run: its rows, or with --outcomes sketch its outcome sketch instead. */
+const OUTCOME_FILES = ['trials.csv', 'trials.parquet', SKETCH_FILE];
+/** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite). */
+export const RUN_OUTPUTS_WRITE = { names: ['summary.json', ...OUTCOME_FILES, ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
 
 /**
  * Writes every output of `run` through `batch` (opened with RUN_OUTPUTS_WRITE before the trials)
@@ -37,7 +39,7 @@ export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartT
   try {
     summary = buildSummary(run, swings);
     const [source, note] = run.sketch
-      ? [sketchReportSource(run.sketch, names, run.trials), "the run's outcome sketch (--outcomes sketch: no per-trial rows; histograms from sketch bins of 1/1024 octave)"]
+      ? [sketchReportSource(run.sketch, names, run.trials), SKETCH_SOURCE_NOTE]
       : [tableReportSource(trialTableFromOutcomes(run.outcomes, names)), 'the run (the same numbers as trials.parquet and trials.csv)'];
     const report = buildReportFiles(summary, source, note, {
       render: (charts) => chartThread.render(charts),
@@ -50,13 +52,15 @@ export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartT
       ...switchPolicyFiles(run),
     ]);
     batch.write((await report).files);
+    // Last: encoding takes the counts out of the sketch the report was read from.
+    if (run.sketch) batch.write([{ name: SKETCH_FILE, write: (write) => write(encodeSketchState(run.sketch!.take())) }]);
     await csv?.done;
   } catch (error) {
     await csv?.stop();
     throw error;
   }
-  // A run that keeps no rows supersedes the rows an earlier run left in the folder (its manifest's).
-  batch.commit({ replaces: [...REPORT_COMMIT.replaces, ...ROW_FILES] });
+  // Rows supersede a sketch an earlier run left in the folder, and a sketch rows (as its manifest lists them).
+  batch.commit({ replaces: [...REPORT_COMMIT.replaces, ...OUTCOME_FILES] });
   return summary;
 }
 
@@ -96,6 +100,6 @@ export function runReportText(run: RunResult, summary: Summary, out: string, pdf
     lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
   }
   const policies = (summary.optimal ?? []).map((o) => `, ${o.policyFile}`).join('');
-  lines.push('', `Wrote ${out}/summary.json, ${run.sketch ? '' : 'trials.csv, trials.parquet, '}paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
+  lines.push('', `Wrote ${out}/summary.json, ${run.sketch ? 'sketch.bin, ' : 'trials.csv, trials.parquet, '}paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
   return `${lines.join('\n')}\n`;
 }

@@ -26,9 +26,9 @@ import { BoundedFileError, readBoundedBytes, readBoundedText } from '../scenario
 import { resolvedScenarioJson, type JsonObject, type JsonValue } from '../scenarios/load.js';
 import { readParquet, trialsParquetColumns, writeParquet, writeTrialsParquet } from './parquet.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
+import { SKETCH_FILE } from './sketchReport.js';
 
 export const SHARD_MANIFEST_FILE = 'shard.json';
-const SKETCH_FILE = 'sketch.bin';
 /** A sketch.bin is tens of megabytes at most (its size does not grow with the trials). */
 const MAX_SKETCH_BYTES = 1 << 30;
 const SHARD_FORMAT = 'hashpivot-shard';

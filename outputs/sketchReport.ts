@@ -5,6 +5,11 @@
 import type { OutcomeSketch } from '../engine/outcomeSketch.js';
 import type { Distribution, HalvingMonths, ReportSource } from './reportData.js';
 
+/** A results folder's outcome sketch (`--outcomes sketch`), beside summary.json: what `report` rebuilds the charts from. */
+export const SKETCH_FILE = 'sketch.bin';
+/** What the report says its distributions come from, in a run and in a report rebuilt from the folder alike. */
+export const SKETCH_SOURCE_NOTE = "the run's outcome sketch (--outcomes sketch: no per-trial rows; histograms from sketch bins of 1/1024 octave)";
+
 function sketchDistribution(sketch: OutcomeSketch, v: number, sign: 1 | -1): Distribution {
   const quantiles = sketch.sketch;
   return {

@@ -4,11 +4,12 @@
 // order, but rounded from sums rather than summed in sorted order, so the last digits can differ
 // from a run that keeps its rows); percentiles, VaR, their intervals and CVaR from the quantile
 // sketch, within (|x| + unit) / 1024 of the sample's order statistics.
-import type { OutcomeSketch, SketchMetric } from '../engine/outcomeSketch.js';
+import type { OutcomeSketch, OutcomeSketchShape, SketchMetric } from '../engine/outcomeSketch.js';
 import {
   binomial,
   cvar5StandardErrorOfTail,
   PERCENTILE_LEVELS,
+  logSpacedCounts,
   pairedDifferenceOf,
   quantileInterval95Ranks,
   runningMeanPoint,
@@ -90,4 +91,13 @@ export const sketchMetric = (sketch: OutcomeSketch, strategy: number, metric: Sk
 
 export function sketchShare(hits: number, trials: number): ProbabilityEstimate {
   return binomial(hits, trials);
+}
+
+/** Points of the convergence chart (runningMeanConvergence's default). */
+const CONVERGENCE_POINTS = 30;
+
+/** The shape of a run's outcome sketch, from what summary.json also holds (a results folder's sketch.bin is read against it). */
+export function sketchShape(strategyCount: number, months: number, trials: number, ownFundsUsd: number): OutcomeSketchShape {
+  // Convergence checkpoints of the whole run, as runningMeanConvergence takes them from the rows.
+  return { strategyCount, months, checkpoints: logSpacedCounts(trials, CONVERGENCE_POINTS), ownFundsUsd };
 }

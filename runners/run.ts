@@ -10,8 +10,8 @@ import { createOutcomeBlock, firstTrialsOf, MARKET_METRICS, STRATEGY_METRICS, st
 import { OutcomeSketch, type OutcomeSketchShape } from '../engine/outcomeSketch.js';
 import type { OutcomesMode } from './runIdentity.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { logSpacedCounts, meanAndStandardError } from '../outputs/statistics.js';
-import { sketchMetric } from '../outputs/sketchStatistics.js';
+import { meanAndStandardError } from '../outputs/statistics.js';
+import { sketchMetric, sketchShape } from '../outputs/sketchStatistics.js';
 import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { loadedProcesses, prepareProcessModule } from './processModule.js';
@@ -116,8 +116,6 @@ const MAX_SLICE_TRIALS = 1_000_000;
 /** How often the progress display reads the trials done (lanes count them as they go). */
 const PROGRESS_POLL_MS = 100;
 const MIN_BATCH = 1000;
-/** Points of the convergence chart (runningMeanConvergence's default). */
-const CONVERGENCE_POINTS = 30;
 const FIRST_TARGET_BATCH = 2000;
 
 /** Largest standard error of a strategy's mean NPV over the first `trials` trials. */
@@ -131,10 +129,10 @@ export function maxNpvStandardError(outcomes: OutcomeBlock, trials = outcomes.tr
 
 /** The outcome sketch of a run of `trials` trials (the whole run's: its shards share it). */
 export function outcomeSketchShape(model: Model, trials: number): OutcomeSketchShape {
-  // Convergence checkpoints of the whole run, as runningMeanConvergence takes them from the rows.
   const site = model.scenario.site;
-  return { strategyCount: model.strategies.length, months: model.market.months, checkpoints: logSpacedCounts(trials, CONVERGENCE_POINTS), ownFundsUsd: site.cashUsd + site.creditLineUsd };
+  return sketchShape(model.strategies.length, model.market.months, trials, site.cashUsd + site.creditLineUsd);
 }
+
 
 /** Largest standard error of a strategy's mean NPV, from an outcome sketch's exact sums. */
 export function sketchMaxNpvStandardError(sketch: OutcomeSketch): number {

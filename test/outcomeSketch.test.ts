@@ -214,21 +214,30 @@ describe('a run with --outcomes sketch', async () => {
       expect(merge.status).toBe(1);
       expect(merge.stderr).toMatch(message);
     }
-    // report and compare read rows: a sketch-mode folder is refused in one line, and nothing is written.
-    for (const args of [['report', join(dir, 'one'), '--out', join(dir, 're')], ['compare', join(dir, 'one'), join(dir, 'two'), '--out', join(dir, 'cmp')]]) {
-      const refused = cli(args);
-      expect(refused.status, args[0]).toBe(1);
-      expect(refused.stderr).toMatch(/^hashpivot: \S+ was made with --outcomes sketch: it keeps no per-trial rows[^\n]*\n$/);
-      expect(existsSync(args[args.length - 1]), args[0]).toBe(false);
-    }
+    // report rebuilds from the folder's sketch.bin the report the run wrote, byte for byte.
+    expect(cli(['report', join(dir, 'one'), '--out', join(dir, 're')]).status).toBe(0);
+    for (const file of ['report.html', 'paths.csv']) expect(bytes('re', file).equals(bytes('one', file)), `report ${file}`).toBe(true);
+    // compare pairs runs trial by trial: a sketch-mode folder is refused in one line, and nothing is written.
+    const refused = cli(['compare', join(dir, 'one'), join(dir, 'two'), '--out', join(dir, 'cmp')]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^hashpivot: \S+ was made with --outcomes sketch: it keeps no per-trial rows[^\n]*\n$/);
+    expect(existsSync(join(dir, 'cmp'))).toBe(false);
+    // A sketch.bin that is not the summary's is refused by name.
+    writeFileSync(join(dir, 'one', 'sketch.bin'), readFileSync(join(dir, 's1', 'sketch.bin')));
+    const damaged = cli(['report', join(dir, 'one'), '--out', join(dir, 're2')]);
+    expect(damaged.status).toBe(1);
+    expect(damaged.stderr).toMatch(/sketch\.bin (is not the outcome sketch of this summary\.json|was changed after hashpivot wrote it)/);
   });
 
-  it('supersedes the rows an earlier run left in the folder', () => {
+  it('supersedes the rows an earlier run left in the folder, and rows a sketch', () => {
     const out = join(freshDir(), 'results');
     expect(cli(['run', 'smoke', '--trials', '200', '--out', out, '--quiet']).status).toBe(0);
     expect(existsSync(join(out, 'trials.csv'))).toBe(true);
     expect(cli(['run', 'smoke', '--trials', '200', '--outcomes', 'sketch', '--out', out, '--quiet']).status).toBe(0);
     expect(existsSync(join(out, 'trials.csv')) || existsSync(join(out, 'trials.parquet'))).toBe(false);
+    expect(existsSync(join(out, 'sketch.bin'))).toBe(true);
+    expect(cli(['run', 'smoke', '--trials', '200', '--out', out, '--quiet']).status).toBe(0);
+    expect(existsSync(join(out, 'sketch.bin'))).toBe(false);
   });
 
   it('refuses --target-se and an unknown --outcomes, naming the flag', () => {
