@@ -59,7 +59,12 @@ export interface LaneResult {
 const noCounts = (): SparseCounts => ({ indices: new Uint32Array(0), counts: new Uint32Array(0) });
 
 let cachedKey = '';
-let cached: { kernel: TrialKernel; bands: BandCollector | null } | null = null;
+/**
+ * `bandsRun`: the run whose counts the collector holds (null when empty). A run abandoned mid-lane
+ * (Ctrl-C on the in-process executor, a cancelled shard on a worker) leaves its counts there; the
+ * next run with the same scenario must not add them to its own.
+ */
+let cached: { kernel: TrialKernel; bands: BandCollector | null; bandsRun: number | null } | null = null;
 /** This thread's outcome sketch and scratch rows, for the run whose token it carries. */
 let sketchSpace: { runToken: number; sketch: OutcomeSketch; scratch: OutcomeBlock } | null = null;
 
@@ -76,7 +81,7 @@ function workspaceFor(task: LaneTask) {
     const kernel = new TrialKernel(compileModel(task.scenario, task.inputs, loadedProcesses(task.inputs)));
     // The collector (megabytes of counts) is made only for runs that sketch the bands: a study's
     // points do not, and each point is a new scenario.
-    cached = { kernel, bands: null };
+    cached = { kernel, bands: null, bandsRun: null };
     cachedKey = task.scenarioKey;
   }
   return cached;
@@ -86,6 +91,10 @@ export function runLane(task: LaneTask): LaneResult {
   const workspace = workspaceFor(task);
   const { kernel } = workspace;
   const collector = task.collectBands ? (workspace.bands ??= kernel.createBandCollector()) : null;
+  if (collector) {
+    if (workspace.bandsRun !== null && workspace.bandsRun !== task.runToken) collector.takeNonZero(); // an abandoned run's counts: dropped
+    workspace.bandsRun = task.runToken;
+  }
   const space = task.sketch ? sketchSpaceFor(task, task.sketch) : null;
   let trials = 0;
   for (;;) {
@@ -114,5 +123,6 @@ export function runLane(task: LaneTask): LaneResult {
     Atomics.add(task.trialsDone, 0, end - start);
     trials += end - start;
   }
+  workspace.bandsRun = null;
   return { exhausted: true, bands: collector ? collector.takeNonZero() : noCounts(), sketch: space ? space.sketch.take() : null };
 }

@@ -70,6 +70,22 @@ describe('cancellation', () => {
   });
 });
 
+describe('an in-process run abandoned mid-lane', () => {
+  it('leaves none of its band counts to the next run of the same scenario', async () => {
+    const scenario = loadScenario('smoke');
+    const options = { trials: 3000, seed: 5, workers: 0 };
+    const abort = new AbortController();
+    // Aborted once the lane has counted some trials (the in-process lane yields every 1,000).
+    await expect(
+      runScenario(scenario, { ...options, signal: abort.signal, onProgress: (done) => done > 0 && abort.abort(new Error('stop')) }),
+    ).rejects.toThrow(/stop/);
+    expect(abort.signal.aborted).toBe(true);
+    const after = buildSummary(await runScenario(scenario, options)).bands;
+    const clean = buildSummary(await runScenario(scenario, options)).bands;
+    expect(after).toEqual(clean);
+  });
+});
+
 describe('an interrupted write', () => {
   it('leaves a stale lock and staging folder, which the next run into the folder removes', () => {
     const out = join(freshDir(), 'results');
