@@ -61,7 +61,7 @@ const USAGE = `Usage:
 `;
 
 /** Commands whose usage is the section of USAGE that starts with their name (the others answer --help themselves). */
-const USAGE_SECTIONS = new Set(['run', 'merge', 'study', 'report', 'compare', 'validate', 'presets']);
+const USAGE_SECTIONS = new Set(['run', 'merge', 'worker', 'study', 'report', 'compare', 'validate', 'presets']);
 
 /** The lines of USAGE about one command. */
 function commandUsage(command: string): string {

@@ -59,7 +59,7 @@ describe('input checks (issue #10, root cause 8)', () => {
   });
 
   it('--help after a command prints that command\'s usage and exits 0', () => {
-    for (const command of ['run', 'validate', 'report', 'presets']) {
+    for (const command of ['run', 'validate', 'report', 'presets', 'worker']) {
       const r = cli([command, '--help']);
       expect(r.status, command).toBe(0);
       expect(r.stdout, command).toMatch(new RegExp(`^Usage:\\n {2}hashpivot ${command} `));
