@@ -23,7 +23,7 @@ import { PdfError } from '../outputs/pdf.js';
 import { toleratePipeClose, writeErr, writeOut } from './terminal.js';
 
 const USAGE = `Usage:
-  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--swing-trials N] [--pdf [--paper a4|letter]] [--quiet]
+  hashpivot run [SCENARIO] [--set PATH=VALUE ...] [--trials N] [--seed S] [--out DIR] [--workers W] [--chunk-trials C] [--target-se USD] [--shard I/N] [--outcomes trials|sketch] [--swing-trials N] [--pdf [--paper a4|letter]] [--quiet]
       SCENARIO: a preset name, a .yaml/.json file, or - to read one from stdin (default: base).
       --set changes one field, e.g. --set hosting.leaseUsdPerKwMonth=150 (repeatable). Defaults: 10000 trials, seed 1,
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
@@ -34,6 +34,8 @@ const USAGE = `Usage:
       charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium.
       --shard I/N computes only shard I of N (1 <= I <= N) and writes a shard folder (default
       ./shard-I-of-N) for merge.
+      --outcomes sketch keeps no per-trial rows (memory flat in the trial count): sketch.bin instead
+      of trials.csv and trials.parquet, percentiles within 1/1024 of |x| + unit.
       --process-module FILE loads the price process of one's own that a scenario with
       market.price.model: custom names (a scenario never loads code).
       --redis URL --store DIR [--shards N] runs the shards on hashpivot workers (BullMQ on Redis),
