@@ -211,7 +211,10 @@ describe('resume and safety', () => {
     const first = startStudy(file, out);
     const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
     while (!existsSync(join(out, 'study.duckdb'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Held still while the second one tries, so a loaded machine cannot let it finish first.
+    first.kill('SIGSTOP');
     const second = cli(['study', file, '--out', out, '--workers', '1']);
+    first.kill('SIGCONT');
     expect(second.status).toBe(1);
     // DuckDB's lock refuses it, or the folder's lock if it comes while the first commits a point.
     expect(second.stderr).toMatch(/is in use: another study \(process \d+\) is writing study\.duckdb|is being written by another hashpivot study \(process \d+/);
