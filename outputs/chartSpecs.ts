@@ -31,8 +31,6 @@ export const CONFIG = {
   title: { fontSize: 14, anchor: 'start' as const, subtitleFontSize: 11, subtitleColor: '#555' },
   header: { labelFontSize: 12, labelAnchor: 'start' as const, labelAngle: 0, labelOrient: 'top' as const, title: null },
 };
-/** The same look for the study report's charts (studyCharts.ts). */
-export { CONFIG as CHART_CONFIG };
 
 function strategyColor(summary: Summary) {
   return { scale: { domain: summary.strategies.map((s) => s.name), scheme: 'tableau10' } };

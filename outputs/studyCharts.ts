@@ -2,7 +2,7 @@
 // tornadoes of the decision's difference and of each strategy's mean NPV, the spider lines, the
 // grid's heatmap and the Sobol' indices with their intervals. Pure: builds JSON.
 import type { Chart } from './chartSpecs.js';
-import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
+import { CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
 import type { GridCell, OneAtATimeAnalysis, SobolMetricIndices, Tornado } from './studyAnalysis.js';
 import { formatUsdM } from './reportText.js';
 
@@ -55,7 +55,7 @@ export function tornadoChart(analysis: OneAtATimeAnalysis): Chart {
       title: { text: `Tornado: ${tornado.title}`, subtitle: 'mean over the trials, $M; inputs sorted by swing' },
       width: WIDTH,
       height: { step: 22 },
-      config: CHART_CONFIG,
+      config: CONFIG,
       data: { values: tornadoRows(tornado) },
       layer: tornadoLayers(),
     },
@@ -72,7 +72,7 @@ export function strategyTornadoChart(analysis: OneAtATimeAnalysis): Chart | null
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: { text: 'Tornado per strategy: mean NPV', subtitle: '$M; one panel per strategy' },
-      config: CHART_CONFIG,
+      config: CONFIG,
       data: { values: tornadoes.flatMap(tornadoRows) },
       facet: { row: { field: 'metric', type: 'nominal', sort: tornadoes.map((t) => t.title), header: { title: null } } },
       resolve: { scale: { y: 'independent', x: 'independent' } },
@@ -98,7 +98,7 @@ export function spiderChart(analysis: OneAtATimeAnalysis, inputs: readonly { pat
       title: { text: 'Spider: mean NPV difference against each input', subtitle: 'x: change of the input from its base value; y: $M' },
       width: WIDTH,
       height: 300,
-      config: CHART_CONFIG,
+      config: CONFIG,
       data: { values: rows },
       layer: [
         {
@@ -136,7 +136,7 @@ export function gridChart(cells: readonly GridCell[], labels: readonly string[],
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: { text: `Grid: mean NPV difference ${decision.a} - ${decision.b}`, subtitle: '$M' },
-      config: CHART_CONFIG,
+      config: CONFIG,
       data: { values: rows },
       encoding: {
         x: { field: 'x', type: 'ordinal', title: labels[0], sort: 'ascending' },
@@ -167,7 +167,7 @@ export function sobolChart(indices: readonly SobolMetricIndices[]): Chart | null
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: { text: 'Sobol\' indices', subtitle: 'share of variance; bootstrap 95% intervals' },
-      config: CHART_CONFIG,
+      config: CONFIG,
       data: { values: rows },
       facet: { row: { field: 'metric', type: 'nominal', sort: indices.map((m) => m.title), header: { title: null } } },
       resolve: { scale: { y: 'independent' } },

@@ -5,7 +5,7 @@
 // its HTML. Pure: builds JSON and markup.
 import type { Swings } from '../runners/swings.js';
 import type { Chart } from './chartSpecs.js';
-import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
+import { CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
 import { html, type Html } from './html.js';
 import { formatUsdM } from './reportText.js';
 import { valueWithUnit } from './studyAnalysis.js';
@@ -47,7 +47,7 @@ export function swingsChart(swings: Swings | undefined): Chart | null {
       title: { text: `What drives ${other} - ${swings.baseline}`, subtitle: `mean NPV difference, $M; ${swings.trials.toLocaleString('en-US')} trials per point, common random numbers` },
       width: 560,
       height: { step: 22 },
-      config: CHART_CONFIG,
+      config: CONFIG,
       data: { values: rows },
       layer: [
         {
