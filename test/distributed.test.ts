@@ -93,7 +93,10 @@ if (!binary) {
     it('Ctrl-C on the submitter takes its queued shards off the queue, and writes nothing', async () => {
       const store = freshDir();
       const out = join(freshDir(), 'out');
-      const run = backgroundCli(['run', 'base', '--trials', '400000', '--redis', redis.url, '--store', store, '--shards', '40', '--out', out], ENV);
+      // Shards of 100,000 trials (sketched: the submitter keeps no rows) take a worker several
+      // seconds, so the cancellation, checked every second, always finds them mid-shard; shards of
+      // 10,000 could finish before the first check, and a worker would then have nothing to drop.
+      const run = backgroundCli(['run', 'base', '--trials', '4000000', '--outcomes', 'sketch', '--redis', redis.url, '--store', store, '--shards', '40', '--out', out], ENV);
       await Promise.race(live().map((w) => w.waitFor(/shard \d+\/40 of run \S+: started/)));
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(130);
