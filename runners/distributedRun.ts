@@ -63,6 +63,8 @@ export interface QueuedRunOptions {
   onProgress?: (trialsDone: number, trialsPlanned: number) => void;
   /** Lines for the user: the workers seen, refusals, waits. */
   log: (line: string) => void;
+  /** Say what was queued, and on which workers (default true; a study queues a run per point and says it once). */
+  announce?: boolean;
 }
 
 const POLL_MS = 250;
@@ -148,7 +150,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     await enqueue(Array.from({ length: shardCount }, (_, k) => k + 1));
     const same = workers.filter((w) => w.version === identity.engineVersion);
     const other = workers.filter((w) => w.version !== identity.engineVersion);
-    options.log(
+    if (options.announce !== false) options.log(
       `run ${runId}: ${shardCount} shard${shardCount === 1 ? '' : 's'} of ~${Math.round(options.trials / shardCount).toLocaleString('en-US')} trials queued on ${options.target.label}; ` +
         (same.length ? `workers: ${same.map((w) => `${w.id} (${w.threads} thread${w.threads === 1 ? '' : 's'})`).join(', ')}` : 'no worker connected yet (start some: hashpivot worker --redis URL)'),
     );

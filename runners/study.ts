@@ -70,6 +70,12 @@ export interface StudyRunOptions {
   pointLimit?: number;
   signal?: AbortSignal;
   onProgress?: (progress: StudyProgress) => void;
+  /**
+   * Where a point's trials come from, instead of the worker pool: BullMQ workers (study --redis),
+   * or the shards of a sharded study (merge). Whatever the source, the trials are those of the
+   * point's scenario, the study's seed and trial count, so the study's files come out the same.
+   */
+  runPoint?: (scenario: Scenario, point: StudyPoint, onProgress: (trialsDone: number) => void) => Promise<RunResult>;
 }
 
 export interface StudyAnalysisResult {
@@ -140,7 +146,7 @@ export async function studyIdentity(study: Study): Promise<StoreIdentity> {
 }
 
 /** The scenario of a point; its errors name the study, the point and the field. */
-function pointScenario(study: Study, point: StudyPoint): Scenario {
+export function pointScenario(study: Study, point: StudyPoint): Scenario {
   return overrideScenario(study.scenario, study.spec.scenario, point.sets, `study ${study.spec.name}, point ${point.index} (${point.label})`);
 }
 
@@ -173,7 +179,8 @@ function sameValues(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-export async function runStudy(study: Study, options: StudyRunOptions): Promise<StudyResult> {
+/** The study's plan, within the point limit, and every point's scenario, each validated before anything runs. */
+export function checkedPlan(study: Study, options: { yes?: boolean; pointLimit?: number }): { plan: StudyPlan; scenarios: Map<number, Scenario> } {
   const plan = planStudy(study);
   const limit = options.pointLimit ?? DEFAULT_POINT_LIMIT;
   if (plan.maxPoints > limit && !options.yes) {
@@ -182,6 +189,11 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   }
   const scenarios = validatePoints(study, plan.points);
   if (study.spec.design === 'breakEven') validatePoints(study, breakEvenEnds(study));
+  return { plan, scenarios };
+}
+
+export async function runStudy(study: Study, options: StudyRunOptions): Promise<StudyResult> {
+  const { plan, scenarios } = checkedPlan(study, options);
   const identity = await studyIdentity(study);
   // The folder is checked (writable, no link or folder where a file goes) before any point runs;
   // each write below then takes its lock for its own commit (outputs/resultsFolder.ts).
@@ -214,8 +226,9 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
 
     /** Starts a point's trials on the pool (started with the first point that needs it: a complete study starts no threads). */
     const start = (point: StudyPoint): Promise<RunResult> => {
-      executor ??= workers > 0 ? poolExecutor(workers) : inProcessExecutor();
       const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
+      if (options.runPoint) return options.runPoint(scenario, point, reportProgress);
+      executor ??= workers > 0 ? poolExecutor(workers) : inProcessExecutor();
       return runScenario(scenario, { trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
     };
 

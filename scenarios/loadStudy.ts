@@ -188,10 +188,22 @@ function chooseCompare(spec: StudySpec, scenario: Scenario, problems: ScenarioPr
 
 /** Validates study data; `origin` names it in messages, `dir` is where its scenario path is relative to. */
 export function parseStudy(raw: unknown, origin: string, dir: string, overrides: StudyOverrides = {}): Study {
+  const spec = parseStudySpec(raw, origin, overrides);
+  return resolveStudy(spec, origin, loadScenarioFrom(spec.scenario, dir, origin, 'scenario'));
+}
+
+/** The study file's fields, validated, with `overrides` applied. */
+export function parseStudySpec(raw: unknown, origin: string, overrides: StudyOverrides = {}): StudySpec {
   const result = studySchema.safeParse(raw);
   if (!result.success) throw new ScenarioError(origin, studySchemaProblems(result.error.issues));
-  const spec: StudySpec = { ...result.data, ...(overrides.trials === undefined ? {} : { trials: overrides.trials }), ...(overrides.seed === undefined ? {} : { seed: overrides.seed }) };
-  const scenario = loadScenarioFrom(spec.scenario, dir, origin, 'scenario');
+  return { ...result.data, ...(overrides.trials === undefined ? {} : { trials: overrides.trials }), ...(overrides.seed === undefined ? {} : { seed: overrides.seed }) };
+}
+
+/**
+ * A validated spec over its scenario, already loaded: the inputs checked against it, the decision
+ * chosen. A study shard carries both, so a merge rebuilds the study without its files.
+ */
+export function resolveStudy(spec: StudySpec, origin: string, scenario: Scenario): Study {
   const data = resolvedScenarioJson(scenario);
   const problems: ScenarioProblem[] = [];
   const inputs = spec.inputs.map((input, i) => checkInput(input, i, spec, data, problems));

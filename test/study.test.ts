@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
 import { loadStudy, parseStudy, type Study } from '../scenarios/loadStudy.js';
@@ -17,6 +16,7 @@ import { runStudy } from '../runners/study.js';
 import { planStudy } from '../runners/studyPlan.js';
 import { CLI, cli, freshDir } from './cliHarness.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
+import { readStore } from './studyStoreTables.js';
 
 const TRIALS = 300;
 const SEED = 5;
@@ -138,22 +138,6 @@ describe('presets', () => {
     expect(planStudy(loadStudy('base-lease-breakeven')).maxPoints).toBe(24);
   });
 });
-
-async function readStore(dir: string): Promise<Record<string, unknown[][]>> {
-  const instance = await DuckDBInstance.create(join(dir, 'study.duckdb'), { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  const tables: Record<string, unknown[][]> = {};
-  try {
-    const present = (await connection.runAndReadAll('SELECT table_name FROM information_schema.tables')).getRowsJS().map((row) => row[0]);
-    for (const [name, order] of [['study', '1'], ['points', 'point'], ['summary', 'point, strategy'], ['pairs', 'point, a, b'], ['tornado', 'metric, input']]) {
-      if (present.includes(name)) tables[name] = (await connection.runAndReadAll(`SELECT * FROM ${name} ORDER BY ${order}`)).getRowsJS();
-    }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-  return tables;
-}
 
 const RESUME_STUDY = `name: resume
 scenario: smoke

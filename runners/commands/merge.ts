@@ -1,10 +1,15 @@
 // `hashpivot merge DIR... --out OUT`: put the shard folders of one run (`hashpivot run --shard I/N`,
-// or a store's shards) back together and write the outputs a single run writes, byte for byte.
+// or a store's shards) back together and write the outputs a single run writes, byte for byte; or
+// those of one study (`hashpivot study STUDY --shard I/N`) and write the study's files.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { STUDY_SHARD_FILE } from '../../outputs/studyShardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { AtomicWrite } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
-import { mergeShardFolders } from '../merge.js';
+import { MergeError, mergeShardFolders } from '../merge.js';
+import { createProgress } from '../progress.js';
 import { UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount, poolExecutor } from '../pool.js';
 import type { RunResult } from '../run.js';
@@ -28,8 +33,9 @@ export async function mergeCommand(args: string[]): Promise<number> {
   });
   const swingTrials = wholeNumber(values['swing-trials'], '--swing-trials', DEFAULT_SWING_TRIALS, 0, 1_000_000);
   if (positionals.length === 0) throw new UsageError('merge takes the shard folders of one run: hashpivot merge DIR... --out OUT');
+  if (values.out?.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
+  if (existsSync(join(positionals[0], STUDY_SHARD_FILE))) return mergeStudy(positionals, values.out, values.quiet === true);
   const out = values.out ?? 'results';
-  if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
   // Checked and locked before the shards are read (outputs/resultsFolder.ts).
   const batch = new AtomicWrite(out, { command: 'merge', ...RUN_OUTPUTS_WRITE });
   const chartThread = startChartThread();
@@ -45,5 +51,25 @@ export async function mergeCommand(args: string[]): Promise<number> {
     throw error;
   } finally {
     await chartThread.close();
+  }
+}
+
+/** The shards of a study: the study's files (store, trial files, study.json, study.html), as the unsharded study writes them. */
+async function mergeStudy(dirs: string[], out: string | undefined, quiet: boolean): Promise<number> {
+  // Loaded on use, as by the study command: DuckDB and the study code would slow every other merge's start.
+  const [{ mergeStudyShards }, { studyResultText }, { StudyStoreError }] = await Promise.all([import('../studyMerge.js'), import('./study.js'), import('../../outputs/studyStore.js')]);
+  const progress = createProgress(quiet ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines', process.stderr, 'points');
+  try {
+    const merged = await mergeStudyShards(dirs, {
+      dir: (name) => out ?? `study-${name.replace(/[^A-Za-z0-9._-]+/g, '-')}`,
+      onProgress: (p) => progress.update(p.pointsDone, p.pointsPlanned),
+    });
+    progress.finish();
+    if (!quiet) writeOut(`Merged ${dirs.length} study shard${dirs.length === 1 ? '' : 's'}.\n${await studyResultText(merged.result, merged.dir)}`);
+    return 0;
+  } catch (error) {
+    progress.finish();
+    if (error instanceof StudyStoreError) throw new MergeError(error.message);
+    throw error;
   }
 }
