@@ -40,12 +40,16 @@ const USAGE = `Usage:
       market.price.model: custom names (a scenario never loads code).
       --redis URL --store DIR [--shards N] runs the shards on hashpivot workers (BullMQ on Redis),
       the store a folder every worker reaches; the outputs are those of a run on this machine.
-  hashpivot merge DIR... [--out OUT] [--swing-trials N] [--quiet]  put the N shard folders of one run together: the files of a single run
+  hashpivot merge DIR... [--out OUT] [--swing-trials N] [--quiet]  put the N shard folders of one run together: the files of a single run;
+      or those of one study (study --shard): the files of the unsharded study (default OUT: ./study-NAME)
   hashpivot worker --redis URL [--concurrency K] [--store DIR] [--lock-seconds S] [--quiet]
       take shards from the queue and compute each on K threads (default: one per core), until stopped
   hashpivot study STUDY [--out DIR] [--trials N] [--seed S] [--workers W] [--yes] [--process-module FILE] [--quiet]
       run a study (a preset: base-tornado, base-sobol, base-lease-breakeven; or a file) into DIR/study.duckdb,
-      points/*.parquet, study.json and study.html (default DIR: ./study-NAME); resumes an interrupted study
+      points/*.parquet, study.json and study.html (default DIR: ./study-NAME); resumes an interrupted study.
+      --shard I/N computes only study shard I of N (whole points, or one trial range of a point when the
+      study has fewer points than shards) into a folder (default ./study-shard-I-of-N) for merge.
+      --redis URL --store DIR [--shards N] runs each point's trials as N shards on hashpivot workers.
   hashpivot report DIR [--out OUT] [--pdf [--paper a4|letter]]
       rebuild report.html, charts/ and paths.* from a results folder (--pdf: and report.pdf)
   hashpivot compare DIR_A DIR_B [DIR_C ...] [--out OUT] [--pdf [--paper a4|letter]]

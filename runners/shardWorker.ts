@@ -56,6 +56,7 @@ export interface ShardWorker {
 const HEARTBEAT_MS = 5000;
 const PROGRESS_EVERY_MS = 500;
 const CANCEL_CHECK_MS = 1000;
+const SPECS_KEPT = 8;
 
 class RunCancelled extends Error {}
 
@@ -85,6 +86,8 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     if (inputs.priceProcessModule !== undefined) throw new UnrecoverableError(`run ${data.runId} names a process module: workers load no code from the queue`);
     if (scenarioHash(scenario, inputs) !== data.run.scenarioHash) throw new UnrecoverableError(`run ${data.runId}: the scenario in Redis does not match the run's scenario hash`);
     specs.set(data.runId, { scenario, inputs });
+    // A study queues a run per point: keep the specs of the last few runs, not of every run seen.
+    if (specs.size > SPECS_KEPT) specs.delete(specs.keys().next().value as string);
     return specs.get(data.runId)!;
   }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, freshDir, ROOT } from './cliHarness.js';
+import { readStore } from './studyStoreTables.js';
 import { background, backgroundCli, freePort, redisServerPath, startRedis, type Background, type TestRedis } from './redisHarness.js';
 
 const binary = redisServerPath();
@@ -78,6 +79,22 @@ if (!binary) {
       const run = backgroundCli(['run', 'smoke', '--trials', '3000', '--seed', '5', '--outcomes', 'sketch', '--redis', redis.url, '--shards', '3', '--out', out, '--quiet'], ENV);
       expect(await run.exited, run.output()).toBe(0);
       for (const name of ['summary.json', 'report.html', 'paths.csv']) expect(readFileSync(join(out, name)).equals(readFileSync(join(local, name))), name).toBe(true);
+    });
+
+    it('a study with --redis runs its points on the workers and writes the files of a study on this machine', async () => {
+      const dir = freshDir();
+      const file = join(dir, 'study.yaml');
+      writeFileSync(file, 'name: queued\nscenario: smoke\ntrials: 600\nseed: 3\ndesign: oneAtATime\ninputs:\n  - { path: hosting.leaseUsdPerKwMonth, low: 100, high: 160 }\n');
+      const local = join(dir, 'local');
+      expect(cli(['study', file, '--workers', '1', '--out', local, '--quiet']).status).toBe(0);
+      const out = join(dir, 'out');
+      const study = backgroundCli(['study', file, '--redis', redis.url, '--store', freshDir(), '--shards', '3', '--out', out], ENV);
+      expect(await study.exited, study.output()).toBe(0);
+      expect(study.output()).toMatch(/point 0: run \S+: 3 shards of ~200 trials queued/);
+      for (const name of ['study.json', 'study.html', ...readdirSync(join(local, 'points')).map((f) => `points/${f}`)]) {
+        expect(readFileSync(join(out, name)).equals(readFileSync(join(local, name))), `${name} differs from the local study's`).toBe(true);
+      }
+      expect(await readStore(out)).toEqual(await readStore(local));
     });
 
     it('loses no finished shard when Redis restarts mid-run', async () => {
