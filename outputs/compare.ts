@@ -11,11 +11,12 @@ import { html, type Html } from './html.js';
 import { chartFigure, htmlPage } from './htmlPage.js';
 import type { PaperFormat } from './pdf.js';
 import { CHARTS_FOLDER, chartFiles, pdfFile } from './report.js';
-import { sharedHistogram } from './reportData.js';
+import { sharedHistogramOf, sortedDistribution, type Distribution } from './reportData.js';
 import { formatShare, formatUsdM } from './reportText.js';
 import { trialColumnName } from './reportTrials.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
-import { readResultsFolder } from './resultsReader.js';
+import { readReportFolder } from './resultsReader.js';
+import { sketchReportSource } from './sketchReport.js';
 import { pairedDifference } from './statistics.js';
 import type { StrategySummary, Summary } from './summary.js';
 
@@ -166,7 +167,10 @@ export interface CompareInputs {
   label: string;
   dir: string;
   summary: Summary;
-  npv: Map<string, Float64Array>;
+  /** Each strategy's NPV distribution: of the rows, or read off the outcome sketch. */
+  npv: Map<string, Distribution>;
+  /** Each strategy's NPV per trial; null for a folder made with --outcomes sketch (no rows). */
+  rows: Map<string, Float64Array> | null;
 }
 
 /** A strategy's mean NPV in a run against the reference run, with the Monte Carlo error of the change. */
@@ -178,9 +182,10 @@ export interface MeanMove {
   changeUsd: number;
   standardErrorUsd: number;
   /**
-   * Same seed and trial count: the runs share their random numbers trial by trial, so the change
-   * is the mean of per-trial differences and its SE the paired one (far smaller); otherwise the
-   * runs are independent and SE = sqrt(SE_A^2 + SE_B^2).
+   * Same seed and trial count, both with rows: the runs share their random numbers trial by trial,
+   * so the change is the mean of per-trial differences and its SE the paired one (far smaller);
+   * otherwise SE = sqrt(SE_A^2 + SE_B^2), that of independent runs (for two runs on the same random
+   * numbers of which one keeps only a sketch, usually larger than the paired SE one cannot compute).
    */
   paired: boolean;
   /** |change| > 1.96 SE: more than the Monte Carlo error of the two means explains (5% level). */
@@ -189,8 +194,13 @@ export interface MeanMove {
 
 const Z_975 = 1.959963984540054;
 
+/** Same seed and trial count: the same random numbers, trial by trial. */
+const sameNumbers = (a: CompareInputs, b: CompareInputs) => a.summary.seed === b.summary.seed && a.summary.trials === b.summary.trials;
+
 export function meanMoves(reference: CompareInputs, other: CompareInputs): MeanMove[] {
-  const paired = reference.summary.seed === other.summary.seed && reference.summary.trials === other.summary.trials;
+  const referenceRows = reference.rows;
+  const otherRows = other.rows;
+  const paired = sameNumbers(reference, other) && referenceRows !== null && otherRows !== null;
   return other.summary.strategies.flatMap((s): MeanMove[] => {
     const ref = reference.summary.strategies.find((r) => r.name === s.name);
     const mean = s.metrics.npvUsd.mean;
@@ -199,7 +209,7 @@ export function meanMoves(reference: CompareInputs, other: CompareInputs): MeanM
     let change = mean - refMean;
     let se = Math.hypot(ref.metrics.npvUsd.standardError ?? NaN, s.metrics.npvUsd.standardError ?? NaN);
     if (paired) {
-      const d = pairedDifference(other.npv.get(s.name)!, reference.npv.get(s.name)!);
+      const d = pairedDifference(otherRows.get(s.name)!, referenceRows.get(s.name)!);
       if (d.meanDifference !== null && d.standardError !== null) {
         change = d.meanDifference;
         se = d.standardError;
@@ -272,8 +282,8 @@ const RUN_DASHES = [[1, 0], [7, 4], [2, 3], [10, 3, 2, 3], [4, 2], [1, 4], [12, 
 
 export function overlayChart(runs: readonly CompareInputs[], strategies: readonly string[]): Chart | null {
   if (strategies.length === 0) return null;
-  const series = strategies.flatMap((name) => runs.filter((r) => r.npv.has(name)).map((r) => ({ name: `${r.label}\u0000${name}`, values: r.npv.get(name)! })));
-  const histogram = sharedHistogram(series);
+  const series = strategies.flatMap((name) => runs.filter((r) => r.npv.has(name)).map((r) => ({ name: `${r.label}\u0000${name}`, distribution: r.npv.get(name)! })));
+  const histogram = sharedHistogramOf(series);
   const rows = histogram.series.flatMap((s) => {
     const [run, strategy] = s.name.split('\u0000');
     return s.counts.map((count, i) => ({
@@ -334,7 +344,13 @@ function movesTable(runs: readonly CompareInputs[]): Html {
     const ref = reference.summary.strategies.find((s) => s.name === name)!.metrics.npvUsd;
     return html`<tr><td class="text"><b>${name}</b></td><td>${formatUsdM(ref.mean)} ± ${formatUsdM(ref.standardError)}</td>${moves.map((list) => cell(list.find((m) => m.strategy === name)))}</tr>\n`;
   });
-  const pairedNote = others.map((r, k) => `${r.tag}: ${moves[k][0]?.paired ? `paired with ${reference.tag} (same seed and trial count, so the same random numbers trial by trial)` : `independent of ${reference.tag} (another seed or trial count)`}`).join('; ');
+  const pairedNote = others
+    .map((r, k) => {
+      if (moves[k][0]?.paired) return `${r.tag}: paired with ${reference.tag} (same seed and trial count, so the same random numbers trial by trial)`;
+      if (!sameNumbers(reference, r)) return `${r.tag}: independent of ${reference.tag} (another seed or trial count)`;
+      return `${r.tag}: the same random numbers as ${reference.tag}, but ${[reference, r].filter((x) => x.rows === null).map((x) => x.tag).join(' and ')} kept no per-trial rows (--outcomes sketch), so the change cannot be paired trial by trial: its SE is that of independent runs, usually larger than the paired one`;
+    })
+    .join('; ');
   return html`<div class="scroll"><table class="mean-moves">
 <tr><th class="text">strategy</th><th>${reference.label}: mean NPV ± SE</th>${others.map((r) => html`<th>${r.label}: mean NPV<br>change ± SE</th>`)}</tr>
 ${rows}</table></div>
@@ -379,7 +395,7 @@ function fieldTable(fields: readonly FieldAcrossRuns[], runs: readonly CompareIn
 }
 
 function runLine(x: CompareInputs): Html {
-  return html`<li><b>${x.label}</b>: <code>${x.dir}</code>, scenario <b>${String(x.summary.scenario.name ?? '')}</b>, as of ${String((x.summary.scenario.asOf as JsonObject | undefined)?.date ?? '?')}, ${x.summary.trials.toLocaleString('en-US')} trials, seed ${x.summary.seed}, hashpivot ${x.summary.engine.version}</li>`;
+  return html`<li><b>${x.label}</b>: <code>${x.dir}</code>, scenario <b>${String(x.summary.scenario.name ?? '')}</b>, as of ${String((x.summary.scenario.asOf as JsonObject | undefined)?.date ?? '?')}, ${x.summary.trials.toLocaleString('en-US')} trials, seed ${x.summary.seed}, hashpivot ${x.summary.engine.version}${x.rows === null ? ', outcome sketch (--outcomes sketch: percentiles and histogram from the sketch, no per-trial rows)' : ''}</li>`;
 }
 
 export function compareTitle(runs: readonly CompareInputs[]): string {
@@ -452,9 +468,14 @@ ${charts.map((c) => html`${chartFigure(c)}\n`)}
 }
 
 async function loadForCompare(dir: string, tag: string): Promise<CompareInputs> {
-  const { summary, trials } = await readResultsFolder(dir, (s) => s.strategies.map((x) => trialColumnName(x.name, 'npvUsd')));
-  const npv = new Map(summary.strategies.map((s) => [s.name, trials.column(trialColumnName(s.name, 'npvUsd'))]));
-  return { tag, label: `${tag}: ${basename(resolve(dir))}`, dir, summary, npv };
+  const folder = await readReportFolder(dir, (s) => s.strategies.map((x) => trialColumnName(x.name, 'npvUsd')));
+  const { summary } = folder;
+  const names = summary.strategies.map((s) => s.name);
+  const rows = folder.trials ? new Map(names.map((name) => [name, folder.trials.column(trialColumnName(name, 'npvUsd'))])) : null;
+  // A sketch folder: its NPV histograms read off the sketch, as its own report draws them.
+  const sketch = folder.sketch ? sketchReportSource(folder.sketch, names, summary.trials) : null;
+  const npv = new Map(names.map((name) => [name, rows ? sortedDistribution(rows.get(name)!) : sketch!.npv(name)]));
+  return { tag, label: `${tag}: ${basename(resolve(dir))}`, dir, summary, npv, rows };
 }
 
 /** Writes OUT/compare.html, OUT/charts/compare-npv.{vl.json,svg,png} and, with `pdf`, OUT/compare.pdf. */

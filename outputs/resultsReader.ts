@@ -85,14 +85,7 @@ function checkListed(manifest: Manifest, dir: string, name: string, bytes: numbe
   return entry.write;
 }
 
-export interface ResultsFolder {
-  summary: Summary;
-  trials: TrialTable;
-  /** The trials file read: 'trials.parquet' or 'trials.csv'. */
-  source: string;
-}
-
-/** A folder `report` can rebuild from: its rows, or (--outcomes sketch) its outcome sketch. */
+/** A results folder as `report` and `compare` read it: its rows, or (--outcomes sketch) its outcome sketch; `source` the file read. */
 export type ReportFolder = { summary: Summary; source: string } & ({ trials: TrialTable; sketch: null } | { trials: null; sketch: OutcomeSketch });
 
 /** sketch.bin holds counts of a fixed shape, tens of MB whatever the trials; far more is not one of ours. */
@@ -118,7 +111,6 @@ async function readOnce(
   dir: string,
   columns: (summary: Summary) => readonly string[],
   optional: (summary: Summary) => readonly string[],
-  acceptSketch: boolean,
 ): Promise<ReportFolder & { manifest: Manifest | null }> {
   const manifest = readManifest(dir);
   const summaryPath = join(dir, 'summary.json');
@@ -130,7 +122,6 @@ async function readOnce(
     if (manifest && checkListed(manifest, dir, file, size) !== summaryWrite) throw new ResultsInputError(`${dir}: summary.json and ${file} were written by different runs (.hashpivot/manifest.json): re-run`);
   };
   if (summary.outcomes?.mode === 'sketch') {
-    if (!acceptSketch) throw new ResultsInputError(`${dir} was made with --outcomes sketch: it keeps no per-trial rows, which this command reads (hashpivot report reads its sketch)`);
     const { sketch, bytes: sketchBytes } = readSketch(dir, summary);
     sameWrite(SKETCH_FILE, sketchBytes);
     return { summary, trials: null, sketch, source: SKETCH_FILE, manifest };
@@ -149,27 +140,12 @@ async function readOnce(
 /**
  * Loads summary.json and the trial columns `columns(summary)` names from a results folder (and the
  * `optional(summary)` ones it has: a folder an older hashpivot wrote may lack them), checked as
- * this file's header says. A folder made with --outcomes sketch has no rows: refused.
+ * this file's header says; a folder made with --outcomes sketch gives its outcome sketch instead of rows.
  */
-export async function readResultsFolder(
+export async function readReportFolder(
   dir: string,
   columns: (summary: Summary) => readonly string[],
   optional: (summary: Summary) => readonly string[] = () => [],
-): Promise<ResultsFolder> {
-  const read = await readFolder(dir, columns, optional, false);
-  return { summary: read.summary, trials: read.trials!, source: read.source };
-}
-
-/** As readResultsFolder, and a folder made with --outcomes sketch gives its outcome sketch instead of rows. */
-export function readReportFolder(dir: string, columns: (summary: Summary) => readonly string[], optional: (summary: Summary) => readonly string[] = () => []): Promise<ReportFolder> {
-  return readFolder(dir, columns, optional, true);
-}
-
-async function readFolder(
-  dir: string,
-  columns: (summary: Summary) => readonly string[],
-  optional: (summary: Summary) => readonly string[],
-  acceptSketch: boolean,
 ): Promise<ReportFolder> {
   let stat;
   try {
@@ -184,7 +160,7 @@ async function readFolder(
     // A run that commits while this reads would leave a mix: read again if the manifest moved.
     for (let attempt = 0; ; attempt++) {
       await settleFolder(dir);
-      const { manifest, ...read } = await readOnce(dir, columns, optional, acceptSketch);
+      const { manifest, ...read } = await readOnce(dir, columns, optional);
       const after = readManifest(dir);
       if (JSON.stringify(after) === JSON.stringify(manifest)) return read;
       if (attempt === 2) throw new ResultsInputError(`${dir} keeps changing while it is read (another hashpivot command is writing it); try again`);

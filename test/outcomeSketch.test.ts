@@ -13,6 +13,7 @@ import { runScenario } from '../runners/run.js';
 import { buildSummary } from '../outputs/summary.js';
 import { PERCENTILE_LEVELS, type MetricSummary } from '../outputs/statistics.js';
 import { strategyColumn } from '../engine/outcomes.js';
+import { readParquet } from '../outputs/parquet.js';
 import { cli, freshDir } from './cliHarness.js';
 
 /** A double as an exact multiple of 2^-1074. */
@@ -186,7 +187,7 @@ describe('a run with --outcomes sketch', async () => {
     }
   });
 
-  it('gives the same bytes on any number of lanes and shards (CLI: 1 lane, 2 workers, 3 shards merged)', () => {
+  it('gives the same bytes on any number of lanes and shards (CLI: 1 lane, 2 workers, 3 shards merged); report and compare read the sketch', async () => {
     const dir = freshDir();
     const run = (out: string, extra: string[]) => {
       const r = cli(['run', 'smoke', '--trials', '900', '--seed', '4', '--outcomes', 'sketch', '--out', join(dir, out), '--quiet', ...extra]);
@@ -217,11 +218,32 @@ describe('a run with --outcomes sketch', async () => {
     // report rebuilds from the folder's sketch.bin the report the run wrote, byte for byte.
     expect(cli(['report', join(dir, 'one'), '--out', join(dir, 're')]).status).toBe(0);
     for (const file of ['report.html', 'paths.csv']) expect(bytes('re', file).equals(bytes('one', file)), `report ${file}`).toBe(true);
-    // compare pairs runs trial by trial: a sketch-mode folder is refused in one line, and nothing is written.
-    const refused = cli(['compare', join(dir, 'one'), join(dir, 'two'), '--out', join(dir, 'cmp')]);
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/^hashpivot: \S+ was made with --outcomes sketch: it keeps no per-trial rows[^\n]*\n$/);
-    expect(existsSync(join(dir, 'cmp'))).toBe(false);
+    // compare reads a sketch folder: its NPV histogram off the sketch, its mean change against a run
+    // of the same numbers unpaired (no rows to pair), and says so.
+    const rows = join(dir, 'rows');
+    expect(cli(['run', 'smoke', '--trials', '900', '--seed', '4', '--workers', '1', '--out', rows, '--quiet']).status).toBe(0);
+    const compared = cli(['compare', rows, join(dir, 'one'), '--out', join(dir, 'cmp')]);
+    expect(compared.stderr).toBe('');
+    expect(compared.status).toBe(0);
+    const page = readFileSync(join(dir, 'cmp', 'compare.html'), 'utf8');
+    expect(page).toContain('B: the same random numbers as A, but B kept no per-trial rows (--outcomes sketch), so the change cannot be paired trial by trial');
+    expect(page).toContain('outcome sketch (--outcomes sketch: percentiles and histogram from the sketch, no per-trial rows)');
+    // The same bins for both: a trial lands in another bin off the sketch only if it lies within the
+    // sketch's error, (|x| + $1) / 1024, of a bin edge.
+    const chart = JSON.parse(readFileSync(join(dir, 'cmp', 'charts', 'compare-npv.vl.json'), 'utf8')) as { data: { values: { run: string; strategy: string; x: number; share: number }[] } };
+    const npvRows = await readParquet(join(rows, 'trials.parquet'));
+    for (const strategy of ['stay', 'convert-now', 'hybrid-50', 'trigger-30']) {
+      const bins = chart.data.values.filter((v) => v.strategy === strategy);
+      const a = bins.filter((v) => v.run === 'A: rows');
+      const b = bins.filter((v) => v.run === 'B: one');
+      expect(b).toHaveLength(a.length);
+      const step = (a[1].x - a[0].x) * 1e6;
+      const edges = [...a.map((v) => v.x * 1e6 - step / 2), a[a.length - 1].x * 1e6 + step / 2];
+      const values = npvRows.columns.get(`${strategy}.npvUsd`) as Float64Array;
+      const nearEdge = values.filter((x) => edges.some((e) => Math.abs(x - e) <= (Math.abs(x) + 1) / 1024 + 1e-6 * step)).length;
+      const moved = a.reduce((sum, v, i) => sum + Math.abs(Math.round(v.share * 900) - Math.round(b[i].share * 900)), 0);
+      expect(moved, strategy).toBeLessThanOrEqual(2 * nearEdge);
+    }
     // A sketch.bin that is not the summary's is refused by name.
     writeFileSync(join(dir, 'one', 'sketch.bin'), readFileSync(join(dir, 's1', 'sketch.bin')));
     const damaged = cli(['report', join(dir, 'one'), '--out', join(dir, 're2')]);
