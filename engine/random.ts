@@ -195,9 +195,10 @@ export class RandomStream {
 
   /** Fills out[0..count) with uniforms on (0, 1). */
   fillUniforms(out: Float64Array, count: number): void {
-    // `| 0`: tells the compiler the state is int32 from the start (see fillNormals).
-    let a = this.a | 0, b = this.b | 0, c = this.c | 0, d = this.d | 0;
+    let a = this.a, b = this.b, c = this.c, d = this.d;
     for (let i = 0; i < count; i++) {
+      // No-ops on these int32 words that type them as int32 for the compiler (see fillNormals).
+      a |= 0; b |= 0; c |= 0; d |= 0;
       const t = (((a + b) | 0) + d) | 0;
       d = (d + 1) | 0;
       a = b ^ (b >>> 9);
@@ -215,11 +216,12 @@ export class RandomStream {
    * loop stays small enough for V8 to keep everything in registers.
    */
   fillNormals(out: Float64Array, count: number): void {
-    // `| 0` (a no-op on these int32 words) types the loop's state as int32 from its start: without
-    // it V8 sometimes compiled the additions in floating point, with checks, and the loop ran at
-    // half speed in that process (perf annotate: cvttsd2si and overflow checks in the loop).
-    let a = this.a | 0, b = this.b | 0, c = this.c | 0, d = this.d | 0;
+    let a = this.a, b = this.b, c = this.c, d = this.d;
     for (let i = 0; i < count; i++) {
+      // No-ops on these int32 words that type them as int32 for the compiler: without them V8
+      // sometimes (1 process in 6; when the loop was compiled on-stack, mid-call) made the state's
+      // additions floating point with overflow checks, and the normals cost 3x in that process.
+      a |= 0; b |= 0; c |= 0; d |= 0;
       const t = (((a + b) | 0) + d) | 0;
       d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
       const layer = t & 127;
