@@ -159,6 +159,9 @@ export class RandomStream {
   private b = 0;
   private c = 0;
   private d = 0;
+  /** The draw fillUntilMiss stopped at. */
+  private missLayer = 0;
+  private missValue = 0;
 
   /** Positions the stream at the start of stream `name` of trial (seed, trialIndex). */
   reseed(seed: number, trialIndex: number, stream: StreamName): this {
@@ -212,12 +215,24 @@ export class RandomStream {
 
   /**
    * Fills out[0..count) with standard normals (ziggurat). The common case (about 99% of draws)
-   * keeps the generator state in locals; the rest goes to slowNormal, out of line, so that this
-   * loop stays small enough for V8 to keep everything in registers.
+   * runs in fillUntilMiss; the rest goes to slowNormal, out of line.
    */
   fillNormals(out: Float64Array, count: number): void {
+    for (let i = this.fillUntilMiss(out, 0, count); i < count; i = this.fillUntilMiss(out, i + 1, count)) {
+      out[i] = this.slowNormal(this.missLayer, this.missValue);
+    }
+  }
+
+  /**
+   * The ziggurat's common case from out[from] on, until a draw misses its layer's rectangle:
+   * returns the miss's index (count if none did), the draw in missLayer and missValue. The loop
+   * calls nothing, so V8 keeps the state and the array in registers (with slowNormal called in it,
+   * it reloaded them every draw: ~1.5x the time).
+   */
+  private fillUntilMiss(out: Float64Array, from: number, count: number): number {
     let a = this.a, b = this.b, c = this.c, d = this.d;
-    for (let i = 0; i < count; i++) {
+    let i = from;
+    for (; i < count; i++) {
       // No-ops on these int32 words that type them as int32 for the compiler: without them V8
       // sometimes (1 process in 6; when the loop was compiled on-stack, mid-call) made the state's
       // additions floating point with overflow checks, and the normals cost 3x in that process.
@@ -226,15 +241,15 @@ export class RandomStream {
       d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0; c = (c << 21) | (c >>> 11); c = (c + t) | 0;
       const layer = t & 127;
       const value = t >> 7;
-      if (Math.abs(value) < knCeil[layer]) {
-        out[i] = value * wn[layer];
-        continue;
+      if (Math.abs(value) >= knCeil[layer]) {
+        this.missLayer = layer;
+        this.missValue = value;
+        break;
       }
-      this.a = a; this.b = b; this.c = c; this.d = d;
-      out[i] = this.slowNormal(layer, value);
-      a = this.a; b = this.b; c = this.c; d = this.d;
+      out[i] = value * wn[layer];
     }
     this.a = a; this.b = b; this.c = c; this.d = d;
+    return i;
   }
 
   /** The ziggurat's rare path for a draw (layer, value) that missed its layer's rectangle: the wedge, or the tail of the bottom layer. */
