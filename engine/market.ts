@@ -280,6 +280,8 @@ export class MarketPath {
     let logAi = p.logAi0;
     let winter = 0;
     let logGpu = p.logGpu0;
+    /** Months whose log hashprice is in logHashprice. */
+    let logsDone = 0;
     const chain = this.chain;
     chain.reset(p.height0, p.difficulty0, p.secondsSinceRetarget0);
 
@@ -301,7 +303,6 @@ export class MarketPath {
       if (gpuPricePath) newGpuUsdPerHour[m] = logGpu;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       hashpriceByMonth[m] = hashprice;
-      logHashprice[m] = Math.log(hashprice);
 
       const blocksTimesReward = chain.accrueMonth(m, hashrateHs, feesBtc);
       btcPerEhsMonth[m] =
@@ -320,8 +321,14 @@ export class MarketPath {
       const zAi = l20 * e0 + l21 * e1 + l22 * e2 + l23 * e3 + l24 * e4;
       const u0 = m * UNIFORMS_PER_MONTH;
 
-      const lagged = m - lagMonths;
-      const gap = logHashprice[lagged > 0 ? lagged : 0] - logBreakevenByMonth[m];
+      const lagged = m - lagMonths > 0 ? m - lagMonths : 0;
+      if (lagged >= logsDone) {
+        // The logs of the hashprices up to this month, in one go: Math.log is a call into C, which
+        // saves every live register around it, so a call per month cost more than the log itself.
+        // With a lag of L months they come in runs of L + 1.
+        for (; logsDone <= m; logsDone++) logHashprice[logsDone] = Math.log(hashpriceByMonth[logsDone]);
+      }
+      const gap = logHashprice[lagged] - logBreakevenByMonth[m];
       logHashrate += hashrateGrowth + hashrateResponse * gap + hashrateVol * zHashrate;
 
       logFees = logFeesMean + (logFees - logFeesMean) * feesDecay + feesVol * zFees;
