@@ -113,6 +113,35 @@ describe('band sketch', () => {
     expect(forward.counts).toEqual(whole.counts);
   });
 
+  it('counts past 65,535 trials in one take (the 16-bit counts spill into the sketch, none wraps)', () => {
+    // Two series, one month: a constant path piles every trial into one bin, the largest count a
+    // bin can reach; the other series alternates between two bins.
+    const series = [{ name: 'price', unit: 1, signed: false }, { name: 'cash', unit: 1, signed: true }];
+    const collector = new BandCollector(series, 1);
+    const whole = new BandSketch(series, 1);
+    const constant = Float64Array.of(123);
+    const alternating = new Float64Array(1);
+    const trials = 70_000;
+    for (let t = 0; t < trials; t++) {
+      alternating[0] = t % 3 === 0 ? -50 : 7;
+      collector.addPath(0, constant);
+      collector.addPath(1, alternating);
+      collector.endTrial();
+      whole.add(0, 0, constant[0]);
+      whole.add(1, 0, alternating[0]);
+    }
+    const taken = new BandSketch(series, 1);
+    taken.mergeSparse(collector.takeNonZero());
+    expect(taken.counts).toEqual(whole.counts);
+    expect(Math.max(...taken.counts)).toBe(trials);
+    // Emptied, and the next take (no spill) starts from zero.
+    collector.addPath(0, constant);
+    collector.addPath(1, constant);
+    collector.endTrial();
+    const next = collector.takeNonZero();
+    expect([...next.counts]).toEqual([1, 1]);
+  });
+
   it('keeps months and series apart', () => {
     const s = new BandSketch([{ name: 'a', unit: 1, signed: false }, { name: 'b', unit: 1, signed: true }], 2);
     s.add(0, 1, 100);
