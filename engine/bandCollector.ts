@@ -67,7 +67,21 @@ export class BandCollector {
     const counts = this.recentCounts;
     const months = sketch.months;
     for (let s = 0; s < sketch.series.length; s++) {
-      for (let m = 0; m < months; m++) {
+      const rowStep = months > 1 ? sketch.rowStart(s, 1) - sketch.rowStart(s, 0) : 0;
+      let m = 0;
+      // Four month rows at a time: early months pile most trials into a few bins, and each count
+      // then waits for its previous increment; four rows give four such chains to overlap.
+      for (; m + 4 <= months; m += 4) {
+        const a = sketch.rowStart(s, m), b = a + rowStep, c = b + rowStep, d = c + rowStep;
+        const fa = (s * months + m) * ROW_SLOTS, fb = fa + ROW_SLOTS, fc = fb + ROW_SLOTS, fd = fc + ROW_SLOTS;
+        for (let k = 0; k < slot; k++) {
+          counts[a + bins[fa + k]]++;
+          counts[b + bins[fb + k]]++;
+          counts[c + bins[fc + k]]++;
+          counts[d + bins[fd + k]]++;
+        }
+      }
+      for (; m < months; m++) {
         const row = sketch.rowStart(s, m);
         const first = (s * months + m) * ROW_SLOTS;
         for (let k = first; k < first + slot; k++) counts[row + bins[k]]++;
