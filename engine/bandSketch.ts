@@ -13,6 +13,9 @@
 const SUB_BITS = 6;
 const OCTAVES = 48;
 const MANTISSA_HIGH_BITS = 20;
+const DEFAULT_BIN_SHIFT = MANTISSA_HIGH_BITS - SUB_BITS;
+const DEFAULT_EXPONENT_BIAS_BINS = 1023 << SUB_BITS;
+const DEFAULT_BINS_PER_SIGN = OCTAVES << SUB_BITS;
 
 export interface BandSeries {
   name: string;
@@ -130,8 +133,17 @@ export class BandSketch {
    * reading their high words in a second pass. Huge values, infinities and NaN land in the last bin.
    */
   private binValues(series: number, values: Float64Array, count: number, bins: Uint16Array | Uint32Array, first: number, stride: number): void {
+    // The fan charts' resolution with its shifts as literals, which V8 folds into the inlined loop:
+    // the bands cost ~4 points less than with the shift read from the sketch.
+    if (this.subBits === SUB_BITS) this.binLoop(series, values, count, bins, first, stride, DEFAULT_BIN_SHIFT, DEFAULT_EXPONENT_BIAS_BINS, DEFAULT_BINS_PER_SIGN);
+    else this.binLoop(series, values, count, bins, first, stride, this.binShift, this.exponentBiasBins, this.binsPerSign);
+  }
+
+  private binLoop(
+    series: number, values: Float64Array, count: number, bins: Uint16Array | Uint32Array, first: number, stride: number,
+    binShift: number, exponentBiasBins: number, binsPerSign: number,
+  ): void {
     const inverseUnit = this.inverseUnits[series];
-    const { binShift, exponentBiasBins, binsPerSign } = this;
     const scaled = this.scaled;
     const high = this.highWords;
     if (this.signedFlags[series] === 0) {
