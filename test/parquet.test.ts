@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { readParquet, writeParquet } from '../outputs/parquet.js';
+import { readParquet, writeParquet, type ParquetWriteOptions } from '../outputs/parquet.js';
 import { cli, freshDir } from './cliHarness.js';
 
 function parseCsv(text: string): { header: string[]; rows: string[][] } {
@@ -86,24 +86,33 @@ describe('trials.parquet', () => {
 });
 
 describe('writeParquet', () => {
-  it('keeps special doubles bit for bit, writes NaN as null, and splits large tables into row groups', async () => {
-    const n = 70_000; // more than one 65,536-row group
-    const special = [0, -0, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 0.1 + 0.2, -1e-300, NaN];
-    const x = (r: number) => (r < special.length ? special[r] : Math.sin(r) * 10 ** (r % 30));
+  const n = 70_000; // more than one 65,536-row group
+  const special = [0, -0, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 0.1 + 0.2, -1e-300, NaN];
+  const x = (r: number) => (r < special.length ? special[r] : Math.sin(r) * 10 ** (r % 30));
+  const xColumn = Float64Array.from({ length: n }, (_, r) => x(r));
+  const bytesOf = (values: ((r: number) => number) | Float64Array, options: ParquetWriteOptions) => {
     const chunks: Uint8Array[] = [];
     writeParquet(
       [
         { name: 'i', type: 'INT32', values: (r) => r },
-        { name: 'x', type: 'DOUBLE', values: x },
+        { name: 'x', type: 'DOUBLE', values },
       ],
       n,
       (chunk) => chunks.push(chunk.slice()),
-      { note: 'test' },
+      options,
     );
+    expect(chunks.length).toBeGreaterThan(0);
+    return Buffer.concat(chunks);
+  };
+
+  it.each<[string, ((r: number) => number) | Float64Array, ParquetWriteOptions]>([
+    ['as a function, with statistics and Snappy', x, {}],
+    ['as a Float64Array (one row group with a NaN, one without)', xColumn, {}],
+    ['without statistics (a study point file), or compression', xColumn, { statistics: false, compression: false }],
+  ])('keeps special doubles bit for bit, writes NaN as null, and splits large tables into row groups: %s', async (_, values, options) => {
     const path = join(freshDir(), 't.parquet');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(path, Buffer.concat(chunks));
-    expect(chunks.length).toBeGreaterThan(0);
+    writeFileSync(path, bytesOf(values, { ...options, metadata: { note: 'test' } }));
     const table = await readParquet(path);
     expect(table.rowCount).toBe(n);
     expect(table.metadata.note).toBe('test');
@@ -114,7 +123,14 @@ describe('writeParquet', () => {
     expect(bad).toBe(0);
     const { metadata } = await columnTypes(path);
     expect(metadata.row_groups.length).toBe(2);
+    const chunk = metadata.row_groups[0].columns[1].meta_data!;
+    expect(chunk.codec).toBe(options.compression === false ? 'UNCOMPRESSED' : 'SNAPPY');
+    expect(chunk.statistics === undefined).toBe(options.statistics === false);
     const raw = await parquetReadObjects({ file: await asyncBufferFromFile(path), rowStart: 8, rowEnd: 9 });
     expect(raw[0].x).toBeNull(); // NaN is written as null
+  });
+
+  it('writes the same bytes from a Float64Array as from a function of the row', () => {
+    expect(bytesOf(xColumn, {}).equals(bytesOf(x, {}))).toBe(true);
   });
 });
