@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { loadScenario, resolvedScenarioJson } from '../index.js';
 import { gnuTime, lastJsonLine, runChild, type Measured } from './child.js';
 import { findPeers, runPeer, type StrategyNpv } from './peers.js';
+import { BAND_TRIALS } from '../engine/bandSketch.js';
 
 interface Plan {
   label: string;
@@ -243,7 +244,8 @@ function main(): number {
       say(`  hashpivot 1 worker / ${p.label}, per core, no band sketch: ${r ? range(r, times) : 'n/a (peer skipped)'}`);
     }
     say(`  2 workers / 1 worker, wall-clock rate: ${twoOverOne ? range(twoOverOne, times) : 'n/a'} without the band sketch, ${twoOverOneBands ? range(twoOverOneBands, times) : 'n/a'} with it; the 2-worker runs got ${range(twoCores, (x) => x.toFixed(2))} cores`);
-    say(`  band sketch cost, CPU per trial-month: ${bandCost ? range(bandCost, pct) : 'n/a'} on 1 worker, ${bandCostTwo ? range(bandCostTwo, pct) : 'n/a'} on 2`);
+    const bandTrials = Math.min(T, BAND_TRIALS);
+    say(`  band sketch cost, CPU per trial-month: ${bandCost ? range(bandCost, pct) : 'n/a'} on 1 worker, ${bandCostTwo ? range(bandCostTwo, pct) : 'n/a'} on 2 (bands from the first ${count(bandTrials)} of the ${count(T)} trials)`);
     say();
 
     // 2. Flatness and peak RSS against trial count (all workers, band sketch on: a user's run), each size in its own process.

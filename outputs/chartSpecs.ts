@@ -266,7 +266,12 @@ function fanLayers(format: string, unit: string, color: string, log: boolean, wi
   ];
 }
 
-const BAND_NOTE = 'Shaded: 5-95% (light) and 25-75% (dark) of trials in each month; solid line: the median; dashed: the mean. Bands are per month, not paths.';
+function bandNote(summary: Summary): string {
+  const { trials } = summary.bands;
+  // Older summaries do not say; every run before BAND_TRIALS drew its bands from all its trials.
+  const drawn = trials === undefined || trials >= summary.trials ? 'of trials' : `of the first ${trials.toLocaleString('en-US')} trials (a random sample of the ${summary.trials.toLocaleString('en-US')})`;
+  return `Shaded: 5-95% (light) and 25-75% (dark) ${drawn} in each month; solid line: the median; dashed: the mean. Bands are per month, not paths.`;
+}
 
 function marketFans(summary: Summary): Chart[] {
   return MARKET_FANS.flatMap((fan): Chart[] => {
@@ -278,7 +283,7 @@ function marketFans(summary: Summary): Chart[] {
       {
         name: fan.name,
         title: `${fan.title}, percentile bands by month`,
-        caption: `${BAND_NOTE}${fan.log ? ' Log scale: equal steps are equal percentage moves.' : ''}${withMean && gap ? ` ${gap}` : ''}`,
+        caption: `${bandNote(summary)}${fan.log ? ' Log scale: equal steps are equal percentage moves.' : ''}${withMean && gap ? ` ${gap}` : ''}`,
         spec: {
           $schema: VEGA_LITE_SCHEMA,
           title: { text: fan.title, subtitle: `${fan.unit}${fan.log ? ', log scale' : ''}; 5/25/50/75/95th percentiles by month, mean dashed` },
@@ -299,7 +304,7 @@ function cashFan(summary: Summary): Chart {
   return {
     name: 'fan-cash',
     title: 'Cash per strategy, percentile bands by month',
-    caption: `${BAND_NOTE} Cash below zero (less the credit line) is ruin.`,
+    caption: `${bandNote(summary)} Cash below zero (less the credit line) is ruin.`,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: { text: 'Cumulative cash per strategy', subtitle: '$M; 5/25/50/75/95th percentiles by month, mean dashed' },

@@ -111,6 +111,8 @@ export interface Summary {
   };
   bands: {
     months: string[];
+    /** Trials the bands are drawn from: the run's first BAND_TRIALS (engine/bandSketch.ts), or all of a smaller run's. */
+    trials: number;
     quantiles: number[];
     /** series -> one array per quantile, one value per month. */
     series: Record<string, number[][]>;
@@ -308,6 +310,7 @@ export function buildSummary(run: RunResult, swings?: Swings): Summary {
     halving: { nextHalvingMonth, pWithinHorizon: stats.pHalvingWithinHorizon(), datePercentiles },
     bands: {
       months: Array.from({ length: months }, (_, m) => monthLabel(scenario.asOf.date, m)),
+      trials: run.bands.series.length === 0 ? 0 : run.bands.countOf(0, 0),
       quantiles: [...BAND_QUANTILES],
       series,
       means,

@@ -7,7 +7,7 @@
 // block of its own and is folded into the lane's sketch, whose counts and exact sums merge alike.
 import type { Scenario } from '../scenarios/schema.js';
 import type { BandCollector } from '../engine/bandCollector.js';
-import type { SparseCounts } from '../engine/bandSketch.js';
+import { BAND_TRIALS, type SparseCounts } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
@@ -87,6 +87,13 @@ function workspaceFor(task: LaneTask) {
   return cached;
 }
 
+/** Runs trials [from, to) of a block; only those with a run trial index below BAND_TRIALS feed the bands. */
+function runTrials(kernel: TrialKernel, seed: number, block: OutcomeBlock, collector: BandCollector | null, from: number, to: number): void {
+  const split = collector === null ? from : Math.min(to, Math.max(from, BAND_TRIALS - block.firstTrial));
+  if (split > from) kernel.run(seed, block, collector, from, split);
+  if (to > split) kernel.run(seed, block, null, split, to);
+}
+
 export function runLane(task: LaneTask): LaneResult {
   const workspace = workspaceFor(task);
   const { kernel } = workspace;
@@ -109,10 +116,10 @@ export function runLane(task: LaneTask): LaneResult {
       if (space) {
         // Claims count from the run's (or shard's) first trial, which the empty block still carries.
         space.scratch.firstTrial = task.outcomes.firstTrial + start;
-        kernel.run(task.seed, space.scratch, collector, 0, end - start);
+        runTrials(kernel, task.seed, space.scratch, collector, 0, end - start);
         space.sketch.fold(space.scratch, end - start);
       } else {
-        kernel.run(task.seed, task.outcomes, collector, start, end);
+        runTrials(kernel, task.seed, task.outcomes, collector, start, end);
       }
     } catch (error) {
       cached = null; // the collector holds part of a failed slice: never let it reach another run

@@ -5,9 +5,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
-import { runScenario } from '../runners/run.js';
+import { runScenario, type RunResult } from '../runners/run.js';
 import { runLane, type LaneTask } from '../runners/lane.js';
-import { BandSketch } from '../engine/bandSketch.js';
+import { BAND_TRIALS, BandSketch } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
 import { createOutcomeBlock } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
@@ -83,6 +83,32 @@ describe('an in-process run abandoned mid-lane', () => {
     const after = buildSummary(await runScenario(scenario, options)).bands;
     const clean = buildSummary(await runScenario(scenario, options)).bands;
     expect(after).toEqual(clean);
+  });
+});
+
+describe('the bands of a run larger than BAND_TRIALS', () => {
+  it('come from its first BAND_TRIALS trials: the counts of a run of exactly that many, whatever the slices, workers, shards or outcome mode', async () => {
+    const scenario = loadScenario('smoke');
+    const first = await runScenario(scenario, { trials: BAND_TRIALS, seed: 3, workers: 0 });
+    const runs = [
+      // 1,000-trial slices: the one holding trial BAND_TRIALS is split there.
+      await runScenario(scenario, { trials: BAND_TRIALS + 1500, seed: 3, workers: 0, chunkTrials: 1000 }),
+      await runScenario(scenario, { trials: BAND_TRIALS + 1500, seed: 3, workers: 2, chunkTrials: 700 }),
+      await runScenario(scenario, { trials: BAND_TRIALS + 1500, seed: 3, workers: 0, outcomes: 'sketch' }),
+    ];
+    expect(first.bands.countOf(0, 0)).toBe(BAND_TRIALS);
+    for (const run of runs) {
+      expect(run.trials).toBe(BAND_TRIALS + 1500);
+      expect(Buffer.from(run.bands.counts.buffer).equals(Buffer.from(first.bands.counts.buffer))).toBe(true);
+    }
+    // Shards: the second starts below BAND_TRIALS and ends above it; their counts add up to the same.
+    const shards: RunResult[] = [];
+    for (const index of [1, 2]) shards.push(await runScenario(scenario, { trials: BAND_TRIALS + 1500, seed: 3, workers: 0, shard: { index, count: 2 } }));
+    const added = shards[0].bands.counts.map((c, i) => c + shards[1].bands.counts[i]);
+    expect(Buffer.from(added.buffer).equals(Buffer.from(first.bands.counts.buffer))).toBe(true);
+    const summary = buildSummary(runs[0]);
+    expect(summary.bands.trials).toBe(BAND_TRIALS);
+    expect(buildSummary(first).bands.series).toEqual(summary.bands.series);
   });
 });
 
