@@ -2,17 +2,14 @@
 // paths.parquet, built from summary.json's numbers and the per-trial outcomes, either straight
 // after a run (added to the run's all-or-nothing write) or later from the folder itself
 // (`hashpivot report DIR`), without running a trial.
-import type { OutcomeBlock } from '../engine/outcomes.js';
 import { reportCharts, type Chart } from './chartSpecs.js';
 import { optimalCharts } from './optimalReport.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
-import { writeTrialsParquet } from './parquet.js';
 import { htmlToPdf, type PaperFormat } from './pdf.js';
 import { buildReportData, optionalReportColumns, reportColumns, tableReportSource, type ReportSource } from './reportData.js';
 import { reportHtml } from './reportHtml.js';
 import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
-import { trialsMetadata } from './reportTrials.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
 import { readReportFolder } from './resultsReader.js';
 import { SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchReport.js';
@@ -76,11 +73,6 @@ export async function buildReportFiles(summary: Summary, trials: ReportSource, t
   return { files, charts, rendered, html };
 }
 
-/** trials.parquet of a run: the columns of trials.csv, typed, with the run's identity as metadata. */
-export function trialsParquetFile(summary: Summary, outcomes: OutcomeBlock): OutputFile {
-  const names = summary.strategies.map((s) => s.name);
-  return { name: 'trials.parquet', write: (write) => writeTrialsParquet(outcomes, names, write, trialsMetadata(summary)) };
-}
 
 /** `hashpivot report DIR [--out OUT] [--pdf]`: rebuilds the report files from a results folder. */
 export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperFormat): Promise<ReportBuild & { source: string }> {

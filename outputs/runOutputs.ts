@@ -6,16 +6,16 @@ import type { RunResult } from '../runners/run.js';
 import type { Swings } from '../runners/swings.js';
 import type { ChartThread } from './chartThread.js';
 import type { PaperFormat } from './pdf.js';
-import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE, trialsParquetFile } from './report.js';
+import { buildReportFiles, REPORT_COMMIT, REPORT_WRITE } from './report.js';
 import { tableReportSource } from './reportData.js';
 import { SKETCH_FILE, SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchReport.js';
 import { encodeSketchState } from '../engine/outcomeSketch.js';
-import { trialTableFromOutcomes } from './reportTrials.js';
+import { trialsMetadata, trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
 import { buildSummary, type Summary } from './summary.js';
 import { formatShare } from './reportText.js';
 import { strategyTable } from './table.js';
-import { writeTrialsCsvOnThread } from './trialsCsvThread.js';
+import { writeTrialsFileOnThread, type TrialsFileJob, type TrialsFileThread } from './trialsFileThread.js';
 import { optimalConsoleLines } from './optimalReport.js';
 import { switchPolicyFiles } from './switchPolicyFile.js';
 
@@ -32,12 +32,15 @@ export const RUN_OUTPUTS_WRITE = { names: ['summary.json', ...OUTCOME_FILES, ...
  */
 export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartThread: ChartThread, pdf?: PaperFormat, swings?: Swings): Promise<Summary> {
   const names = run.scenario.strategies.map((s) => s.name);
-  // trials.csv, the slowest file, is written on its own thread while this one makes the rest.
-  // A run with --outcomes sketch has no rows to write.
-  const csv = run.sketch ? null : writeTrialsCsvOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve('trials.csv') });
+  // trials.csv and trials.parquet, the slowest files, are written on threads of their own while
+  // this one makes the rest. A run with --outcomes sketch has no rows to write.
+  const threads: TrialsFileThread[] = [];
+  const onThread = (name: string, format: TrialsFileJob['format']) => threads.push(writeTrialsFileOnThread({ block: run.outcomes, strategyNames: names, path: batch.reserve(name), format }));
   let summary: Summary;
   try {
+    if (!run.sketch) onThread('trials.csv', { kind: 'csv' });
     summary = buildSummary(run, swings);
+    if (!run.sketch) onThread('trials.parquet', { kind: 'parquet', metadata: trialsMetadata(summary) });
     const [source, note] = run.sketch
       ? [sketchReportSource(run.sketch, names, run.trials), SKETCH_SOURCE_NOTE]
       : [tableReportSource(trialTableFromOutcomes(run.outcomes, names)), 'the run (the same numbers as trials.parquet and trials.csv)'];
@@ -48,15 +51,14 @@ export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartT
     report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
     batch.write([
       { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
-      ...(run.sketch ? [] : [trialsParquetFile(summary, run.outcomes)]),
       ...switchPolicyFiles(run),
     ]);
     batch.write((await report).files);
     // Last: encoding takes the counts out of the sketch the report was read from.
     if (run.sketch) batch.write([{ name: SKETCH_FILE, write: (write) => write(encodeSketchState(run.sketch!.take())) }]);
-    await csv?.done;
+    for (const thread of threads) await thread.done;
   } catch (error) {
-    await csv?.stop();
+    for (const thread of threads) await thread.stop();
     throw error;
   }
   // Rows supersede a sketch an earlier run left in the folder, and a sketch rows (as its manifest lists them).

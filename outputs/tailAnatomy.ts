@@ -76,17 +76,31 @@ export function lowestTrials(values: Float64Array, share: number): Uint32Array {
   return out.sort();
 }
 
+/** The statistic of the defined values among `trials` (every trial when null), in trial order. */
 function statisticOf(values: Float64Array, trials: Uint32Array | null, statistic: TailMeasure['statistic']): number | null {
-  const picked: number[] = [];
-  const take = (v: number) => {
-    if (v === v) picked.push(v);
-  };
-  if (trials) for (const t of trials) take(values[t]);
-  else for (const v of values) take(v);
-  if (picked.length === 0) return null;
-  if (statistic === 'share') return picked.filter((v) => v > 0).length / picked.length;
-  if (statistic === 'mean') return picked.reduce((a, b) => a + b, 0) / picked.length;
-  return quantileOfSorted(Float64Array.from(picked).sort(), 0.5);
+  // Plain loops into a typed array: at 10^6 trials a JS array of boxed numbers cost more than the sort.
+  const picked = new Float64Array(trials ? trials.length : values.length);
+  let n = 0;
+  if (trials) {
+    for (let k = 0; k < trials.length; k++) {
+      const v = values[trials[k]];
+      if (v === v) picked[n++] = v;
+    }
+  } else {
+    for (let t = 0; t < values.length; t++) if (values[t] === values[t]) picked[n++] = values[t];
+  }
+  if (n === 0) return null;
+  if (statistic === 'share') {
+    let above = 0;
+    for (let k = 0; k < n; k++) if (picked[k] > 0) above++;
+    return above / n;
+  }
+  if (statistic === 'mean') {
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += picked[k];
+    return sum / n;
+  }
+  return quantileOfSorted(picked.subarray(0, n).sort(), 0.5);
 }
 
 /**
@@ -100,9 +114,15 @@ export function tailAnatomy(summary: Summary, trials: TrialTable): TailAnatomy |
   const tails = strategies.map((name) => lowestTrials(trials.column(trialColumnName(name, 'npvUsd')), TAIL_SHARE));
   const rows = measures.map((measure) => {
     const columns = strategies.map((name) => trials.column(measureColumn(measure, name)));
+    // A market measure reads one column for every strategy: its statistic over all trials once.
+    const overAll = new Map<Float64Array, number | null>();
+    const all = (values: Float64Array) => {
+      if (!overAll.has(values)) overAll.set(values, statisticOf(values, null, measure.statistic));
+      return overAll.get(values) as number | null;
+    };
     return {
       measure,
-      all: columns.map((values) => statisticOf(values, null, measure.statistic)),
+      all: columns.map(all),
       tails: tails.map((t, s) => statisticOf(columns[s], t, measure.statistic)),
     };
   });

@@ -170,13 +170,31 @@ export function checkShardSet(shards: readonly { dir: string; manifest: ShardMan
   }
 }
 
-/** Reads, checks and merges shard folders into the whole run. */
-export async function mergeShardFolders(dirs: readonly string[]): Promise<RunResult> {
+/** A checked set of shard folders: one whole run, its scenario and inputs known before any trial is read. */
+export interface ShardSet {
+  shards: { dir: string; manifest: ShardManifest }[];
+  identity: RunIdentity;
+  scenario: Scenario;
+  inputs: ModelInputs;
+}
+
+/** Reads and checks the manifests of shard folders (checkShardSet) and the run's scenario. */
+export function readShardSet(dirs: readonly string[]): ShardSet {
   const shards = dirs.map((dir) => ({ dir, manifest: readShardManifest(dir) }));
   checkShardSet(shards);
   // The shards share one scenario hash (checkShardSet), and the first one's scenario is checked against it.
   const { scenario, inputs } = shardScenario(shards[0].dir, shards[0].manifest);
-  const assembler = new RunAssembler(shards[0].manifest.run, scenario, inputs);
-  for (const { dir, manifest } of shards) await assembler.addFolder(dir, manifest);
+  return { shards, identity: shards[0].manifest.run, scenario, inputs };
+}
+
+/** Reads every shard's trials and counts into the whole run. */
+export async function assembleShardSet(set: ShardSet): Promise<RunResult> {
+  const assembler = new RunAssembler(set.identity, set.scenario, set.inputs);
+  for (const { dir, manifest } of set.shards) await assembler.addFolder(dir, manifest);
   return assembler.result();
+}
+
+/** Reads, checks and merges shard folders into the whole run. */
+export async function mergeShardFolders(dirs: readonly string[]): Promise<RunResult> {
+  return assembleShardSet(readShardSet(dirs));
 }

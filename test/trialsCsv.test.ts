@@ -10,7 +10,8 @@ import {
   type OutcomeBlock,
 } from '../engine/outcomes.js';
 import { trialsCsv, trialsCsvHeader, writeTrialsCsv } from '../outputs/trialsCsv.js';
-import { writeTrialsCsvOnThread } from '../outputs/trialsCsvThread.js';
+import { writeTrialsFileOnThread } from '../outputs/trialsFileThread.js';
+import { writeTrialsParquet } from '../outputs/parquet.js';
 import { freshDir } from './cliHarness.js';
 import { mulberry32 } from './mulberry32.js';
 
@@ -207,20 +208,26 @@ describe('writeTrialsCsv (streaming)', () => {
   });
 });
 
-describe('writeTrialsCsvOnThread (a run writes trials.csv beside its other files)', () => {
-  it('writes the same bytes as trialsCsv, reading the shared outcome arrays', async () => {
+describe('writeTrialsFileOnThread (a run writes trials.csv and trials.parquet beside its other files)', () => {
+  it('writes the same bytes as trialsCsv and writeTrialsParquet, reading the shared outcome arrays', async () => {
     const block = createOutcomeBlock(0, 2_000, 2, true);
     expect(block.strategy.buffer).toBeInstanceOf(SharedArrayBuffer);
     fillWithRandomBits(block.strategy, 10);
     fillWithRandomBits(block.market, 11);
     const path = join(freshDir(), 'trials.csv');
-    await writeTrialsCsvOnThread({ block, strategyNames: ['a', 'b'], path }).done;
+    await writeTrialsFileOnThread({ block, strategyNames: ['a', 'b'], path, format: { kind: 'csv' } }).done;
     expect(readFileSync(path, 'utf8')).toBe(trialsCsv(block, ['a', 'b']));
+    const parquet = join(freshDir(), 'trials.parquet');
+    const metadata = { 'hashpivot.seed': '7' };
+    await writeTrialsFileOnThread({ block, strategyNames: ['a', 'b'], path: parquet, format: { kind: 'parquet', metadata } }).done;
+    const chunks: Uint8Array[] = [];
+    writeTrialsParquet(block, ['a', 'b'], (chunk) => chunks.push(chunk.slice()), metadata);
+    expect(readFileSync(parquet).equals(Buffer.concat(chunks))).toBe(true);
   });
 
   it('fails with the reason when the file cannot be written', async () => {
     const path = join(freshDir(), 'no', 'such', 'folder', 'trials.csv');
-    const thread = writeTrialsCsvOnThread({ block: createOutcomeBlock(0, 10, 1), strategyNames: ['s'], path });
+    const thread = writeTrialsFileOnThread({ block: createOutcomeBlock(0, 10, 1), strategyNames: ['s'], path, format: { kind: 'csv' } });
     await expect(thread.done).rejects.toThrow(/writing trials.csv failed: ENOENT/);
   });
 });

@@ -8,18 +8,17 @@ import { STUDY_SHARD_FILE } from '../../outputs/studyShardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { AtomicWrite } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
-import { MergeError, mergeShardFolders } from '../merge.js';
+import { assembleShardSet, MergeError, readShardSet, type ShardSet } from '../merge.js';
 import { createProgress } from '../progress.js';
 import { UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount, poolExecutor } from '../pool.js';
-import type { RunResult } from '../run.js';
 import { computeSwings, DEFAULT_SWING_TRIALS, type Swings } from '../swings.js';
 import { writeOut } from '../terminal.js';
 
-async function swingsOnPool(run: RunResult, swingTrials: number): Promise<Swings> {
+async function swingsOnPool(set: ShardSet, swingTrials: number, signal: AbortSignal): Promise<Swings> {
   const executor = poolExecutor(defaultWorkerCount());
   try {
-    return await computeSwings(run.scenario, { seed: run.seed, trials: Math.min(swingTrials, run.trialsRequested), executor, processModule: run.inputs.priceProcessModule, switchPolicies: run.inputs.switchPolicies });
+    return await computeSwings(set.scenario, { seed: set.identity.seed, trials: Math.min(swingTrials, set.identity.trials), executor, signal, processModule: set.inputs.priceProcessModule, switchPolicies: set.inputs.switchPolicies });
   } finally {
     await executor.close();
   }
@@ -39,14 +38,19 @@ export async function mergeCommand(args: string[]): Promise<number> {
   // Checked and locked before the shards are read (outputs/resultsFolder.ts).
   const batch = new AtomicWrite(out, { command: 'merge', ...RUN_OUTPUTS_WRITE });
   const chartThread = startChartThread();
+  const stopSwings = new AbortController();
   try {
-    const run = await mergeShardFolders(positionals);
-    // The swings are a function of the scenario and seed alone: recomputed here, they equal a single run's.
-    const swings = swingTrials === 0 ? undefined : await swingsOnPool(run, swingTrials);
-    const summary = await writeRunOutputs(run, batch, chartThread, undefined, swings);
+    const set = readShardSet(positionals);
+    // The swings are a function of the scenario and seed alone: recomputed here, they equal a single
+    // run's; on the pool's threads while this one reads the shards' trials.
+    const swings = swingTrials === 0 ? undefined : swingsOnPool(set, swingTrials, stopSwings.signal);
+    swings?.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+    const run = await assembleShardSet(set);
+    const summary = await writeRunOutputs(run, batch, chartThread, undefined, await swings);
     if (!values.quiet) writeOut(`Merged ${positionals.length} shard${positionals.length === 1 ? '' : 's'}.\n${runReportText(run, summary, out)}`);
     return 0;
   } catch (error) {
+    stopSwings.abort();
     batch.abort();
     throw error;
   } finally {
