@@ -256,7 +256,27 @@ export class MarketPath {
     if (custom === null) simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
     else custom.run(normals, NORMALS_PER_MONTH, PRICE_DRAWS.shock, uniforms, UNIFORMS_PER_MONTH, PRICE_DRAWS.modelUniform, L[0], stream, priceUsdByMonth);
     fastExpInPlace(priceUsdByMonth);
+    this.stepMonths();
+    // Series the month loop does not read itself are exponentiated here, in tight loops where
+    // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.
+    fastExpInPlace(this.energyUsdPerMwh);
+    fastExpInPlace(this.aiDemandIndex);
+    if (p.gpuPricePath) fastExpInPlace(this.newGpuUsdPerHour);
+  }
 
+  /**
+   * The month loop: every factor but the price, and the chain. A method of its own so that V8's
+   * inlining budget goes to the calls inside the loop (fastExp, the chain's month), not to the
+   * draws and series made once a trial around it: with those in the same function, one process
+   * in four left a fastExp call in the loop out of line.
+   */
+  private stepMonths(): void {
+    const p = this.params;
+    const months = p.months;
+    const normals = this.normals;
+    const uniforms = this.uniforms;
+    const L = p.choleskyFactor;
+    const priceUsdByMonth = this.priceUsd;
     // Everything the month loop reads, in locals: V8 does not keep object fields in registers
     // across the chain's stores, and this loop runs every trial-month.
     const networkHashrateEhs = this.networkHashrateEhs, difficultyByMonth = this.difficulty, feesByMonth = this.feesBtcPerBlock;
@@ -343,10 +363,5 @@ export class MarketPath {
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < winterExit ? 0 : 1) : switchU < winterEnter ? 1 : 0;
     }
-    // Series the month loop does not read itself are exponentiated here, in tight loops where
-    // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.
-    fastExpInPlace(this.energyUsdPerMwh);
-    fastExpInPlace(this.aiDemandIndex);
-    if (gpuPricePath) fastExpInPlace(this.newGpuUsdPerHour);
   }
 }
