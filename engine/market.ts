@@ -343,9 +343,9 @@ export class MarketPath {
 
       const lagged = m - lagMonths > 0 ? m - lagMonths : 0;
       if (lagged >= logsDone) {
-        // The logs of the hashprices up to this month, in one go: Math.log is a call into C, which
-        // saves every live register around it, so a call per month cost more than the log itself.
-        // With a lag of L months they come in runs of L + 1.
+        // The logs of the hashprices up to this month, in one go: Math.log is a call into C, around
+        // which V8 saves every live register, once a run here rather than every month. With a lag
+        // of L months they come in runs of L + 1.
         for (; logsDone <= m; logsDone++) logHashprice[logsDone] = Math.log(hashpriceByMonth[logsDone]);
       }
       const gap = logHashprice[lagged] - logBreakevenByMonth[m];
