@@ -43,7 +43,8 @@ class StreamingWriter extends ByteWriter {
 
 export interface ParquetColumn {
   name: string;
-  type: 'INT32' | 'DOUBLE' | 'STRING';
+  /** DOUBLE_NAN: a REQUIRED double column, NaN stored as NaN, no nulls (a shard's trials: read ~3x faster). */
+  type: 'INT32' | 'DOUBLE' | 'DOUBLE_NAN' | 'STRING';
   /**
    * Values for rows [0, rowCount); for DOUBLE, NaN is written as null. A DOUBLE column held in a
    * Float64Array is handed to the writer as it is (a row group without NaN is not copied into
@@ -66,7 +67,7 @@ export interface ParquetWriteOptions {
 
 /**
  * Writes a table column by column, one row group at a time. DOUBLE and STRING columns are OPTIONAL
- * (nullable); INT32 columns are REQUIRED.
+ * (nullable); INT32 and DOUBLE_NAN columns are REQUIRED.
  */
 export function writeParquet(
   columns: readonly ParquetColumn[],
@@ -77,8 +78,8 @@ export function writeParquet(
   const schema: SchemaElement[] = [
     { name: 'root', num_children: columns.length },
     ...columns.map((c): SchemaElement =>
-      c.type === 'INT32'
-        ? { name: c.name, type: 'INT32', repetition_type: 'REQUIRED' }
+      c.type === 'INT32' || c.type === 'DOUBLE_NAN'
+        ? { name: c.name, type: c.type === 'INT32' ? 'INT32' : 'DOUBLE', repetition_type: 'REQUIRED' }
         : c.type === 'STRING'
           ? { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' }
           : { name: c.name, type: 'DOUBLE', repetition_type: 'OPTIONAL' },
@@ -96,43 +97,48 @@ export function writeParquet(
   for (let first = 0; first < rowCount || (first === 0 && rowCount === 0); first += ROW_GROUP_ROWS) {
     const n = Math.min(ROW_GROUP_ROWS, rowCount - first);
     if (n <= 0) break;
-    const columnData = columns.map((c) => ({ name: c.name, data: rowGroupValues(c.values, first, n), encoding: 'PLAIN' as const }));
+    const columnData = columns.map((c) => ({ name: c.name, data: rowGroupValues(c, first, n), encoding: 'PLAIN' as const }));
     // Synchronous: the writer's flush returns nothing, so no row group waits on a promise.
     void parquet.write({ columnData, rowGroupSize: n });
   }
   void parquet.finish();
 }
 
-/** Rows [first, first + n) of a column, NaN as null. */
-function rowGroupValues(values: ParquetColumn['values'], first: number, n: number): Float64Array | (number | string | null)[] {
+/** Rows [first, first + n) of a column, NaN as null (but in DOUBLE_NAN). */
+function rowGroupValues({ values, type }: ParquetColumn, first: number, n: number): Float64Array | (number | string | null)[] {
   if (values instanceof Float64Array) {
     const slice = values.subarray(first, first + n);
+    if (type === 'DOUBLE_NAN') return slice;
     let hasNaN = false;
     for (let i = 0; i < n && !hasNaN; i++) hasNaN = slice[i] !== slice[i];
     if (!hasNaN) return slice;
   }
   const data: (number | string | null)[] = new Array(n);
+  const nulls = type !== 'DOUBLE_NAN';
   for (let i = 0; i < n; i++) {
     const v = values instanceof Float64Array ? values[first + i] : values(first + i);
-    data[i] = typeof v === 'number' && v !== v ? null : v;
+    data[i] = nulls && typeof v === 'number' && v !== v ? null : v;
   }
   return data;
 }
 
-/** The columns of trials.csv, in the same order and with the same names. */
-export function trialsParquetColumns(block: OutcomeBlock, strategyNames: readonly string[]): ParquetColumn[] {
+/**
+ * The columns of trials.csv, in the same order and with the same names: outcomes as nullable DOUBLE
+ * (an absent value null, as in trials.csv), or with `doubles` DOUBLE_NAN.
+ */
+export function trialsParquetColumns(block: OutcomeBlock, strategyNames: readonly string[], doubles: 'DOUBLE' | 'DOUBLE_NAN' = 'DOUBLE'): ParquetColumn[] {
   if (strategyNames.length !== block.strategyCount) {
     throw new RangeError(`trialsParquetColumns: ${strategyNames.length} strategy names for a block of ${block.strategyCount} strategies`);
   }
   const n = block.trialCount;
   const columns: ParquetColumn[] = [{ name: 'trial', type: 'INT32', values: (t) => block.firstTrial + t }];
   MARKET_METRICS.forEach((metric, c) => {
-    columns.push({ name: metric, type: 'DOUBLE', values: block.market.subarray(c * n, c * n + n) });
+    columns.push({ name: metric, type: doubles, values: block.market.subarray(c * n, c * n + n) });
   });
   strategyNames.forEach((name, s) => {
     STRATEGY_METRICS.forEach((metric, m) => {
       const offset = (s * STRATEGY_METRICS.length + m) * n;
-      columns.push({ name: `${name}.${metric}`, type: 'DOUBLE', values: block.strategy.subarray(offset, offset + n) });
+      columns.push({ name: `${name}.${metric}`, type: doubles, values: block.strategy.subarray(offset, offset + n) });
     });
   });
   return columns;
@@ -143,8 +149,9 @@ export function writeTrialsParquet(
   strategyNames: readonly string[],
   write: (chunk: Uint8Array) => void,
   metadata: Record<string, string> = {},
+  doubles: 'DOUBLE' | 'DOUBLE_NAN' = 'DOUBLE',
 ): void {
-  writeParquet(trialsParquetColumns(block, strategyNames), block.trialCount, write, { metadata });
+  writeParquet(trialsParquetColumns(block, strategyNames, doubles), block.trialCount, write, { metadata });
 }
 
 export interface ParquetTable {
@@ -229,7 +236,9 @@ async function readParquetFrom(
       columns: [...wanted],
       onChunk({ columnName, columnData, rowStart }) {
         const target = columns.get(columnName)!;
-        if (target instanceof Float64Array) {
+        if (target instanceof Float64Array && columnData instanceof Float64Array) {
+          target.set(columnData, rowStart); // a REQUIRED double column: no nulls to map
+        } else if (target instanceof Float64Array) {
           for (let i = 0; i < columnData.length; i++) {
             const v = columnData[i];
             target[rowStart + i] = v === null || v === undefined ? NaN : Number(v);

@@ -6,7 +6,8 @@
 //                    outcomes mode), this shard's number and trial range, the resolved scenario and
 //                    the model inputs it was compiled from
 //   trials.parquet   the shard's per-trial outcomes: the columns of trials.csv, `trial` the global
-//                    trial index
+//                    trial index; unlike a run's, its doubles are REQUIRED with NaN for an absent
+//                    value (no definition levels to decode: a merge reads it ~3x faster)
 //   bands.parquet    the fan-chart band sketch as integer counts: `bin` (flat index into the
 //                    sketch) and `count`, non-zero bins only
 //   sketch.bin       instead of trials.parquet, in a run with --outcomes sketch: the shard's
@@ -78,7 +79,7 @@ export function shardFolderFiles(run: RunResult, identity: RunIdentity): OutputF
   return [
     sketch
       ? { name: SKETCH_FILE, write: (write) => write(encodeSketchState(sketch)) }
-      : { name: 'trials.parquet', write: (write) => writeTrialsParquet(run.outcomes, names, write, metadata) },
+      : { name: 'trials.parquet', write: (write) => writeTrialsParquet(run.outcomes, names, write, metadata, 'DOUBLE_NAN') },
     {
       name: 'bands.parquet',
       write: (write) =>
