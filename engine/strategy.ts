@@ -86,11 +86,20 @@ export interface StrategyOutcome {
   tenantDefaults: number;
 }
 
+// What an NPV-only evaluation carries from one month to the next (StrategyEvaluator.checkpoints):
+// rows of the checkpoint array. ehsPerMw is 1 / efficiency, recomputed from it.
+const CHECKPOINT_PRESENT_VALUE = 0;
+const CHECKPOINT_SITE_DEBT = 1;
+const CHECKPOINT_LAST12_OPERATING = 2;
+const CHECKPOINT_LAST12_MINING = 3;
+const CHECKPOINT_EFFICIENCY = 4;
+const CHECKPOINT_QUANTITIES = 5;
+
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
 export class StrategyEvaluator {
-  /** Net cash flow of each month of the last evaluation (end of month). */
+  /** Net cash flow of each month of the last evaluation (end of month; not written by NPV-only ones). */
   readonly cashFlowUsd: Float64Array;
-  /** Cash at the end of each month of the last evaluation. */
+  /** Cash at the end of each month of the last evaluation (not written by NPV-only ones). */
   readonly cashUsd: Float64Array;
   /** The terminal value of the last evaluation, at the horizon (undiscounted). */
   terminalUsd = 0;
@@ -99,22 +108,56 @@ export class StrategyEvaluator {
     switchMonth: NaN, switchShare: 0, switchPriceUsd: NaN, leaseSignedMonth: NaN, tenantDefaults: 0,
   };
   private readonly hosting: Hosting;
+  /** [quantity][month]: the running totals at the start of each month of the last evaluateNpvRecording. */
+  private readonly checkpoints: Float64Array;
+  private recordedCurtail = false;
+  private recordedRefreshEveryMonths = NaN;
 
   constructor(private readonly site: SiteParams) {
     this.cashFlowUsd = new Float64Array(site.months);
     this.cashUsd = new Float64Array(site.months);
     this.hosting = new Hosting(site);
+    this.checkpoints = new Float64Array(CHECKPOINT_QUANTITIES * site.months);
   }
 
   /**
-   * `npvOnly`: compute the NPV (and the switch) but not IRR and payback, which cost more than the
-   * month loop: fitting a conversion policy evaluates each path once per decision date and action.
+   * `npvOnly`: compute the NPV (and the switch) and nothing else (no IRR, payback, cash path, ...):
+   * fitting a conversion policy evaluates each path once per decision date and action.
    */
   evaluate(rule: StrategyRule, market: MarketPath, draws: SiteDraws, npvOnly = false): StrategyOutcome {
+    return this.run(rule, market, draws, npvOnly, 0, false);
+  }
+
+  /**
+   * evaluate(rule, market, draws, true) that also records, at the start of each month, the running
+   * totals the NPV depends on, for evaluateNpvFrom.
+   */
+  evaluateNpvRecording(rule: StrategyRule, market: MarketPath, draws: SiteDraws): StrategyOutcome {
+    this.recordedCurtail = rule.curtail;
+    this.recordedRefreshEveryMonths = rule.refreshEveryMonths;
+    return this.run(rule, market, draws, true, 0, true);
+  }
+
+  /**
+   * evaluate(rule, market, draws, true), with the months before `fromMonth` taken from the last
+   * evaluateNpvRecording (on the same path) instead of run again: a rule that converts at or after
+   * fromMonth runs those months exactly as the recorded rule did if that one had not converted
+   * before fromMonth either and mines alike (curtailment, refresh). Fitting a conversion policy
+   * values converting at every decision month this way: all of them share the months of mining
+   * before. The same bits as evaluate(): the sums carry on from where they stood, in the same order.
+   */
+  evaluateNpvFrom(rule: StrategyRule, market: MarketPath, draws: SiteDraws, fromMonth: number): StrategyOutcome {
+    if (!(rule.convertAtMonth >= fromMonth && fromMonth >= 0 && fromMonth < this.site.months)) throw new Error(`evaluateNpvFrom: month ${fromMonth} is not before the rule's conversion (month ${rule.convertAtMonth}) within the horizon`);
+    if (rule.curtail !== this.recordedCurtail || rule.refreshEveryMonths !== this.recordedRefreshEveryMonths) throw new Error('evaluateNpvFrom: the rule mines unlike the recorded one');
+    return this.run(rule, market, draws, true, fromMonth, false);
+  }
+
+  private run(rule: StrategyRule, market: MarketPath, draws: SiteDraws, npvOnly: boolean, fromMonth: number, record: boolean): StrategyOutcome {
     const site = this.site;
     const months = site.months;
     const hosting = this.hosting;
     const flows = this.cashFlowUsd;
+    const checkpoints = this.checkpoints;
 
     let convertAtMonth = rule.convertAtMonth;
     let monthsBelowTrigger = 0;
@@ -132,6 +175,13 @@ export class StrategyEvaluator {
     // NPV and payback are summed in this loop, in the order presentValue and paybackMonth
     // (engine/accounting.ts) sum them, so they give the same bits without two more passes.
     let presentValueUsd = 0;
+    if (fromMonth > 0) {
+      presentValueUsd = checkpoints[CHECKPOINT_PRESENT_VALUE * months + fromMonth];
+      siteDebtUsd = checkpoints[CHECKPOINT_SITE_DEBT * months + fromMonth];
+      last12OperatingUsd = checkpoints[CHECKPOINT_LAST12_OPERATING * months + fromMonth];
+      last12MiningUsd = checkpoints[CHECKPOINT_LAST12_MINING * months + fromMonth];
+      efficiencyJPerTh = checkpoints[CHECKPOINT_EFFICIENCY * months + fromMonth];
+    }
     let cumulativeUsd = 0;
     let lastNegativeMonth = -1;
     let lowestCumulativeUsd = 0;
@@ -151,7 +201,14 @@ export class StrategyEvaluator {
     const refreshEvery = rule.refreshEveryMonths;
     let ehsPerMw = 1 / efficiencyJPerTh; // own EH/s per MW = 1e6 W / (J/TH) / 1e6 TH per EH
 
-    for (let m = 0; m < months; m++) {
+    for (let m = fromMonth; m < months; m++) {
+      if (record) {
+        checkpoints[CHECKPOINT_PRESENT_VALUE * months + m] = presentValueUsd;
+        checkpoints[CHECKPOINT_SITE_DEBT * months + m] = siteDebtUsd;
+        checkpoints[CHECKPOINT_LAST12_OPERATING * months + m] = last12OperatingUsd;
+        checkpoints[CHECKPOINT_LAST12_MINING * months + m] = last12MiningUsd;
+        checkpoints[CHECKPOINT_EFFICIENCY * months + m] = efficiencyJPerTh;
+      }
       if (m === convertAtMonth) {
         hosting.start(m, rule.share, rule.gpuCloud, draws);
         hostingActive = true;
@@ -202,26 +259,27 @@ export class StrategyEvaluator {
       }
 
       flowUsd += operatingUsd - taxUsd - capexUsd;
-      flows[m] = flowUsd;
       presentValueUsd += flowUsd * discount[m];
-      cashUsd += flowUsd;
-      cashPath[m] = cashUsd;
-      if (cashUsd < minCashUsd) minCashUsd = cashUsd;
-      if (cashUsd < -creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
-      cumulativeUsd += flowUsd;
-      if (cumulativeUsd < 0) lastNegativeMonth = m;
-      if (cumulativeUsd < lowestCumulativeUsd) {
-        lowestCumulativeUsd = cumulativeUsd;
-        peakFundingMonth = m;
-      }
       if (m >= months - 12) {
         last12OperatingUsd += operatingUsd - taxUsd;
         last12MiningUsd += miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth * (1 - offlineShare);
       }
-
-      btcMined += minedBtc;
-      revenueUsd += miningRevenueUsd;
-      energyKwh += miningMwh * 1000;
+      if (!npvOnly) {
+        flows[m] = flowUsd;
+        cashUsd += flowUsd;
+        cashPath[m] = cashUsd;
+        if (cashUsd < minCashUsd) minCashUsd = cashUsd;
+        if (cashUsd < -creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
+        cumulativeUsd += flowUsd;
+        if (cumulativeUsd < 0) lastNegativeMonth = m;
+        if (cumulativeUsd < lowestCumulativeUsd) {
+          lowestCumulativeUsd = cumulativeUsd;
+          peakFundingMonth = m;
+        }
+        btcMined += minedBtc;
+        revenueUsd += miningRevenueUsd;
+        energyKwh += miningMwh * 1000;
+      }
 
       if (convertAtMonth < 0) {
         // Trigger rule: decided on the month's hashprice, acted on from the next month.

@@ -2,7 +2,8 @@
 // - per fitting path (any worker, any order): the market and site draws of path p of the "fit"
 //   family (streams no trial uses), the state at each decision month, and the NPV of converting at
 //   each decision month with each action, and of never converting, all through the engine's own
-//   StrategyEvaluator (so a conversion is valued exactly as the fixed strategies value it);
+//   StrategyEvaluator (so a conversion is valued exactly as the fixed strategies value it; the
+//   months before a conversion, shared with never converting, are run once per path);
 // - once, over all paths: the backward induction of engine/leastSquaresMonteCarlo.ts, where the
 //   value of converting at a month is realised only in the months after it, so it is regressed on
 //   the state like the value of waiting.
@@ -59,14 +60,15 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
     kernel.drawFitPath(fitSeed, p);
     rule.convertAtMonth = Infinity;
     rule.share = 0;
-    arrays.hold[p] = evaluator.evaluate(rule, market, siteDraws, true).npvUsd;
+    // Converting at month d mines like never converting until d: those months are run once, here.
+    arrays.hold[p] = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
     for (let d = 0; d < months.length; d++) {
       reader.read(market, months[d], arrays.state, (d * n + p) * stateSize);
       rule.convertAtMonth = months[d];
       for (let a = 0; a < actions; a++) {
         rule.share = plan.actions[a].share;
         rule.gpuCloud = plan.actions[a].operate === 'gpuCloud';
-        arrays.exercise[(d * actions + a) * n + p] = evaluator.evaluate(rule, market, siteDraws, true).npvUsd;
+        arrays.exercise[(d * actions + a) * n + p] = evaluator.evaluateNpvFrom(rule, market, siteDraws, months[d]).npvUsd;
       }
     }
   }

@@ -1,11 +1,15 @@
-// The strategy evaluator's fast path against plain reference implementations: NPV and payback are
+// The strategy evaluator's fast paths against plain reference implementations: NPV and payback are
 // summed inside its month loop, and must give the bits that presentValue and paybackMonth give
-// over the cash flows it reports.
+// over the cash flows it reports; an NPV-only evaluation resumed at a conversion month (how a
+// conversion policy is fitted) must give the bits of one that runs every month.
 import { describe, expect, it } from 'vitest';
 import { internalRateOfReturn, paybackMonth, presentValue } from '../engine/accounting.js';
 import { compileModel } from '../engine/model.js';
+import type { StrategyRule } from '../engine/strategy.js';
 import { TrialKernel } from '../engine/trial.js';
+import { presetWith } from '../runners/realOptionChecks.js';
 import { loadScenario } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
 
 describe('strategy evaluator against the plain accounting functions', () => {
   for (const preset of ['bench', 'base', 'gpu-cloud', 'terawulf-fluidstack']) {
@@ -31,4 +35,61 @@ describe('strategy evaluator against the plain accounting functions', () => {
       expect(compared).toBe(40 * strategies.length);
     });
   }
+});
+
+describe('an NPV-only evaluation resumed at its conversion month', () => {
+  // Site debt (its service runs before and after the conversion), a horizon shorter than a year
+  // (the terminal value's last 12 months are all of it), both terminal values on last year's cash
+  // flows, advances, GPU clouds and prepayments.
+  const cases: [string, Scenario][] = [
+    ['base with site debt', presetWith('base', (raw) => Object.assign(raw.site, { debtUsd: 200e6, debtTermMonths: 48 }))],
+    ['base over 8 months', presetWith('base', (raw) => (raw.horizonMonths = 8))],
+    ['base over 3 years at $400k, terminal value at a multiple', presetWith('base', (raw) => {
+      raw.horizonMonths = 36;
+      raw.asOf.priceUsd = 400_000;
+      raw.terminalValue = { method: 'multiple', annualCashFlowMultiple: 5 };
+    })],
+    ['gpu-cloud', loadScenario('gpu-cloud')],
+    ['core-scientific-coreweave', loadScenario('core-scientific-coreweave')],
+    ['iren-microsoft', loadScenario('iren-microsoft')],
+    ['terawulf-fluidstack', loadScenario('terawulf-fluidstack')],
+  ];
+  for (const [name, scenario] of cases) {
+    it(`${name}: the NPV of a full evaluation, bit for bit, for every conversion month, share, operation and mining rule`, () => {
+      const kernel = new TrialKernel(compileModel(scenario));
+      const { evaluator, market, siteDraws } = kernel;
+      const months = kernel.model.site.months;
+      let compared = 0;
+      for (let path = 0; path < 6; path++) {
+        kernel.drawFitPath(7, path);
+        for (const [curtail, refreshEveryMonths] of [[true, 0], [false, 0], [true, 5]] as const) {
+          const rule: StrategyRule = { name: 'r', convertAtMonth: Infinity, share: 0, gpuCloud: false, curtail, refreshEveryMonths, triggerHashpriceUsdPerPhDay: 0, triggerMonths: 0 };
+          const neverNpvUsd = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
+          expect(neverNpvUsd).toBe(evaluator.evaluate(rule, market, siteDraws).npvUsd);
+          for (let month = 0; month < months; month += 1 + (path % 3)) {
+            for (const [share, gpuCloud] of [[1, false], [0.5, false], [0.3, true]] as const) {
+              const converting = { ...rule, convertAtMonth: month, share, gpuCloud };
+              const full = evaluator.evaluate(converting, market, siteDraws).npvUsd;
+              // Resumed at the conversion month and at an earlier one.
+              expect(evaluator.evaluateNpvFrom(converting, market, siteDraws, month).npvUsd).toBe(full);
+              expect(evaluator.evaluateNpvFrom(converting, market, siteDraws, month >> 1).npvUsd).toBe(full);
+              compared++;
+            }
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(40);
+    });
+  }
+
+  it('is refused for a rule that converts before the month, triggers, or mines unlike the recorded one', () => {
+    const kernel = new TrialKernel(compileModel(loadScenario('base')));
+    const { evaluator, market, siteDraws } = kernel;
+    kernel.drawFitPath(7, 0);
+    const rule: StrategyRule = { name: 'r', convertAtMonth: Infinity, share: 0, gpuCloud: false, curtail: true, refreshEveryMonths: 0, triggerHashpriceUsdPerPhDay: 0, triggerMonths: 0 };
+    evaluator.evaluateNpvRecording(rule, market, siteDraws);
+    expect(() => evaluator.evaluateNpvFrom({ ...rule, convertAtMonth: 10, share: 1 }, market, siteDraws, 11)).toThrow(/not before the rule's conversion/);
+    expect(() => evaluator.evaluateNpvFrom({ ...rule, convertAtMonth: -1, share: 1, triggerMonths: 3 }, market, siteDraws, 0)).toThrow(/not before the rule's conversion/);
+    expect(() => evaluator.evaluateNpvFrom({ ...rule, convertAtMonth: 10, share: 1, curtail: false }, market, siteDraws, 10)).toThrow(/mines unlike/);
+  });
 });
