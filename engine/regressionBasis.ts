@@ -43,8 +43,13 @@ function monomialExponents(variables: number, degree: number): number[][] {
 /** A basis over a fixed number of variables, evaluated into a caller's buffer without allocating. */
 export class RegressionBasis {
   readonly size: number;
-  /** Polynomial: for each function, the variable index of each factor (flattened, `degree` slots, -1 = none). */
+  /**
+   * Polynomial: function f is the product of powers[factors[i]] for i in factorStart[f] ..
+   * factorStart[f + 1), one factor per variable it contains (x^0 = 1 is left out: multiplying by 1
+   * changes no bit, so the product is the one over every variable, for a fraction of the work).
+   */
   private readonly factors: Int32Array;
+  private readonly factorStart: Int32Array;
   /** Powers of each variable, [variable][power], refilled on each evaluation (polynomial). */
   private readonly powers: Float64Array;
 
@@ -53,15 +58,19 @@ export class RegressionBasis {
     this.size = basisSize(spec, variables);
     const d = spec.degree;
     this.powers = new Float64Array(variables * (d + 1));
-    this.factors = new Int32Array(spec.kind === 'polynomial' ? this.size * variables : 0);
+    // Stored as indices into `powers` (variable v to the power e at v * (d + 1) + e), in variable order.
+    const factors: number[] = [];
+    const factorStart = [0];
     if (spec.kind === 'polynomial') {
-      // Stored as (variable, power) pairs' indices into `powers`: each monomial is a product of one power per variable.
-      monomialExponents(variables, d).forEach((exponents, f) => {
+      for (const exponents of monomialExponents(variables, d)) {
         exponents.forEach((e, v) => {
-          this.factors[f * variables + v] = v * (d + 1) + e;
+          if (e > 0) factors.push(v * (d + 1) + e);
         });
-      });
+        factorStart.push(factors.length);
+      }
     }
+    this.factors = Int32Array.from(factors);
+    this.factorStart = Int32Array.from(factorStart);
   }
 
   /** Writes the basis at state x[offset .. offset + variables) into out[outOffset .. outOffset + size). */
@@ -98,10 +107,10 @@ export class RegressionBasis {
         p *= xv;
       }
     }
-    const factors = this.factors;
+    const { factors, factorStart } = this;
     for (let f = 0; f < this.size; f++) {
       let value = 1;
-      for (let v = 0; v < n; v++) value *= powers[factors[f * n + v]];
+      for (let i = factorStart[f]; i < factorStart[f + 1]; i++) value *= powers[factors[i]];
       out[outOffset + f] = value;
     }
   }
