@@ -61,8 +61,6 @@ export interface ParquetWriteOptions {
    * one small row group (a study point's) gains nothing from them and they cost a pass per column.
    */
   statistics?: boolean;
-  /** Snappy pages (default true); doubles of simulated outcomes shrink little. */
-  compression?: boolean;
 }
 
 /**
@@ -73,7 +71,7 @@ export function writeParquet(
   columns: readonly ParquetColumn[],
   rowCount: number,
   write: (chunk: Uint8Array) => void,
-  { metadata = {}, statistics = true, compression = true }: ParquetWriteOptions = {},
+  { metadata = {}, statistics = true }: ParquetWriteOptions = {},
 ): void {
   const schema: SchemaElement[] = [
     { name: 'root', num_children: columns.length },
@@ -90,7 +88,6 @@ export function writeParquet(
     writer,
     schema,
     createdBy: 'hashpivot',
-    codec: compression ? 'SNAPPY' : 'UNCOMPRESSED',
     statistics,
     kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   });
