@@ -1,13 +1,16 @@
 // Fitting a conversion policy by least-squares Monte Carlo, in two parts that can run apart:
 // - per fitting path (any worker, any order): the market and site draws of path p of the "fit"
 //   family (streams no trial uses), the state at each decision month, and the NPV of converting at
-//   each decision month with each action, and of never converting, all through the engine's own
-//   StrategyEvaluator (so a conversion is valued exactly as the fixed strategies value it; the
-//   months before a conversion, shared with never converting, are run once per path);
+//   each decision month with each action, and of never converting: never converting through the
+//   engine's own StrategyEvaluator; a leased conversion from per-path sums (conversionValue.ts: the
+//   same NPV as the evaluator's to rounding, without walking the months after it), anything else
+//   through the evaluator too, resumed at the conversion month (the months before it are shared
+//   with never converting and run once per path);
 // - once, over all paths: the backward induction of engine/leastSquaresMonteCarlo.ts, where the
 //   value of converting at a month is realised only in the months after it, so it is regressed on
 //   the state like the value of waiting.
 // The arrays are written at each path's own index, so the fit does not depend on who computed what.
+import { ConversionValuer } from './conversionValue.js';
 import { fitStoppingPolicy, type StoppingProblem } from './leastSquaresMonteCarlo.js';
 import { RunningMean } from './runningMean.js';
 import type { StrategyRule } from './strategy.js';
@@ -38,6 +41,9 @@ export function createSwitchFitArrays(plan: SwitchPlan, paths: number, shared: b
   };
 }
 
+/** One valuer per kernel (its tables are the site's). */
+const valuers = new WeakMap<TrialKernel, ConversionValuer>();
+
 /** Fills the arrays for fitting paths from .. to - 1 (see the file comment). */
 export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fitSeed: number, from: number, to: number, arrays: SwitchFitArrays): void {
   const reader = new SwitchStateReader(plan.state);
@@ -56,19 +62,31 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
     triggerMonths: 0,
   };
   const { market, siteDraws, evaluator } = kernel;
+  let valuer = valuers.get(kernel);
+  if (!valuer) valuers.set(kernel, (valuer = new ConversionValuer(kernel.model.site)));
+  const direct = plan.actions.map((action) => valuer.covers(action.operate === 'gpuCloud'));
   for (let p = from; p < to; p++) {
     kernel.drawFitPath(fitSeed, p);
     rule.convertAtMonth = Infinity;
     rule.share = 0;
     // Converting at month d mines like never converting until d: those months are run once, here.
-    arrays.hold[p] = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
+    const holdNpvUsd = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
+    arrays.hold[p] = holdNpvUsd;
+    valuer.preparePath(market, siteDraws, plan.curtail, holdNpvUsd);
     for (let d = 0; d < months.length; d++) {
       reader.read(market, months[d], arrays.state, (d * n + p) * stateSize);
       rule.convertAtMonth = months[d];
       for (let a = 0; a < actions; a++) {
-        rule.share = plan.actions[a].share;
-        rule.gpuCloud = plan.actions[a].operate === 'gpuCloud';
-        arrays.exercise[(d * actions + a) * n + p] = evaluator.evaluateNpvFrom(rule, market, siteDraws, months[d]).npvUsd;
+        const action = plan.actions[a];
+        let npvUsd: number;
+        if (direct[a]) {
+          npvUsd = valuer.npvUsd(months[d], action.share);
+        } else {
+          rule.share = action.share;
+          rule.gpuCloud = action.operate === 'gpuCloud';
+          npvUsd = evaluator.evaluateNpvFrom(rule, market, siteDraws, months[d]).npvUsd;
+        }
+        arrays.exercise[(d * actions + a) * n + p] = npvUsd;
       }
     }
   }

@@ -1,0 +1,352 @@
+// The NPV of converting a leased share of the site at any month of one path, without walking the
+// months after the conversion: fitting a conversion policy needs it at every decision month with
+// every action on every fitting path (2 x 120 conversions a path on base), and walking them cost
+// ~30 ns a month, 14,520 months a path.
+//
+// It is the never-converting NPV plus what converting changes, and what it changes is a few sums:
+// - the mining given up: the converted share of each hall's per-MW mining cash flow (curtailed
+//   months earn 0 either way) from the hall's build start, a suffix sum of the path's discounted
+//   per-MW cash flows, computed once per path;
+// - the capex and the project debt: fixed by the start month and the build time (the debt accrues
+//   as it is drawn, then amortises at a level payment: closed forms);
+// - the leases: the hosting's lease states (hosting.ts) jump from event to event (handover,
+//   signing, default, end of term), and between two events the rent is the signed rate times the
+//   escalator steps times the delivered halls, whose discounted sums over a lease are a table of
+//   the site (the same for every path); the next default and the next signing after a month are
+//   arrays of the path, computed once;
+// - the terminal value by cash-flow type (the mining part's last 12 months, the lease's contracted
+//   rent and cap-rate value, the debt still owed), from the state at the horizon.
+// Site debt, the site's opex and its cash do not depend on the conversion and cancel out.
+//
+// It covers what it can value this way and says so (covers()): leasing, no tax (a month's tax
+// depends on the sign of its own operating cash flow), no capex advance (credited against rent at
+// a rate capped by what is owed), terminal value by cash-flow type. Anything else is walked month
+// by month by the strategy evaluator. test/conversionValue.test.ts holds it to the evaluator's
+// NPV, conversion by conversion, on scenarios that exercise every branch.
+import { HOURS_PER_MONTH, type MarketPath } from './market.js';
+import { annuityPayment, TERMINAL_BY_CASH_FLOW, type SiteDraws, type SiteParams } from './site.js';
+import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
+
+export class ConversionValuer {
+  private readonly months: number;
+  /** sd[m]: sum of the discount factors of months m .. months - 1. */
+  private readonly discountSuffix: Float64Array;
+  /** [start][m], m = start .. months: discounted escalator steps of a lease signed at start, summed over months start .. m - 1. */
+  private readonly escalatedDiscount: Float64Array;
+  /** [f]: escalatedLeasePv of a unit rent for the rest of a lease from lease month f, escalated to f. */
+  private readonly leaseTail: Float64Array;
+  private readonly leaseAnnuity: Float64Array;
+  /** v^k, k = 0 .. longest handover delay or lease. */
+  private readonly discountPower: Float64Array;
+  /** (1 + project debt rate)^k, k = 0 .. months. */
+  private readonly debtGrowth: Float64Array;
+  /** Level payment per USD of project debt. */
+  private readonly debtPaymentPerUsd: number;
+  // Per path (preparePath).
+  private readonly miningSuffix: Float64Array;
+  private readonly miningSuffixUndiscounted: Float64Array;
+  private readonly powerSuffix: Float64Array;
+  private readonly nextDefault: Int32Array;
+  private readonly nextSigning: Int32Array;
+  private readonly leaseRate: Float64Array;
+  /** Project debt after k months of building, per USD of one hall's site-funded capex. */
+  private readonly buildDebt: Float64Array;
+  private buildDebtMonths = -1;
+  private buildMonths = 1;
+  private holdNpvUsd = 0;
+  private holdMiningTerminalUsd = 0;
+  private holdLast12MiningUsd = 0;
+  /** The market lease rate in the horizon's last month, and the expected discount of a tenant search then. */
+  private releaseRate = 0;
+  private searchDiscount = 0;
+  private readonly ehsPerMw: number;
+
+  constructor(private readonly site: SiteParams) {
+    const months = site.months;
+    this.months = months;
+    const discount = site.discountFactors;
+    this.discountSuffix = new Float64Array(months + 1);
+    for (let m = months - 1; m >= 0; m--) this.discountSuffix[m] = this.discountSuffix[m + 1] + discount[m];
+    const step = 1 + site.escalatorPerYear;
+    this.escalatedDiscount = new Float64Array(months * (months + 1));
+    for (let start = 0; start < months; start++) {
+      const row = start * (months + 1);
+      let escalation = 1;
+      for (let m = start; m < months; m++) {
+        const leaseMonth = m - start;
+        if (leaseMonth > 0 && leaseMonth % 12 === 0) escalation *= step;
+        this.escalatedDiscount[row + m + 1] = this.escalatedDiscount[row + m] + discount[m] * escalation;
+      }
+    }
+    const v = site.monthlyDiscount;
+    this.leaseTail = new Float64Array(site.leaseMonths);
+    this.leaseAnnuity = new Float64Array(site.leaseMonths + 1);
+    let escalation = 1;
+    for (let f = 0; f < site.leaseMonths; f++) {
+      if (f > 0 && f % 12 === 0) escalation *= step;
+      this.leaseTail[f] = escalatedLeasePv(escalation, site.escalatorPerYear, f, site.leaseMonths - f, v);
+    }
+    for (let n = 0; n <= site.leaseMonths; n++) this.leaseAnnuity[n] = annuityFactor(n, v);
+    const longestBuild = Math.max(1, Math.round(site.buildMonthsMax)) + (site.tranches - 1) * site.trancheIntervalMonths;
+    this.discountPower = new Float64Array(Math.max(site.leaseMonths, longestBuild) + 1);
+    for (let k = 0; k < this.discountPower.length; k++) this.discountPower[k] = v ** k;
+    this.debtGrowth = new Float64Array(months + 1);
+    for (let k = 0; k <= months; k++) this.debtGrowth[k] = (1 + site.capexDebtMonthlyRate) ** k;
+    this.debtPaymentPerUsd = annuityPayment(1, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+    this.miningSuffix = new Float64Array(months + 1);
+    this.miningSuffixUndiscounted = new Float64Array(months + 1);
+    this.powerSuffix = new Float64Array(months + 1);
+    this.nextDefault = new Int32Array(months + 1);
+    this.nextSigning = new Int32Array(months + 1);
+    this.leaseRate = new Float64Array(months);
+    this.buildDebt = new Float64Array(longestBuild + 1);
+    this.ehsPerMw = 1 / site.efficiencyJPerTh;
+  }
+
+  /** Whether npvUsd values a conversion to this operation exactly (see the file comment). */
+  covers(gpuCloud: boolean): boolean {
+    const site = this.site;
+    return !gpuCloud && site.taxRate === 0 && site.capexAdvanceUsdPerMw === 0 && site.terminalMethod === TERMINAL_BY_CASH_FLOW;
+  }
+
+  /** Per-path sums for npvUsd: the path's market and draws, and its never-converting NPV (mining without refresh). */
+  preparePath(market: MarketPath, draws: SiteDraws, curtail: boolean, holdNpvUsd: number): void {
+    const site = this.site;
+    const months = this.months;
+    const discount = site.discountFactors;
+    const ppaCostUsdPerMwh = site.ppaShare * site.ppaUsdPerMwh;
+    const spotShare = 1 - site.ppaShare;
+    const revenuePerBtcEhs = this.ehsPerMw * site.uptime * (1 - site.poolFee);
+    const mwhPerMw = HOURS_PER_MONTH * site.uptime;
+    const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, aiDemandIndex, aiWinter } = market;
+    let mining = 0;
+    let miningUndiscounted = 0;
+    let power = 0;
+    let nextDefault = months;
+    let nextSigning = months;
+    this.miningSuffix[months] = 0;
+    this.miningSuffixUndiscounted[months] = 0;
+    this.powerSuffix[months] = 0;
+    this.nextDefault[months] = months;
+    this.nextSigning[months] = months;
+    for (let m = months - 1; m >= 0; m--) {
+      const powerUsdPerMwh = ppaCostUsdPerMwh + spotShare * energyUsdPerMwh[m];
+      const revenueUsd = revenuePerBtcEhs * btcPerEhsMonth[m] * priceUsd[m];
+      const energyUsd = mwhPerMw * powerUsdPerMwh;
+      const netUsd = curtail && revenueUsd < energyUsd ? 0 : revenueUsd - energyUsd;
+      mining += discount[m] * netUsd;
+      miningUndiscounted += netUsd;
+      power += discount[m] * powerUsdPerMwh;
+      this.miningSuffix[m] = mining;
+      this.miningSuffixUndiscounted[m] = miningUndiscounted;
+      this.powerSuffix[m] = power;
+      const index = aiDemandIndex[m];
+      if (draws.defaultU[m] < (aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth)) nextDefault = m;
+      if (draws.signingU[m] < site.signingProbabilityPerMonth * index) nextSigning = m;
+      this.nextDefault[m] = nextDefault;
+      this.nextSigning[m] = nextSigning;
+      this.leaseRate[m] = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
+    }
+    this.holdNpvUsd = holdNpvUsd;
+    const last12From = Math.max(0, months - 12);
+    this.holdLast12MiningUsd = site.powerMw * this.miningSuffixUndiscounted[last12From] - site.opexUsdPerMonth * (months - last12From);
+    this.holdMiningTerminalUsd = this.miningTerminalUsd(this.holdLast12MiningUsd, 0);
+    const releaseIndex = aiDemandIndex[months - 1];
+    this.releaseRate = site.leaseUsdPerKwMonth * releaseIndex ** site.leaseElasticity;
+    this.searchDiscount = expectedSearchDiscount(site.signingProbabilityPerMonth * releaseIndex, site.monthlyDiscount);
+    if (draws.buildMonths !== this.buildDebtMonths) this.fillBuildDebt(draws.buildMonths);
+  }
+
+  /** buildDebt for a build of `buildMonths` (the same for every start month). */
+  private fillBuildDebt(buildMonths: number): void {
+    const site = this.site;
+    const halls = site.tranches;
+    const interval = site.trancheIntervalMonths;
+    const building = buildMonths + (halls - 1) * interval;
+    let balance = 0;
+    this.buildDebt[0] = 0;
+    for (let k = 0; k < building; k++) {
+      const started = interval === 0 ? halls : Math.min(halls, Math.floor(k / interval) + 1);
+      const delivered = k < buildMonths ? 0 : interval === 0 ? halls : Math.min(halls, Math.floor((k - buildMonths) / interval) + 1);
+      balance = balance * (1 + site.capexDebtMonthlyRate) + ((started - delivered) / buildMonths) * site.capexDebtShare;
+      this.buildDebt[k + 1] = balance;
+    }
+    this.buildDebtMonths = buildMonths;
+    this.buildMonths = buildMonths;
+  }
+
+  /** The mining part's terminal value (before debt) from its last 12 months of cash flow and the share of the MW offline. */
+  private miningTerminalUsd(last12MiningUsd: number, offlineShare: number): number {
+    const site = this.site;
+    const months = this.months;
+    const annualUsd = months >= 12 ? last12MiningUsd : (last12MiningUsd * 12) / months;
+    const salvageUsd = this.ehsPerMw * site.powerMw * (1 - offlineShare) * 1e6 * site.miningSalvageUsdPerTh;
+    return Math.max(0, site.terminalMultiple * annualUsd * (1 - site.taxRate), salvageUsd);
+  }
+
+  /** NPV of converting `share` of the MW to lease from month `startMonth` on the prepared path (covers(false) must hold). */
+  npvUsd(startMonth: number, share: number): number {
+    const site = this.site;
+    const months = this.months;
+    const halls = site.tranches;
+    const interval = site.trancheIntervalMonths;
+    const buildMonths = this.buildMonths;
+    const sd = this.discountSuffix;
+    const convertedMw = site.powerMw * share;
+    const itKwFull = convertedMw * site.itKwPerMw;
+    const hallCapexUsd = (convertedMw * site.conversionUsdPerMw * (1 - site.tenantCapexShare)) / halls;
+    const firstHandover = startMonth + buildMonths;
+    const lastHandover = firstHandover + (halls - 1) * interval;
+
+    // Mining given up and capex, hall by hall (a hall goes offline when its build starts).
+    let hallMiningUsd = 0;
+    let hallBuildDiscount = 0;
+    let last12OfflineUsd = 0;
+    const last12From = Math.max(0, months - 12);
+    for (let h = 0; h < halls; h++) {
+      const hallStart = Math.min(months, startMonth + h * interval);
+      const handover = Math.min(months, hallStart + buildMonths);
+      hallMiningUsd += this.miningSuffix[hallStart];
+      hallBuildDiscount += sd[hallStart] - sd[handover];
+      const from = Math.max(last12From, hallStart);
+      last12OfflineUsd += site.powerMw * this.miningSuffixUndiscounted[from] - site.opexUsdPerMonth * (months - from);
+    }
+    let changeUsd = -(site.powerMw * share * hallMiningUsd) / halls;
+    changeUsd -= ((hallCapexUsd * (1 - site.capexDebtShare)) / buildMonths) * hallBuildDiscount;
+
+    // Project debt: drawn during the build, then a level payment from the last handover.
+    let debtUsd: number;
+    if (lastHandover <= months) {
+      const principalUsd = hallCapexUsd * this.buildDebt[lastHandover - startMonth];
+      const paymentUsd = principalUsd * this.debtPaymentPerUsd;
+      const paid = months - lastHandover;
+      changeUsd -= paymentUsd * (sd[lastHandover] - sd[lastHandover + Math.min(paid, site.capexDebtTermMonths)]);
+      const r = site.capexDebtMonthlyRate;
+      const growth = this.debtGrowth[paid];
+      debtUsd = paid >= site.capexDebtTermMonths ? 0 : r === 0 ? principalUsd - paid * paymentUsd : principalUsd * growth - (paymentUsd * (growth - 1)) / r;
+      if (debtUsd < 1e-6) debtUsd = 0;
+    } else {
+      debtUsd = hallCapexUsd * this.buildDebt[months - startMonth];
+    }
+
+    // Leases, from event to event (hosting.ts's lease states).
+    let leaseStart = firstHandover;
+    let rate = 0;
+    let payingShare = 1;
+    /** The lease state at the horizon: true while a lease (signed, running or backstopped) holds. */
+    let leased = false;
+    let searchFrom = firstHandover;
+    if (site.preLeased) {
+      rate = this.leaseRate[startMonth];
+      leased = true;
+      searchFrom = -1;
+    }
+    for (;;) {
+      if (searchFrom >= 0) {
+        const signed = searchFrom < months ? this.nextSigning[searchFrom] : months;
+        if (signed >= months) break;
+        leaseStart = signed;
+        rate = this.leaseRate[signed];
+        leased = true;
+        searchFrom = -1;
+      }
+      if (leaseStart >= months) break; // signed, handed over after the horizon
+      const leaseEnd = leaseStart + site.leaseMonths;
+      const until = Math.min(leaseEnd, months);
+      const defaulted = this.nextDefault[leaseStart];
+      if (defaulted < until) {
+        changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, defaulted, rate, 1, itKwFull, convertedMw, firstHandover, lastHandover);
+        const deliveredShare = this.deliveredShare(defaulted, firstHandover, lastHandover);
+        const escalation = this.escalation(defaulted - leaseStart);
+        const recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * itKwFull * deliveredShare * rate * escalation * (site.leaseMonths - (defaulted - leaseStart));
+        changeUsd += recoveryUsd * site.discountFactors[defaulted];
+        if (site.backstopShare === 0) {
+          leased = false;
+          searchFrom = defaulted + 1;
+          continue;
+        }
+        changeUsd += this.leaseIncomeUsd(leaseStart, defaulted, until, rate, site.backstopShare, itKwFull, convertedMw, firstHandover, lastHandover);
+        payingShare = site.backstopShare;
+      } else {
+        changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, until, rate, 1, itKwFull, convertedMw, firstHandover, lastHandover);
+      }
+      if (leaseEnd >= months) break;
+      leased = false;
+      payingShare = 1;
+      searchFrom = leaseEnd;
+    }
+
+    // Terminal value: the mining part, the converted part (hosting.ts terminalValueUsd), the debt.
+    const lastStarted = interval === 0 ? halls : Math.min(halls, Math.floor((months - 1 - startMonth) / interval) + 1);
+    const offlineShare = lastHandover > months - 1 ? (share * lastStarted) / halls : share;
+    const last12MiningUsd = this.holdLast12MiningUsd - (share * last12OfflineUsd) / halls;
+    let terminalChangeUsd = this.miningTerminalUsd(last12MiningUsd, offlineShare) - this.holdMiningTerminalUsd;
+    const netShare = 1 - site.tripleNetCostShareOfRent;
+    const fixedUsd = site.landlordOpexUsdPerKwMonth * itKwFull + site.opexUsdPerMonth * offlineShare;
+    const marketNoiUsd = this.releaseRate * itKwFull * netShare - fixedUsd;
+    const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);
+    let remainingHallMonths = 0;
+    for (let h = 0; h < halls; h++) {
+      const hallStart = startMonth + h * interval;
+      remainingHallMonths += Math.min(buildMonths, Math.max(0, hallStart + buildMonths - Math.max(months, hallStart)));
+    }
+    let convertedUsd = NaN;
+    if (leased) {
+      const firstMonth = Math.max(months, leaseStart);
+      const remaining = leaseStart + site.leaseMonths - firstMonth;
+      if (remaining > 0) {
+        const firstLeaseMonth = firstMonth - leaseStart;
+        const contractedUsd = netShare * itKwFull * rate * payingShare * this.leaseTail[firstLeaseMonth] - fixedUsd * this.leaseAnnuity[remaining];
+        convertedUsd = this.discountPower[firstMonth - months] * (contractedUsd + this.discountPower[remaining] * releaseUsd);
+      }
+    }
+    if (convertedUsd !== convertedUsd) {
+      const handoverDelay = Math.max(0, leaseStart - months);
+      convertedUsd = this.discountPower[handoverDelay] * this.searchDiscount * releaseUsd;
+    }
+    convertedUsd -= (remainingHallMonths * hallCapexUsd) / buildMonths;
+    terminalChangeUsd += (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - debtUsd;
+    return this.holdNpvUsd + changeUsd + terminalChangeUsd * site.discountFactors[months - 1];
+  }
+
+  /** (1 + escalator)^(whole lease years), as the hosting steps it. */
+  private escalation(leaseMonth: number): number {
+    return (1 + this.site.escalatorPerYear) ** Math.floor(leaseMonth / 12);
+  }
+
+  /** Share of the halls handed over by month m. */
+  private deliveredShare(m: number, firstHandover: number, lastHandover: number): number {
+    if (m >= lastHandover) return 1;
+    const interval = this.site.trancheIntervalMonths;
+    const delivered = interval === 0 ? this.site.tranches : Math.min(this.site.tranches, Math.floor((m - firstHandover) / interval) + 1);
+    return delivered / this.site.tranches;
+  }
+
+  /**
+   * Present value of a lease signed at `leaseStart` at `rate` (USD per kW-month) paying `payingShare`
+   * of its rent in months from .. until - 1, net of the landlord's costs and, without pass-through,
+   * the power of the delivered halls: hall by hall, each from its handover.
+   */
+  private leaseIncomeUsd(leaseStart: number, from: number, until: number, rate: number, payingShare: number, itKwFull: number, convertedMw: number, firstHandover: number, lastHandover: number): number {
+    const site = this.site;
+    const months = this.months;
+    const halls = site.tranches;
+    const row = leaseStart * (months + 1);
+    const sd = this.discountSuffix;
+    let rentDiscount = 0;
+    let hallDiscount = 0;
+    let powerDiscount = 0;
+    for (let h = 0; h < halls; h++) {
+      const handover = h === halls - 1 ? lastHandover : firstHandover + h * site.trancheIntervalMonths;
+      const a = Math.max(from, handover);
+      if (a >= until) continue;
+      rentDiscount += this.escalatedDiscount[row + until] - this.escalatedDiscount[row + a];
+      hallDiscount += sd[a] - sd[until];
+      powerDiscount += this.powerSuffix[a] - this.powerSuffix[until];
+    }
+    const rentUsd = (itKwFull * rate * payingShare * rentDiscount) / halls;
+    let incomeUsd = (1 - site.tripleNetCostShareOfRent) * rentUsd - (site.landlordOpexUsdPerKwMonth * itKwFull * hallDiscount) / halls;
+    if (!site.powerPassThrough) incomeUsd -= (convertedMw * HOURS_PER_MONTH * powerDiscount) / halls;
+    return incomeUsd;
+  }
+}
