@@ -6,14 +6,21 @@
 // read back with hyparquet, its companion reader. The writer streams: rows are encoded one row
 // group at a time and handed to `write` in ~1 MB pieces, so 10^6 trials x 35 columns never exist
 // as one buffer, and the file joins the run's all-or-nothing write like every other output.
+// Numeric columns held in typed arrays (trials.parquet, a study's point files) skip the writer's
+// per-value encoding: their column chunks are written straight from the arrays, the same bytes
+// (outputs/parquetColumnChunk.ts); hyparquet-writer frames the file (header, footer, metadata).
 import { closeSync } from 'node:fs';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from '../engine/outcomes.js';
 import { openBoundedFile, readAt, type FileLimit } from '../scenarios/boundedFile.js';
+import { HOST_IS_LITTLE_ENDIAN, MAX_CHUNK_ROWS, writeNumericColumnChunk, type NumericColumnKind } from './parquetColumnChunk.js';
 
-/** Rows per row group: large enough for good compression, small enough to bound memory while writing. */
-const ROW_GROUP_ROWS = 1 << 16;
+/**
+ * Rows per row group: large enough for good compression, small enough to bound memory while writing
+ * (and to keep each column chunk one page, as writeNumericColumnChunk needs).
+ */
+const ROW_GROUP_ROWS = Math.min(1 << 16, MAX_CHUNK_ROWS);
 /** Bytes buffered before they are handed to `write`. */
 const FLUSH_BYTES = 1 << 20;
 
@@ -46,9 +53,9 @@ export interface ParquetColumn {
   /** DOUBLE_NAN: a REQUIRED double column, NaN stored as NaN, no nulls (a shard's trials: read ~3x faster). */
   type: 'INT32' | 'DOUBLE' | 'DOUBLE_NAN' | 'STRING';
   /**
-   * Values for rows [0, rowCount); for DOUBLE, NaN is written as null. A DOUBLE column held in a
-   * Float64Array is handed to the writer as it is (a row group without NaN is not copied into
-   * boxed numbers, whose garbage was most of a study point's writing time); same bytes either way.
+   * Values for rows [0, rowCount); for DOUBLE, NaN is written as null. When every double column is
+   * a Float64Array (and no column is STRING), the file is written from the arrays without boxing a
+   * value (writeNumericRowGroup: ~6x less CPU for a study point's file); same bytes either way.
    */
   values: ((row: number) => number | string) | Float64Array;
 }
@@ -91,25 +98,53 @@ export function writeParquet(
     statistics,
     kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   });
-  for (let first = 0; first < rowCount || (first === 0 && rowCount === 0); first += ROW_GROUP_ROWS) {
+  const numeric = HOST_IS_LITTLE_ENDIAN && columns.every((c) => c.type === 'INT32' || (c.type !== 'STRING' && c.values instanceof Float64Array));
+  for (let first = 0; first < rowCount; first += ROW_GROUP_ROWS) {
     const n = Math.min(ROW_GROUP_ROWS, rowCount - first);
-    if (n <= 0) break;
-    const columnData = columns.map((c) => ({ name: c.name, data: rowGroupValues(c, first, n), encoding: 'PLAIN' as const }));
-    // Synchronous: the writer's flush returns nothing, so no row group waits on a promise.
-    void parquet.write({ columnData, rowGroupSize: n });
+    if (numeric) {
+      writeNumericRowGroup(parquet, columns, first, n, statistics);
+    } else {
+      const columnData = columns.map((c) => ({ name: c.name, data: rowGroupValues(c, first, n), encoding: 'PLAIN' as const }));
+      // Synchronous: the writer's flush returns nothing, so no row group waits on a promise.
+      void parquet.write({ columnData, rowGroupSize: n });
+    }
   }
   void parquet.finish();
 }
 
-/** Rows [first, first + n) of a column, NaN as null (but in DOUBLE_NAN). */
-function rowGroupValues({ values, type }: ParquetColumn, first: number, n: number): Float64Array | (number | string | null)[] {
-  if (values instanceof Float64Array) {
-    const slice = values.subarray(first, first + n);
-    if (type === 'DOUBLE_NAN') return slice;
-    let hasNaN = false;
-    for (let i = 0; i < n && !hasNaN; i++) hasNaN = slice[i] !== slice[i];
-    if (!hasNaN) return slice;
+let int32Scratch = new Int32Array(0);
+
+/** Rows [first, first + n) of an INT32 column, checked as hyparquet-writer checks them. */
+function int32Values({ values }: ParquetColumn, first: number, n: number): Int32Array {
+  if (int32Scratch.length < n) int32Scratch = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values instanceof Float64Array ? values[first + i] : values(first + i);
+    if (!Number.isSafeInteger(v)) throw new Error(`parquet expected integer value, got ${String(v)}`);
+    if ((v as number) < -2147483648 || (v as number) > 2147483647) throw new Error(`parquet expected int32 value, got ${String(v)}`);
+    int32Scratch[i] = v as number;
   }
+  return int32Scratch.subarray(0, n);
+}
+
+/**
+ * A row group of numeric columns held in typed arrays, each chunk written straight from its array
+ * (outputs/parquetColumnChunk.ts: the bytes ParquetWriter.write gives, several times faster), then
+ * recorded in the writer's footer as ParquetWriter.write records its own.
+ */
+function writeNumericRowGroup(parquet: ParquetWriter, columns: readonly ParquetColumn[], first: number, n: number, statistics: boolean): void {
+  const start = parquet.writer.offset;
+  const chunks = columns.map((c) =>
+    writeNumericColumnChunk(parquet.writer, c.name, c.type as NumericColumnKind, c.type === 'INT32' ? int32Values(c, first, n) : (c.values as Float64Array).subarray(first, first + n), statistics),
+  );
+  let totalByteSize = 0n;
+  for (const chunk of chunks) totalByteSize += chunk.meta_data?.total_uncompressed_size ?? 0n;
+  parquet.num_rows += BigInt(n);
+  parquet.row_groups.push({ columns: chunks, total_byte_size: totalByteSize, num_rows: BigInt(n), total_compressed_size: BigInt(parquet.writer.offset - start) });
+  void parquet.writer.flush?.();
+}
+
+/** Rows [first, first + n) of a column as hyparquet-writer takes them: NaN as null (but in DOUBLE_NAN). */
+function rowGroupValues({ values, type }: ParquetColumn, first: number, n: number): (number | string | null)[] {
   const data: (number | string | null)[] = new Array(n);
   const nulls = type !== 'DOUBLE_NAN';
   for (let i = 0; i < n; i++) {
