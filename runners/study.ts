@@ -5,7 +5,8 @@
 // differences between points are paired. Started again with the same study, it runs only the
 // points the store does not hold; a store of another study is refused before anything is written.
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { overrideScenario, ScenarioError, type ScenarioProblem } from '../scenarios/load.js';
 import type { Study } from '../scenarios/loadStudy.js';
@@ -28,7 +29,7 @@ import {
   type OneAtATimeAnalysis,
   type SobolMetricIndices,
 } from '../outputs/studyAnalysis.js';
-import { StudyStore, type StoreIdentity, type StoredPoint } from '../outputs/studyStore.js';
+import { STORE_FILE, StudyStore, type StoreIdentity, type StoredPoint } from '../outputs/studyStore.js';
 import { preloadChartLibraries, renderCharts } from '../outputs/chartsRender.js';
 import { CHARTS_FOLDER, chartFiles } from '../outputs/report.js';
 import { studyReportHtml } from '../outputs/studyReport.js';
@@ -205,11 +206,30 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   // each write below then takes its lock for its own commit (outputs/resultsFolder.ts).
   new AtomicWrite(options.dir, { command: 'study', names: [STUDY_JSON, STUDY_HTML], folders: [CHARTS_FOLDER, POINTS_FOLDER] }).abort();
   mkdirSync(options.dir, { recursive: true });
-  const store = await StudyStore.open(options.dir, identity);
   const workers = options.workers ?? defaultWorkerCount();
   if (options.signal) setMaxListeners(0, options.signal);
   let executor: LaneExecutor | undefined = options.executor;
   const ownExecutor = executor === undefined;
+  /** The lanes, started with the first point that needs them: a complete study starts no threads. */
+  const lanes = (): LaneExecutor => {
+    if (executor === undefined) {
+      executor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
+      // The report's chart libraries (~300 ms to import) load while the workers run the trials,
+      // not after the last point when this thread alone has work left.
+      preloadChartLibraries().catch(() => {});
+    }
+    return executor;
+  };
+  // In a folder without a store every point will run: the workers start now, while the store is
+  // created (~0.2 s), instead of after it.
+  if (!options.runPoint && plan.points.length > 0 && !existsSync(join(options.dir, STORE_FILE))) lanes();
+  let store: StudyStore;
+  try {
+    store = await StudyStore.open(options.dir, identity);
+  } catch (error) {
+    if (ownExecutor) await executor?.close();
+    throw error;
+  }
   try {
     const stored = await store.points();
     const names = study.scenario.strategies.map((s) => s.name);
@@ -230,17 +250,11 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
       return found;
     };
 
-    /** Starts a point's trials on the pool (started with the first point that needs it: a complete study starts no threads). */
+    /** Starts a point's trials on the lanes. */
     const start = (point: StudyPoint): Promise<RunResult> => {
       const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
       if (options.runPoint) return options.runPoint(scenario, point, reportProgress);
-      if (executor === undefined) {
-        executor = workers > 0 ? poolExecutor(workers) : inProcessExecutor();
-        // The report's chart libraries (~300 ms to import) load while the workers run the trials,
-        // not after the last point when this thread alone has work left.
-        preloadChartLibraries().catch(() => {});
-      }
-      return runScenario(scenario, { trials, seed: study.spec.seed, executor, collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
+      return runScenario(scenario, { trials, seed: study.spec.seed, executor: lanes(), collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
     };
 
     /** A point's summary and trial file, then its commit: a point in the store is complete. */
