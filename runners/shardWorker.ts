@@ -10,6 +10,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { readShardManifest, shardFolderWrite, writeShardFolder } from '../outputs/shardFolder.js';
 import { AtomicWrite } from '../outputs/resultsFolder.js';
+import { TRIALS_BIN_FILE } from '../outputs/trialsBin.js';
 import { encodeSketchState } from '../engine/outcomeSketch.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
@@ -134,7 +135,7 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     // The shard's folder is checked and locked before its trials (outputs/resultsFolder.ts); a
     // folder of its own per worker, so a retried shard never meets its first worker's lock.
     const folder = runFolder === null ? null : shardFolderPath(runFolder, data.shard, id);
-    const batch = folder === null ? null : new AtomicWrite(folder, { command: 'worker', ...shardFolderWrite(data.run.outcomes) });
+    const batch = folder === null ? null : new AtomicWrite(folder, { command: 'worker', ...shardFolderWrite(data.run.outcomes, TRIALS_BIN_FILE) });
     const abort = new AbortController();
     const watch = setInterval(() => {
       cancelled().then((yes) => yes && abort.abort(new RunCancelled('the run was cancelled')), () => {});
@@ -164,7 +165,8 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
         done();
         return { worker: id, folder: null, state };
       }
-      writeShardFolder(batch, run, data.run);
+      // Raw columns rather than Parquet: the submitter reads them back a moment later (trialsBin.ts).
+      writeShardFolder(batch, run, data.run, TRIALS_BIN_FILE);
       done();
       return { worker: id, folder };
     } catch (error) {

@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseShardSpec, shardTrialRange, ShardSpecError } from '../runners/shard.js';
+import { runScenario } from '../runners/run.js';
+import { runIdentity } from '../runners/runIdentity.js';
+import { loadScenario } from '../scenarios/load.js';
+import { AtomicWrite } from '../outputs/resultsFolder.js';
+import { shardFolderWrite, writeShardFolder } from '../outputs/shardFolder.js';
+import { TRIALS_BIN_FILE } from '../outputs/trialsBin.js';
 import { cli, freshDir } from './cliHarness.js';
 
 const OUTPUT_FILES = ['summary.json', 'trials.csv', 'trials.parquet', 'report.html', 'paths.csv', 'paths.parquet'];
@@ -132,6 +138,42 @@ describe('merge', () => {
     const out = join(dir, 'bootstrap-merged');
     expect(cli(['merge', ...parts, '--out', out, '--quiet']).status).toBe(0);
     expectSameFolders(out, reference);
+  });
+
+  describe('a shard whose rows are raw columns (trials.bin, as a hashpivot worker leaves it in the store)', () => {
+    const binShard = async (name: string) => {
+      const folder = join(dir, name);
+      const run = await runScenario(loadScenario('smoke'), { trials: 700, seed: 11, shard: { index: 2, count: 3 }, workers: 0 });
+      const batch = new AtomicWrite(folder, { command: 'test', ...shardFolderWrite('trials', TRIALS_BIN_FILE) });
+      writeShardFolder(batch, run, runIdentity(run.scenario, run.inputs, 11, 700, 3, 'trials'), TRIALS_BIN_FILE);
+      return folder;
+    };
+
+    it('merges with Parquet shards into every file of the single run, byte for byte', async () => {
+      const s2bin = await binShard('s2bin');
+      expect(readdirSync(s2bin).sort()).toEqual(['.hashpivot', 'bands.parquet', 'shard.json', 'trials.bin']);
+      expect(JSON.parse(readFileSync(join(s2bin, 'shard.json'), 'utf8')).rowsFile).toBe('trials.bin');
+      const out = join(dir, 'merged-bin');
+      const r = cli(['merge', s1, s2bin, s3, '--out', out, '--quiet']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expectSameFolders(out, whole);
+    });
+
+    it.each([
+      ['cut short', (bytes: Buffer) => bytes.subarray(0, bytes.length - 8), /trials\.bin is \d+ bytes; 233 trials of \d+ columns take \d+: truncated or damaged/],
+      ['of another trial range', (bytes: Buffer) => (bytes.writeUInt32LE(0, 8), bytes), /trials\.bin holds trials 0\.\.232; the shard holds 234\.\.466/],
+      ['not one at all', () => Buffer.from('not a trials.bin'), /trials\.bin is not a trials\.bin \(no HPTR header\)/],
+    ])('is refused when %s, naming the file', async (what, damage, message) => {
+      const folder = await binShard(`s2bin-${what.replace(/ /g, '-')}`);
+      const path = join(folder, 'trials.bin');
+      writeFileSync(path, damage(readFileSync(path)));
+      const out = join(freshDir(), 'merged');
+      const r = cli(['merge', s1, folder, s3, '--out', out]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
   });
 
   describe('refuses shards that do not belong together, naming the reason, and writes nothing', () => {
