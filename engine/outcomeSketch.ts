@@ -59,6 +59,12 @@ export interface OutcomeSketchShape {
   ownFundsUsd: number;
 }
 
+/** Whether two shapes lay a sketch out alike (the shards of one run share their shape). */
+export function sameSketchShape(a: OutcomeSketchShape, b: OutcomeSketchShape): boolean {
+  return a.strategyCount === b.strategyCount && a.months === b.months && a.ownFundsUsd === b.ownFundsUsd &&
+    a.checkpoints.length === b.checkpoints.length && a.checkpoints.every((c, i) => c === b.checkpoints[i]);
+}
+
 /** The serialised state: every array adds (counts, sums, sketch) or takes min/max when merged. */
 export interface OutcomeSketchState {
   counts: Float64Array;

@@ -59,7 +59,7 @@ export function sketchMetricSummary(sketch: OutcomeSketch, v: number): MetricSum
     count,
     definedCount: n,
     mean: finiteOrNull(sum / n),
-    standardError: finiteOrNull(sd / Math.sqrt(n)),
+    standardError: sketchStandardError(sketch, v),
     sd: finiteOrNull(sd),
     min: finiteOrNull(sketch.minOf(v)),
     max: finiteOrNull(sketch.maxOf(v)),
@@ -85,6 +85,12 @@ export function sketchConvergence(sketch: OutcomeSketch, strategy: number): Conv
     const { count, sum, sumSquares } = sketch.convergencePrefix(strategy, j);
     return runningMeanPoint(trials, count, sum / count, sdOf(count, sum, sumSquares) ** 2 / count);
   });
+}
+
+/** A variable's standard error of the mean from the exact sums alone (a run's stopping check reads no quantiles). */
+export function sketchStandardError(sketch: OutcomeSketch, v: number): number | null {
+  const n = sketch.definedOf(v);
+  return n === 0 ? null : finiteOrNull(sdOf(n, sketch.sumOf(v), sketch.sumOfSquaresOf(v)) / Math.sqrt(n));
 }
 
 export const sketchMetric = (sketch: OutcomeSketch, strategy: number, metric: SketchMetric) => sketchMetricSummary(sketch, sketch.variableOf(strategy, metric));

@@ -11,7 +11,7 @@ import { BAND_TRIALS, type SparseCounts } from '../engine/bandSketch.js';
 import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
-import { OutcomeSketch, type OutcomeSketchShape, type OutcomeSketchState } from '../engine/outcomeSketch.js';
+import { OutcomeSketch, sameSketchShape, type OutcomeSketchShape, type OutcomeSketchState } from '../engine/outcomeSketch.js';
 import { TrialKernel } from '../engine/trial.js';
 import { loadedProcesses } from './processModule.js';
 
@@ -65,12 +65,20 @@ let cachedKey = '';
  * next run with the same scenario must not add them to its own.
  */
 let cached: { kernel: TrialKernel; bands: BandCollector | null; bandsRun: number | null } | null = null;
-/** This thread's outcome sketch and scratch rows, for the run whose token it carries. */
-let sketchSpace: { runToken: number; sketch: OutcomeSketch; scratch: OutcomeBlock } | null = null;
+/**
+ * This thread's outcome sketch and scratch rows, for the run whose token it carries; `empty` once
+ * its sketch has been taken (an abandoned run's is not).
+ */
+let sketchSpace: { runToken: number; sketch: OutcomeSketch; scratch: OutcomeBlock; empty: boolean } | null = null;
 
 function sketchSpaceFor(task: LaneTask, shape: OutcomeSketchShape) {
   if (sketchSpace === null || sketchSpace.runToken !== task.runToken) {
-    sketchSpace = { runToken: task.runToken, sketch: new OutcomeSketch(shape), scratch: createOutcomeBlock(0, task.sliceTrials, shape.strategyCount) };
+    // The next shard of a run (a `hashpivot worker` takes one after another) takes over the last
+    // one's emptied sketch rather than allocating and zeroing its 16 MB again.
+    const reusable = sketchSpace !== null && sketchSpace.empty && sameSketchShape(sketchSpace.sketch.shape, shape) && sketchSpace.scratch.trialCount === task.sliceTrials;
+    sketchSpace = reusable
+      ? { ...sketchSpace!, runToken: task.runToken }
+      : { runToken: task.runToken, sketch: new OutcomeSketch(shape), scratch: createOutcomeBlock(0, task.sliceTrials, shape.strategyCount), empty: true };
   }
   return sketchSpace;
 }
@@ -117,6 +125,7 @@ export function runLane(task: LaneTask): LaneResult {
         // Claims count from the run's (or shard's) first trial, which the empty block still carries.
         space.scratch.firstTrial = task.outcomes.firstTrial + start;
         runTrials(kernel, task.seed, space.scratch, collector, 0, end - start);
+        space.empty = false;
         space.sketch.fold(space.scratch, end - start);
       } else {
         runTrials(kernel, task.seed, task.outcomes, collector, start, end);
@@ -131,5 +140,7 @@ export function runLane(task: LaneTask): LaneResult {
     trials += end - start;
   }
   workspace.bandsRun = null;
-  return { exhausted: true, bands: collector ? collector.takeNonZero() : noCounts(), sketch: space ? space.sketch.take() : null };
+  const sketch = space ? space.sketch.take() : null;
+  if (space) space.empty = true;
+  return { exhausted: true, bands: collector ? collector.takeNonZero() : noCounts(), sketch };
 }

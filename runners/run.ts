@@ -11,7 +11,7 @@ import { OutcomeSketch, type OutcomeSketchShape } from '../engine/outcomeSketch.
 import type { OutcomesMode } from './runIdentity.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { meanAndStandardError } from '../outputs/statistics.js';
-import { sketchMetric, sketchShape } from '../outputs/sketchStatistics.js';
+import { sketchShape, sketchStandardError } from '../outputs/sketchStatistics.js';
 import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { loadedProcesses, prepareProcessModule } from './processModule.js';
@@ -137,7 +137,7 @@ export function outcomeSketchShape(model: Model, trials: number): OutcomeSketchS
 /** Largest standard error of a strategy's mean NPV, from an outcome sketch's exact sums. */
 export function sketchMaxNpvStandardError(sketch: OutcomeSketch): number {
   let worst = 0;
-  for (let s = 0; s < sketch.shape.strategyCount; s++) worst = Math.max(worst, sketchMetric(sketch, s, 'npvUsd').standardError ?? Infinity);
+  for (let s = 0; s < sketch.shape.strategyCount; s++) worst = Math.max(worst, sketchStandardError(sketch, sketch.variableOf(s, 'npvUsd')) ?? Infinity);
   return worst;
 }
 
