@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Job, Queue, type JobsOptions } from 'bullmq';
+import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { resolvedScenarioJson } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -122,6 +122,19 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
   const client = redisClient(options.target);
   const queue = new Queue<ShardJobData, ShardJobResult, 'shard'>(QUEUE_NAME, { connection: queueConnection(options.target), prefix: QUEUE_PREFIX });
   queue.on('error', () => {}); // each call below reports its own failure
+  // A shard finished or failed wakes the loop below at once rather than at its next poll (which
+  // stays: it shows progress and finds jobs a Redis restart lost).
+  const events = new QueueEvents(QUEUE_NAME, { connection: queueConnection(options.target), prefix: QUEUE_PREFIX });
+  events.on('error', () => {});
+  let shardEnded = false;
+  let wake = () => {};
+  const onShardEnded = ({ jobId }: { jobId: string }) => {
+    if (!jobId.startsWith(`${runId}-`)) return;
+    shardEnded = true;
+    wake();
+  };
+  events.on('completed', onShardEnded);
+  events.on('failed', onShardEnded);
   let finished = false;
   try {
     const workers = await liveWorkers(client);
@@ -132,7 +145,6 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
       throw error instanceof ShardSpecError ? new RunFailure(error.message) : error;
     }
     const identity = runIdentity(scenario, inputs, options.seed, options.trials, shardCount, options.outcomes);
-    const assembler = new RunAssembler(identity, scenario, inputs);
     const spec: RunSpec = { scenario: resolvedScenarioJson(scenario), inputs: modelInputsJson(inputs) };
     const specText = JSON.stringify(spec);
     const jobOptions = (index: number): JobsOptions => ({
@@ -148,6 +160,8 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
       await queue.addBulk(indices.map((index) => ({ name: 'shard', data: jobData(index), opts: jobOptions(index) })));
     };
     await enqueue(Array.from({ length: shardCount }, (_, k) => k + 1));
+    // Made once the workers have their shards: with rows it reserves the whole run's outcomes.
+    const assembler = new RunAssembler(identity, scenario, inputs);
     const same = workers.filter((w) => w.version === identity.engineVersion);
     const other = workers.filter((w) => w.version !== identity.engineVersion);
     if (options.announce !== false) options.log(
@@ -237,7 +251,17 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
         hinted = true;
         options.log(`no worker has taken a shard in ${NO_WORKER_HINT_MS / 1000} s: start workers with hashpivot worker --redis ${options.target.label}`);
       }
-      if (!assembler.complete) await new Promise((r) => setTimeout(r, POLL_MS));
+      if (!assembler.complete && !shardEnded) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = () => {};
+      }
+      shardEnded = false;
     }
     finished = true;
     return assembler.result();
@@ -246,7 +270,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     await client.del(runSpecKey(runId), runRefusalsKey(runId)).catch(() => {});
     store?.abort();
     if (runFolder) rmSync(runFolder, { recursive: true, force: true });
-    await queue.close().catch(() => {});
+    await Promise.all([queue.close(), events.close()].map((closing) => closing.catch(() => {})));
     client.disconnect();
   }
 }
