@@ -1,5 +1,5 @@
 // trials.bin: a queued shard's per-trial outcomes as the run's own arrays, for the submitter that
-// merges it a moment later on the same cores. A shard's trials.parquet costs a worker ~5 us a
+// merges it a moment later on the same cores. A shard's trials.parquet cost a worker ~4 us a
 // trial to encode and the submitter ~2 us to decode (hyparquet, Snappy, in JavaScript); these
 // bytes are the outcome block's columns as they lie in memory, written and read back as copies.
 // A `run --shard` folder keeps trials.parquet, the format people open; a merge reads either.

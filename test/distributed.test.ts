@@ -1,8 +1,9 @@
 // Runs on `hashpivot worker`s through a real Redis (BullMQ): the merged result is byte-identical to
-// a local run even when a worker is killed mid-shard or Redis restarts mid-run; Ctrl-C takes the
-// queued shards off the queue; a worker of another engine version refuses, named; bad addresses
-// and passwords fail within seconds. Needs redis-server (`apt-get install -y redis-server`):
-// without it these tests are skipped with a message, except under CI=true, where they fail.
+// a local run (and a study's to a local study) even when a worker is killed mid-shard or Redis
+// restarts mid-run; Ctrl-C takes the queued shards off the queue; a worker of another engine
+// version refuses, named; bad addresses and passwords fail within seconds. Needs redis-server
+// (`apt-get install -y redis-server`): without it these tests are skipped with a message, except
+// under CI=true, where they fail.
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -21,6 +22,20 @@ function expectSameOutputs(actual: string, expected: string): void {
   for (const name of ['summary.json', 'trials.csv', 'trials.parquet', 'report.html', 'paths.csv']) {
     expect(readFileSync(join(actual, name)).equals(readFileSync(join(expected, name))), `${name} differs from the local run's`).toBe(true);
   }
+}
+
+async function expectSameStudy(actual: string, expected: string): Promise<void> {
+  for (const name of ['study.json', 'study.html', ...readdirSync(join(expected, 'points')).map((f) => `points/${f}`)]) {
+    expect(readFileSync(join(actual, name)).equals(readFileSync(join(expected, name))), `${name} differs from the local study's`).toBe(true);
+  }
+  expect(await readStore(actual)).toEqual(await readStore(expected));
+}
+
+/** A study file in `dir`: the lease rate from 100 to 160 $/kW-month, one at a time. */
+function studyFile(dir: string, name: string, scenario: string, trials: number, seed: number): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\nscenario: ${scenario}\ntrials: ${trials}\nseed: ${seed}\ndesign: oneAtATime\ninputs:\n  - { path: hosting.leaseUsdPerKwMonth, low: 100, high: 160 }\n`);
+  return file;
 }
 
 if (!binary) {
@@ -83,18 +98,33 @@ if (!binary) {
 
     it('a study with --redis runs its points on the workers and writes the files of a study on this machine', async () => {
       const dir = freshDir();
-      const file = join(dir, 'study.yaml');
-      writeFileSync(file, 'name: queued\nscenario: smoke\ntrials: 600\nseed: 3\ndesign: oneAtATime\ninputs:\n  - { path: hosting.leaseUsdPerKwMonth, low: 100, high: 160 }\n');
+      const file = studyFile(dir, 'queued', 'smoke', 600, 3);
       const local = join(dir, 'local');
       expect(cli(['study', file, '--workers', '1', '--out', local, '--quiet']).status).toBe(0);
       const out = join(dir, 'out');
       const study = backgroundCli(['study', file, '--redis', redis.url, '--store', freshDir(), '--shards', '3', '--out', out], ENV);
       expect(await study.exited, study.output()).toBe(0);
       expect(study.output()).toMatch(/point 0: run \S+: 3 shards of ~200 trials queued/);
-      for (const name of ['study.json', 'study.html', ...readdirSync(join(local, 'points')).map((f) => `points/${f}`)]) {
-        expect(readFileSync(join(out, name)).equals(readFileSync(join(local, name))), `${name} differs from the local study's`).toBe(true);
-      }
-      expect(await readStore(out)).toEqual(await readStore(local));
+      await expectSameStudy(out, local);
+    });
+
+    it('a study with --redis completes with a worker killed mid-shard: the files of a local study', async () => {
+      const dir = freshDir();
+      // Points of 20,000 base trials in 2 shards: a shard takes a worker thread about a second.
+      const file = studyFile(dir, 'queued-kill', 'base', 20_000, 4);
+      const local = join(dir, 'local');
+      expect(cli(['study', file, '--workers', '2', '--out', local, '--quiet']).status).toBe(0);
+      const out = join(dir, 'out');
+      const study = backgroundCli(['study', file, '--redis', redis.url, '--store', freshDir(), '--shards', '2', '--out', out], ENV);
+      // No test before this one cuts runs into 2 shards: the first such line is this study's.
+      const started = await Promise.race(live().map((w) => w.waitFor(/shard (\d)\/2 of run (\S+): started/).then((m) => ({ w, shard: m[1], run: m[2] }))));
+      started.w.child.kill('SIGKILL');
+      expect(await study.exited, study.output()).toBe(0);
+      const done = new RegExp(`shard ${started.shard}/2 of run ${started.run}: [\\d,]+ trials in`);
+      expect(started.w.output()).not.toMatch(done);
+      expect(live().some((w) => done.test(w.output()))).toBe(true);
+      await expectSameStudy(out, local);
+      await startWorker().waitFor(/takes shards from/);
     });
 
     it('loses no finished shard when Redis restarts mid-run', async () => {
