@@ -15,6 +15,7 @@ import { readShardManifest } from '../outputs/shardFolder.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { RunAssembler } from './merge.js';
 import { resolveModelInputs } from './modelInputs.js';
+import type { ModelInputs } from '../engine/priceModel.js';
 import { queueConnection, redisClient, type RedisTarget } from './redisConnection.js';
 import type { LaneExecutor } from './pool.js';
 import { checkSketchable, RunFailure, type RunResult } from './run.js';
@@ -61,6 +62,13 @@ export interface QueuedRunOptions {
   executor?: LaneExecutor;
   onFitProgress?: (pathsDone: number, paths: number, strategy: string) => void;
   onProgress?: (trialsDone: number, trialsPlanned: number) => void;
+  /**
+   * Called once, when every shard not yet merged is being computed by a worker: from then on the
+   * workers that have finished idle until the last shard ends, and the caller can start work that
+   * needs no trial (a run's swings) on this machine's cores. Gets the inputs the shards run on
+   * (an optimal strategy's fitted policy included).
+   */
+  onShardsTaken?: (inputs: ModelInputs) => void;
   /** Lines for the user: the workers seen, refusals, waits. */
   log: (line: string) => void;
   /** Say what was queued, and on which workers (default true; a study queues a run per point and says it once). */
@@ -191,16 +199,19 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
       return false;
     };
 
+    let allTaken = false;
     while (!assembler.complete) {
       options.signal?.throwIfAborted();
       try {
         const lost: number[] = [];
+        let waiting = false;
         for (const index of assembler.missing()) {
           const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, shardJobId(runId, index));
           if (job === undefined) {
             lost.push(index);
             continue;
           }
+          if (!job.processedOn) waiting = true;
           if (job.finishedOn && job.returnvalue?.state) {
             const source = `shard ${index}/${shardCount} from ${job.returnvalue.worker}`;
             let decoded;
@@ -231,6 +242,10 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
         if (requeue.length > 0) {
           options.log(`Redis no longer has shard${requeue.length === 1 ? '' : 's'} ${requeue.map((i) => `${i}/${shardCount}`).join(', ')} (restarted?): queued again`);
           await enqueue(requeue);
+        }
+        if (!waiting && lost.length === 0 && !allTaken && !assembler.complete) {
+          allTaken = true;
+          options.onShardsTaken?.(inputs);
         }
         const refusals = await client.lrange(runRefusalsKey(runId), refusalsSeen, -1);
         refusalsSeen += refusals.length;

@@ -15,7 +15,8 @@ import type { RedisTarget } from '../redisConnection.js';
 import { runIdentity, type OutcomesMode } from '../runIdentity.js';
 import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from '../shard.js';
 import { inProcessExecutor, poolExecutor } from '../pool.js';
-import { computeSwings, DEFAULT_SWING_TRIALS } from '../swings.js';
+import { computeSwings, DEFAULT_SWING_TRIALS, type Swings } from '../swings.js';
+import type { ModelInputs } from '../../engine/priceModel.js';
 import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
 import { writeErr, writeOut } from '../terminal.js';
 
@@ -148,9 +149,18 @@ export async function runCommand(args: string[]): Promise<number> {
       endFitProgress();
       progress.update(done, total);
     };
+    const swingsOf = (inputs: ModelInputs) =>
+      computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'], switchPolicies: inputs.switchPolicies });
+    // On workers, the swings start once the last shards are taken, on this machine's cores that
+    // would otherwise wait for them.
+    let earlySwings: Promise<Swings> | undefined;
     const run: RunResult = queued
       ? await queued.modules.runOnQueue(scenario, {
           target: queued.target, store: queued.store, shards: queued.shards, outcomes, trials, seed, chunkTrials, executor, signal: abort.signal, onFitProgress, onProgress,
+          onShardsTaken: swingTrials === 0 ? undefined : (inputs) => {
+            earlySwings = swingsOf(inputs);
+            earlySwings.catch(() => {}); // awaited below, or the run failed first
+          },
           log: (line) => {
             if (!values.quiet) writeErr(`${line}\n`);
           },
@@ -159,7 +169,7 @@ export async function runCommand(args: string[]): Promise<number> {
           trials, seed, executor, chunkTrials, targetSeUsd, shard, outcomes, failAtTrial, signal: abort.signal, processModule: values['process-module'], onFitProgress, onProgress,
         });
     progress.finish();
-    const swings = shard || swingTrials === 0 ? undefined : await computeSwings(scenario, { seed, trials: Math.min(swingTrials, trials), executor, signal: abort.signal, processModule: values['process-module'], switchPolicies: run.inputs.switchPolicies });
+    const swings = shard || swingTrials === 0 ? undefined : await (earlySwings ?? swingsOf(run.inputs));
     if (!values.quiet) for (const note of run.inputNotes) writeErr(`${note}\n`);
     // From here on the work is writing files, much of it synchronous, where a handler could only
     // run once it is done: give the signals back their default (exit at once, 130/143). The
