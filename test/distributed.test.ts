@@ -5,7 +5,7 @@
 // (`apt-get install -y redis-server`): without it these tests are skipped with a message, except
 // under CI=true, where they fail.
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, freshDir, ROOT } from './cliHarness.js';
@@ -58,6 +58,13 @@ if (!binary) {
     };
     const live = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
     const reference = join(freshDir(), 'local');
+    /** The study run here (into `local`), and started on the workers in `shards` shards a point (into `out`). */
+    const localAndQueuedStudy = (file: string, shards: number) => {
+      const local = join(dirname(file), 'local');
+      expect(cli(['study', file, '--workers', '2', '--out', local, '--quiet']).status).toBe(0);
+      const out = join(dirname(file), 'out');
+      return { local, out, study: backgroundCli(['study', file, '--redis', redis.url, '--store', freshDir(), '--shards', String(shards), '--out', out], ENV) };
+    };
 
     beforeAll(async () => {
       redis = await startRedis(binary, PASSWORD);
@@ -97,25 +104,15 @@ if (!binary) {
     });
 
     it('a study with --redis runs its points on the workers and writes the files of a study on this machine', async () => {
-      const dir = freshDir();
-      const file = studyFile(dir, 'queued', 'smoke', 600, 3);
-      const local = join(dir, 'local');
-      expect(cli(['study', file, '--workers', '1', '--out', local, '--quiet']).status).toBe(0);
-      const out = join(dir, 'out');
-      const study = backgroundCli(['study', file, '--redis', redis.url, '--store', freshDir(), '--shards', '3', '--out', out], ENV);
+      const { local, out, study } = localAndQueuedStudy(studyFile(freshDir(), 'queued', 'smoke', 600, 3), 3);
       expect(await study.exited, study.output()).toBe(0);
       expect(study.output()).toMatch(/point 0: run \S+: 3 shards of ~200 trials queued/);
       await expectSameStudy(out, local);
     });
 
     it('a study with --redis completes with a worker killed mid-shard: the files of a local study', async () => {
-      const dir = freshDir();
       // Points of 20,000 base trials in 2 shards: a shard takes a worker thread about a second.
-      const file = studyFile(dir, 'queued-kill', 'base', 20_000, 4);
-      const local = join(dir, 'local');
-      expect(cli(['study', file, '--workers', '2', '--out', local, '--quiet']).status).toBe(0);
-      const out = join(dir, 'out');
-      const study = backgroundCli(['study', file, '--redis', redis.url, '--store', freshDir(), '--shards', '2', '--out', out], ENV);
+      const { local, out, study } = localAndQueuedStudy(studyFile(freshDir(), 'queued-kill', 'base', 20_000, 4), 2);
       // No test before this one cuts runs into 2 shards: the first such line is this study's.
       const started = await Promise.race(live().map((w) => w.waitFor(/shard (\d)\/2 of run (\S+): started/).then((m) => ({ w, shard: m[1], run: m[2] }))));
       started.w.child.kill('SIGKILL');
