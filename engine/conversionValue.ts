@@ -54,6 +54,12 @@ export class ConversionValuer {
   private buildDebtMonths = -1;
   private buildMonths = 1;
   private holdNpvUsd = 0;
+  // valueStart's results for valuedStartMonth, per unit of share converted.
+  private valuedStartMonth = -1;
+  private startChangeUsd = 0;
+  private startTerminalUsd = 0;
+  private startOfflineShare = 0;
+  private startLast12OfflineUsd = 0;
   private holdMiningTerminalUsd = 0;
   private holdLast12MiningUsd = 0;
   /** The market lease rate in the horizon's last month, and the expected discount of a tenant search then. */
@@ -148,6 +154,7 @@ export class ConversionValuer {
       this.leaseRate[m] = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
     }
     this.holdNpvUsd = holdNpvUsd;
+    this.valuedStartMonth = -1;
     const last12From = Math.max(0, months - 12);
     this.holdLast12MiningUsd = site.powerMw * this.miningSuffixUndiscounted[last12From] - site.opexUsdPerMonth * (months - last12From);
     this.holdMiningTerminalUsd = this.miningTerminalUsd(this.holdLast12MiningUsd, 0);
@@ -186,13 +193,27 @@ export class ConversionValuer {
 
   /** NPV of converting `share` of the MW to lease from month `startMonth` on the prepared path (covers(false) must hold). */
   npvUsd(startMonth: number, share: number): number {
+    if (startMonth !== this.valuedStartMonth) this.valueStart(startMonth);
+    const offlineShare = share * this.startOfflineShare;
+    const last12MiningUsd = this.holdLast12MiningUsd - share * this.startLast12OfflineUsd;
+    const terminalChangeUsd = share * this.startTerminalUsd + this.miningTerminalUsd(last12MiningUsd, offlineShare) - this.holdMiningTerminalUsd;
+    return this.holdNpvUsd + share * this.startChangeUsd + terminalChangeUsd * this.site.discountFactors[this.months - 1];
+  }
+
+  /**
+   * What converting all of the MW from `startMonth` changes, except the mining part's terminal
+   * value: every other cash flow of the conversion, its terminal value and debt are proportional to
+   * the share converted (the halls, the capex, the debt, the IT load; the lease events do not
+   * depend on it), so both actions at a month share this.
+   */
+  private valueStart(startMonth: number): void {
     const site = this.site;
     const months = this.months;
     const halls = site.tranches;
     const interval = site.trancheIntervalMonths;
     const buildMonths = this.buildMonths;
     const sd = this.discountSuffix;
-    const convertedMw = site.powerMw * share;
+    const convertedMw = site.powerMw;
     const itKwFull = convertedMw * site.itKwPerMw;
     const hallCapexUsd = (convertedMw * site.conversionUsdPerMw * (1 - site.tenantCapexShare)) / halls;
     const firstHandover = startMonth + buildMonths;
@@ -211,7 +232,7 @@ export class ConversionValuer {
       const from = Math.max(last12From, hallStart);
       last12OfflineUsd += site.powerMw * this.miningSuffixUndiscounted[from] - site.opexUsdPerMonth * (months - from);
     }
-    let changeUsd = -(site.powerMw * share * hallMiningUsd) / halls;
+    let changeUsd = -(site.powerMw * hallMiningUsd) / halls;
     changeUsd -= ((hallCapexUsd * (1 - site.capexDebtShare)) / buildMonths) * hallBuildDiscount;
 
     // Project debt: drawn during the build, then a level payment from the last handover.
@@ -276,11 +297,9 @@ export class ConversionValuer {
       searchFrom = leaseEnd;
     }
 
-    // Terminal value: the mining part, the converted part (hosting.ts terminalValueUsd), the debt.
+    // Terminal value: the converted part (hosting.ts terminalValueUsd) and the debt; the mining part is npvUsd's.
     const lastStarted = interval === 0 ? halls : Math.min(halls, Math.floor((months - 1 - startMonth) / interval) + 1);
-    const offlineShare = lastHandover > months - 1 ? (share * lastStarted) / halls : share;
-    const last12MiningUsd = this.holdLast12MiningUsd - (share * last12OfflineUsd) / halls;
-    let terminalChangeUsd = this.miningTerminalUsd(last12MiningUsd, offlineShare) - this.holdMiningTerminalUsd;
+    const offlineShare = lastHandover > months - 1 ? lastStarted / halls : 1;
     const netShare = 1 - site.tripleNetCostShareOfRent;
     const fixedUsd = site.landlordOpexUsdPerKwMonth * itKwFull + site.opexUsdPerMonth * offlineShare;
     const marketNoiUsd = this.releaseRate * itKwFull * netShare - fixedUsd;
@@ -305,8 +324,11 @@ export class ConversionValuer {
       convertedUsd = this.discountPower[handoverDelay] * this.searchDiscount * releaseUsd;
     }
     convertedUsd -= (remainingHallMonths * hallCapexUsd) / buildMonths;
-    terminalChangeUsd += (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - debtUsd;
-    return this.holdNpvUsd + changeUsd + terminalChangeUsd * site.discountFactors[months - 1];
+    this.valuedStartMonth = startMonth;
+    this.startChangeUsd = changeUsd;
+    this.startTerminalUsd = (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - debtUsd;
+    this.startOfflineShare = offlineShare;
+    this.startLast12OfflineUsd = last12OfflineUsd / halls;
   }
 
   /** (1 + escalator)^(whole lease years), as the hosting steps it. */

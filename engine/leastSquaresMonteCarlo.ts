@@ -93,12 +93,14 @@ export class StoppingPolicyEvaluator {
   readonly basis: RegressionBasis;
   private readonly row: Float64Array;
   private readonly scaled: Float64Array;
+  private readonly actionValues: Float64Array;
   private readonly columns: number;
 
   constructor(readonly policy: StoppingPolicy) {
     this.basis = new RegressionBasis(policy.basis, policy.stateSize);
     this.row = new Float64Array(this.basis.size);
     this.scaled = new Float64Array(policy.stateSize);
+    this.actionValues = new Float64Array(policy.actions);
     this.columns = policyColumns(policy.actions, policy.exerciseKnownAtDate);
   }
 
@@ -135,20 +137,29 @@ export class StoppingPolicyEvaluator {
   }
 
   /** decide() for a state whose basis row is already at row[offset ..). */
-  decideFromRow(date: number, row: Float64Array, offset: number, exerciseValues: ArrayLike<number> | null): number {
+  private decideFromRow(date: number, row: Float64Array, offset: number, exerciseValues: ArrayLike<number> | null): number {
     const policy = this.policy;
-    let best = -1;
-    let bestValue = -Infinity;
-    for (let a = 0; a < policy.actions; a++) {
-      const value = policy.exerciseKnownAtDate ? exerciseValues![a] : this.fitted(date, 1 + a, row, offset);
-      if (value > bestValue) {
-        bestValue = value;
-        best = a;
-      }
-    }
-    if (policy.exerciseKnownAtDate && policy.inTheMoneyOnly && !(bestValue > 0)) return -1;
-    return bestValue > this.fitted(date, 0, row, offset) ? best : -1;
+    const values = this.actionValues;
+    for (let a = 0; a < policy.actions; a++) values[a] = policy.exerciseKnownAtDate ? exerciseValues![a] : this.fitted(date, 1 + a, row, offset);
+    return chooseAction(values, policy.actions, this.fitted(date, 0, row, offset), policy.exerciseKnownAtDate && policy.inTheMoneyOnly);
   }
+}
+
+/**
+ * The best action by `values` (the first of equals) if it beats `continuation` (and is positive,
+ * with `positiveOnly`), else -1: the decision of a fitted policy, at fitting and after.
+ */
+function chooseAction(values: ArrayLike<number>, actions: number, continuation: number, positiveOnly: boolean): number {
+  let best = -1;
+  let bestValue = -Infinity;
+  for (let a = 0; a < actions; a++) {
+    if (values[a] > bestValue) {
+      bestValue = values[a];
+      best = a;
+    }
+  }
+  if (positiveOnly && !(bestValue > 0)) return -1;
+  return bestValue > continuation ? best : -1;
 }
 
 function maxOf(values: ArrayLike<number>, count: number): number {
@@ -177,7 +188,7 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
     coefficients: new Float64Array(dates * columns * k),
     regressionPaths: new Int32Array(dates),
   };
-  const evaluator = new StoppingPolicyEvaluator(policy);
+  const basis = new RegressionBasis(options.basis, stateSize);
   const equations = new NormalEquations(k, columns);
   const solution = new Float64Array(columns * k);
   const values = new Float64Array(paths);
@@ -187,10 +198,15 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
   const state = new Float64Array(paths * stateSize);
   const exercise = new Float64Array(actions * paths);
   const inRegression = new Uint8Array(paths);
-  const responses = new Float64Array(columns);
-  const pathExercise = new Float64Array(actions);
-  // The basis rows of the date's regression paths, kept for the decisions that follow the fit.
-  const rows = new Float64Array(paths * k);
+  // The date's regression paths, compacted and column by column (contiguous loops over the paths):
+  // their scaled state, basis, responses and fitted values. Each number is computed as
+  // StoppingPolicyEvaluator computes it for one path, so the decisions here are the policy's.
+  const regressionIndex = new Int32Array(paths);
+  const scaledColumns = new Float64Array(stateSize * paths);
+  const designColumns = new Float64Array(k * paths);
+  const responseColumns = new Float64Array(columns * paths);
+  const fittedColumns = new Float64Array(columns * paths);
+  const pathValues = new Float64Array(actions);
 
   for (let d = dates - 1; d >= 0; d--) {
     problem.stateAt(d, state);
@@ -208,24 +224,36 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
     policy.regressionPaths[d] = regressed;
     if (standardize) standardizeDate(policy, d, state, inRegression, paths);
 
-    equations.reset();
+    const { center, scale } = policy;
+    let t = 0;
     for (let p = 0; p < paths; p++) {
       if (!inRegression[p]) continue;
-      evaluator.basisRow(d, state, p * stateSize, rows, p * k);
-      if (regressed < k) continue;
-      responses[0] = values[p];
-      if (!exerciseKnownAtDate) for (let a = 0; a < actions; a++) responses[1 + a] = exercise[a * paths + p];
-      equations.add(rows, p * k, responses);
+      regressionIndex[t] = p;
+      for (let v = 0; v < stateSize; v++) {
+        const sv = scale[d * stateSize + v];
+        scaledColumns[v * paths + t] = sv === 0 ? 0 : (state[p * stateSize + v] - center[d * stateSize + v]) / sv;
+      }
+      responseColumns[t] = values[p];
+      if (!exerciseKnownAtDate) for (let a = 0; a < actions; a++) responseColumns[(1 + a) * paths + t] = exercise[a * paths + p];
+      t++;
     }
+    basis.evaluateColumns(scaledColumns, paths, regressed, designColumns, paths);
+    equations.reset();
+    if (regressed >= k) equations.addColumns(designColumns, responseColumns, paths, regressed);
     equations.solve(solution);
     policy.coefficients.set(solution, d * columns * k);
 
-    for (let p = 0; p < paths; p++) {
-      if (!inRegression[p]) continue;
-      for (let a = 0; a < actions; a++) pathExercise[a] = exercise[a * paths + p];
-      const action = evaluator.decideFromRow(d, rows, p * k, pathExercise);
+    // Fitted values, each summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums them.
+    fittedColumns.fill(0, 0, columns * paths);
+    for (let c = 0; c < columns; c++) {
+      for (let i = 0; i < k; i++) addScaled(fittedColumns, c * paths, solution[c * k + i], designColumns, i * paths, regressed);
+    }
+    for (let r = 0; r < regressed; r++) {
+      const p = regressionIndex[r];
+      for (let a = 0; a < actions; a++) pathValues[a] = exerciseKnownAtDate ? exercise[a * paths + p] : fittedColumns[(1 + a) * paths + r];
+      const action = chooseAction(pathValues, actions, fittedColumns[r], exerciseKnownAtDate && inTheMoneyOnly);
       if (action < 0) continue;
-      values[p] = pathExercise[action];
+      values[p] = exercise[action * paths + p];
       exerciseDate[p] = d;
       exerciseAction[p] = action;
     }
@@ -233,24 +261,33 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
   return { policy, pathValues: values, exerciseDate, exerciseAction };
 }
 
+/** y[yOffset + t] += a * x[xOffset + t] for t < count (a small function: V8 compiles its loop tighter than inside the fit's). */
+function addScaled(y: Float64Array, yOffset: number, a: number, x: Float64Array, xOffset: number, count: number): void {
+  for (let t = 0; t < count; t++) y[yOffset + t] += a * x[xOffset + t];
+}
+
 /** Sets the date's centre and scale to each variable's mean and standard deviation over the regressed paths. */
 function standardizeDate(policy: StoppingPolicy, date: number, state: Float64Array, inRegression: Uint8Array, paths: number): void {
   const n = policy.stateSize;
   for (let v = 0; v < n; v++) {
     let count = 0;
-    let mean = 0;
-    let m2 = 0;
+    let sum = 0;
     for (let p = 0; p < paths; p++) {
       if (!inRegression[p]) continue;
-      // Welford: stable for variables far from 0 (log difficulty ~33) with a small spread.
-      const x = state[p * n + v];
       count++;
-      const delta = x - mean;
-      mean += delta / count;
-      m2 += delta * (x - mean);
+      sum += state[p * n + v];
     }
-    const sd = count > 1 ? Math.sqrt(m2 / (count - 1)) : 0;
-    policy.center[date * n + v] = count > 0 ? mean : 0;
+    const mean = count > 0 ? sum / count : 0;
+    // Two passes (the mean, then the squared deviations from it): stable for variables far from 0
+    // (log difficulty ~33) with a small spread, and no division per path.
+    let squares = 0;
+    for (let p = 0; p < paths; p++) {
+      if (!inRegression[p]) continue;
+      const deviation = state[p * n + v] - mean;
+      squares += deviation * deviation;
+    }
+    const sd = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;
+    policy.center[date * n + v] = mean;
     // A spread below rounding of the mean is no spread: the variable is constant at this date.
     policy.scale[date * n + v] = sd > 1e-12 * Math.max(1, Math.abs(mean)) ? sd : 0;
   }

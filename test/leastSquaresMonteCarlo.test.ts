@@ -34,22 +34,59 @@ describe('RegressionBasis', () => {
   });
 });
 
+describe('RegressionBasis.evaluateColumns', () => {
+  for (const spec of [{ kind: 'polynomial', degree: 3 }, { kind: 'laguerre', degree: 2 }] as const) {
+    it(`${spec.kind}: evaluate()'s values to the bit, state by state`, () => {
+      const basis = new RegressionBasis(spec, 3);
+      const words = mulberry32(5);
+      const count = 37;
+      const stride = 40;
+      const x = new Float64Array(3 * stride).map(() => (4 * words()) / 2 ** 32 - 2);
+      const out = new Float64Array(basis.size * stride);
+      basis.evaluateColumns(x, stride, count, out, stride);
+      const row = new Float64Array(basis.size);
+      for (let t = 0; t < count; t++) {
+        basis.evaluate([x[t], x[stride + t], x[2 * stride + t]], 0, row);
+        for (let f = 0; f < basis.size; f++) expect(out[f * stride + t]).toBe(row[f]);
+      }
+    });
+  }
+});
+
 describe('NormalEquations', () => {
-  it('recovers an exact quadratic for two right-hand sides at once', () => {
-    const eq = new NormalEquations(3, 2);
-    for (let i = 0; i < 20; i++) {
+  /** Observations as rows (design row, responses), handed over column by column. */
+  const addRows = (eq: NormalEquations, rows: [number[], number[]][]) => {
+    const n = rows.length;
+    const design = new Float64Array(eq.size * n);
+    const responses = new Float64Array(eq.rightHandSides * n);
+    rows.forEach(([x, y], t) => {
+      x.forEach((v, i) => (design[i * n + t] = v));
+      y.forEach((v, r) => (responses[r * n + t] = v));
+    });
+    eq.addColumns(design, responses, n, n);
+  };
+
+  it('recovers an exact quadratic for two right-hand sides at once, whatever the batches', () => {
+    const rows: [number[], number[]][] = [];
+    for (let i = 0; i < 21; i++) {
       const x = i / 7 - 1;
-      eq.add(Float64Array.of(1, x, x * x), 0, [1 + 2 * x - 3 * x * x, -0.5 * x]);
+      rows.push([[1, x, x * x], [1 + 2 * x - 3 * x * x, -0.5 * x]]);
     }
-    const out = new Float64Array(6);
-    expect(eq.solve(out)).toBe(3);
-    [1, 2, -3, 0, -0.5, 0].forEach((c, i) => expect(out[i]).toBeCloseTo(c, 10));
+    const whole = new NormalEquations(3, 2);
+    addRows(whole, rows);
+    const batched = new NormalEquations(3, 2);
+    addRows(batched, rows.slice(0, 6)); // a batch of a multiple of 4 observations, then one that is not
+    addRows(batched, rows.slice(6));
+    for (const eq of [whole, batched]) {
+      const out = new Float64Array(6);
+      expect(eq.solve(out)).toBe(3);
+      [1, 2, -3, 0, -0.5, 0].forEach((c, i) => expect(out[i]).toBeCloseTo(c, 10));
+    }
   });
 
   it('with fewer rows than columns stores zero coefficients instead of a singular fit', () => {
     const eq = new NormalEquations(4, 1);
-    eq.add(Float64Array.of(1, 2, 4, 8), 0, [5]);
-    eq.add(Float64Array.of(1, 3, 9, 27), 0, [7]);
+    addRows(eq, [[[1, 2, 4, 8], [5]], [[1, 3, 9, 27], [7]]]);
     const out = new Float64Array(4).fill(NaN);
     expect(eq.solve(out)).toBe(0);
     expect(Array.from(out)).toEqual([0, 0, 0, 0]);
@@ -57,7 +94,9 @@ describe('NormalEquations', () => {
 
   it('drops a column that repeats an earlier one or is all zero, keeping the fit of the others', () => {
     const eq = new NormalEquations(4, 1);
-    for (let i = 0; i < 10; i++) eq.add(Float64Array.of(1, i, 0, 2 * i), 0, [3 + 0.5 * i]);
+    const rows: [number[], number[]][] = [];
+    for (let i = 0; i < 10; i++) rows.push([[1, i, 0, 2 * i], [3 + 0.5 * i]]);
+    addRows(eq, rows);
     const out = new Float64Array(4);
     expect(eq.solve(out)).toBe(2);
     expect(out[0]).toBeCloseTo(3, 10);
@@ -151,6 +190,15 @@ describe('fitStoppingPolicy with exercise values realised after the date (regres
     expect(Math.abs(boundary - 1.3)).toBeLessThan(0.05);
     expect(fit.policy.center[0]).toBeCloseTo(1, 1);
     expect(fit.policy.scale[0]).toBeCloseTo(2 / Math.sqrt(12), 1);
+  });
+
+  it('decides on its fitting paths as the fitted policy decides on them afterwards', () => {
+    const evaluator = new StoppingPolicyEvaluator(fit.policy);
+    const state = new Float64Array(paths);
+    problem.stateAt(0, state);
+    const decided = Int32Array.from({ length: paths }, (_, p) => evaluator.decide(0, state, p, null));
+    expect(Array.from(decided)).toEqual(Array.from(fit.exerciseAction));
+    expect(new Set(decided)).toEqual(new Set([-1, 0])); // some paths exercise, some hold
   });
 
   it('a variable constant at a date gets scale 0 and enters as 0: the fit uses the constant alone', () => {
