@@ -21,8 +21,11 @@ export class NormalEquations {
   private readonly scale: Float64Array;
   private readonly kept: Uint8Array;
   private readonly work: Float64Array;
+  /** addColumns' sums of the pairs (i, j >= i), in row order. */
+  private readonly pairSums: Float64Array;
 
   constructor(readonly size: number, readonly rightHandSides: number) {
+    this.pairSums = new Float64Array((size * (size + 1)) / 2);
     this.gram = new Float64Array(size * size);
     this.moments = new Float64Array(rightHandSides * size);
     this.factor = new Float64Array(size * size);
@@ -42,13 +45,21 @@ export class NormalEquations {
    * columns[i * stride + t], response r at responses[r * stride + t]. Each sum is a dot product
    * over contiguous memory in four interleaved partial sums (independent chains the CPU runs side
    * by side), several times faster than adding observations one row at a time; the order of the
-   * sums is fixed, so the same data give the same bits.
+   * sums is fixed, so the same data give the same bits. `samePair` (optional, from
+   * RegressionBasis.gramPairs): for each pair (i, j >= i) in row order, an earlier pair whose
+   * product is the same function (x * xy = x^2 * y for monomials), whose sum is reused.
    */
-  addColumns(columns: Float64Array, responses: Float64Array, stride: number, count: number): void {
+  addColumns(columns: Float64Array, responses: Float64Array, stride: number, count: number, samePair?: Int32Array): void {
     const k = this.size;
     const gram = this.gram;
+    const pairSums = this.pairSums;
+    let q = 0;
     for (let i = 0; i < k; i++) {
-      for (let j = i; j < k; j++) gram[i * k + j] += dot(columns, i * stride, columns, j * stride, count);
+      for (let j = i; j < k; j++, q++) {
+        const same = samePair ? samePair[q] : q;
+        pairSums[q] = same === q ? dot(columns, i * stride, columns, j * stride, count) : pairSums[same];
+        gram[i * k + j] += pairSums[q];
+      }
     }
     const moments = this.moments;
     for (let r = 0; r < this.rightHandSides; r++) {

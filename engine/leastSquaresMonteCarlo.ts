@@ -189,6 +189,7 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
     regressionPaths: new Int32Array(dates),
   };
   const basis = new RegressionBasis(options.basis, stateSize);
+  const samePair = basis.gramPairs();
   const equations = new NormalEquations(k, columns);
   const solution = new Float64Array(columns * k);
   const values = new Float64Array(paths);
@@ -239,7 +240,7 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
     }
     basis.evaluateColumns(scaledColumns, paths, regressed, designColumns, paths);
     equations.reset();
-    if (regressed >= k) equations.addColumns(designColumns, responseColumns, paths, regressed);
+    if (regressed >= k) equations.addColumns(designColumns, responseColumns, paths, regressed, samePair);
     equations.solve(solution);
     policy.coefficients.set(solution, d * columns * k);
 

@@ -80,6 +80,31 @@ export class RegressionBasis {
     this.factorStart = Int32Array.from(factorStart);
   }
 
+  /**
+   * For each pair of functions (i, j >= i) in row order, the first pair in that order whose product
+   * is the same function (polynomial: the exponents add up the same, e.g. x * xy = x^2 * y; 70
+   * distinct products among the 120 pairs of 4 variables at degree 2), for the regression to sum
+   * each product once; every pair is its own (laguerre).
+   */
+  gramPairs(): Int32Array {
+    const k = this.size;
+    const pairs = new Int32Array((k * (k + 1)) / 2);
+    const exponents = this.spec.kind === 'polynomial' ? monomialExponents(this.variables, this.spec.degree) : null;
+    const first = new Map<string, number>();
+    let q = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = i; j < k; j++, q++) {
+        pairs[q] = q;
+        if (!exponents) continue;
+        const key = exponents[i].map((e, v) => e + exponents[j][v]).join(',');
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, q);
+        else pairs[q] = earlier;
+      }
+    }
+    return pairs;
+  }
+
   /** Writes the basis at state x[offset .. offset + variables) into out[outOffset .. outOffset + size). */
   evaluate(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset = 0): void {
     const n = this.variables;

@@ -53,6 +53,25 @@ describe('RegressionBasis.evaluateColumns', () => {
   }
 });
 
+describe('RegressionBasis.gramPairs', () => {
+  it('polynomial: pairs whose products are one monomial share it (70 products among 120 pairs of 4 variables at degree 2); laguerre: none', () => {
+    const basis = new RegressionBasis({ kind: 'polynomial', degree: 2 }, 4);
+    const pairs = basis.gramPairs();
+    expect(pairs.length).toBe(120);
+    expect(new Set(pairs).size).toBe(70); // monomials of degree <= 4 in 4 variables: C(8, 4)
+    const row = new Float64Array(basis.size);
+    basis.evaluate([0.3, -1.2, 2.1, 0.7], 0, row);
+    const products: number[] = [];
+    for (let i = 0; i < basis.size; i++) for (let j = i; j < basis.size; j++) products.push(row[i] * row[j]);
+    products.forEach((product, q) => {
+      expect(pairs[q]).toBeLessThanOrEqual(q);
+      expect(products[pairs[q]]).toBeCloseTo(product, 12);
+    });
+    const laguerre = new RegressionBasis({ kind: 'laguerre', degree: 2 }, 2).gramPairs();
+    expect(Array.from(laguerre)).toEqual(Array.from(laguerre, (_, q) => q));
+  });
+});
+
 describe('NormalEquations', () => {
   /** Observations as rows (design row, responses), handed over column by column. */
   const addRows = (eq: NormalEquations, rows: [number[], number[]][]) => {
