@@ -6,6 +6,7 @@
 
 import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { regularizedIncompleteBeta } from './incompleteBeta.js';
+import { sortDoubles } from './sortDoubles.js';
 
 /** Two-sided 95% normal quantile, Φ⁻¹(0.975). */
 const Z_975 = 1.959963984540054;
@@ -104,9 +105,9 @@ function definedSorted(values: Float64Array): Float64Array {
     const v = values[i];
     if (v === v) sorted[j++] = v;
   }
-  // Native typed-array sort is numeric without a comparator (~120 ms for 10^6 on this machine;
-  // simple-statistics' numericSort takes ~0.6 s): sort once, read every quantile from it.
-  return sorted.sort();
+  // Sorted once, every quantile read from it: a radix sort, in the native typed-array sort's order
+  // (~2.5x faster than it; simple-statistics' numericSort is ~10x slower than the native one).
+  return sortDoubles(sorted);
 }
 
 /** Number of leading entries of an ascending array that are <= x. */
@@ -172,6 +173,12 @@ export function sampleMoments(x: Float64Array): SampleMoments {
   m2 /= n;
   m4 /= n;
   return { n, mean, variance, seMean: Math.sqrt(variance / n), seVariance: Math.sqrt((m4 - m2 * m2) / n) };
+}
+
+/** summarizeMetric's percentiles.p50 alone: a study point's IRR and payback medians. */
+export function definedMedian(values: Float64Array): number | null {
+  const sorted = definedSorted(values);
+  return sorted.length > 0 ? finiteOrNull(quantileSorted(asNumbers(sorted), PERCENTILE_LEVELS.p50)) : null;
 }
 
 /**
