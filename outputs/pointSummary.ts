@@ -2,7 +2,7 @@
 // strategies the paired difference, from the point's per-trial outcomes. These are the rows of the
 // study store's summary and pairs tables. Pure: no I/O.
 import { strategyColumn, type OutcomeBlock } from '../engine/outcomes.js';
-import { meanAndStandardError, pairedDifference, shareBelow, shareWhere, summarizeMetric } from './statistics.js';
+import { definedMedian, meanAndStandardError, pairedDifference, shareBelow, shareWhere, summarizeMetric } from './statistics.js';
 
 export interface StrategyPointSummary {
   strategy: string;
@@ -56,8 +56,8 @@ export function summarizePoint(block: OutcomeBlock, strategyNames: readonly stri
       npvCvar5Usd: npv.cvar5,
       pNpvNegative: shareBelow(strategyColumn(block, s, 'npvUsd'), 0).p,
       pRuin: shareWhere(strategyColumn(block, s, 'ruined')).p,
-      irrP50: summarizeMetric(strategyColumn(block, s, 'irr'), NO_INTERVALS).percentiles.p50,
-      paybackMonthP50: summarizeMetric(strategyColumn(block, s, 'paybackMonth'), NO_INTERVALS).percentiles.p50,
+      irrP50: definedMedian(strategyColumn(block, s, 'irr')),
+      paybackMonthP50: definedMedian(strategyColumn(block, s, 'paybackMonth')),
       btcMinedMean: btc.definedCount > 0 ? finiteOrNull(btc.mean) : null,
       revenueUsdPerKwhMean: revenue.definedCount > 0 ? finiteOrNull(revenue.mean) : null,
     };
