@@ -341,7 +341,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
       analysis,
       definition,
     });
-    const rendered = await renderCharts(report.charts);
+    const [rendered] = await Promise.all([renderCharts(report.charts), store.checkpoint()]);
     writeFilesAtomically(
       options.dir,
       [
