@@ -220,9 +220,26 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
     }
     return executor;
   };
-  // In a folder without a store every point will run: the workers start now, while the store is
-  // created (~0.2 s), instead of after it.
-  if (!options.runPoint && plan.points.length > 0 && !existsSync(join(options.dir, STORE_FILE))) lanes();
+  const names = study.scenario.strategies.map((s) => s.name);
+  const trials = study.spec.trials;
+  let computed = 0;
+  let pointsDone = 0;
+  const pointsPlanned = plan.maxPoints;
+  const reportProgress = (trialsInPoint: number) =>
+    options.onProgress?.({ pointsDone, pointsPlanned, trialsDone: pointsDone * trials + trialsInPoint, trialsPlanned: pointsPlanned * trials });
+
+  /** Starts a point's trials on the lanes. */
+  const start = (point: StudyPoint): Promise<RunResult> => {
+    const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
+    if (options.runPoint) return options.runPoint(scenario, point, reportProgress);
+    return runScenario(scenario, { trials, seed: study.spec.seed, executor: lanes(), collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
+  };
+
+  // In a folder without a store every point will run: the first point's trials start now, while the
+  // store is created (DuckDB's import and open, ~0.2 s), instead of after it. Only on lanes of our
+  // own, which we can stop if the store cannot be opened.
+  const early = ownExecutor && !options.runPoint && plan.points.length > 0 && !existsSync(join(options.dir, STORE_FILE)) ? { point: plan.points[0], run: start(plan.points[0]) } : undefined;
+  early?.run.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
   let store: StudyStore;
   try {
     store = await StudyStore.open(options.dir, identity);
@@ -232,13 +249,6 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   }
   try {
     const stored = await store.points();
-    const names = study.scenario.strategies.map((s) => s.name);
-    const trials = study.spec.trials;
-    let computed = 0;
-    let pointsDone = 0;
-    const pointsPlanned = plan.maxPoints;
-    const reportProgress = (trialsInPoint: number) =>
-      options.onProgress?.({ pointsDone, pointsPlanned, trialsDone: pointsDone * trials + trialsInPoint, trialsPlanned: pointsPlanned * trials });
 
     /** A point the store holds, checked against the plan. */
     const reuse = (point: StudyPoint, found: StoredPoint): StoredPoint => {
@@ -248,13 +258,6 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
       pointsDone++;
       reportProgress(0);
       return found;
-    };
-
-    /** Starts a point's trials on the lanes. */
-    const start = (point: StudyPoint): Promise<RunResult> => {
-      const scenario = scenarios.get(point.index) ?? pointScenario(study, point);
-      if (options.runPoint) return options.runPoint(scenario, point, reportProgress);
-      return runScenario(scenario, { trials, seed: study.spec.seed, executor: lanes(), collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
     };
 
     /** A point's summary and trial file, then its commit: a point in the store is complete. */
@@ -292,7 +295,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
         points[point.index] = reuse(point, found);
         continue;
       }
-      const run = start(point);
+      const run = early?.point === point ? early.run : start(point);
       run.catch(() => {}); // awaited in finishPrevious; a failure must not surface as unhandled meanwhile
       // Let the lanes be handed to the workers before this thread turns to the previous point.
       await new Promise((resolve) => setImmediate(resolve));
