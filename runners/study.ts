@@ -235,11 +235,18 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
     return runScenario(scenario, { trials, seed: study.spec.seed, executor: lanes(), collectBands: false, signal: options.signal, processModule: options.processModule, onProgress: (done) => reportProgress(done) });
   };
 
-  // In a folder without a store every point will run: the first point's trials start now, while the
-  // store is created (DuckDB's import and open, ~0.2 s), instead of after it. Only on lanes of our
-  // own, which we can stop if the store cannot be opened.
-  const early = ownExecutor && !options.runPoint && plan.points.length > 0 && !existsSync(join(options.dir, STORE_FILE)) ? { point: plan.points[0], run: start(plan.points[0]) } : undefined;
-  early?.run.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+  // In a folder without a store every point will run: the first two points' trials (as many as the
+  // loop below keeps in flight) start now, while the store is created (DuckDB's import and open,
+  // ~0.2 s), instead of after it. Only on lanes of our own, which we can stop if the store cannot
+  // be opened.
+  const early = new Map<StudyPoint, Promise<RunResult>>();
+  if (ownExecutor && !options.runPoint && !existsSync(join(options.dir, STORE_FILE))) {
+    for (const point of plan.points.slice(0, 2)) {
+      const run = start(point);
+      run.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+      early.set(point, run);
+    }
+  }
   let store: StudyStore;
   try {
     store = await StudyStore.open(options.dir, identity);
@@ -295,7 +302,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
         points[point.index] = reuse(point, found);
         continue;
       }
-      const run = early?.point === point ? early.run : start(point);
+      const run = early.get(point) ?? start(point);
       run.catch(() => {}); // awaited in finishPrevious; a failure must not surface as unhandled meanwhile
       // Let the lanes be handed to the workers before this thread turns to the previous point.
       await new Promise((resolve) => setImmediate(resolve));
