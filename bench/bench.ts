@@ -7,7 +7,8 @@
 //                            [--peers DIR] [--numba-python EXE]
 //
 // It also times a 20-point study against its points' trial work alone (studyOverhead.ts).
-// Then bench/scale.ts (beyond one machine): node dist/bench/scale.js [--quick] [--trials N] [--merge-shard-trials N] alone.
+// Then bench/scale.ts (beyond one machine; --rounds N also its --redis rounds): node dist/bench/scale.js
+// [--quick] [--trials N] [--merge-shard-trials N] [--rounds N] alone.
 //
 // Every measurement runs in a fresh child process, one after another (never two at once: the
 // machine's cores are the thing measured). The contenders take turns in rounds (a slow spell on a
@@ -452,6 +453,9 @@ function optimalSection(T: number, plan: Plan, base: Measured<RunJson>[], tmp: s
 process.exitCode = main();
 // Beyond one machine (bench/scale.ts): sketches, --redis, merges and the scale model, in its own process.
 if (process.exitCode === 0) {
-  const scale = spawnSync(process.execPath, [join(here, 'scale.js'), ...(process.argv.includes('--quick') ? ['--quick'] : [])], { stdio: 'inherit', cwd: root });
+  // --rounds also sets the rounds of its --redis measurement (local and --redis in turn).
+  const { rounds } = parseArgs({ options: { rounds: { type: 'string' } }, strict: false }).values;
+  const scaleArgs = [...(process.argv.includes('--quick') ? ['--quick'] : []), ...(typeof rounds === 'string' ? ['--rounds', rounds] : [])];
+  const scale = spawnSync(process.execPath, [join(here, 'scale.js'), ...scaleArgs], { stdio: 'inherit', cwd: root });
   if (scale.status !== 0) process.exitCode = scale.status ?? 1;
 }

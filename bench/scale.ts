@@ -2,11 +2,12 @@
 // statistics), run --redis against a local run (2 workers of 1 thread against 2 threads), merges
 // of shard sets, and a scale model built from those measurements (per-shard start-up, per-trial
 // cost, per-shard merge cost) predicting 10^8 and 10^9 trials on 10, 100 and 1,000 workers.
-// `npm run bench` runs it after bench.js; alone: node dist/bench/scale.js [--quick].
+// `npm run bench` runs it after bench.js; alone: node dist/bench/scale.js [--quick] [--trials N]
+// [--merge-shard-trials N] [--rounds N] (rounds of the --redis measurement, local and --redis in turn).
 //
 // Every measurement is a fresh process, one after another, timed spawn to exit unless stated.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,11 @@ import { OUTCOME_SUB_BITS } from '../engine/outcomeSketch.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'runners', 'cli.js');
 const engineRun = join(here, 'engineRun.js');
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, trials: { type: 'string' }, 'merge-shard-trials': { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, trials: { type: 'string' }, 'merge-shard-trials': { type: 'string' }, rounds: { type: 'string' } } });
 const quick = values.quick === true;
+/** Rounds of the --redis measurement, each a local run and a --redis run back to back (rows, then sketch). */
+const ROUNDS = values.rounds ? Number(values.rounds) : 1;
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 100) throw new Error(`--rounds must be a whole number from 1 to 100, got ${values.rounds}`);
 const SCENARIO = 'base';
 /** Trials of the sketch error and memory runs and of the --redis throughput runs. */
 const T = values.trials ? Number(values.trials) : quick ? 20_000 : 1_000_000;
@@ -36,14 +40,26 @@ const secs = (x: number) => `${x.toFixed(2)} s`;
 const count = (n: number) => n.toLocaleString('en-US');
 const gnuTime = existsSync('/usr/bin/time') && (spawnSync('/usr/bin/time', ['-v', 'true'], { encoding: 'utf8' }).stderr ?? '').includes('Maximum resident set size');
 
-function timed(args: string[], env: NodeJS.ProcessEnv = process.env): { seconds: number; stdout: string; rssKb: number | null } {
+function timed(args: string[], env: NodeJS.ProcessEnv = process.env): { seconds: number; stdout: string; rssKb: number | null; cpuSeconds: number | null } {
   const [file, argv] = gnuTime ? ['/usr/bin/time', ['-v', process.execPath, ...args]] : [process.execPath, args];
   const start = performance.now();
   const child = spawnSync(file, argv, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
   const seconds = (performance.now() - start) / 1000;
   if (child.status !== 0) throw new Error(`${args.join(' ')} exited with ${child.status}:\n${child.stderr}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(child.stderr ?? '');
-  return { seconds, stdout: child.stdout, rssKb: rss ? Number(rss[1]) : null };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(child.stderr ?? '');
+  const system = /System time \(seconds\): ([\d.]+)/.exec(child.stderr ?? '');
+  return { seconds, stdout: child.stdout, rssKb: rss ? Number(rss[1]) : null, cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : null };
+}
+
+/** CPU seconds a live process has used so far (Linux: /proc, in USER_HZ = 100 ticks a second), or null. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime: fields 14 and 15 of stat
+  } catch {
+    return null;
+  }
 }
 
 interface EngineLine {
@@ -83,7 +99,16 @@ function redisServer(): string | null {
   return found.status === 0 ? found.stdout.trim() : null;
 }
 
-async function redisThroughput(tmp: string): Promise<{ local: number; queued: number; localSketch: number; queuedSketch: number } | string> {
+/** One local run and one --redis run, back to back: wall seconds, and CPU seconds of every process (null where unknown). */
+interface RedisRound {
+  local: number;
+  queued: number;
+  localCpu: number | null;
+  /** The submitter's and the workers' CPU during the --redis run. */
+  queuedCpu: number | null;
+}
+
+async function redisThroughput(tmp: string): Promise<{ rows: RedisRound[]; sketch: RedisRound[] } | string> {
   const binary = redisServer();
   if (!binary) return 'redis-server not installed (apt-get install -y redis-server)';
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -93,20 +118,48 @@ async function redisThroughput(tmp: string): Promise<{ local: number; queued: nu
   await new Promise((r) => setTimeout(r, 500));
   const url = `redis://127.0.0.1:${port}`;
   const workers = [0, 1].map(() => spawn(process.execPath, [cli, 'worker', '--redis', url, '--concurrency', '1', '--quiet'], { stdio: 'ignore', env }));
+  const workersCpu = () => {
+    const each = workers.map((w) => processCpuSeconds(w.pid));
+    return each.every((x) => x !== null) ? each.reduce((a, b) => a! + b!, 0) : null;
+  };
+  const round = (outcomes: 'trials' | 'sketch', k: number): RedisRound => {
+    const mode = outcomes === 'sketch' ? ['--outcomes', 'sketch'] : [];
+    const local = timed([cli, 'run', SCENARIO, '--trials', String(T), '--workers', '2', ...mode, '--quiet', '--out', join(tmp, `local-${outcomes}-${k}`)]);
+    // Rows go through a store; sketches through Redis itself.
+    const via = outcomes === 'sketch' ? [] : ['--store', join(tmp, 'store')];
+    const before = workersCpu();
+    const queued = timed([cli, 'run', SCENARIO, '--trials', String(T), ...mode, '--redis', url, ...via, '--quiet', '--out', join(tmp, `queued-${outcomes}-${k}`)], env);
+    const after = workersCpu();
+    rmSync(join(tmp, `local-${outcomes}-${k}`), { recursive: true, force: true });
+    rmSync(join(tmp, `queued-${outcomes}-${k}`), { recursive: true, force: true });
+    const queuedCpu = queued.cpuSeconds !== null && before !== null && after !== null ? queued.cpuSeconds + after - before : null;
+    return { local: local.seconds, queued: queued.seconds, localCpu: local.cpuSeconds, queuedCpu };
+  };
   try {
     await new Promise((r) => setTimeout(r, 2000));
-    progress(`local run, ${count(T)} trials, 2 workers`);
-    const local = timed([cli, 'run', SCENARIO, '--trials', String(T), '--workers', '2', '--quiet', '--out', join(tmp, 'local')]).seconds;
-    progress(`--redis run, ${count(T)} trials, 2 hashpivot workers of 1 thread, store ${tmp}`);
-    const queued = timed([cli, 'run', SCENARIO, '--trials', String(T), '--redis', url, '--store', join(tmp, 'store'), '--quiet', '--out', join(tmp, 'queued')], env).seconds;
-    progress(`local and --redis runs with --outcomes sketch`);
-    const localSketch = timed([cli, 'run', SCENARIO, '--trials', String(T), '--workers', '2', '--outcomes', 'sketch', '--quiet', '--out', join(tmp, 'local-sketch')]).seconds;
-    const queuedSketch = timed([cli, 'run', SCENARIO, '--trials', String(T), '--outcomes', 'sketch', '--redis', url, '--quiet', '--out', join(tmp, 'queued-sketch')], env).seconds;
-    return { local, queued, localSketch, queuedSketch };
+    const rows: RedisRound[] = [];
+    const sketch: RedisRound[] = [];
+    for (let k = 1; k <= ROUNDS; k++) {
+      progress(`round ${k} of ${ROUNDS}: local and --redis runs (2 hashpivot workers of 1 thread), ${count(T)} trials, rows (store ${tmp}) then --outcomes sketch`);
+      rows.push(round('trials', k));
+      sketch.push(round('sketch', k));
+    }
+    return { rows, sketch };
   } finally {
     for (const w of workers) w.kill('SIGTERM');
     server.kill('SIGTERM');
   }
+}
+
+/** The --redis rounds as one line: median walls and ratio, each round's ratio, CPU seconds. */
+function redisLine(label: string, rounds: RedisRound[]): string {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const ratios = rounds.map((r) => (100 * r.local) / r.queued);
+  const cpu = rounds.every((r) => r.localCpu !== null && r.queuedCpu !== null)
+    ? `; CPU seconds (every process) local ${median(rounds.map((r) => r.localCpu!)).toFixed(1)}, --redis ${median(rounds.map((r) => r.queuedCpu!)).toFixed(1)}`
+    : '';
+  const each = rounds.length > 1 ? ` (rounds: ${ratios.map((x) => `${x.toFixed(1)}%`).join(', ')})` : '';
+  return `  ${label}: local ${secs(median(rounds.map((r) => r.local)))}, --redis ${secs(median(rounds.map((r) => r.queued)))}: ${median(ratios).toFixed(1)}% of the local throughput${each}${cpu}`;
 }
 
 async function main(): Promise<void> {
@@ -139,9 +192,9 @@ async function main(): Promise<void> {
     const queued = await redisThroughput(tmp);
     if (typeof queued === 'string') say(`--redis throughput: skipped, ${queued}`);
     else {
-      say(`--redis, 2 workers of 1 thread, against a local run on 2 threads, ${count(T)} trials, spawn to exit, every output written:`);
-      say(`  rows (store): local ${secs(queued.local)}, --redis ${secs(queued.queued)}: ${((100 * queued.local) / queued.queued).toFixed(1)}% of the local throughput (target >= 85%)`);
-      say(`  --outcomes sketch (through Redis): local ${secs(queued.localSketch)}, --redis ${secs(queued.queuedSketch)}: ${((100 * queued.localSketch) / queued.queuedSketch).toFixed(1)}%`);
+      say(`--redis, 2 workers of 1 thread, against a local run on 2 threads, ${count(T)} trials, spawn to exit, every output written (target >= 85%; medians of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}):`);
+      say(redisLine('rows (store)', queued.rows));
+      say(redisLine('--outcomes sketch (through Redis)', queued.sketch));
     }
     say();
 
