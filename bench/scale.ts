@@ -153,7 +153,10 @@ async function redisThroughput(tmp: string): Promise<{ rows: RedisRound[]; sketc
 
 /** The --redis rounds as one line: median walls and ratio, each round's ratio, CPU seconds. */
 function redisLine(label: string, rounds: RedisRound[]): string {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.ceil((sorted.length - 1) / 2)]) / 2;
+  };
   const ratios = rounds.map((r) => (100 * r.local) / r.queued);
   const cpu = rounds.every((r) => r.localCpu !== null && r.queuedCpu !== null)
     ? `; CPU seconds (every process) local ${median(rounds.map((r) => r.localCpu!)).toFixed(1)}, --redis ${median(rounds.map((r) => r.queuedCpu!)).toFixed(1)}`
