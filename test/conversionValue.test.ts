@@ -101,3 +101,28 @@ describe('the NPV of a leased conversion from per-path sums', () => {
     expect(covers(presetWith('base', (raw) => (raw.terminalValue = { method: 'multiple', annualCashFlowMultiple: 5 })))).toBe(false);
   });
 });
+
+describe('why a two-step conversion adds nothing under the model (README: Departures)', () => {
+  // Without tax, what converting changes is proportional to the share converted, so two halves
+  // converted apart are two copies of one stopping problem: the evaluator's own NPVs, walked month
+  // by month, on base and ai-winter. The mining part's terminal value, when a hall starts in the
+  // last year, is the only departure: well under 1% of the change.
+  for (const preset of ['base', 'ai-winter']) {
+    it(`${preset}: NPV(convert 50%) - NPV(never) is half of NPV(convert 100%) - NPV(never), to 0.5%`, () => {
+      const kernel = new TrialKernel(compileModel(loadScenario(preset)));
+      const { evaluator, market, siteDraws } = kernel;
+      const rule: StrategyRule = { name: 'x', convertAtMonth: Infinity, share: 0, gpuCloud: false, curtail: true, refreshEveryMonths: 0, triggerHashpriceUsdPerPhDay: 0, triggerMonths: 0 };
+      let worst = 0;
+      for (let p = 0; p < 20; p++) {
+        kernel.drawFitPath(4, p);
+        const holdUsd = evaluator.evaluate({ ...rule }, market, siteDraws, true).npvUsd;
+        for (let month = 0; month < kernel.model.site.months; month += 5) {
+          const changeUsd = (share: number) => evaluator.evaluate({ ...rule, convertAtMonth: month, share }, market, siteDraws, true).npvUsd - holdUsd;
+          const fullUsd = changeUsd(1);
+          worst = Math.max(worst, Math.abs(changeUsd(0.5) - fullUsd / 2) / Math.max(1e6, Math.abs(fullUsd)));
+        }
+      }
+      expect(worst).toBeLessThan(0.005);
+    });
+  }
+});
