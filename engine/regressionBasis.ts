@@ -168,17 +168,26 @@ export class RegressionBasis {
     const d = this.spec.degree;
     if (this.powerColumns.length < n * (d + 1) * count) this.powerColumns = new Float64Array(n * (d + 1) * count);
     const powers = this.powerColumns;
-    // x^0 = 1, x^1 = 1 * x, x^(e+1) = x^e * x: evaluate()'s running product.
+    // evaluate()'s running products, with the factors of 1 left out (1 * a is a, to the bit):
+    // x^1 = x, x^(e+1) = x^e * x; a function is its first factor, times the next, ...
     for (let v = 0; v < n; v++) {
       const first = v * (d + 1) * count;
-      powers.fill(1, first, first + count);
-      for (let e = 1; e <= d; e++) multiplyColumns(powers, first + e * count, powers, first + (e - 1) * count, x, v * xStride, count);
+      if (d >= 1) powers.set(x.subarray(v * xStride, v * xStride + count), first + count);
+      for (let e = 2; e <= d; e++) multiplyColumns(powers, first + e * count, powers, first + (e - 1) * count, x, v * xStride, count);
     }
     const { factors, factorStart } = this;
     for (let f = 0; f < this.size; f++) {
       const column = f * outStride;
-      out.fill(1, column, column + count);
-      for (let i = factorStart[f]; i < factorStart[f + 1]; i++) multiplyColumns(out, column, out, column, powers, factors[i] * count, count);
+      const start = factorStart[f];
+      const end = factorStart[f + 1];
+      if (start === end) {
+        out.fill(1, column, column + count);
+      } else if (end - start === 1) {
+        out.set(powers.subarray(factors[start] * count, factors[start] * count + count), column);
+      } else {
+        multiplyColumns(out, column, powers, factors[start] * count, powers, factors[start + 1] * count, count);
+        for (let i = start + 2; i < end; i++) multiplyColumns(out, column, out, column, powers, factors[i] * count, count);
+      }
     }
   }
 }
