@@ -16,6 +16,8 @@ const PASSES = 6;
 /** Below this many values the native sort is as fast. */
 const NATIVE_BELOW = 1000;
 
+/** Up to this many values the buffer the passes alternate with is kept for the next sort. */
+const KEPT_SCRATCH = 1 << 16;
 let scratch = new Float64Array(0);
 const counts = new Uint32Array(PASSES * BUCKETS);
 
@@ -41,9 +43,12 @@ function transformKeys(words: Uint32Array, n: number, back: boolean): void {
 export function sortDoubles(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < NATIVE_BELOW || !LITTLE_ENDIAN) return values.sort();
-  if (scratch.length < n) scratch = new Float64Array(n);
+  // One buffer serves every sort up to KEPT_SCRATCH values; a larger one (a 10^7-trial run's
+  // outcomes) is not kept in memory after its sort.
+  if (n <= KEPT_SCRATCH && scratch.length === 0) scratch = new Float64Array(KEPT_SCRATCH);
+  const other = n <= KEPT_SCRATCH ? scratch : new Float64Array(n);
   let from: Uint32Array<ArrayBufferLike> = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  let to: Uint32Array<ArrayBufferLike> = new Uint32Array(scratch.buffer, 0, 2 * n);
+  let to: Uint32Array<ArrayBufferLike> = new Uint32Array(other.buffer, 0, 2 * n);
   transformKeys(from, n, false);
   counts.fill(0);
   for (let i = 0; i < n; i++) {
