@@ -29,6 +29,11 @@ const MONTH_SECONDS = SECONDS_PER_MONTH;
 export const MAX_EVENTS_PER_MONTH = 1000;
 /** The same, module-local for the hot loop (see MONTH_SECONDS). */
 const MAX_EVENTS = MAX_EVENTS_PER_MONTH;
+/**
+ * NaN for the hot loop: the global NaN is a property V8 reads as a boxed number, and a loop
+ * variable that may be assigned it was kept boxed, a heap number allocated every month.
+ */
+const NO_REWARD = NaN;
 
 export class Chain {
   /** Blocks mined so far: the height of the next block (fractional between blocks). */
@@ -74,7 +79,7 @@ export class Chain {
     let blocksTimesReward = 0;
     for (let events = 0; ; events++) {
       if (events === MAX_EVENTS) {
-        blocksTimesReward = NaN;
+        blocksTimesReward = NO_REWARD;
         break;
       }
       const eventHeight = nextHalvingHeight < nextRetargetHeight ? nextHalvingHeight : nextRetargetHeight;
