@@ -15,15 +15,20 @@ import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount }
 /** Most halls a conversion is delivered in (a slot each, preallocated). */
 export const MAX_TRANCHES = 12;
 
-// Lease states of a converted site that leases.
-/** Speculative build: no tenant yet, and no hall delivered to show one. */
-const NOT_MARKETED = 0;
-const SEARCHING = 1;
-/** Pre-leased: signed at the start of the conversion, rent from the first handover. */
-const SIGNED = 2;
-const LEASED = 3;
-/** The tenant defaulted; its guarantor pays backstopShare of the rent to the end of the term. */
-const BACKSTOPPED = 4;
+/**
+ * Lease states of a converted site that leases. A const enum: its uses compile to plain numbers,
+ * where module constants cost month() a hole check each and pushed it past V8's inlining size.
+ */
+const enum Lease {
+  /** Speculative build: no tenant yet, and no hall delivered to show one. */
+  NotMarketed,
+  Searching,
+  /** Pre-leased: signed at the start of the conversion, rent from the first handover. */
+  Signed,
+  Leased,
+  /** The tenant defaulted; its guarantor pays backstopShare of the rent to the end of the term. */
+  Backstopped,
+}
 
 export class Hosting {
   // What the current month produced; read by the strategy after each call to month().
@@ -75,7 +80,7 @@ export class Hosting {
   private owedAdvanceUsd = 0;
   /** Largest credit per month against a GPU contract's prepayment (it is spread over the term). */
   private prepaymentCreditUsd = 0;
-  private leaseState = NOT_MARKETED;
+  private leaseState: Lease = Lease.NotMarketed;
   private leaseRateUsdPerKwMonth = 0;
   private leaseStartMonth = 0;
   /** (1 + escalator)^(whole lease years elapsed), updated on each lease anniversary. */
@@ -112,8 +117,8 @@ export class Hosting {
     this.debtPaymentUsd = 0;
     this.owedAdvanceUsd = 0;
     this.prepaymentCreditUsd = 0;
-    this.leaseState = site.preLeased && !gpuCloud ? SIGNED : NOT_MARKETED;
-    this.firstSignedMonth = this.leaseState === SIGNED ? startMonth : NaN;
+    this.leaseState = site.preLeased && !gpuCloud ? Lease.Signed : Lease.NotMarketed;
+    this.firstSignedMonth = this.leaseState === Lease.Signed ? startMonth : NaN;
     this.tenantDefaults = 0;
     this.leaseStartMonth = this.firstHandoverMonth;
     this.escalation = 1;
@@ -142,8 +147,12 @@ export class Hosting {
     return Math.min(this.halls, Math.floor((m - this.startMonth) / this.hallIntervalMonths) + 1);
   }
 
+  /**
+   * Runs month m. Small enough, with leaseMonth(), for V8 to inline both into the strategy's month
+   * loop (its fields then read as they were just written, with no call a month): the months of
+   * the build, the GPU cloud, the signing of a lease and a tenant's default run out of line.
+   */
   month(m: number, market: MarketPath, draws: SiteDraws): void {
-    const site = this.site;
     this.rentUsd = 0;
     this.recoveryUsd = 0;
     this.capexEquityUsd = 0;
@@ -155,97 +164,131 @@ export class Hosting {
     this.creditedUsd = 0;
     this.contractRevenueUsd = 0;
     if (!this.active) return;
+    if (m < this.lastHandoverMonth || this.gpuCloud) {
+      this.buildOrCloudMonth(m, market, draws);
+      return;
+    }
+    // After the last handover (most months): every hall is built and delivered.
+    this.offlineShare = this.fullOfflineShare;
+    if (this.debtBalanceUsd > 0) this.amortiseDebt();
+    this.leaseMonth(m, 1, market, draws);
+  }
 
+  /** Month m before the last handover, or of a GPU cloud. */
+  private buildOrCloudMonth(m: number, market: MarketPath, draws: SiteDraws): void {
     let delivered = this.halls;
     let deliveredShare = 1;
     if (m < this.lastHandoverMonth) {
-      const started = this.hallsStarted(m);
-      delivered = this.hallsStarted(m - this.buildMonths);
-      this.offlineShare = (this.share * started) / this.halls;
-      if (m === this.startMonth && this.leaseState === SIGNED) {
-        this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * market.aiDemandIndex[m] ** site.leaseElasticity;
-      }
-      // Each hall's capex is spent evenly over its build; the debt share is drawn as it is spent and
-      // accrues interest until the last handover, when it starts amortising. The tenant's advance
-      // comes in with the spending.
-      const hallsBuilding = started - delivered;
-      const spendUsd = (hallsBuilding * this.hallCapexUsd) / this.buildMonths;
-      this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
-      this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + spendUsd * site.capexDebtShare;
-      if (this.hallAdvanceUsd > 0) {
-        this.advanceReceivedUsd = (hallsBuilding * this.hallAdvanceUsd) / this.buildMonths;
-        this.owedAdvanceUsd += this.advanceReceivedUsd;
-      }
-      if (m + 1 >= this.lastHandoverMonth) {
-        this.debtPaymentUsd = annuityPayment(this.debtBalanceUsd, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
-      }
+      delivered = this.buildMonth(m, market);
       if (delivered === 0) return;
       deliveredShare = delivered / this.halls;
     } else {
-      // After the last handover (most months): every hall is built and delivered.
       this.offlineShare = this.fullOfflineShare;
-      if (this.debtBalanceUsd > 0) {
-        const interestUsd = this.debtBalanceUsd * site.capexDebtMonthlyRate;
-        const paymentUsd = Math.min(this.debtPaymentUsd, this.debtBalanceUsd + interestUsd);
-        this.debtBalanceUsd += interestUsd - paymentUsd;
-        if (this.debtBalanceUsd < 1e-6) this.debtBalanceUsd = 0;
-        this.debtServiceUsd = paymentUsd;
-      }
+      if (this.debtBalanceUsd > 0) this.amortiseDebt();
     }
+    if (this.gpuCloud) this.runGpuCloud(m, delivered, deliveredShare, market.aiDemandIndex[m], market);
+    else this.leaseMonth(m, deliveredShare, market, draws);
+  }
 
+  /** The lease's month m, with `deliveredShare` of the halls handed over. */
+  private leaseMonth(m: number, deliveredShare: number, market: MarketPath, draws: SiteDraws): void {
+    const site = this.site;
     const index = market.aiDemandIndex[m];
-    if (this.gpuCloud) {
-      this.runGpuCloud(m, delivered, deliveredShare, index, market);
-      return;
-    }
-
     const itKw = this.itKwFull * deliveredShare;
-    if (this.leaseState === NOT_MARKETED) this.leaseState = SEARCHING;
-    else if (this.leaseState === SIGNED && m >= this.leaseStartMonth) this.leaseState = LEASED;
-    if ((this.leaseState === LEASED || this.leaseState === BACKSTOPPED) && m - this.leaseStartMonth >= site.leaseMonths) this.leaseState = SEARCHING;
-    if (this.leaseState === SEARCHING) {
-      const signing = site.signingProbabilityPerMonth * index;
-      if (draws.signingU[m] < signing) {
-        this.leaseState = LEASED;
-        this.leaseStartMonth = m;
-        if (this.firstSignedMonth !== this.firstSignedMonth) this.firstSignedMonth = m;
-        this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
-        this.escalation = 1;
-      }
+    let state = this.leaseState;
+    if (state === Lease.NotMarketed) state = Lease.Searching;
+    else if (state === Lease.Signed && m >= this.leaseStartMonth) state = Lease.Leased;
+    if ((state === Lease.Leased || state === Lease.Backstopped) && m - this.leaseStartMonth >= site.leaseMonths) state = Lease.Searching;
+    this.leaseState = state;
+    if (state === Lease.Searching && draws.signingU[m] < site.signingProbabilityPerMonth * index) {
+      this.sign(m, index);
+      state = Lease.Leased;
     }
-    if (this.leaseState !== LEASED && this.leaseState !== BACKSTOPPED) return;
+    if (state !== Lease.Leased && state !== Lease.Backstopped) return;
 
     const leaseMonth = m - this.leaseStartMonth;
     if (leaseMonth > 0 && leaseMonth % 12 === 0) this.escalation *= 1 + site.escalatorPerYear;
     const contractRentUsd = itKw * this.leaseRateUsdPerKwMonth * this.escalation;
-    let rentUsd = contractRentUsd;
-    if (this.leaseState === LEASED) {
-      const defaultProbability = market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth;
-      if (draws.defaultU[m] < defaultProbability) {
-        this.tenantDefaults++;
-        // Recovery: a share of the rent still owed and not guaranteed, undiscounted, at today's
-        // escalated rate. The tenant's claim to its unrepaid advance falls away with its lease.
-        const remainingMonths = site.leaseMonths - leaseMonth;
-        this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * remainingMonths;
-        this.owedAdvanceUsd = 0;
-        if (site.backstopShare === 0) {
-          this.leaseState = SEARCHING;
-          return;
-        }
-        // A guarantor (Google for Fluidstack at TeraWulf and Hut 8) pays its share as the rent falls due.
-        this.leaseState = BACKSTOPPED;
-      }
+    if (state === Lease.Leased && draws.defaultU[m] < (market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth)) {
+      if (!this.tenantDefault(leaseMonth, contractRentUsd)) return;
+      state = Lease.Backstopped;
     }
-    if (this.leaseState === BACKSTOPPED) rentUsd = site.backstopShare * contractRentUsd;
+    const rentUsd = state === Lease.Backstopped ? site.backstopShare * contractRentUsd : contractRentUsd;
     this.rentUsd = rentUsd;
     this.operatingCostUsd = site.landlordOpexUsdPerKwMonth * itKw + site.tripleNetCostShareOfRent * rentUsd;
-    if (this.owedAdvanceUsd > 0) {
-      this.creditedUsd = Math.min(this.owedAdvanceUsd, site.advanceRecoupShareOfRent * rentUsd);
-      this.owedAdvanceUsd -= this.creditedUsd;
-      if (this.owedAdvanceUsd < 1e-6) this.owedAdvanceUsd = 0;
-    }
+    if (this.owedAdvanceUsd > 0) this.creditAdvance(rentUsd);
     this.itKwhLeased = itKw * HOURS_PER_MONTH;
     if (!site.powerPassThrough) this.energyMwh = this.convertedMw * deliveredShare * HOURS_PER_MONTH;
+  }
+
+  /** A month before the last handover: the halls building spend their capex. Returns the halls delivered by month m. */
+  private buildMonth(m: number, market: MarketPath): number {
+    const site = this.site;
+    const started = this.hallsStarted(m);
+    const delivered = this.hallsStarted(m - this.buildMonths);
+    this.offlineShare = (this.share * started) / this.halls;
+    if (m === this.startMonth && this.leaseState === Lease.Signed) {
+      this.leaseRateUsdPerKwMonth = site.leaseUsdPerKwMonth * market.aiDemandIndex[m] ** site.leaseElasticity;
+    }
+    // Each hall's capex is spent evenly over its build; the debt share is drawn as it is spent and
+    // accrues interest until the last handover, when it starts amortising. The tenant's advance
+    // comes in with the spending.
+    const hallsBuilding = started - delivered;
+    const spendUsd = (hallsBuilding * this.hallCapexUsd) / this.buildMonths;
+    this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
+    this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + spendUsd * site.capexDebtShare;
+    if (this.hallAdvanceUsd > 0) {
+      this.advanceReceivedUsd = (hallsBuilding * this.hallAdvanceUsd) / this.buildMonths;
+      this.owedAdvanceUsd += this.advanceReceivedUsd;
+    }
+    if (m + 1 >= this.lastHandoverMonth) {
+      this.debtPaymentUsd = annuityPayment(this.debtBalanceUsd, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+    }
+    return delivered;
+  }
+
+  /** One payment on the project debt, from the last handover on. */
+  private amortiseDebt(): void {
+    const rate = this.site.capexDebtMonthlyRate;
+    const interestUsd = this.debtBalanceUsd * rate;
+    const paymentUsd = Math.min(this.debtPaymentUsd, this.debtBalanceUsd + interestUsd);
+    this.debtBalanceUsd += interestUsd - paymentUsd;
+    if (this.debtBalanceUsd < 1e-6) this.debtBalanceUsd = 0;
+    this.debtServiceUsd = paymentUsd;
+  }
+
+  /** A tenant signs in month m, at the month's market rate. */
+  private sign(m: number, index: number): void {
+    this.leaseState = Lease.Leased;
+    this.leaseStartMonth = m;
+    if (this.firstSignedMonth !== this.firstSignedMonth) this.firstSignedMonth = m;
+    this.leaseRateUsdPerKwMonth = this.site.leaseUsdPerKwMonth * index ** this.site.leaseElasticity;
+    this.escalation = 1;
+  }
+
+  /** The tenant defaults in month `leaseMonth` of its lease. Returns whether rent still comes (from a guarantor). */
+  private tenantDefault(leaseMonth: number, contractRentUsd: number): boolean {
+    const site = this.site;
+    this.tenantDefaults++;
+    // Recovery: a share of the rent still owed and not guaranteed, undiscounted, at today's
+    // escalated rate. The tenant's claim to its unrepaid advance falls away with its lease.
+    const remainingMonths = site.leaseMonths - leaseMonth;
+    this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * remainingMonths;
+    this.owedAdvanceUsd = 0;
+    if (site.backstopShare === 0) {
+      this.leaseState = Lease.Searching;
+      return false;
+    }
+    // A guarantor (Google for Fluidstack at TeraWulf and Hut 8) pays its share as the rent falls due.
+    this.leaseState = Lease.Backstopped;
+    return true;
+  }
+
+  /** Part of this month's rent credited against the advance still owed. */
+  private creditAdvance(rentUsd: number): void {
+    this.creditedUsd = Math.min(this.owedAdvanceUsd, this.site.advanceRecoupShareOfRent * rentUsd);
+    this.owedAdvanceUsd -= this.creditedUsd;
+    if (this.owedAdvanceUsd < 1e-6) this.owedAdvanceUsd = 0;
   }
 
   private runGpuCloud(m: number, delivered: number, deliveredShare: number, index: number, market: MarketPath): void {
@@ -334,7 +377,7 @@ export class Hosting {
     const marketNoiUsd = site.leaseUsdPerKwMonth * index ** site.leaseElasticity * itKw * netShare - fixedUsd;
     const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);
     const state = this.leaseState;
-    if (state === SIGNED || state === LEASED || state === BACKSTOPPED) {
+    if (state === Lease.Signed || state === Lease.Leased || state === Lease.Backstopped) {
       const leaseEndMonth = this.leaseStartMonth + site.leaseMonths;
       const firstMonth = Math.max(endMonth, this.leaseStartMonth);
       const months = leaseEndMonth - firstMonth;
@@ -342,8 +385,8 @@ export class Hosting {
         const delay = firstMonth - endMonth;
         const firstLeaseMonth = firstMonth - this.leaseStartMonth;
         // The escalation of the month before the first payment; escalatedLeasePv steps it on anniversaries.
-        const payingShare = state === BACKSTOPPED ? site.backstopShare : 1;
-        let firstRentUsd = itKw * this.leaseRateUsdPerKwMonth * payingShare * (state === SIGNED ? 1 : this.escalation);
+        const payingShare = state === Lease.Backstopped ? site.backstopShare : 1;
+        let firstRentUsd = itKw * this.leaseRateUsdPerKwMonth * payingShare * (state === Lease.Signed ? 1 : this.escalation);
         if (firstLeaseMonth > 0 && firstLeaseMonth % 12 === 0) firstRentUsd *= 1 + site.escalatorPerYear;
         const contractedUsd = netShare * escalatedLeasePv(firstRentUsd, site.escalatorPerYear, firstLeaseMonth, months, v) - fixedUsd * annuityFactor(months, v);
         return v ** delay * (contractedUsd + v ** months * releaseUsd) - remainingCapexUsd;
