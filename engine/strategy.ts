@@ -189,7 +189,7 @@ export class StrategyEvaluator {
     let hostingActive = false;
 
     // Per-month constants, hoisted: this loop runs for every strategy of every trial-month.
-    const { ppaShare, opexUsdPerMonth, taxRate, creditLineUsd } = site;
+    const { ppaShare, opexUsdPerMonth, taxRate, creditLineUsd, powerMw } = site;
     const ppaCostUsdPerMwh = ppaShare * site.ppaUsdPerMwh;
     const spotShare = 1 - ppaShare;
     const btcShareKept = site.uptime * (1 - site.poolFee);
@@ -197,7 +197,8 @@ export class StrategyEvaluator {
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
     const cashPath = this.cashUsd;
     const discount = site.discountFactors;
-    const curtail = rule.curtail;
+    // A boolean for the compiler too: read from the rule it was a value of unknown type, converted every month.
+    const curtail = rule.curtail === true;
     const refreshEvery = rule.refreshEveryMonths;
     let ehsPerMw = 1 / efficiencyJPerTh; // own EH/s per MW = 1e6 W / (J/TH) / 1e6 TH per EH
 
@@ -216,7 +217,7 @@ export class StrategyEvaluator {
       // The hosting month comes first: it says which halls have stopped mining.
       if (hostingActive) hosting.month(m, market, draws);
       const offlineShare = hostingActive ? hosting.offlineShare : 0;
-      const miningMw = site.powerMw * (1 - offlineShare);
+      const miningMw = powerMw * (1 - offlineShare);
 
       let capexUsd = 0;
       if (refreshEvery > 0 && m > 0 && m % refreshEvery === 0) {
