@@ -5,7 +5,7 @@
 import seedrandom from 'seedrandom';
 import { sampleCorrelation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { poissonFromUniform, RandomStream, TrialAlea, trialSeed } from '../engine/random.js';
+import { inWedge, poissonFromUniform, RandomStream, TrialAlea, trialSeed } from '../engine/random.js';
 
 const SEED = 20251127;
 
@@ -204,6 +204,30 @@ describe('normals (ziggurat)', () => {
       for (let i = 0; i < n; i++) if (z[i] < q) below++;
       expectShareNear(below, n, p);
     }
+  });
+});
+
+describe('the ziggurat wedge test', () => {
+  /** The double `steps` units in the last place above x (below for negative steps); x > 0. */
+  const ulpsAway = (x: number, steps: number) => {
+    const bits = new BigInt64Array(new Float64Array([x]).buffer);
+    bits[0] += BigInt(steps);
+    return new Float64Array(bits.buffer)[0];
+  };
+
+  it('decides y < Math.exp(z) exactly as Math.exp does, at the boundary and away from it', () => {
+    const stream = new RandomStream().reseed(SEED, 0, 'market');
+    let checked = 0;
+    for (let k = 0; k < 20_000; k++) {
+      // The wedge's exponents: z = -x^2 / 2 for x up to the tail start R ~ 3.44.
+      const z = -6 * stream.uniform();
+      const e = Math.exp(z);
+      for (const y of [stream.uniform(), e, ulpsAway(e, -1), ulpsAway(e, 1), ulpsAway(e, -3), ulpsAway(e, 3), e * (1 - 1e-13), e * (1 + 1e-13), e * (1 - 1e-11), e * (1 + 1e-11)]) {
+        expect(inWedge(y, z)).toBe(y < e);
+        checked++;
+      }
+    }
+    expect(checked).toBe(200_000);
   });
 });
 
