@@ -15,6 +15,8 @@ const PIVOT_TOLERANCE = 1e-12;
 export class NormalEquations {
   /** Rows added since the last reset. */
   rows = 0;
+  /** The sums the solve needs, in one array (exportSums/importSums): the Gram matrix, then the moments. */
+  private readonly sums: Float64Array;
   private readonly gram: Float64Array;
   private readonly moments: Float64Array;
   private readonly factor: Float64Array;
@@ -26,8 +28,9 @@ export class NormalEquations {
 
   constructor(readonly size: number, readonly rightHandSides: number) {
     this.pairSums = new Float64Array((size * (size + 1)) / 2);
-    this.gram = new Float64Array(size * size);
-    this.moments = new Float64Array(rightHandSides * size);
+    this.sums = new Float64Array(size * size + rightHandSides * size);
+    this.gram = this.sums.subarray(0, size * size);
+    this.moments = this.sums.subarray(size * size);
     this.factor = new Float64Array(size * size);
     this.scale = new Float64Array(size);
     this.kept = new Uint8Array(size);
@@ -36,20 +39,46 @@ export class NormalEquations {
 
   reset(): void {
     this.rows = 0;
-    this.gram.fill(0);
-    this.moments.fill(0);
+    this.sums.fill(0);
+  }
+
+  /** Numbers exportSums writes: the rows, the Gram matrix and the moments. */
+  get sumsLength(): number {
+    return 1 + this.sums.length;
+  }
+
+  /** Copies the rows and sums to out[offset .. offset + sumsLength), for importSums elsewhere (another thread). */
+  exportSums(out: Float64Array, offset: number): void {
+    out[offset] = this.rows;
+    out.set(this.sums, offset + 1);
+  }
+
+  /** Replaces the rows and sums with those exportSums wrote: solve() then gives the same bits as on the exporter. */
+  importSums(from: Float64Array, offset: number): void {
+    this.rows = from[offset];
+    this.sums.set(from.subarray(offset + 1, offset + this.sumsLength));
   }
 
   /**
    * Adds `count` observations given column by column: basis function i of observation t at
-   * columns[i * stride + t], response r at responses[r * stride + t]. Each sum is a dot product
-   * over contiguous memory in four interleaved partial sums (independent chains the CPU runs side
-   * by side), several times faster than adding observations one row at a time; the order of the
-   * sums is fixed, so the same data give the same bits. `samePair` (optional, from
-   * RegressionBasis.gramPairs): for each pair (i, j >= i) in row order, an earlier pair whose
-   * product is the same function (x * xy = x^2 * y for monomials), whose sum is reused.
+   * columns[i * stride + t], response r at responses[r * stride + t]. addGram then addMoments for
+   * each response.
    */
   addColumns(columns: Float64Array, responses: Float64Array, stride: number, count: number, samePair?: Int32Array): void {
+    this.addGram(columns, stride, count, samePair);
+    for (let r = 0; r < this.rightHandSides; r++) this.addMoments(r, columns, stride, count, responses, r * stride);
+  }
+
+  /**
+   * Adds the Gram sums of `count` observations (basis function i of observation t at
+   * columns[i * stride + t]) and counts them as rows. Each sum is a dot product over contiguous
+   * memory in four interleaved partial sums (independent chains the CPU runs side by side), several
+   * times faster than adding observations one row at a time; the order of the sums is fixed, so
+   * the same data give the same bits. `samePair` (optional, from RegressionBasis.gramPairs): for
+   * each pair (i, j >= i) in row order, an earlier pair whose product is the same function
+   * (x * xy = x^2 * y for monomials), whose sum is reused.
+   */
+  addGram(columns: Float64Array, stride: number, count: number, samePair?: Int32Array): void {
     const k = this.size;
     const gram = this.gram;
     const pairSums = this.pairSums;
@@ -61,11 +90,14 @@ export class NormalEquations {
         gram[i * k + j] += pairSums[q];
       }
     }
-    const moments = this.moments;
-    for (let r = 0; r < this.rightHandSides; r++) {
-      for (let i = 0; i < k; i++) moments[r * k + i] += dot(columns, i * stride, responses, r * stride, count);
-    }
     this.rows += count;
+  }
+
+  /** Adds the moments of right-hand side r: the same observations' responses at response[offset + t]. */
+  addMoments(r: number, columns: Float64Array, stride: number, count: number, response: Float64Array, offset: number): void {
+    const k = this.size;
+    const moments = this.moments;
+    for (let i = 0; i < k; i++) moments[r * k + i] += dot(columns, i * stride, response, offset, count);
   }
 
   /**

@@ -168,50 +168,127 @@ function maxOf(values: ArrayLike<number>, count: number): number {
   return best;
 }
 
-/** Fits a stopping policy on the problem's paths by backward induction (see the file comment). */
-export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFitOptions): StoppingFit {
-  const { paths, dates, actions, stateSize, exerciseKnownAtDate } = problem;
-  if (actions < 1) throw new Error('a stopping problem needs at least one exercise action');
-  const inTheMoneyOnly = options.inTheMoneyOnly ?? false;
-  const standardize = options.standardize ?? false;
-  const k = basisSize(options.basis, stateSize);
-  const columns = policyColumns(actions, exerciseKnownAtDate);
-  const policy: StoppingPolicy = {
-    basis: { ...options.basis },
-    stateSize,
-    dates,
-    actions,
-    exerciseKnownAtDate,
-    inTheMoneyOnly,
-    center: new Float64Array(dates * stateSize),
-    scale: new Float64Array(dates * stateSize).fill(1),
-    coefficients: new Float64Array(dates * columns * k),
-    regressionPaths: new Int32Array(dates),
-  };
-  const basis = new RegressionBasis(options.basis, stateSize);
-  const samePair = basis.gramPairs();
-  const equations = new NormalEquations(k, columns);
-  const solution = new Float64Array(columns * k);
-  const values = new Float64Array(paths);
-  problem.holdValues(values);
-  const exerciseDate = new Int32Array(paths).fill(-1);
-  const exerciseAction = new Int32Array(paths).fill(-1);
-  const state = new Float64Array(paths * stateSize);
-  const exercise = new Float64Array(actions * paths);
-  const inRegression = new Uint8Array(paths);
-  // The date's regression paths, compacted and column by column (contiguous loops over the paths):
-  // their scaled state, basis, responses and fitted values. Each number is computed as
-  // StoppingPolicyEvaluator computes it for one path, so the decisions here are the policy's.
-  const regressionIndex = new Int32Array(paths);
-  const scaledColumns = new Float64Array(stateSize * paths);
-  const designColumns = new Float64Array(k * paths);
-  const responseColumns = new Float64Array(columns * paths);
-  const fittedColumns = new Float64Array(columns * paths);
-  const pathValues = new Float64Array(actions);
+/** A stopping problem's sizes: what the per-date preparation and the induction are shaped by. */
+export type StoppingShape = Pick<StoppingProblem, 'paths' | 'dates' | 'actions' | 'stateSize' | 'exerciseKnownAtDate'>;
 
-  for (let d = dates - 1; d >= 0; d--) {
-    problem.stateAt(d, state);
-    problem.exerciseValuesAt(d, exercise);
+/**
+ * What a date's step of the induction needs that the decisions at later dates do not change, for
+ * `slots` dates: the paths regressed; the state's centre and scale; the normal equations' sums
+ * without the continuation's moments (the Gram matrix, and each action's moments when exercise
+ * values are regressed); and per path the best action by its fitted (or known) exercise value.
+ * Each date is prepared on its own (DatePreparer), so any thread may prepare any date: in shared
+ * memory, worker threads prepare them all at once and the induction (one thread, date after date)
+ * is left with the continuation alone.
+ */
+export interface PreparedDates {
+  slots: number;
+  /** [slot]: paths regressed. */
+  regressionPaths: Int32Array;
+  /** [slot][path]: 1 where the path is regressed (and decided on). */
+  inRegression: Uint8Array;
+  /** [slot][variable]: as StoppingPolicy's. */
+  center: Float64Array;
+  scale: Float64Array;
+  /** [slot][NormalEquations.sumsLength]. */
+  sums: Float64Array;
+  /** [slot][path]: the action with the highest exercise value (the first of equals), -1 if none may be taken. */
+  bestAction: Int8Array;
+  /** [slot][path]: its exercise value, fitted (or known): the path exercises where it beats the fitted continuation. */
+  bestValue: Float64Array;
+}
+
+function sumsLength(shape: StoppingShape, k: number): number {
+  return 1 + k * k + policyColumns(shape.actions, shape.exerciseKnownAtDate) * k;
+}
+
+/** `shared`: in SharedArrayBuffers, for worker threads to fill in place. */
+export function createPreparedDates(shape: StoppingShape, basis: BasisSpec, slots: number, shared: boolean): PreparedDates {
+  const k = basisSize(basis, shape.stateSize);
+  const make = <T>(Type: { new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, n: number) =>
+    new Type(shared ? new SharedArrayBuffer(Type.BYTES_PER_ELEMENT * n) : new ArrayBuffer(Type.BYTES_PER_ELEMENT * n));
+  return {
+    slots,
+    regressionPaths: make(Int32Array, slots),
+    inRegression: make(Uint8Array, slots * shape.paths),
+    center: make(Float64Array, slots * shape.stateSize),
+    scale: make(Float64Array, slots * shape.stateSize),
+    sums: make(Float64Array, slots * sumsLength(shape, k)),
+    bestAction: make(Int8Array, slots * shape.paths),
+    bestValue: make(Float64Array, slots * shape.paths),
+  };
+}
+
+/**
+ * A date's regression paths, compacted and column by column (contiguous loops over the paths):
+ * their scaled state and basis. Each number is computed as StoppingPolicyEvaluator computes it for
+ * one path, so the decisions at fitting are the policy's; and the same way by the preparation and
+ * the induction, which both build it.
+ */
+class DateDesign {
+  readonly basis: RegressionBasis;
+  readonly regressionIndex: Int32Array;
+  readonly columns: Float64Array;
+  private readonly scaledColumns: Float64Array;
+  /** Paths in the design. */
+  count = 0;
+
+  constructor(private readonly shape: StoppingShape, spec: BasisSpec) {
+    this.basis = new RegressionBasis(spec, shape.stateSize);
+    this.regressionIndex = new Int32Array(shape.paths);
+    this.scaledColumns = new Float64Array(shape.stateSize * shape.paths);
+    this.columns = new Float64Array(this.basis.size * shape.paths);
+  }
+
+  /** The design of slot `slot` of `prepared` (its regression paths, centre and scale) at `state`. */
+  build(state: Float64Array, prepared: PreparedDates, slot: number): void {
+    const { paths, stateSize } = this.shape;
+    const { center, scale, inRegression } = prepared;
+    const scaledColumns = this.scaledColumns;
+    const flags = slot * paths;
+    let t = 0;
+    for (let p = 0; p < paths; p++) {
+      if (!inRegression[flags + p]) continue;
+      this.regressionIndex[t] = p;
+      for (let v = 0; v < stateSize; v++) {
+        const sv = scale[slot * stateSize + v];
+        scaledColumns[v * paths + t] = sv === 0 ? 0 : (state[p * stateSize + v] - center[slot * stateSize + v]) / sv;
+      }
+      t++;
+    }
+    this.count = t;
+    this.basis.evaluateColumns(scaledColumns, paths, t, this.columns, paths);
+  }
+}
+
+/** Prepares dates (PreparedDates): any date, in any order, on any thread; buffers reused. */
+export class DatePreparer {
+  private readonly design: DateDesign;
+  private readonly samePair: Int32Array;
+  private readonly equations: NormalEquations;
+  private readonly solution: Float64Array;
+  private readonly responses: Float64Array;
+  private readonly fitted: Float64Array;
+  private readonly values: Float64Array;
+  private readonly k: number;
+
+  constructor(private readonly shape: StoppingShape, private readonly options: StoppingFitOptions) {
+    checkShape(shape);
+    this.design = new DateDesign(shape, options.basis);
+    this.k = this.design.basis.size;
+    this.samePair = this.design.basis.gramPairs();
+    const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
+    this.equations = new NormalEquations(this.k, columns);
+    this.solution = new Float64Array(columns * this.k);
+    this.responses = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.paths);
+    this.fitted = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.actions * shape.paths);
+    this.values = new Float64Array(shape.actions);
+  }
+
+  /** Prepares a date from its state ([path][variable]) and exercise values ([action][path]) into slot `slot`. */
+  prepare(state: Float64Array, exercise: Float64Array, prepared: PreparedDates, slot: number): void {
+    const { paths, actions, stateSize, exerciseKnownAtDate } = this.shape;
+    const inTheMoneyOnly = this.options.inTheMoneyOnly ?? false;
+    const flags = slot * paths;
     let regressed = 0;
     for (let p = 0; p < paths; p++) {
       let feasible = 1;
@@ -219,47 +296,173 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
         feasible = 0;
         for (let a = 0; a < actions; a++) if (exercise[a * paths + p] > 0) feasible = 1;
       }
-      inRegression[p] = feasible;
+      prepared.inRegression[flags + p] = feasible;
       regressed += feasible;
     }
-    policy.regressionPaths[d] = regressed;
-    if (standardize) standardizeDate(policy, d, state, inRegression, paths);
-
-    const { center, scale } = policy;
-    let t = 0;
-    for (let p = 0; p < paths; p++) {
-      if (!inRegression[p]) continue;
-      regressionIndex[t] = p;
-      for (let v = 0; v < stateSize; v++) {
-        const sv = scale[d * stateSize + v];
-        scaledColumns[v * paths + t] = sv === 0 ? 0 : (state[p * stateSize + v] - center[d * stateSize + v]) / sv;
-      }
-      responseColumns[t] = values[p];
-      if (!exerciseKnownAtDate) for (let a = 0; a < actions; a++) responseColumns[(1 + a) * paths + t] = exercise[a * paths + p];
-      t++;
+    prepared.regressionPaths[slot] = regressed;
+    if (this.options.standardize) standardize(state, prepared, slot, paths, stateSize);
+    else {
+      prepared.center.fill(0, slot * stateSize, (slot + 1) * stateSize);
+      prepared.scale.fill(1, slot * stateSize, (slot + 1) * stateSize);
     }
-    basis.evaluateColumns(scaledColumns, paths, regressed, designColumns, paths);
+    const design = this.design;
+    design.build(state, prepared, slot);
+    const { regressionIndex, columns } = design;
+    const k = this.k;
+    const equations = this.equations;
     equations.reset();
-    if (regressed >= k) equations.addColumns(designColumns, responseColumns, paths, regressed, samePair);
-    equations.solve(solution);
-    policy.coefficients.set(solution, d * columns * k);
-
-    // Fitted values, each summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums them.
-    fittedColumns.fill(0, 0, columns * paths);
-    for (let c = 0; c < columns; c++) {
-      for (let i = 0; i < k; i++) addScaled(fittedColumns, c * paths, solution[c * k + i], designColumns, i * paths, regressed);
+    if (regressed >= k) {
+      equations.addGram(columns, paths, regressed, this.samePair);
+      if (!exerciseKnownAtDate) {
+        for (let a = 0; a < actions; a++) {
+          for (let t = 0; t < regressed; t++) this.responses[t] = exercise[a * paths + regressionIndex[t]];
+          equations.addMoments(1 + a, columns, paths, regressed, this.responses, 0);
+        }
+      }
     }
+    equations.exportSums(prepared.sums, slot * equations.sumsLength);
+    // Each action's fitted values, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums them.
+    const fitted = this.fitted;
+    if (!exerciseKnownAtDate) {
+      // The continuation's moments are not in yet: its coefficients come out wrong, the actions' right (each right-hand side is solved on its own).
+      equations.solve(this.solution);
+      fitted.fill(0, 0, actions * paths);
+      for (let a = 0; a < actions; a++) {
+        for (let i = 0; i < k; i++) addScaled(fitted, a * paths, this.solution[(1 + a) * k + i], columns, i * paths, regressed);
+      }
+    }
+    const values = this.values;
     for (let r = 0; r < regressed; r++) {
       const p = regressionIndex[r];
-      for (let a = 0; a < actions; a++) pathValues[a] = exerciseKnownAtDate ? exercise[a * paths + p] : fittedColumns[(1 + a) * paths + r];
-      const action = chooseAction(pathValues, actions, fittedColumns[r], exerciseKnownAtDate && inTheMoneyOnly);
-      if (action < 0) continue;
-      values[p] = exercise[action * paths + p];
-      exerciseDate[p] = d;
-      exerciseAction[p] = action;
+      for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[a * paths + p] : fitted[a * paths + r];
+      const best = bestAction(values, actions, exerciseKnownAtDate && inTheMoneyOnly);
+      prepared.bestAction[flags + p] = best;
+      prepared.bestValue[flags + p] = best < 0 ? -Infinity : values[best];
     }
   }
-  return { policy, pathValues: values, exerciseDate, exerciseAction };
+}
+
+/** chooseAction without the continuation: the action it picks if the continuation is low enough, or -1. */
+function bestAction(values: ArrayLike<number>, actions: number, positiveOnly: boolean): number {
+  let best = -1;
+  let bestValue = -Infinity;
+  for (let a = 0; a < actions; a++) {
+    if (values[a] > bestValue) {
+      bestValue = values[a];
+      best = a;
+    }
+  }
+  return positiveOnly && !(bestValue > 0) ? -1 : best;
+}
+
+/**
+ * The backward induction over prepared dates, one date at a time from the last: regresses the
+ * realised value of the policy found so far (the continuation) on the date's basis, and exercises
+ * where the date's best action beats the fitted continuation (chooseAction's decision, from the
+ * preparation's best action and value).
+ */
+export class BackwardInduction {
+  private readonly policy: StoppingPolicy;
+  private readonly design: DateDesign;
+  private readonly equations: NormalEquations;
+  private readonly solution: Float64Array;
+  private readonly values: Float64Array;
+  private readonly exerciseDate: Int32Array;
+  private readonly exerciseAction: Int32Array;
+  private readonly responses: Float64Array;
+  private readonly continuation: Float64Array;
+  private readonly k: number;
+  private readonly columns: number;
+
+  /** `holdValues[p]`: the value of never exercising on path p (copied). */
+  constructor(private readonly shape: StoppingShape, options: StoppingFitOptions, holdValues: Float64Array) {
+    checkShape(shape);
+    const { paths, dates, actions, stateSize, exerciseKnownAtDate } = shape;
+    this.design = new DateDesign(shape, options.basis);
+    this.k = this.design.basis.size;
+    this.columns = policyColumns(actions, exerciseKnownAtDate);
+    this.policy = {
+      basis: { ...options.basis },
+      stateSize,
+      dates,
+      actions,
+      exerciseKnownAtDate,
+      inTheMoneyOnly: options.inTheMoneyOnly ?? false,
+      center: new Float64Array(dates * stateSize),
+      scale: new Float64Array(dates * stateSize).fill(1),
+      coefficients: new Float64Array(dates * this.columns * this.k),
+      regressionPaths: new Int32Array(dates),
+    };
+    this.equations = new NormalEquations(this.k, this.columns);
+    this.solution = new Float64Array(this.columns * this.k);
+    this.values = Float64Array.from(holdValues.subarray(0, paths));
+    this.exerciseDate = new Int32Array(paths).fill(-1);
+    this.exerciseAction = new Int32Array(paths).fill(-1);
+    this.responses = new Float64Array(paths);
+    this.continuation = new Float64Array(paths);
+  }
+
+  /** The step at `date` (each date once, from the last to 0), with the date's state and exercise values as given to DatePreparer.prepare and its preparation in slot `slot`. */
+  step(date: number, state: Float64Array, exercise: Float64Array, prepared: PreparedDates, slot: number): void {
+    const { paths, stateSize } = this.shape;
+    const { policy, design, equations, values, k } = this;
+    const regressed = prepared.regressionPaths[slot];
+    policy.regressionPaths[date] = regressed;
+    policy.center.set(prepared.center.subarray(slot * stateSize, (slot + 1) * stateSize), date * stateSize);
+    policy.scale.set(prepared.scale.subarray(slot * stateSize, (slot + 1) * stateSize), date * stateSize);
+    design.build(state, prepared, slot);
+    const { regressionIndex, columns } = design;
+    equations.importSums(prepared.sums, slot * equations.sumsLength);
+    if (regressed >= k) {
+      for (let t = 0; t < regressed; t++) this.responses[t] = values[regressionIndex[t]];
+      equations.addMoments(0, columns, paths, regressed, this.responses, 0);
+    }
+    equations.solve(this.solution);
+    policy.coefficients.set(this.solution, date * this.columns * k);
+    // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
+    const continuation = this.continuation;
+    continuation.fill(0, 0, regressed);
+    for (let i = 0; i < k; i++) addScaled(continuation, 0, this.solution[i], columns, i * paths, regressed);
+    const flags = slot * paths;
+    for (let r = 0; r < regressed; r++) {
+      const p = regressionIndex[r];
+      const action = prepared.bestAction[flags + p];
+      if (action < 0 || !(prepared.bestValue[flags + p] > continuation[r])) continue;
+      values[p] = exercise[action * paths + p];
+      this.exerciseDate[p] = date;
+      this.exerciseAction[p] = action;
+    }
+  }
+
+  /** The fit, once every date has had its step. */
+  result(): StoppingFit {
+    return { policy: this.policy, pathValues: this.values, exerciseDate: this.exerciseDate, exerciseAction: this.exerciseAction };
+  }
+}
+
+function checkShape(shape: StoppingShape): void {
+  if (shape.actions < 1) throw new Error('a stopping problem needs at least one exercise action');
+  if (shape.actions > 127) throw new Error(`a stopping problem takes at most 127 exercise actions, got ${shape.actions}`);
+}
+
+/** Fits a stopping policy on the problem's paths by backward induction (see the file comment), preparing each date as it goes. */
+export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFitOptions): StoppingFit {
+  const { paths, dates, actions, stateSize } = problem;
+  checkShape(problem);
+  const prepared = createPreparedDates(problem, options.basis, 1, false);
+  const preparer = new DatePreparer(problem, options);
+  const hold = new Float64Array(paths);
+  problem.holdValues(hold);
+  const induction = new BackwardInduction(problem, options, hold);
+  const state = new Float64Array(paths * stateSize);
+  const exercise = new Float64Array(actions * paths);
+  for (let d = dates - 1; d >= 0; d--) {
+    problem.stateAt(d, state);
+    problem.exerciseValuesAt(d, exercise);
+    preparer.prepare(state, exercise, prepared, 0);
+    induction.step(d, state, exercise, prepared, 0);
+  }
+  return induction.result();
 }
 
 /** y[yOffset + t] += a * x[xOffset + t] for t < count (a small function: V8 compiles its loop tighter than inside the fit's). */
@@ -267,9 +470,9 @@ function addScaled(y: Float64Array, yOffset: number, a: number, x: Float64Array,
   for (let t = 0; t < count; t++) y[yOffset + t] += a * x[xOffset + t];
 }
 
-/** Sets the date's centre and scale to each variable's mean and standard deviation over the regressed paths. */
-function standardizeDate(policy: StoppingPolicy, date: number, state: Float64Array, inRegression: Uint8Array, paths: number): void {
-  const n = policy.stateSize;
+/** Sets the slot's centre and scale to each variable's mean and standard deviation over the regressed paths. */
+function standardize(state: Float64Array, prepared: PreparedDates, slot: number, paths: number, n: number): void {
+  const inRegression = prepared.inRegression.subarray(slot * paths, (slot + 1) * paths);
   for (let v = 0; v < n; v++) {
     let count = 0;
     let sum = 0;
@@ -288,8 +491,8 @@ function standardizeDate(policy: StoppingPolicy, date: number, state: Float64Arr
       squares += deviation * deviation;
     }
     const sd = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;
-    policy.center[date * n + v] = mean;
+    prepared.center[slot * n + v] = mean;
     // A spread below rounding of the mean is no spread: the variable is constant at this date.
-    policy.scale[date * n + v] = sd > 1e-12 * Math.max(1, Math.abs(mean)) ? sd : 0;
+    prepared.scale[slot * n + v] = sd > 1e-12 * Math.max(1, Math.abs(mean)) ? sd : 0;
   }
 }
