@@ -1,17 +1,22 @@
-// Fitting a conversion policy by least-squares Monte Carlo, in two parts that can run apart:
-// - per fitting path (any worker, any order): the market and site draws of path p of the "fit"
-//   family (streams no trial uses), the state at each decision month, and the NPV of converting at
-//   each decision month with each action, and of never converting: never converting through the
-//   engine's own StrategyEvaluator; a leased conversion from per-path sums (conversionValue.ts: the
-//   same NPV as the evaluator's to rounding, without walking the months after it), anything else
-//   through the evaluator too, resumed at the conversion month (the months before it are shared
-//   with never converting and run once per path);
-// - once, over all paths: the backward induction of engine/leastSquaresMonteCarlo.ts, where the
+// Fitting a conversion policy by least-squares Monte Carlo, in three parts, the first two of which
+// can run apart (any worker, any order):
+// - per fitting path: the market and site draws of path p of the "fit" family (streams no trial
+//   uses), the state at each decision month, and the NPV of converting at each decision month with
+//   each action, and of never converting: never converting through the engine's own
+//   StrategyEvaluator; a leased conversion from per-path sums (conversionValue.ts: the same NPV as
+//   the evaluator's to rounding, without walking the months after it), anything else through the
+//   evaluator too, resumed at the conversion month (the months before it are shared with never
+//   converting and run once per path);
+// - per decision month, once the paths are in: what its regression needs that later decisions do
+//   not change (leastSquaresMonteCarlo.ts's DatePreparer: standardising, the Gram matrix, each
+//   action's fitted value on each path), most of the regressions' work;
+// - once, over all months: the backward induction of engine/leastSquaresMonteCarlo.ts, where the
 //   value of converting at a month is realised only in the months after it, so it is regressed on
-//   the state like the value of waiting.
-// The arrays are written at each path's own index, so the fit does not depend on who computed what.
+//   the state like the value of waiting; it is left with the continuation's regression alone.
+// Each path and each month is computed whole by whoever claims it and written at its own index, so
+// the fit does not depend on who computed what.
 import { ConversionValuer } from './conversionValue.js';
-import { fitStoppingPolicy, type StoppingProblem } from './leastSquaresMonteCarlo.js';
+import { BackwardInduction, createPreparedDates, DatePreparer, type PreparedDates, type StoppingFitOptions, type StoppingShape } from './leastSquaresMonteCarlo.js';
 import { RunningMean } from './runningMean.js';
 import type { StrategyRule } from './strategy.js';
 import { SwitchStateReader } from './switchState.js';
@@ -27,6 +32,16 @@ export interface SwitchFitArrays {
   exercise: Float32Array;
   /** NPV of never converting, per path. */
   hold: Float64Array;
+  /** Each decision month's preparation for the regression, slot = month index (prepareSwitchFitDate). */
+  prepared: PreparedDates;
+}
+
+function switchShape(plan: SwitchPlan, paths: number): StoppingShape {
+  return { paths, dates: plan.decisionMonths.length, actions: plan.actions.length, stateSize: plan.state.length, exerciseKnownAtDate: false };
+}
+
+function switchFitOptions(plan: SwitchPlan): StoppingFitOptions {
+  return { basis: plan.basis, standardize: true };
 }
 
 /** `shared`: in SharedArrayBuffers, so worker threads fill them in place. */
@@ -38,6 +53,7 @@ export function createSwitchFitArrays(plan: SwitchPlan, paths: number, shared: b
     state: float32(dates * paths * plan.state.length),
     exercise: float32(dates * plan.actions.length * paths),
     hold: shared ? new Float64Array(new SharedArrayBuffer(8 * paths)) : new Float64Array(paths),
+    prepared: createPreparedDates(switchShape(plan, paths), plan.basis, dates, shared),
   };
 }
 
@@ -92,6 +108,34 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
   }
 }
 
+/** Prepares decision months' regressions (after their paths are simulated); buffers reused from one month to the next. */
+export class SwitchFitDatePreparer {
+  private readonly preparer: DatePreparer;
+  private readonly state: Float64Array;
+  private readonly exercise: Float64Array;
+
+  constructor(private readonly plan: SwitchPlan, private readonly arrays: SwitchFitArrays) {
+    this.preparer = new DatePreparer(switchShape(plan, arrays.paths), switchFitOptions(plan));
+    this.state = new Float64Array(arrays.paths * plan.state.length);
+    this.exercise = new Float64Array(arrays.paths * plan.actions.length);
+  }
+
+  /** Prepares decision month index d into the arrays' slot d. */
+  prepare(d: number): void {
+    readDate(this.plan, this.arrays, d, this.state, this.exercise);
+    this.preparer.prepare(this.state, this.exercise, this.arrays.prepared, d);
+  }
+}
+
+/** The state and exercise values of decision month index d, in double precision. */
+function readDate(plan: SwitchPlan, arrays: SwitchFitArrays, d: number, state: Float64Array, exercise: Float64Array): void {
+  const stateCount = arrays.paths * plan.state.length;
+  const exerciseCount = arrays.paths * plan.actions.length;
+  // set() converts Float32 to Float64 in one native loop, several times faster than an indexed one.
+  state.set(arrays.state.subarray(d * stateCount, (d + 1) * stateCount));
+  exercise.set(arrays.exercise.subarray(d * exerciseCount, (d + 1) * exerciseCount));
+}
+
 export interface SwitchFitMeta {
   engineVersion: string;
   strategy: string;
@@ -99,28 +143,17 @@ export interface SwitchFitMeta {
   seed: number;
 }
 
-/** The backward induction over filled arrays: the fitted policy, with its in-sample value. */
+/** The backward induction over filled and prepared arrays (every month): the fitted policy, with its in-sample value. */
 export function fitSwitchPolicy(plan: SwitchPlan, arrays: SwitchFitArrays, meta: SwitchFitMeta): SwitchPolicy {
   const n = arrays.paths;
-  const stateSize = plan.state.length;
-  const actions = plan.actions.length;
-  const problem: StoppingProblem = {
-    paths: n,
-    dates: plan.decisionMonths.length,
-    actions,
-    stateSize,
-    exerciseKnownAtDate: false,
-    stateAt: (d, out) => {
-      const offset = d * n * stateSize;
-      for (let i = 0; i < n * stateSize; i++) out[i] = arrays.state[offset + i];
-    },
-    exerciseValuesAt: (d, out) => {
-      const offset = d * actions * n;
-      for (let i = 0; i < actions * n; i++) out[i] = arrays.exercise[offset + i];
-    },
-    holdValues: (out) => out.set(arrays.hold),
-  };
-  const fit = fitStoppingPolicy(problem, { basis: plan.basis, standardize: true });
+  const induction = new BackwardInduction(switchShape(plan, n), switchFitOptions(plan), arrays.hold);
+  const state = new Float64Array(n * plan.state.length);
+  const exercise = new Float64Array(n * plan.actions.length);
+  for (let d = plan.decisionMonths.length - 1; d >= 0; d--) {
+    readDate(plan, arrays, d, state, exercise);
+    induction.step(d, state, exercise, arrays.prepared, d);
+  }
+  const fit = induction.result();
   const inSample = new RunningMean();
   for (let p = 0; p < n; p++) inSample.add(fit.pathValues[p]);
   return {

@@ -1,9 +1,10 @@
 // Fitting the conversion policy of each `optimal` strategy before the trials run: the fitting
 // paths are spread over the run's lanes (switchFitLane.ts; path simulation and one strategy
-// evaluation per path, decision month and action, which is nearly all of the work), then the
-// regressions, one small one per decision month, run here. The result depends only on the
-// scenario and the fit seed (the run's seed unless the strategy sets fitSeed), never on the
-// number of workers: shards of a run each fit the same policy.
+// evaluation per path, decision month and action), then the decision months (what each month's
+// regression needs that later decisions do not change: its Gram matrix and the actions' fitted
+// values), then the backward induction, left with one regression of the continuation per month,
+// runs here. The result depends only on the scenario and the fit seed (the run's seed unless the
+// strategy sets fitSeed), never on the number of workers: shards of a run each fit the same policy.
 import { createHash } from 'node:crypto';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createSwitchFitArrays, fitSwitchPolicy } from '../engine/switchFitting.js';
@@ -21,7 +22,7 @@ const PROGRESS_POLL_MS = 100;
 export interface SwitchFitOptions {
   seed: number;
   signal?: AbortSignal;
-  /** Fitting paths done of the total, per optimal strategy, as they go. */
+  /** Fitting paths done of the total, per optimal strategy, as they go, and once more when its policy is fitted. */
   onProgress?: (pathsDone: number, paths: number, strategy: string) => void;
 }
 
@@ -43,20 +44,25 @@ export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs,
     const pathsDone = new Int32Array(new SharedArrayBuffer(4));
     const task: FitLaneTask = {
       scenario, inputs: fitInputs, scenarioKey, plan, fitSeed,
-      nextPath: new Int32Array(new SharedArrayBuffer(4)), paths: spec.fitPaths, slicePaths: SLICE_PATHS, arrays, pathsDone,
+      phase: 'paths', next: new Int32Array(new SharedArrayBuffer(4)), paths: spec.fitPaths, slicePaths: SLICE_PATHS, arrays, pathsDone,
     };
     const report = () => options.onProgress?.(Atomics.load(pathsDone, 0), spec.fitPaths, spec.name);
     const poll = options.onProgress ? setInterval(report, PROGRESS_POLL_MS) : null;
     poll?.unref();
-    try {
+    const onEveryLane = async (phaseTask: FitLaneTask) => {
       const lanes: Promise<void>[] = [];
-      for (let lane = 0; lane < executor.lanes; lane++) lanes.push(executor.runFit(task, options.signal));
+      for (let lane = 0; lane < executor.lanes; lane++) lanes.push(executor.runFit(phaseTask, options.signal));
       await Promise.all(lanes);
+    };
+    try {
+      await onEveryLane(task);
     } finally {
       if (poll) clearInterval(poll);
     }
     report();
+    await onEveryLane({ ...task, phase: 'dates', next: new Int32Array(new SharedArrayBuffer(4)) });
     policies[spec.name] = fitSwitchPolicy(plan, arrays, { engineVersion: ENGINE_VERSION, strategy: spec.name, scenario: scenario.name, seed: fitSeed });
+    report();
   }
   return { ...inputs, switchPolicies: policies };
 }

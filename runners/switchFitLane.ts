@@ -1,11 +1,12 @@
-// A fitting lane: one thread's share of the paths a conversion policy is fitted on. Like a trial
-// lane (lane.ts) it claims slices of paths from a shared counter until none are left and writes
-// each path's state and values at the path's own index of shared arrays
-// (engine/switchFitting.ts), so the fit does not depend on the number of threads.
+// A fitting lane: one thread's share of fitting a conversion policy (engine/switchFitting.ts).
+// Like a trial lane (lane.ts) it claims work from a shared counter until none is left: slices of
+// fitting paths (phase 'paths'), then, once every path is in, decision months to prepare for the
+// regression (phase 'dates'). Each path and month is written at its own index of shared arrays,
+// so the fit does not depend on the number of threads.
 import { compileModel } from '../engine/model.js';
 import { loadedProcesses } from './processModule.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { simulateSwitchFitPaths, type SwitchFitArrays } from '../engine/switchFitting.js';
+import { simulateSwitchFitPaths, SwitchFitDatePreparer, type SwitchFitArrays } from '../engine/switchFitting.js';
 import type { SwitchPlan } from '../engine/switchPolicy.js';
 import { TrialKernel } from '../engine/trial.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -18,22 +19,28 @@ export interface FitLaneTask {
   scenarioKey: string;
   plan: SwitchPlan;
   fitSeed: number;
-  /** Shared: the next unclaimed path, at index 0. */
-  nextPath: Int32Array;
+  /** 'paths': simulate the fitting paths; 'dates': prepare each decision month's regression from them. */
+  phase: 'paths' | 'dates';
+  /** Shared: the next unclaimed path (or decision month), at index 0. */
+  next: Int32Array;
   paths: number;
   slicePaths: number;
   arrays: SwitchFitArrays;
   /** Shared: paths done, for progress. */
   pathsDone: Int32Array;
-  /** Return after about this many paths (the in-process runner yields between). */
+  /** Return after about this many paths (or months; the in-process runner yields between). */
   maxPaths?: number;
 }
 
 let cachedKey = '';
 let cachedKernel: TrialKernel | null = null;
 
-/** Runs slices of fitting paths until none are left (true) or maxPaths are done (false). */
+/** Runs the task's phase until nothing is left to claim (true) or maxPaths paths or months are done (false). */
 export function runFitLane(task: FitLaneTask): boolean {
+  return task.phase === 'dates' ? prepareDates(task) : simulatePaths(task);
+}
+
+function simulatePaths(task: FitLaneTask): boolean {
   if (cachedKernel === null || cachedKey !== task.scenarioKey) {
     cachedKernel = new TrialKernel(compileModel(task.scenario, task.inputs, loadedProcesses(task.inputs)));
     cachedKey = task.scenarioKey;
@@ -41,11 +48,22 @@ export function runFitLane(task: FitLaneTask): boolean {
   let done = 0;
   for (;;) {
     if (task.maxPaths !== undefined && done >= task.maxPaths) return false;
-    const start = Atomics.add(task.nextPath, 0, task.slicePaths);
+    const start = Atomics.add(task.next, 0, task.slicePaths);
     if (start >= task.paths) return true;
     const end = Math.min(task.paths, start + task.slicePaths);
     simulateSwitchFitPaths(cachedKernel, task.plan, task.fitSeed, start, end, task.arrays);
     Atomics.add(task.pathsDone, 0, end - start);
     done += end - start;
+  }
+}
+
+function prepareDates(task: FitLaneTask): boolean {
+  const dates = task.plan.decisionMonths.length;
+  const preparer = new SwitchFitDatePreparer(task.plan, task.arrays);
+  for (let done = 0; ; done++) {
+    if (task.maxPaths !== undefined && done >= task.maxPaths) return false;
+    const d = Atomics.add(task.next, 0, 1);
+    if (d >= dates) return true;
+    preparer.prepare(d);
   }
 }
