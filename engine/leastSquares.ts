@@ -93,6 +93,11 @@ export class NormalEquations {
     this.rows += count;
   }
 
+  /** Adds `sum` to moment i of right-hand side r: a dot() of function i and the responses that was taken elsewhere. */
+  addMoment(r: number, i: number, sum: number): void {
+    this.moments[r * this.size + i] += sum;
+  }
+
   /** Adds the moments of right-hand side r: the same observations' responses at response[offset + t]. */
   addMoments(r: number, columns: Float64Array, stride: number, count: number, response: Float64Array, offset: number): void {
     const k = this.size;
@@ -155,8 +160,8 @@ export class NormalEquations {
   }
 }
 
-/** Sum of a[aOffset + t] * b[bOffset + t] for t < count, in four partial sums. */
-function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, count: number): number {
+/** Sum of a[aOffset + t] * b[bOffset + t] for t < count, in four partial sums: each sum of NormalEquations. */
+export function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, count: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const end = count - (count & 3);
   for (let t = 0; t < end; t += 4) {

@@ -15,7 +15,7 @@
 //   fitted. Both regressions share one design, so this is the regression of their difference.
 // The fitted policy then prices fresh paths (StoppingPolicyEvaluator) for an out-of-sample value:
 // QuantLib's two phases (longstaffschwartzpathpricer.hpp), a lower bound on the true value.
-import { NormalEquations } from './leastSquares.js';
+import { dot, NormalEquations } from './leastSquares.js';
 import { RegressionBasis, basisSize, type BasisSpec } from './regressionBasis.js';
 
 /** An early-exercise problem over a fixed set of fitting paths. */
@@ -219,50 +219,57 @@ export function createPreparedDates(shape: StoppingShape, basis: BasisSpec, slot
 }
 
 /**
- * A date's regression paths, compacted and column by column (contiguous loops over the paths):
- * their scaled state and basis. Each number is computed as StoppingPolicyEvaluator computes it for
- * one path, so the decisions at fitting are the policy's; and the same way by the preparation and
- * the induction, which both build it.
+ * Builds a date's design: its regression paths, compacted, column by column (contiguous loops over
+ * the paths), their scaled state and basis. Each number is computed as StoppingPolicyEvaluator
+ * computes it for one path, so the decisions at fitting are the policy's; and the same whoever
+ * builds it, whole or a range of paths at a time.
  */
-class DateDesign {
+class DesignBuilder {
   readonly basis: RegressionBasis;
-  readonly regressionIndex: Int32Array;
-  readonly columns: Float64Array;
   private readonly scaledColumns: Float64Array;
-  /** Paths in the design. */
-  count = 0;
 
   constructor(private readonly shape: StoppingShape, spec: BasisSpec) {
     this.basis = new RegressionBasis(spec, shape.stateSize);
-    this.regressionIndex = new Int32Array(shape.paths);
     this.scaledColumns = new Float64Array(shape.stateSize * shape.paths);
-    this.columns = new Float64Array(this.basis.size * shape.paths);
   }
 
-  /** The design of slot `slot` of `prepared` (its regression paths, centre and scale) at `state`. */
-  build(state: Float64Array, prepared: PreparedDates, slot: number): void {
+  /**
+   * The rows of paths p0 .. p1 - 1 that slot `slot` of `prepared` regresses, at their rank t among
+   * the date's regression paths: regressionIndex[t] = path, design[f * paths + t] = function f of
+   * its scaled state (state[stateOffset + path * stateSize + v]), and, given `values`,
+   * responses[t] = values[path]. Returns the rank after the last row.
+   */
+  build(
+    state: ArrayLike<number>, stateOffset: number, prepared: PreparedDates, slot: number, p0: number, p1: number,
+    regressionIndex: Int32Array, design: Float64Array, values: Float64Array | null, responses: Float64Array | null,
+  ): number {
     const { paths, stateSize } = this.shape;
     const { center, scale, inRegression } = prepared;
     const scaledColumns = this.scaledColumns;
     const flags = slot * paths;
-    let t = 0;
-    for (let p = 0; p < paths; p++) {
+    let t0 = 0;
+    for (let p = 0; p < p0; p++) t0 += inRegression[flags + p];
+    let t = t0;
+    for (let p = p0; p < p1; p++) {
       if (!inRegression[flags + p]) continue;
-      this.regressionIndex[t] = p;
+      regressionIndex[t] = p;
+      if (values) responses![t] = values[p];
       for (let v = 0; v < stateSize; v++) {
         const sv = scale[slot * stateSize + v];
-        scaledColumns[v * paths + t] = sv === 0 ? 0 : (state[p * stateSize + v] - center[slot * stateSize + v]) / sv;
+        scaledColumns[v * paths + t] = sv === 0 ? 0 : (state[stateOffset + p * stateSize + v] - center[slot * stateSize + v]) / sv;
       }
       t++;
     }
-    this.count = t;
-    this.basis.evaluateColumns(scaledColumns, paths, t, this.columns, paths);
+    this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
+    return t;
   }
 }
 
 /** Prepares dates (PreparedDates): any date, in any order, on any thread; buffers reused. */
 export class DatePreparer {
-  private readonly design: DateDesign;
+  private readonly builder: DesignBuilder;
+  private readonly regressionIndex: Int32Array;
+  private readonly design: Float64Array;
   private readonly samePair: Int32Array;
   private readonly equations: NormalEquations;
   private readonly solution: Float64Array;
@@ -273,9 +280,11 @@ export class DatePreparer {
 
   constructor(private readonly shape: StoppingShape, private readonly options: StoppingFitOptions) {
     checkShape(shape);
-    this.design = new DateDesign(shape, options.basis);
-    this.k = this.design.basis.size;
-    this.samePair = this.design.basis.gramPairs();
+    this.builder = new DesignBuilder(shape, options.basis);
+    this.k = this.builder.basis.size;
+    this.samePair = this.builder.basis.gramPairs();
+    this.regressionIndex = new Int32Array(shape.paths);
+    this.design = new Float64Array(this.k * shape.paths);
     const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
     this.equations = new NormalEquations(this.k, columns);
     this.solution = new Float64Array(columns * this.k);
@@ -305,9 +314,8 @@ export class DatePreparer {
       prepared.center.fill(0, slot * stateSize, (slot + 1) * stateSize);
       prepared.scale.fill(1, slot * stateSize, (slot + 1) * stateSize);
     }
-    const design = this.design;
-    design.build(state, prepared, slot);
-    const { regressionIndex, columns } = design;
+    const { regressionIndex, design: columns } = this;
+    this.builder.build(state, 0, prepared, slot, 0, paths, regressionIndex, columns, null, null);
     const k = this.k;
     const equations = this.equations;
     equations.reset();
@@ -356,87 +364,179 @@ function bestAction(values: ArrayLike<number>, actions: number, positiveOnly: bo
 }
 
 /**
- * The backward induction over prepared dates, one date at a time from the last: regresses the
- * realised value of the policy found so far (the continuation) on the date's basis, and exercises
- * where the date's best action beats the fitted continuation (chooseAction's decision, from the
- * preparation's best action and value).
+ * The backward induction's working arrays: the realised value of the policy found so far on each
+ * path and where it exercises, and the current date's design; in shared memory when several
+ * threads run the induction together (leastSquaresInduction.ts).
  */
-export class BackwardInduction {
-  private readonly policy: StoppingPolicy;
-  private readonly design: DateDesign;
+export interface InductionArrays {
+  /** [path]: realised time-0 value of the policy from the dates after the current one. */
+  values: Float64Array;
+  /** [path]: date and action it exercises at, -1 if never (so far). */
+  exerciseDate: Int32Array;
+  exerciseAction: Int32Array;
+  /** The current date's regression paths ([rank] = path), design ([function][rank]) and responses ([rank]). */
+  regressionIndex: Int32Array;
+  design: Float64Array;
+  responses: Float64Array;
+  /** [date][function]: the continuation's moments (the one sum of the normal equations the preparation leaves). */
+  moments: Float64Array;
+}
+
+/** The arrays of an induction that starts from `holdValues` (copied); `shared`: in SharedArrayBuffers. */
+export function createInductionArrays(shape: StoppingShape, basis: BasisSpec, holdValues: Float64Array, shared: boolean): InductionArrays {
+  const { paths } = shape;
+  const k = basisSize(basis, shape.stateSize);
+  const make = <T>(Type: { new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, n: number) =>
+    new Type(shared ? new SharedArrayBuffer(Type.BYTES_PER_ELEMENT * n) : new ArrayBuffer(Type.BYTES_PER_ELEMENT * n));
+  const arrays: InductionArrays = {
+    values: make(Float64Array, paths),
+    exerciseDate: make(Int32Array, paths),
+    exerciseAction: make(Int32Array, paths),
+    regressionIndex: make(Int32Array, paths),
+    design: make(Float64Array, k * paths),
+    responses: make(Float64Array, paths),
+    moments: make(Float64Array, shape.dates * k),
+  };
+  arrays.values.set(holdValues.subarray(0, paths));
+  arrays.exerciseDate.fill(-1);
+  arrays.exerciseAction.fill(-1);
+  return arrays;
+}
+
+/**
+ * The step of the backward induction at a date, cut into units that depend only on the units of
+ * the phase before them: build the design (a range of paths at a time), each moment of the
+ * continuation (a function at a time), then decide (a range of regression paths at a time): the
+ * continuation's fitted value on each path, and where the date's best action (from the
+ * preparation) beats it, exercise. Whoever runs a unit computes the same numbers, so the result
+ * does not depend on who ran which.
+ */
+export class InductionStep {
+  readonly k: number;
+  private readonly builder: DesignBuilder;
   private readonly equations: NormalEquations;
   private readonly solution: Float64Array;
-  private readonly values: Float64Array;
-  private readonly exerciseDate: Int32Array;
-  private readonly exerciseAction: Int32Array;
-  private readonly responses: Float64Array;
-  private readonly continuation: Float64Array;
-  private readonly k: number;
-  private readonly columns: number;
+  private solvedDate = -1;
+
+  constructor(private readonly shape: StoppingShape, options: StoppingFitOptions, private readonly arrays: InductionArrays) {
+    checkShape(shape);
+    this.builder = new DesignBuilder(shape, options.basis);
+    this.k = this.builder.basis.size;
+    const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
+    this.equations = new NormalEquations(this.k, columns);
+    this.solution = new Float64Array(columns * this.k);
+  }
+
+  /** Builds the design rows of paths p0 .. p1 - 1 at the date prepared in `slot`, from its state at state[stateOffset + path * stateSize + v]. */
+  build(prepared: PreparedDates, slot: number, state: ArrayLike<number>, stateOffset: number, p0: number, p1: number): void {
+    const { regressionIndex, design, values, responses } = this.arrays;
+    this.builder.build(state, stateOffset, prepared, slot, p0, p1, regressionIndex, design, values, responses);
+  }
+
+  /** The continuation's moment of function i at `date` (every row built). */
+  moment(date: number, i: number, prepared: PreparedDates, slot: number): void {
+    const { design, responses, moments } = this.arrays;
+    const paths = this.shape.paths;
+    moments[date * this.k + i] = dot(design, i * paths, responses, 0, prepared.regressionPaths[slot]);
+  }
+
+  /** The coefficients at `date` (every moment in): [column][function], as the policy stores them. */
+  solve(date: number, prepared: PreparedDates, slot: number): Float64Array {
+    if (date === this.solvedDate) return this.solution;
+    const { equations, k } = this;
+    equations.importSums(prepared.sums, slot * equations.sumsLength);
+    if (prepared.regressionPaths[slot] >= k) for (let i = 0; i < k; i++) equations.addMoment(0, i, this.arrays.moments[date * k + i]);
+    equations.solve(this.solution);
+    this.solvedDate = date;
+    return this.solution;
+  }
+
+  /** Decides regression paths of ranks t0 .. t1 - 1 at `date`, exercising at exercise[exerciseOffset + action * paths + path]. */
+  decide(date: number, prepared: PreparedDates, slot: number, exercise: ArrayLike<number>, exerciseOffset: number, t0: number, t1: number): void {
+    const { regressionIndex, design, values, exerciseDate, exerciseAction } = this.arrays;
+    const paths = this.shape.paths;
+    const k = this.k;
+    const solution = this.solve(date, prepared, slot);
+    const flags = slot * paths;
+    for (let t = t0; t < t1; t++) {
+      // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
+      let continuation = 0;
+      for (let i = 0; i < k; i++) continuation += solution[i] * design[i * paths + t];
+      const p = regressionIndex[t];
+      const action = prepared.bestAction[flags + p];
+      if (action < 0 || !(prepared.bestValue[flags + p] > continuation)) continue;
+      values[p] = exercise[exerciseOffset + action * paths + p];
+      exerciseDate[p] = date;
+      exerciseAction[p] = action;
+    }
+  }
+}
+
+/** A new policy of the shape, before its dates are recorded (recordDate). */
+function emptyPolicy(shape: StoppingShape, options: StoppingFitOptions): StoppingPolicy {
+  const { dates, actions, stateSize, exerciseKnownAtDate } = shape;
+  const k = basisSize(options.basis, stateSize);
+  return {
+    basis: { ...options.basis },
+    stateSize,
+    dates,
+    actions,
+    exerciseKnownAtDate,
+    inTheMoneyOnly: options.inTheMoneyOnly ?? false,
+    center: new Float64Array(dates * stateSize),
+    scale: new Float64Array(dates * stateSize).fill(1),
+    coefficients: new Float64Array(dates * policyColumns(actions, exerciseKnownAtDate) * k),
+    regressionPaths: new Int32Array(dates),
+  };
+}
+
+/** Records `date` in the policy: its preparation's paths, centre and scale, and its coefficients. */
+function recordDate(policy: StoppingPolicy, date: number, prepared: PreparedDates, slot: number, coefficients: Float64Array): void {
+  const n = policy.stateSize;
+  policy.regressionPaths[date] = prepared.regressionPaths[slot];
+  policy.center.set(prepared.center.subarray(slot * n, (slot + 1) * n), date * n);
+  policy.scale.set(prepared.scale.subarray(slot * n, (slot + 1) * n), date * n);
+  policy.coefficients.set(coefficients, date * coefficients.length);
+}
+
+/**
+ * The fit of an induction that threads ran together (leastSquaresInduction.ts) over dates prepared
+ * in slot = date: the policy (each date's coefficients solved again here, to the same bits) and the paths' results.
+ */
+export function inductionResult(shape: StoppingShape, options: StoppingFitOptions, prepared: PreparedDates, arrays: InductionArrays): StoppingFit {
+  const policy = emptyPolicy(shape, options);
+  const step = new InductionStep(shape, options, arrays);
+  for (let d = 0; d < shape.dates; d++) recordDate(policy, d, prepared, d, step.solve(d, prepared, d));
+  return { policy, pathValues: arrays.values, exerciseDate: arrays.exerciseDate, exerciseAction: arrays.exerciseAction };
+}
+
+/** The backward induction in this thread, one date at a time from the last (each step whole). */
+export class BackwardInduction {
+  private readonly policy: StoppingPolicy;
+  private readonly arrays: InductionArrays;
+  private readonly step: InductionStep;
 
   /** `holdValues[p]`: the value of never exercising on path p (copied). */
   constructor(private readonly shape: StoppingShape, options: StoppingFitOptions, holdValues: Float64Array) {
-    checkShape(shape);
-    const { paths, dates, actions, stateSize, exerciseKnownAtDate } = shape;
-    this.design = new DateDesign(shape, options.basis);
-    this.k = this.design.basis.size;
-    this.columns = policyColumns(actions, exerciseKnownAtDate);
-    this.policy = {
-      basis: { ...options.basis },
-      stateSize,
-      dates,
-      actions,
-      exerciseKnownAtDate,
-      inTheMoneyOnly: options.inTheMoneyOnly ?? false,
-      center: new Float64Array(dates * stateSize),
-      scale: new Float64Array(dates * stateSize).fill(1),
-      coefficients: new Float64Array(dates * this.columns * this.k),
-      regressionPaths: new Int32Array(dates),
-    };
-    this.equations = new NormalEquations(this.k, this.columns);
-    this.solution = new Float64Array(this.columns * this.k);
-    this.values = Float64Array.from(holdValues.subarray(0, paths));
-    this.exerciseDate = new Int32Array(paths).fill(-1);
-    this.exerciseAction = new Int32Array(paths).fill(-1);
-    this.responses = new Float64Array(paths);
-    this.continuation = new Float64Array(paths);
+    this.policy = emptyPolicy(shape, options);
+    this.arrays = createInductionArrays(shape, options.basis, holdValues, false);
+    this.step = new InductionStep(shape, options, this.arrays);
   }
 
   /** The step at `date` (each date once, from the last to 0), with the date's state and exercise values as given to DatePreparer.prepare and its preparation in slot `slot`. */
-  step(date: number, state: Float64Array, exercise: Float64Array, prepared: PreparedDates, slot: number): void {
-    const { paths, stateSize } = this.shape;
-    const { policy, design, equations, values, k } = this;
+  stepDate(date: number, state: Float64Array, exercise: Float64Array, prepared: PreparedDates, slot: number): void {
+    const step = this.step;
     const regressed = prepared.regressionPaths[slot];
-    policy.regressionPaths[date] = regressed;
-    policy.center.set(prepared.center.subarray(slot * stateSize, (slot + 1) * stateSize), date * stateSize);
-    policy.scale.set(prepared.scale.subarray(slot * stateSize, (slot + 1) * stateSize), date * stateSize);
-    design.build(state, prepared, slot);
-    const { regressionIndex, columns } = design;
-    equations.importSums(prepared.sums, slot * equations.sumsLength);
-    if (regressed >= k) {
-      for (let t = 0; t < regressed; t++) this.responses[t] = values[regressionIndex[t]];
-      equations.addMoments(0, columns, paths, regressed, this.responses, 0);
-    }
-    equations.solve(this.solution);
-    policy.coefficients.set(this.solution, date * this.columns * k);
-    // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
-    const continuation = this.continuation;
-    continuation.fill(0, 0, regressed);
-    for (let i = 0; i < k; i++) addScaled(continuation, 0, this.solution[i], columns, i * paths, regressed);
-    const flags = slot * paths;
-    for (let r = 0; r < regressed; r++) {
-      const p = regressionIndex[r];
-      const action = prepared.bestAction[flags + p];
-      if (action < 0 || !(prepared.bestValue[flags + p] > continuation[r])) continue;
-      values[p] = exercise[action * paths + p];
-      this.exerciseDate[p] = date;
-      this.exerciseAction[p] = action;
-    }
+    step.build(prepared, slot, state, 0, 0, this.shape.paths);
+    if (regressed >= step.k) for (let i = 0; i < step.k; i++) step.moment(date, i, prepared, slot);
+    recordDate(this.policy, date, prepared, slot, step.solve(date, prepared, slot));
+    step.decide(date, prepared, slot, exercise, 0, 0, regressed);
   }
 
   /** The fit, once every date has had its step. */
   result(): StoppingFit {
-    return { policy: this.policy, pathValues: this.values, exerciseDate: this.exerciseDate, exerciseAction: this.exerciseAction };
+    const { values, exerciseDate, exerciseAction } = this.arrays;
+    return { policy: this.policy, pathValues: values, exerciseDate, exerciseAction };
   }
 }
 
@@ -460,7 +560,7 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
     problem.stateAt(d, state);
     problem.exerciseValuesAt(d, exercise);
     preparer.prepare(state, exercise, prepared, 0);
-    induction.step(d, state, exercise, prepared, 0);
+    induction.stepDate(d, state, exercise, prepared, 0);
   }
   return induction.result();
 }

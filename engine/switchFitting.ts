@@ -151,7 +151,7 @@ export function fitSwitchPolicy(plan: SwitchPlan, arrays: SwitchFitArrays, meta:
   const exercise = new Float64Array(n * plan.actions.length);
   for (let d = plan.decisionMonths.length - 1; d >= 0; d--) {
     readDate(plan, arrays, d, state, exercise);
-    induction.step(d, state, exercise, arrays.prepared, d);
+    induction.stepDate(d, state, exercise, arrays.prepared, d);
   }
   const fit = induction.result();
   const inSample = new RunningMean();
