@@ -16,7 +16,11 @@
 // Each path and each month is computed whole by whoever claims it and written at its own index, so
 // the fit does not depend on who computed what.
 import { ConversionValuer } from './conversionValue.js';
-import { BackwardInduction, createPreparedDates, DatePreparer, type PreparedDates, type StoppingFitOptions, type StoppingShape } from './leastSquaresMonteCarlo.js';
+import { createInductionControl, runInductionLane, type InductionData } from './leastSquaresInduction.js';
+import {
+  createInductionArrays, createPreparedDates, DatePreparer, inductionResult, InductionStep,
+  type InductionArrays, type PreparedDates, type StoppingFitOptions, type StoppingShape,
+} from './leastSquaresMonteCarlo.js';
 import { RunningMean } from './runningMean.js';
 import type { StrategyRule } from './strategy.js';
 import { SwitchStateReader } from './switchState.js';
@@ -136,6 +140,33 @@ function readDate(plan: SwitchPlan, arrays: SwitchFitArrays, d: number, state: F
   exercise.set(arrays.exercise.subarray(d * exerciseCount, (d + 1) * exerciseCount));
 }
 
+/** The backward induction's shared state (leastSquaresInduction.ts): its arrays and the lanes' counters. */
+export interface SwitchInduction {
+  arrays: InductionArrays;
+  control: Int32Array;
+}
+
+/** The induction over arrays whose paths are all in (it starts from their values of never converting). */
+export function createSwitchInduction(plan: SwitchPlan, arrays: SwitchFitArrays, shared: boolean): SwitchInduction {
+  return { arrays: createInductionArrays(switchShape(plan, arrays.paths), plan.basis, arrays.hold, shared), control: createInductionControl(shared) };
+}
+
+/** Runs units of the induction, in this thread, with any others running it (runInductionLane), once every month is prepared. */
+export function runSwitchInductionLane(plan: SwitchPlan, arrays: SwitchFitArrays, induction: SwitchInduction, maxUnits?: number): boolean {
+  const n = arrays.paths;
+  const step = new InductionStep(switchShape(plan, n), switchFitOptions(plan), induction.arrays);
+  const data: InductionData = {
+    dates: plan.decisionMonths.length,
+    paths: n,
+    prepared: arrays.prepared,
+    state: arrays.state,
+    stateStride: n * plan.state.length,
+    exercise: arrays.exercise,
+    exerciseStride: n * plan.actions.length,
+  };
+  return runInductionLane(step, induction.control, data, maxUnits);
+}
+
 export interface SwitchFitMeta {
   engineVersion: string;
   strategy: string;
@@ -143,17 +174,10 @@ export interface SwitchFitMeta {
   seed: number;
 }
 
-/** The backward induction over filled and prepared arrays (every month): the fitted policy, with its in-sample value. */
-export function fitSwitchPolicy(plan: SwitchPlan, arrays: SwitchFitArrays, meta: SwitchFitMeta): SwitchPolicy {
+/** The fitted policy, with its in-sample value, once the induction is done. */
+export function fitSwitchPolicy(plan: SwitchPlan, arrays: SwitchFitArrays, induction: SwitchInduction, meta: SwitchFitMeta): SwitchPolicy {
   const n = arrays.paths;
-  const induction = new BackwardInduction(switchShape(plan, n), switchFitOptions(plan), arrays.hold);
-  const state = new Float64Array(n * plan.state.length);
-  const exercise = new Float64Array(n * plan.actions.length);
-  for (let d = plan.decisionMonths.length - 1; d >= 0; d--) {
-    readDate(plan, arrays, d, state, exercise);
-    induction.stepDate(d, state, exercise, arrays.prepared, d);
-  }
-  const fit = induction.result();
+  const fit = inductionResult(switchShape(plan, n), switchFitOptions(plan), arrays.prepared, induction.arrays);
   const inSample = new RunningMean();
   for (let p = 0; p < n; p++) inSample.add(fit.pathValues[p]);
   return {

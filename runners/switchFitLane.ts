@@ -1,12 +1,14 @@
 // A fitting lane: one thread's share of fitting a conversion policy (engine/switchFitting.ts).
 // Like a trial lane (lane.ts) it claims work from a shared counter until none is left: slices of
 // fitting paths (phase 'paths'), then, once every path is in, decision months to prepare for the
-// regression (phase 'dates'). Each path and month is written at its own index of shared arrays,
-// so the fit does not depend on the number of threads.
+// regression (phase 'dates'), then the units of the backward induction, month after month (phase
+// 'induction', engine/leastSquaresInduction.ts). Each path, month and unit is computed whole by
+// one lane and written at its own index of shared arrays, so the fit does not depend on the number
+// of threads.
 import { compileModel } from '../engine/model.js';
 import { loadedProcesses } from './processModule.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { simulateSwitchFitPaths, SwitchFitDatePreparer, type SwitchFitArrays } from '../engine/switchFitting.js';
+import { runSwitchInductionLane, simulateSwitchFitPaths, SwitchFitDatePreparer, type SwitchFitArrays, type SwitchInduction } from '../engine/switchFitting.js';
 import type { SwitchPlan } from '../engine/switchPolicy.js';
 import { TrialKernel } from '../engine/trial.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -19,25 +21,31 @@ export interface FitLaneTask {
   scenarioKey: string;
   plan: SwitchPlan;
   fitSeed: number;
-  /** 'paths': simulate the fitting paths; 'dates': prepare each decision month's regression from them. */
-  phase: 'paths' | 'dates';
+  /** 'paths': simulate the fitting paths; 'dates': prepare each decision month's regression from them; 'induction': the backward induction. */
+  phase: 'paths' | 'dates' | 'induction';
   /** Shared: the next unclaimed path (or decision month), at index 0. */
   next: Int32Array;
   paths: number;
   slicePaths: number;
   arrays: SwitchFitArrays;
+  /** The induction's shared state (phase 'induction'). */
+  induction?: SwitchInduction;
   /** Shared: paths done, for progress. */
   pathsDone: Int32Array;
-  /** Return after about this many paths (or months; the in-process runner yields between). */
+  /** Return after about this many paths (or months, or induction units; the in-process runner yields between). */
   maxPaths?: number;
 }
 
 let cachedKey = '';
 let cachedKernel: TrialKernel | null = null;
 
-/** Runs the task's phase until nothing is left to claim (true) or maxPaths paths or months are done (false). */
+/** Runs the task's phase until nothing is left to claim (true) or maxPaths paths, months or units are done (false). */
 export function runFitLane(task: FitLaneTask): boolean {
-  return task.phase === 'dates' ? prepareDates(task) : simulatePaths(task);
+  switch (task.phase) {
+    case 'paths': return simulatePaths(task);
+    case 'dates': return prepareDates(task);
+    case 'induction': return runSwitchInductionLane(task.plan, task.arrays, task.induction!, task.maxPaths);
+  }
 }
 
 function simulatePaths(task: FitLaneTask): boolean {
