@@ -250,15 +250,15 @@ class DesignBuilder {
     let t0 = 0;
     for (let p = 0; p < p0; p++) t0 += inRegression[flags + p];
     let t = t0;
-    for (let p = p0; p < p1; p++) {
-      if (!inRegression[flags + p]) continue;
-      regressionIndex[t] = p;
-      if (values) responses![t] = values[p];
-      for (let v = 0; v < stateSize; v++) {
-        const sv = scale[slot * stateSize + v];
-        scaledColumns[v * paths + t] = sv === 0 ? 0 : (state[stateOffset + p * stateSize + v] - center[slot * stateSize + v]) / sv;
-      }
-      t++;
+    for (let p = p0; p < p1; p++) if (inRegression[flags + p]) regressionIndex[t++] = p;
+    if (values) for (let r = t0; r < t; r++) responses![r] = values[regressionIndex[r]];
+    // A variable at a time: its centre and scale stay in registers.
+    for (let v = 0; v < stateSize; v++) {
+      const cv = center[slot * stateSize + v];
+      const sv = scale[slot * stateSize + v];
+      const column = v * paths;
+      if (sv === 0) scaledColumns.fill(0, column + t0, column + t);
+      else for (let r = t0; r < t; r++) scaledColumns[column + r] = (state[stateOffset + regressionIndex[r] * stateSize + v] - cv) / sv;
     }
     this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
     return t;
@@ -293,8 +293,11 @@ export class DatePreparer {
     this.values = new Float64Array(shape.actions);
   }
 
-  /** Prepares a date from its state ([path][variable]) and exercise values ([action][path]) into slot `slot`. */
-  prepare(state: Float64Array, exercise: Float64Array, prepared: PreparedDates, slot: number): void {
+  /**
+   * Prepares a date from its state (state[stateOffset + path * stateSize + v]) and exercise values
+   * (exercise[exerciseOffset + action * paths + path]) into slot `slot`.
+   */
+  prepare(state: ArrayLike<number>, stateOffset: number, exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, slot: number): void {
     const { paths, actions, stateSize, exerciseKnownAtDate } = this.shape;
     const inTheMoneyOnly = this.options.inTheMoneyOnly ?? false;
     const flags = slot * paths;
@@ -303,19 +306,19 @@ export class DatePreparer {
       let feasible = 1;
       if (inTheMoneyOnly) {
         feasible = 0;
-        for (let a = 0; a < actions; a++) if (exercise[a * paths + p] > 0) feasible = 1;
+        for (let a = 0; a < actions; a++) if (exercise[exerciseOffset + a * paths + p] > 0) feasible = 1;
       }
       prepared.inRegression[flags + p] = feasible;
       regressed += feasible;
     }
     prepared.regressionPaths[slot] = regressed;
-    if (this.options.standardize) standardize(state, prepared, slot, paths, stateSize);
+    if (this.options.standardize) standardize(state, stateOffset, prepared, slot, paths, stateSize);
     else {
       prepared.center.fill(0, slot * stateSize, (slot + 1) * stateSize);
       prepared.scale.fill(1, slot * stateSize, (slot + 1) * stateSize);
     }
     const { regressionIndex, design: columns } = this;
-    this.builder.build(state, 0, prepared, slot, 0, paths, regressionIndex, columns, null, null);
+    this.builder.build(state, stateOffset, prepared, slot, 0, paths, regressionIndex, columns, null, null);
     const k = this.k;
     const equations = this.equations;
     equations.reset();
@@ -323,7 +326,7 @@ export class DatePreparer {
       equations.addGram(columns, paths, regressed, this.samePair);
       if (!exerciseKnownAtDate) {
         for (let a = 0; a < actions; a++) {
-          for (let t = 0; t < regressed; t++) this.responses[t] = exercise[a * paths + regressionIndex[t]];
+          for (let t = 0; t < regressed; t++) this.responses[t] = exercise[exerciseOffset + a * paths + regressionIndex[t]];
           equations.addMoments(1 + a, columns, paths, regressed, this.responses, 0);
         }
       }
@@ -342,7 +345,7 @@ export class DatePreparer {
     const values = this.values;
     for (let r = 0; r < regressed; r++) {
       const p = regressionIndex[r];
-      for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[a * paths + p] : fitted[a * paths + r];
+      for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[exerciseOffset + a * paths + p] : fitted[a * paths + r];
       const best = bestAction(values, actions, exerciseKnownAtDate && inTheMoneyOnly);
       prepared.bestAction[flags + p] = best;
       prepared.bestValue[flags + p] = best < 0 ? -Infinity : values[best];
@@ -416,6 +419,7 @@ export class InductionStep {
   private readonly builder: DesignBuilder;
   private readonly equations: NormalEquations;
   private readonly solution: Float64Array;
+  private readonly continuation: Float64Array;
   private solvedDate = -1;
 
   constructor(private readonly shape: StoppingShape, options: StoppingFitOptions, private readonly arrays: InductionArrays) {
@@ -425,6 +429,7 @@ export class InductionStep {
     const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
     this.equations = new NormalEquations(this.k, columns);
     this.solution = new Float64Array(columns * this.k);
+    this.continuation = new Float64Array(shape.paths);
   }
 
   /** Builds the design rows of paths p0 .. p1 - 1 at the date prepared in `slot`, from its state at state[stateOffset + path * stateSize + v]. */
@@ -458,13 +463,14 @@ export class InductionStep {
     const k = this.k;
     const solution = this.solve(date, prepared, slot);
     const flags = slot * paths;
+    // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
+    const continuation = this.continuation;
+    continuation.fill(0, t0, t1);
+    for (let i = 0; i < k; i++) addScaled(continuation, t0, solution[i], design, i * paths + t0, t1 - t0);
     for (let t = t0; t < t1; t++) {
-      // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
-      let continuation = 0;
-      for (let i = 0; i < k; i++) continuation += solution[i] * design[i * paths + t];
       const p = regressionIndex[t];
       const action = prepared.bestAction[flags + p];
-      if (action < 0 || !(prepared.bestValue[flags + p] > continuation)) continue;
+      if (action < 0 || !(prepared.bestValue[flags + p] > continuation[t])) continue;
       values[p] = exercise[exerciseOffset + action * paths + p];
       exerciseDate[p] = date;
       exerciseAction[p] = action;
@@ -559,7 +565,7 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
   for (let d = dates - 1; d >= 0; d--) {
     problem.stateAt(d, state);
     problem.exerciseValuesAt(d, exercise);
-    preparer.prepare(state, exercise, prepared, 0);
+    preparer.prepare(state, 0, exercise, 0, prepared, 0);
     induction.stepDate(d, state, exercise, prepared, 0);
   }
   return induction.result();
@@ -571,7 +577,7 @@ function addScaled(y: Float64Array, yOffset: number, a: number, x: Float64Array,
 }
 
 /** Sets the slot's centre and scale to each variable's mean and standard deviation over the regressed paths. */
-function standardize(state: Float64Array, prepared: PreparedDates, slot: number, paths: number, n: number): void {
+function standardize(state: ArrayLike<number>, offset: number, prepared: PreparedDates, slot: number, paths: number, n: number): void {
   const inRegression = prepared.inRegression.subarray(slot * paths, (slot + 1) * paths);
   for (let v = 0; v < n; v++) {
     let count = 0;
@@ -579,7 +585,7 @@ function standardize(state: Float64Array, prepared: PreparedDates, slot: number,
     for (let p = 0; p < paths; p++) {
       if (!inRegression[p]) continue;
       count++;
-      sum += state[p * n + v];
+      sum += state[offset + p * n + v];
     }
     const mean = count > 0 ? sum / count : 0;
     // Two passes (the mean, then the squared deviations from it): stable for variables far from 0
@@ -587,7 +593,7 @@ function standardize(state: Float64Array, prepared: PreparedDates, slot: number,
     let squares = 0;
     for (let p = 0; p < paths; p++) {
       if (!inRegression[p]) continue;
-      const deviation = state[p * n + v] - mean;
+      const deviation = state[offset + p * n + v] - mean;
       squares += deviation * deviation;
     }
     const sd = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;

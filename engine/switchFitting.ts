@@ -115,29 +115,17 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
 /** Prepares decision months' regressions (after their paths are simulated); buffers reused from one month to the next. */
 export class SwitchFitDatePreparer {
   private readonly preparer: DatePreparer;
-  private readonly state: Float64Array;
-  private readonly exercise: Float64Array;
 
   constructor(private readonly plan: SwitchPlan, private readonly arrays: SwitchFitArrays) {
     this.preparer = new DatePreparer(switchShape(plan, arrays.paths), switchFitOptions(plan));
-    this.state = new Float64Array(arrays.paths * plan.state.length);
-    this.exercise = new Float64Array(arrays.paths * plan.actions.length);
   }
 
   /** Prepares decision month index d into the arrays' slot d. */
   prepare(d: number): void {
-    readDate(this.plan, this.arrays, d, this.state, this.exercise);
-    this.preparer.prepare(this.state, this.exercise, this.arrays.prepared, d);
+    const { arrays, plan } = this;
+    const n = arrays.paths;
+    this.preparer.prepare(arrays.state, d * n * plan.state.length, arrays.exercise, d * n * plan.actions.length, arrays.prepared, d);
   }
-}
-
-/** The state and exercise values of decision month index d, in double precision. */
-function readDate(plan: SwitchPlan, arrays: SwitchFitArrays, d: number, state: Float64Array, exercise: Float64Array): void {
-  const stateCount = arrays.paths * plan.state.length;
-  const exerciseCount = arrays.paths * plan.actions.length;
-  // set() converts Float32 to Float64 in one native loop, several times faster than an indexed one.
-  state.set(arrays.state.subarray(d * stateCount, (d + 1) * stateCount));
-  exercise.set(arrays.exercise.subarray(d * exerciseCount, (d + 1) * exerciseCount));
 }
 
 /** The backward induction's shared state (leastSquaresInduction.ts): its arrays and the lanes' counters. */
@@ -151,20 +139,29 @@ export function createSwitchInduction(plan: SwitchPlan, arrays: SwitchFitArrays,
   return { arrays: createInductionArrays(switchShape(plan, arrays.paths), plan.basis, arrays.hold, shared), control: createInductionControl(shared) };
 }
 
-/** Runs units of the induction, in this thread, with any others running it (runInductionLane), once every month is prepared. */
-export function runSwitchInductionLane(plan: SwitchPlan, arrays: SwitchFitArrays, induction: SwitchInduction, maxUnits?: number): boolean {
-  const n = arrays.paths;
-  const step = new InductionStep(switchShape(plan, n), switchFitOptions(plan), induction.arrays);
-  const data: InductionData = {
-    dates: plan.decisionMonths.length,
-    paths: n,
-    prepared: arrays.prepared,
-    state: arrays.state,
-    stateStride: n * plan.state.length,
-    exercise: arrays.exercise,
-    exerciseStride: n * plan.actions.length,
-  };
-  return runInductionLane(step, induction.control, data, maxUnits);
+/** A thread's lane of the induction (runInductionLane), once every month is prepared: buffers reused from one call to the next. */
+export class SwitchInductionLane {
+  private readonly step: InductionStep;
+  private readonly data: InductionData;
+
+  constructor(plan: SwitchPlan, arrays: SwitchFitArrays, private readonly induction: SwitchInduction) {
+    const n = arrays.paths;
+    this.step = new InductionStep(switchShape(plan, n), switchFitOptions(plan), induction.arrays);
+    this.data = {
+      dates: plan.decisionMonths.length,
+      paths: n,
+      prepared: arrays.prepared,
+      state: arrays.state,
+      stateStride: n * plan.state.length,
+      exercise: arrays.exercise,
+      exerciseStride: n * plan.actions.length,
+    };
+  }
+
+  /** Runs units until none is left (true) or maxUnits are done (false). */
+  run(maxUnits?: number): boolean {
+    return runInductionLane(this.step, this.induction.control, this.data, maxUnits);
+  }
 }
 
 export interface SwitchFitMeta {

@@ -8,7 +8,7 @@
 import { compileModel } from '../engine/model.js';
 import { loadedProcesses } from './processModule.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { runSwitchInductionLane, simulateSwitchFitPaths, SwitchFitDatePreparer, type SwitchFitArrays, type SwitchInduction } from '../engine/switchFitting.js';
+import { simulateSwitchFitPaths, SwitchFitDatePreparer, SwitchInductionLane, type SwitchFitArrays, type SwitchInduction } from '../engine/switchFitting.js';
 import type { SwitchPlan } from '../engine/switchPolicy.js';
 import { TrialKernel } from '../engine/trial.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -38,13 +38,16 @@ export interface FitLaneTask {
 
 let cachedKey = '';
 let cachedKernel: TrialKernel | null = null;
+// A fit's month preparer and induction lane, kept while its arrays live: the in-process runner calls a lane again and again.
+const preparers = new WeakMap<SwitchFitArrays, SwitchFitDatePreparer>();
+const inductionLanes = new WeakMap<SwitchInduction, SwitchInductionLane>();
 
 /** Runs the task's phase until nothing is left to claim (true) or maxPaths paths, months or units are done (false). */
 export function runFitLane(task: FitLaneTask): boolean {
   switch (task.phase) {
     case 'paths': return simulatePaths(task);
     case 'dates': return prepareDates(task);
-    case 'induction': return runSwitchInductionLane(task.plan, task.arrays, task.induction!, task.maxPaths);
+    case 'induction': return runInduction(task);
   }
 }
 
@@ -67,11 +70,19 @@ function simulatePaths(task: FitLaneTask): boolean {
 
 function prepareDates(task: FitLaneTask): boolean {
   const dates = task.plan.decisionMonths.length;
-  const preparer = new SwitchFitDatePreparer(task.plan, task.arrays);
+  let preparer = preparers.get(task.arrays);
+  if (!preparer) preparers.set(task.arrays, (preparer = new SwitchFitDatePreparer(task.plan, task.arrays)));
   for (let done = 0; ; done++) {
     if (task.maxPaths !== undefined && done >= task.maxPaths) return false;
     const d = Atomics.add(task.next, 0, 1);
     if (d >= dates) return true;
     preparer.prepare(d);
   }
+}
+
+function runInduction(task: FitLaneTask): boolean {
+  const induction = task.induction!;
+  let lane = inductionLanes.get(induction);
+  if (!lane) inductionLanes.set(induction, (lane = new SwitchInductionLane(task.plan, task.arrays, induction)));
+  return lane.run(task.maxPaths);
 }

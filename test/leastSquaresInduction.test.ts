@@ -48,7 +48,7 @@ const options: StoppingFitOptions = { basis: { kind: 'polynomial', degree: 2 }, 
 function prepareAll() {
   const prepared = createPreparedDates(problem, options.basis, dates, false);
   const preparer = new DatePreparer(problem, options);
-  for (let d = 0; d < dates; d++) preparer.prepare(state.subarray(d * paths * 2), exercise.subarray(d * 2 * paths), prepared, d);
+  for (let d = 0; d < dates; d++) preparer.prepare(state, d * paths * 2, exercise, d * 2 * paths, prepared, d);
   return prepared;
 }
 
