@@ -150,6 +150,12 @@ export class StoppingPolicyEvaluator {
  * with `positiveOnly`), else -1: the decision of a fitted policy, at fitting and after.
  */
 function chooseAction(values: ArrayLike<number>, actions: number, continuation: number, positiveOnly: boolean): number {
+  const best = bestAction(values, actions, positiveOnly);
+  return best >= 0 && values[best] > continuation ? best : -1;
+}
+
+/** chooseAction without the continuation: the action it picks if the continuation is low enough, or -1. */
+function bestAction(values: ArrayLike<number>, actions: number, positiveOnly: boolean): number {
   let best = -1;
   let bestValue = -Infinity;
   for (let a = 0; a < actions; a++) {
@@ -158,8 +164,7 @@ function chooseAction(values: ArrayLike<number>, actions: number, continuation: 
       best = a;
     }
   }
-  if (positiveOnly && !(bestValue > 0)) return -1;
-  return bestValue > continuation ? best : -1;
+  return positiveOnly && !(bestValue > 0) ? -1 : best;
 }
 
 function maxOf(values: ArrayLike<number>, count: number): number {
@@ -351,19 +356,6 @@ export class DatePreparer {
       prepared.bestValue[flags + p] = best < 0 ? -Infinity : values[best];
     }
   }
-}
-
-/** chooseAction without the continuation: the action it picks if the continuation is low enough, or -1. */
-function bestAction(values: ArrayLike<number>, actions: number, positiveOnly: boolean): number {
-  let best = -1;
-  let bestValue = -Infinity;
-  for (let a = 0; a < actions; a++) {
-    if (values[a] > bestValue) {
-      bestValue = values[a];
-      best = a;
-    }
-  }
-  return positiveOnly && !(bestValue > 0) ? -1 : best;
 }
 
 /**
