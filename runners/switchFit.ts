@@ -16,8 +16,13 @@ import type { Scenario } from '../scenarios/schema.js';
 import type { LaneExecutor } from './pool.js';
 import type { FitLaneTask } from './switchFitLane.js';
 
-/** Paths a lane claims at a time: each costs ~100 trials' worth of strategy evaluations. */
-const SLICE_PATHS = 10;
+/**
+ * Paths a lane claims at a time (each costs a few trials' worth of work). A multiple of 16: a
+ * path's values sit next to its neighbours' ([month][action][path] in Float32, 16 paths to a
+ * 64-byte cache line), and with slices of 10 nearly every line was written by both lanes, each
+ * write taking the line from the other core; whole lines per slice leave only the slice's ends.
+ */
+const SLICE_PATHS = 64;
 const PROGRESS_POLL_MS = 100;
 
 export interface SwitchFitOptions {
