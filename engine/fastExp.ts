@@ -28,7 +28,9 @@ export function fastExp(x: number): number {
   return INTEGER_POWERS[(k >> 6) - MIN_EXPONENT] * FRACTIONAL_POWERS[j] * p;
 }
 
-/** values[i] = fastExp(values[i]) for every element. */
-export function fastExpInPlace(values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) values[i] = fastExp(values[i]);
+/** values[i] = fastExp(values[i]) for every element; returns the sum of the new values, added in index order. */
+export function fastExpInPlace(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] = fastExp(values[i]);
+  return sum;
 }

@@ -206,6 +206,14 @@ export class MarketPath {
   readonly newGpuUsdPerHour: Float64Array;
   /** Chain height (blocks mined so far) at the start of each month. */
   readonly blockHeight: Float64Array;
+  // Sums over the path's months, for the trial's drivers (engine/outcomes.ts): added in month
+  // order as the path is made, the same bits as a pass over the series, without the pass.
+  priceSumUsd = 0;
+  hashpriceSumUsdPerPhDay = 0;
+  energySumUsdPerMwh = 0;
+  feesSumBtcPerBlock = 0;
+  aiDemandIndexSum = 0;
+  aiWinterMonths = 0;
   /** Fractional month of the first halving inside the horizon, NaN if none. */
   get nextHalvingMonth(): number {
     return this.chain.firstHalvingMonth;
@@ -255,12 +263,12 @@ export class MarketPath {
     const custom = this.customPrice;
     if (custom === null) simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
     else custom.run(normals, NORMALS_PER_MONTH, PRICE_DRAWS.shock, uniforms, UNIFORMS_PER_MONTH, PRICE_DRAWS.modelUniform, L[0], stream, priceUsdByMonth);
-    fastExpInPlace(priceUsdByMonth);
+    this.priceSumUsd = fastExpInPlace(priceUsdByMonth);
     this.stepMonths();
     // Series the month loop does not read itself are exponentiated here, in tight loops where
     // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.
-    fastExpInPlace(this.energyUsdPerMwh);
-    fastExpInPlace(this.aiDemandIndex);
+    this.energySumUsdPerMwh = fastExpInPlace(this.energyUsdPerMwh);
+    this.aiDemandIndexSum = fastExpInPlace(this.aiDemandIndex);
     if (p.gpuPricePath) fastExpInPlace(this.newGpuUsdPerHour);
   }
 
@@ -300,6 +308,9 @@ export class MarketPath {
     let logAi = p.logAi0;
     let winter = 0;
     let logGpu = p.logGpu0;
+    let hashpriceSum = 0;
+    let feesSum = 0;
+    let winterMonths = 0;
     /** Months whose log hashprice is in logHashprice. */
     let logsDone = 0;
     const chain = this.chain;
@@ -315,14 +326,17 @@ export class MarketPath {
       difficultyByMonth[m] = difficulty;
       blockHeightByMonth[m] = chain.height;
       feesByMonth[m] = feesBtc;
+      feesSum += feesBtc;
       subsidyByMonth[m] = subsidyBtc;
       // Logs for now, exponentiated after the loop (see there).
       energyByMonth[m] = logEnergy;
       aiWinter[m] = winter;
+      winterMonths += winter;
       aiDemandIndex[m] = winter ? logAi + logWinterIndexFactor : logAi;
       if (gpuPricePath) newGpuUsdPerHour[m] = logGpu;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       hashpriceByMonth[m] = hashprice;
+      hashpriceSum += hashprice;
 
       const blocksTimesReward = chain.accrueMonth(m, hashrateHs, feesBtc);
       btcPerEhsMonth[m] =
@@ -363,5 +377,8 @@ export class MarketPath {
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < winterExit ? 0 : 1) : switchU < winterEnter ? 1 : 0;
     }
+    this.hashpriceSumUsdPerPhDay = hashpriceSum;
+    this.feesSumBtcPerBlock = feesSum;
+    this.aiWinterMonths = winterMonths;
   }
 }

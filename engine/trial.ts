@@ -68,31 +68,17 @@ export class TrialKernel {
     this.siteDraws.draw(this.siteStream.seedFrom(alea));
   }
 
-  /** The market drivers of the trial just drawn (MARKET_METRICS): one pass over its path, no allocation. */
+  /** The market drivers of the trial just drawn (MARKET_METRICS), from the sums the path kept as it was made. */
   private recordDrivers(block: OutcomeBlock, t: number): void {
     const market = this.market;
     const months = market.params.months;
     const n = block.trialCount;
-    let winterMonths = 0;
-    let priceUsd = 0;
-    let hashprice = 0;
-    let energyUsdPerMwh = 0;
-    let feesBtc = 0;
-    let aiIndex = 0;
-    for (let m = 0; m < months; m++) {
-      winterMonths += market.aiWinter[m];
-      priceUsd += market.priceUsd[m];
-      hashprice += market.hashpriceUsdPerPhDay[m];
-      energyUsdPerMwh += market.energyUsdPerMwh[m];
-      feesBtc += market.feesBtcPerBlock[m];
-      aiIndex += market.aiDemandIndex[m];
-    }
-    block.market[WINTER_MONTHS * n + t] = winterMonths;
-    block.market[MEAN_PRICE * n + t] = priceUsd / months;
-    block.market[MEAN_HASHPRICE * n + t] = hashprice / months;
-    block.market[MEAN_ENERGY * n + t] = energyUsdPerMwh / months;
-    block.market[MEAN_FEES * n + t] = feesBtc / months;
-    block.market[MEAN_AI * n + t] = aiIndex / months;
+    block.market[WINTER_MONTHS * n + t] = market.aiWinterMonths;
+    block.market[MEAN_PRICE * n + t] = market.priceSumUsd / months;
+    block.market[MEAN_HASHPRICE * n + t] = market.hashpriceSumUsdPerPhDay / months;
+    block.market[MEAN_ENERGY * n + t] = market.energySumUsdPerMwh / months;
+    block.market[MEAN_FEES * n + t] = market.feesSumBtcPerBlock / months;
+    block.market[MEAN_AI * n + t] = market.aiDemandIndexSum / months;
     block.market[FINAL_AI * n + t] = market.aiDemandIndex[months - 1];
   }
 
