@@ -23,8 +23,9 @@ export class NormalEquations {
   private readonly scale: Float64Array;
   private readonly kept: Uint8Array;
   private readonly work: Float64Array;
-  /** addColumns' sums of the pairs (i, j >= i), in row order. */
+  /** addGram's sums of the pairs (i, j >= i), in row order. */
   private readonly pairSums: Float64Array;
+  private readonly pairOut = new Float64Array(2);
 
   constructor(readonly size: number, readonly rightHandSides: number) {
     this.pairSums = new Float64Array((size * (size + 1)) / 2);
@@ -82,13 +83,29 @@ export class NormalEquations {
     const k = this.size;
     const gram = this.gram;
     const pairSums = this.pairSums;
-    let q = 0;
+    const sums = this.pairOut;
+    let rowStart = 0;
     for (let i = 0; i < k; i++) {
-      for (let j = i; j < k; j++, q++) {
-        const same = samePair ? samePair[q] : q;
-        pairSums[q] = same === q ? dot(columns, i * stride, columns, j * stride, count) : pairSums[same];
+      // The row's own sums two at a time (one pass over column i for both: dotTwice), then the
+      // reused ones, whose pair comes earlier in row order: in an earlier row or among these.
+      let pending = -1;
+      for (let j = i, q = rowStart; j < k; j++, q++) {
+        if (samePair && samePair[q] !== q) continue;
+        if (pending < 0) {
+          pending = j;
+          continue;
+        }
+        dotTwice(columns, i * stride, pending * stride, j * stride, count, sums);
+        pairSums[rowStart + pending - i] = sums[0];
+        pairSums[q] = sums[1];
+        pending = -1;
+      }
+      if (pending >= 0) pairSums[rowStart + pending - i] = dot(columns, i * stride, columns, pending * stride, count);
+      for (let j = i, q = rowStart; j < k; j++, q++) {
+        if (samePair && samePair[q] !== q) pairSums[q] = pairSums[samePair[q]];
         gram[i * k + j] += pairSums[q];
       }
+      rowStart += k - i;
     }
     this.rows += count;
   }
@@ -172,4 +189,28 @@ export function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: 
   }
   for (let t = end; t < count; t++) s0 += a[aOffset + t] * b[bOffset + t];
   return s0 + s1 + (s2 + s3);
+}
+
+/** dot(a, x, a, y, count) and dot(a, x, a, z, count) into out[0] and out[1], in one pass over the column at x: the same sums, to the bit. */
+function dotTwice(a: Float64Array, xOffset: number, yOffset: number, zOffset: number, count: number, out: Float64Array): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let u0 = 0, u1 = 0, u2 = 0, u3 = 0;
+  const end = count - (count & 3);
+  for (let t = 0; t < end; t += 4) {
+    const x0 = a[xOffset + t], x1 = a[xOffset + t + 1], x2 = a[xOffset + t + 2], x3 = a[xOffset + t + 3];
+    s0 += x0 * a[yOffset + t];
+    s1 += x1 * a[yOffset + t + 1];
+    s2 += x2 * a[yOffset + t + 2];
+    s3 += x3 * a[yOffset + t + 3];
+    u0 += x0 * a[zOffset + t];
+    u1 += x1 * a[zOffset + t + 1];
+    u2 += x2 * a[zOffset + t + 2];
+    u3 += x3 * a[zOffset + t + 3];
+  }
+  for (let t = end; t < count; t++) {
+    s0 += a[xOffset + t] * a[yOffset + t];
+    u0 += a[xOffset + t] * a[zOffset + t];
+  }
+  out[0] = s0 + s1 + (s2 + s3);
+  out[1] = u0 + u1 + (u2 + u3);
 }
