@@ -95,7 +95,7 @@ export class NormalEquations {
           pending = j;
           continue;
         }
-        dotTwice(columns, i * stride, pending * stride, j * stride, count, sums);
+        dotTwice(columns, i * stride, columns, pending * stride, j * stride, count, sums);
         pairSums[rowStart + pending - i] = sums[0];
         pairSums[q] = sums[1];
         pending = -1;
@@ -113,6 +113,18 @@ export class NormalEquations {
   /** Adds `sum` to moment i of right-hand side r: a dot() of function i and the responses that was taken elsewhere. */
   addMoment(r: number, i: number, sum: number): void {
     this.moments[r * this.size + i] += sum;
+  }
+
+  /** addMoments of right-hand sides r and r + 1 (responses at responses[offset + t] and responses[offset2 + t]), in one pass over each column. */
+  addMomentsTwice(r: number, columns: Float64Array, stride: number, count: number, responses: Float64Array, offset: number, offset2: number): void {
+    const k = this.size;
+    const moments = this.moments;
+    const sums = this.pairOut;
+    for (let i = 0; i < k; i++) {
+      dotTwice(columns, i * stride, responses, offset, offset2, count, sums);
+      moments[r * k + i] += sums[0];
+      moments[(r + 1) * k + i] += sums[1];
+    }
   }
 
   /** Adds the moments of right-hand side r: the same observations' responses at response[offset + t]. */
@@ -191,25 +203,25 @@ export function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: 
   return s0 + s1 + (s2 + s3);
 }
 
-/** dot(a, x, a, y, count) and dot(a, x, a, z, count) into out[0] and out[1], in one pass over the column at x: the same sums, to the bit. */
-function dotTwice(a: Float64Array, xOffset: number, yOffset: number, zOffset: number, count: number, out: Float64Array): void {
+/** dot(a, x, b, y, count) and dot(a, x, b, z, count) into out[0] and out[1], in one pass over a's column at x: the same sums, to the bit. */
+function dotTwice(a: Float64Array, xOffset: number, b: Float64Array, yOffset: number, zOffset: number, count: number, out: Float64Array): void {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let u0 = 0, u1 = 0, u2 = 0, u3 = 0;
   const end = count - (count & 3);
   for (let t = 0; t < end; t += 4) {
     const x0 = a[xOffset + t], x1 = a[xOffset + t + 1], x2 = a[xOffset + t + 2], x3 = a[xOffset + t + 3];
-    s0 += x0 * a[yOffset + t];
-    s1 += x1 * a[yOffset + t + 1];
-    s2 += x2 * a[yOffset + t + 2];
-    s3 += x3 * a[yOffset + t + 3];
-    u0 += x0 * a[zOffset + t];
-    u1 += x1 * a[zOffset + t + 1];
-    u2 += x2 * a[zOffset + t + 2];
-    u3 += x3 * a[zOffset + t + 3];
+    s0 += x0 * b[yOffset + t];
+    s1 += x1 * b[yOffset + t + 1];
+    s2 += x2 * b[yOffset + t + 2];
+    s3 += x3 * b[yOffset + t + 3];
+    u0 += x0 * b[zOffset + t];
+    u1 += x1 * b[zOffset + t + 1];
+    u2 += x2 * b[zOffset + t + 2];
+    u3 += x3 * b[zOffset + t + 3];
   }
   for (let t = end; t < count; t++) {
-    s0 += a[xOffset + t] * a[yOffset + t];
-    u0 += a[xOffset + t] * a[zOffset + t];
+    s0 += a[xOffset + t] * b[yOffset + t];
+    u0 += a[xOffset + t] * b[zOffset + t];
   }
   out[0] = s0 + s1 + (s2 + s3);
   out[1] = u0 + u1 + (u2 + u3);

@@ -293,7 +293,7 @@ export class DatePreparer {
     const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
     this.equations = new NormalEquations(this.k, columns);
     this.solution = new Float64Array(columns * this.k);
-    this.responses = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.paths);
+    this.responses = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.actions * shape.paths);
     this.fitted = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.actions * shape.paths);
     this.values = new Float64Array(shape.actions);
   }
@@ -330,10 +330,13 @@ export class DatePreparer {
     if (regressed >= k) {
       equations.addGram(columns, paths, regressed, this.samePair);
       if (!exerciseKnownAtDate) {
+        const responses = this.responses;
         for (let a = 0; a < actions; a++) {
-          for (let t = 0; t < regressed; t++) this.responses[t] = exercise[exerciseOffset + a * paths + regressionIndex[t]];
-          equations.addMoments(1 + a, columns, paths, regressed, this.responses, 0);
+          for (let t = 0; t < regressed; t++) responses[a * paths + t] = exercise[exerciseOffset + a * paths + regressionIndex[t]];
         }
+        let a = 0;
+        for (; a + 1 < actions; a += 2) equations.addMomentsTwice(1 + a, columns, paths, regressed, responses, a * paths, (a + 1) * paths);
+        if (a < actions) equations.addMoments(1 + a, columns, paths, regressed, responses, a * paths);
       }
     }
     equations.exportSums(prepared.sums, slot * equations.sumsLength);
