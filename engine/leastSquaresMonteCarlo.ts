@@ -241,13 +241,12 @@ class DesignBuilder {
   /**
    * The rows of paths p0 .. p1 - 1 that slot `slot` of `prepared` regresses, at their rank t among
    * the date's regression paths: regressionIndex[t] = path, design[f * paths + t] = function f of
-   * its scaled state (state[stateOffset + path * stateSize + v]), and, given `values`,
-   * responses[t] = values[path]. Returns the rank after the last row.
+   * its scaled state (state[stateOffset + path * stateSize + v]). Returns the ranks [t0, t1) written.
    */
   build(
     state: ArrayLike<number>, stateOffset: number, prepared: PreparedDates, slot: number, p0: number, p1: number,
-    regressionIndex: Int32Array, design: Float64Array, values: Float64Array | null, responses: Float64Array | null,
-  ): number {
+    regressionIndex: Int32Array, design: Float64Array, ranks: Int32Array,
+  ): void {
     const { paths, stateSize } = this.shape;
     const { center, scale, inRegression } = prepared;
     const scaledColumns = this.scaledColumns;
@@ -256,7 +255,6 @@ class DesignBuilder {
     for (let p = 0; p < p0; p++) t0 += inRegression[flags + p];
     let t = t0;
     for (let p = p0; p < p1; p++) if (inRegression[flags + p]) regressionIndex[t++] = p;
-    if (values) for (let r = t0; r < t; r++) responses![r] = values[regressionIndex[r]];
     // A variable at a time: its centre and scale stay in registers.
     for (let v = 0; v < stateSize; v++) {
       const cv = center[slot * stateSize + v];
@@ -266,13 +264,15 @@ class DesignBuilder {
       else for (let r = t0; r < t; r++) scaledColumns[column + r] = (state[stateOffset + regressionIndex[r] * stateSize + v] - cv) / sv;
     }
     this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
-    return t;
+    ranks[0] = t0;
+    ranks[1] = t;
   }
 }
 
 /** Prepares dates (PreparedDates): any date, in any order, on any thread; buffers reused. */
 export class DatePreparer {
   private readonly builder: DesignBuilder;
+  private readonly ranks = new Int32Array(2);
   private readonly regressionIndex: Int32Array;
   private readonly design: Float64Array;
   private readonly samePair: Int32Array;
@@ -323,7 +323,7 @@ export class DatePreparer {
       prepared.scale.fill(1, slot * stateSize, (slot + 1) * stateSize);
     }
     const { regressionIndex, design: columns } = this;
-    this.builder.build(state, stateOffset, prepared, slot, 0, paths, regressionIndex, columns, null, null);
+    this.builder.build(state, stateOffset, prepared, slot, 0, paths, regressionIndex, columns, this.ranks);
     const k = this.k;
     const equations = this.equations;
     equations.reset();
@@ -420,6 +420,7 @@ export class InductionStep {
   private readonly equations: NormalEquations;
   private readonly solution: Float64Array;
   private readonly continuation: Float64Array;
+  private readonly ranks = new Int32Array(2);
   private solvedDate = -1;
 
   constructor(private readonly shape: StoppingShape, options: StoppingFitOptions, private readonly arrays: InductionArrays) {
@@ -435,7 +436,9 @@ export class InductionStep {
   /** Builds the design rows of paths p0 .. p1 - 1 at the date prepared in `slot`, from its state at state[stateOffset + path * stateSize + v]. */
   build(prepared: PreparedDates, slot: number, state: ArrayLike<number>, stateOffset: number, p0: number, p1: number): void {
     const { regressionIndex, design, values, responses } = this.arrays;
-    this.builder.build(state, stateOffset, prepared, slot, p0, p1, regressionIndex, design, values, responses);
+    const ranks = this.ranks;
+    this.builder.build(state, stateOffset, prepared, slot, p0, p1, regressionIndex, design, ranks);
+    for (let r = ranks[0]; r < ranks[1]; r++) responses[r] = values[regressionIndex[r]];
   }
 
   /** The continuation's moment of function i at `date` (every row built). */
@@ -587,12 +590,13 @@ function addScaledTwice(y: Float64Array, yOffset: number, a: number, zOffset: nu
 
 /** Sets the slot's centre and scale to each variable's mean and standard deviation over the regressed paths. */
 function standardize(state: ArrayLike<number>, offset: number, prepared: PreparedDates, slot: number, paths: number, n: number): void {
-  const inRegression = prepared.inRegression.subarray(slot * paths, (slot + 1) * paths);
+  const { inRegression } = prepared;
+  const flags = slot * paths;
   for (let v = 0; v < n; v++) {
     let count = 0;
     let sum = 0;
     for (let p = 0; p < paths; p++) {
-      if (!inRegression[p]) continue;
+      if (!inRegression[flags + p]) continue;
       count++;
       sum += state[offset + p * n + v];
     }
@@ -601,7 +605,7 @@ function standardize(state: ArrayLike<number>, offset: number, prepared: Prepare
     // (log difficulty ~33) with a small spread, and no division per path.
     let squares = 0;
     for (let p = 0; p < paths; p++) {
-      if (!inRegression[p]) continue;
+      if (!inRegression[flags + p]) continue;
       const deviation = state[offset + p * n + v] - mean;
       squares += deviation * deviation;
     }

@@ -74,9 +74,11 @@ function prepareDates(task: FitLaneTask): boolean {
   if (!preparer) preparers.set(task.arrays, (preparer = new SwitchFitDatePreparer(task.plan, task.arrays)));
   for (let done = 0; ; done++) {
     if (task.maxPaths !== undefined && done >= task.maxPaths) return false;
-    const d = Atomics.add(task.next, 0, 1);
-    if (d >= dates) return true;
-    preparer.prepare(d);
+    const claim = Atomics.add(task.next, 0, 1);
+    if (claim >= dates) return true;
+    // The last month first, as the induction goes: month 0's state is the same on every path (a
+    // branch the code compiled from it would not have seen the others take).
+    preparer.prepare(dates - 1 - claim);
   }
 }
 
