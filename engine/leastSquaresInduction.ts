@@ -41,32 +41,82 @@ export function createInductionControl(shared: boolean): Int32Array {
 }
 
 /**
- * Runs units of the induction until none is left (true) or `maxUnits` are done (false; call again
- * to go on). Throws if another lane failed, so that no lane waits forever for it.
+ * The dates' preparation (leastSquaresMonteCarlo.ts's DatePreparer), when the lanes do it as they
+ * go instead of before: a lane with no unit of the induction to run prepares the next date, from
+ * the last (the order the induction needs them in), and a unit waits for its date.
  */
-export function runInductionLane(step: InductionStep, control: Int32Array, data: InductionData, maxUnits?: number): boolean {
+export interface InductionPreparation {
+  /** Shared: dates claimed for preparing, at index 0 (claim c prepares date dates - 1 - c). */
+  next: Int32Array;
+  /** Shared: 1 at a date once it is prepared. */
+  ready: Int32Array;
+  prepare(date: number): void;
+}
+
+/** The shared counters of an InductionPreparation over `dates` dates (all 0 at the start). */
+export function createPreparationCounters(dates: number, shared: boolean): Pick<InductionPreparation, 'next' | 'ready'> {
+  const make = (n: number) => new Int32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+  return { next: make(1), ready: make(dates) };
+}
+
+/**
+ * Runs units of the induction (and, given `preparation`, prepares dates) until none is left
+ * (true) or about `maxUnits` are done (false; call again to go on). Throws if another lane failed,
+ * so that no lane waits forever for it.
+ */
+export function runInductionLane(step: InductionStep, control: Int32Array, data: InductionData, maxUnits?: number, preparation?: InductionPreparation): boolean {
   const generations = PHASES * data.dates;
   if (generations >= 1 << (31 - UNIT_BITS)) throw new Error(`the induction takes at most ${Math.floor((1 << (31 - UNIT_BITS)) / PHASES)} dates, got ${data.dates}`);
-  if (Math.ceil(data.paths / CHUNK_PATHS) > UNIT_MASK >> 1) throw new Error(`the induction takes at most ${(UNIT_MASK >> 1) * CHUNK_PATHS} paths, got ${data.paths}`);
+  if (Math.ceil(data.paths / CHUNK_PATHS) > UNIT_MASK >> 2) throw new Error(`the induction takes at most ${(UNIT_MASK >> 2) * CHUNK_PATHS} paths, got ${data.paths}`);
   let done = 0;
+  const fail = (error: unknown): never => {
+    Atomics.store(control, FAILED, 1);
+    Atomics.notify(control, GENERATION);
+    if (preparation) for (let d = 0; d < data.dates; d++) Atomics.notify(preparation.ready, d);
+    throw error;
+  };
+  /** Prepares the next unprepared date, if any is left to claim. */
+  const prepareNext = (): boolean => {
+    const claim = Atomics.add(preparation!.next, 0, 1);
+    if (claim >= data.dates) return false;
+    const date = data.dates - 1 - claim;
+    try {
+      preparation!.prepare(date);
+    } catch (error) {
+      fail(error);
+    }
+    Atomics.store(preparation!.ready, date, 1);
+    Atomics.notify(preparation!.ready, date);
+    return true;
+  };
   for (;;) {
     if (Atomics.load(control, FAILED)) throw new Error('another lane of the backward induction failed');
     const ticket = Atomics.add(control, TICKET, 1);
     const generation = ticket >>> UNIT_BITS;
     const unit = ticket & UNIT_MASK;
     if (generation >= generations) return true;
+    // The generation's date must be prepared (its units depend on it): prepare dates until it is
+    // (the next unclaimed one is never below it), or wait for the lane preparing it.
+    const date = dateOf(data, generation);
+    while (preparation && !Atomics.load(preparation.ready, date)) {
+      if (Atomics.load(control, FAILED)) throw new Error('another lane of the backward induction failed');
+      if (!prepareNext()) Atomics.wait(preparation.ready, date, 0, WAIT_MS);
+    }
     const units = unitsOf(step, data, generation);
     if (unit >= units) {
-      // Every unit of the generation is claimed: wait for the lane finishing the last to open the next.
+      // Every unit of the generation is claimed: prepare a date meanwhile, or wait for the lane
+      // finishing the last unit to open the next generation.
+      if (preparation && prepareNext()) {
+        if (maxUnits !== undefined && ++done >= maxUnits) return false;
+        continue;
+      }
       while (Atomics.load(control, GENERATION) === generation && !Atomics.load(control, FAILED)) Atomics.wait(control, GENERATION, generation, WAIT_MS);
       continue;
     }
     try {
       runUnit(step, data, generation, unit);
     } catch (error) {
-      Atomics.store(control, FAILED, 1);
-      Atomics.notify(control, GENERATION);
-      throw error;
+      fail(error);
     }
     if (Atomics.add(control, DONE, 1) + 1 === units) {
       Atomics.store(control, DONE, 0);

@@ -16,7 +16,7 @@
 // Each path and each month is computed whole by whoever claims it and written at its own index, so
 // the fit does not depend on who computed what.
 import { ConversionValuer } from './conversionValue.js';
-import { createInductionControl, runInductionLane, type InductionData } from './leastSquaresInduction.js';
+import { createInductionControl, createPreparationCounters, runInductionLane, type InductionData, type InductionPreparation } from './leastSquaresInduction.js';
 import {
   createInductionArrays, createPreparedDates, DatePreparer, inductionResult, InductionStep,
   type InductionArrays, type PreparedDates, type StoppingFitOptions, type StoppingShape,
@@ -113,7 +113,7 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
 }
 
 /** Prepares decision months' regressions (after their paths are simulated); buffers reused from one month to the next. */
-export class SwitchFitDatePreparer {
+class SwitchFitDatePreparer {
   private readonly preparer: DatePreparer;
 
   constructor(private readonly plan: SwitchPlan, private readonly arrays: SwitchFitArrays) {
@@ -128,25 +128,36 @@ export class SwitchFitDatePreparer {
   }
 }
 
-/** The backward induction's shared state (leastSquaresInduction.ts): its arrays and the lanes' counters. */
+/** The backward induction's shared state (leastSquaresInduction.ts): its arrays, the lanes' counters and the months' preparation counters. */
 export interface SwitchInduction {
   arrays: InductionArrays;
   control: Int32Array;
+  preparation: Pick<InductionPreparation, 'next' | 'ready'>;
 }
 
 /** The induction over arrays whose paths are all in (it starts from their values of never converting). */
 export function createSwitchInduction(plan: SwitchPlan, arrays: SwitchFitArrays, shared: boolean): SwitchInduction {
-  return { arrays: createInductionArrays(switchShape(plan, arrays.paths), plan.basis, arrays.hold, shared), control: createInductionControl(shared) };
+  return {
+    arrays: createInductionArrays(switchShape(plan, arrays.paths), plan.basis, arrays.hold, shared),
+    control: createInductionControl(shared),
+    preparation: createPreparationCounters(plan.decisionMonths.length, shared),
+  };
 }
 
-/** A thread's lane of the induction (runInductionLane), once every month is prepared: buffers reused from one call to the next. */
+/**
+ * A thread's lane of the regressions once the paths are in (runInductionLane): it prepares months
+ * and runs units of the induction as they come; buffers reused from one call to the next.
+ */
 export class SwitchInductionLane {
   private readonly step: InductionStep;
   private readonly data: InductionData;
+  private readonly preparation: InductionPreparation;
 
   constructor(plan: SwitchPlan, arrays: SwitchFitArrays, private readonly induction: SwitchInduction) {
     const n = arrays.paths;
     this.step = new InductionStep(switchShape(plan, n), switchFitOptions(plan), induction.arrays);
+    const preparer = new SwitchFitDatePreparer(plan, arrays);
+    this.preparation = { ...induction.preparation, prepare: (d) => preparer.prepare(d) };
     this.data = {
       dates: plan.decisionMonths.length,
       paths: n,
@@ -160,7 +171,7 @@ export class SwitchInductionLane {
 
   /** Runs units until none is left (true) or maxUnits are done (false). */
   run(maxUnits?: number): boolean {
-    return runInductionLane(this.step, this.induction.control, this.data, maxUnits);
+    return runInductionLane(this.step, this.induction.control, this.data, maxUnits, this.preparation);
   }
 }
 

@@ -1,11 +1,13 @@
 // Fitting the conversion policy of each `optimal` strategy before the trials run: the fitting
 // paths are spread over the run's lanes (switchFitLane.ts; path simulation and one strategy
-// evaluation per path, decision month and action), then the decision months (what each month's
-// regression needs that later decisions do not change: its Gram matrix and the actions' fitted
-// values), then the backward induction (the continuation's regression, month after month, its
-// units shared by the lanes); this thread only solves each month's small system again for the
-// policy file. The result depends only on the scenario and the fit seed (the run's seed unless the
-// strategy sets fitSeed), never on the number of workers: shards of a run each fit the same policy.
+// evaluation per path, decision month and action), then the regressions: the decision months'
+// preparation (what each month's regression needs that later decisions do not change: its Gram
+// matrix and the actions' fitted values) and the backward induction (the continuation's
+// regression, month after month, its units shared by the lanes), the lanes preparing months while
+// the induction has no unit for them; this thread only solves each month's small system again
+// for the policy file. The result depends only on the scenario and the fit seed (the run's seed
+// unless the strategy sets fitSeed), never on the number of workers: shards of a run each fit the
+// same policy.
 import { createHash } from 'node:crypto';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createSwitchFitArrays, createSwitchInduction, fitSwitchPolicy } from '../engine/switchFitting.js';
@@ -66,7 +68,6 @@ export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs,
       if (poll) clearInterval(poll);
     }
     report();
-    await onEveryLane({ ...task, phase: 'dates', next: new Int32Array(new SharedArrayBuffer(4)) });
     const induction = createSwitchInduction(plan, arrays, true);
     await onEveryLane({ ...task, phase: 'induction', induction });
     policies[spec.name] = fitSwitchPolicy(plan, arrays, induction, { engineVersion: ENGINE_VERSION, strategy: spec.name, scenario: scenario.name, seed: fitSeed });

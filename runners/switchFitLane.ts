@@ -1,14 +1,13 @@
 // A fitting lane: one thread's share of fitting a conversion policy (engine/switchFitting.ts).
 // Like a trial lane (lane.ts) it claims work from a shared counter until none is left: slices of
-// fitting paths (phase 'paths'), then, once every path is in, decision months to prepare for the
-// regression (phase 'dates'), then the units of the backward induction, month after month (phase
-// 'induction', engine/leastSquaresInduction.ts). Each path, month and unit is computed whole by
-// one lane and written at its own index of shared arrays, so the fit does not depend on the number
-// of threads.
+// fitting paths (phase 'paths'), then, once every path is in, the regressions (phase 'induction',
+// engine/leastSquaresInduction.ts): decision months to prepare and the units of the backward
+// induction, month after month. Each path, month and unit is computed whole by one lane and written
+// at its own index of shared arrays, so the fit does not depend on the number of threads.
 import { compileModel } from '../engine/model.js';
 import { loadedProcesses } from './processModule.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { simulateSwitchFitPaths, SwitchFitDatePreparer, SwitchInductionLane, type SwitchFitArrays, type SwitchInduction } from '../engine/switchFitting.js';
+import { simulateSwitchFitPaths, SwitchInductionLane, type SwitchFitArrays, type SwitchInduction } from '../engine/switchFitting.js';
 import type { SwitchPlan } from '../engine/switchPolicy.js';
 import { TrialKernel } from '../engine/trial.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -21,9 +20,9 @@ export interface FitLaneTask {
   scenarioKey: string;
   plan: SwitchPlan;
   fitSeed: number;
-  /** 'paths': simulate the fitting paths; 'dates': prepare each decision month's regression from them; 'induction': the backward induction. */
-  phase: 'paths' | 'dates' | 'induction';
-  /** Shared: the next unclaimed path (or decision month), at index 0. */
+  /** 'paths': simulate the fitting paths; 'induction': prepare each decision month's regression from them and run the backward induction. */
+  phase: 'paths' | 'induction';
+  /** Shared: the next unclaimed path, at index 0. */
   next: Int32Array;
   paths: number;
   slicePaths: number;
@@ -32,21 +31,19 @@ export interface FitLaneTask {
   induction?: SwitchInduction;
   /** Shared: paths done, for progress. */
   pathsDone: Int32Array;
-  /** Return after about this many paths (or months, or induction units; the in-process runner yields between). */
+  /** Return after about this many paths (or months and induction units; the in-process runner yields between). */
   maxPaths?: number;
 }
 
 let cachedKey = '';
 let cachedKernel: TrialKernel | null = null;
-// A fit's month preparer and induction lane, kept while its arrays live: the in-process runner calls a lane again and again.
-const preparers = new WeakMap<SwitchFitArrays, SwitchFitDatePreparer>();
+// A fit's induction lane, kept while its arrays live: the in-process runner calls a lane again and again.
 const inductionLanes = new WeakMap<SwitchInduction, SwitchInductionLane>();
 
-/** Runs the task's phase until nothing is left to claim (true) or maxPaths paths, months or units are done (false). */
+/** Runs the task's phase until nothing is left to claim (true) or about maxPaths paths, months or units are done (false). */
 export function runFitLane(task: FitLaneTask): boolean {
   switch (task.phase) {
     case 'paths': return simulatePaths(task);
-    case 'dates': return prepareDates(task);
     case 'induction': return runInduction(task);
   }
 }
@@ -65,20 +62,6 @@ function simulatePaths(task: FitLaneTask): boolean {
     simulateSwitchFitPaths(cachedKernel, task.plan, task.fitSeed, start, end, task.arrays);
     Atomics.add(task.pathsDone, 0, end - start);
     done += end - start;
-  }
-}
-
-function prepareDates(task: FitLaneTask): boolean {
-  const dates = task.plan.decisionMonths.length;
-  let preparer = preparers.get(task.arrays);
-  if (!preparer) preparers.set(task.arrays, (preparer = new SwitchFitDatePreparer(task.plan, task.arrays)));
-  for (let done = 0; ; done++) {
-    if (task.maxPaths !== undefined && done >= task.maxPaths) return false;
-    const claim = Atomics.add(task.next, 0, 1);
-    if (claim >= dates) return true;
-    // The last month first, as the induction goes: month 0's state is the same on every path (a
-    // branch the code compiled from it would not have seen the others take).
-    preparer.prepare(dates - 1 - claim);
   }
 }
 

@@ -1,9 +1,10 @@
 // The backward induction run in lanes (engine/leastSquaresInduction.ts) against the same fit run in
-// one piece (fitStoppingPolicy): with the dates prepared first and the induction's units spread
-// over two lanes taking turns, the policy and every path's result must be the same to the bit.
+// one piece (fitStoppingPolicy): with the dates prepared first, or by the lanes as they go, and
+// the induction's units spread over two lanes taking turns, the policy and every path's result
+// must be the same to the bit.
 // (Worker threads proper: test/optimalStrategy.test.ts fits base-optimal on 0 and 2 workers.)
 import { describe, expect, it } from 'vitest';
-import { createInductionControl, runInductionLane } from '../engine/leastSquaresInduction.js';
+import { createInductionControl, createPreparationCounters, runInductionLane } from '../engine/leastSquaresInduction.js';
 import {
   createInductionArrays, createPreparedDates, DatePreparer, fitStoppingPolicy, inductionResult, InductionStep,
   type StoppingFitOptions, type StoppingProblem,
@@ -81,6 +82,26 @@ describe('runInductionLane', () => {
     // Not a degenerate fit: paths exercise both actions, at several dates, and some never.
     expect(new Set(whole.exerciseAction)).toEqual(new Set([-1, 0, 1]));
     expect(new Set(whole.exerciseDate).size).toBeGreaterThan(3);
+  });
+
+  it('two lanes taking turns that prepare the dates as they go fit the same, to the bit', () => {
+    const whole = fitStoppingPolicy(problem, options);
+    const prepared = createPreparedDates(problem, options.basis, dates, false);
+    const counters = createPreparationCounters(dates, false);
+    const lanes = [0, 1].map(() => {
+      const preparer = new DatePreparer(problem, options);
+      return { ...counters, prepare: (d: number) => preparer.prepare(state, d * paths * 2, exercise, d * 2 * paths, prepared, d) };
+    });
+    const arrays = createInductionArrays(problem, options.basis, hold, false);
+    const control = createInductionControl(false);
+    const data = { dates, paths, prepared, state, stateStride: paths * 2, exercise, exerciseStride: 2 * paths };
+    const steps = [new InductionStep(problem, options, arrays), new InductionStep(problem, options, arrays)];
+    for (let turn = 0; !runInductionLane(steps[turn % 2], control, data, 1, lanes[turn % 2]); turn++);
+    const split = inductionResult(problem, options, prepared, arrays);
+    expect(Array.from(split.policy.coefficients)).toEqual(Array.from(whole.policy.coefficients));
+    expect(Array.from(split.pathValues)).toEqual(Array.from(whole.pathValues));
+    expect(Array.from(split.exerciseAction)).toEqual(Array.from(whole.exerciseAction));
+    expect(Array.from(counters.ready)).toEqual(Array.from({ length: dates }, () => 1));
   });
 
   it('a lane that fails stops the others instead of leaving them waiting', () => {
