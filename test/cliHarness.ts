@@ -17,6 +17,9 @@ export interface CliResult {
 
 export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', ...options.env } });
+  // A child that could not be started (EAGAIN under load), outgrew the output buffer or died of a
+  // signal (a native crash) has no exit status: say which, rather than leave a test a bare null.
+  if (result.error || result.signal) throw new Error(`hashpivot ${args.join(' ')}: ${result.error?.message ?? 'killed'} (signal ${result.signal ?? 'none'}; stderr: ${result.stderr?.slice(-2000) ?? ''})`);
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
