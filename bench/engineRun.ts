@@ -23,8 +23,8 @@ const seed = Number(seedText);
 
 const start = performance.now();
 const cpuStart = process.cpuUsage(); // the whole process: every worker thread included
-// An optimal strategy's policy is fitted before the first trial: the first progress report marks
-// its end (to the 0.1 s the progress is polled at).
+// An optimal strategy's policy is fitted before the first trial: its last progress report, which
+// comes after the regressions, marks the fit's end (to the 0.1 s the progress is polled at).
 let fitSeconds = 0;
 let fitting = false;
 const run = await runScenario(scenario, {
