@@ -119,6 +119,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
       if (options.signal?.aborted) throw options.signal.reason;
       throw new RunFailure(`fitting the conversion policy failed: ${error instanceof Error ? error.message : String(error)}`);
     });
+    options.onProgress?.(0, options.trials); // as runScenario: the trials' rate counts from here
   }
   const runId = `${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(4).toString('hex')}`;
   const runFolder = options.store === null ? null : join(resolve(options.store), runId);

@@ -57,6 +57,7 @@ export interface RunOptions {
    * Default true; a library user who needs only per-trial outcomes saves about a fifth of the time.
    */
   collectBands?: boolean;
+  /** Trials done of those planned; after an optimal strategy's fit, first (0, planned) as the trials start. */
   onProgress?: (trialsDone: number, trialsPlanned: number) => void;
   /** Progress of fitting an optimal strategy's policy (before the trials): paths done of its fitting paths. */
   onFitProgress?: (pathsDone: number, paths: number, strategy: string) => void;
@@ -242,6 +243,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         throw new RunFailure(`fitting the conversion policy failed: ${error instanceof Error ? error.message : String(error)}`);
       });
       model = compileModel(scenario, inputs, loadedProcesses(inputs));
+      // The trials start now: a progress display times their rate from here, not from the fit.
+      options.onProgress?.(0, planned);
     }
     scenarioKey = scenarioHash(scenario, inputs);
     while (done < trialsHere) {

@@ -29,7 +29,18 @@ describe('kind: optimal on a site with no uncertainty', () => {
     expect(bestMonth).toBeGreaterThan(12); // an interior optimum, not "convert now" or "never"
     expect(bestMonth).toBeLessThan(60);
 
-    const run = await runScenario(scenario, { trials: 20, seed: 5, workers: 0 });
+    const progress: string[] = [];
+    const run = await runScenario(scenario, {
+      trials: 20, seed: 5, workers: 0,
+      onFitProgress: (done, total, strategy) => progress.push(`fit ${strategy} ${done}/${total}`),
+      onProgress: (done, total) => progress.push(`trials ${done}/${total}`),
+    });
+    // The fit reports its paths, then the trials announce their start (a display times their rate
+    // from there), then their count.
+    const firstTrials = progress.indexOf('trials 0/20');
+    expect(progress.slice(0, firstTrials).every((line) => line.startsWith('fit optimal '))).toBe(true);
+    expect(progress[firstTrials - 1]).toBe('fit optimal 100/100');
+    expect(progress.at(-1)).toBe('trials 20/20');
     const months = strategyColumn(run.outcomes, 1, 'switchMonth');
     const npvs = strategyColumn(run.outcomes, 1, 'npvUsd');
     for (let t = 0; t < run.trials; t++) {
