@@ -12,7 +12,7 @@ import { compileModel } from '../engine/model.js';
 import { createOutcomeBlock } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
 import { buildSummary } from '../outputs/summary.js';
-import { CLI, cli, freshDir } from './cliHarness.js';
+import { CLI, ROOT, cli, freshDir } from './cliHarness.js';
 
 describe('a worker that throws', () => {
   it('fails the run with a message naming the trial range, and writes nothing', () => {
@@ -185,5 +185,29 @@ describe('lanes (one per worker, claiming slices from a shared counter)', () => 
     expect(shared.strategy).toEqual(alone.strategy);
     expect(shared.market).toEqual(alone.market);
     expect(sketch.counts).toEqual(whole.counts);
+  });
+});
+
+describe('a worker thread', () => {
+  it('never detaches a buffer: V8 would drop its optimised code and slow every later lane', async () => {
+    // Two runs on one pool, the second with an outcome sketch: every array a lane hands back.
+    const script = `
+      const { loadScenario, runScenario } = await import(${JSON.stringify(join(ROOT, 'dist', 'index.js'))});
+      const { poolExecutor } = await import(${JSON.stringify(join(ROOT, 'dist', 'runners', 'pool.js'))});
+      const executor = poolExecutor(2);
+      const scenario = loadScenario('smoke');
+      await runScenario(scenario, { trials: 400, seed: 1, executor });
+      await runScenario(scenario, { trials: 400, seed: 2, executor, outcomes: 'sketch' });
+      await executor.close();
+      process.stdout.write('done');`;
+    const child = spawn(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr.slice(0, 2000)).toBe(0);
+    expect(stdout).toBe('done');
+    expect(stdout + stderr).not.toMatch(/Invalidating protector cell ArrayBufferDetaching/);
   });
 });
