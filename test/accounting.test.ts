@@ -134,6 +134,54 @@ describe('internalRateOfReturn (annual, from monthly flows)', () => {
     expect(checked).toBeGreaterThan(150);
   });
 
+  it('two flows: -a now, b k months later, yield (b / a)^(1/k) - 1 a month', () => {
+    for (const [a, b, gap] of [[100, 150, 12], [100, 60, 7], [1e7, 3.2e9, 119], [5, 5.0001, 1]] as const) {
+      const flows = new Float64Array(gap + 1);
+      flows[0] = -a;
+      flows[gap] = b;
+      const exact = (b / a) ** (1 / gap) - 1;
+      expect(Math.abs(monthlyOf(internalRateOfReturn(flows, flows.length)) - exact), `${a} ${b} ${gap}`).toBeLessThan(1e-13 * (1 + Math.abs(exact)));
+    }
+  });
+
+  it('level annuities: P = c (1 - (1 + i)^-n) / i solved for i, to 1e-13', () => {
+    // The flows are made from the rate, so the closed form is the reference.
+    for (const [i, n] of [[0.001, 120], [0.0125, 60], [0.04, 24], [-0.02, 36], [0.2, 120]] as const) {
+      const price = (1 - (1 + i) ** -n) / i;
+      const flows = flowsOf([-price, ...Array(n).fill(1)]);
+      // The price falls at the end of month 0 and the first payment a month later: the same timing.
+      expect(Math.abs(monthlyOf(internalRateOfReturn(flows, flows.length)) - i), `${i} ${n}`).toBeLessThan(1e-13);
+    }
+  });
+
+  it('matches plain bisection to 1e-12 on 400 site-like flows', () => {
+    // Build costs, then income with curtailed (negative) months and a terminal value; or mining
+    // first, then the build.
+    const u = new Float64Array(400 * 130);
+    new RandomStream().reseed(12, 0, 'site').fillUniforms(u, u.length);
+    let checked = 0;
+    for (let c = 0; c < 400; c++) {
+      const draw = (i: number) => u[c * 130 + i];
+      const months = 100 + Math.floor(draw(0) * 21);
+      const build = Math.floor(draw(1) * 20);
+      const miningFirst = draw(2) < 0.3;
+      const values = [];
+      for (let m = 0; m < months; m++) {
+        const building = miningFirst ? m >= 12 && m < 12 + build : m < build;
+        values.push(building ? -13 - 2 * draw(m + 3) : draw(m + 3) < 0.15 ? -0.2 : 0.5 + draw(m + 3));
+      }
+      values[months - 1] += 60 * draw(129);
+      const flows = flowsOf(values);
+      // One root in the bracket (with two, the NPV has one sign at both of its ends: NaN).
+      const signs = [-0.9, -0.3, 0.3, 0.9].map((r) => Math.sign(npvAt(flows, r)));
+      if (signs[0] !== signs[1] || signs[2] !== signs[3] || signs[1] === signs[2]) continue;
+      const reference = bisectMonthlyIrr(flows, -0.3, 0.3);
+      expect(Math.abs(monthlyOf(internalRateOfReturn(flows, months)) - reference), `case ${c}`).toBeLessThan(1e-12 * (1 + Math.abs(reference)));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(250);
+  });
+
   it('ignores trailing zero months, however many', () => {
     // 100 then -50: 100 v - 50 v^2 = 0 at v = 2, i.e. -50% a month, with 300 empty months after.
     const flows = flowsOf([100, -50, ...Array(300).fill(0)]);
