@@ -111,6 +111,8 @@ export class StrategyEvaluator {
   /** [quantity][month]: the running totals at the start of each month of the last evaluateNpvRecording. */
   private readonly checkpoints: Float64Array;
   private recordedCurtail = false;
+  /** Scratch for run()'s hoisted constants. */
+  private readonly asDoubles = new Float64Array(6);
   private recordedRefreshEveryMonths = NaN;
 
   constructor(private readonly site: SiteParams) {
@@ -188,10 +190,18 @@ export class StrategyEvaluator {
     let peakFundingMonth = NaN;
     let hostingActive = false;
 
-    // Per-month constants, hoisted: this loop runs for every strategy of every trial-month.
-    const { ppaShare, opexUsdPerMonth, taxRate, creditLineUsd, powerMw } = site;
-    const ppaCostUsdPerMwh = ppaShare * site.ppaUsdPerMwh;
-    const spotShare = 1 - ppaShare;
+    // Per-month constants, hoisted: this loop runs for every strategy of every trial-month. Those
+    // that are often whole numbers (100 MW, no tax, no PPA) pass through a Float64Array: read from
+    // the site they would be small integers to V8, converted to doubles at every use in the loop.
+    const asDoubles = this.asDoubles;
+    asDoubles[0] = site.powerMw;
+    asDoubles[1] = site.opexUsdPerMonth;
+    asDoubles[2] = site.taxRate;
+    asDoubles[3] = site.ppaShare * site.ppaUsdPerMwh;
+    asDoubles[4] = 1 - site.ppaShare;
+    asDoubles[5] = site.creditLineUsd;
+    const powerMw = asDoubles[0], opexUsdPerMonth = asDoubles[1], taxRate = asDoubles[2];
+    const ppaCostUsdPerMwh = asDoubles[3], spotShare = asDoubles[4], creditLineUsd = asDoubles[5];
     const btcShareKept = site.uptime * (1 - site.poolFee);
     const mwhPerMw = HOURS_PER_MONTH * site.uptime;
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
