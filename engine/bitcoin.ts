@@ -19,8 +19,10 @@ export const HASHES_PER_DIFFICULTY = 2 ** 32;
 export function blockSubsidySats(height: number): number {
   const halvings = Math.floor(height / HALVING_INTERVAL_BLOCKS);
   if (halvings >= 64) return 0;
-  return Math.floor(INITIAL_SUBSIDY_SATS / 2 ** halvings);
+  return Math.floor(INITIAL_SUBSIDY_SATS / HALVING_DIVISORS[halvings]);
 }
+/** 2^h for h = 0..63, exact: the same divisors as 2 ** h without a call to pow at each halving. */
+const HALVING_DIVISORS = Float64Array.from({ length: 64 }, (_, h) => 2 ** h);
 
 /**
  * Difficulty after a retarget. Bitcoin Core pow.cpp CalculateNextWorkRequired: the actual timespan

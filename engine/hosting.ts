@@ -9,7 +9,7 @@
 // and then at a price that falls as the fleet ages, utilisation set by AI demand). One instance
 // per worker, restarted for each strategy of each trial; nothing here allocates after construction.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
-import { annuityPayment, type SiteDraws, type SiteParams } from './site.js';
+import { annuityDenominator, annuityPayment, type SiteDraws, type SiteParams } from './site.js';
 import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
 
 /** Most halls a conversion is delivered in (a slot each, preallocated). */
@@ -91,7 +91,12 @@ export class Hosting {
   private readonly fleetAgeMonths = new Float64Array(MAX_TRANCHES);
   private readonly fleetPriceFactor = new Float64Array(MAX_TRANCHES);
 
-  constructor(private readonly site: SiteParams) {}
+  /** The project debt's annuity denominator, worked out once: every conversion amortises at the same rate and term. */
+  private readonly capexDebtDenominator: number;
+
+  constructor(private readonly site: SiteParams) {
+    this.capexDebtDenominator = annuityDenominator(site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+  }
 
   /**
    * Starts converting `share` of the site's MW in month `startMonth`, to lease or to run GPUs; the
@@ -242,7 +247,7 @@ export class Hosting {
       this.owedAdvanceUsd += this.advanceReceivedUsd;
     }
     if (m + 1 >= this.lastHandoverMonth) {
-      this.debtPaymentUsd = annuityPayment(this.debtBalanceUsd, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+      this.debtPaymentUsd = annuityPayment(this.debtBalanceUsd, site.capexDebtMonthlyRate, site.capexDebtTermMonths, this.capexDebtDenominator);
     }
     return delivered;
   }

@@ -83,11 +83,19 @@ export interface SiteParams {
   miningSalvageUsdPerTh: number;
 }
 
-/** Level monthly payment that repays `principal` over `months` at `monthlyRate`. */
-export function annuityPayment(principal: number, monthlyRate: number, months: number): number {
+/**
+ * Level monthly payment that repays `principal` over `months` at `monthlyRate`. `denominator` is
+ * annuityDenominator(monthlyRate, months), for callers that work it out once (it is a call to pow).
+ */
+export function annuityPayment(principal: number, monthlyRate: number, months: number, denominator = annuityDenominator(monthlyRate, months)): number {
   if (principal === 0) return 0;
   if (monthlyRate === 0) return principal / months;
-  return (principal * monthlyRate) / (1 - (1 + monthlyRate) ** -months);
+  return (principal * monthlyRate) / denominator;
+}
+
+/** 1 - (1 + monthlyRate)^-months: what annuityPayment divides by. */
+export function annuityDenominator(monthlyRate: number, months: number): number {
+  return 1 - (1 + monthlyRate) ** -months;
 }
 
 const hazardToMonthlyProbability = (perYear: number) => 1 - Math.exp(-perYear / 12);
