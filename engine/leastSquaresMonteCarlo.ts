@@ -251,17 +251,14 @@ class DesignBuilder {
     const { center, scale, inRegression } = prepared;
     const scaledColumns = this.scaledColumns;
     const flags = slot * paths;
-    let t0 = 0;
-    for (let p = 0; p < p0; p++) t0 += inRegression[flags + p];
-    let t = t0;
-    for (let p = p0; p < p1; p++) if (inRegression[flags + p]) regressionIndex[t++] = p;
+    const t0 = countFlags(inRegression, flags, flags + p0);
+    const t = indexFlags(inRegression, flags, p0, p1, regressionIndex, t0);
     // A variable at a time: its centre and scale stay in registers.
     for (let v = 0; v < stateSize; v++) {
-      const cv = center[slot * stateSize + v];
       const sv = scale[slot * stateSize + v];
       const column = v * paths;
       if (sv === 0) scaledColumns.fill(0, column + t0, column + t);
-      else for (let r = t0; r < t; r++) scaledColumns[column + r] = (state[stateOffset + regressionIndex[r] * stateSize + v] - cv) / sv;
+      else scaleColumn(scaledColumns, column, state, stateOffset + v, stateSize, regressionIndex, t0, t, center[slot * stateSize + v], sv);
     }
     this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
     ranks[0] = t0;
@@ -306,18 +303,9 @@ export class DatePreparer {
     const { paths, actions, stateSize, exerciseKnownAtDate } = this.shape;
     const inTheMoneyOnly = this.options.inTheMoneyOnly ?? false;
     const flags = slot * paths;
-    let regressed = 0;
-    for (let p = 0; p < paths; p++) {
-      let feasible = 1;
-      if (inTheMoneyOnly) {
-        feasible = 0;
-        for (let a = 0; a < actions; a++) if (exercise[exerciseOffset + a * paths + p] > 0) feasible = 1;
-      }
-      prepared.inRegression[flags + p] = feasible;
-      regressed += feasible;
-    }
+    const regressed = flagFeasible(prepared.inRegression, flags, paths, inTheMoneyOnly ? actions : 0, exercise, exerciseOffset);
     prepared.regressionPaths[slot] = regressed;
-    if (this.options.standardize) standardize(state, stateOffset, prepared, slot, paths, stateSize);
+    if (this.options.standardize) standardize(state, stateOffset, prepared, slot, paths, stateSize, regressed);
     else {
       prepared.center.fill(0, slot * stateSize, (slot + 1) * stateSize);
       prepared.scale.fill(1, slot * stateSize, (slot + 1) * stateSize);
@@ -331,9 +319,7 @@ export class DatePreparer {
       equations.addGram(columns, paths, regressed, this.samePair);
       if (!exerciseKnownAtDate) {
         const responses = this.responses;
-        for (let a = 0; a < actions; a++) {
-          for (let t = 0; t < regressed; t++) responses[a * paths + t] = exercise[exerciseOffset + a * paths + regressionIndex[t]];
-        }
+        for (let a = 0; a < actions; a++) gather(responses, a * paths, exercise, exerciseOffset + a * paths, regressionIndex, regressed);
         let a = 0;
         for (; a + 1 < actions; a += 2) equations.addMomentsTwice(1 + a, columns, paths, regressed, responses, a * paths, (a + 1) * paths);
         if (a < actions) equations.addMoments(1 + a, columns, paths, regressed, responses, a * paths);
@@ -355,11 +341,18 @@ export class DatePreparer {
       }
       if (a < actions) for (let i = 0; i < k; i++) addScaled(fitted, a * paths, this.solution[(1 + a) * k + i], columns, i * paths, regressed);
     }
-    const values = this.values;
+    this.recordBest(exercise, exerciseOffset, prepared, flags, regressed);
+  }
+
+  /** Each regressed path's best action and its value (fitted, or known), into the slot at `flags`. */
+  private recordBest(exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, flags: number, regressed: number): void {
+    const { paths, actions, exerciseKnownAtDate } = this.shape;
+    const positiveOnly = exerciseKnownAtDate && (this.options.inTheMoneyOnly ?? false);
+    const { values, fitted, regressionIndex } = this;
     for (let r = 0; r < regressed; r++) {
       const p = regressionIndex[r];
       for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[exerciseOffset + a * paths + p] : fitted[a * paths + r];
-      const best = bestAction(values, actions, exerciseKnownAtDate && inTheMoneyOnly);
+      const best = bestAction(values, actions, positiveOnly);
       prepared.bestAction[flags + p] = best;
       prepared.bestValue[flags + p] = best < 0 ? -Infinity : values[best];
     }
@@ -588,30 +581,84 @@ function addScaledTwice(y: Float64Array, yOffset: number, a: number, zOffset: nu
   }
 }
 
-/** Sets the slot's centre and scale to each variable's mean and standard deviation over the regressed paths. */
-function standardize(state: ArrayLike<number>, offset: number, prepared: PreparedDates, slot: number, paths: number, n: number): void {
+/** Sets the slot's centre and scale to each variable's mean and standard deviation over the `count` regressed paths. */
+function standardize(state: ArrayLike<number>, offset: number, prepared: PreparedDates, slot: number, paths: number, n: number, count: number): void {
   const { inRegression } = prepared;
   const flags = slot * paths;
   for (let v = 0; v < n; v++) {
-    let count = 0;
-    let sum = 0;
-    for (let p = 0; p < paths; p++) {
-      if (!inRegression[flags + p]) continue;
-      count++;
-      sum += state[offset + p * n + v];
-    }
-    const mean = count > 0 ? sum / count : 0;
+    const mean = count > 0 ? flaggedSum(state, offset + v, n, inRegression, flags, paths) / count : 0;
     // Two passes (the mean, then the squared deviations from it): stable for variables far from 0
     // (log difficulty ~33) with a small spread, and no division per path.
-    let squares = 0;
-    for (let p = 0; p < paths; p++) {
-      if (!inRegression[flags + p]) continue;
-      const deviation = state[offset + p * n + v] - mean;
-      squares += deviation * deviation;
-    }
+    const squares = flaggedSquares(state, offset + v, n, inRegression, flags, paths, mean);
     const sd = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;
     prepared.center[slot * n + v] = mean;
     // A spread below rounding of the mean is no spread: the variable is constant at this date.
     prepared.scale[slot * n + v] = sd > 1e-12 * Math.max(1, Math.abs(mean)) ? sd : 0;
   }
+}
+
+// The loops of the preparation and the design, each a function of its own: inside a larger function
+// V8 compiled the loop on the first call, before the code after it had ever run, and dropped that
+// code (insufficient type feedback) on reaching it, call after call.
+
+/** Sum of flags[from .. to). */
+function countFlags(flags: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) count += flags[i];
+  return count;
+}
+
+/** Writes the paths p0 .. p1 - 1 flagged at flags[offset + p] to index[t0 ..), in order; returns the rank after the last. */
+function indexFlags(flags: Uint8Array, offset: number, p0: number, p1: number, index: Int32Array, t0: number): number {
+  let t = t0;
+  for (let p = p0; p < p1; p++) if (flags[offset + p]) index[t++] = p;
+  return t;
+}
+
+/** out[column + r] = (state[offset + index[r] * stride] - center) / scale for ranks r0 .. r1 - 1. */
+function scaleColumn(
+  out: Float64Array, column: number, state: ArrayLike<number>, offset: number, stride: number, index: Int32Array, r0: number, r1: number, center: number, scale: number,
+): void {
+  for (let r = r0; r < r1; r++) out[column + r] = (state[offset + index[r] * stride] - center) / scale;
+}
+
+/**
+ * Flags each path regressed (1) or not (0) at flags[offset + p] and returns how many are: every path,
+ * or with `actions` > 0 those where one of the actions' exercise values (exercise[exerciseOffset + a * paths + p]) is positive.
+ */
+function flagFeasible(flags: Uint8Array, offset: number, paths: number, actions: number, exercise: ArrayLike<number>, exerciseOffset: number): number {
+  let regressed = 0;
+  for (let p = 0; p < paths; p++) {
+    let feasible = 1;
+    if (actions > 0) {
+      feasible = 0;
+      for (let a = 0; a < actions; a++) if (exercise[exerciseOffset + a * paths + p] > 0) feasible = 1;
+    }
+    flags[offset + p] = feasible;
+    regressed += feasible;
+  }
+  return regressed;
+}
+
+/** out[outOffset + t] = from[fromOffset + index[t]] for t < count. */
+function gather(out: Float64Array, outOffset: number, from: ArrayLike<number>, fromOffset: number, index: Int32Array, count: number): void {
+  for (let t = 0; t < count; t++) out[outOffset + t] = from[fromOffset + index[t]];
+}
+
+/** Sum of x[offset + p * stride] over the paths p < paths flagged at flags[flagOffset + p], in path order. */
+function flaggedSum(x: ArrayLike<number>, offset: number, stride: number, flags: Uint8Array, flagOffset: number, paths: number): number {
+  let sum = 0;
+  for (let p = 0; p < paths; p++) if (flags[flagOffset + p]) sum += x[offset + p * stride];
+  return sum;
+}
+
+/** Sum of (x[offset + p * stride] - mean)^2 over the flagged paths, in path order. */
+function flaggedSquares(x: ArrayLike<number>, offset: number, stride: number, flags: Uint8Array, flagOffset: number, paths: number, mean: number): number {
+  let squares = 0;
+  for (let p = 0; p < paths; p++) {
+    if (!flags[flagOffset + p]) continue;
+    const deviation = x[offset + p * stride] - mean;
+    squares += deviation * deviation;
+  }
+  return squares;
 }

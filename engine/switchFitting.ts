@@ -84,7 +84,10 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
   const { market, siteDraws, evaluator } = kernel;
   let valuer = valuers.get(kernel);
   if (!valuer) valuers.set(kernel, (valuer = new ConversionValuer(kernel.model.site)));
-  const direct = plan.actions.map((action) => valuer.covers(action.operate === 'gpuCloud'));
+  // Per action, in typed arrays: a JS array built here per call changed its map from one call to
+  // the next, and V8 dropped this function's compiled code at each change.
+  const direct = Uint8Array.from(plan.actions, (action) => (valuer.covers(action.operate === 'gpuCloud') ? 1 : 0));
+  const shares = Float64Array.from(plan.actions, (action) => action.share);
   for (let p = from; p < to; p++) {
     kernel.drawFitPath(fitSeed, p);
     rule.convertAtMonth = Infinity;
@@ -97,13 +100,12 @@ export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fi
       reader.read(market, months[d], arrays.state, (d * n + p) * stateSize);
       rule.convertAtMonth = months[d];
       for (let a = 0; a < actions; a++) {
-        const action = plan.actions[a];
         let npvUsd: number;
         if (direct[a]) {
-          npvUsd = valuer.npvUsd(months[d], action.share);
+          npvUsd = valuer.npvUsd(months[d], shares[a]);
         } else {
-          rule.share = action.share;
-          rule.gpuCloud = action.operate === 'gpuCloud';
+          rule.share = shares[a];
+          rule.gpuCloud = plan.actions[a].operate === 'gpuCloud';
           npvUsd = evaluator.evaluateNpvFrom(rule, market, siteDraws, months[d]).npvUsd;
         }
         arrays.exercise[(d * actions + a) * n + p] = npvUsd;
