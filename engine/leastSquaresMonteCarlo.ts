@@ -93,31 +93,77 @@ export class StoppingPolicyEvaluator {
   readonly basis: RegressionBasis;
   private readonly row: Float64Array;
   private readonly scaled: Float64Array;
+  /** decide()'s fitted value of each column, then (known exercise values) the actions' values. */
+  private readonly columnValues: Float64Array;
   private readonly actionValues: Float64Array;
   private readonly columns: number;
+  private readonly k: number;
+  private readonly actions: number;
+  private readonly stateSize: number;
+  private readonly known: boolean;
+  private readonly positiveOnly: boolean;
+  private readonly coefficients: Float64Array;
+  private readonly center: Float64Array;
+  private readonly scale: Float64Array;
 
   constructor(readonly policy: StoppingPolicy) {
     this.basis = new RegressionBasis(policy.basis, policy.stateSize);
-    this.row = new Float64Array(this.basis.size);
+    this.k = this.basis.size;
+    this.row = new Float64Array(this.k);
     this.scaled = new Float64Array(policy.stateSize);
-    this.actionValues = new Float64Array(policy.actions);
     this.columns = policyColumns(policy.actions, policy.exerciseKnownAtDate);
+    this.columnValues = new Float64Array(this.columns);
+    this.actionValues = new Float64Array(policy.actions);
+    this.actions = policy.actions;
+    this.stateSize = policy.stateSize;
+    this.known = policy.exerciseKnownAtDate;
+    this.positiveOnly = policy.exerciseKnownAtDate && policy.inTheMoneyOnly;
+    this.coefficients = policy.coefficients;
+    this.center = policy.center;
+    this.scale = policy.scale;
   }
 
   /** Fitted column c (0 = continuation, 1 + a = action a) at `date` for the basis row[offset .. offset + size). */
   fitted(date: number, column: number, row: Float64Array, offset: number): number {
-    const k = this.basis.size;
+    const k = this.k;
     const base = (date * this.columns + column) * k;
-    const coefficients = this.policy.coefficients;
+    const coefficients = this.coefficients;
     let value = 0;
     for (let i = 0; i < k; i++) value += coefficients[base + i] * row[offset + i];
     return value;
   }
 
+  /**
+   * out[c] = fitted(date, c, row, offset) for every column c, each the same sum in the same order
+   * (so the same bits), three columns side by side: three independent chains of additions, which
+   * the CPU runs at once, instead of one after the other.
+   */
+  private fittedColumns(date: number, row: Float64Array, offset: number, out: Float64Array): void {
+    const { k, columns, coefficients } = this;
+    for (let c = 0; c < columns; c += 3) {
+      const base0 = (date * columns + c) * k;
+      // Past the last column, the first one's sum again (not written).
+      const base1 = c + 1 < columns ? base0 + k : base0;
+      const base2 = c + 2 < columns ? base0 + 2 * k : base0;
+      let value0 = 0;
+      let value1 = 0;
+      let value2 = 0;
+      for (let i = 0; i < k; i++) {
+        const x = row[offset + i];
+        value0 += coefficients[base0 + i] * x;
+        value1 += coefficients[base1 + i] * x;
+        value2 += coefficients[base2 + i] * x;
+      }
+      out[c] = value0;
+      if (c + 1 < columns) out[c + 1] = value1;
+      if (c + 2 < columns) out[c + 2] = value2;
+    }
+  }
+
   /** Writes the basis at state x[offset ..) of `date`, scaled as at fitting, into out[outOffset ..). */
   basisRow(date: number, x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number): void {
-    const n = this.policy.stateSize;
-    const { center, scale } = this.policy;
+    const n = this.stateSize;
+    const { center, scale } = this;
     const scaled = this.scaled;
     for (let v = 0; v < n; v++) {
       const s = scale[date * n + v];
@@ -131,17 +177,14 @@ export class StoppingPolicyEvaluator {
    * the known exercise values (exerciseKnownAtDate); otherwise they are not read and may be null.
    */
   decide(date: number, x: ArrayLike<number>, offset: number, exerciseValues: ArrayLike<number> | null): number {
-    if (this.policy.exerciseKnownAtDate && this.policy.inTheMoneyOnly && !(maxOf(exerciseValues!, this.policy.actions) > 0)) return -1;
+    if (this.positiveOnly && !(maxOf(exerciseValues!, this.actions) > 0)) return -1;
     this.basisRow(date, x, offset, this.row, 0);
-    return this.decideFromRow(date, this.row, 0, exerciseValues);
-  }
-
-  /** decide() for a state whose basis row is already at row[offset ..). */
-  private decideFromRow(date: number, row: Float64Array, offset: number, exerciseValues: ArrayLike<number> | null): number {
-    const policy = this.policy;
+    const fitted = this.columnValues;
+    this.fittedColumns(date, this.row, 0, fitted);
+    if (!this.known) return chooseAction(fitted, 1, this.actions, fitted[0], false);
     const values = this.actionValues;
-    for (let a = 0; a < policy.actions; a++) values[a] = policy.exerciseKnownAtDate ? exerciseValues![a] : this.fitted(date, 1 + a, row, offset);
-    return chooseAction(values, policy.actions, this.fitted(date, 0, row, offset), policy.exerciseKnownAtDate && policy.inTheMoneyOnly);
+    for (let a = 0; a < this.actions; a++) values[a] = exerciseValues![a];
+    return chooseAction(values, 0, this.actions, fitted[0], this.positiveOnly);
   }
 }
 
@@ -149,18 +192,18 @@ export class StoppingPolicyEvaluator {
  * The best action by `values` (the first of equals) if it beats `continuation` (and is positive,
  * with `positiveOnly`), else -1: the decision of a fitted policy, at fitting and after.
  */
-function chooseAction(values: ArrayLike<number>, actions: number, continuation: number, positiveOnly: boolean): number {
-  const best = bestAction(values, actions, positiveOnly);
-  return best >= 0 && values[best] > continuation ? best : -1;
+function chooseAction(values: Float64Array, offset: number, actions: number, continuation: number, positiveOnly: boolean): number {
+  const best = bestAction(values, offset, actions, positiveOnly);
+  return best >= 0 && values[offset + best] > continuation ? best : -1;
 }
 
-/** chooseAction without the continuation: the action it picks if the continuation is low enough, or -1. */
-function bestAction(values: ArrayLike<number>, actions: number, positiveOnly: boolean): number {
+/** chooseAction without the continuation: the action it picks if the continuation is low enough, or -1 (action a's value at values[offset + a]). */
+function bestAction(values: Float64Array, offset: number, actions: number, positiveOnly: boolean): number {
   let best = -1;
   let bestValue = -Infinity;
   for (let a = 0; a < actions; a++) {
-    if (values[a] > bestValue) {
-      bestValue = values[a];
+    if (values[offset + a] > bestValue) {
+      bestValue = values[offset + a];
       best = a;
     }
   }
@@ -352,7 +395,7 @@ export class DatePreparer {
     for (let r = 0; r < regressed; r++) {
       const p = regressionIndex[r];
       for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[exerciseOffset + a * paths + p] : fitted[a * paths + r];
-      const best = bestAction(values, actions, positiveOnly);
+      const best = bestAction(values, 0, actions, positiveOnly);
       prepared.bestAction[flags + p] = best;
       prepared.bestValue[flags + p] = best < 0 ? -Infinity : values[best];
     }

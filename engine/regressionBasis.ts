@@ -44,16 +44,14 @@ function monomialExponents(variables: number, degree: number): number[][] {
 export class RegressionBasis {
   readonly size: number;
   /**
-   * Polynomial: function f is the product of powers[factors[i]] for i in factorStart[f] ..
-   * factorStart[f + 1), one factor per variable it contains (x^0 = 1 is left out: multiplying by 1
-   * changes no bit, so the product is the one over every variable, for a fraction of the work).
+   * Polynomial: function f of degree >= 2 is function left[f] times function right[f], both of lower
+   * degree (so earlier in the row). A monomial is the product of its variables' powers in variable
+   * order, each power a running product (x^3 = (x * x) * x), which is the same as: the monomial
+   * without its last variable times that variable's power (x0 x1^2 = x0 * x1^2), or for a power
+   * alone, the power below times the variable (x^3 = x^2 * x). One multiplication per function.
    */
-  private readonly factors: Int32Array;
-  private readonly factorStart: Int32Array;
-  /** Powers of each variable, [variable][power], refilled on each evaluation (polynomial). */
-  private readonly powers: Float64Array;
-  /** evaluateColumns' powers, [variable][power][observation]; grown to the largest count asked for. */
-  private powerColumns = new Float64Array(0);
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
   /** One state and its basis row (evaluateColumns, laguerre). */
   private readonly columnState: Float64Array;
   private readonly columnRow: Float64Array;
@@ -63,21 +61,26 @@ export class RegressionBasis {
     this.size = basisSize(spec, variables);
     this.columnState = new Float64Array(variables);
     this.columnRow = new Float64Array(this.size);
-    const d = spec.degree;
-    this.powers = new Float64Array(variables * (d + 1));
-    // Stored as indices into `powers` (variable v to the power e at v * (d + 1) + e), in variable order.
-    const factors: number[] = [];
-    const factorStart = [0];
+    this.left = new Int32Array(this.size);
+    this.right = new Int32Array(this.size);
     if (spec.kind === 'polynomial') {
-      for (const exponents of monomialExponents(variables, d)) {
-        exponents.forEach((e, v) => {
-          if (e > 0) factors.push(v * (d + 1) + e);
-        });
-        factorStart.push(factors.length);
-      }
+      const exponents = monomialExponents(variables, spec.degree);
+      const indexOf = new Map(exponents.map((e, f) => [e.join(','), f]));
+      const power = (v: number, e: number) => indexOf.get(exponents[0].map((_, w) => (w === v ? e : 0)).join(','))!;
+      exponents.forEach((e, f) => {
+        if (e.reduce((a, b) => a + b, 0) < 2) return;
+        let last = variables - 1;
+        while (e[last] === 0) last--;
+        const rest = e.map((x, w) => (w === last ? 0 : x));
+        if (rest.every((x) => x === 0)) {
+          this.left[f] = power(last, e[last] - 1);
+          this.right[f] = power(last, 1);
+        } else {
+          this.left[f] = indexOf.get(rest.join(','))!;
+          this.right[f] = power(last, e[last]);
+        }
+      });
     }
-    this.factors = Int32Array.from(factors);
-    this.factorStart = Int32Array.from(factorStart);
   }
 
   /**
@@ -129,22 +132,11 @@ export class RegressionBasis {
       }
       return;
     }
-    const powers = this.powers;
-    for (let v = 0; v < n; v++) {
-      const xv = x[offset + v];
-      let p = 1;
-      const base = v * (d + 1);
-      for (let e = 0; e <= d; e++) {
-        powers[base + e] = p;
-        p *= xv;
-      }
-    }
-    const { factors, factorStart } = this;
-    for (let f = 0; f < this.size; f++) {
-      let value = 1;
-      for (let i = factorStart[f]; i < factorStart[f + 1]; i++) value *= powers[factors[i]];
-      out[outOffset + f] = value;
-    }
+    // The constant and the variables (monomials of degree 0 and 1, in that order), then the products.
+    out[outOffset] = 1;
+    if (d >= 1) for (let v = 0; v < n; v++) out[outOffset + 1 + v] = x[offset + v];
+    const { left, right } = this;
+    for (let f = 1 + n; f < this.size; f++) out[outOffset + f] = out[outOffset + left[f]] * out[outOffset + right[f]];
   }
 
   /**
@@ -165,31 +157,19 @@ export class RegressionBasis {
       }
       return;
     }
-    const d = this.spec.degree;
-    if (this.powerColumns.length < n * (d + 1) * count) this.powerColumns = new Float64Array(n * (d + 1) * count);
-    const powers = this.powerColumns;
-    // evaluate()'s running products, with the factors of 1 left out (1 * a is a, to the bit):
-    // x^1 = x, x^(e+1) = x^e * x; a function is its first factor, times the next, ...
-    for (let v = 0; v < n; v++) {
-      const first = v * (d + 1) * count;
-      if (d >= 1) powers.set(x.subarray(v * xStride, v * xStride + count), first + count);
-      for (let e = 2; e <= d; e++) multiplyColumns(powers, first + e * count, powers, first + (e - 1) * count, x, v * xStride, count);
-    }
-    const { factors, factorStart } = this;
+    const { left, right } = this;
     for (let f = 0; f < this.size; f++) {
       const column = f * outStride;
-      const start = factorStart[f];
-      const end = factorStart[f + 1];
-      if (start === end) {
-        out.fill(1, column, column + count);
-      } else if (end - start === 1) {
-        out.set(powers.subarray(factors[start] * count, factors[start] * count + count), column);
-      } else {
-        multiplyColumns(out, column, powers, factors[start] * count, powers, factors[start + 1] * count, count);
-        for (let i = start + 2; i < end; i++) multiplyColumns(out, column, out, column, powers, factors[i] * count, count);
-      }
+      if (f === 0) out.fill(1, column, column + count);
+      else if (f <= n) copyColumn(out, column, x, (f - 1) * xStride, count);
+      else multiplyColumns(out, column, out, left[f] * outStride, out, right[f] * outStride, count);
     }
   }
+}
+
+/** out[o + t] = a[aOffset + t] for t < count. */
+function copyColumn(out: Float64Array, o: number, a: Float64Array, aOffset: number, count: number): void {
+  for (let t = 0; t < count; t++) out[o + t] = a[aOffset + t];
 }
 
 /** out[o + t] = a[aOffset + t] * b[bOffset + t] for t < count (out may be a). */
