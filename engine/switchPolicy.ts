@@ -101,6 +101,8 @@ export function switchPolicyArrays(fitted: StoppingPolicy): Pick<SwitchPolicy, '
   };
 }
 
+const NO_FIXED_ACTION = -2;
+
 /**
  * Applies a switch policy to one trial's market path at a time. Its `rule` is a strategy rule of
  * its own, rewritten for each path with the month and the action the policy picks; nothing is
@@ -111,11 +113,20 @@ export class SwitchDecider {
   readonly evaluator: StoppingPolicyEvaluator;
   private readonly reader: SwitchStateReader;
   private readonly state: Float64Array;
+  /**
+   * Per decision month: the action the policy takes whatever the state, where every state variable
+   * was constant at fitting (month 0: the as-of state) and so enters the basis as 0; NO_FIXED_ACTION
+   * where it depends on the state.
+   */
+  private readonly fixedAction: Int8Array;
 
   constructor(readonly policy: SwitchPolicy, name: string) {
     this.evaluator = new StoppingPolicyEvaluator(toStoppingPolicy(policy));
     this.reader = new SwitchStateReader(policy.state);
     this.state = new Float64Array(policy.state.length);
+    this.fixedAction = Int8Array.from(policy.decisionMonths, (_, d) =>
+      policy.scale[d].every((s) => s === 0) ? this.evaluator.decide(d, this.state, 0, null) : NO_FIXED_ACTION,
+    );
     this.rule = {
       name,
       convertAtMonth: Infinity,
@@ -136,8 +147,11 @@ export class SwitchDecider {
     rule.share = 0;
     rule.gpuCloud = false;
     for (let d = 0; d < months.length; d++) {
-      this.reader.read(market, months[d], this.state, 0);
-      const action = this.evaluator.decide(d, this.state, 0, null);
+      let action = this.fixedAction[d];
+      if (action === NO_FIXED_ACTION) {
+        this.reader.read(market, months[d], this.state, 0);
+        action = this.evaluator.decide(d, this.state, 0, null);
+      }
       if (action < 0) continue;
       const chosen = this.policy.actions[action];
       rule.convertAtMonth = months[d];
