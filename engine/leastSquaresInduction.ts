@@ -9,7 +9,7 @@
 // The claims are one shared counter: generation (date and phase) in the high bits, unit in the low
 // ones. A lane that draws a unit past the generation's last waits until the lane that finishes
 // the last unit opens the next generation.
-import type { InductionStep, PreparedDates } from './leastSquaresMonteCarlo.js';
+import { DESIGN_BUFFERS, type InductionStep, type PreparedDates } from './leastSquaresMonteCarlo.js';
 
 const TICKET = 0;
 const DONE = 1;
@@ -50,7 +50,11 @@ export interface InductionPreparation {
   next: Int32Array;
   /** Shared: 1 at a date once it is prepared. */
   ready: Int32Array;
-  prepare(date: number): void;
+  /**
+   * Prepares `date`. `inPlace`: the induction is done with the date DESIGN_BUFFERS later (whose
+   * design buffer the date's is), so the preparation may build its design where the induction reads it.
+   */
+  prepare(date: number, inPlace: boolean): void;
 }
 
 /** The shared counters of an InductionPreparation over `dates` dates (all 0 at the start). */
@@ -80,8 +84,11 @@ export function runInductionLane(step: InductionStep, control: Int32Array, data:
     const claim = Atomics.add(preparation!.next, 0, 1);
     if (claim >= data.dates) return false;
     const date = data.dates - 1 - claim;
+    // The date that used its design buffer last (date + DESIGN_BUFFERS) is done once the
+    // generation is the first of the date after it.
+    const inPlace = date + DESIGN_BUFFERS >= data.dates || Atomics.load(control, GENERATION) >= PHASES * (data.dates - DESIGN_BUFFERS - date);
     try {
-      preparation!.prepare(date);
+      preparation!.prepare(date, inPlace);
     } catch (error) {
       fail(error);
     }
@@ -149,7 +156,7 @@ function runUnit(step: InductionStep, data: InductionData, generation: number, u
   const regressed = prepared.regressionPaths[date];
   switch (generation % PHASES) {
     case 0:
-      step.build(prepared, date, data.state, date * data.stateStride, unit * CHUNK_PATHS, Math.min(data.paths, (unit + 1) * CHUNK_PATHS));
+      step.build(date, prepared, date, data.state, date * data.stateStride, unit * CHUNK_PATHS, Math.min(data.paths, (unit + 1) * CHUNK_PATHS));
       break;
     case 1:
       if (regressed >= step.k) step.moment(date, unit, prepared, date);

@@ -340,9 +340,15 @@ export class DatePreparer {
 
   /**
    * Prepares a date from its state (state[stateOffset + path * stateSize + v]) and exercise values
-   * (exercise[exerciseOffset + action * paths + path]) into slot `slot`.
+   * (exercise[exerciseOffset + action * paths + path]) into slot `slot`. With `into`, the date's
+   * design is built where the induction reads it (InductionArrays.designs), and marked so, instead
+   * of in this preparer's own buffers: the caller makes sure the induction is done with the date
+   * that used them last (DESIGN_BUFFERS dates later).
    */
-  prepare(state: ArrayLike<number>, stateOffset: number, exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, slot: number): void {
+  prepare(
+    state: ArrayLike<number>, stateOffset: number, exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, slot: number,
+    into?: { arrays: InductionArrays; date: number },
+  ): void {
     const { paths, actions, stateSize, exerciseKnownAtDate } = this.shape;
     const inTheMoneyOnly = this.options.inTheMoneyOnly ?? false;
     const flags = slot * paths;
@@ -353,8 +359,10 @@ export class DatePreparer {
       prepared.center.fill(0, slot * stateSize, (slot + 1) * stateSize);
       prepared.scale.fill(1, slot * stateSize, (slot + 1) * stateSize);
     }
-    const { regressionIndex, design: columns } = this;
+    const regressionIndex = into ? into.arrays.regressionIndexes[into.date % DESIGN_BUFFERS] : this.regressionIndex;
+    const columns = into ? into.arrays.designs[into.date % DESIGN_BUFFERS] : this.design;
     this.builder.build(state, stateOffset, prepared, slot, 0, paths, regressionIndex, columns, this.ranks);
+    if (into) into.arrays.designBuilt[into.date] = 1;
     const k = this.k;
     const equations = this.equations;
     equations.reset();
@@ -384,14 +392,14 @@ export class DatePreparer {
       }
       if (a < actions) for (let i = 0; i < k; i++) addScaled(fitted, a * paths, this.solution[(1 + a) * k + i], columns, i * paths, regressed);
     }
-    this.recordBest(exercise, exerciseOffset, prepared, flags, regressed);
+    this.recordBest(exercise, exerciseOffset, prepared, flags, regressionIndex, regressed);
   }
 
   /** Each regressed path's best action and its value (fitted, or known), into the slot at `flags`. */
-  private recordBest(exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, flags: number, regressed: number): void {
+  private recordBest(exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, flags: number, regressionIndex: Int32Array, regressed: number): void {
     const { paths, actions, exerciseKnownAtDate } = this.shape;
     const positiveOnly = exerciseKnownAtDate && (this.options.inTheMoneyOnly ?? false);
-    const { values, fitted, regressionIndex } = this;
+    const { values, fitted } = this;
     for (let r = 0; r < regressed; r++) {
       const p = regressionIndex[r];
       for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[exerciseOffset + a * paths + p] : fitted[a * paths + r];
@@ -401,6 +409,9 @@ export class DatePreparer {
     }
   }
 }
+
+/** Dates whose designs the induction's arrays hold at once (InductionArrays.designs). */
+export const DESIGN_BUFFERS = 4;
 
 /**
  * The backward induction's working arrays: the realised value of the policy found so far on each
@@ -413,9 +424,16 @@ export interface InductionArrays {
   /** [path]: date and action it exercises at, -1 if never (so far). */
   exerciseDate: Int32Array;
   exerciseAction: Int32Array;
-  /** The current date's regression paths ([rank] = path), design ([function][rank]) and responses ([rank]). */
-  regressionIndex: Int32Array;
-  design: Float64Array;
+  /**
+   * A date's regression paths ([rank] = path) and design ([function][rank]), in DESIGN_BUFFERS
+   * buffers: date d in buffer d % DESIGN_BUFFERS, so that the preparation of the dates before it
+   * can build their designs in place while the induction still works on this one.
+   */
+  regressionIndexes: Int32Array[];
+  designs: Float64Array[];
+  /** [date]: 1 once the date's preparation has built its design in place (the induction then does not build it again). */
+  designBuilt: Int32Array;
+  /** The current date's responses ([rank]). */
   responses: Float64Array;
   /** [date][function]: the continuation's moments (the one sum of the normal equations the preparation leaves). */
   moments: Float64Array;
@@ -431,8 +449,9 @@ export function createInductionArrays(shape: StoppingShape, basis: BasisSpec, ho
     values: make(Float64Array, paths),
     exerciseDate: make(Int32Array, paths),
     exerciseAction: make(Int32Array, paths),
-    regressionIndex: make(Int32Array, paths),
-    design: make(Float64Array, k * paths),
+    regressionIndexes: Array.from({ length: DESIGN_BUFFERS }, () => make(Int32Array, paths)),
+    designs: Array.from({ length: DESIGN_BUFFERS }, () => make(Float64Array, k * paths)),
+    designBuilt: make(Int32Array, shape.dates),
     responses: make(Float64Array, paths),
     moments: make(Float64Array, shape.dates * k),
   };
@@ -469,19 +488,30 @@ export class InductionStep {
     this.continuation = new Float64Array(shape.paths);
   }
 
-  /** Builds the design rows of paths p0 .. p1 - 1 at the date prepared in `slot`, from its state at state[stateOffset + path * stateSize + v]. */
-  build(prepared: PreparedDates, slot: number, state: ArrayLike<number>, stateOffset: number, p0: number, p1: number): void {
-    const { regressionIndex, design, values, responses } = this.arrays;
+  /**
+   * Builds the design rows of paths p0 .. p1 - 1 at `date`, prepared in `slot`, from its state at
+   * state[stateOffset + path * stateSize + v] (unless its preparation built them in place), and
+   * their responses.
+   */
+  build(date: number, prepared: PreparedDates, slot: number, state: ArrayLike<number>, stateOffset: number, p0: number, p1: number): void {
+    const { values, responses } = this.arrays;
+    const regressionIndex = this.arrays.regressionIndexes[date % DESIGN_BUFFERS];
     const ranks = this.ranks;
-    this.builder.build(state, stateOffset, prepared, slot, p0, p1, regressionIndex, design, ranks);
+    if (this.arrays.designBuilt[date]) {
+      const flags = slot * this.shape.paths;
+      ranks[0] = countFlags(prepared.inRegression, flags, flags + p0);
+      ranks[1] = ranks[0] + countFlags(prepared.inRegression, flags + p0, flags + p1);
+    } else {
+      this.builder.build(state, stateOffset, prepared, slot, p0, p1, regressionIndex, this.arrays.designs[date % DESIGN_BUFFERS], ranks);
+    }
     for (let r = ranks[0]; r < ranks[1]; r++) responses[r] = values[regressionIndex[r]];
   }
 
   /** The continuation's moment of function i at `date` (every row built). */
   moment(date: number, i: number, prepared: PreparedDates, slot: number): void {
-    const { design, responses, moments } = this.arrays;
+    const { responses, moments } = this.arrays;
     const paths = this.shape.paths;
-    moments[date * this.k + i] = dot(design, i * paths, responses, 0, prepared.regressionPaths[slot]);
+    moments[date * this.k + i] = dot(this.arrays.designs[date % DESIGN_BUFFERS], i * paths, responses, 0, prepared.regressionPaths[slot]);
   }
 
   /** The coefficients at `date` (every moment in): [column][function], as the policy stores them. */
@@ -497,7 +527,9 @@ export class InductionStep {
 
   /** Decides regression paths of ranks t0 .. t1 - 1 at `date`, exercising at exercise[exerciseOffset + action * paths + path]. */
   decide(date: number, prepared: PreparedDates, slot: number, exercise: ArrayLike<number>, exerciseOffset: number, t0: number, t1: number): void {
-    const { regressionIndex, design, values, exerciseDate, exerciseAction } = this.arrays;
+    const { values, exerciseDate, exerciseAction } = this.arrays;
+    const regressionIndex = this.arrays.regressionIndexes[date % DESIGN_BUFFERS];
+    const design = this.arrays.designs[date % DESIGN_BUFFERS];
     const paths = this.shape.paths;
     const k = this.k;
     const solution = this.solve(date, prepared, slot);
@@ -558,7 +590,8 @@ export function inductionResult(shape: StoppingShape, options: StoppingFitOption
 /** The backward induction in this thread, one date at a time from the last (each step whole). */
 export class BackwardInduction {
   private readonly policy: StoppingPolicy;
-  private readonly arrays: InductionArrays;
+  /** Its arrays: a date's preparation may build the date's design in them (DatePreparer.prepare's `into`). */
+  readonly arrays: InductionArrays;
   private readonly step: InductionStep;
 
   /** `holdValues[p]`: the value of never exercising on path p (copied). */
@@ -572,7 +605,7 @@ export class BackwardInduction {
   stepDate(date: number, state: Float64Array, exercise: Float64Array, prepared: PreparedDates, slot: number): void {
     const step = this.step;
     const regressed = prepared.regressionPaths[slot];
-    step.build(prepared, slot, state, 0, 0, this.shape.paths);
+    step.build(date, prepared, slot, state, 0, 0, this.shape.paths);
     if (regressed >= step.k) for (let i = 0; i < step.k; i++) step.moment(date, i, prepared, slot);
     recordDate(this.policy, date, prepared, slot, step.solve(date, prepared, slot));
     step.decide(date, prepared, slot, exercise, 0, 0, regressed);
@@ -604,7 +637,8 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
   for (let d = dates - 1; d >= 0; d--) {
     problem.stateAt(d, state);
     problem.exerciseValuesAt(d, exercise);
-    preparer.prepare(state, 0, exercise, 0, prepared, 0);
+    // The dates after d are done: d's design goes where the induction reads it.
+    preparer.prepare(state, 0, exercise, 0, prepared, 0, { arrays: induction.arrays, date: d });
     induction.stepDate(d, state, exercise, prepared, 0);
   }
   return induction.result();

@@ -122,11 +122,11 @@ class SwitchFitDatePreparer {
     this.preparer = new DatePreparer(switchShape(plan, arrays.paths), switchFitOptions(plan));
   }
 
-  /** Prepares decision month index d into the arrays' slot d. */
-  prepare(d: number): void {
+  /** Prepares decision month index d into the arrays' slot d (with `into`, its design where the induction reads it: DatePreparer.prepare). */
+  prepare(d: number, into?: InductionArrays): void {
     const { arrays, plan } = this;
     const n = arrays.paths;
-    this.preparer.prepare(arrays.state, d * n * plan.state.length, arrays.exercise, d * n * plan.actions.length, arrays.prepared, d);
+    this.preparer.prepare(arrays.state, d * n * plan.state.length, arrays.exercise, d * n * plan.actions.length, arrays.prepared, d, into && { arrays: into, date: d });
   }
 }
 
@@ -159,7 +159,7 @@ export class SwitchInductionLane {
     const n = arrays.paths;
     this.step = new InductionStep(switchShape(plan, n), switchFitOptions(plan), induction.arrays);
     const preparer = new SwitchFitDatePreparer(plan, arrays);
-    this.preparation = { ...induction.preparation, prepare: (d) => preparer.prepare(d) };
+    this.preparation = { ...induction.preparation, prepare: (d, inPlace) => preparer.prepare(d, inPlace ? induction.arrays : undefined) };
     this.data = {
       dates: plan.decisionMonths.length,
       paths: n,

@@ -88,11 +88,15 @@ describe('runInductionLane', () => {
     const whole = fitStoppingPolicy(problem, options);
     const prepared = createPreparedDates(problem, options.basis, dates, false);
     const counters = createPreparationCounters(dates, false);
+    const arrays = createInductionArrays(problem, options.basis, hold, false);
+    // Each date's design built where the induction reads it when the induction allows, else again by the induction.
     const lanes = [0, 1].map(() => {
       const preparer = new DatePreparer(problem, options);
-      return { ...counters, prepare: (d: number) => preparer.prepare(state, d * paths * 2, exercise, d * 2 * paths, prepared, d) };
+      return {
+        ...counters,
+        prepare: (d: number, inPlace: boolean) => preparer.prepare(state, d * paths * 2, exercise, d * 2 * paths, prepared, d, inPlace ? { arrays, date: d } : undefined),
+      };
     });
-    const arrays = createInductionArrays(problem, options.basis, hold, false);
     const control = createInductionControl(false);
     const data = { dates, paths, prepared, state, stateStride: paths * 2, exercise, exerciseStride: 2 * paths };
     const steps = [new InductionStep(problem, options, arrays), new InductionStep(problem, options, arrays)];
@@ -102,6 +106,7 @@ describe('runInductionLane', () => {
     expect(Array.from(split.pathValues)).toEqual(Array.from(whole.pathValues));
     expect(Array.from(split.exerciseAction)).toEqual(Array.from(whole.exerciseAction));
     expect(Array.from(counters.ready)).toEqual(Array.from({ length: dates }, () => 1));
+    expect(arrays.designBuilt.some((built) => built === 1)).toBe(true);
   });
 
   it('a lane that fails stops the others instead of leaving them waiting', () => {
