@@ -7,7 +7,6 @@
 // layer index and the value taken from disjoint bits of one draw (Doornik 2005's fix of the
 // original's flaw).
 
-import seedrandom from 'seedrandom';
 import { fastExp } from './fastExp.js';
 
 /** A trial's streams, in the order their seeds are drawn from the trial's Alea. */
@@ -37,16 +36,29 @@ export class TrialAlea {
   private s2 = 0;
   private mashState = 0;
   private seed = NaN;
-  /** Character codes of `${seed}:`. */
+  private label = '';
+  /** Character codes of `${seed}:` (or `${seed}:${label}:`). */
   private prefix = new Uint16Array(0);
   private readonly digits = new Uint8Array(MAX_DIGITS);
 
   /** Positions this Alea at the start of trial (seed, trialIndex). Allocates nothing once the seed is known. */
   reset(seed: number, trialIndex: number): this {
-    if (seed !== this.seed) {
-      const text = `${seed}:`;
+    return this.position(seed, '', trialIndex);
+  }
+
+  /** Positions this Alea at path `index` of a labelled family of paths (labelledAlea's). */
+  resetLabelled(seed: number, label: string, index: number): this {
+    if (label === '') throw new Error('a family of paths needs a label');
+    return this.position(seed, label, index);
+  }
+
+  /** The Alea of the string seed `${seed}:${trialIndex}`, or with a label `${seed}:${label}:${trialIndex}`. */
+  private position(seed: number, label: string, trialIndex: number): this {
+    if (seed !== this.seed || label !== this.label) {
+      const text = label === '' ? `${seed}:` : `${seed}:${label}:`;
       this.prefix = Uint16Array.from(text, (ch) => ch.charCodeAt(0));
       this.seed = seed;
+      this.label = label;
     }
     if (!(Number.isInteger(trialIndex) && trialIndex >= 0 && trialIndex < 1e15)) throw new Error(`trial index must be a whole number from 0 to 1e15, got ${trialIndex}`);
     let digitCount = 0;
@@ -123,7 +135,7 @@ export function trialAlea(seed: number, trialIndex: number): { int32(): number }
  * on the run's trials is judged out of sample.
  */
 export function labelledAlea(seed: number, label: string, index: number): { int32(): number } {
-  return seedrandom.alea(`${seed}:${label}:${index}`);
+  return new TrialAlea().resetLabelled(seed, label, index);
 }
 
 const LAYERS = 128;

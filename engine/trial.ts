@@ -6,7 +6,7 @@ import { MarketPath } from './market.js';
 import { MARKET_BAND_SERIES, type Model } from './model.js';
 import { firstNonFinite, marketNonFinite, NonFiniteTrialError } from './nonFiniteTrial.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.js';
-import { labelledAlea, RandomStream, TrialAlea } from './random.js';
+import { RandomStream, TrialAlea } from './random.js';
 import { SiteDraws } from './site.js';
 import { StrategyEvaluator } from './strategy.js';
 import { SwitchDecider } from './switchPolicy.js';
@@ -59,7 +59,7 @@ export class TrialKernel {
 
   /** Simulates path `index` of the paths a conversion policy is fitted on: streams no trial uses. */
   drawFitPath(seed: number, index: number): void {
-    this.drawFrom(labelledAlea(seed, 'fit', index));
+    this.drawFrom(this.alea.resetLabelled(seed, 'fit', index));
   }
 
   private drawFrom(alea: { int32(): number }): void {

@@ -336,6 +336,23 @@ describe('TrialAlea', () => {
     }
   });
 
+  it("gives seedrandom's Alea words for a labelled family's 'seed:label:index', between trials on the same instance", () => {
+    const alea = new TrialAlea();
+    for (const seed of [0, 1, SEED, 2 ** 40 + 3]) {
+      for (const index of [0, 9, 10, 12_345]) {
+        for (const label of ['fit', 'dual']) {
+          const reference = seedrandom.alea(`${seed}:${label}:${index}`);
+          alea.resetLabelled(seed, label, index);
+          for (let i = 0; i < 8; i++) expect(alea.int32(), `seed ${seed}, ${label} ${index}, word ${i}`).toBe(reference.int32());
+        }
+        const trial = seedrandom.alea(trialSeed(seed, index));
+        alea.reset(seed, index);
+        for (let i = 0; i < 8; i++) expect(alea.int32()).toBe(trial.int32());
+      }
+    }
+    expect(() => alea.resetLabelled(1, '', 0)).toThrow(/label/);
+  });
+
   it('refuses a trial index that is not a whole number from 0 to 1e15', () => {
     for (const trial of [-1, 0.5, 1e15, NaN]) expect(() => new TrialAlea().reset(1, trial)).toThrow(/trial index/);
   });
