@@ -226,3 +226,18 @@ function dotTwice(a: Float64Array, xOffset: number, b: Float64Array, yOffset: nu
   out[0] = s0 + s1 + (s2 + s3);
   out[1] = u0 + u1 + (u2 + u3);
 }
+
+// dot and dotTwice run a few times here, on a few numbers, so that every statement of theirs has
+// type feedback before V8 compiles them (it records feedback only after a function's first few
+// calls). It compiles them in the middle of their first long loop (on-stack replacement), when
+// the remainder loop after it had never run; that code then gave up on reaching the remainder
+// loop, and V8 kept entering it again, call after call: ~1,400 times in some fits of base-optimal
+// on 2 workers (1 process in 3), in none in others.
+{
+  const few = new Float64Array(5);
+  const out = new Float64Array(2);
+  for (let i = 0; i < 16; i++) {
+    dot(few, 0, few, 0, few.length);
+    dotTwice(few, 0, few, 0, 0, few.length, out);
+  }
+}
