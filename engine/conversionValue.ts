@@ -309,6 +309,10 @@ export class ConversionValuer {
       const hallStart = startMonth + h * interval;
       remainingHallMonths += Math.min(buildMonths, Math.max(0, hallStart + buildMonths - Math.max(months, hallStart)));
     }
+    // The value with a tenant still to find (no lease at the horizon, or it ends there), computed
+    // on every path although few need it: in a branch of its own it was first reached after V8
+    // had compiled this function, which then threw that code away to learn the branch.
+    const searchUsd = this.discountPower[Math.max(0, leaseStart - months)] * this.searchDiscount * releaseUsd;
     let convertedUsd = NaN;
     if (leased) {
       const firstMonth = Math.max(months, leaseStart);
@@ -319,10 +323,7 @@ export class ConversionValuer {
         convertedUsd = this.discountPower[firstMonth - months] * (contractedUsd + this.discountPower[remaining] * releaseUsd);
       }
     }
-    if (convertedUsd !== convertedUsd) {
-      const handoverDelay = Math.max(0, leaseStart - months);
-      convertedUsd = this.discountPower[handoverDelay] * this.searchDiscount * releaseUsd;
-    }
+    if (convertedUsd !== convertedUsd) convertedUsd = searchUsd;
     convertedUsd -= (remainingHallMonths * hallCapexUsd) / buildMonths;
     this.valuedStartMonth = startMonth;
     this.startChangeUsd = changeUsd;
