@@ -66,29 +66,48 @@ const valuers = new WeakMap<TrialKernel, ConversionValuer>();
 
 /** Fills the arrays for fitting paths from .. to - 1 (see the file comment). */
 export function simulateSwitchFitPaths(kernel: TrialKernel, plan: SwitchPlan, fitSeed: number, from: number, to: number, arrays: SwitchFitArrays): void {
-  const reader = new SwitchStateReader(plan.state);
-  const n = arrays.paths;
-  const stateSize = plan.state.length;
-  const actions = plan.actions.length;
-  const months = plan.decisionMonths;
-  const rule: StrategyRule = {
-    name: 'fit',
-    convertAtMonth: Infinity,
-    share: 0,
-    gpuCloud: false,
-    curtail: plan.curtail,
-    refreshEveryMonths: 0,
-    triggerHashpriceUsdPerPhDay: 0,
-    triggerMonths: 0,
-  };
-  const { market, siteDraws, evaluator } = kernel;
   let valuer = valuers.get(kernel);
   if (!valuer) valuers.set(kernel, (valuer = new ConversionValuer(kernel.model.site)));
-  // Per action, in typed arrays: a JS array built here per call changed its map from one call to
-  // the next, and V8 dropped this function's compiled code at each change.
-  const direct = Uint8Array.from(plan.actions, (action) => (valuer.covers(action.operate === 'gpuCloud') ? 1 : 0));
-  const shares = Float64Array.from(plan.actions, (action) => action.share);
-  for (let p = from; p < to; p++) {
+  const simulator = new FitPathSimulator(kernel, valuer, plan, arrays);
+  // A path at a time, each a call: V8 compiles the path's work once, instead of first in the
+  // middle of this loop (on-stack replacement) and then again for the next call.
+  for (let p = from; p < to; p++) simulator.simulate(fitSeed, p);
+}
+
+/** One fitting path's market, state at each decision month and NPVs (simulateSwitchFitPaths); buffers reused. */
+class FitPathSimulator {
+  private readonly reader: SwitchStateReader;
+  private readonly rule: StrategyRule;
+  /**
+   * Per action, in typed arrays: a JS array built per call of simulateSwitchFitPaths changed its
+   * map from one call to the next, and V8 dropped the compiled code at each change.
+   */
+  private readonly direct: Uint8Array;
+  private readonly shares: Float64Array;
+
+  constructor(private readonly kernel: TrialKernel, private readonly valuer: ConversionValuer, private readonly plan: SwitchPlan, private readonly arrays: SwitchFitArrays) {
+    this.reader = new SwitchStateReader(plan.state);
+    this.rule = {
+      name: 'fit',
+      convertAtMonth: Infinity,
+      share: 0,
+      gpuCloud: false,
+      curtail: plan.curtail,
+      refreshEveryMonths: 0,
+      triggerHashpriceUsdPerPhDay: 0,
+      triggerMonths: 0,
+    };
+    this.direct = Uint8Array.from(plan.actions, (action) => (valuer.covers(action.operate === 'gpuCloud') ? 1 : 0));
+    this.shares = Float64Array.from(plan.actions, (action) => action.share);
+  }
+
+  simulate(fitSeed: number, p: number): void {
+    const { kernel, valuer, plan, arrays, reader, rule, direct, shares } = this;
+    const n = arrays.paths;
+    const stateSize = plan.state.length;
+    const actions = plan.actions.length;
+    const months = plan.decisionMonths;
+    const { market, siteDraws, evaluator } = kernel;
     kernel.drawFitPath(fitSeed, p);
     rule.convertAtMonth = Infinity;
     rule.share = 0;
