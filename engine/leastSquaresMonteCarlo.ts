@@ -437,6 +437,8 @@ export interface InductionArrays {
   responses: Float64Array;
   /** [date][function]: the continuation's moments (the one sum of the normal equations the preparation leaves). */
   moments: Float64Array;
+  /** [date][column][function]: each date's coefficients, as the policy stores them (written by the date's first unit of decisions). */
+  coefficients: Float64Array;
 }
 
 /** The arrays of an induction that starts from `holdValues` (copied); `shared`: in SharedArrayBuffers. */
@@ -454,6 +456,7 @@ export function createInductionArrays(shape: StoppingShape, basis: BasisSpec, ho
     designBuilt: make(Int32Array, shape.dates),
     responses: make(Float64Array, paths),
     moments: make(Float64Array, shape.dates * k),
+    coefficients: make(Float64Array, shape.dates * policyColumns(shape.actions, shape.exerciseKnownAtDate) * k),
   };
   arrays.values.set(holdValues.subarray(0, paths));
   arrays.exerciseDate.fill(-1);
@@ -533,6 +536,8 @@ export class InductionStep {
     const paths = this.shape.paths;
     const k = this.k;
     const solution = this.solve(date, prepared, slot);
+    // One unit per date records the coefficients (each lane solves them to the same bits).
+    if (t0 === 0) this.arrays.coefficients.set(solution, date * solution.length);
     const flags = slot * paths;
     // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
     const continuation = this.continuation;
@@ -578,12 +583,12 @@ function recordDate(policy: StoppingPolicy, date: number, prepared: PreparedDate
 
 /**
  * The fit of an induction that threads ran together (leastSquaresInduction.ts) over dates prepared
- * in slot = date: the policy (each date's coefficients solved again here, to the same bits) and the paths' results.
+ * in slot = date: the policy (each date's coefficients as its decisions recorded them) and the paths' results.
  */
 export function inductionResult(shape: StoppingShape, options: StoppingFitOptions, prepared: PreparedDates, arrays: InductionArrays): StoppingFit {
   const policy = emptyPolicy(shape, options);
-  const step = new InductionStep(shape, options, arrays);
-  for (let d = 0; d < shape.dates; d++) recordDate(policy, d, prepared, d, step.solve(d, prepared, d));
+  const width = arrays.coefficients.length / shape.dates;
+  for (let d = 0; d < shape.dates; d++) recordDate(policy, d, prepared, d, arrays.coefficients.subarray(d * width, (d + 1) * width));
   return { policy, pathValues: arrays.values, exerciseDate: arrays.exerciseDate, exerciseAction: arrays.exerciseAction };
 }
 
