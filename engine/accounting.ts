@@ -63,11 +63,13 @@ export function internalRateOfReturn(flows: Float64Array, months: number): numbe
   }
   const npvAtHi = npvAtHi0 + npvAtHi1;
   // The sign of the NPV at the lower end (-99% a month): that of NPV x 0.01^months = sum f_m
-  // 0.01^(months - 1 - m), whose last flow outweighs all the others together (at most 0.0101 x
-  // their total size) unless it is small: then by Horner's rule. (At -99% itself 100^(m+1)
-  // overflows past m ~ 154, and Infinity - Infinity would make the NPV NaN.) Only its sign is used.
-  const last = flows[months - 1];
-  let fLo = Math.abs(last) > 0.0102 * (size0 + size1) ? last : scaledNpvAtLowerEnd(flows, months, 1 + lo0);
+  // 0.01^(months - 1 - m), whose last three terms outweigh all the others together (at most 1e-6
+  // x the flows' total size) unless they nearly cancel: then by Horner's rule over every month, a
+  // chain of 120 multiply-adds. (At -99% itself 100^(m+1) overflows past m ~ 154, and Infinity -
+  // Infinity would make the NPV NaN.) Only its sign is used.
+  const g = 1 + lo0;
+  const tail = months >= 3 ? flows[months - 1] + g * (flows[months - 2] + g * flows[months - 3]) : 0;
+  let fLo = Math.abs(tail) > 2e-6 * (size0 + size1) ? tail : scaledNpvAtLowerEnd(flows, months, g);
   // Flows of one sign have an NPV of that sign at both ends, so this also rules out no sign change
   // (the sum at +100% is 0 only if every term underflowed: then the signs are looked at).
   if (npvAtHi === 0 && !changesSign(flows, months)) return NaN;

@@ -182,6 +182,12 @@ describe('internalRateOfReturn (annual, from monthly flows)', () => {
     expect(checked).toBeGreaterThan(250);
   });
 
+  it('finds the bracket when the last flows cancel at the -99% end (the sign comes from every month)', () => {
+    // 1 - 100 x 0.01 = 0: at -99% a month the NPV's sign is set by the earlier flows.
+    const flows = flowsOf([-1000, ...Array(40).fill(30), 0, -100, 1]);
+    expect(monthlyOf(internalRateOfReturn(flows, flows.length))).toBeCloseTo(bisectMonthlyIrr(flows, 0, 0.5), 12);
+  });
+
   it('ignores trailing zero months, however many', () => {
     // 100 then -50: 100 v - 50 v^2 = 0 at v = 2, i.e. -50% a month, with 300 empty months after.
     const flows = flowsOf([100, -50, ...Array(300).fill(0)]);
