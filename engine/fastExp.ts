@@ -20,7 +20,11 @@ const INTEGER_POWERS = Float64Array.from({ length: MAX_EXPONENT - MIN_EXPONENT +
 
 export function fastExp(x: number): number {
   // Outside the clamp (overflow, subnormal results) and for NaN, the rare path defers to Math.exp.
-  if (!(x > -CLAMP && x < CLAMP)) return Math.exp(x);
+  return x > -CLAMP && x < CLAMP ? expInClamp(x) : Math.exp(x);
+}
+
+/** exp(x) for -CLAMP < x < CLAMP. */
+function expInClamp(x: number): number {
   const k = (x * STEPS_OVER_LN2 + ROUNDING_SHIFT) - ROUNDING_SHIFT;
   const r = x - k * LN2_OVER_STEPS_HI - k * LN2_OVER_STEPS_LO;
   const p = 1 + r * (1 + r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
@@ -30,7 +34,22 @@ export function fastExp(x: number): number {
 
 /** values[i] = fastExp(values[i]) for every element; returns the sum of the new values, added in index order. */
 export function fastExpInPlace(values: Float64Array): number {
+  const n = values.length;
   let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] = fastExp(values[i]);
+  let i = 0;
+  while (i < n) {
+    // The common case in a loop that calls nothing, so that V8 keeps the array's base, length and
+    // the running sum in registers (a call to Math.exp on the rare path made it reload and spill
+    // them every element); a value outside the clamp leaves it, is taken by Math.exp, and the loop resumes.
+    for (; i < n; i++) {
+      const x = values[i];
+      if (!(x > -CLAMP && x < CLAMP)) break;
+      sum += values[i] = expInClamp(x);
+    }
+    if (i < n) {
+      sum += values[i] = Math.exp(values[i]);
+      i++;
+    }
+  }
   return sum;
 }
