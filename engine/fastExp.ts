@@ -18,9 +18,19 @@ const CLAMP = 708;
 const FRACTIONAL_POWERS = Float64Array.from({ length: STEPS }, (_, j) => 2 ** (j / STEPS));
 const INTEGER_POWERS = Float64Array.from({ length: MAX_EXPONENT - MIN_EXPONENT + 1 }, (_, i) => 2 ** (i + MIN_EXPONENT));
 
+/**
+ * Math.exp read once: fastExp's rare path runs in no ordinary trial, so when V8 optimises a loop
+ * fastExp is inlined into (the market's month loop) that path has no feedback. `Math.exp(x)` there
+ * left a call in the loop (the lookup of the global Math), and any call in a loop makes V8 reload
+ * every array's base and length and spill its live values each month (~3% of the kernel); a call
+ * to this constant without feedback becomes a deoptimisation point instead, which costs nothing
+ * until taken (and with feedback it is Math.exp's own inline operation).
+ */
+const mathExp = Math.exp;
+
 export function fastExp(x: number): number {
   // Outside the clamp (overflow, subnormal results) and for NaN, the rare path defers to Math.exp.
-  return x > -CLAMP && x < CLAMP ? expInClamp(x) : Math.exp(x);
+  return x > -CLAMP && x < CLAMP ? expInClamp(x) : mathExp(x);
 }
 
 /** exp(x) for -CLAMP < x < CLAMP. */
