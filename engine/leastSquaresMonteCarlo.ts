@@ -296,14 +296,18 @@ class DesignBuilder {
     const flags = slot * paths;
     const t0 = countFlags(inRegression, flags, flags + p0);
     const t = indexFlags(inRegression, flags, p0, p1, regressionIndex, t0);
+    // The scaled variables straight into their columns of the design where the basis has them (no copy).
+    const inPlace = this.basis.variablesAsColumns;
+    const scaled = inPlace ? design : scaledColumns;
     // A variable at a time: its centre and scale stay in registers.
     for (let v = 0; v < stateSize; v++) {
       const sv = scale[slot * stateSize + v];
-      const column = v * paths;
-      if (sv === 0) scaledColumns.fill(0, column + t0, column + t);
-      else scaleColumn(scaledColumns, column, state, stateOffset + v, stateSize, regressionIndex, t0, t, center[slot * stateSize + v], sv);
+      const column = (inPlace ? 1 + v : v) * paths;
+      if (sv === 0) scaled.fill(0, column + t0, column + t);
+      else scaleColumn(scaled, column, state, stateOffset + v, stateSize, regressionIndex, t0, t, center[slot * stateSize + v], sv);
     }
-    this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
+    if (inPlace) this.basis.evaluateOtherColumns(design.subarray(t0), paths, t - t0);
+    else this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
     ranks[0] = t0;
     ranks[1] = t;
   }
@@ -382,15 +386,10 @@ export class DatePreparer {
     if (!exerciseKnownAtDate) {
       // The continuation's moments are not in yet: its coefficients come out wrong, the actions' right (each right-hand side is solved on its own).
       equations.solve(this.solution);
-      fitted.fill(0, 0, actions * paths);
-      // Two actions at a time: one pass over each column for both (the same sums, in the same order).
+      // Two actions at a time: one pass over the columns for both (the same sums, in the same order).
       let a = 0;
-      for (; a + 1 < actions; a += 2) {
-        for (let i = 0; i < k; i++) {
-          addScaledTwice(fitted, a * paths, this.solution[(1 + a) * k + i], (a + 1) * paths, this.solution[(2 + a) * k + i], columns, i * paths, regressed);
-        }
-      }
-      if (a < actions) for (let i = 0; i < k; i++) addScaled(fitted, a * paths, this.solution[(1 + a) * k + i], columns, i * paths, regressed);
+      for (; a + 1 < actions; a += 2) fittedValuesTwice(fitted, a * paths, (a + 1) * paths, this.solution, (1 + a) * k, (2 + a) * k, k, columns, paths, regressed);
+      if (a < actions) fittedValues(fitted, a * paths, this.solution, (1 + a) * k, k, columns, paths, 0, regressed);
     }
     this.recordBest(exercise, exerciseOffset, prepared, flags, regressionIndex, regressed);
   }
@@ -541,8 +540,7 @@ export class InductionStep {
     const flags = slot * paths;
     // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
     const continuation = this.continuation;
-    continuation.fill(0, t0, t1);
-    for (let i = 0; i < k; i++) addScaled(continuation, t0, solution[i], design, i * paths + t0, t1 - t0);
+    fittedValues(continuation, t0, solution, 0, k, design, paths, t0, t1 - t0);
     for (let t = t0; t < t1; t++) {
       const p = regressionIndex[t];
       const action = prepared.bestAction[flags + p];
@@ -647,6 +645,52 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
     induction.stepDate(d, state, exercise, prepared, 0);
   }
   return induction.result();
+}
+
+/**
+ * y[yOffset + t] = the sum over the functions i < k of coefficients[c + i] * x[i * stride + xOffset + t],
+ * for t < count, added from 0 in function order as StoppingPolicyEvaluator.fitted adds them (so the
+ * same bits): the fitted values of a date's design. Three functions a pass, so that y is read and
+ * written once for three terms instead of once for each.
+ */
+function fittedValues(y: Float64Array, yOffset: number, coefficients: Float64Array, c: number, k: number, x: Float64Array, stride: number, xOffset: number, count: number): void {
+  y.fill(0, yOffset, yOffset + count);
+  let i = 0;
+  for (; i + 3 <= k; i += 3) addScaledThree(y, yOffset, coefficients[c + i], coefficients[c + i + 1], coefficients[c + i + 2], x, i * stride + xOffset, stride, count);
+  for (; i < k; i++) addScaled(y, yOffset, coefficients[c + i], x, i * stride + xOffset, count);
+}
+
+/** fittedValues of two right-hand sides (coefficients at c and d, fitted values at y[yOffset ..) and y[zOffset ..)), in one pass over each column for both. */
+function fittedValuesTwice(y: Float64Array, yOffset: number, zOffset: number, coefficients: Float64Array, c: number, d: number, k: number, x: Float64Array, stride: number, count: number): void {
+  y.fill(0, yOffset, yOffset + count);
+  y.fill(0, zOffset, zOffset + count);
+  let i = 0;
+  for (; i + 3 <= k; i += 3) {
+    addScaledThreeTwice(y, yOffset, coefficients[c + i], coefficients[c + i + 1], coefficients[c + i + 2], zOffset, coefficients[d + i], coefficients[d + i + 1], coefficients[d + i + 2], x, i * stride, stride, count);
+  }
+  for (; i < k; i++) addScaledTwice(y, yOffset, coefficients[c + i], zOffset, coefficients[d + i], x, i * stride, count);
+}
+
+/** addScaled of three columns of x (at xOffset, xOffset + stride, xOffset + 2 * stride), in order, in one pass over y. */
+function addScaledThree(y: Float64Array, yOffset: number, a0: number, a1: number, a2: number, x: Float64Array, xOffset: number, stride: number, count: number): void {
+  const x1 = xOffset + stride;
+  const x2 = x1 + stride;
+  for (let t = 0; t < count; t++) y[yOffset + t] = y[yOffset + t] + a0 * x[xOffset + t] + a1 * x[x1 + t] + a2 * x[x2 + t];
+}
+
+/** addScaledThree into y at yOffset (a0 .. a2) and at zOffset (b0 .. b2) in one pass over the three columns. */
+function addScaledThreeTwice(
+  y: Float64Array, yOffset: number, a0: number, a1: number, a2: number, zOffset: number, b0: number, b1: number, b2: number, x: Float64Array, xOffset: number, stride: number, count: number,
+): void {
+  const x1 = xOffset + stride;
+  const x2 = x1 + stride;
+  for (let t = 0; t < count; t++) {
+    const v0 = x[xOffset + t];
+    const v1 = x[x1 + t];
+    const v2 = x[x2 + t];
+    y[yOffset + t] = y[yOffset + t] + a0 * v0 + a1 * v1 + a2 * v2;
+    y[zOffset + t] = y[zOffset + t] + b0 * v0 + b1 * v1 + b2 * v2;
+  }
 }
 
 /** y[yOffset + t] += a * x[xOffset + t] for t < count (a small function: V8 compiles its loop tighter than inside the fit's). */

@@ -157,13 +157,24 @@ export class RegressionBasis {
       }
       return;
     }
+    if (this.variablesAsColumns) for (let v = 0; v < n; v++) copyColumn(out, (1 + v) * outStride, x, v * xStride, count);
+    this.evaluateOtherColumns(out, outStride, count);
+  }
+
+  /** Whether function 1 + v is variable v itself (polynomials of degree >= 1): a caller may write the variables there (evaluateOtherColumns). */
+  get variablesAsColumns(): boolean {
+    return this.spec.kind === 'polynomial' && this.spec.degree >= 1;
+  }
+
+  /**
+   * evaluateColumns with the variables already written at their own functions' columns
+   * (variablesAsColumns, out[(1 + v) * outStride + t]): the constant and the products, without
+   * copying the variables there from elsewhere.
+   */
+  evaluateOtherColumns(out: Float64Array, outStride: number, count: number): void {
     const { left, right } = this;
-    for (let f = 0; f < this.size; f++) {
-      const column = f * outStride;
-      if (f === 0) out.fill(1, column, column + count);
-      else if (f <= n) copyColumn(out, column, x, (f - 1) * xStride, count);
-      else multiplyColumns(out, column, out, left[f] * outStride, out, right[f] * outStride, count);
-    }
+    out.fill(1, 0, count);
+    for (let f = 1 + this.variables; f < this.size; f++) multiplyColumns(out, f * outStride, out, left[f] * outStride, out, right[f] * outStride, count);
   }
 }
 
