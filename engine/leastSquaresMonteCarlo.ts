@@ -294,7 +294,8 @@ class DesignBuilder {
     const { center, scale, inRegression } = prepared;
     const scaledColumns = this.scaledColumns;
     const flags = slot * paths;
-    const t0 = countFlags(inRegression, flags, flags + p0);
+    // With every path regressed (the default) a path's rank is the path.
+    const t0 = prepared.regressionPaths[slot] === paths ? p0 : countFlags(inRegression, flags, flags + p0);
     const t = indexFlags(inRegression, flags, p0, p1, regressionIndex, t0);
     // The scaled variables straight into their columns of the design where the basis has them (no copy).
     const inPlace = this.basis.variablesAsColumns;
@@ -500,9 +501,11 @@ export class InductionStep {
     const regressionIndex = this.arrays.regressionIndexes[date % DESIGN_BUFFERS];
     const ranks = this.ranks;
     if (this.arrays.designBuilt[date]) {
-      const flags = slot * this.shape.paths;
-      ranks[0] = countFlags(prepared.inRegression, flags, flags + p0);
-      ranks[1] = ranks[0] + countFlags(prepared.inRegression, flags + p0, flags + p1);
+      const paths = this.shape.paths;
+      const flags = slot * paths;
+      const every = prepared.regressionPaths[slot] === paths;
+      ranks[0] = every ? p0 : countFlags(prepared.inRegression, flags, flags + p0);
+      ranks[1] = every ? p1 : ranks[0] + countFlags(prepared.inRegression, flags + p0, flags + p1);
     } else {
       this.builder.build(state, stateOffset, prepared, slot, p0, p1, regressionIndex, this.arrays.designs[date % DESIGN_BUFFERS], ranks);
     }
@@ -712,10 +715,12 @@ function standardize(state: ArrayLike<number>, offset: number, prepared: Prepare
   const { inRegression } = prepared;
   const flags = slot * paths;
   for (let v = 0; v < n; v++) {
-    const mean = count > 0 ? flaggedSum(state, offset + v, n, inRegression, flags, paths) / count : 0;
+    // Every path regressed (the default): the same sums without looking at the flags.
+    const sum = count === paths ? stridedSum(state, offset + v, n, paths) : flaggedSum(state, offset + v, n, inRegression, flags, paths);
+    const mean = count > 0 ? sum / count : 0;
     // Two passes (the mean, then the squared deviations from it): stable for variables far from 0
     // (log difficulty ~33) with a small spread, and no division per path.
-    const squares = flaggedSquares(state, offset + v, n, inRegression, flags, paths, mean);
+    const squares = count === paths ? stridedSquares(state, offset + v, n, paths, mean) : flaggedSquares(state, offset + v, n, inRegression, flags, paths, mean);
     const sd = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;
     prepared.center[slot * n + v] = mean;
     // A spread below rounding of the mean is no spread: the variable is constant at this date.
@@ -776,6 +781,23 @@ function flaggedSum(x: ArrayLike<number>, offset: number, stride: number, flags:
   let sum = 0;
   for (let p = 0; p < paths; p++) if (flags[flagOffset + p]) sum += x[offset + p * stride];
   return sum;
+}
+
+/** Sum of x[offset + p * stride] over the paths p < paths, in path order (flaggedSum with every path flagged). */
+function stridedSum(x: ArrayLike<number>, offset: number, stride: number, paths: number): number {
+  let sum = 0;
+  for (let p = 0; p < paths; p++) sum += x[offset + p * stride];
+  return sum;
+}
+
+/** Sum of (x[offset + p * stride] - mean)^2 over the paths p < paths, in path order (flaggedSquares with every path flagged). */
+function stridedSquares(x: ArrayLike<number>, offset: number, stride: number, paths: number, mean: number): number {
+  let squares = 0;
+  for (let p = 0; p < paths; p++) {
+    const deviation = x[offset + p * stride] - mean;
+    squares += deviation * deviation;
+  }
+  return squares;
 }
 
 /** Sum of (x[offset + p * stride] - mean)^2 over the flagged paths, in path order. */
