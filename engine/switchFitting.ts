@@ -115,8 +115,8 @@ class FitPathSimulator {
     const holdNpvUsd = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
     arrays.hold[p] = holdNpvUsd;
     valuer.preparePath(market, siteDraws, plan.curtail, holdNpvUsd);
+    reader.readMonths(market, months, arrays.state, p * stateSize, n * stateSize);
     for (let d = 0; d < months.length; d++) {
-      reader.read(market, months[d], arrays.state, (d * n + p) * stateSize);
       rule.convertAtMonth = months[d];
       for (let a = 0; a < actions; a++) {
         let npvUsd: number;

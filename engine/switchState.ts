@@ -75,6 +75,30 @@ export class SwitchStateReader {
       out[offset + v] = x;
     }
   }
+
+  /**
+   * read() at each of `months`, month d's state into out[offset + d * stride ..): the same numbers,
+   * a variable at a time (its case chosen once, not once a month).
+   */
+  readMonths(market: MarketPath, months: readonly number[], out: Float32Array | Float64Array, offset: number, stride: number): void {
+    const codes = this.codes;
+    for (let v = 0; v < codes.length; v++) {
+      const o = offset + v;
+      switch (codes[v]) {
+        case 0: logsAt(market.hashpriceUsdPerPhDay, months, out, o, stride); break;
+        case 1: logsAt(market.priceUsd, months, out, o, stride); break;
+        case 2: logsAt(market.difficulty, months, out, o, stride); break;
+        case 3: logsAt(market.energyUsdPerMwh, months, out, o, stride); break;
+        case 4: logsAt(market.aiDemandIndex, months, out, o, stride); break;
+        default: for (let d = 0; d < months.length; d++) out[o + d * stride] = monthsToHalving(market, months[d]);
+      }
+    }
+  }
+}
+
+/** out[offset + d * stride] = log(values[months[d]]) for each decision month d. */
+function logsAt(values: Float64Array, months: readonly number[], out: Float32Array | Float64Array, offset: number, stride: number): void {
+  for (let d = 0; d < months.length; d++) out[offset + d * stride] = Math.log(values[months[d]]);
 }
 
 /** A regression-state value back in the variable's own units (exp of a log). */
