@@ -27,6 +27,15 @@ import { HOURS_PER_MONTH, type MarketPath } from './market.js';
 import { annuityPayment, TERMINAL_BY_CASH_FLOW, type SiteDraws, type SiteParams } from './site.js';
 import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
 
+/** A start table's fields (ConversionValuer.fillStartTable). */
+const START_CAPEX = 0;
+const START_DEBT_PAYMENTS = 1;
+const START_DEBT = 2;
+const START_OFFLINE = 3;
+const START_FIXED = 4;
+const START_REMAINING_CAPEX = 5;
+const START_FIELDS = 6;
+
 export class ConversionValuer {
   private readonly months: number;
   /** sd[m]: sum of the discount factors of months m .. months - 1. */
@@ -49,10 +58,16 @@ export class ConversionValuer {
   private readonly nextDefault: Int32Array;
   private readonly nextSigning: Int32Array;
   private readonly leaseRate: Float64Array;
-  /** Project debt after k months of building, per USD of one hall's site-funded capex. */
+  /** Project debt after k months of building, per USD of one hall's site-funded capex (fillStartTable's, for one build time). */
   private readonly buildDebt: Float64Array;
-  private buildDebtMonths = -1;
+  /**
+   * Per build time (index: months), what a conversion starting at each month changes that no path
+   * does ([start month][START_FIELDS], startFields), filled the first time a path has that build time.
+   */
+  private readonly startTables: (Float64Array | undefined)[] = [];
+  /** The prepared path's build time and its start table. */
   private buildMonths = 1;
+  private startTable: Float64Array;
   private holdNpvUsd = 0;
   // valueStart's results for valuedStartMonth, per unit of share converted.
   private valuedStartMonth = -1;
@@ -106,6 +121,7 @@ export class ConversionValuer {
     this.nextSigning = new Int32Array(months + 1);
     this.leaseRate = new Float64Array(months);
     this.buildDebt = new Float64Array(longestBuild + 1);
+    this.startTable = new Float64Array(0);
     this.ehsPerMw = 1 / site.efficiencyJPerTh;
   }
 
@@ -161,7 +177,66 @@ export class ConversionValuer {
     const releaseIndex = aiDemandIndex[months - 1];
     this.releaseRate = site.leaseUsdPerKwMonth * releaseIndex ** site.leaseElasticity;
     this.searchDiscount = expectedSearchDiscount(site.signingProbabilityPerMonth * releaseIndex, site.monthlyDiscount);
-    if (draws.buildMonths !== this.buildDebtMonths) this.fillBuildDebt(draws.buildMonths);
+    this.buildMonths = draws.buildMonths;
+    this.startTable = this.startTables[draws.buildMonths] ?? this.fillStartTable(draws.buildMonths);
+  }
+
+  /**
+   * The start table of a build of `buildMonths` (startTables): per start month, the capex paid
+   * while building, the project debt's payments, the debt owed at the horizon, the share of the MW
+   * offline then, the fixed costs of the converted part then, and the capex of the halls still
+   * building then; each computed as valueStart computed it before it had the table (the same bits).
+   */
+  private fillStartTable(buildMonths: number): Float64Array {
+    this.fillBuildDebt(buildMonths);
+    const site = this.site;
+    const months = this.months;
+    const halls = site.tranches;
+    const interval = site.trancheIntervalMonths;
+    const sd = this.discountSuffix;
+    const itKwFull = site.powerMw * site.itKwPerMw;
+    const hallCapexUsd = (site.powerMw * site.conversionUsdPerMw * (1 - site.tenantCapexShare)) / halls;
+    const table = new Float64Array(months * START_FIELDS);
+    for (let startMonth = 0; startMonth < months; startMonth++) {
+      const row = startMonth * START_FIELDS;
+      const lastHandover = startMonth + buildMonths + (halls - 1) * interval;
+      // Capex while building, hall by hall (a hall goes offline when its build starts).
+      let hallBuildDiscount = 0;
+      for (let h = 0; h < halls; h++) {
+        const hallStart = Math.min(months, startMonth + h * interval);
+        const handover = Math.min(months, hallStart + buildMonths);
+        hallBuildDiscount += sd[hallStart] - sd[handover];
+      }
+      table[row + START_CAPEX] = ((hallCapexUsd * (1 - site.capexDebtShare)) / buildMonths) * hallBuildDiscount;
+      // Project debt: drawn during the build, then a level payment from the last handover.
+      let debtUsd: number;
+      if (lastHandover <= months) {
+        const principalUsd = hallCapexUsd * this.buildDebt[lastHandover - startMonth];
+        const paymentUsd = principalUsd * this.debtPaymentPerUsd;
+        const paid = months - lastHandover;
+        table[row + START_DEBT_PAYMENTS] = paymentUsd * (sd[lastHandover] - sd[lastHandover + Math.min(paid, site.capexDebtTermMonths)]);
+        const r = site.capexDebtMonthlyRate;
+        const growth = this.debtGrowth[paid];
+        debtUsd = paid >= site.capexDebtTermMonths ? 0 : r === 0 ? principalUsd - paid * paymentUsd : principalUsd * growth - (paymentUsd * (growth - 1)) / r;
+        if (debtUsd < 1e-6) debtUsd = 0;
+      } else {
+        debtUsd = hallCapexUsd * this.buildDebt[months - startMonth];
+      }
+      table[row + START_DEBT] = debtUsd;
+      // At the horizon: the halls offline, the converted part's fixed costs, the capex still to pay.
+      const lastStarted = interval === 0 ? halls : Math.min(halls, Math.floor((months - 1 - startMonth) / interval) + 1);
+      const offlineShare = lastHandover > months - 1 ? lastStarted / halls : 1;
+      table[row + START_OFFLINE] = offlineShare;
+      table[row + START_FIXED] = site.landlordOpexUsdPerKwMonth * itKwFull + site.opexUsdPerMonth * offlineShare;
+      let remainingHallMonths = 0;
+      for (let h = 0; h < halls; h++) {
+        const hallStart = startMonth + h * interval;
+        remainingHallMonths += Math.min(buildMonths, Math.max(0, hallStart + buildMonths - Math.max(months, hallStart)));
+      }
+      table[row + START_REMAINING_CAPEX] = (remainingHallMonths * hallCapexUsd) / buildMonths;
+    }
+    this.startTables[buildMonths] = table;
+    return table;
   }
 
   /** buildDebt for a build of `buildMonths` (the same for every start month). */
@@ -178,8 +253,6 @@ export class ConversionValuer {
       balance = balance * (1 + site.capexDebtMonthlyRate) + ((started - delivered) / buildMonths) * site.capexDebtShare;
       this.buildDebt[k + 1] = balance;
     }
-    this.buildDebtMonths = buildMonths;
-    this.buildMonths = buildMonths;
   }
 
   /** The mining part's terminal value (before debt) from its last 12 months of cash flow and the share of the MW offline. */
@@ -212,43 +285,26 @@ export class ConversionValuer {
     const halls = site.tranches;
     const interval = site.trancheIntervalMonths;
     const buildMonths = this.buildMonths;
-    const sd = this.discountSuffix;
     const convertedMw = site.powerMw;
     const itKwFull = convertedMw * site.itKwPerMw;
-    const hallCapexUsd = (convertedMw * site.conversionUsdPerMw * (1 - site.tenantCapexShare)) / halls;
     const firstHandover = startMonth + buildMonths;
     const lastHandover = firstHandover + (halls - 1) * interval;
+    const table = this.startTable;
+    const row = startMonth * START_FIELDS;
 
-    // Mining given up and capex, hall by hall (a hall goes offline when its build starts).
+    // Mining given up, hall by hall (a hall goes offline when its build starts), and capex.
     let hallMiningUsd = 0;
-    let hallBuildDiscount = 0;
     let last12OfflineUsd = 0;
     const last12From = Math.max(0, months - 12);
     for (let h = 0; h < halls; h++) {
       const hallStart = Math.min(months, startMonth + h * interval);
-      const handover = Math.min(months, hallStart + buildMonths);
       hallMiningUsd += this.miningSuffix[hallStart];
-      hallBuildDiscount += sd[hallStart] - sd[handover];
       const from = Math.max(last12From, hallStart);
       last12OfflineUsd += site.powerMw * this.miningSuffixUndiscounted[from] - site.opexUsdPerMonth * (months - from);
     }
     let changeUsd = -(site.powerMw * hallMiningUsd) / halls;
-    changeUsd -= ((hallCapexUsd * (1 - site.capexDebtShare)) / buildMonths) * hallBuildDiscount;
-
-    // Project debt: drawn during the build, then a level payment from the last handover.
-    let debtUsd: number;
-    if (lastHandover <= months) {
-      const principalUsd = hallCapexUsd * this.buildDebt[lastHandover - startMonth];
-      const paymentUsd = principalUsd * this.debtPaymentPerUsd;
-      const paid = months - lastHandover;
-      changeUsd -= paymentUsd * (sd[lastHandover] - sd[lastHandover + Math.min(paid, site.capexDebtTermMonths)]);
-      const r = site.capexDebtMonthlyRate;
-      const growth = this.debtGrowth[paid];
-      debtUsd = paid >= site.capexDebtTermMonths ? 0 : r === 0 ? principalUsd - paid * paymentUsd : principalUsd * growth - (paymentUsd * (growth - 1)) / r;
-      if (debtUsd < 1e-6) debtUsd = 0;
-    } else {
-      debtUsd = hallCapexUsd * this.buildDebt[months - startMonth];
-    }
+    changeUsd -= table[row + START_CAPEX];
+    if (lastHandover <= months) changeUsd -= table[row + START_DEBT_PAYMENTS];
 
     // Leases, from event to event (hosting.ts's lease states).
     let leaseStart = firstHandover;
@@ -298,17 +354,11 @@ export class ConversionValuer {
     }
 
     // Terminal value: the converted part (hosting.ts terminalValueUsd) and the debt; the mining part is npvUsd's.
-    const lastStarted = interval === 0 ? halls : Math.min(halls, Math.floor((months - 1 - startMonth) / interval) + 1);
-    const offlineShare = lastHandover > months - 1 ? lastStarted / halls : 1;
+    const offlineShare = table[row + START_OFFLINE];
     const netShare = 1 - site.tripleNetCostShareOfRent;
-    const fixedUsd = site.landlordOpexUsdPerKwMonth * itKwFull + site.opexUsdPerMonth * offlineShare;
+    const fixedUsd = table[row + START_FIXED];
     const marketNoiUsd = this.releaseRate * itKwFull * netShare - fixedUsd;
     const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);
-    let remainingHallMonths = 0;
-    for (let h = 0; h < halls; h++) {
-      const hallStart = startMonth + h * interval;
-      remainingHallMonths += Math.min(buildMonths, Math.max(0, hallStart + buildMonths - Math.max(months, hallStart)));
-    }
     // The value with a tenant still to find (no lease at the horizon, or it ends there), computed
     // on every path although few need it: in a branch of its own it was first reached after V8
     // had compiled this function, which then threw that code away to learn the branch.
@@ -324,10 +374,10 @@ export class ConversionValuer {
       }
     }
     if (convertedUsd !== convertedUsd) convertedUsd = searchUsd;
-    convertedUsd -= (remainingHallMonths * hallCapexUsd) / buildMonths;
+    convertedUsd -= table[row + START_REMAINING_CAPEX];
     this.valuedStartMonth = startMonth;
     this.startChangeUsd = changeUsd;
-    this.startTerminalUsd = (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - debtUsd;
+    this.startTerminalUsd = (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - table[row + START_DEBT];
     this.startOfflineShare = offlineShare;
     this.startLast12OfflineUsd = last12OfflineUsd / halls;
   }
