@@ -1,0 +1,39 @@
+// The policy's state read at every decision month at once (SwitchStateReader.readMonths, which the
+// fit uses) against read(), month by month (which the policy uses on each trial afterwards): the
+// fit's decisions are the policy's only if the two give the same numbers, to the bit.
+import { describe, expect, it } from 'vitest';
+import { compileModel } from '../engine/model.js';
+import { SWITCH_STATE_VARIABLES, SwitchStateReader } from '../engine/switchState.js';
+import { TrialKernel } from '../engine/trial.js';
+import { loadScenario } from '../scenarios/load.js';
+
+describe('SwitchStateReader.readMonths', () => {
+  it("gives read()'s numbers at every month, to the bit, for every variable in any order, into Float32 and Float64 arrays", () => {
+    const kernel = new TrialKernel(compileModel(loadScenario('base')));
+    const variables = [...SWITCH_STATE_VARIABLES].reverse();
+    const reader = new SwitchStateReader(variables);
+    const months = [0, 1, 5, 17, 59, 119];
+    const n = variables.length;
+    for (let path = 0; path < 3; path++) {
+      kernel.drawFitPath(11, path);
+      for (const Type of [Float32Array, Float64Array]) {
+        // Month d's state at 3 + d * (n + 2): an offset and a stride wider than the state, as the fit's.
+        const all = new Type(3 + months.length * (n + 2));
+        reader.readMonths(kernel.market, months, all, 3, n + 2);
+        const one = new Type(n);
+        months.forEach((month, d) => {
+          reader.read(kernel.market, month, one, 0);
+          expect(Array.from(all.subarray(3 + d * (n + 2), 3 + d * (n + 2) + n))).toEqual(Array.from(one));
+        });
+      }
+    }
+    // The variables enter as logs, except the months to the next halving (positive, under 4 years).
+    kernel.drawFitPath(11, 0);
+    const one = new Float64Array(n);
+    reader.read(kernel.market, 17, one, 0);
+    expect(one[variables.indexOf('hashprice')]).toBe(Math.log(kernel.market.hashpriceUsdPerPhDay[17]));
+    const toHalving = one[variables.indexOf('monthsToHalving')];
+    expect(toHalving).toBeGreaterThan(0);
+    expect(toHalving).toBeLessThan(49);
+  });
+});
