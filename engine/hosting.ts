@@ -129,9 +129,11 @@ export class Hosting {
     this.escalation = 1;
     this.gpuDebtBalanceUsd = 0;
     this.gpuPaymentUsd = 0;
-    // Every hall's first fleet is bought at its handover.
-    this.fleetAgeMonths.fill(site.gpuLifeMonths);
-    this.fleetPriceFactor.fill(1);
+    if (gpuCloud) {
+      // Every hall's first fleet is bought at its handover. (Only a GPU cloud reads the fleets.)
+      this.fleetAgeMonths.fill(site.gpuLifeMonths);
+      this.fleetPriceFactor.fill(1);
+    }
     this.offlineShare = 0;
   }
 
