@@ -146,7 +146,8 @@ async function redisThroughput(tmp: string): Promise<{ rows: RedisRound[]; sketc
     }
     return { rows, sketch };
   } finally {
-    for (const w of workers) w.kill('SIGTERM');
+    // The workers first, while Redis can still see them off; then the server.
+    await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null || w.signalCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
     server.kill('SIGTERM');
   }
 }

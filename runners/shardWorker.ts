@@ -58,6 +58,8 @@ const HEARTBEAT_MS = 5000;
 const PROGRESS_EVERY_MS = 500;
 const CANCEL_CHECK_MS = 1000;
 const SPECS_KEPT = 8;
+/** How long a stop waits to leave Redis in order before it lets go of its connections regardless. */
+const STOP_GRACE_MS = 3000;
 
 class RunCancelled extends Error {}
 
@@ -199,10 +201,18 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     stopping = true;
     clearInterval(beat);
     // Not waiting for a shard in progress: its lock expires and another worker takes it over.
-    await worker.close(true).catch(() => {});
+    // Leaving Redis in order (the queue's connections closed, this worker's key deleted) takes
+    // Redis: when it is gone, its calls would wait for it to come back, for ever.
+    const leave = (async () => {
+      await worker.close(true).catch(() => {});
+      await client.del(workerKey(id)).catch(() => {});
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([leave, new Promise((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+    clearTimeout(timer);
     await executor.close().catch(() => {});
-    await client.del(workerKey(id)).catch(() => {});
     client.disconnect();
+    await worker.disconnect().catch(() => {});
     resolveStopped(exitCode);
   }
 

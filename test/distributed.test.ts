@@ -1,9 +1,9 @@
 // Runs on `hashpivot worker`s through a real Redis (BullMQ): the merged result is byte-identical to
 // a local run (and a study's to a local study) even when a worker is killed mid-shard or Redis
 // restarts mid-run; Ctrl-C takes the queued shards off the queue; a worker of another engine
-// version refuses, named; bad addresses and passwords fail within seconds. Needs redis-server
-// (`apt-get install -y redis-server`): without it these tests are skipped with a message, except
-// under CI=true, where they fail.
+// version refuses, named; bad addresses and passwords fail within seconds; a worker told to stop
+// stops, even with Redis gone. Needs redis-server (`apt-get install -y redis-server`): without it
+// these tests are skipped with a message, except under CI=true, where they fail.
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -202,5 +202,19 @@ if (!binary) {
       expect(noStore.status).toBe(2);
       expect(noStore.stderr).toMatch(/--redis needs --store DIR/);
     });
+  });
+
+  it('a worker told to stop after its Redis went away stops (SIGTERM: exit 143) instead of waiting for Redis', async () => {
+    const own = await startRedis(binary, PASSWORD);
+    const worker = backgroundCli(['worker', '--redis', own.url, '--concurrency', '1'], ENV);
+    try {
+      await worker.waitFor(/takes shards from/);
+      await own.stop();
+      await worker.waitFor(/ECONNREFUSED/);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited, worker.output()).toBe(143);
+    } finally {
+      worker.child.kill('SIGKILL');
+    }
   });
 }
