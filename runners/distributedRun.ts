@@ -16,7 +16,7 @@ import { ENGINE_VERSION } from '../outputs/summary.js';
 import { RunAssembler } from './merge.js';
 import { resolveModelInputs } from './modelInputs.js';
 import type { ModelInputs } from '../engine/priceModel.js';
-import { queueConnection, redisClient, type RedisTarget } from './redisConnection.js';
+import { queueConnection, redisClient, redisGoodbye, untilAborted, type RedisTarget } from './redisConnection.js';
 import type { LaneExecutor } from './pool.js';
 import { checkSketchable, RunFailure, type RunResult } from './run.js';
 import { fitSwitchPolicies, needsSwitchFit } from './switchFit.js';
@@ -201,59 +201,63 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     };
 
     let allTaken = false;
+    /** One look at the queue: merges the finished shards, queues again those Redis lost, reports refusals. */
+    const pollShards = async (): Promise<void> => {
+      const lost: number[] = [];
+      let waiting = false;
+      for (const index of assembler.missing()) {
+        const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, shardJobId(runId, index));
+        if (job === undefined) {
+          lost.push(index);
+          continue;
+        }
+        if (!job.processedOn) waiting = true;
+        if (job.finishedOn && job.returnvalue?.state) {
+          const source = `shard ${index}/${shardCount} from ${job.returnvalue.worker}`;
+          let decoded;
+          try {
+            decoded = decodeShardState(job.returnvalue.state);
+            assembler.addState(index, decoded.bands, decodeSketchState(decoded.sketch), source);
+          } catch (error) {
+            throw new RunFailure(`${source}: ${(error as Error).message}`);
+          }
+          progress.delete(index);
+          await job.remove().catch(() => {});
+        } else if (job.finishedOn && job.returnvalue?.folder) {
+          if (!(await mergeFromStore(index, [job.returnvalue.folder]))) throw new RunFailure(`shard ${index}/${shardCount}: ${job.returnvalue.folder} is not in the store`);
+          progress.delete(index);
+          await job.remove().catch(() => {});
+        } else if (job.finishedOn) {
+          throw new RunFailure(`shard ${index}/${shardCount} failed after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}: ${job.failedReason}`);
+        } else if (typeof job.progress === 'number' && job.progress > 0) {
+          progress.set(index, job.progress);
+          anyTaken = true;
+        }
+      }
+      // Jobs Redis no longer has (it restarted without persistence): merge what the store has, queue the rest again.
+      const requeue: number[] = [];
+      for (const index of lost) {
+        if (runFolder === null || !(await mergeFromStore(index, finishedShardFolders(runFolder, { index, count: shardCount })))) requeue.push(index);
+      }
+      if (requeue.length > 0) {
+        options.log(`Redis no longer has shard${requeue.length === 1 ? '' : 's'} ${requeue.map((i) => `${i}/${shardCount}`).join(', ')} (restarted?): queued again`);
+        await enqueue(requeue);
+      }
+      if (!waiting && lost.length === 0 && !allTaken && !assembler.complete) {
+        allTaken = true;
+        options.onShardsTaken?.(inputs);
+      }
+      const refusals = await client.lrange(runRefusalsKey(runId), refusalsSeen, -1);
+      refusalsSeen += refusals.length;
+      for (const line of refusals) options.log(line);
+    };
     while (!assembler.complete) {
       options.signal?.throwIfAborted();
       try {
-        const lost: number[] = [];
-        let waiting = false;
-        for (const index of assembler.missing()) {
-          const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, shardJobId(runId, index));
-          if (job === undefined) {
-            lost.push(index);
-            continue;
-          }
-          if (!job.processedOn) waiting = true;
-          if (job.finishedOn && job.returnvalue?.state) {
-            const source = `shard ${index}/${shardCount} from ${job.returnvalue.worker}`;
-            let decoded;
-            try {
-              decoded = decodeShardState(job.returnvalue.state);
-              assembler.addState(index, decoded.bands, decodeSketchState(decoded.sketch), source);
-            } catch (error) {
-              throw new RunFailure(`${source}: ${(error as Error).message}`);
-            }
-            progress.delete(index);
-            await job.remove().catch(() => {});
-          } else if (job.finishedOn && job.returnvalue?.folder) {
-            if (!(await mergeFromStore(index, [job.returnvalue.folder]))) throw new RunFailure(`shard ${index}/${shardCount}: ${job.returnvalue.folder} is not in the store`);
-            progress.delete(index);
-            await job.remove().catch(() => {});
-          } else if (job.finishedOn) {
-            throw new RunFailure(`shard ${index}/${shardCount} failed after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}: ${job.failedReason}`);
-          } else if (typeof job.progress === 'number' && job.progress > 0) {
-            progress.set(index, job.progress);
-            anyTaken = true;
-          }
-        }
-        // Jobs Redis no longer has (it restarted without persistence): merge what the store has, queue the rest again.
-        const requeue: number[] = [];
-        for (const index of lost) {
-          if (runFolder === null || !(await mergeFromStore(index, finishedShardFolders(runFolder, { index, count: shardCount })))) requeue.push(index);
-        }
-        if (requeue.length > 0) {
-          options.log(`Redis no longer has shard${requeue.length === 1 ? '' : 's'} ${requeue.map((i) => `${i}/${shardCount}`).join(', ')} (restarted?): queued again`);
-          await enqueue(requeue);
-        }
-        if (!waiting && lost.length === 0 && !allTaken && !assembler.complete) {
-          allTaken = true;
-          options.onShardsTaken?.(inputs);
-        }
-        const refusals = await client.lrange(runRefusalsKey(runId), refusalsSeen, -1);
-        refusalsSeen += refusals.length;
-        for (const line of refusals) options.log(line);
+        await untilAborted(pollShards(), options.signal);
         unreachableSince = null;
       } catch (error) {
-        if (error instanceof RunFailure) throw error;
+        if (error instanceof RunFailure || options.signal?.aborted) throw error;
         const now = Date.now();
         unreachableSince ??= now;
         if (now - unreachableSince > REDIS_GIVE_UP_MS) throw new RunFailure(`lost Redis at ${options.target.label} for ${REDIS_GIVE_UP_MS / 1000} s: ${(error as Error).message}`);
@@ -282,12 +286,18 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     finished = true;
     return assembler.result();
   } finally {
-    if (!finished) await cancelRun(queue, client, runId).catch(() => {});
-    await client.del(runSpecKey(runId), runRefusalsKey(runId)).catch(() => {});
+    await redisGoodbye(
+      (async () => {
+        if (!finished) await cancelRun(queue, client, runId).catch(() => {});
+        await client.del(runSpecKey(runId), runRefusalsKey(runId)).catch(() => {});
+      })(),
+    );
     store?.abort();
     if (runFolder) rmSync(runFolder, { recursive: true, force: true });
-    await Promise.all([queue.close(), events.close()].map((closing) => closing.catch(() => {})));
+    await redisGoodbye(Promise.all([queue.close(), events.close()].map((closing) => closing.catch(() => {}))));
     client.disconnect();
+    // Still connected if Redis did not answer the closes: let go.
+    await redisGoodbye(Promise.all([queue.disconnect(), events.disconnect()].map((closing) => closing.catch(() => {}))));
   }
 }
 

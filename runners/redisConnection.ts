@@ -99,3 +99,41 @@ export async function checkRedis(target: RedisTarget): Promise<void> {
     client.disconnect();
   }
 }
+
+/** How long a command that stops waits for its last calls to Redis (cancelling, closing queues, deleting keys). */
+export const REDIS_GOODBYE_MS = 3000;
+
+/**
+ * Waits for `calls`, a stopping command's last calls to Redis, for at most REDIS_GOODBYE_MS: with
+ * Redis gone, calls that retry until it comes back would otherwise wait for ever. Their failure is
+ * ignored; the caller then drops its connections.
+ */
+export async function redisGoodbye(calls: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([calls.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, REDIS_GOODBYE_MS)))]);
+  clearTimeout(timer);
+}
+
+/**
+ * `work`'s outcome, or the abort's reason as soon as `signal` aborts: a Ctrl-C is heard while a call
+ * waits for a Redis that went away. The abandoned work's own failure is ignored.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => {});
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -14,7 +14,7 @@ import { TRIALS_BIN_FILE } from '../outputs/trialsBin.js';
 import { encodeSketchState } from '../engine/outcomeSketch.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
-import { queueConnection, redisClient, type RedisTarget } from './redisConnection.js';
+import { queueConnection, redisClient, redisGoodbye, type RedisTarget } from './redisConnection.js';
 import { runScenario } from './run.js';
 import { identityDifference, modelInputsFromJson, scenarioHash } from './runIdentity.js';
 import { shardLabel } from './shard.js';
@@ -58,8 +58,6 @@ const HEARTBEAT_MS = 5000;
 const PROGRESS_EVERY_MS = 500;
 const CANCEL_CHECK_MS = 1000;
 const SPECS_KEPT = 8;
-/** How long a stop waits to leave Redis in order before it lets go of its connections regardless. */
-const STOP_GRACE_MS = 3000;
 
 class RunCancelled extends Error {}
 
@@ -201,18 +199,16 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     stopping = true;
     clearInterval(beat);
     // Not waiting for a shard in progress: its lock expires and another worker takes it over.
-    // Leaving Redis in order (the queue's connections closed, this worker's key deleted) takes
-    // Redis: when it is gone, its calls would wait for it to come back, for ever.
-    const leave = (async () => {
-      await worker.close(true).catch(() => {});
-      await client.del(workerKey(id)).catch(() => {});
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([leave, new Promise((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
-    clearTimeout(timer);
+    await redisGoodbye(
+      (async () => {
+        await worker.close(true).catch(() => {});
+        await client.del(workerKey(id));
+      })(),
+    );
     await executor.close().catch(() => {});
     client.disconnect();
-    await worker.disconnect().catch(() => {});
+    // Still connected if Redis did not answer the close: let go.
+    await redisGoodbye(worker.disconnect());
     resolveStopped(exitCode);
   }
 

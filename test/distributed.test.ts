@@ -204,17 +204,34 @@ if (!binary) {
     });
   });
 
-  it('a worker told to stop after its Redis went away stops (SIGTERM: exit 143) instead of waiting for Redis', async () => {
-    const own = await startRedis(binary, PASSWORD);
-    const worker = backgroundCli(['worker', '--redis', own.url, '--concurrency', '1'], ENV);
-    try {
-      await worker.waitFor(/takes shards from/);
-      await own.stop();
-      await worker.waitFor(/ECONNREFUSED/);
-      worker.child.kill('SIGTERM');
-      expect(await worker.exited, worker.output()).toBe(143);
-    } finally {
-      worker.child.kill('SIGKILL');
-    }
+  describe('told to stop after their Redis (one of their own) went away, commands stop within seconds', () => {
+    it('a worker: SIGTERM, exit 143', async () => {
+      const own = await startRedis(binary, PASSWORD);
+      const worker = backgroundCli(['worker', '--redis', own.url, '--concurrency', '1'], ENV);
+      try {
+        await worker.waitFor(/takes shards from/);
+        await own.stop();
+        await worker.waitFor(/ECONNREFUSED/);
+        worker.child.kill('SIGTERM');
+        expect(await worker.exited, worker.output()).toBe(143);
+      } finally {
+        worker.child.kill('SIGKILL');
+      }
+    });
+
+    it('a submitter waiting for its shards: SIGTERM, exit 143, and no output folder', async () => {
+      const own = await startRedis(binary, PASSWORD);
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', 'smoke', '--trials', '2000', '--redis', own.url, '--store', freshDir(), '--out', out], ENV);
+      try {
+        await run.waitFor(/queued on/);
+        await own.stop();
+        run.child.kill('SIGTERM');
+        expect(await run.exited, run.output()).toBe(143);
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    });
   });
 }
