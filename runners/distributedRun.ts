@@ -145,6 +145,8 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
   events.on('completed', onShardEnded);
   events.on('failed', onShardEnded);
   let finished = false;
+  /** The last look at the queue, which an abort leaves running: the cancel waits for it. */
+  let polling: Promise<void> | null = null;
   try {
     const workers = await liveWorkers(client);
     const shardCount = options.shards ?? defaultShardCount(options.trials, workers.filter((w) => w.version === ENGINE_VERSION).length);
@@ -201,12 +203,17 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     };
 
     let allTaken = false;
-    /** One look at the queue: merges the finished shards, queues again those Redis lost, reports refusals. */
+    /**
+     * One look at the queue: merges the finished shards, queues again those Redis lost, reports
+     * refusals. Once the run is aborted it stops at its next call, and never queues: the shards it
+     * would find gone are the ones the cancel took off.
+     */
     const pollShards = async (): Promise<void> => {
       const lost: number[] = [];
       let waiting = false;
       for (const index of assembler.missing()) {
         const job = await Job.fromId<ShardJobData, ShardJobResult>(queue, shardJobId(runId, index));
+        options.signal?.throwIfAborted();
         if (job === undefined) {
           lost.push(index);
           continue;
@@ -239,6 +246,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
       for (const index of lost) {
         if (runFolder === null || !(await mergeFromStore(index, finishedShardFolders(runFolder, { index, count: shardCount })))) requeue.push(index);
       }
+      options.signal?.throwIfAborted();
       if (requeue.length > 0) {
         options.log(`Redis no longer has shard${requeue.length === 1 ? '' : 's'} ${requeue.map((i) => `${i}/${shardCount}`).join(', ')} (restarted?): queued again`);
         await enqueue(requeue);
@@ -254,7 +262,8 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     while (!assembler.complete) {
       options.signal?.throwIfAborted();
       try {
-        await untilAborted(pollShards(), options.signal);
+        polling = pollShards();
+        await untilAborted(polling, options.signal);
         unreachableSince = null;
       } catch (error) {
         if (error instanceof RunFailure || options.signal?.aborted) throw error;
@@ -288,6 +297,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
   } finally {
     await redisGoodbye(
       (async () => {
+        await polling?.catch(() => {});
         if (!finished) await cancelRun(queue, client, runId).catch(() => {});
         await client.del(runSpecKey(runId), runRefusalsKey(runId)).catch(() => {});
       })(),
