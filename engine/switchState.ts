@@ -63,16 +63,8 @@ export class SwitchStateReader {
   read(market: MarketPath, month: number, out: Float32Array | Float64Array, offset: number): void {
     const codes = this.codes;
     for (let v = 0; v < codes.length; v++) {
-      let x: number;
-      switch (codes[v]) {
-        case 0: x = Math.log(market.hashpriceUsdPerPhDay[month]); break;
-        case 1: x = Math.log(market.priceUsd[month]); break;
-        case 2: x = Math.log(market.difficulty[month]); break;
-        case 3: x = Math.log(market.energyUsdPerMwh[month]); break;
-        case 4: x = Math.log(market.aiDemandIndex[month]); break;
-        default: x = monthsToHalving(market, month);
-      }
-      out[offset + v] = x;
+      const series = loggedSeries(market, codes[v]);
+      out[offset + v] = series ? Math.log(series[month]) : monthsToHalving(market, month);
     }
   }
 
@@ -84,15 +76,22 @@ export class SwitchStateReader {
     const codes = this.codes;
     for (let v = 0; v < codes.length; v++) {
       const o = offset + v;
-      switch (codes[v]) {
-        case 0: logsAt(market.hashpriceUsdPerPhDay, months, out, o, stride); break;
-        case 1: logsAt(market.priceUsd, months, out, o, stride); break;
-        case 2: logsAt(market.difficulty, months, out, o, stride); break;
-        case 3: logsAt(market.energyUsdPerMwh, months, out, o, stride); break;
-        case 4: logsAt(market.aiDemandIndex, months, out, o, stride); break;
-        default: for (let d = 0; d < months.length; d++) out[o + d * stride] = monthsToHalving(market, months[d]);
-      }
+      const series = loggedSeries(market, codes[v]);
+      if (series) logsAt(series, months, out, o, stride);
+      else for (let d = 0; d < months.length; d++) out[o + d * stride] = monthsToHalving(market, months[d]);
     }
+  }
+}
+
+/** The series whose logarithm is state variable `code`; null for the months to the halving, which is computed. */
+function loggedSeries(market: MarketPath, code: number): Float64Array | null {
+  switch (code) {
+    case 0: return market.hashpriceUsdPerPhDay;
+    case 1: return market.priceUsd;
+    case 2: return market.difficulty;
+    case 3: return market.energyUsdPerMwh;
+    case 4: return market.aiDemandIndex;
+    default: return null;
   }
 }
 
