@@ -1,8 +1,8 @@
 // Runs on `hashpivot worker`s through a real Redis (BullMQ): the merged result is byte-identical to
 // a local run (and a study's to a local study) even when a worker is killed mid-shard or Redis
 // restarts mid-run; Ctrl-C takes the queued shards off the queue; a worker of another engine
-// version refuses, named; bad addresses and passwords fail within seconds; a worker told to stop
-// stops, even with Redis gone. Needs redis-server (`apt-get install -y redis-server`): without it
+// version refuses, named; bad addresses and passwords fail within seconds; a worker or a submitter
+// told to stop stops, even with Redis gone. Needs redis-server (`apt-get install -y redis-server`): without it
 // these tests are skipped with a message, except under CI=true, where they fail.
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -205,33 +205,42 @@ if (!binary) {
   });
 
   describe('told to stop after their Redis (one of their own) went away, commands stop within seconds', () => {
-    it('a worker: SIGTERM, exit 143', async () => {
+    // Cleaned up here, not in the tests: a test that times out never reaches its own finally.
+    const servers: TestRedis[] = [];
+    const children: Background[] = [];
+    afterAll(async () => {
+      for (const child of children) child.child.kill('SIGKILL');
+      for (const server of servers) await server.stop();
+    });
+    const ownRedis = async () => {
       const own = await startRedis(binary, PASSWORD);
-      const worker = backgroundCli(['worker', '--redis', own.url, '--concurrency', '1'], ENV);
-      try {
-        await worker.waitFor(/takes shards from/);
-        await own.stop();
-        await worker.waitFor(/ECONNREFUSED/);
-        worker.child.kill('SIGTERM');
-        expect(await worker.exited, worker.output()).toBe(143);
-      } finally {
-        worker.child.kill('SIGKILL');
-      }
+      servers.push(own);
+      return own;
+    };
+    const started = (command: Background) => {
+      children.push(command);
+      return command;
+    };
+
+    it('a worker: SIGTERM, exit 143', async () => {
+      const own = await ownRedis();
+      const worker = started(backgroundCli(['worker', '--redis', own.url, '--concurrency', '1'], ENV));
+      await worker.waitFor(/takes shards from/);
+      await own.stop();
+      await worker.waitFor(/ECONNREFUSED/);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited, worker.output()).toBe(143);
     });
 
     it('a submitter waiting for its shards: SIGTERM, exit 143, and no output folder', async () => {
-      const own = await startRedis(binary, PASSWORD);
+      const own = await ownRedis();
       const out = join(freshDir(), 'out');
-      const run = backgroundCli(['run', 'smoke', '--trials', '2000', '--redis', own.url, '--store', freshDir(), '--out', out], ENV);
-      try {
-        await run.waitFor(/queued on/);
-        await own.stop();
-        run.child.kill('SIGTERM');
-        expect(await run.exited, run.output()).toBe(143);
-        expect(existsSync(out)).toBe(false);
-      } finally {
-        run.child.kill('SIGKILL');
-      }
+      const run = started(backgroundCli(['run', 'smoke', '--trials', '2000', '--redis', own.url, '--store', freshDir(), '--out', out], ENV));
+      await run.waitFor(/queued on/);
+      await own.stop();
+      run.child.kill('SIGTERM');
+      expect(await run.exited, run.output()).toBe(143);
+      expect(existsSync(out)).toBe(false);
     });
   });
 }
