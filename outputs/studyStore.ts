@@ -113,6 +113,10 @@ export class StudyStore {
       const message = error instanceof Error ? error.message : String(error);
       const pid = lockHolder(message);
       if (pid) throw new StudyStoreError(`${dir} is in use: another study (process ${pid}) is writing ${STORE_FILE}. Wait for it to finish, or pass another --out.`);
+      // A study that started a moment ago may not have written the new file's header yet.
+      if (/not a valid DuckDB database file/.test(message)) {
+        throw new StudyStoreError(`cannot open ${path}: it is not (yet) a DuckDB database. If another study has just started writing into ${dir}, wait for it to finish or pass another --out; otherwise the file is damaged: remove it, or pass another --out.`);
+      }
       throw new StudyStoreError(`cannot open ${path}: ${message}`);
     }
     const connection = await instance.connect();

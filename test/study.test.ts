@@ -3,7 +3,7 @@
 // explains all the variance; a break-even sits where the decision flips), the store, resume after
 // SIGKILL, two studies in one folder, and bad input.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
@@ -194,7 +194,10 @@ describe('resume and safety', () => {
     const out = join(dir, 'busy');
     const first = startStudy(file, out);
     const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
-    while (!existsSync(join(out, 'study.duckdb'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Until DuckDB has written the new file's headers (3 blocks of 4 KiB) it holds its lock; a
+    // moment earlier the file exists but is not yet a database.
+    const store = join(out, 'study.duckdb');
+    while (!existsSync(store) || statSync(store).size < 3 * 4096) await new Promise((resolve) => setTimeout(resolve, 5));
     // Held still while the second one tries, so a loaded machine cannot let it finish first.
     first.kill('SIGSTOP');
     const second = cli(['study', file, '--out', out, '--workers', '1']);
@@ -213,6 +216,16 @@ describe('resume and safety', () => {
     expect(other.status).toBe(1);
     expect(other.stderr).toContain('holds the store of another study ("resume", trials 1500 there, 100 here)');
     expect(await readStore(out)).toEqual(stored);
+  });
+
+  it('refuses a study.duckdb that is not a database, saying what to do, and leaves it as it was', () => {
+    const out = join(dir, 'damaged');
+    mkdirSync(out);
+    writeFileSync(join(out, 'study.duckdb'), 'not a database');
+    const result = cli(['study', file, '--out', out, '--workers', '1']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/study\.duckdb: it is not \(yet\) a DuckDB database\. If another study has just started writing into .*; otherwise the file is damaged: remove it, or pass another --out/);
+    expect(readFileSync(join(out, 'study.duckdb'), 'utf8')).toBe('not a database');
   });
 });
 
