@@ -103,8 +103,11 @@ export class StoppingPolicyEvaluator {
   private readonly known: boolean;
   private readonly positiveOnly: boolean;
   private readonly coefficients: Float64Array;
+  /** Regressed exercise values: per date and action, its coefficients less the continuation's (actionAdvantages). */
+  private readonly advantageCoefficients: Float64Array;
   private readonly center: Float64Array;
-  private readonly scale: Float64Array;
+  /** Per date and variable: 1 / scale (0 where the scale is 0), as the fit's design scales. */
+  private readonly inverseScale: Float64Array;
 
   constructor(readonly policy: StoppingPolicy) {
     this.basis = new RegressionBasis(policy.basis, policy.stateSize);
@@ -120,7 +123,9 @@ export class StoppingPolicyEvaluator {
     this.positiveOnly = policy.exerciseKnownAtDate && policy.inTheMoneyOnly;
     this.coefficients = policy.coefficients;
     this.center = policy.center;
-    this.scale = policy.scale;
+    this.inverseScale = policy.scale.map(inverseScale);
+    this.advantageCoefficients = new Float64Array(this.known ? 0 : policy.dates * policy.actions * this.k);
+    if (!this.known) for (let d = 0; d < policy.dates; d++) actionAdvantages(this.coefficients, d * this.columns * this.k, this.actions, this.k, this.advantageCoefficients, d * this.actions * this.k);
   }
 
   /** Fitted column c (0 = continuation, 1 + a = action a) at `date` for the basis row[offset .. offset + size). */
@@ -160,16 +165,51 @@ export class StoppingPolicyEvaluator {
     }
   }
 
-  /** Writes the basis at state x[offset ..) of `date`, scaled as at fitting, into out[outOffset ..). */
+  /** Writes the basis at state x[offset ..) of `date`, scaled as at fitting (scaledVariable), into out[outOffset ..). */
   basisRow(date: number, x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number): void {
     const n = this.stateSize;
-    const { center, scale } = this;
+    const { center, inverseScale } = this;
     const scaled = this.scaled;
-    for (let v = 0; v < n; v++) {
-      const s = scale[date * n + v];
-      scaled[v] = s === 0 ? 0 : (x[offset + v] - center[date * n + v]) / s;
-    }
+    for (let v = 0; v < n; v++) scaled[v] = scaledVariable(x[offset + v], center[date * n + v], inverseScale[date * n + v]);
     this.basis.evaluate(scaled, 0, out, outOffset);
+  }
+
+  /**
+   * Regressed exercise values: the fitted advantage of each action over continuing at `date` for
+   * the basis row[0 ..), into out[a]: its fitted value less the continuation's, in one sum with
+   * the coefficients' differences (actionAdvantages), summed from 0 over the functions in order as
+   * the fit sums them on its paths (so the same bits); two actions side by side.
+   */
+  private actionAdvantages(date: number, row: Float64Array, out: Float64Array): void {
+    const { k, actions } = this;
+    const coefficients = this.advantageCoefficients;
+    let a = 0;
+    for (; a + 1 < actions; a += 2) {
+      const base0 = (date * actions + a) * k;
+      const base1 = base0 + k;
+      let value0 = 0;
+      let value1 = 0;
+      for (let i = 0; i < k; i++) {
+        const x = row[i];
+        value0 += coefficients[base0 + i] * x;
+        value1 += coefficients[base1 + i] * x;
+      }
+      out[a] = value0;
+      out[a + 1] = value1;
+    }
+    if (a < actions) {
+      const base = (date * actions + a) * k;
+      let value = 0;
+      for (let i = 0; i < k; i++) value += coefficients[base + i] * row[i];
+      out[a] = value;
+    }
+  }
+
+  /** Regressed exercise values: the best action's fitted advantage over continuing at `date` in state x[offset ..) (it converts where this is > 0). */
+  advantage(date: number, x: ArrayLike<number>, offset: number): number {
+    this.basisRow(date, x, offset, this.row, 0);
+    this.actionAdvantages(date, this.row, this.actionValues);
+    return maxOf(this.actionValues, this.actions);
   }
 
   /**
@@ -179,10 +219,14 @@ export class StoppingPolicyEvaluator {
   decide(date: number, x: ArrayLike<number>, offset: number, exerciseValues: ArrayLike<number> | null): number {
     if (this.positiveOnly && !(maxOf(exerciseValues!, this.actions) > 0)) return -1;
     this.basisRow(date, x, offset, this.row, 0);
+    const values = this.actionValues;
+    if (!this.known) {
+      // The best action by its advantage, if that is positive: the best by fitted value, if it beats the fitted continuation.
+      this.actionAdvantages(date, this.row, values);
+      return advantageAction(values, 0, 1, this.actions);
+    }
     const fitted = this.columnValues;
     this.fittedColumns(date, this.row, 0, fitted);
-    if (!this.known) return chooseAction(fitted, 1, this.actions, fitted[0], false);
-    const values = this.actionValues;
     for (let a = 0; a < this.actions; a++) values[a] = exerciseValues![a];
     return chooseAction(values, 0, this.actions, fitted[0], this.positiveOnly);
   }
@@ -210,10 +254,51 @@ function bestAction(values: Float64Array, offset: number, actions: number, posit
   return positiveOnly && !(bestValue > 0) ? -1 : best;
 }
 
+/**
+ * Regressed exercise values: the action with the highest advantage over continuing (the first of
+ * equals; action a's at values[offset + a * stride]) if that is positive, else -1: the decision of
+ * a fitted policy, at fitting and after. (The best action by fitted value, if it beats the fitted
+ * continuation: the advantages are the fitted values less the continuation's, in one sum each.)
+ */
+function advantageAction(values: Float64Array, offset: number, stride: number, actions: number): number {
+  let best = -1;
+  let bestValue = 0;
+  for (let a = 0; a < actions; a++) {
+    const value = values[offset + a * stride];
+    if (value > bestValue) {
+      bestValue = value;
+      best = a;
+    }
+  }
+  return best;
+}
+
 function maxOf(values: ArrayLike<number>, count: number): number {
   let best = -Infinity;
   for (let i = 0; i < count; i++) if (values[i] > best) best = values[i];
   return best;
+}
+
+/** What a state variable's scale becomes in the design's arithmetic: its inverse, 0 for a variable constant at the date. */
+function inverseScale(scale: number): number {
+  return scale === 0 ? 0 : 1 / scale;
+}
+
+/** A state variable as it enters the basis: (x - center) / scale, as a product with the inverse scale (no division); 0 for a constant variable. */
+function scaledVariable(x: number, center: number, inverseScale: number): number {
+  return inverseScale === 0 ? 0 : (x - center) * inverseScale;
+}
+
+/**
+ * Regressed exercise values: out[outOffset + a * k + i] = the coefficient of function i of action
+ * a's column less the continuation's (coefficients[offset + (1 + a) * k + i] - coefficients[offset + i]):
+ * an action's fitted advantage over continuing is one sum instead of the difference of two, at
+ * fitting and after.
+ */
+function actionAdvantages(coefficients: Float64Array, offset: number, actions: number, k: number, out: Float64Array, outOffset: number): void {
+  for (let a = 0; a < actions; a++) {
+    for (let i = 0; i < k; i++) out[outOffset + a * k + i] = coefficients[offset + (1 + a) * k + i] - coefficients[offset + i];
+  }
 }
 
 /** A stopping problem's sizes: what the per-date preparation and the induction are shaped by. */
@@ -223,7 +308,8 @@ export type StoppingShape = Pick<StoppingProblem, 'paths' | 'dates' | 'actions' 
  * What a date's step of the induction needs that the decisions at later dates do not change, for
  * `slots` dates: the paths regressed; the state's centre and scale; the normal equations' sums
  * without the continuation's moments (the Gram matrix, and each action's moments when exercise
- * values are regressed); and per path the best action by its fitted (or known) exercise value.
+ * values are regressed); and, with known exercise values, per path the best action by its value
+ * (regressed ones are compared with the continuation by the induction, as one fitted advantage per action).
  * Each date is prepared on its own (DatePreparer), so any thread may prepare any date: in shared
  * memory, worker threads prepare them all at once and the induction (one thread, date after date)
  * is left with the continuation alone.
@@ -239,9 +325,9 @@ export interface PreparedDates {
   scale: Float64Array;
   /** [slot][NormalEquations.sumsLength]. */
   sums: Float64Array;
-  /** [slot][path]: the action with the highest exercise value (the first of equals), -1 if none may be taken. */
+  /** Known exercise values, [slot][path]: the action with the highest exercise value (the first of equals), -1 if none may be taken (empty when regressed). */
   bestAction: Int8Array;
-  /** [slot][path]: its exercise value, fitted (or known): the path exercises where it beats the fitted continuation. */
+  /** Known exercise values, [slot][path]: its exercise value: the path exercises where it beats the fitted continuation. */
   bestValue: Float64Array;
 }
 
@@ -261,8 +347,9 @@ export function createPreparedDates(shape: StoppingShape, basis: BasisSpec, slot
     center: make(Float64Array, slots * shape.stateSize),
     scale: make(Float64Array, slots * shape.stateSize),
     sums: make(Float64Array, slots * sumsLength(shape, k)),
-    bestAction: make(Int8Array, slots * shape.paths),
-    bestValue: make(Float64Array, slots * shape.paths),
+    // Regressed exercise values are decided by the induction, not here.
+    bestAction: make(Int8Array, shape.exerciseKnownAtDate ? slots * shape.paths : 0),
+    bestValue: make(Float64Array, shape.exerciseKnownAtDate ? slots * shape.paths : 0),
   };
 }
 
@@ -302,10 +389,10 @@ class DesignBuilder {
     const scaled = inPlace ? design : scaledColumns;
     // A variable at a time: its centre and scale stay in registers.
     for (let v = 0; v < stateSize; v++) {
-      const sv = scale[slot * stateSize + v];
+      const inverse = inverseScale(scale[slot * stateSize + v]);
       const column = (inPlace ? 1 + v : v) * paths;
-      if (sv === 0) scaled.fill(0, column + t0, column + t);
-      else scaleColumn(scaled, column, state, stateOffset + v, stateSize, regressionIndex, t0, t, center[slot * stateSize + v], sv);
+      if (inverse === 0) scaled.fill(0, column + t0, column + t);
+      else scaleColumn(scaled, column, state, stateOffset + v, stateSize, regressionIndex, t0, t, center[slot * stateSize + v], inverse);
     }
     if (inPlace) this.basis.evaluateOtherColumns(design.subarray(t0), paths, t - t0);
     else this.basis.evaluateColumns(scaledColumns.subarray(t0), paths, t - t0, design.subarray(t0), paths);
@@ -322,9 +409,7 @@ export class DatePreparer {
   private readonly design: Float64Array;
   private readonly samePair: Int32Array;
   private readonly equations: NormalEquations;
-  private readonly solution: Float64Array;
   private readonly responses: Float64Array;
-  private readonly fitted: Float64Array;
   private readonly values: Float64Array;
   private readonly k: number;
 
@@ -337,9 +422,7 @@ export class DatePreparer {
     this.design = new Float64Array(this.k * shape.paths);
     const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
     this.equations = new NormalEquations(this.k, columns);
-    this.solution = new Float64Array(columns * this.k);
     this.responses = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.actions * shape.paths);
-    this.fitted = shape.exerciseKnownAtDate ? new Float64Array(0) : new Float64Array(shape.actions * shape.paths);
     this.values = new Float64Array(shape.actions);
   }
 
@@ -382,27 +465,18 @@ export class DatePreparer {
       }
     }
     equations.exportSums(prepared.sums, slot * equations.sumsLength);
-    // Each action's fitted values, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums them.
-    const fitted = this.fitted;
-    if (!exerciseKnownAtDate) {
-      // The continuation's moments are not in yet: its coefficients come out wrong, the actions' right (each right-hand side is solved on its own).
-      equations.solve(this.solution);
-      // Two actions at a time: one pass over the columns for both (the same sums, in the same order).
-      let a = 0;
-      for (; a + 1 < actions; a += 2) fittedValuesTwice(fitted, a * paths, (a + 1) * paths, this.solution, (1 + a) * k, (2 + a) * k, k, columns, paths, regressed);
-      if (a < actions) fittedValues(fitted, a * paths, this.solution, (1 + a) * k, k, columns, paths, 0, regressed);
-    }
-    this.recordBest(exercise, exerciseOffset, prepared, flags, regressionIndex, regressed);
+    // Regressed exercise values are compared with the continuation by the induction (InductionStep.decide), once its coefficients are in.
+    if (exerciseKnownAtDate) this.recordBest(exercise, exerciseOffset, prepared, flags, regressionIndex, regressed);
   }
 
-  /** Each regressed path's best action and its value (fitted, or known), into the slot at `flags`. */
+  /** Known exercise values: each regressed path's best action and its value, into the slot at `flags`. */
   private recordBest(exercise: ArrayLike<number>, exerciseOffset: number, prepared: PreparedDates, flags: number, regressionIndex: Int32Array, regressed: number): void {
-    const { paths, actions, exerciseKnownAtDate } = this.shape;
-    const positiveOnly = exerciseKnownAtDate && (this.options.inTheMoneyOnly ?? false);
-    const { values, fitted } = this;
+    const { paths, actions } = this.shape;
+    const positiveOnly = this.options.inTheMoneyOnly ?? false;
+    const values = this.values;
     for (let r = 0; r < regressed; r++) {
       const p = regressionIndex[r];
-      for (let a = 0; a < actions; a++) values[a] = exerciseKnownAtDate ? exercise[exerciseOffset + a * paths + p] : fitted[a * paths + r];
+      for (let a = 0; a < actions; a++) values[a] = exercise[exerciseOffset + a * paths + p];
       const best = bestAction(values, 0, actions, positiveOnly);
       prepared.bestAction[flags + p] = best;
       prepared.bestValue[flags + p] = best < 0 ? -Infinity : values[best];
@@ -477,7 +551,10 @@ export class InductionStep {
   private readonly builder: DesignBuilder;
   private readonly equations: NormalEquations;
   private readonly solution: Float64Array;
-  private readonly continuation: Float64Array;
+  /** Regressed exercise values: the solution's actionAdvantages. */
+  private readonly advantageCoefficients: Float64Array;
+  /** decide()'s fitted values at each rank: the continuation's (known exercise values), else each action's advantage ([action][rank]). */
+  private readonly fitted: Float64Array;
   private readonly ranks = new Int32Array(2);
   private solvedDate = -1;
 
@@ -488,7 +565,8 @@ export class InductionStep {
     const columns = policyColumns(shape.actions, shape.exerciseKnownAtDate);
     this.equations = new NormalEquations(this.k, columns);
     this.solution = new Float64Array(columns * this.k);
-    this.continuation = new Float64Array(shape.paths);
+    this.advantageCoefficients = new Float64Array(shape.exerciseKnownAtDate ? 0 : shape.actions * this.k);
+    this.fitted = new Float64Array((shape.exerciseKnownAtDate ? 1 : shape.actions) * shape.paths);
   }
 
   /**
@@ -526,6 +604,7 @@ export class InductionStep {
     equations.importSums(prepared.sums, slot * equations.sumsLength);
     if (prepared.regressionPaths[slot] >= k) for (let i = 0; i < k; i++) equations.addMoment(0, i, this.arrays.moments[date * k + i]);
     equations.solve(this.solution);
+    if (!this.shape.exerciseKnownAtDate) actionAdvantages(this.solution, 0, this.shape.actions, k, this.advantageCoefficients, 0);
     this.solvedDate = date;
     return this.solution;
   }
@@ -540,14 +619,41 @@ export class InductionStep {
     const solution = this.solve(date, prepared, slot);
     // One unit per date records the coefficients (each lane solves them to the same bits).
     if (t0 === 0) this.arrays.coefficients.set(solution, date * solution.length);
+    if (!this.shape.exerciseKnownAtDate) {
+      this.decideByAdvantage(regressionIndex, design, exercise, exerciseOffset, date, t0, t1);
+      return;
+    }
     const flags = slot * paths;
     // The fitted continuation, summed from 0 over the functions in order, as StoppingPolicyEvaluator.fitted sums it.
-    const continuation = this.continuation;
+    const continuation = this.fitted;
     fittedValues(continuation, t0, solution, 0, k, design, paths, t0, t1 - t0);
     for (let t = t0; t < t1; t++) {
       const p = regressionIndex[t];
       const action = prepared.bestAction[flags + p];
       if (action < 0 || !(prepared.bestValue[flags + p] > continuation[t])) continue;
+      values[p] = exercise[exerciseOffset + action * paths + p];
+      exerciseDate[p] = date;
+      exerciseAction[p] = action;
+    }
+  }
+
+  /**
+   * decide() with regressed exercise values: each action's fitted advantage over continuing on
+   * each path, summed from 0 over the functions in order as StoppingPolicyEvaluator sums it (two
+   * actions a pass over the columns), and the path exercises the best action where it is positive.
+   */
+  private decideByAdvantage(regressionIndex: Int32Array, design: Float64Array, exercise: ArrayLike<number>, exerciseOffset: number, date: number, t0: number, t1: number): void {
+    const { values, exerciseDate, exerciseAction } = this.arrays;
+    const { paths, actions } = this.shape;
+    const { k, fitted: advantages, advantageCoefficients: coefficients } = this;
+    const count = t1 - t0;
+    let a = 0;
+    for (; a + 1 < actions; a += 2) fittedValuesTwice(advantages, a * paths + t0, (a + 1) * paths + t0, coefficients, a * k, (a + 1) * k, k, design, paths, t0, count);
+    if (a < actions) fittedValues(advantages, a * paths + t0, coefficients, a * k, k, design, paths, t0, count);
+    for (let t = t0; t < t1; t++) {
+      const action = advantageAction(advantages, t, paths, actions);
+      if (action < 0) continue;
+      const p = regressionIndex[t];
       values[p] = exercise[exerciseOffset + action * paths + p];
       exerciseDate[p] = date;
       exerciseAction[p] = action;
@@ -664,14 +770,16 @@ function fittedValues(y: Float64Array, yOffset: number, coefficients: Float64Arr
 }
 
 /** fittedValues of two right-hand sides (coefficients at c and d, fitted values at y[yOffset ..) and y[zOffset ..)), in one pass over each column for both. */
-function fittedValuesTwice(y: Float64Array, yOffset: number, zOffset: number, coefficients: Float64Array, c: number, d: number, k: number, x: Float64Array, stride: number, count: number): void {
+function fittedValuesTwice(
+  y: Float64Array, yOffset: number, zOffset: number, coefficients: Float64Array, c: number, d: number, k: number, x: Float64Array, stride: number, xOffset: number, count: number,
+): void {
   y.fill(0, yOffset, yOffset + count);
   y.fill(0, zOffset, zOffset + count);
   let i = 0;
   for (; i + 3 <= k; i += 3) {
-    addScaledThreeTwice(y, yOffset, coefficients[c + i], coefficients[c + i + 1], coefficients[c + i + 2], zOffset, coefficients[d + i], coefficients[d + i + 1], coefficients[d + i + 2], x, i * stride, stride, count);
+    addScaledThreeTwice(y, yOffset, coefficients[c + i], coefficients[c + i + 1], coefficients[c + i + 2], zOffset, coefficients[d + i], coefficients[d + i + 1], coefficients[d + i + 2], x, i * stride + xOffset, stride, count);
   }
-  for (; i < k; i++) addScaledTwice(y, yOffset, coefficients[c + i], zOffset, coefficients[d + i], x, i * stride, count);
+  for (; i < k; i++) addScaledTwice(y, yOffset, coefficients[c + i], zOffset, coefficients[d + i], x, i * stride + xOffset, count);
 }
 
 /** addScaled of three columns of x (at xOffset, xOffset + stride, xOffset + 2 * stride), in order, in one pass over y. */
@@ -746,11 +854,11 @@ function indexFlags(flags: Uint8Array, offset: number, p0: number, p1: number, i
   return t;
 }
 
-/** out[column + r] = (state[offset + index[r] * stride] - center) / scale for ranks r0 .. r1 - 1. */
+/** out[column + r] = (state[offset + index[r] * stride] - center) * inverseScale for ranks r0 .. r1 - 1 (scaledVariable, inverseScale not 0). */
 function scaleColumn(
-  out: Float64Array, column: number, state: ArrayLike<number>, offset: number, stride: number, index: Int32Array, r0: number, r1: number, center: number, scale: number,
+  out: Float64Array, column: number, state: ArrayLike<number>, offset: number, stride: number, index: Int32Array, r0: number, r1: number, center: number, inverseScale: number,
 ): void {
-  for (let r = r0; r < r1; r++) out[column + r] = (state[offset + index[r] * stride] - center) / scale;
+  for (let r = r0; r < r1; r++) out[column + r] = (state[offset + index[r] * stride] - center) * inverseScale;
 }
 
 /**

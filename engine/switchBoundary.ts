@@ -69,12 +69,7 @@ export function exerciseBoundary(policy: SwitchPolicy, variable: SwitchStateVari
 
 /** Fitted value of the best action minus that of waiting at `date` for the state in `state`. */
 function advantage(evaluator: StoppingPolicyEvaluator, date: number, state: Float64Array): number {
-  const { policy } = evaluator;
-  const row = new Float64Array(evaluator.basis.size);
-  evaluator.basisRow(date, state, 0, row, 0);
-  let best = -Infinity;
-  for (let a = 0; a < policy.actions; a++) best = Math.max(best, evaluator.fitted(date, 1 + a, row, 0));
-  return best - evaluator.fitted(date, 0, row, 0);
+  return evaluator.advantage(date, state, 0);
 }
 
 /** Linear interpolation of the advantage's zero between x0 and x1 (where the decision changes). */

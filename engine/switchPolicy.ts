@@ -112,7 +112,8 @@ export class SwitchDecider {
   readonly rule: StrategyRule;
   readonly evaluator: StoppingPolicyEvaluator;
   private readonly reader: SwitchStateReader;
-  private readonly state: Float64Array;
+  /** Float32, as the fit stores the state: the policy decides on a path as it decided on its fitting paths. */
+  private readonly state: Float32Array;
   /**
    * Per decision month: the action the policy takes whatever the state, where every state variable
    * was constant at fitting (month 0: the as-of state) and so enters the basis as 0; NO_FIXED_ACTION
@@ -123,7 +124,7 @@ export class SwitchDecider {
   constructor(readonly policy: SwitchPolicy, name: string) {
     this.evaluator = new StoppingPolicyEvaluator(toStoppingPolicy(policy));
     this.reader = new SwitchStateReader(policy.state);
-    this.state = new Float64Array(policy.state.length);
+    this.state = new Float32Array(policy.state.length);
     this.fixedAction = Int8Array.from(policy.decisionMonths, (_, d) =>
       policy.scale[d].every((s) => s === 0) ? this.evaluator.decide(d, this.state, 0, null) : NO_FIXED_ACTION,
     );
