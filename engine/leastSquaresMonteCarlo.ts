@@ -169,9 +169,13 @@ export class StoppingPolicyEvaluator {
   basisRow(date: number, x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number): void {
     const n = this.stateSize;
     const { center, inverseScale } = this;
-    const scaled = this.scaled;
-    for (let v = 0; v < n; v++) scaled[v] = scaledVariable(x[offset + v], center[date * n + v], inverseScale[date * n + v]);
-    this.basis.evaluate(scaled, 0, out, outOffset);
+    // The scaled variables straight into their functions' places where the basis has them (as the fit's design does).
+    const inPlace = this.basis.variablesAsColumns;
+    const scaled = inPlace ? out : this.scaled;
+    const to = inPlace ? outOffset + 1 : 0;
+    for (let v = 0; v < n; v++) scaled[to + v] = scaledVariable(x[offset + v], center[date * n + v], inverseScale[date * n + v]);
+    if (inPlace) this.basis.evaluateProducts(out, outOffset);
+    else this.basis.evaluate(scaled, 0, out, outOffset);
   }
 
   /**

@@ -110,33 +110,46 @@ export class RegressionBasis {
 
   /** Writes the basis at state x[offset .. offset + variables) into out[outOffset .. outOffset + size). */
   evaluate(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset = 0): void {
-    const n = this.variables;
-    const d = this.spec.degree;
     if (this.spec.kind === 'laguerre') {
-      out[outOffset] = 1;
-      let k = outOffset + 1;
-      for (let v = 0; v < n; v++) {
-        const xv = x[offset + v];
-        const weight = Math.exp(-0.5 * xv);
-        // Three-term recurrence: (n + 1) L_{n+1} = (2n + 1 - x) L_n - n L_{n-1}.
-        let previous = 1;
-        let current = 1 - xv;
-        out[k++] = weight;
-        if (d >= 1) out[k++] = weight * current;
-        for (let order = 1; order < d; order++) {
-          const next = ((2 * order + 1 - xv) * current - order * previous) / (order + 1);
-          previous = current;
-          current = next;
-          out[k++] = weight * current;
-        }
-      }
+      this.evaluateLaguerre(x, offset, out, outOffset);
       return;
     }
     // The constant and the variables (monomials of degree 0 and 1, in that order), then the products.
-    out[outOffset] = 1;
-    if (d >= 1) for (let v = 0; v < n; v++) out[outOffset + 1 + v] = x[offset + v];
+    if (this.spec.degree >= 1) for (let v = 0; v < this.variables; v++) out[outOffset + 1 + v] = x[offset + v];
+    this.evaluateProducts(out, outOffset);
+  }
+
+  /**
+   * Polynomial: evaluate() with the variables already at out[outOffset + 1 + v] (variablesAsColumns),
+   * for a caller that computes them there: the constant and the products.
+   */
+  evaluateProducts(out: Float64Array, outOffset: number): void {
     const { left, right } = this;
-    for (let f = 1 + n; f < this.size; f++) out[outOffset + f] = out[outOffset + left[f]] * out[outOffset + right[f]];
+    out[outOffset] = 1;
+    for (let f = 1 + this.variables; f < this.size; f++) out[outOffset + f] = out[outOffset + left[f]] * out[outOffset + right[f]];
+  }
+
+  /** evaluate() of a laguerre basis (a function of its own: the polynomial one stays small enough for V8 to inline into its callers). */
+  private evaluateLaguerre(x: ArrayLike<number>, offset: number, out: Float64Array, outOffset: number): void {
+    const n = this.variables;
+    const d = this.spec.degree;
+    out[outOffset] = 1;
+    let k = outOffset + 1;
+    for (let v = 0; v < n; v++) {
+      const xv = x[offset + v];
+      const weight = Math.exp(-0.5 * xv);
+      // Three-term recurrence: (n + 1) L_{n+1} = (2n + 1 - x) L_n - n L_{n-1}.
+      let previous = 1;
+      let current = 1 - xv;
+      out[k++] = weight;
+      if (d >= 1) out[k++] = weight * current;
+      for (let order = 1; order < d; order++) {
+        const next = ((2 * order + 1 - xv) * current - order * previous) / (order + 1);
+        previous = current;
+        current = next;
+        out[k++] = weight * current;
+      }
+    }
   }
 
   /**
