@@ -148,7 +148,9 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
   /** The last look at the queue, which an abort leaves running: the cancel waits for it. */
   let polling: Promise<void> | null = null;
   try {
-    const workers = await liveWorkers(client);
+    // Every call to Redis is raced against the abort: a Redis that went away just after the
+    // connection check makes them wait for it, and a Ctrl-C must not.
+    const workers = await untilAborted(liveWorkers(client), options.signal);
     const shardCount = options.shards ?? defaultShardCount(options.trials, workers.filter((w) => w.version === ENGINE_VERSION).length);
     try {
       shardTrialRange(options.trials, { index: 1, count: shardCount }); // refuses more shards than trials
@@ -170,7 +172,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
       await client.set(runSpecKey(runId), specText, 'EX', RUN_KEY_SECONDS);
       await queue.addBulk(indices.map((index) => ({ name: 'shard', data: jobData(index), opts: jobOptions(index) })));
     };
-    await enqueue(Array.from({ length: shardCount }, (_, k) => k + 1));
+    await untilAborted(enqueue(Array.from({ length: shardCount }, (_, k) => k + 1)), options.signal);
     // Made once the workers have their shards: with rows it reserves the whole run's outcomes.
     const assembler = new RunAssembler(identity, scenario, inputs);
     const same = workers.filter((w) => w.version === identity.engineVersion);

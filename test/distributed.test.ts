@@ -5,6 +5,7 @@
 // told to stop stops, even with Redis gone. Needs redis-server (`apt-get install -y redis-server`): without it
 // these tests are skipped with a message, except under CI=true, where they fail.
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,3 +245,63 @@ if (!binary) {
     });
   });
 }
+
+describe('a Redis that answers the connection check and then stops answering', () => {
+  /**
+   * A stand-in for a Redis that stalls (or dies) just after the submitter's connection check: it
+   * answers each connection's set-up (INFO, PING, CLIENT, SELECT; HELLO refused, as by Redis 5),
+   * the workers' listing (none) and SET, and nothing else. `queueing` resolves when BullMQ's
+   * script adding the shards' jobs comes in, unanswered: the submitter then waits in addBulk.
+   */
+  const INFO = '# Server\r\nredis_version:7.0.15\r\nloading:0\r\n';
+  const stalledRedis = () => {
+    let onQueueing = () => {};
+    const queueing = new Promise<void>((resolve) => (onQueueing = resolve));
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      socket.on('data', (chunk) => {
+        // Commands come as RESP arrays of bulk strings; the name is the first one.
+        for (const [, name] of chunk.toString('latin1').matchAll(/\*\d+\r\n\$\d+\r\n([A-Za-z]+)\r\n/g)) {
+          const command = name!.toLowerCase();
+          if (command === 'info') socket.write(`$${INFO.length}\r\n${INFO}\r\n`);
+          else if (command === 'ping') socket.write('+PONG\r\n');
+          else if (command === 'client' || command === 'select') socket.write('+OK\r\n');
+          else if (command === 'hello') socket.write(`-ERR unknown command 'hello'\r\n`);
+          else if (command === 'scan') socket.write('*2\r\n$1\r\n0\r\n*0\r\n'); // no worker
+          else if (command === 'set') socket.write('+OK\r\n');
+          else if (command === 'eval' || command === 'evalsha') onQueueing(); // BullMQ adding the shards' jobs: unanswered
+          // anything else: unanswered
+        }
+      });
+    });
+    const listening = new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    const close = () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    };
+    return { listening, queueing, close };
+  };
+
+  it('Ctrl-C on a submitter queueing its shards: exit 130 within seconds, no output folder', async () => {
+    const redis = stalledRedis();
+    try {
+      const port = await redis.listening;
+      const out = join(freshDir(), 'out');
+      const run = backgroundCli(['run', 'smoke', '--trials', '200', '--outcomes', 'sketch', '--redis', `redis://127.0.0.1:${port}`, '--out', out]);
+      try {
+        await redis.queueing;
+        run.child.kill('SIGINT');
+        const code = await Promise.race([run.exited, new Promise((resolve) => setTimeout(() => resolve('still running 15 s after Ctrl-C'), 15_000))]);
+        expect(code, run.output()).toBe(130);
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    } finally {
+      redis.close();
+    }
+  }, 30_000);
+});
