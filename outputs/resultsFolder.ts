@@ -249,6 +249,105 @@ function rollForward(dir: string, journal: Journal, onStep: (name: string) => vo
 }
 
 /**
+ * Takes the lock file `path` for this process, or throws `busy(holder)` when a live process holds
+ * it. The file is written whole under a private name and then hard-linked to `path`, which fails
+ * when `path` exists: a process that finds the lock never reads it half-written (with a plain
+ * exclusive create it could read an empty file between the create and the write). A lock whose
+ * process is gone (same host) is stale and taken over; on another host it cannot be checked, and
+ * `busy` names the file to remove.
+ */
+function takeLockFile(path: string, command: string, busy: (holder: LockInfo, path: string) => Error): void {
+  const mine: LockInfo = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
+  const text = `${JSON.stringify(mine)}\n`;
+  const draft = `${path}.new-${process.pid}-${randomUUID().slice(0, 8)}`;
+  writeSmallFile(draft, text);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (linkOrCreate(draft, path, text)) return;
+      const holder = readJson<LockInfo>(path, LOCK_LIMIT);
+      if (holder === null) continue; // released meanwhile
+      if (holder.host !== hostname() || isRunning(holder.pid)) throw busy(holder, path);
+      breakStaleLock(path, holder);
+    }
+  } finally {
+    rmSync(draft, { force: true });
+  }
+  throw new OutputFolderError(`could not take the lock ${path}; try again`);
+}
+
+/** Puts the lock in place from its draft; false if `path` exists. A file system without hard links gets an exclusive create. */
+function linkOrCreate(draft: string, path: string, text: string): boolean {
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Moves a dead process's lock aside. Two processes may find the same stale lock at once: the one
+ * whose rename moved a live lock instead (the other's fresh one) puts it back.
+ */
+function breakStaleLock(path: string, stale: LockInfo): void {
+  const aside = `${path}.stale-${process.pid}-${randomUUID().slice(0, 8)}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // someone else moved it first
+  }
+  const moved = readJson<LockInfo>(aside, LOCK_LIMIT);
+  if (moved !== null && (moved.pid !== stale.pid || moved.since !== stale.since)) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // a third process holds the lock now; the moved one's owner will find its lock gone and fail its commit
+    }
+  }
+  rmSync(aside, { force: true });
+}
+
+/**
+ * A lock of its own for a task that spans several writes into a results folder (a study: its
+ * points' trial files, the store, the report), `DIR/.hashpivot/NAME`: a second such task in the
+ * folder is refused at once, naming the holder, before it touches anything. Call the returned
+ * function when the task ends; a holder that dies leaves a stale lock, which the next task takes
+ * over (same host) or whose busy message says to remove it (another host).
+ */
+export function takeTaskLock(dir: string, name: string, command: string): () => void {
+  const folder = join(dir, PROTOCOL_FOLDER);
+  const stat = lstatOrNull(folder);
+  if (stat === null) mkdirSync(folder, { recursive: true });
+  else if (!stat.isDirectory()) throw new OutputFolderError(`${folder} is ${kindOf(stat)}, not a folder: remove it`);
+  const path = join(folder, name);
+  takeLockFile(path, command, (holder, lockPath) =>
+    new FolderBusyError(
+      `${dir} is in use: another hashpivot ${holder.command} (process ${holder.pid} on ${holder.host}, since ${holder.since}) is writing it. ` +
+        `Wait for it to finish or pass another --out; if no such process runs, remove ${lockPath}`,
+    ),
+  );
+  return () => {
+    const holder = readJson<LockInfo>(path, LOCK_LIMIT);
+    if (holder !== null && holder.pid === process.pid && holder.host === hostname()) rmSync(path, { force: true });
+  };
+}
+
+/**
  * An all-or-nothing write into a results folder (see the protocol above). The constructor makes
  * every check that can be made before the work and takes the folder's lock; commit() or abort()
  * releases it.
@@ -312,54 +411,12 @@ export class AtomicWrite {
   }
 
   private lock(): void {
-    const path = protocolPath(this.dir, 'lock');
-    const mine: LockInfo = { pid: process.pid, host: hostname(), command: this.options.command, since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const fd = openSync(path, 'wx');
-        try {
-          writeSync(fd, `${JSON.stringify(mine)}\n`);
-        } finally {
-          closeSync(fd);
-        }
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = readJson<LockInfo>(path, LOCK_LIMIT);
-      if (holder === null) continue; // released meanwhile
-      const live = holder.host !== hostname() || isRunning(holder.pid);
-      if (live) {
-        throw new FolderBusyError(
-          `${this.dir} is being written by another hashpivot ${holder.command} (process ${holder.pid} on ${holder.host}, since ${holder.since}): ` +
-            `wait for it to finish or pass --out with another folder; if no such process runs, remove ${path}`,
-        );
-      }
-      this.breakStaleLock(path, holder);
-    }
-    throw new OutputFolderError(`${this.dir}: could not take the folder's lock ${path}; try again`);
-  }
-
-  /**
-   * Moves a dead process's lock aside. Two processes may find the same stale lock at once: the one
-   * whose rename moved a live lock instead (the other's fresh one) puts it back.
-   */
-  private breakStaleLock(path: string, stale: LockInfo): void {
-    const aside = `${path}.stale-${this.id}`;
-    try {
-      renameSync(path, aside);
-    } catch {
-      return; // someone else moved it first
-    }
-    const moved = readJson<LockInfo>(aside, LOCK_LIMIT);
-    if (moved !== null && (moved.pid !== stale.pid || moved.since !== stale.since)) {
-      try {
-        linkSync(aside, path);
-      } catch {
-        // a third process holds the lock now; the moved one's owner will find its lock gone and fail its commit
-      }
-    }
-    rmSync(aside, { force: true });
+    takeLockFile(protocolPath(this.dir, 'lock'), this.options.command, (holder, path) =>
+      new FolderBusyError(
+        `${this.dir} is being written by another hashpivot ${holder.command} (process ${holder.pid} on ${holder.host}, since ${holder.since}): ` +
+          `wait for it to finish or pass --out with another folder; if no such process runs, remove ${path}`,
+      ),
+    );
   }
 
   /** With the lock held: completes an interrupted commit and clears dead writers' staging folders. */

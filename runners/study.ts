@@ -14,7 +14,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { breakEvenStep, type BreakEvenProbe } from '../outputs/breakEven.js';
 import { trialsParquetColumns, writeParquet } from '../outputs/parquet.js';
 import { summarizePoint } from '../outputs/pointSummary.js';
-import { AtomicWrite, FolderBusyError, writeFilesAtomically } from '../outputs/resultsFolder.js';
+import { AtomicWrite, FolderBusyError, takeTaskLock, writeFilesAtomically } from '../outputs/resultsFolder.js';
 import {
   analyseGrid,
   analyseOneAtATime,
@@ -44,6 +44,8 @@ import { breakEvenPoint, breakEvenTolerance, planStudy, type StudyPlan, type Stu
 
 export const STUDY_JSON = 'study.json';
 export const STUDY_HTML = 'study.html';
+/** The study's own lock in DIR/.hashpivot/, held from its first check of the folder to its report. */
+const STUDY_LOCK = 'study.lock';
 
 /** Points a study may run without --yes. */
 export const DEFAULT_POINT_LIMIT = 1000;
@@ -206,6 +208,18 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   // each write below then takes its lock for its own commit (outputs/resultsFolder.ts).
   new AtomicWrite(options.dir, { command: 'study', names: [STUDY_JSON, STUDY_HTML], folders: [CHARTS_FOLDER, POINTS_FOLDER] }).abort();
   mkdirSync(options.dir, { recursive: true });
+  // One study in a folder at a time, from before its store exists to its report: a second one is
+  // refused at once, naming the first, even in the moment when DuckDB has created study.duckdb
+  // but not yet locked it.
+  const unlock = takeTaskLock(options.dir, STUDY_LOCK, 'study');
+  try {
+    return await runStudyInFolder(study, options, plan, scenarios, identity);
+  } finally {
+    unlock();
+  }
+}
+
+async function runStudyInFolder(study: Study, options: StudyRunOptions, plan: StudyPlan, scenarios: Map<number, Scenario>, identity: StoreIdentity): Promise<StudyResult> {
   const workers = options.workers ?? defaultWorkerCount();
   if (options.signal) setMaxListeners(0, options.signal);
   let executor: LaneExecutor | undefined = options.executor;

@@ -3,7 +3,8 @@
 // explains all the variance; a break-even sits where the decision flips), the store, resume after
 // SIGKILL, two studies in one folder, and bad input.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
@@ -194,19 +195,40 @@ describe('resume and safety', () => {
     const out = join(dir, 'busy');
     const first = startStudy(file, out);
     const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
-    // Until DuckDB has written the new file's headers (3 blocks of 4 KiB) it holds its lock; a
-    // moment earlier the file exists but is not yet a database.
+    // Caught at the first sign of its store: DuckDB has created study.duckdb but may not yet have
+    // written its headers and taken its own lock (until stop 25 a second study then read "not (yet)
+    // a DuckDB database"). Held still while the second one tries, so a loaded machine cannot let
+    // it finish first.
     const store = join(out, 'study.duckdb');
-    while (!existsSync(store) || statSync(store).size < 3 * 4096) await new Promise((resolve) => setTimeout(resolve, 5));
-    // Held still while the second one tries, so a loaded machine cannot let it finish first.
+    while (!existsSync(store)) await new Promise((resolve) => setTimeout(resolve, 2));
     first.kill('SIGSTOP');
     const second = cli(['study', file, '--out', out, '--workers', '1']);
     first.kill('SIGCONT');
     expect(second.status).toBe(1);
-    // DuckDB's lock refuses it, or the folder's lock if it comes while the first commits a point.
-    expect(second.stderr).toMatch(/is in use: another study \(process \d+\) is writing study\.duckdb|is being written by another hashpivot study \(process \d+/);
+    // The study's own lock refuses it, or the folder's lock if it comes while the first commits a point.
+    expect(second.stderr).toMatch(new RegExp(`is in use: another hashpivot study \\(process ${first.pid} on .*remove .*study\\.lock|is being written by another hashpivot study \\(process ${first.pid}`));
     expect(await firstExit).toBe(0);
     expect(await readStore(out)).toEqual(await readStore(join(dir, 'whole')));
+  });
+
+  it('a study lock left by a process that is gone is taken over; one from another host is refused, naming the file to remove', async () => {
+    const gone = spawn(process.execPath, ['-e', '']);
+    const deadPid = await new Promise<number>((resolve) => gone.on('exit', () => resolve(gone.pid!)));
+    const stale = join(dir, 'stale');
+    mkdirSync(join(stale, '.hashpivot'), { recursive: true });
+    const lock = join(stale, '.hashpivot', 'study.lock');
+    writeFileSync(lock, JSON.stringify({ pid: deadPid, host: hostname(), command: 'study', since: '2026-01-01T00:00:00.000Z' }));
+    expect(cli(['study', file, '--out', stale, '--workers', '1', '--quiet', '--trials', '60']).status).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+
+    const remote = join(dir, 'remote');
+    mkdirSync(join(remote, '.hashpivot'), { recursive: true });
+    const remoteLock = join(remote, '.hashpivot', 'study.lock');
+    writeFileSync(remoteLock, JSON.stringify({ pid: 1, host: 'another-host', command: 'study', since: '2026-01-01T00:00:00.000Z' }));
+    const refused = cli(['study', file, '--out', remote, '--workers', '1']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`is in use: another hashpivot study (process 1 on another-host, since 2026-01-01T00:00:00.000Z) is writing it. Wait for it to finish or pass another --out; if no such process runs, remove ${remoteLock}`);
+    expect(readdirSync(remote)).toEqual(['.hashpivot']);
   });
 
   it('refuses a folder holding another study\'s store, naming what differs, and leaves the store as it was', async () => {
