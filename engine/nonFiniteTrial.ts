@@ -49,7 +49,11 @@ export function firstNonFinite(series: readonly { name: string; values: ArrayLik
   return found;
 }
 
-/** The first non-finite month of the trial's market path, or null when the whole path is finite. */
+/**
+ * The first non-finite month of the trial's market path, or null when the whole path is finite.
+ * The GPU price is NaN throughout by design when no strategy can run a GPU cloud: not a cause.
+ */
 export function marketNonFinite(market: MarketPath): { month: number; series: string; value: number } | null {
-  return firstNonFinite(MARKET_SERIES.map((name) => ({ name: `market ${name}`, values: market[name] })));
+  const made = MARKET_SERIES.filter((name) => name !== 'newGpuUsdPerHour' || market.params.gpuPricePath);
+  return firstNonFinite(made.map((name) => ({ name: `market ${name}`, values: market[name] })));
 }

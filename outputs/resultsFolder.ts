@@ -43,6 +43,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -148,6 +149,16 @@ function lstatOrNull(path: string): Stats | null {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+function isFileSystemRoot(dir: string): boolean {
+  let path = resolve(dir);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // not there yet (then not the root) or a dangling link (refused later, naming it)
+  }
+  return dirname(path) === path;
 }
 
 function kindOf(stat: Stats): string {
@@ -362,6 +373,9 @@ export class AtomicWrite {
 
   constructor(dir: string, private readonly options: AtomicWriteOptions) {
     if (dir.trim() === '') throw new OutputFolderError('the output folder name is empty: pass --out with a folder name');
+    // `--out /` (or a link to it) would put summary.json, charts/ and the rest at the top of the
+    // file system; as root it would succeed.
+    if (isFileSystemRoot(dir)) throw new OutputFolderError(`${dir} is the root of the file system: hashpivot does not scatter its files there; pass --out with a folder of their own, e.g. --out results`);
     this.dir = dir;
     this.id = `${Date.now().toString(36)}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.staging = protocolPath(dir, `staging-${this.id}`);

@@ -21,6 +21,14 @@ function positive(doc: FieldDoc, defaultValue: number, max = Number.MAX_VALUE) {
   return z.number().positive().max(max).default(defaultValue).meta(doc);
 }
 
+/**
+ * Lower bounds where "> 0" let the smallest doubles through, whose reciprocals overflow in a run
+ * (a site of 1e-300 J/TH, a breakeven of 5e-324): 1,000 times below any real fleet or power price,
+ * and where the numeric-domain property test starts drawing them.
+ */
+const MIN_EFFICIENCY_J_PER_TH = 0.001;
+const MIN_POWER_USD_PER_MWH = 0.001;
+
 function wholeMonths(doc: FieldDoc, defaultValue: number, min: number, max: number) {
   return z.number().int().min(min).max(max).default(defaultValue).meta(doc);
 }
@@ -219,8 +227,8 @@ const hashrate = z.strictObject({
   volatilityPerYear: perYear('Volatility of ln network hashrate.', 0.15, 0, 5),
   responsePerYear: perYear('Response eta of hashrate growth to the log gap between hashprice and breakeven.', 0.5, 0, 10),
   responseLagMonths: wholeMonths({ unit: 'months', description: 'Lag between hashprice and the hashrate response (ASIC lead time).' }, 6, 0, 36),
-  breakevenEfficiencyJPerTh: positive({ unit: 'J/TH', description: 'Network marginal fleet efficiency at the as-of date.' }, 20, 1000),
-  breakevenPowerUsdPerMwh: positive({ unit: 'USD/MWh', description: 'Network marginal power price.' }, 50, 10000),
+  breakevenEfficiencyJPerTh: quantity({ unit: 'J/TH', description: 'Network marginal fleet efficiency at the as-of date.' }, 20, MIN_EFFICIENCY_J_PER_TH, 1000),
+  breakevenPowerUsdPerMwh: quantity({ unit: 'USD/MWh', description: 'Network marginal power price.' }, 50, MIN_POWER_USD_PER_MWH, 10000),
   efficiencyGainPerYear: quantity({ unit: 'share/yr', description: 'Yearly improvement of fleet efficiency (J/TH falls by this share).' }, 0.1, 0, 0.9),
 });
 
@@ -276,7 +284,7 @@ const market = z.strictObject({
 
 const site = z.strictObject({
   powerMw: positive({ unit: 'MW', description: 'Energised capacity of the site.' }, 100, 1e5),
-  efficiencyJPerTh: positive({ unit: 'J/TH', description: 'Fleet efficiency of the site.' }, 18, 1000),
+  efficiencyJPerTh: quantity({ unit: 'J/TH', description: 'Fleet efficiency of the site.' }, 18, MIN_EFFICIENCY_J_PER_TH, 1000),
   uptime: share('Share of hours the fleet runs.', 0.95),
   poolFee: share('Mining pool fee on revenue.', 0.01),
   opexUsdPerMwMonth: quantity({ unit: 'USD/MW/month', description: 'Fixed operating cost per MW of capacity.' }, 2500, 0, 1e7),

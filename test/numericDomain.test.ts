@@ -148,6 +148,11 @@ describe('numeric domain (issue #10, root cause 3)', () => {
     expect(refusal('horizonMonths=600', 'market.price.volatilityPerYear=3')).toMatch(/over 600 months .*ln E\[S\^2\]\/E\[S\]\^2 = 451/);
     expect(refusal('asOf.priceUsd=1e300')).toMatch(/^asOf\.priceUsd: .*maximum 1e12/);
     expect(refusal('asOf.difficulty=0.5')).toMatch(/^asOf\.difficulty: /);
+    // Efficiencies and a power price down to the smallest double used to pass and then fail the
+    // run: the ranges now start where the property test above starts drawing them.
+    for (const field of ['site.efficiencyJPerTh', 'market.hashrate.breakevenEfficiencyJPerTh', 'market.hashrate.breakevenPowerUsdPerMwh']) {
+      expect(refusal(`${field}=5e-324`)).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: is 5e-324, below the minimum 0\\.001`));
+    }
   });
 
   it('runs a hashrate death spiral (the price falling 86%/yr, response 2.5/yr, 600 months) to finite outcomes instead of 0/0', () => {
@@ -159,6 +164,12 @@ describe('numeric domain (issue #10, root cause 3)', () => {
     const broken = { ...scenario, asOf: { ...scenario.asOf, priceUsd: 1e300 } };
     expect(() => runTrials(broken)).toThrow(NonFiniteTrialError);
     expect(() => runTrials(broken)).toThrow(/^trial 0: market hashpriceUsdPerPhDay is Infinity in month 0: /);
+  });
+
+  it('a model that breaks outside the market path is not blamed on the GPU price a lease-only scenario never makes', () => {
+    const scenario = loadScenario('smoke');
+    const broken = { ...scenario, site: { ...scenario.site, efficiencyJPerTh: 1e-300 } };
+    expect(() => runTrials(broken)).toThrow(/^trial 0: strategy stay [A-Za-z]+ is (NaN|-?Infinity)/);
   });
 
   it('bounds the block-accrual loop: a hashrate of infinity or NaN accrues NaN instead of looping for ever', () => {

@@ -65,6 +65,19 @@ describe('ownership: hashpivot deletes only what it wrote and never writes throu
     expect(() => new AtomicWrite('', { command: 'test' })).toThrow(/empty/);
   });
 
+  it('the root of the file system, named or through a link, is refused before anything is written there', () => {
+    const dir = freshDir();
+    symlinkSync('/', join(dir, 'root'));
+    for (const out of ['/', join(dir, 'root'), `${dir}/../../..`]) {
+      let write: AtomicWrite | undefined;
+      try {
+        expect(() => (write = new AtomicWrite(out, { command: 'test' }))).toThrow(/is the root of the file system: hashpivot does not scatter its files there; pass --out with a folder of their own, e.g\. --out results/);
+      } finally {
+        write?.abort(); // without the check: no trace of the attempt left in /
+      }
+    }
+  });
+
   it('a failed first write leaves no trace: not even the folder it created', () => {
     const out = join(freshDir(), 'new', 'results');
     const write = new AtomicWrite(out, { command: 'test' });
