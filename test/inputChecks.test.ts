@@ -58,6 +58,21 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(r.stderr).toContain('base: warning: asOf.networkHashrateEhs with asOf.difficulty: ');
   });
 
+  it('validate reads the files a scenario names, as run does: a missing policy file or bootstrap history is exit 1, not "valid"', () => {
+    const dir = freshDir();
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, `extends: smoke\nstrategies:\n  - { kind: stay, name: stay }\n  - { kind: policy, name: applied, file: ${join(dir, 'missing-policy.json')} }\n`);
+    const refused = cli(['validate', policy]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`strategies[1].file ${join(dir, 'missing-policy.json')}: no such file; give the path of a policy-NAME.json a run wrote`);
+    const history = join(dir, 'history.yaml');
+    writeFileSync(history, `extends: smoke\nmarket:\n  price:\n    model: bootstrap\n    bootstrap: { file: ${join(dir, 'missing.csv')} }\n`);
+    const missing = cli(['validate', history]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('missing.csv');
+  });
+
   it('--help after a command prints that command\'s usage and exits 0', () => {
     for (const command of ['run', 'validate', 'report', 'presets', 'worker']) {
       const r = cli([command, '--help']);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
 import { UsageError } from '../cliArgs.js';
+import { resolveModelInputs } from '../modelInputs.js';
 import { prepareProcessModule } from '../processModule.js';
 import { writeErr, writeOut } from '../terminal.js';
 
@@ -13,6 +14,9 @@ export async function validateCommand(args: string[]): Promise<number> {
   const module = values['process-module'];
   // The module, when named, is loaded and checked as run would: its name, its parameters, probe trials.
   if (module !== undefined) await prepareProcessModule(scenario, module);
+  // The files the scenario names (a policy to apply, a price history to resample), read and
+  // checked against it as run reads them: valid means run will accept it.
+  await resolveModelInputs(scenario);
   const price = scenario.market.price;
   const processNote =
     price.model !== 'custom' || price.custom === undefined
