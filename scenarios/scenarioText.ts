@@ -26,6 +26,29 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 // exponentially ("billion laughs").
 const TO_JS_OPTIONS = { maxAliasCount: 100 } satisfies ToJSOptions;
 
+/**
+ * How deep lists and mappings may nest. A scenario needs about 6 levels; the loaders below (extends,
+ * --set, validation) recurse, so a file nested thousands deep would overflow the stack with a trace
+ * instead of an error.
+ */
+export const MAX_NESTING = 64;
+const NESTING_ALLOWED = `lists and mappings at most ${MAX_NESTING} levels deep (a scenario needs about 6)`;
+
+function tooDeep(origin: string, path: string, message: string): ScenarioError {
+  return new ScenarioError(origin, [{ path, message, allowed: NESTING_ALLOWED }]);
+}
+
+/** Refuses data nested deeper than MAX_NESTING; iterative, so the check itself cannot overflow. */
+function checkNesting(data: unknown, origin: string): void {
+  const pending: { value: unknown; depth: number }[] = [{ value: data, depth: 0 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_NESTING) throw tooDeep(origin, FILE_PATH, `lists and mappings nest more than ${MAX_NESTING} levels deep`);
+    for (const child of Object.values(value)) pending.push({ value: child, depth: depth + 1 });
+  }
+}
+
 const DUPLICATE_KEY_ALLOWED = 'each key at most once in a mapping (a repeated key is ambiguous, so it is refused rather than the last one winning)';
 
 const EMPTY_ALLOWED = 'a scenario with at least an asOf block; see scenarios/presets/base.yaml for a complete example';
@@ -59,6 +82,7 @@ function yamlToData(text: string, origin: string): unknown {
         allowed: DUPLICATE_KEY_ALLOWED,
       };
     }
+    if (/Maximum call stack/.test(error.message)) return { path, message: 'lists and mappings nest too deeply to parse', allowed: NESTING_ALLOWED };
     return { path, message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), allowed: 'valid YAML 1.2 (one document)' };
   });
   if (problems.length > 0) throw new ScenarioError(origin, problems);
@@ -66,6 +90,7 @@ function yamlToData(text: string, origin: string): unknown {
   try {
     data = document.toJS(TO_JS_OPTIONS);
   } catch (error) {
+    if (error instanceof RangeError && /Maximum call stack/.test(error.message)) throw tooDeep(origin, FILE_PATH, 'lists and mappings nest too deeply to read');
     // yaml's guard against alias bombs (a few lines that expand to gigabytes) throws a ReferenceError.
     if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
     throw new ScenarioError(origin, [
@@ -119,5 +144,7 @@ export function parseScenarioText(text: string, format: ScenarioFormat, origin: 
   // A byte-order mark from Windows editors is not content.
   const content = text.replace(/^\uFEFF/, '');
   if (content.trim() === '') throw emptyFile(origin);
-  return format === 'json' ? jsonToData(content, origin) : yamlToData(content, origin);
+  const data = format === 'json' ? jsonToData(content, origin) : yamlToData(content, origin);
+  checkNesting(data, origin);
+  return data;
 }

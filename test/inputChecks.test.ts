@@ -33,6 +33,19 @@ describe('expected errors are one line (issue #10, root cause 7)', () => {
 });
 
 describe('input checks (issue #10, root cause 8)', () => {
+  it('lists and mappings nested thousands deep are a scenario problem and exit 1, not a stack trace', () => {
+    const dir = freshDir();
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"extends": "smoke", "asOf": {"sources": ${'{"a": '.repeat(3000)}1${'}'.repeat(3000)}}}`);
+    const json = cli(['validate', deep]);
+    expect(json.status).toBe(1);
+    expect(json.stderr).toContain('deep.json: (file): lists and mappings nest more than 64 levels deep (allowed: lists and mappings at most 64 levels deep (a scenario needs about 6))');
+    const yaml = cli(['validate', 'smoke', '--set', `market.price.driftPerYear=${'['.repeat(20_000)}${']'.repeat(20_000)}`]);
+    expect(yaml.status).toBe(1);
+    expect(yaml.stderr).toMatch(/--set market\.price\.driftPerYear: line 1, column \d+: lists and mappings nest too deeply to parse/);
+    expect(cli(['validate', 'smoke', '--set', `market.price.driftPerYear=${'['.repeat(100)}${']'.repeat(100)}`]).stderr).toContain('nest more than 64 levels deep');
+  });
+
   it('refuses a repeated key in a JSON scenario, as in YAML', () => {
     expect(problemsOf(() => parseScenarioText('{"name": "a",\n "name": "b"}', 'json', 'x.json'))).toEqual(['line 2, column 2: duplicate key "name"']);
   });
