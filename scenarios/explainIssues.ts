@@ -19,12 +19,20 @@ type Issue = z.core.$ZodIssue;
 /** How a value reads in a message: `the string "100 MW"`, `the number 5`, `a list`, `an empty value`. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'an empty value';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the text ${quotedText(value)}`;
   if (typeof value === 'number') return `the number ${formatNumber(value)}`;
   if (typeof value === 'boolean') return `${value}`;
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${entries(value.length)}`;
   if (isRecord(value)) return 'an object';
   return typeof value;
+}
+
+/** Longest text quoted whole in a message; a longer one (a whole file that is not a scenario) is cut. */
+const QUOTED_CHARACTERS = 80;
+
+function quotedText(text: string): string {
+  if (text.length <= QUOTED_CHARACTERS) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTED_CHARACTERS)).slice(0, -1)}..." (${text.length.toLocaleString('en-US')} characters)`;
 }
 
 function entries(count: number): string {

@@ -46,6 +46,15 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(cli(['validate', 'smoke', '--set', `market.price.driftPerYear=${'['.repeat(100)}${']'.repeat(100)}`]).stderr).toContain('nest more than 64 levels deep');
   });
 
+  it('a long text where a scenario or a number goes is quoted cut short, with its length', () => {
+    const file = join(freshDir(), 'prose.yaml');
+    writeFileSync(file, `${'word '.repeat(2000)}\n`);
+    const r = cli(['validate', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`got the text "${'word '.repeat(16)}..." (9,999 characters)`);
+    expect(r.stderr.length).toBeLessThan(1000);
+  });
+
   it('refuses a repeated key in a JSON scenario, as in YAML', () => {
     expect(problemsOf(() => parseScenarioText('{"name": "a",\n "name": "b"}', 'json', 'x.json'))).toEqual(['line 2, column 2: duplicate key "name"']);
   });
