@@ -6,7 +6,7 @@ import { formatPath, isRecord, scenarioFieldTree, type FieldNode, type PathKey }
 import { compareOrderKeys, isPathPrefix, resolveFieldPath, schemaOrderKey } from './fieldPath.js';
 import type { JsonObject, JsonValue } from './resolvedJson.js';
 import { ScenarioError, type ScenarioProblem } from './scenarioError.js';
-import { parseScenarioText } from './scenarioText.js';
+import { EmptyScenarioText, parseScenarioText } from './scenarioText.js';
 
 /** A field to set, its path as written. */
 export interface FieldSet {
@@ -31,7 +31,13 @@ export function parseSetArgument(text: string): FieldSet {
   const path = text.slice(0, equals).trim();
   const valueText = text.slice(equals + 1);
   if (valueText.trim() === '') throw new ScenarioError(SET_ORIGIN, [{ path, message: 'has no value after "="', allowed: SET_ALLOWED }]);
-  return { path, value: parseScenarioText(valueText, 'yaml', `${SET_ORIGIN} ${path}`) };
+  try {
+    return { path, value: parseScenarioText(valueText, 'yaml', `${SET_ORIGIN} ${path}`) };
+  } catch (error) {
+    if (!(error instanceof EmptyScenarioText)) throw error;
+    // `x=null`, `x=~` or `x=# ...`: not "the file is empty", which would point at the scenario file.
+    throw new ScenarioError(SET_ORIGIN, [{ path, message: `has no value after "=" (${JSON.stringify(valueText.trim())} reads as nothing); a field cannot be unset: leave its --set out for its default`, allowed: SET_ALLOWED }]);
+  }
 }
 
 /**

@@ -53,8 +53,11 @@ const DUPLICATE_KEY_ALLOWED = 'each key at most once in a mapping (a repeated ke
 
 const EMPTY_ALLOWED = 'a scenario with at least an asOf block; see scenarios/presets/base.yaml for a complete example';
 
+/** Text that holds no value: empty, only comments, or null (`~`, `null`). */
+export class EmptyScenarioText extends ScenarioError {}
+
 function emptyFile(origin: string): ScenarioError {
-  return new ScenarioError(origin, [{ path: FILE_PATH, message: 'the file is empty (or holds only comments)', allowed: EMPTY_ALLOWED }]);
+  return new EmptyScenarioText(origin, [{ path: FILE_PATH, message: 'the file is empty (or holds only comments)', allowed: EMPTY_ALLOWED }]);
 }
 
 function yamlToData(text: string, origin: string): unknown {

@@ -55,6 +55,14 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(r.stderr.length).toBeLessThan(1000);
   });
 
+  it('--set PATH=null (or ~) says the value reads as nothing, not that "the file is empty"', () => {
+    for (const value of ['null', '~', '# nothing']) {
+      expect(problemsOf(() => loadScenario('smoke', { set: [`market.price=${value}`] }))).toEqual([
+        `market.price: has no value after "=" (${JSON.stringify(value)} reads as nothing); a field cannot be unset: leave its --set out for its default`,
+      ]);
+    }
+  });
+
   it('refuses a repeated key in a JSON scenario, as in YAML', () => {
     expect(problemsOf(() => parseScenarioText('{"name": "a",\n "name": "b"}', 'json', 'x.json'))).toEqual(['line 2, column 2: duplicate key "name"']);
   });
