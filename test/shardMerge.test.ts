@@ -215,6 +215,16 @@ describe('merge', () => {
       writeFileSync(join(damaged, 'trials.parquet'), 'not parquet');
       refused([s1, s2, damaged], /trials\.parquet cannot be read/);
     });
+    it('--out naming one of the shards (exit 2): its own files stay as they were', () => {
+      const before = readFileSync(join(s2, 'trials.parquet'));
+      for (const out of [s2, `${s2}/../s2/.`]) {
+        const r = cli(['merge', s1, s2, s3, '--out', out]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(`--out ${out} is the folder of ${s2}, one of the folders being merged: the merged files would replace its own; pass --out with another folder`);
+      }
+      expect(readFileSync(join(s2, 'trials.parquet')).equals(before)).toBe(true);
+      expect(existsSync(join(s2, 'summary.json'))).toBe(false);
+    });
     it('no folders at all (exit 2)', () => {
       const r = cli(['merge', '--out', join(freshDir(), 'x')]);
       expect(r.status).toBe(2);

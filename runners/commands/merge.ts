@@ -1,8 +1,8 @@
 // `hashpivot merge DIR... --out OUT`: put the shard folders of one run (`hashpivot run --shard I/N`,
 // or a store's shards) back together and write the outputs a single run writes, byte for byte; or
 // those of one study (`hashpivot study STUDY --shard I/N`) and write the study's files.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STUDY_SHARD_FILE } from '../../outputs/studyShardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
@@ -33,6 +33,7 @@ export async function mergeCommand(args: string[]): Promise<number> {
   const swingTrials = wholeNumber(values['swing-trials'], '--swing-trials', DEFAULT_SWING_TRIALS, 0, 1_000_000);
   if (positionals.length === 0) throw new UsageError('merge takes the shard folders of one run: hashpivot merge DIR... --out OUT');
   if (values.out?.trim() === '') throw new UsageError('--out must name a folder, got an empty name');
+  if (values.out !== undefined) refuseMergingInto(values.out, positionals);
   if (existsSync(join(positionals[0], STUDY_SHARD_FILE))) return mergeStudy(positionals, values.out, values.quiet === true);
   const out = values.out ?? 'results';
   // Checked and locked before the shards are read (outputs/resultsFolder.ts).
@@ -56,6 +57,21 @@ export async function mergeCommand(args: string[]): Promise<number> {
   } finally {
     await chartThread.close();
   }
+}
+
+function realPathOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** The merged files must not go into a folder being merged: they would replace that shard's own files. */
+function refuseMergingInto(out: string, dirs: readonly string[]): void {
+  const target = realPathOrResolved(out);
+  const input = dirs.find((dir) => realPathOrResolved(dir) === target);
+  if (input !== undefined) throw new UsageError(`--out ${out} is the folder of ${input}, one of the folders being merged: the merged files would replace its own; pass --out with another folder`);
 }
 
 /** The shards of a study: the study's files (store, trial files, study.json, study.html), as the unsharded study writes them. */
