@@ -12,6 +12,9 @@ import type { Scenario } from '../scenarios/schema.js';
 import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, monthlySeries, windowCoverage, type DailySeries, type Halving, type MonthlySeries } from './history.js';
 
 /** A problem with the data or the window (not with the command line): exit code 1. */
+/** How a fragment's first line starts (after "# "): the mark by which calibrate knows a file it may replace. */
+export const FRAGMENT_MARK = 'hashpivot calibrate:';
+
 export class CalibrateInputError extends Error {
   override name = 'CalibrateInputError';
 }
@@ -299,7 +302,7 @@ export function calibrate(input: CalibrateInput): CalibrateResult {
     },
   });
   const header = [
-    'hashpivot calibrate: market processes fitted to monthly (month-end) history, dt = 1/12 year.',
+    `${FRAGMENT_MARK} market processes fitted to monthly (month-end) history, dt = 1/12 year.`,
     `A scenario that runs as is: it extends ${input.scenarioName} and replaces the fields below; every other field is ${input.scenarioName}'s.`,
     ...guardrails.map((g) => guardrailSentence(g, input.scenarioName)),
     ...headerLines,

@@ -250,6 +250,19 @@ describe('calibration with guardrails: a scenario that runs as is, warnings, --s
     expect(scenario.strategies).toEqual(BASE.strategies);
   });
 
+  it('--out replaces a fragment calibrate wrote, but not a file of the user\'s (exit 1, left as it was)', async () => {
+    const mine = join(dir, 'my-site.yaml');
+    writeFileSync(mine, 'extends: base\nname: my-site\n');
+    const refused = await runCommand(calibrateCommand, ['--out', mine, '--rolling', '0']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`--out ${mine}: exists and was not written by hashpivot calibrate (its first line does not start with "# hashpivot calibrate:"), so it is left as it is`);
+    expect(readFileSync(mine, 'utf8')).toBe('extends: base\nname: my-site\n');
+    const earlier = join(dir, 'earlier.yaml');
+    writeFileSync(earlier, '# hashpivot calibrate: an earlier fit\nextends: base\n');
+    expect((await runCommand(calibrateCommand, ['--out', earlier, '--rolling', '0'])).status).toBe(0);
+    expect(loadScenario(earlier).name).toBe('base-calibrated');
+  });
+
   it('--shrink W writes (1 - W) x fitted + W x the scenario\'s value for the values beyond a guardrail, and only those', async () => {
     const out = join(dir, 'shrunk.yaml');
     const r = await runCommand(calibrateCommand, ['--out', out, '--shrink', '0.8', '--rolling', '0']);

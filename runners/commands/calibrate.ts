@@ -1,11 +1,11 @@
 // `hashpivot calibrate`: fit the market processes to history and write (or print) a scenario
 // fragment with the fitted parameters, their standard errors and the fit period.
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CalibrationError } from '../../engine/calibrationError.js';
 import { listPresets, loadScenario } from '../../scenarios/load.js';
-import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
+import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, FRAGMENT_MARK, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
 import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
 import { rollingTable } from '../rollingFits.js';
 import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
@@ -40,6 +40,36 @@ async function userInput(path: string, flag: string, column: string | undefined,
   const user = await readUserSeries(path, flag, { column });
   notes.push(describeUserSeries(user, flag, path));
   return { daily: user.series, source: `${path} column ${user.valueColumn}`, shipped: false };
+}
+
+/**
+ * An existing --out is replaced only when calibrate wrote it (its first line is the fragment's
+ * header): a scenario or a history file of the user's named by mistake stays as it is. Checked
+ * before the fits.
+ */
+function checkOutFile(path: string): void {
+  const stat = lstatOrNull(path);
+  if (stat === null) return;
+  const mark = `# ${FRAGMENT_MARK}`;
+  if (!stat.isFile()) throw new CalibrateInputError(`--out ${path}: exists and is not a file calibrate wrote (${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'not a regular file'}); pass --out a new file name`);
+  const head = Buffer.alloc(mark.length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, mark.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('utf8') !== mark) {
+    throw new CalibrateInputError(`--out ${path}: exists and was not written by hashpivot calibrate (its first line does not start with "${mark}"), so it is left as it is: pass --out a new file name, or remove the file first`);
+  }
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Writes text to `path` through a temporary file renamed into place: never half a file. */
@@ -198,6 +228,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
         throw new CalibrateInputError(`--report ${values.report}: this folder cannot be written (${error.message.replace(/: pass --out .*$/, '')}); pass --report a folder you can write to`);
       }
     }
+    if (values.out !== undefined) checkOutFile(values.out);
     const scenarioName = values.scenario ?? 'base';
     const scenario = loadScenario(scenarioName);
     const readNotes: string[] = [];
