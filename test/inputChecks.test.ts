@@ -103,6 +103,12 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(missing.stderr).toContain('missing.csv');
   });
 
+  it('presets with an argument is a usage error (exit 2), not the list as if nothing were wrong', () => {
+    const r = cli(['presets', 'base']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('presets takes no arguments, got base (to check one: hashpivot validate NAME)');
+  });
+
   it('--help after a command prints that command\'s usage and exits 0', () => {
     for (const command of ['run', 'validate', 'report', 'presets', 'worker']) {
       const r = cli([command, '--help']);
