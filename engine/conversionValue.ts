@@ -45,6 +45,8 @@ export class ConversionValuer {
   /** [f]: escalatedLeasePv of a unit rent for the rest of a lease from lease month f, escalated to f. */
   private readonly leaseTail: Float64Array;
   private readonly leaseAnnuity: Float64Array;
+  /** [lease month]: (1 + escalator)^(whole lease years), as the hosting steps it. */
+  private readonly escalationAt: Float64Array;
   /** v^k, k = 0 .. longest handover delay or lease. */
   private readonly discountPower: Float64Array;
   /** (1 + project debt rate)^k, k = 0 .. months. */
@@ -108,6 +110,8 @@ export class ConversionValuer {
       this.leaseTail[f] = escalatedLeasePv(escalation, site.escalatorPerYear, f, site.leaseMonths - f, v);
     }
     for (let n = 0; n <= site.leaseMonths; n++) this.leaseAnnuity[n] = annuityFactor(n, v);
+    this.escalationAt = new Float64Array(site.leaseMonths);
+    for (let f = 0; f < site.leaseMonths; f++) this.escalationAt[f] = (1 + site.escalatorPerYear) ** Math.floor(f / 12);
     const longestBuild = Math.max(1, Math.round(site.buildMonthsMax)) + (site.tranches - 1) * site.trancheIntervalMonths;
     this.discountPower = new Float64Array(Math.max(site.leaseMonths, longestBuild) + 1);
     for (let k = 0; k < this.discountPower.length; k++) this.discountPower[k] = v ** k;
@@ -334,7 +338,8 @@ export class ConversionValuer {
       if (defaulted < until) {
         changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, defaulted, rate, 1, itKwFull, convertedMw, firstHandover, lastHandover);
         const deliveredShare = this.deliveredShare(defaulted, firstHandover, lastHandover);
-        const escalation = this.escalation(defaulted - leaseStart);
+        // A default comes before the lease's end: within the table.
+        const escalation = this.escalationAt[defaulted - leaseStart];
         const recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * itKwFull * deliveredShare * rate * escalation * (site.leaseMonths - (defaulted - leaseStart));
         changeUsd += recoveryUsd * site.discountFactors[defaulted];
         if (site.backstopShare === 0) {
@@ -380,11 +385,6 @@ export class ConversionValuer {
     this.startTerminalUsd = (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - table[row + START_DEBT];
     this.startOfflineShare = offlineShare;
     this.startLast12OfflineUsd = last12OfflineUsd / halls;
-  }
-
-  /** (1 + escalator)^(whole lease years), as the hosting steps it. */
-  private escalation(leaseMonth: number): number {
-    return (1 + this.site.escalatorPerYear) ** Math.floor(leaseMonth / 12);
   }
 
   /** Share of the halls handed over by month m. */
