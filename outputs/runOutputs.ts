@@ -12,6 +12,7 @@ import { SKETCH_FILE, SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchRep
 import { encodeSketchState } from '../engine/outcomeSketch.js';
 import { trialsMetadata, trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
+import { finiteJson } from './finiteJson.js';
 import { buildSummary, type Summary } from './summary.js';
 import { formatShare } from './reportText.js';
 import { strategyTable } from './table.js';
@@ -50,7 +51,7 @@ export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartT
     });
     report.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
     batch.write([
-      { name: 'summary.json', write: (write) => write(`${JSON.stringify(summary, null, 2)}\n`) },
+      { name: 'summary.json', write: (write) => write(finiteJson(summary, 'summary.json')) },
       ...switchPolicyFiles(run),
     ]);
     batch.write((await report).files);

@@ -3,6 +3,7 @@
 // turns the errors a user can cause into one line on stderr and an exit code.
 import { ScenarioError } from '../scenarios/load.js';
 import { OutputFolderError } from '../outputs/resultsFolder.js';
+import { NonFiniteOutputError } from '../outputs/finiteJson.js';
 import { ResultsInputError } from '../outputs/resultsReader.js';
 import { ShardFolderError } from '../outputs/shardFolder.js';
 import { backtestCommand } from './commands/backtest.js';
@@ -118,7 +119,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (
       error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError ||
-      error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError || error instanceof RedisUnreachable
+      error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError || error instanceof RedisUnreachable ||
+      error instanceof NonFiniteOutputError
     ) {
       writeErr(`hashpivot: ${error.message}\n`);
       return 1;

@@ -14,6 +14,7 @@ import type { Scenario } from '../scenarios/schema.js';
 import { breakEvenStep, type BreakEvenProbe } from '../outputs/breakEven.js';
 import { trialsParquetColumns, writeParquet } from '../outputs/parquet.js';
 import { summarizePoint } from '../outputs/pointSummary.js';
+import { finiteJson } from '../outputs/finiteJson.js';
 import { AtomicWrite, FolderBusyError, takeTaskLock, writeFilesAtomically } from '../outputs/resultsFolder.js';
 import {
   analyseGrid,
@@ -369,7 +370,7 @@ async function runStudyInFolder(study: Study, options: StudyRunOptions, plan: St
     writeFilesAtomically(
       options.dir,
       [
-        { name: STUDY_JSON, write: (write) => write(`${JSON.stringify({ engine: { name: 'hashpivot', version: ENGINE_VERSION }, study: definition, analysis }, null, 2)}\n`) },
+        { name: STUDY_JSON, write: (write) => write(finiteJson({ engine: { name: 'hashpivot', version: ENGINE_VERSION }, study: definition, analysis }, STUDY_JSON)) },
         { name: STUDY_HTML, write: (write) => write(report.html) },
         ...chartFiles(rendered),
       ],

@@ -1,6 +1,8 @@
 // Issue #10, root cause 3: a scenario the validator accepts runs to finite outcomes; one it cannot
 // run is refused at validation, naming the fields; and a trial that still leaves the range of a
 // double is an error naming the trial, month and series, never a hang or a silent NaN.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Chain } from '../engine/chain.js';
@@ -8,8 +10,10 @@ import { compileModel } from '../engine/model.js';
 import { NonFiniteTrialError } from '../engine/nonFiniteTrial.js';
 import { createOutcomeBlock, MARKET_METRICS, STRATEGY_METRICS } from '../engine/outcomes.js';
 import { TrialKernel } from '../engine/trial.js';
+import { finiteJson } from '../outputs/finiteJson.js';
 import { loadScenario, parseScenario, resolvedScenarioJson, ScenarioError, type JsonValue } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { ROOT } from './cliHarness.js';
 
 const TRIALS = 3;
 
@@ -170,6 +174,15 @@ describe('numeric domain (issue #10, root cause 3)', () => {
     const scenario = loadScenario('smoke');
     const broken = { ...scenario, site: { ...scenario.site, efficiencyJPerTh: 1e-300 } };
     expect(() => runTrials(broken)).toThrow(/^trial 0: strategy stay [A-Za-z]+ is (NaN|-?Infinity)/);
+  });
+
+  it('summary.json and study.json are written through finiteJson: a NaN or infinity left in them is named, never a silent null', () => {
+    expect(finiteJson({ a: [1, null, { sd: 2 }] }, 'summary.json')).toBe(`${JSON.stringify({ a: [1, null, { sd: 2 }] }, null, 2)}\n`);
+    expect(() => finiteJson({ strategies: [{ metrics: { npvUsd: { mean: 1, sd: Infinity } } }] }, 'summary.json')).toThrow(
+      /^summary\.json: strategies\[0\]\.metrics\.npvUsd\.sd is Infinity: a number left the range a double holds, so nothing was written/,
+    );
+    expect(() => finiteJson({ analysis: { tornado: [NaN] } }, 'study.json')).toThrow(/^study\.json: analysis\.tornado\[0\] is NaN: /);
+    for (const file of ['outputs/runOutputs.ts', 'runners/study.ts']) expect(readFileSync(join(ROOT, file), 'utf8')).toMatch(/write\(finiteJson\(/);
   });
 
   it('bounds the block-accrual loop: a hashrate of infinity or NaN accrues NaN instead of looping for ever', () => {
