@@ -69,7 +69,11 @@ export function checkSwitchPolicy(json: unknown, scenario: Scenario, where: stri
     fail('fit.regressionPaths', `must have one count per decision month (${dates})`);
   }
   if (!isMatrix(p.center, dates, stateSize)) fail('center', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables)`);
-  if (!isMatrix(p.scale, dates, stateSize)) fail('scale', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables)`);
+  // A scale is a spread (0: the variable is constant that month); a negative one, which no fit
+  // writes, would mirror the state and silently turn the policy around.
+  if (!isMatrix(p.scale, dates, stateSize) || !(p.scale as number[][]).every((row) => row.every((x) => x >= 0))) {
+    fail('scale', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables), none negative`);
+  }
   const columns = 1 + (actions as unknown[]).length;
   const coefficients = p.coefficients;
   if (!Array.isArray(coefficients) || coefficients.length !== dates || !coefficients.every((c) => isMatrix(c, columns, k))) {

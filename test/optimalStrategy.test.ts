@@ -133,6 +133,7 @@ describe('kind: optimal out of sample', () => {
     expect(await failing((p) => (p.state = ['hashprice', 'moonPhase']))).toMatch(/strategies\[0\]\.file .*: state has "moonPhase", which this engine does not compute/);
     expect(await failing(() => {}, 48)).toMatch(/decisionMonths reach month 57, beyond this scenario's horizon \(horizonMonths 48\)/);
     expect(await failing((p) => p.coefficients.pop())).toMatch(/coefficients must be 20 decision months x 3 regressions/);
+    expect(await failing((p) => (p.scale[1][0] = -1))).toMatch(/strategies\[0\]\.file .*: scale must be 20 rows \(decision months\) of 4 numbers \(state variables\), none negative/);
   });
 });
 
