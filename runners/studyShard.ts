@@ -13,14 +13,14 @@
 //     shard J/M of one point: the J-th of its point's M trial ranges.
 // Either way every shard holds within a factor (k+1)/k of the same trials (k = floor(P/N) or
 // floor(N/P)), and each piece's trials are exactly those an unsharded study computes for it.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolvedScenarioJson, type JsonValue } from '../scenarios/load.js';
 import type { Study } from '../scenarios/loadStudy.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { AtomicWrite, hasJournal } from '../outputs/resultsFolder.js';
 import { readShardManifest, SHARD_MANIFEST_FILE, shardFolderWrite, writeShardFolder, type ShardManifest } from '../outputs/shardFolder.js';
-import { STUDY_SHARD_FILE, studyShardManifestText } from '../outputs/studyShardFolder.js';
+import { readStudyShardManifest, STUDY_SHARD_FILE, studyShardManifestText, type StudyShardManifest } from '../outputs/studyShardFolder.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { defaultWorkerCount, inProcessExecutor, poolExecutor, type LaneExecutor } from './pool.js';
 import { RunFailure, runScenario } from './run.js';
@@ -103,6 +103,7 @@ export async function runStudyShard(study: Study, spec: ShardSpec, options: Stud
   const workers = options.workers ?? defaultWorkerCount();
   let executor: LaneExecutor | undefined;
   try {
+    refuseOtherShard(options.dir, identity.fingerprint, spec, pieces);
     const planned = pieces.reduce((sum, piece) => sum + shardTrialRange(trials, piece.shard).trialCount, 0);
     let done = 0;
     let reused = 0;
@@ -143,6 +144,28 @@ export async function runStudyShard(study: Study, spec: ShardSpec, options: Stud
   } finally {
     await executor?.close();
   }
+}
+
+/**
+ * The folder may hold this shard, finished or interrupted, but no other: another shard's (or
+ * study's) study-shard.json would be overwritten, and its pieces left beside ours for a merge to
+ * trip over. Checked before any trial.
+ */
+function refuseOtherShard(dir: string, fingerprint: string, spec: ShardSpec, pieces: readonly StudyPiece[]): void {
+  const fix = `pass --out with a folder of its own for shard ${spec.index}/${spec.count}`;
+  if (existsSync(join(dir, STUDY_SHARD_FILE))) {
+    let found: StudyShardManifest;
+    try {
+      found = readStudyShardManifest(dir);
+    } catch (error) {
+      throw new RunFailure(`${(error as Error).message}: it is left as it is; ${fix}`);
+    }
+    if (found.study.fingerprint !== fingerprint) throw new RunFailure(`${dir} holds a shard of another study (${found.study.origin}, or other trials, seed or inputs): ${fix}`);
+    if (found.shard.index !== spec.index || found.shard.count !== spec.count) throw new RunFailure(`${dir} holds study shard ${found.shard.index}/${found.shard.count} of this study: ${fix}`);
+  }
+  const ours = new Set(pieces.map(pieceFolderName));
+  const other = readdirSync(dir).find((name) => /^point-\d+\.shard-\d+-of-\d+$/.test(name) && !ours.has(name));
+  if (other !== undefined) throw new RunFailure(`${dir} holds ${other}, a piece of another study shard: ${fix}`);
 }
 
 /** A piece folder an earlier run of this shard committed, holding this piece. */

@@ -109,6 +109,15 @@ describe('a sharded study merged', () => {
     expect(merge([dirs[0], other[1]]).stderr).toMatch(/is not a shard of the same study as .* its fingerprint differs\)\. Nothing was merged/);
     expect(merge([dirs[0]]).stderr).toContain('study shard 2/2 is missing (1 of 2 given). Nothing was merged.');
     expect(merge([dirs[0], dirs[0]]).stderr).toMatch(/study shard 1\/2 is given twice/);
+    // Another shard started into a shard's folder is refused before any trial, the folder left as it was.
+    const manifest = readFileSync(join(dirs[0], 'study-shard.json'));
+    await expect(runStudyShard(study, { index: 2, count: 2 }, { dir: dirs[0], workers: 0 })).rejects.toThrow(`${dirs[0]} holds study shard 1/2 of this study: pass --out with a folder of its own for shard 2/2`);
+    await expect(runStudyShard(tinyStudy({ ...ONE_AT_A_TIME, seed: 5 }), { index: 1, count: 2 }, { dir: dirs[0], workers: 0 })).rejects.toThrow(/holds a shard of another study/);
+    expect(readFileSync(join(dirs[0], 'study-shard.json')).equals(manifest)).toBe(true);
+    expect(readdirSync(dirs[0]).filter((name) => name.startsWith('point-'))).toEqual(['point-000000.shard-1-of-1', 'point-000001.shard-1-of-1']);
+    const interrupted = freshDir(); // shard 1's pieces, its study-shard.json not yet written
+    cpSync(join(dirs[0], 'point-000000.shard-1-of-1'), join(interrupted, 'point-000000.shard-1-of-1'), { recursive: true });
+    await expect(runStudyShard(study, { index: 2, count: 2 }, { dir: interrupted, workers: 0 })).rejects.toThrow(`${interrupted} holds point-000000.shard-1-of-1, a piece of another study shard`);
     // Shard 1 holds points 0 and 1: point 1's folder replaced by point 0's.
     rmSync(join(dirs[0], pieceFolderName({ point: 1, shard: { index: 1, count: 1 } })), { recursive: true });
     cpSync(join(dirs[0], pieceFolderName({ point: 0, shard: { index: 1, count: 1 } })), join(dirs[0], pieceFolderName({ point: 1, shard: { index: 1, count: 1 } })), { recursive: true });
