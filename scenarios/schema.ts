@@ -23,11 +23,12 @@ function positive(doc: FieldDoc, defaultValue: number, max = Number.MAX_VALUE) {
 
 /**
  * Lower bounds where "> 0" let the smallest doubles through, whose reciprocals overflow in a run
- * (a site of 1e-300 J/TH, a breakeven of 5e-324): 1,000 times below any real fleet or power price,
+ * (a site of 1e-300 J/TH, a breakeven of 5e-324, GPUs of 5e-324 kW): 1,000 times below any real fleet or power price,
  * and where the numeric-domain property test starts drawing them.
  */
 const MIN_EFFICIENCY_J_PER_TH = 0.001;
 const MIN_POWER_USD_PER_MWH = 0.001;
+const MIN_KW_PER_GPU = 0.001;
 
 function wholeMonths(doc: FieldDoc, defaultValue: number, min: number, max: number) {
   return z.number().int().min(min).max(max).default(defaultValue).meta(doc);
@@ -373,7 +374,7 @@ const hosting = z
     capexDebtTermMonths: wholeMonths({ unit: 'months', description: 'Amortisation term of the project debt, from the last handover.' }, 120, 1, 600),
     gpuCloud: z
       .strictObject({
-        itKwPerGpu: positive({ unit: 'kW of IT per GPU', description: 'IT load per GPU, its share of server and network included.' }, 1.2, 100),
+        itKwPerGpu: quantity({ unit: 'kW of IT per GPU', description: 'IT load per GPU, its share of server and network included.' }, 1.2, MIN_KW_PER_GPU, 100),
         capexUsdPerGpu: quantity({ unit: 'USD/GPU', description: 'Price of a GPU with its share of servers and network; financed over its life at the project debt rate.' }, 35_000, 0, 1e7),
         utilisation: share('Share of GPU-hours sold at AI demand index 1 (scaled by the index, capped at 1).', 0.7),
         opexShareOfRevenue: share('Cloud operating costs (staff, software, sales) as a share of revenue.', 0.15),

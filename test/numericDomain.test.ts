@@ -154,7 +154,7 @@ describe('numeric domain (issue #10, root cause 3)', () => {
     expect(refusal('asOf.difficulty=0.5')).toMatch(/^asOf\.difficulty: /);
     // Efficiencies and a power price down to the smallest double used to pass and then fail the
     // run: the ranges now start where the property test above starts drawing them.
-    for (const field of ['site.efficiencyJPerTh', 'market.hashrate.breakevenEfficiencyJPerTh', 'market.hashrate.breakevenPowerUsdPerMwh']) {
+    for (const field of ['site.efficiencyJPerTh', 'market.hashrate.breakevenEfficiencyJPerTh', 'market.hashrate.breakevenPowerUsdPerMwh', 'hosting.gpuCloud.itKwPerGpu']) {
       expect(refusal(`${field}=5e-324`)).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: is 5e-324, below the minimum 0\\.001`));
     }
   });
