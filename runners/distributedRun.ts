@@ -33,6 +33,7 @@ import {
   runRefusalsKey,
   runSpecKey,
   SHARD_ATTEMPTS,
+  newRunId,
   shardJobId,
   WORKER_KEY_PATTERN,
   type RunSpec,
@@ -121,7 +122,7 @@ export async function runOnQueue(scenario: Scenario, options: QueuedRunOptions):
     });
     options.onProgress?.(0, options.trials); // as runScenario: the trials' rate counts from here
   }
-  const runId = `${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(4).toString('hex')}`;
+  const runId = newRunId(new Date(), randomBytes(4).toString('hex'));
   const runFolder = options.store === null ? null : join(resolve(options.store), runId);
   if (runFolder === null && options.outcomes !== 'sketch') throw new RunFailure('a run that keeps per-trial rows needs a store (--store DIR) for them');
   // The run's folder in the store, made, checked and locked before any shard is queued

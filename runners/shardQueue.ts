@@ -15,7 +15,7 @@
 // shard-I-of-N.WORKER/: shard folders (outputs/shardFolder.ts), one per worker that computed the
 // shard, so two workers never write the same files. They outlive a Redis restart.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import type { SparseCounts } from '../engine/bandSketch.js';
 import type { JsonObject, JsonValue } from '../scenarios/load.js';
 import { hasJournal, readManifest } from '../outputs/resultsFolder.js';
@@ -58,6 +58,26 @@ export const WORKER_KEY_PATTERN = 'hashpivot:worker:*';
 export const workerKey = (workerId: string) => `hashpivot:worker:${workerId}`;
 /** How long a run's own keys live at most (a submitter that died leaves nothing forever). */
 export const RUN_KEY_SECONDS = 7 * 24 * 3600;
+
+/** A run id: the submitter's start (UTC, YYYYMMDDhhmmss) and 8 random hex digits. */
+export function newRunId(now: Date, random: string): string {
+  return `${now.toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${random}`;
+}
+
+/**
+ * Where a worker writes a job's shard: in its own mount of the store (`--store`), or at the path
+ * the submitter gave, always the run's folder named by its id. A job not made by a hashpivot
+ * submitter (anyone who can write to the Redis can queue one) cannot point it elsewhere: an id of
+ * another shape (`../..`) or a store path of another name is refused.
+ */
+export function jobRunFolder(data: Pick<ShardJobData, 'runId' | 'store'>, store: string | undefined): string | null {
+  if (!/^\d{14}-[0-9a-f]{8}$/.test(data.runId)) throw new Error(`run id ${JSON.stringify(data.runId.slice(0, 80))} is not one a hashpivot submitter makes: job refused`);
+  if (store) return join(store, data.runId);
+  if (data.store !== null && (typeof data.store !== 'string' || !isAbsolute(data.store) || basename(data.store) !== data.runId)) {
+    throw new Error(`store folder ${JSON.stringify(String(data.store).slice(0, 200))} is not the run's folder (an absolute path ending in ${data.runId}): job refused`);
+  }
+  return data.store;
+}
 
 /** BullMQ job ids may not contain ":"; a run id and a shard number never do. */
 export const shardJobId = (runId: string, index: number) => `${runId}-${index}`;

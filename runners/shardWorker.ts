@@ -3,7 +3,6 @@
 // engine version puts the shard back untouched, says so where the submitter sees it, and stops:
 // its numbers could differ from the run's.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { parseScenario } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
@@ -28,6 +27,7 @@ import {
   runCancelledKey,
   runRefusalsKey,
   runSpecKey,
+  jobRunFolder,
   shardFolderPath,
   STALLED_CHECK_MS,
   workerKey,
@@ -123,7 +123,12 @@ export function startShardWorker(options: ShardWorkerOptions): ShardWorker {
     const cancelled = async () => (await client.exists(runCancelledKey(data.runId))) === 1;
     if (await cancelled()) throw new UnrecoverableError('the run was cancelled');
     const { scenario, inputs } = await specOf(data);
-    const runFolder = options.store ? join(options.store, data.runId) : data.store;
+    let runFolder: string | null;
+    try {
+      runFolder = jobRunFolder(data, options.store);
+    } catch (error) {
+      throw new UnrecoverableError(`${label}: ${(error as Error).message}`);
+    }
     if (runFolder === null && data.run.outcomes !== 'sketch') throw new UnrecoverableError(`${label} keeps per-trial rows and has no store to write them to`);
     const copy = runFolder === null ? undefined : finishedCopy(runFolder, data);
     if (copy) {

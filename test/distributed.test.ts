@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, freshDir, ROOT } from './cliHarness.js';
+import { jobRunFolder, newRunId } from '../runners/shardQueue.js';
 import { readStore } from './studyStoreTables.js';
 import { background, backgroundCli, freePort, redisServerPath, startRedis, type Background, type TestRedis } from './redisHarness.js';
 
@@ -304,4 +305,17 @@ describe('a Redis that answers the connection check and then stops answering', (
       redis.close();
     }
   }, 30_000);
+});
+
+describe('a job from the queue names its shard folder only inside its run\'s folder', () => {
+  it('a run id of another shape, or a store path not ending in it, is refused; a submitter\'s id passes', () => {
+    const runId = newRunId(new Date(Date.UTC(2026, 11, 6, 21, 30, 5)), '0a1b2c3d');
+    expect(runId).toBe('20261206213005-0a1b2c3d');
+    expect(jobRunFolder({ runId, store: `/mnt/store/${runId}` }, undefined)).toBe(`/mnt/store/${runId}`);
+    expect(jobRunFolder({ runId, store: `/mnt/store/${runId}` }, '/worker/mount')).toBe(`/worker/mount/${runId}`);
+    expect(jobRunFolder({ runId, store: null }, undefined)).toBeNull();
+    expect(() => jobRunFolder({ runId: '../../etc', store: null }, '/worker/mount')).toThrow('run id "../../etc" is not one a hashpivot submitter makes: job refused');
+    expect(() => jobRunFolder({ runId, store: '/etc' }, undefined)).toThrow(`store folder "/etc" is not the run's folder (an absolute path ending in ${runId}): job refused`);
+    expect(() => jobRunFolder({ runId, store: `relative/${runId}` }, undefined)).toThrow(/is not the run's folder/);
+  });
 });
