@@ -270,8 +270,15 @@ function rollForward(dir: string, journal: Journal, onStep: (name: string) => vo
 function takeLockFile(path: string, command: string, busy: (holder: LockInfo, path: string) => Error): void {
   const mine: LockInfo = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
   const text = `${JSON.stringify(mine)}\n`;
+  // Written in place under a name of its own (no temporary file: recover() clears those, and may
+  // run in another process while this one takes a study's lock).
   const draft = `${path}.new-${process.pid}-${randomUUID().slice(0, 8)}`;
-  writeSmallFile(draft, text);
+  const fd = openSync(draft, 'wx');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (linkOrCreate(draft, path, text)) return;
