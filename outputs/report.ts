@@ -2,6 +2,8 @@
 // paths.parquet, built from summary.json's numbers and the per-trial outcomes, either straight
 // after a run (added to the run's all-or-nothing write) or later from the folder itself
 // (`hashpivot report DIR`), without running a trial.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { reportCharts, type Chart } from './chartSpecs.js';
 import { optimalCharts } from './optimalReport.js';
 import { renderCharts, type RenderedChart } from './chartsRender.js';
@@ -10,8 +12,9 @@ import { buildReportData, optionalReportColumns, reportColumns, tableReportSourc
 import { reportHtml } from './reportHtml.js';
 import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
-import { AtomicWrite, type OutputFile } from './resultsFolder.js';
-import { readReportFolder } from './resultsReader.js';
+import { AtomicWrite, OutputFolderError, sameFolder, type OutputFile } from './resultsFolder.js';
+import { readReportFolder, SUMMARY_LIMIT } from './resultsReader.js';
+import { readBoundedBytes } from '../scenarios/boundedFile.js';
 import { SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchReport.js';
 import type { Summary } from './summary.js';
 
@@ -75,10 +78,29 @@ export async function buildReportFiles(summary: Summary, trials: ReportSource, t
 
 
 /** `hashpivot report DIR [--out OUT] [--pdf]`: rebuilds the report files from a results folder. */
+/**
+ * A report written into another results folder would sit beside that run's summary.json and trials
+ * and contradict them: refused, unless the folder holds the same summary (a copy of DIR).
+ */
+function refuseAnotherRun(dir: string, out: string): void {
+  const theirs = join(out, 'summary.json');
+  if (!existsSync(theirs) || sameFolder(out, dir)) return;
+  let same = false;
+  try {
+    same = readBoundedBytes(theirs, SUMMARY_LIMIT).equals(readBoundedBytes(join(dir, 'summary.json'), SUMMARY_LIMIT));
+  } catch {
+    // unreadable either side: refused below, or by the read of DIR that follows
+  }
+  if (!same) {
+    throw new OutputFolderError(`${out} holds the results of another run (its summary.json is not ${dir}'s): a report of ${dir} there would contradict them; pass --out a folder without results, or leave --out out to rebuild ${dir}'s own report`);
+  }
+}
+
 export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperFormat): Promise<ReportBuild & { source: string }> {
   // Lock and check the output first: reading 10^6 trials only to find the folder unwritable wastes time.
   const batch = new AtomicWrite(out, { command: 'report', ...REPORT_WRITE });
   try {
+    refuseAnotherRun(dir, out);
     const { summary, trials, sketch, source } = await readReportFolder(dir, reportColumns, optionalReportColumns);
     const from = sketch ? sketchReportSource(sketch, summary.strategies.map((s) => s.name), summary.trials) : tableReportSource(trials);
     const build = await buildReportFiles(summary, from, sketch ? SKETCH_SOURCE_NOTE : source, { pdf });

@@ -151,13 +151,23 @@ function lstatOrNull(path: string): Stats | null {
   }
 }
 
-function isFileSystemRoot(dir: string): boolean {
-  let path = resolve(dir);
+/** The folder's real path, links resolved; its absolute path when it does not exist (yet). */
+function realFolder(dir: string): string {
+  const path = resolve(dir);
   try {
-    path = realpathSync(path);
+    return realpathSync(path);
   } catch {
-    // not there yet (then not the root) or a dangling link (refused later, naming it)
+    return path; // not there yet, or a dangling link (refused when written, naming it)
   }
+}
+
+/** Whether two names (relative, with `..`, through links) are the same folder. */
+export function sameFolder(a: string, b: string): boolean {
+  return realFolder(a) === realFolder(b);
+}
+
+function isFileSystemRoot(dir: string): boolean {
+  const path = realFolder(dir);
   return dirname(path) === path;
 }
 

@@ -268,6 +268,20 @@ describe('hashpivot run writes the report files', () => {
     for (const c of CHARTS) expect(readFileSync(join(elsewhere, 'charts', `${c}.vl.json`), 'utf8'), c).toBe(charts[c]);
   });
 
+  it('`hashpivot report DIR --out OTHER` refuses a folder holding another run\'s results, which its report would contradict; a copy of DIR is fine', () => {
+    const other = freshDir();
+    writeFileSync(join(other, 'summary.json'), '{"seed": 9}\n');
+    writeFileSync(join(other, 'report.html'), 'the other run\'s report');
+    const refused = cli(['report', out, '--out', other]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${other} holds the results of another run (its summary.json is not ${out}'s): a report of ${out} there would contradict them`);
+    expect(readFileSync(join(other, 'report.html'), 'utf8')).toBe('the other run\'s report');
+    const copy = freshDir();
+    writeFileSync(join(copy, 'summary.json'), readFileSync(join(out, 'summary.json')));
+    expect(cli(['report', out, '--out', copy]).status).toBe(0);
+    expect(existsSync(join(copy, 'report.html'))).toBe(true);
+  });
+
   it('`hashpivot report` of a folder whose trials predate the driver columns shows what it can of the worst 5% and of the drivers, and names what is missing', () => {
     const older = freshDir();
     writeFileSync(join(older, 'summary.json'), readFileSync(join(out, 'summary.json')));

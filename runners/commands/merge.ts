@@ -1,12 +1,12 @@
 // `hashpivot merge DIR... --out OUT`: put the shard folders of one run (`hashpivot run --shard I/N`,
 // or a store's shards) back together and write the outputs a single run writes, byte for byte; or
 // those of one study (`hashpivot study STUDY --shard I/N`) and write the study's files.
-import { existsSync, realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STUDY_SHARD_FILE } from '../../outputs/studyShardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
-import { AtomicWrite } from '../../outputs/resultsFolder.js';
+import { AtomicWrite, sameFolder } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
 import { assembleShardSet, MergeError, readShardSet, type ShardSet } from '../merge.js';
 import { createProgress } from '../progress.js';
@@ -59,18 +59,9 @@ export async function mergeCommand(args: string[]): Promise<number> {
   }
 }
 
-function realPathOrResolved(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
-
 /** The merged files must not go into a folder being merged: they would replace that shard's own files. */
 function refuseMergingInto(out: string, dirs: readonly string[]): void {
-  const target = realPathOrResolved(out);
-  const input = dirs.find((dir) => realPathOrResolved(dir) === target);
+  const input = dirs.find((dir) => sameFolder(dir, out));
   if (input !== undefined) throw new UsageError(`--out ${out} is the folder of ${input}, one of the folders being merged: the merged files would replace its own; pass --out with another folder`);
 }
 
