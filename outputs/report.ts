@@ -28,7 +28,8 @@ export const CHARTS_FOLDER = 'charts';
 export const REPORT_FILE_NAMES: readonly string[] = ['report.html', 'report.pdf', 'paths.csv', 'paths.parquet'];
 
 /** What a write of report files into a folder declares up front (see AtomicWrite). */
-export const REPORT_WRITE = { names: REPORT_FILE_NAMES, folders: [CHARTS_FOLDER] } as const;
+/** A run's files and a study's share charts/: each refuses the other's folder (the marks below). */
+export const REPORT_WRITE = { names: REPORT_FILE_NAMES, folders: [CHARTS_FOLDER], notBeside: ['study.json', 'study.duckdb'] } as const;
 /** A write of report files supersedes the charts an earlier write made. */
 export const REPORT_COMMIT = { replaces: [`${CHARTS_FOLDER}/`] } as const;
 

@@ -74,6 +74,11 @@ export interface AtomicWriteOptions {
   names?: readonly string[];
   /** Subfolders this write puts files in (charts): each must be a real folder it can write, if it exists. */
   folders?: readonly string[];
+  /**
+   * Files that mark another kind of results (a study's study.json beside a run's files): the folder
+   * is refused when it holds one, since this write's commit replaces charts/ and would take theirs.
+   */
+  notBeside?: readonly string[];
   /** Test hook: called at each step of the commit with its number and name (the kill-at-every-step test). */
   onCommitStep?: (step: number, name: string) => void;
 }
@@ -406,6 +411,11 @@ export class AtomicWrite {
     }
     try {
       this.recover();
+      for (const name of options.notBeside ?? []) {
+        if (lstatOrNull(join(dir, name)) !== null) {
+          throw new OutputFolderError(`${dir} holds ${name}, the results of another kind of command: hashpivot ${options.command} there would replace their charts; pass --out with a folder of its own`);
+        }
+      }
       this.check(options.names ?? [], options.folders ?? []);
       mkdirSync(this.staging);
     } catch (error) {

@@ -23,7 +23,7 @@ import { switchPolicyFiles } from './switchPolicyFile.js';
 /** The per-trial outcomes of a run: its rows, or with --outcomes sketch its outcome sketch instead. */
 const OUTCOME_FILES = ['trials.csv', 'trials.parquet', SKETCH_FILE];
 /** What a write of a run's outputs declares when it opens the folder, before the trials (see AtomicWrite). */
-export const RUN_OUTPUTS_WRITE = { names: ['summary.json', ...OUTCOME_FILES, ...REPORT_WRITE.names], folders: REPORT_WRITE.folders };
+export const RUN_OUTPUTS_WRITE = { names: ['summary.json', ...OUTCOME_FILES, ...REPORT_WRITE.names], folders: REPORT_WRITE.folders, notBeside: REPORT_WRITE.notBeside };
 
 /**
  * Writes every output of `run` through `batch` (opened with RUN_OUTPUTS_WRITE before the trials)

@@ -207,7 +207,7 @@ export async function runStudy(study: Study, options: StudyRunOptions): Promise<
   const identity = await studyIdentity(study);
   // The folder is checked (writable, no link or folder where a file goes) before any point runs;
   // each write below then takes its lock for its own commit (outputs/resultsFolder.ts).
-  new AtomicWrite(options.dir, { command: 'study', names: [STUDY_JSON, STUDY_HTML], folders: [CHARTS_FOLDER, POINTS_FOLDER] }).abort();
+  new AtomicWrite(options.dir, { command: 'study', names: [STUDY_JSON, STUDY_HTML], folders: [CHARTS_FOLDER, POINTS_FOLDER], notBeside: ['summary.json'] }).abort();
   mkdirSync(options.dir, { recursive: true });
   // One study in a folder at a time, from before its store exists to its report: a second one is
   // refused at once, naming the first, even in the moment when DuckDB has created study.duckdb

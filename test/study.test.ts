@@ -254,6 +254,26 @@ describe('resume and safety', () => {
 describe('bad input is refused before anything is written', () => {
   const problemsOf = (fields: Record<string, unknown>) => scenarioErrorOf(() => smokeStudy(fields)).problems;
 
+  it('a study into a run\'s folder, and a run into a study\'s, are refused: each would replace the other\'s charts', () => {
+    const dir = freshDir();
+    const file = join(dir, 'tiny.yaml');
+    writeFileSync(file, 'name: tiny\nscenario: smoke\ntrials: 20\ndesign: oneAtATime\ninputs:\n  - { path: hosting.leaseUsdPerKwMonth, low: 100, high: 120 }\n');
+    const run = join(dir, 'run');
+    expect(cli(['run', 'smoke', '--trials', '20', '--workers', '0', '--swing-trials', '0', '--quiet', '--out', run]).status).toBe(0);
+    const charts = readdirSync(join(run, 'charts')).sort();
+    const intoRun = cli(['study', file, '--out', run, '--workers', '0']);
+    expect(intoRun.status).toBe(1);
+    expect(intoRun.stderr).toContain(`${run} holds summary.json, the results of another kind of command: hashpivot study there would replace their charts; pass --out with a folder of its own`);
+    expect(readdirSync(join(run, 'charts')).sort()).toEqual(charts);
+    const study = join(dir, 'study'); // what marks a study's folder, without running one
+    mkdirSync(study);
+    writeFileSync(join(study, 'study.json'), '{}\n');
+    const intoStudy = cli(['run', 'smoke', '--trials', '20', '--workers', '0', '--out', study]);
+    expect(intoStudy.status).toBe(1);
+    expect(intoStudy.stderr).toContain(`${study} holds study.json, the results of another kind of command: hashpivot run there would replace their charts`);
+    expect(existsSync(join(study, 'summary.json'))).toBe(false);
+  });
+
   it('an input path that does not exist, with a did-you-mean; a value out of the field\'s range, naming the range', () => {
     expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: 'hosting.leaseUsdPerKwMont', low: 1, high: 2 }] })[0]).toMatchObject({
       path: 'inputs[0].path',
