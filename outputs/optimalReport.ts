@@ -48,7 +48,7 @@ export function optimalConsoleLines(summary: Summary, folder: string): string[] 
     const s = strategyOf(summary, o.name)!.switching;
     const f = o.valueOfFlexibility;
     const flexibility = f && f.meanDifference !== null
-      ? `value of flexibility ${signedUsd(f.meanDifference)} ± ${formatUsdM(f.standardError)} vs ${f.versus} (95% CI ${signedUsd(f.ci95![0])} .. ${signedUsd(f.ci95![1])})`
+      ? `value of flexibility ${signedUsd(f.meanDifference)} ± ${formatUsdM(f.standardError)} vs ${f.versus} (95% CI ${f.ci95 ? `${signedUsd(f.ci95[0])} .. ${signedUsd(f.ci95[1])}` : 'n/a'})`
       : 'no fixed strategy to compare with';
     const gap = o.inSampleGapUsd === null ? '' : `, in sample ${formatUsdM(o.fit.inSampleNpvUsd)} (gap ${formatUsdM(o.inSampleGapUsd)})`;
     return (

@@ -86,7 +86,7 @@ export interface PairedDifference {
 }
 
 /** summary.json must not hold NaN or Infinity (JSON.stringify would silently turn them into null). */
-function finiteOrNull(x: number): number | null {
+export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 

@@ -9,7 +9,7 @@ import { exerciseBoundary, type BoundaryPoint } from '../engine/switchBoundary.j
 import type { SwitchStateVariable } from '../engine/switchState.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { monthLabel } from './calendarMonths.js';
-import { binomial, meanAndStandardError, pairedDifference, summarizeMetric, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
+import { binomial, finiteOrNull, meanAndStandardError, pairedDifference, summarizeMetric, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
 
 export interface SwitchingSummary {
   /** Share of trials where the strategy never converts. */
@@ -41,7 +41,8 @@ export interface OptimalSummary {
   fit: { scenario: string; seed: number; paths: number; inSampleNpvUsd: number; inSampleStandardErrorUsd: number };
   /** Mean NPV of the policy on this run's trials: out of sample, a lower bound on the value of the optimal policy. */
   outOfSampleNpvUsd: number;
-  outOfSampleStandardErrorUsd: number;
+  /** null with one trial: a standard error needs two. */
+  outOfSampleStandardErrorUsd: number | null;
   /**
    * In-sample minus out-of-sample mean NPV: how much the fit flatters itself (optimal strategies
    * only; a policy applied to another scenario was fitted on other paths).
@@ -130,7 +131,7 @@ export function optimalSummaries(scenario: Scenario, inputs: ModelInputs, outcom
           inSampleStandardErrorUsd: policy.fit.inSampleStandardErrorUsd,
         },
         outOfSampleNpvUsd: npv.mean,
-        outOfSampleStandardErrorUsd: npv.standardError,
+        outOfSampleStandardErrorUsd: finiteOrNull(npv.standardError),
         inSampleGapUsd: spec.kind === 'optimal' ? policy.fit.inSampleNpvUsd - npv.mean : null,
         valueOfFlexibility: best
           ? { versus: best.spec.name, ...pairedDifference(strategyColumn(outcomes, s, 'npvUsd'), strategyColumn(outcomes, best.s, 'npvUsd')) }

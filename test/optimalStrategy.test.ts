@@ -194,3 +194,23 @@ describe('hashpivot run base-optimal', () => {
     }
   });
 });
+
+describe('hashpivot run base-optimal with one trial', () => {
+  // One trial has a mean but no standard error (it needs two): summary.json holds null there and
+  // the console says n/a; the run used to stop at the value of flexibility's interval.
+  const out = join(freshDir(), 'results');
+  const result = cli([
+    'run', 'base-optimal', '--trials', '1', '--workers', '0', '--out', out,
+    '--set', 'strategies[optimal].fitPaths=400', '--set', 'strategies[optimal].basis.degree=1',
+  ]);
+
+  it('writes its files, with no standard error where one trial gives none', () => {
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    const [optimal] = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).optimal;
+    expect(Number.isFinite(optimal.outOfSampleNpvUsd)).toBe(true);
+    expect(optimal.outOfSampleStandardErrorUsd).toBeNull();
+    expect(optimal.valueOfFlexibility.ci95).toBeNull();
+    expect(result.stdout).toMatch(/^optimal: value of flexibility [+-]?\$[\d.]+[MB] ± n\/a vs \S+ \(95% CI n\/a\); out of sample \$[\d.]+[MB] ± n\/a/m);
+  });
+});
