@@ -103,7 +103,7 @@ export class StoppingPolicyEvaluator {
   private readonly known: boolean;
   private readonly positiveOnly: boolean;
   private readonly coefficients: Float64Array;
-  /** Regressed exercise values: per date and action, its coefficients less the continuation's (actionAdvantages). */
+  /** Regressed exercise values: per date and action, its coefficients less the continuation's (subtractContinuation). */
   private readonly advantageCoefficients: Float64Array;
   private readonly center: Float64Array;
   /** Per date and variable: 1 / scale (0 where the scale is 0), as the fit's design scales. */
@@ -125,7 +125,7 @@ export class StoppingPolicyEvaluator {
     this.center = policy.center;
     this.inverseScale = policy.scale.map(inverseScale);
     this.advantageCoefficients = new Float64Array(this.known ? 0 : policy.dates * policy.actions * this.k);
-    if (!this.known) for (let d = 0; d < policy.dates; d++) actionAdvantages(this.coefficients, d * this.columns * this.k, this.actions, this.k, this.advantageCoefficients, d * this.actions * this.k);
+    if (!this.known) for (let d = 0; d < policy.dates; d++) subtractContinuation(this.coefficients, d * this.columns * this.k, this.actions, this.k, this.advantageCoefficients, d * this.actions * this.k);
   }
 
   /** Fitted column c (0 = continuation, 1 + a = action a) at `date` for the basis row[offset .. offset + size). */
@@ -181,10 +181,10 @@ export class StoppingPolicyEvaluator {
   /**
    * Regressed exercise values: the fitted advantage of each action over continuing at `date` for
    * the basis row[0 ..), into out[a]: its fitted value less the continuation's, in one sum with
-   * the coefficients' differences (actionAdvantages), summed from 0 over the functions in order as
+   * the coefficients' differences (subtractContinuation), summed from 0 over the functions in order as
    * the fit sums them on its paths (so the same bits); two actions side by side.
    */
-  private actionAdvantages(date: number, row: Float64Array, out: Float64Array): void {
+  private fittedAdvantages(date: number, row: Float64Array, out: Float64Array): void {
     const { k, actions } = this;
     const coefficients = this.advantageCoefficients;
     let a = 0;
@@ -212,7 +212,7 @@ export class StoppingPolicyEvaluator {
   /** Regressed exercise values: the best action's fitted advantage over continuing at `date` in state x[offset ..) (it converts where this is > 0). */
   advantage(date: number, x: ArrayLike<number>, offset: number): number {
     this.basisRow(date, x, offset, this.row, 0);
-    this.actionAdvantages(date, this.row, this.actionValues);
+    this.fittedAdvantages(date, this.row, this.actionValues);
     return maxOf(this.actionValues, this.actions);
   }
 
@@ -226,7 +226,7 @@ export class StoppingPolicyEvaluator {
     const values = this.actionValues;
     if (!this.known) {
       // The best action by its advantage, if that is positive: the best by fitted value, if it beats the fitted continuation.
-      this.actionAdvantages(date, this.row, values);
+      this.fittedAdvantages(date, this.row, values);
       return advantageAction(values, 0, 1, this.actions);
     }
     const fitted = this.columnValues;
@@ -299,7 +299,7 @@ function scaledVariable(x: number, center: number, inverseScale: number): number
  * an action's fitted advantage over continuing is one sum instead of the difference of two, at
  * fitting and after.
  */
-function actionAdvantages(coefficients: Float64Array, offset: number, actions: number, k: number, out: Float64Array, outOffset: number): void {
+function subtractContinuation(coefficients: Float64Array, offset: number, actions: number, k: number, out: Float64Array, outOffset: number): void {
   for (let a = 0; a < actions; a++) {
     for (let i = 0; i < k; i++) out[outOffset + a * k + i] = coefficients[offset + (1 + a) * k + i] - coefficients[offset + i];
   }
@@ -555,7 +555,7 @@ export class InductionStep {
   private readonly builder: DesignBuilder;
   private readonly equations: NormalEquations;
   private readonly solution: Float64Array;
-  /** Regressed exercise values: the solution's actionAdvantages. */
+  /** Regressed exercise values: the solution less the continuation (subtractContinuation). */
   private readonly advantageCoefficients: Float64Array;
   /** decide()'s fitted values at each rank: the continuation's (known exercise values), else each action's advantage ([action][rank]). */
   private readonly fitted: Float64Array;
@@ -608,7 +608,7 @@ export class InductionStep {
     equations.importSums(prepared.sums, slot * equations.sumsLength);
     if (prepared.regressionPaths[slot] >= k) for (let i = 0; i < k; i++) equations.addMoment(0, i, this.arrays.moments[date * k + i]);
     equations.solve(this.solution);
-    if (!this.shape.exerciseKnownAtDate) actionAdvantages(this.solution, 0, this.shape.actions, k, this.advantageCoefficients, 0);
+    if (!this.shape.exerciseKnownAtDate) subtractContinuation(this.solution, 0, this.shape.actions, k, this.advantageCoefficients, 0);
     this.solvedDate = date;
     return this.solution;
   }

@@ -67,16 +67,11 @@ export function exerciseBoundary(policy: SwitchPolicy, variable: SwitchStateVari
   });
 }
 
-/** Fitted value of the best action minus that of waiting at `date` for the state in `state`. */
-function advantage(evaluator: StoppingPolicyEvaluator, date: number, state: Float64Array): number {
-  return evaluator.advantage(date, state, 0);
-}
-
 /** Linear interpolation of the advantage's zero between x0 and x1 (where the decision changes). */
 function crossing(evaluator: StoppingPolicyEvaluator, date: number, state: Float64Array, v: number, x0: number, x1: number): number {
   state[v] = x0;
-  const a0 = advantage(evaluator, date, state);
+  const a0 = evaluator.advantage(date, state, 0);
   state[v] = x1;
-  const a1 = advantage(evaluator, date, state);
+  const a1 = evaluator.advantage(date, state, 0);
   return a0 === a1 ? 0.5 * (x0 + x1) : x0 + ((x1 - x0) * a0) / (a0 - a1);
 }
