@@ -43,6 +43,8 @@ function monomialExponents(variables: number, degree: number): number[][] {
 /** A basis over a fixed number of variables, evaluated into a caller's buffer without allocating. */
 export class RegressionBasis {
   readonly size: number;
+  /** Whether function 1 + v is variable v itself (polynomials of degree >= 1): a caller may write the variables there (evaluateOtherColumns). */
+  readonly variablesAsColumns: boolean;
   /**
    * Polynomial: function f of degree >= 2 is function left[f] times function right[f], both of lower
    * degree (so earlier in the row). A monomial is the product of its variables' powers in variable
@@ -59,6 +61,7 @@ export class RegressionBasis {
   constructor(readonly spec: BasisSpec, readonly variables: number) {
     if (!Number.isInteger(spec.degree) || spec.degree < 0) throw new Error(`basis degree must be a whole number >= 0, got ${spec.degree}`);
     this.size = basisSize(spec, variables);
+    this.variablesAsColumns = spec.kind === 'polynomial' && spec.degree >= 1;
     this.columnState = new Float64Array(variables);
     this.columnRow = new Float64Array(this.size);
     this.left = new Int32Array(this.size);
@@ -172,11 +175,6 @@ export class RegressionBasis {
     }
     if (this.variablesAsColumns) for (let v = 0; v < n; v++) copyColumn(out, (1 + v) * outStride, x, v * xStride, count);
     this.evaluateOtherColumns(out, outStride, count);
-  }
-
-  /** Whether function 1 + v is variable v itself (polynomials of degree >= 1): a caller may write the variables there (evaluateOtherColumns). */
-  get variablesAsColumns(): boolean {
-    return this.spec.kind === 'polynomial' && this.spec.degree >= 1;
   }
 
   /**

@@ -1,6 +1,7 @@
 // Fitting the conversion policy of each `optimal` strategy before the trials run: the fitting
-// paths are spread over the run's lanes (switchFitLane.ts; path simulation and one strategy
-// evaluation per path, decision month and action), then the regressions: the decision months'
+// paths are spread over the run's lanes, as many as have MIN_PATHS_PER_LANE paths each
+// (switchFitLane.ts; path simulation and one strategy evaluation per path, decision month and
+// action), then the regressions: the decision months'
 // preparation (what each month's regression needs that later decisions do not change: its Gram
 // matrix and the actions' moments) and the backward induction (the continuation's regression,
 // month after month), in one lane: they are small next to the paths, and a second lane ran them
@@ -27,10 +28,20 @@ import type { FitLaneTask } from './switchFitLane.js';
  */
 const SLICE_PATHS = 64;
 const PROGRESS_POLL_MS = 100;
+/**
+ * Fitting paths each lane of the paths phase must have (so a second lane from 20,000 paths): every
+ * lane's thread warms up the paths' code of its own (V8 runs it unoptimised meanwhile), ~0.2 s of
+ * CPU, which a second lane does not earn back on base-optimal's 10,000 paths (~0.06 s of wall
+ * saved on a quiet machine, none under load) and does on 50,000 (~0.7 s of its ~2.9 s); README,
+ * Performance, "The optimal strategy".
+ */
+export const MIN_PATHS_PER_LANE = 10_000;
 
 export interface SwitchFitOptions {
   seed: number;
   signal?: AbortSignal;
+  /** Fitting paths a lane of the paths phase must have (default MIN_PATHS_PER_LANE): fewer lanes than the executor's below lanes x this. */
+  minPathsPerLane?: number;
   /** Fitting paths done of the total, per optimal strategy, as they go, and once more when its policy is fitted. */
   onProgress?: (pathsDone: number, paths: number, strategy: string) => void;
 }
@@ -60,7 +71,8 @@ export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs,
     poll?.unref();
     try {
       const lanes: Promise<void>[] = [];
-      for (let lane = 0; lane < executor.lanes; lane++) lanes.push(executor.runFit(task, options.signal));
+      const laneCount = Math.max(1, Math.min(executor.lanes, Math.floor(spec.fitPaths / (options.minPathsPerLane ?? MIN_PATHS_PER_LANE))));
+      for (let lane = 0; lane < laneCount; lane++) lanes.push(executor.runFit(task, options.signal));
       await Promise.all(lanes);
     } finally {
       if (poll) clearInterval(poll);

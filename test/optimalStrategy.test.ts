@@ -11,7 +11,9 @@ import { strategyColumn } from '../engine/outcomes.js';
 import { buildSummary } from '../outputs/summary.js';
 import { switchPolicyFiles } from '../outputs/switchPolicyFile.js';
 import { bruteForceConversion, certainSite, presetWith } from '../runners/realOptionChecks.js';
+import { poolExecutor } from '../runners/pool.js';
 import { runScenario } from '../runners/run.js';
+import { fitSwitchPolicies } from '../runners/switchFit.js';
 import { cli, freshDir } from './cliHarness.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
 
@@ -88,6 +90,17 @@ describe('kind: optimal out of sample', () => {
     expect(JSON.stringify(pooled.inputs.switchPolicies)).toBe(JSON.stringify(inProcess.inputs.switchPolicies));
     // Every outcome of every strategy, bit for bit.
     expect(Buffer.from(pooled.outcomes.strategy.buffer).equals(Buffer.from(inProcess.outcomes.strategy.buffer))).toBe(true);
+  });
+
+  it('fits the same policy with its paths in two lanes (below MIN_PATHS_PER_LANE a run fits them in one)', async () => {
+    const [inProcess] = await runs;
+    const executor = poolExecutor(2);
+    try {
+      const inputs = await fitSwitchPolicies(scenario, {}, executor, { seed: 11, minPathsPerLane: 300 });
+      expect(JSON.stringify(inputs.switchPolicies)).toBe(JSON.stringify(inProcess.inputs.switchPolicies));
+    } finally {
+      await executor.close();
+    }
   });
 
   it('records the fixed strategies\' switches too: month and share of convert and hybrid, none for stay', async () => {
