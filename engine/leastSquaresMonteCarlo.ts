@@ -187,8 +187,8 @@ export class StoppingPolicyEvaluator {
    * highestAdvantage. Each action's advantage is its fitted value less the continuation's, in one
    * sum with the coefficients' differences (subtractContinuation), summed from 0 over the functions
    * in order as the fit sums them on its paths (so the same bits); two actions side by side, and
-   * the best kept as they come, not written out and read again (a decision in a trial is ~12 of
-   * these a trial, so the few nanoseconds a call count).
+   * the best kept as they come, not written out and read again (a trial of base-optimal makes ~12
+   * decisions, so a few nanoseconds a call count).
    */
   private bestAdvantage(date: number, row: Float64Array): number {
     const { k, actions } = this;
