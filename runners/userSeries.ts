@@ -235,13 +235,21 @@ function seriesFromTable(table: CellTable, flag: string, fileName: string, forma
       }
       return filled === 0 ? 0 : numbers / filled;
     };
-    const named = findColumn(header, PREFERRED_VALUE_HEADERS, taken, (i) => numericShare(i) > 0.9);
+    // A column named like a value that holds any number is the value column, and a column of
+    // mostly numbers is one: a stray bad cell in it is then reported by its line below, rather
+    // than the column being passed over for another (or for none).
+    const named = findColumn(header, PREFERRED_VALUE_HEADERS, taken, (i) => numericShare(i) > 0);
     if (named !== undefined) {
       valueIndex = named;
       chosenBy = `named "${header[named]}"`;
     } else {
-      valueIndex = header.findIndex((_, i) => !taken.has(i) && numericShare(i) > 0.9);
-      if (valueIndex < 0) throw new UserSeriesError(`${where}: no numeric column besides "${header[dateIndex]}"; pass ${columnFlag} to name the value column`);
+      valueIndex = header.findIndex((_, i) => !taken.has(i) && numericShare(i) >= 0.5);
+      if (valueIndex < 0) {
+        const column = header.findIndex((_, i) => !taken.has(i));
+        const row = column < 0 ? undefined : rows.find((r) => !MISSING.test(r.cells[column]));
+        const firstText = column < 0 ? 'no other column' : row === undefined ? `"${header[column]}" is empty in every row` : `line ${row.line}: "${header[column]}" is "${row.cells[column].slice(0, 40)}", not a number`;
+        throw new UserSeriesError(`${where}: no numeric column besides ${[...taken].map((i) => `"${header[i]}"`).join(' and ')} (${firstText}); pass ${columnFlag} to name the value column, and leave a cell empty to mark a missing value`);
+      }
       chosenBy = 'the first numeric column';
     }
   }

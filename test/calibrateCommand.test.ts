@@ -182,7 +182,10 @@ describe('user CSV files', () => {
 
   it.each([
     ['no date column', 'day1,price\n2020-01-01,3', undefined, /--price p.csv: no date column; name one of the columns "date"/],
-    ['no numeric column', 'date,name\n2020-01-01,x', undefined, /no numeric column besides "date"; pass --price-column/],
+    ['no numeric column', 'date,name\n2020-01-01,x', undefined, /no numeric column besides "date" \(line 2: "name" is "x", not a number\); pass --price-column/],
+    ['a bad cell in a named column, no --price-column', 'date,close,open\n2020-01-01,100,1\n2020-02-01,abc,2\n2020-03-01,120,3', undefined, /p.csv line 3: "close" is "abc", not a number; leave the cell empty/],
+    ['a bad cell in an unnamed column, no --price-column', 'date,usd\n2020-01-01,100\n2020-02-01,abc\n2020-03-01,120', undefined, /p.csv line 3: "usd" is "abc", not a number; leave the cell empty/],
+    ['a column of empty cells', 'date,usd\n2020-01-01,\n2020-02-01,null', undefined, /no numeric column besides "date" \("usd" is empty in every row\)/],
     ['a missing named column', 'date,a\n2020-01-01,1', 'close', /no value column "close" \(columns: date, a\); check --price-column/],
     ['a bad date', 'date,a\n03/01/2020,1', undefined, /line 2: date "03\/01\/2020" is not YYYY-MM-DD/],
     ['a date twice', 'date,a\n2020-01-01,1\n2020-01-01,2', undefined, /date 2020-01-01 appears twice \(lines 2 and 3\)/],
