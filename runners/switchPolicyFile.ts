@@ -3,11 +3,11 @@
 // is data: checked field by field before anything runs, and refused, naming the field, when it
 // comes from another engine version, looks at state the engine does not compute, or does not fit
 // the scenario (a decision month beyond its horizon).
-import { statSync, readFileSync } from 'node:fs';
 import { BASIS_KINDS, basisSize } from '../engine/regressionBasis.js';
 import { SWITCH_STATE_VARIABLES } from '../engine/switchState.js';
 import { SWITCH_POLICY_FORMAT, type SwitchPolicy } from '../engine/switchPolicy.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
+import { BoundedFileError, readBoundedText } from '../scenarios/boundedFile.js';
 import type { Scenario } from '../scenarios/schema.js';
 
 /** A policy file is a few hundred kB at most (coefficients per decision month); anything far larger is not one. */
@@ -87,14 +87,10 @@ export function readSwitchPolicyFile(path: string, scenario: Scenario, index: nu
   const where = `strategies[${index}].file ${path}`;
   let text: string;
   try {
-    const stats = statSync(path);
-    if (!stats.isFile()) throw new PolicyFileError(`${where}: is not a regular file; give the path of a policy-NAME.json a run wrote`);
-    if (stats.size > MAX_POLICY_FILE_BYTES) throw new PolicyFileError(`${where}: is larger than ${MAX_POLICY_FILE_BYTES / 1024 / 1024} MiB, far more than a policy file holds`);
-    text = readFileSync(path, 'utf8');
+    text = readBoundedText(path, { maxBytes: MAX_POLICY_FILE_BYTES, what: 'a policy file (a few hundred kB at most)' });
   } catch (error) {
-    if (error instanceof PolicyFileError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PolicyFileError(`${where}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`}; give the path of a policy-NAME.json a run wrote`);
+    if (!(error instanceof BoundedFileError)) throw error;
+    throw new PolicyFileError(`${where}: ${error.problem}; give the path of a policy-NAME.json a run wrote`);
   }
   let json: unknown;
   try {

@@ -10,6 +10,7 @@ import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
 import { packageRoot } from './packageRoot.js';
 import { numericDomainProblems } from './numericDomain.js';
+import { withPolicyFilesFrom } from './policyFilePaths.js';
 import { describePresets, presetFile, presetNames, PRESET_NAME } from './presetFolder.js';
 import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
 import { applySets, fragmentSets, netOverrides, parseSetArgument, SET_ORIGIN, type FieldSet } from './overrides.js';
@@ -55,7 +56,7 @@ export interface LoadOptions {
   set?: readonly string[];
 }
 
-/** A scenario being loaded, with what names it in a derivation and where its `extends` are relative to. */
+/** A scenario being loaded, with what names it in a derivation. */
 interface Loaded {
   scenario: Scenario;
   reference: string;
@@ -128,8 +129,10 @@ function loadFile(reference: string, dir: string, chain: readonly string[], orig
 
 /** Scenario data that may `extends:` another: the base loaded, then every field the data writes set over it. */
 function fromData(raw: unknown, origin: string, dir: string, chain: readonly string[]): Scenario {
-  if (!isRecord(raw) || !Object.hasOwn(raw, 'extends')) return parseScenario(raw, origin);
-  const { extends: reference, ...fragment } = raw;
+  if (!isRecord(raw)) return parseScenario(raw, origin);
+  if (!Object.hasOwn(raw, 'extends')) return parseScenario(withPolicyFilesFrom(raw, dir), origin);
+  const { extends: reference, ...written } = raw;
+  const fragment = withPolicyFilesFrom(written, dir);
   if (typeof reference !== 'string' || reference === '') {
     throw new ScenarioError(origin, [{ path: 'extends', message: `expected a preset name or a file, got ${JSON.stringify(reference)}`, allowed: 'a preset name (e.g. base) or a .yaml/.json file relative to this one' }]);
   }

@@ -500,7 +500,7 @@ const policy = z.strictObject({
   name: strategyName,
   file: z
     .string().min(1).max(4096)
-    .meta({ unit: 'path', description: 'A policy file written by a run with an optimal strategy (policy-NAME.json), applied as a fixed rule; relative to the working folder.' }),
+    .meta({ unit: 'path', description: 'A policy file written by a run with an optimal strategy (policy-NAME.json), applied as a fixed rule; relative to the scenario file that writes it (like extends), to the working folder on the command line or from stdin.' }),
 });
 
 export const strategySchema = z.discriminatedUnion('kind', [stay, convert, hybrid, trigger, optimal, policy]);

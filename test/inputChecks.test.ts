@@ -1,7 +1,8 @@
 // Issue #10, root causes 7 and 8: expected errors in the tool's one-line format, and input checks
 // that are not lax (duplicate JSON keys, strategy names that print alike, a hashrate and difficulty
 // that disagree, flags with their limits stated, --help after a command).
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, ScenarioError } from '../scenarios/load.js';
@@ -101,6 +102,37 @@ describe('input checks (issue #10, root cause 8)', () => {
     const missing = cli(['validate', history]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('missing.csv');
+  });
+
+  it("a policy file's relative path is read from the scenario file's folder, like extends; an absolute one as it is", () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'site'));
+    mkdirSync(join(dir, 'variants'));
+    writeFileSync(join(dir, 'site', 'policy-optimal.json'), '{}');
+    writeFileSync(join(dir, 'site', 'applied.yaml'), 'extends: smoke\nstrategies:\n  - { kind: stay, name: stay }\n  - { kind: policy, name: applied, file: policy-optimal.json }\n');
+    // From another working folder, the file beside the scenario is found (and read: "{}" is no policy).
+    const found = cli(['validate', join('site', 'applied.yaml')], { cwd: dir });
+    expect(found.status).toBe(1);
+    expect(found.stderr).toContain(`strategies[1].file ${join('site', 'policy-optimal.json')}: format is not "hashpivot-switch-policy`);
+    // Inherited through extends, it stays relative to the file that wrote it.
+    writeFileSync(join(dir, 'variants', 'cheap.yaml'), 'extends: ../site/applied.yaml\nhorizonMonths: 24\n');
+    expect(cli(['validate', join(dir, 'variants', 'cheap.yaml')]).stderr).toContain(`${join('site', 'policy-optimal.json')}: format is not`);
+    // An absolute path, and a --set from the command line (relative to the working folder), as they are.
+    const absolute = join(dir, 'elsewhere.json');
+    writeFileSync(join(dir, 'variants', 'absolute.yaml'), `extends: ../site/applied.yaml\nstrategies:\n  - { kind: policy, name: applied, file: ${absolute} }\n`);
+    expect(cli(['validate', join(dir, 'variants', 'absolute.yaml')]).stderr).toContain(`strategies[0].file ${absolute}: no such file`);
+    expect(cli(['validate', join('site', 'applied.yaml'), '--set', 'strategies[applied].file=here.json'], { cwd: dir }).stderr).toContain('strategies[1].file here.json: no such file');
+  });
+
+  it('a policy file is read bounded: a folder or a pipe is refused by name, never waited on', () => {
+    const dir = freshDir();
+    const fifo = join(dir, 'policy.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [file, problem] of [[dir, 'is a folder, not a file'], [fifo, 'is a pipe (FIFO), not a regular file']]) {
+      const r = cli(['validate', 'smoke', '--set', `strategies=[{kind: policy, name: applied, file: ${file}}]`]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`strategies[0].file ${file}: ${problem}; give the path of a policy-NAME.json a run wrote`);
+    }
   });
 
   it('presets with an argument is a usage error (exit 2), not the list as if nothing were wrong', () => {
