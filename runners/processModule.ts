@@ -5,12 +5,14 @@
 // writes finite prices from the as-of price and gives the same bytes for the same draws whichever
 // trial ran before (the condition for the same results on any number of workers). Each worker
 // thread imports the module once (loadProcessModules) and compiles with it (loadedProcesses).
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { ModelProcesses, PriceProcess } from '../engine/priceProcess.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { CustomPriceRunner } from '../engine/priceProcess.js';
 import { RandomStream } from '../engine/random.js';
+import { packageRoot } from '../scenarios/packageRoot.js';
 import type { Scenario } from '../scenarios/schema.js';
 
 export class ProcessModuleError extends Error {
@@ -99,23 +101,20 @@ function probe(process: PriceProcess, parameters: unknown, logPrice0: number, wh
 }
 
 /**
- * Loads and checks the module for a scenario whose price model is custom. `path` as the user wrote
- * it (relative to the working directory); `flag` names it in messages ("--process-module").
- * Returns the inputs entry the workers load it from (an absolute path).
- * @throws ProcessModuleError for a missing or unusable module, a scenario that needs none, or bad parameters.
+ * How long a module has to load and pass its checks (its import, parameters() and the probe trials,
+ * a few microseconds' work for a price step). A module is a researcher's own code: one that loops
+ * for ever there would otherwise hang `validate` and `run` before any progress is shown.
  */
-export async function prepareProcessModule(scenario: Scenario, path: string | undefined, flag = '--process-module'): Promise<{ priceProcessModule?: string }> {
+export const PROCESS_MODULE_CHECK_LIMIT_MS = 30_000;
+
+/**
+ * Imports the module at `absolute` and checks it against the scenario: the name it provides, the
+ * parameters, the probe trials. Run in a thread of its own (processModuleWorker.ts), under a time limit.
+ * @throws ProcessModuleError naming what is wrong and the fix.
+ */
+export async function checkProcessModule(scenario: Scenario, absolute: string, path: string, flag: string): Promise<void> {
   const custom = customBlock(scenario);
-  if (custom === undefined) {
-    if (path !== undefined) throw new ProcessModuleError(`${flag} ${path}: the scenario's price model is ${scenario.market.price.model}; a process module replaces the price only with market.price.model: custom`);
-    return {};
-  }
-  if (path === undefined) {
-    throw new ProcessModuleError(
-      `market.price.model is custom (process "${custom.process}"), but no module is named: pass ${flag} FILE (a scenario never loads code; the module is named on the command line or in the API call)`,
-    );
-  }
-  const absolute = isAbsolute(path) ? path : resolve(path);
+  if (custom === undefined) return;
   const process = await importProcess(absolute, flag);
   const where = `${flag} ${path}`;
   if (process.name !== custom.process) {
@@ -133,6 +132,62 @@ export async function prepareProcessModule(scenario: Scenario, path: string | un
     if (error instanceof ProcessModuleError) throw error;
     throw new ProcessModuleError(`${where}: a probe trial failed: ${describeError(error)}`);
   }
+}
+
+/**
+ * checkProcessModule in a worker thread that is ended after `limitMs`: a module whose import,
+ * parameters() or step never returns is refused, naming the module and the limit, where the main
+ * thread would have hung (its own code cannot be interrupted).
+ */
+function checkInThread(scenario: Scenario, absolute: string, path: string, flag: string, limitMs: number): Promise<void> {
+  const worker = new Worker(join(packageRoot(), 'dist', 'runners', 'processModuleWorker.js'), { workerData: { scenario, absolute, path, flag } });
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<void>((resolvePromise, reject) => {
+    // The first of these settles the promise; the others then change nothing.
+    const fail = (message: string) => reject(new ProcessModuleError(message));
+    timer = setTimeout(
+      () => fail(`${flag} ${path}: did not finish loading and passing its checks (its import, parameters() and ${PROBE_MONTHS}-month probe trials) within ${limitMs / 1000} s, and was stopped; look for a loop that never ends in the module`),
+      limitMs,
+    );
+    worker.once('message', (message: { error?: string }) => (message.error === undefined ? resolvePromise() : fail(message.error)));
+    worker.once('error', (error) => fail(`${flag} ${path}: failed while being checked: ${describeError(error)}`));
+    worker.once('exit', (code) => fail(`${flag} ${path}: ended its thread (exit code ${code}) before its checks finished; a module must not call process.exit`));
+  }).finally(() => {
+    clearTimeout(timer);
+    void worker.terminate();
+  });
+}
+
+/** Modules checked against a custom block and as-of price, so that swings and studies check each once. */
+const checked = new Set<string>();
+
+/**
+ * Loads and checks the module for a scenario whose price model is custom. `path` as the user wrote
+ * it (relative to the working directory); `flag` names it in messages ("--process-module").
+ * The checks run in a thread of their own under `limitMs`; the module is then imported here too.
+ * Returns the inputs entry the workers load it from (an absolute path).
+ * @throws ProcessModuleError for a missing or unusable module, a scenario that needs none, bad
+ * parameters, or checks that do not finish within the limit.
+ */
+export async function prepareProcessModule(scenario: Scenario, path: string | undefined, flag = '--process-module', limitMs = PROCESS_MODULE_CHECK_LIMIT_MS): Promise<{ priceProcessModule?: string }> {
+  const custom = customBlock(scenario);
+  if (custom === undefined) {
+    if (path !== undefined) throw new ProcessModuleError(`${flag} ${path}: the scenario's price model is ${scenario.market.price.model}; a process module replaces the price only with market.price.model: custom`);
+    return {};
+  }
+  if (path === undefined) {
+    throw new ProcessModuleError(
+      `market.price.model is custom (process "${custom.process}"), but no module is named: pass ${flag} FILE (a scenario never loads code; the module is named on the command line or in the API call)`,
+    );
+  }
+  const absolute = isAbsolute(path) ? path : resolve(path);
+  const key = JSON.stringify([absolute, custom, scenario.asOf.priceUsd]);
+  if (!checked.has(key)) {
+    await checkInThread(scenario, absolute, path, flag, limitMs);
+    checked.add(key);
+  }
+  // The module passed there; an in-process run (workers: 0) compiles with it from this thread.
+  await importProcess(absolute, flag);
   return { priceProcessModule: absolute };
 }
 

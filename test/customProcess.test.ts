@@ -132,6 +132,18 @@ describe('loading a module is checked before any trial', () => {
     await expect(attempt).rejects.toThrow(message);
   });
 
+  it('a module that never finishes loading or checking is stopped at the limit, naming the module and the limit', async () => {
+    const walk = customScenario('walk', {});
+    const importLoops = writeAndReturn('import-loops.mjs', 'for (;;) {}\n');
+    await expect(prepareProcessModule(walk, importLoops, '--process-module', 1000)).rejects.toThrow(
+      /--process-module .*import-loops\.mjs: did not finish loading and passing its checks \(its import, parameters\(\) and 12-month probe trials\) within 1 s, and was stopped; look for a loop that never ends/,
+    );
+    const stepLoops = moduleFile('step-loops.mjs', 'walk', 'for (;;) {}');
+    await expect(prepareProcessModule(walk, stepLoops, '--process-module', 1000)).rejects.toThrow(/step-loops\.mjs: did not finish .* within 1 s/);
+    const exits = moduleFile('exits.mjs', 'walk', 'process.exit(3);');
+    await expect(prepareProcessModule(walk, exits, '--process-module', 1000)).rejects.toThrow(/exits\.mjs: ended its thread \(exit code 3\) before its checks finished/);
+  });
+
   it('a scenario keeps its custom block only with model custom, and needs it there', () => {
     const raw = resolvedScenarioJson(loadScenario('smoke')) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(() => parseScenario({ ...raw, market: { ...raw.market, price: { model: 'gbm', custom: { process: 'garch11' } } } }, 't')).toThrow(/market\.price\.custom: is read only by model custom, but market\.price\.model is gbm/);
