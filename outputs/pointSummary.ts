@@ -36,7 +36,6 @@ export interface PointSummary {
   pairs: PairPointSummary[];
 }
 
-const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 /** The store holds statistics, not their Monte Carlo intervals (which cost most of summarizeMetric's time). */
 const NO_INTERVALS = { intervals: false };
 
@@ -58,8 +57,8 @@ export function summarizePoint(block: OutcomeBlock, strategyNames: readonly stri
       pRuin: shareWhere(strategyColumn(block, s, 'ruined')).p,
       irrP50: definedMedian(strategyColumn(block, s, 'irr')),
       paybackMonthP50: definedMedian(strategyColumn(block, s, 'paybackMonth')),
-      btcMinedMean: btc.definedCount > 0 ? finiteOrNull(btc.mean) : null,
-      revenueUsdPerKwhMean: revenue.definedCount > 0 ? finiteOrNull(revenue.mean) : null,
+      btcMinedMean: btc.mean,
+      revenueUsdPerKwhMean: revenue.mean,
     };
   });
   const pairs: PairPointSummary[] = [];

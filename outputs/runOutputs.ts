@@ -100,7 +100,7 @@ export function runReportText(run: RunResult, summary: Summary, out: string, pdf
     ...optimalConsoleLines(summary, out),
   ];
   if (run.targetSeUsd !== null) {
-    lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
+    lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd !== null && run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
   }
   const policies = (summary.optimal ?? []).map((o) => `, ${o.policyFile}`).join('');
   lines.push('', `Wrote ${out}/summary.json, ${run.sketch ? 'sketch.bin, ' : 'trials.csv, trials.parquet, '}paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);

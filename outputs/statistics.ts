@@ -124,9 +124,10 @@ function countAtOrBelow(sorted: Float64Array, x: number): number {
 
 /**
  * Mean of the defined values and its standard error (sample sd / sqrt(n)) in two plain passes, no
- * sort: cheap enough to check a run's precision after every batch (--target-se).
+ * sort: cheap enough to check a run's precision after every batch (--target-se). As in
+ * summarizeMetric, null is "none": no mean without a value, no standard error with fewer than two.
  */
-export function meanAndStandardError(values: Float64Array): { mean: number; standardError: number; definedCount: number } {
+export function meanAndStandardError(values: Float64Array): { mean: number | null; standardError: number | null; definedCount: number } {
   let n = 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
@@ -136,13 +137,14 @@ export function meanAndStandardError(values: Float64Array): { mean: number; stan
       n++;
     }
   }
-  const mean = n > 0 ? sum / n : NaN;
+  if (n === 0) return { mean: null, standardError: null, definedCount: 0 };
+  const mean = sum / n;
   let squares = 0;
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (x === x) squares += (x - mean) ** 2;
   }
-  return { mean, standardError: n > 1 ? Math.sqrt(squares / (n - 1) / n) : Infinity, definedCount: n };
+  return { mean, standardError: n > 1 ? Math.sqrt(squares / (n - 1) / n) : null, definedCount: n };
 }
 
 export interface SampleMoments {

@@ -160,7 +160,7 @@ interface OutcomeStatistics {
   funding(strategy: number): FundingSummary;
   nextHalvingMonth(): MetricSummary;
   pHalvingWithinHorizon(): ProbabilityEstimate;
-  maxNpvStandardError(): number;
+  maxNpvStandardError(): number | null;
   switching(strategy: number): SwitchingSummary;
   optimal(): OptimalSummary[];
 }
@@ -302,7 +302,7 @@ export function buildSummary(run: RunResult, swings?: Swings): Summary {
     trials: run.trials,
     trialsRequested: run.trialsRequested,
     targetSeUsd: run.targetSeUsd,
-    maxNpvStandardErrorUsd: finiteOrNull(stats.maxNpvStandardError()),
+    maxNpvStandardErrorUsd: stats.maxNpvStandardError(),
     scenario: resolvedScenarioJson(scenario),
     strategies,
     pairs,

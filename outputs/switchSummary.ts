@@ -9,7 +9,7 @@ import { exerciseBoundary, type BoundaryPoint } from '../engine/switchBoundary.j
 import type { SwitchStateVariable } from '../engine/switchState.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { monthLabel } from './calendarMonths.js';
-import { binomial, finiteOrNull, meanAndStandardError, pairedDifference, summarizeMetric, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
+import { binomial, meanAndStandardError, pairedDifference, summarizeMetric, type PairedDifference, type ProbabilityEstimate } from './statistics.js';
 
 export interface SwitchingSummary {
   /** Share of trials where the strategy never converts. */
@@ -39,8 +39,8 @@ export interface OptimalSummary {
   /** The policy as applied, in the results folder. */
   policyFile: string;
   fit: { scenario: string; seed: number; paths: number; inSampleNpvUsd: number; inSampleStandardErrorUsd: number };
-  /** Mean NPV of the policy on this run's trials: out of sample, a lower bound on the value of the optimal policy. */
-  outOfSampleNpvUsd: number;
+  /** Mean NPV of the policy on this run's trials: out of sample, a lower bound on the value of the optimal policy (null without trials). */
+  outOfSampleNpvUsd: number | null;
   /** null with one trial: a standard error needs two. */
   outOfSampleStandardErrorUsd: number | null;
   /**
@@ -110,7 +110,8 @@ function boundaryRows(policy: Parameters<typeof exerciseBoundary>[0], variable: 
 /** The optimal block of summary.json: one entry per optimal or policy strategy. */
 export function optimalSummaries(scenario: Scenario, inputs: ModelInputs, outcomes: OutcomeBlock): OptimalSummary[] {
   const fixed = scenario.strategies
-    .map((spec, s) => ({ spec, s, mean: meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd')).mean }))
+    // Every trial has an NPV, so every strategy of a run has a mean; one without could never be the best.
+    .map((spec, s) => ({ spec, s, mean: meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd')).mean ?? -Infinity }))
     .filter((x) => !(POLICY_KINDS as readonly string[]).includes(x.spec.kind));
   const best = fixed.reduce<(typeof fixed)[number] | null>((a, x) => (a === null || x.mean > a.mean ? x : a), null);
   return scenario.strategies.flatMap((spec, s): OptimalSummary[] => {
@@ -131,8 +132,8 @@ export function optimalSummaries(scenario: Scenario, inputs: ModelInputs, outcom
           inSampleStandardErrorUsd: policy.fit.inSampleStandardErrorUsd,
         },
         outOfSampleNpvUsd: npv.mean,
-        outOfSampleStandardErrorUsd: finiteOrNull(npv.standardError),
-        inSampleGapUsd: spec.kind === 'optimal' ? policy.fit.inSampleNpvUsd - npv.mean : null,
+        outOfSampleStandardErrorUsd: npv.standardError,
+        inSampleGapUsd: spec.kind === 'optimal' && npv.mean !== null ? policy.fit.inSampleNpvUsd - npv.mean : null,
         valueOfFlexibility: best
           ? { versus: best.spec.name, ...pairedDifference(strategyColumn(outcomes, s, 'npvUsd'), strategyColumn(outcomes, best.s, 'npvUsd')) }
           : null,

@@ -89,8 +89,8 @@ export interface RunResult {
   /** Trials computed here. */
   trials: number;
   targetSeUsd: number | null;
-  /** Largest standard error of a strategy's mean NPV. */
-  maxNpvStandardErrorUsd: number;
+  /** Largest standard error of a strategy's mean NPV; null when one has none (fewer than two trials). */
+  maxNpvStandardErrorUsd: number | null;
   outcomes: OutcomeBlock;
   /** Empty when the run was made with collectBands: false. */
   bands: BandSketch;
@@ -119,13 +119,20 @@ const PROGRESS_POLL_MS = 100;
 const MIN_BATCH = 1000;
 const FIRST_TARGET_BATCH = 2000;
 
-/** Largest standard error of a strategy's mean NPV over the first `trials` trials. */
-export function maxNpvStandardError(outcomes: OutcomeBlock, trials = outcomes.trialCount): number {
+/** The largest of the strategies' standard errors; null when one has none (it is then not known). */
+function largestStandardError(strategyCount: number, standardErrorOf: (strategy: number) => number | null): number | null {
   let worst = 0;
-  for (let s = 0; s < outcomes.strategyCount; s++) {
-    worst = Math.max(worst, meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd').subarray(0, trials)).standardError);
+  for (let s = 0; s < strategyCount; s++) {
+    const se = standardErrorOf(s);
+    if (se === null) return null;
+    worst = Math.max(worst, se);
   }
   return worst;
+}
+
+/** Largest standard error of a strategy's mean NPV over the first `trials` trials. */
+export function maxNpvStandardError(outcomes: OutcomeBlock, trials = outcomes.trialCount): number | null {
+  return largestStandardError(outcomes.strategyCount, (s) => meanAndStandardError(strategyColumn(outcomes, s, 'npvUsd').subarray(0, trials)).standardError);
 }
 
 /** The outcome sketch of a run of `trials` trials (the whole run's: its shards share it). */
@@ -136,10 +143,8 @@ export function outcomeSketchShape(model: Model, trials: number): OutcomeSketchS
 
 
 /** Largest standard error of a strategy's mean NPV, from an outcome sketch's exact sums. */
-export function sketchMaxNpvStandardError(sketch: OutcomeSketch): number {
-  let worst = 0;
-  for (let s = 0; s < sketch.shape.strategyCount; s++) worst = Math.max(worst, sketchStandardError(sketch, sketch.variableOf(s, 'npvUsd')) ?? Infinity);
-  return worst;
+export function sketchMaxNpvStandardError(sketch: OutcomeSketch): number | null {
+  return largestStandardError(sketch.shape.strategyCount, (s) => sketchStandardError(sketch, sketch.variableOf(s, 'npvUsd')));
 }
 
 /** A run with --outcomes sketch keeps no rows: refused, naming why, for what needs them. */
@@ -226,7 +231,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   // size, so the trial count a target stops at is reproducible too.
   const trialsHere = range.trialCount;
   let planned = target === null ? trialsHere : Math.min(trialsHere, FIRST_TARGET_BATCH);
-  let maxSe = Infinity;
+  let maxSe: number | null = null;
   let reported = 0;
   const report = () => {
     const now = Atomics.load(trialsDone, 0);
@@ -274,9 +279,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       report();
       done = batchEnd;
       maxSe = sketch ? sketchMaxNpvStandardError(sketch) : maxNpvStandardError(allOutcomes, done);
-      if (target === null || maxSe <= target) break;
+      if (target === null || (maxSe !== null && maxSe <= target)) break;
       // QuantLib's value(tolerance): the SE falls as 1/sqrt(n), so size the next batch from it.
-      const needed = Math.ceil(done * (maxSe / target) ** 2 * 1.05);
+      const needed = maxSe === null ? 0 : Math.ceil(done * (maxSe / target) ** 2 * 1.05);
       planned = Math.min(trialsHere, Math.max(done + MIN_BATCH, needed));
     }
   } finally {

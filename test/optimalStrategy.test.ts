@@ -76,7 +76,7 @@ describe('kind: optimal out of sample', () => {
     expect(flexibility.meanDifference!).toBeGreaterThanOrEqual(-3 * flexibility.standardError!);
     // The fitting paths are not the trials: the in-sample figure is another estimate.
     expect(optimal.fit.inSampleNpvUsd).not.toBe(optimal.outOfSampleNpvUsd);
-    expect(optimal.inSampleGapUsd).toBeCloseTo(optimal.fit.inSampleNpvUsd - optimal.outOfSampleNpvUsd, 6);
+    expect(optimal.inSampleGapUsd).toBeCloseTo(optimal.fit.inSampleNpvUsd - optimal.outOfSampleNpvUsd!, 6);
     // Switch months are decision months, shares are the actions'.
     const switching = summary.strategies.find((s) => s.name === 'optimal')!.switching;
     expect(switching.shares.every((s) => s.share === 1 || s.share === 0.5)).toBe(true);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   cvar5StandardError,
   logSpacedCounts,
+  meanAndStandardError,
   pairedDifference,
   quantileInterval95,
   runningMeanConvergence,
@@ -12,9 +15,11 @@ import {
 } from '../outputs/statistics.js';
 import { lnGamma, regularizedIncompleteBeta } from '../outputs/incompleteBeta.js';
 import { buildSummary } from '../outputs/summary.js';
+import { summarizePoint } from '../outputs/pointSummary.js';
 import { runScenario } from '../runners/run.js';
 import { loadScenario } from '../scenarios/load.js';
 import { mulberry32 as mulberry32Words } from './mulberry32.js';
+import { cli, freshDir } from './cliHarness.js';
 import { formatUsdMillions, strategyTable, type StrategyTableRow } from '../outputs/table.js';
 import { fundingSummary } from '../outputs/summary.js';
 import { formatShare, fundingText, irrText, paybackText, ruinWithFundingText } from '../outputs/reportText.js';
@@ -180,6 +185,40 @@ describe('summarizeMetric with absent values (NaN)', () => {
     const json = JSON.stringify(summarizeMetric(values));
     expect(json).not.toContain('NaN');
     expect(json).not.toContain('null');
+  });
+});
+
+describe('meanAndStandardError: null where there is no mean or no standard error, never Infinity or NaN', () => {
+  it('agrees with summarizeMetric, null and all', () => {
+    for (const values of [[], [NaN], [5], [NaN, 5], [1, 3], [1, NaN, 3, 8]]) {
+      const a = meanAndStandardError(Float64Array.from(values));
+      const b = summarizeMetric(Float64Array.from(values));
+      expect(a.definedCount).toBe(b.definedCount);
+      expect(a.mean).toBe(b.mean);
+      if (a.standardError === null || b.standardError === null) expect(a.standardError).toBe(b.standardError);
+      else expect(a.standardError).toBeCloseTo(b.standardError, 12);
+    }
+    expect(meanAndStandardError(Float64Array.from([5]))).toEqual({ mean: 5, standardError: null, definedCount: 1 });
+    // sd of (1, 3) is sqrt(2), over sqrt(2): 1.
+    expect(meanAndStandardError(Float64Array.from([1, 3])).standardError).toBeCloseTo(1, 15);
+  });
+
+  it('one trial: a run (with a target SE too) and a study point hold null standard errors, and their files are written', async () => {
+    const one = await runScenario(loadScenario('smoke'), { trials: 1, seed: 3, workers: 0, targetSeUsd: 1e6 });
+    expect(one.maxNpvStandardErrorUsd).toBeNull();
+    expect(buildSummary(one).maxNpvStandardErrorUsd).toBeNull();
+    const point = summarizePoint(one.outcomes, one.scenario.strategies.map((s) => s.name));
+    expect(point.strategies.every((s) => s.npvSeUsd === null && Number.isFinite(s.btcMinedMean))).toBe(true);
+
+    const dir = freshDir();
+    const run = cli(['run', 'smoke', '--trials', '1', '--swing-trials', '0', '--out', join(dir, 'run'), '--quiet']);
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
+    expect(summary.maxNpvStandardErrorUsd).toBeNull();
+    expect(summary.strategies[0].metrics.npvUsd.standardError).toBeNull();
+    const study = cli(['study', 'base-tornado', '--trials', '1', '--out', join(dir, 'study'), '--quiet', '--yes']);
+    expect(study.status, study.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'study', 'study.json'), 'utf8')).toContain('"trials": 1');
   });
 });
 
