@@ -30,7 +30,7 @@ const USAGE = `Usage:
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
       --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
       --trials as the cap. --swing-trials: trials per point of the report's "what drives the result"
-      (default 400; 0: none).
+      (default 400; 0: none). --quiet prints no progress, notes or table (errors only).
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
       charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium.
       --shard I/N computes only shard I of N (1 <= I <= N) and writes a shard folder (default

@@ -158,13 +158,22 @@ export function loadScenarioFrom(reference: string, dir: string, origin: string,
 
 function extend(base: Loaded, sets: readonly FieldSet[], origin: string): Scenario {
   const { derivation, ...baseData } = resolvedScenarioJson(base.scenario);
-  const { data: setData, applied } = applySets(baseData, sets, origin);
+  const { data: setData, applied, problems } = applySets(baseData, sets);
   const data = withoutInheritedIrrelevantFields(setData, applied);
   const previous = isRecord(derivation) ? derivation : undefined;
   const marked = markOverriddenNotes(data, baseData, applied);
   const overrides = netOverrides(isRecord(previous?.overrides) ? previous.overrides : {}, applied, marked);
   const chain = Array.isArray(previous?.extends) ? previous.extends : [];
-  return parseScenario({ ...marked, derivation: { extends: [...chain, base.reference], overrides } }, `${origin} (over ${base.reference})`);
+  const merged = { ...marked, derivation: { extends: [...chain, base.reference], overrides } };
+  if (problems.length === 0) return parseScenario(merged, `${origin} (over ${base.reference})`);
+  // Fields that do not exist, and what is wrong with the values of those that do: every problem at once.
+  try {
+    parseScenario(merged, origin);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    problems.push(...error.problems);
+  }
+  throw new ScenarioError(origin, problems);
 }
 
 /**

@@ -80,10 +80,11 @@ function setAt(data: unknown, keys: readonly PathKey[], value: unknown): unknown
 
 /**
  * Applies the sets in order to a copy of `data` (a resolved scenario). Every path is checked
- * against the schema and the data as it stands after the sets before it.
- * @throws ScenarioError listing every bad path, with a "did you mean".
+ * against the schema and the data as it stands after the sets before it; a bad path (with a "did
+ * you mean") is returned among `problems` and its set left out, so that the caller can report it
+ * with what is wrong in the values of the others, every problem at once.
  */
-export function applySets(data: JsonObject, sets: readonly FieldSet[], origin: string): { data: JsonObject; applied: AppliedSet[] } {
+export function applySets(data: JsonObject, sets: readonly FieldSet[]): { data: JsonObject; applied: AppliedSet[]; problems: ScenarioProblem[] } {
   let current: unknown = data;
   const applied: AppliedSet[] = [];
   const problems: ScenarioProblem[] = [];
@@ -100,8 +101,7 @@ export function applySets(data: JsonObject, sets: readonly FieldSet[], origin: s
     current = setAt(current, resolved.keys, set.value);
     applied.push({ path: resolved.path, keys: resolved.keys, value: set.value });
   }
-  if (problems.length > 0) throw new ScenarioError(origin, problems);
-  return { data: current as JsonObject, applied };
+  return { data: current as JsonObject, applied, problems };
 }
 
 /**

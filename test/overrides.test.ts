@@ -113,6 +113,13 @@ describe('extends', () => {
     const range = scenarioErrorOf(() => loadScenario(fileIn(dir, 'r.yaml', 'extends: base\nsite: { uptime: 1.5 }\n')));
     expect(range.problems[0]).toMatchObject({ path: 'site.uptime', message: 'is 1.5, above the maximum 1', allowed: 'a number (share 0..1) from 0 to 1' });
   });
+
+  it('reports an unknown field and the bad values beside it at once (the values were hidden until the field was fixed)', () => {
+    const both = scenarioErrorOf(() => loadScenario(fileIn(dir, 'both.yaml', 'extends: base\nhosting: { leaseUsdPerKwMont: 150 }\nsite: { uptime: 1.5 }\n')));
+    expect(both.problems.map((p) => p.path)).toEqual(['hosting.leaseUsdPerKwMont', 'site.uptime']);
+    const sets = scenarioErrorOf(() => loadScenario('base', { set: ['market.nope=1', 'hosting.leaseUsdPerKwMonth=-5'] }));
+    expect(sets.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^market\.nope: unknown field "nope" in market/), 'hosting.leaseUsdPerKwMonth: is -5, below the minimum 0']);
+  });
 });
 
 describe('--set', () => {
