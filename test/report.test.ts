@@ -245,7 +245,7 @@ describe('hashpivot run writes the report files', () => {
     const fromParquet = cli(['report', out]);
     expect(fromParquet.stderr).toBe('');
     expect(fromParquet.status).toBe(0);
-    expect(fromParquet.stdout).toContain('trials.parquet');
+    expect(fromParquet.stdout).toMatch(/^Wrote .*\/report\.html, paths\.csv, paths\.parquet and \d+ charts from summary\.json and trials\.parquet\n$/);
     for (const c of CHARTS) {
       expect(readFileSync(join(out, 'charts', `${c}.vl.json`), 'utf8'), c).toBe(charts[c]);
       expect(readFileSync(join(out, 'charts', `${c}.svg`), 'utf8'), c).toBe(svgs[c]);

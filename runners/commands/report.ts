@@ -11,6 +11,6 @@ export async function reportCommand(args: string[]): Promise<number> {
   const out = values.out ?? positionals[0];
   const paper = pdfPaper(values);
   const build = await rebuildReport(positionals[0], out, paper);
-  writeOut(`Wrote ${out}/report.html${paper ? ` and report.pdf (${paper})` : ''} and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
+  writeOut(`Wrote ${out}/report.html, ${paper ? `report.pdf (${paper}), ` : ''}paths.csv, paths.parquet and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
   return 0;
 }
