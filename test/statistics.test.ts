@@ -216,9 +216,11 @@ describe('meanAndStandardError: null where there is no mean or no standard error
     const summary = JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'));
     expect(summary.maxNpvStandardErrorUsd).toBeNull();
     expect(summary.strategies[0].metrics.npvUsd.standardError).toBeNull();
-    const study = cli(['study', 'base-tornado', '--trials', '1', '--out', join(dir, 'study'), '--quiet', '--yes']);
+    const study = cli(['study', 'base-tornado', '--trials', '1', '--out', join(dir, 'study'), '--yes']);
     expect(study.status, study.stderr).toBe(0);
     expect(readFileSync(join(dir, 'study', 'study.json'), 'utf8')).toContain('"trials": 1');
+    // What it says it wrote is what the README's table lists.
+    expect(study.stdout).toMatch(/\nWrote .*study\/study\.html, study\.duckdb, study\.json, points\/\*\.parquet and charts\/\n$/);
   });
 });
 

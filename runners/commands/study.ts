@@ -21,7 +21,7 @@ export async function studyResultText(result: StudyResult, out: string): Promise
   return (
     `${spec.name}: ${spec.design}, ${result.points.length} points x ${spec.trials.toLocaleString('en-US')} trials, seed ${spec.seed}${reused > 0 ? ` (${reused} points from an earlier run)` : ''}\n\n` +
     `${result.analysis.sentence}\n\n` +
-    `Wrote ${out}/${STUDY_HTML}, ${STORE_FILE}, ${STUDY_JSON}${spec.trialFiles ? ' and points/*.parquet' : ''}\n`
+    `Wrote ${out}/${STUDY_HTML}, ${STORE_FILE}, ${STUDY_JSON}${spec.trialFiles ? ', points/*.parquet' : ''} and charts/\n`
   );
 }
 
