@@ -10,7 +10,7 @@ import { explainIssues } from './explainIssues.js';
 import { isRecord } from './fields.js';
 import { packageRoot } from './packageRoot.js';
 import { numericDomainProblems } from './numericDomain.js';
-import { withPolicyFilesFrom } from './policyFilePaths.js';
+import { withDataFilesFrom } from './dataFilePaths.js';
 import { describePresets, presetFile, presetNames, PRESET_NAME } from './presetFolder.js';
 import { FILE_PATH, ScenarioError, type ScenarioProblem } from './scenarioError.js';
 import { applySets, fragmentSets, netOverrides, parseSetArgument, SET_ORIGIN, type FieldSet } from './overrides.js';
@@ -130,9 +130,9 @@ function loadFile(reference: string, dir: string, chain: readonly string[], orig
 /** Scenario data that may `extends:` another: the base loaded, then every field the data writes set over it. */
 function fromData(raw: unknown, origin: string, dir: string, chain: readonly string[]): Scenario {
   if (!isRecord(raw)) return parseScenario(raw, origin);
-  if (!Object.hasOwn(raw, 'extends')) return parseScenario(withPolicyFilesFrom(raw, dir), origin);
+  if (!Object.hasOwn(raw, 'extends')) return parseScenario(withDataFilesFrom(raw, dir), origin);
   const { extends: reference, ...written } = raw;
-  const fragment = withPolicyFilesFrom(written, dir);
+  const fragment = withDataFilesFrom(written, dir);
   if (typeof reference !== 'string' || reference === '') {
     throw new ScenarioError(origin, [{ path: 'extends', message: `expected a preset name or a file, got ${JSON.stringify(reference)}`, allowed: 'a preset name (e.g. base) or a .yaml/.json file relative to this one' }]);
   }

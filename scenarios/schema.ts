@@ -132,7 +132,7 @@ const bootstrap = z
         unit: 'path',
         description:
           'A price history of your own instead of the shipped one: a CSV or Parquet file with a date column and a price column (the columns README.md describes), ' +
-          'read by the runner before the trials (never by the workers). A relative path is relative to the working directory. Its month-end prices give the monthly returns resampled.',
+          'read by the runner before the trials (never by the workers). A relative path is relative to the scenario file that writes it (like extends), to the working folder on the command line or from stdin. Its month-end prices give the monthly returns resampled.',
       }),
     from: z
       .string()

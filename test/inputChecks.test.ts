@@ -104,7 +104,7 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(missing.stderr).toContain('missing.csv');
   });
 
-  it("a policy file's relative path is read from the scenario file's folder, like extends; an absolute one as it is", () => {
+  it("a policy file's (and a bootstrap history's) relative path is read from the scenario file's folder, like extends; an absolute one as it is", () => {
     const dir = freshDir();
     mkdirSync(join(dir, 'site'));
     mkdirSync(join(dir, 'variants'));
@@ -122,6 +122,10 @@ describe('input checks (issue #10, root cause 8)', () => {
     writeFileSync(join(dir, 'variants', 'absolute.yaml'), `extends: ../site/applied.yaml\nstrategies:\n  - { kind: policy, name: applied, file: ${absolute} }\n`);
     expect(cli(['validate', join(dir, 'variants', 'absolute.yaml')]).stderr).toContain(`strategies[0].file ${absolute}: no such file`);
     expect(cli(['validate', join('site', 'applied.yaml'), '--set', 'strategies[applied].file=here.json'], { cwd: dir }).stderr).toContain('strategies[1].file here.json: no such file');
+    // A bootstrap history the same way.
+    writeFileSync(join(dir, 'site', 'prices.csv'), 'date,close\n2020-01-31,abc\n');
+    writeFileSync(join(dir, 'site', 'history.yaml'), 'extends: smoke\nmarket:\n  price:\n    model: bootstrap\n    bootstrap: { file: prices.csv }\n');
+    expect(cli(['validate', join('site', 'history.yaml')], { cwd: dir }).stderr).toContain(`market.price.bootstrap.file ${join('site', 'prices.csv')}: no numeric column`);
   });
 
   it('a policy file is read bounded: a folder or a pipe is refused by name, never waited on', () => {
