@@ -97,9 +97,14 @@ export async function main(argv: string[]): Promise<number> {
   toleratePipeClose(process.stderr);
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      // No command is a command line that says nothing to do: the usage, on stderr, as a usage error.
+      writeErr(USAGE);
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       writeOut(USAGE);
-      return command === undefined ? 1 : 0;
+      return 0;
     }
     const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) throw new UsageError(`unknown command "${command}"`);
@@ -114,7 +119,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      writeErr(`hashpivot: ${(error as Error).message}\n\n${USAGE}`);
+      // The command's own usage, not every command's: the line that matters stays on the screen.
+      const usage = command !== undefined && USAGE_SECTIONS.has(command) ? `${commandUsage(command)}  (hashpivot --help lists every command)\n` : USAGE;
+      writeErr(`hashpivot: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }
     if (

@@ -154,6 +154,18 @@ describe('input checks (issue #10, root cause 8)', () => {
     }
   });
 
+  it('a bad command line shows the command\'s own usage (not every command\'s); no command at all is a usage error, exit 2', () => {
+    const bad = cli(['run', '--trials', 'abc']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^hashpivot: --trials must be a whole number .*\n\nUsage:\n {2}hashpivot run /);
+    expect(bad.stderr).toContain('(hashpivot --help lists every command)');
+    expect(bad.stderr).not.toContain('hashpivot calibrate');
+    const none = cli([]);
+    expect(none.status).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^Usage:\n {2}hashpivot run /);
+  });
+
   it('--workers has a cap and --seed a maximum, both stated', () => {
     const workers = cli(['run', 'smoke', '--workers', '200']);
     expect(workers.status).toBe(2);
