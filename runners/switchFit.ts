@@ -32,7 +32,7 @@ const PROGRESS_POLL_MS = 100;
  * Fitting paths each lane of the paths phase must have (so a second lane from 20,000 paths): every
  * lane's thread warms the paths' code up of its own (V8 runs it unoptimised meanwhile), ~0.15-0.2 s
  * of CPU, which a second lane does not earn back on base-optimal's 10,000 paths (~0.06 s of wall
- * saved on a quiet machine, none under load) and does on 50,000 (~0.7 s of the fit's ~2.9 s);
+ * saved at a load of ~1.5-2, none at 4-5) and does on 50,000 (~0.7 s of the fit's ~2.9 s);
  * README, Performance, "The optimal strategy", stop 26.
  */
 export const MIN_PATHS_PER_LANE = 10_000;
