@@ -53,7 +53,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { BoundedFileError, openBoundedFile, readAt, readBoundedText } from '../scenarios/boundedFile.js';
 
 export class OutputFolderError extends Error {}
@@ -189,16 +189,24 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Writes a small protocol file whole: to a temporary name, then renamed over the old one. */
-function writeSmallFile(path: string, text: string): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w');
+/**
+ * Writes a file whole: to a hidden temporary name beside it, then renamed over the old one, so no
+ * reader ever sees half of it (the temporary is removed if the write fails).
+ */
+export function writeFileWhole(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
-  renameSync(temporary, path);
 }
 
 function readJson<T>(path: string, limit: { maxBytes: number; what: string }): T | null {
@@ -267,7 +275,7 @@ function rollForward(dir: string, journal: Journal, onStep: (name: string) => vo
     if (stat?.isFile()) unlinkSync(join(dir, nativeName(name)));
   }
   onStep('removed replaced files');
-  writeSmallFile(protocolPath(dir, 'manifest.json'), `${JSON.stringify(journal.manifest, null, 2)}\n`);
+  writeFileWhole(protocolPath(dir, 'manifest.json'), `${JSON.stringify(journal.manifest, null, 2)}\n`);
   onStep('manifest written');
   unlinkSync(protocolPath(dir, 'commit.json'));
   onStep('journal removed');
@@ -589,7 +597,7 @@ export class AtomicWrite {
       journal = { write: this.id, staging: `staging-${this.id}`, renames: names, removes, manifest: { format: MANIFEST_FORMAT, files, writes } };
       this.assertStillLocked();
       onStep('staged');
-      writeSmallFile(protocolPath(this.dir, 'commit.json'), `${JSON.stringify(journal)}\n`);
+      writeFileWhole(protocolPath(this.dir, 'commit.json'), `${JSON.stringify(journal)}\n`);
     } catch (error) {
       this.abort();
       throw error instanceof OutputFolderError ? error : new OutputFolderError(folderErrorMessage('write', this.dir, error));

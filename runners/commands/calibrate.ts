@@ -1,7 +1,7 @@
 // `hashpivot calibrate`: fit the market processes to history and write (or print) a scenario
 // fragment with the fitted parameters, their standard errors and the fit period.
-import { closeSync, existsSync, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { closeSync, existsSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CalibrationError } from '../../engine/calibrationError.js';
 import { listPresets, loadScenario } from '../../scenarios/load.js';
@@ -9,7 +9,7 @@ import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, FRAGMENT_MARK, 
 import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
 import { rollingTable } from '../rollingFits.js';
 import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
-import { AtomicWrite, OutputFolderError, type OutputFile } from '../../outputs/resultsFolder.js';
+import { AtomicWrite, OutputFolderError, writeFileWhole, type OutputFile } from '../../outputs/resultsFolder.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
 import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 import { writeErr, writeOut } from '../terminal.js';
@@ -72,23 +72,15 @@ function lstatOrNull(path: string): Stats | null {
   }
 }
 
-/** Writes text to `path` through a temporary file renamed into place: never half a file. */
+/** Writes text to `path` whole (writeFileWhole): never half a file. */
 function writeFileAtomically(path: string, text: string): void {
   const folder = dirname(resolve(path));
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new CalibrateInputError(`--out ${path}: the folder ${folder} does not exist; create it or pass --out a file in an existing folder`);
   }
-  const temporary = join(folder, `.${basename(path)}.tmp-${process.pid}`);
   try {
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
+    writeFileWhole(path, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     const reason = error instanceof Error ? error.message : String(error);
     throw new CalibrateInputError(`--out ${path}: cannot write it (${reason}); pass --out a file you can write`);
   }
