@@ -29,13 +29,15 @@ import type { FitLaneTask } from './switchFitLane.js';
 const SLICE_PATHS = 64;
 const PROGRESS_POLL_MS = 100;
 /**
- * Fitting paths each lane of the paths phase must have (so a second lane from 20,000 paths): every
- * lane's thread warms the paths' code up of its own (V8 runs it unoptimised meanwhile), ~0.15-0.2 s
- * of CPU, which a second lane does not earn back on base-optimal's 10,000 paths (~0.06 s of wall
- * saved at a load of ~1.5-2, none at 4-5) and does on 50,000 (~0.7 s of the fit's ~2.9 s);
- * README, Performance, "The optimal strategy", stop 26.
+ * Fitting paths each lane of the paths phase must have (so a second lane from 10,000 paths): every
+ * lane's thread warms the paths' code up of its own (V8 runs it unoptimised meanwhile). Measured on
+ * a quiet machine (the fit alone, 2 workers, 6 rounds, README, Performance, "The optimal strategy"):
+ * at 10,000 paths a second lane took 0.075 s off the fit's 0.68 s of wall for 0.13 s of CPU, most
+ * of which a run with trials pays anyway (its second worker warms the market and the evaluator up
+ * for the trials: base-optimal at 100,000 trials cost the same CPU with one lane or two, and its
+ * fit took 0.1 s less wall with two); at 4,000 paths it saved 0.02 s of wall for 0.055 s of CPU.
  */
-export const MIN_PATHS_PER_LANE = 10_000;
+export const MIN_PATHS_PER_LANE = 5_000;
 
 export interface SwitchFitOptions {
   seed: number;
