@@ -1,4 +1,4 @@
-// Progress of a long run on stderr: a live bar on a terminal, a line per 10% otherwise (logs, CI),
+// Progress of a long run on stderr: a live bar on a terminal, a line per 10% mark passed otherwise (logs, CI),
 // nothing when quiet. Reads the clock, so it lives with the runners, never in the engine.
 
 export type ProgressMode = 'bar' | 'lines' | 'quiet';
@@ -39,9 +39,14 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
         drawn = true;
         return;
       }
-      // A line for every 10% passed, even when one update passes several.
+      // A line when an update passes a 10% mark, labelled with the last mark it passed: one update
+      // that passes several (workers count trials as they go) gives one line, not one per mark
+      // with the same count under each.
       const decile = Math.floor((10 * done) / total);
-      while (lastDecile < decile) stream.write(`${++lastDecile * 10}%: ${line(done, total, note)}\n`);
+      if (decile > lastDecile) {
+        lastDecile = decile;
+        stream.write(`${decile * 10}%: ${line(done, total, note)}\n`);
+      }
     },
     finish() {
       if (drawn) stream.write('\n');
