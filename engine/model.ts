@@ -8,15 +8,12 @@ import type { ModelInputs } from './priceModel.js';
 import type { ModelProcesses } from './priceProcess.js';
 import { siteParams, type SiteParams } from './site.js';
 import { strategyRule, type StrategyRule } from './strategy.js';
-import type { SwitchPolicy } from './switchPolicy.js';
 
 export interface Model {
   scenario: Scenario;
   market: MarketParams;
   site: SiteParams;
   strategies: StrategyRule[];
-  /** Per strategy: the conversion policy of an optimal or policy strategy (null for the others, and before an optimal one is fitted). */
-  switchPolicies: (SwitchPolicy | null)[];
   /** Monthly series summarised as percentile bands: market series first, then cash per strategy. */
   bands: BandSeries[];
 }
@@ -35,7 +32,6 @@ export function compileModel(scenario: Scenario, inputs: ModelInputs = {}, proce
     market: marketParams(scenario, inputs, processes),
     site: siteParams(scenario),
     strategies: scenario.strategies.map(strategyRule),
-    switchPolicies: scenario.strategies.map((s) => inputs.switchPolicies?.[s.name] ?? null),
     bands: [
       ...MARKET_BAND_SERIES,
       ...scenario.strategies.map((s) => ({ name: `cashUsd:${s.name}`, unit: 1000, signed: true })),

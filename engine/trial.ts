@@ -9,7 +9,7 @@ import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock } from './outcomes.
 import { RandomStream, TrialAlea } from './random.js';
 import { SiteDraws } from './site.js';
 import { StrategyEvaluator } from './strategy.js';
-import { SwitchDecider } from './switchPolicy.js';
+import { SwitchDecider, type SwitchPolicy } from './switchPolicy.js';
 
 const METRIC_COUNT = STRATEGY_METRICS.length;
 const at = (metric: (typeof STRATEGY_METRICS)[number]) => STRATEGY_METRICS.indexOf(metric);
@@ -34,17 +34,30 @@ export class TrialKernel {
   readonly market: MarketPath;
   readonly siteDraws: SiteDraws;
   readonly evaluator: StrategyEvaluator;
-  /** Per strategy: the decider of an optimal or policy strategy, null for the others. */
-  private readonly deciders: (SwitchDecider | null)[];
+  /** Per strategy: the decider of an optimal or policy strategy (setSwitchPolicies), null for the others. */
+  private deciders: (SwitchDecider | null)[] = [];
   private readonly marketStream = new RandomStream();
   private readonly siteStream = new RandomStream();
   private readonly alea = new TrialAlea();
 
-  constructor(readonly model: Model) {
+  /** `switchPolicies`: the conversion policies of its optimal and policy strategies, by strategy name. */
+  constructor(readonly model: Model, switchPolicies: Record<string, SwitchPolicy> = {}) {
     this.market = new MarketPath(model.market);
     this.siteDraws = new SiteDraws(model.site);
     this.evaluator = new StrategyEvaluator(model.site);
-    this.deciders = model.switchPolicies.map((policy, s) => (policy ? new SwitchDecider(policy, model.strategies[s].name) : null));
+    this.setSwitchPolicies(switchPolicies);
+  }
+
+  /**
+   * Applies these conversion policies (by strategy name) to the trials from now on. A thread builds
+   * its kernel once per scenario and keeps it for a policy's fit, which needs none, and the trials
+   * after it (runners/threadKernel.ts): the policies are the only part that changes.
+   */
+  setSwitchPolicies(policies: Record<string, SwitchPolicy>): void {
+    this.deciders = this.model.strategies.map((rule) => {
+      const policy = policies[rule.name];
+      return policy ? new SwitchDecider(policy, rule.name) : null;
+    });
   }
 
   /** A fresh band collector shaped for this model's band series. */

@@ -286,7 +286,7 @@ export interface SimulatedPaths {
  * `inputs` as resolveModelInputs gives them.
  */
 export function simulateMarketPaths(scenario: Scenario, trials: number, seed: number, inputs: ModelInputs = {}): SimulatedPaths {
-  const kernel = new TrialKernel(compileModel(scenario, inputs, loadedProcesses(inputs)));
+  const kernel = new TrialKernel(compileModel(scenario, inputs, loadedProcesses(inputs)), inputs.switchPolicies);
   const months = scenario.horizonMonths;
   const priceUsd = new Float64Array(months * trials);
   const difficulty = new Float64Array(months * trials);

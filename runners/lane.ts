@@ -8,12 +8,11 @@
 import type { Scenario } from '../scenarios/schema.js';
 import type { BandCollector } from '../engine/bandCollector.js';
 import { BAND_TRIALS, type SparseCounts } from '../engine/bandSketch.js';
-import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createOutcomeBlock, type OutcomeBlock } from '../engine/outcomes.js';
 import { OutcomeSketch, sameSketchShape, type OutcomeSketchShape, type OutcomeSketchState } from '../engine/outcomeSketch.js';
-import { TrialKernel } from '../engine/trial.js';
-import { loadedProcesses } from './processModule.js';
+import type { TrialKernel } from '../engine/trial.js';
+import { threadKernel } from './threadKernel.js';
 
 export interface LaneTask {
   scenario: Scenario;
@@ -22,8 +21,10 @@ export interface LaneTask {
    * read or fitted once by the runner: workers read no files.
    */
   inputs: ModelInputs;
-  /** Cache key of the scenario and its inputs (runIdentity.ts scenarioHash): the lanes of one run share a compiled model. */
+  /** Cache key of the scenario and its inputs (runIdentity.ts scenarioHash): the lanes of one run share a workspace. */
   scenarioKey: string;
+  /** The same without the conversion policies (runIdentity.ts kernelKey): a thread's kernel outlives a policy's fit. */
+  kernelKey: string;
   seed: number;
   /** Shared: the next unclaimed trial of the batch, at index 0. */
   nextTrial: Int32Array;
@@ -86,7 +87,8 @@ function sketchSpaceFor(task: LaneTask, shape: OutcomeSketchShape) {
 /** The kernel and band collector of this thread, built once per scenario and reused by every lane. */
 function workspaceFor(task: LaneTask) {
   if (cached === null || cachedKey !== task.scenarioKey) {
-    const kernel = new TrialKernel(compileModel(task.scenario, task.inputs, loadedProcesses(task.inputs)));
+    const kernel = threadKernel(task.scenario, task.inputs, task.kernelKey);
+    kernel.setSwitchPolicies(task.inputs.switchPolicies ?? {});
     // The collector (megabytes of counts) is made only for runs that sketch the bands: a study's
     // points do not, and each point is a new scenario.
     cached = { kernel, bands: null, bandsRun: null };

@@ -16,7 +16,7 @@ import type { LaneTask } from './lane.js';
 import { resolveModelInputs } from './modelInputs.js';
 import { loadedProcesses, prepareProcessModule } from './processModule.js';
 import { defaultWorkerCount, inProcessExecutor, maxWorkerCount, poolExecutor, WORKERS_PER_CORE, type LaneExecutor } from './pool.js';
-import { scenarioHash } from './runIdentity.js';
+import { kernelKey, scenarioHash } from './runIdentity.js';
 import { fitSwitchPolicies, needsSwitchFit } from './switchFit.js';
 import { shardLabel, ShardSpecError, shardTrialRange, WHOLE_RUN, type ShardSpec } from './shard.js';
 
@@ -200,12 +200,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   } catch (error) {
     throw new RunFailure(error instanceof Error ? error.message : String(error));
   }
-  let model = compileModel(scenario, inputs, loadedProcesses(inputs));
+  const model = compileModel(scenario, inputs, loadedProcesses(inputs));
   const sliceTrials = options.chunkTrials ?? DEFAULT_SLICE_TRIALS;
   if (!Number.isInteger(sliceTrials) || sliceTrials < 1 || sliceTrials > MAX_SLICE_TRIALS) {
     throw new RunFailure(`chunkTrials (trials a worker claims at a time) must be a whole number from 1 to ${MAX_SLICE_TRIALS.toLocaleString('en-US')}, got ${sliceTrials}`);
   }
-  // The key a worker caches its compiled model under: the scenario and its inputs (fitted
+  // The key a worker caches its lane's workspace under: the scenario and its inputs (fitted
   // policies differ between seeds of one scenario); set once the policies are fitted.
   let scenarioKey = '';
   const target = options.targetSeUsd ?? null;
@@ -247,16 +247,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         if (options.signal?.aborted) throw options.signal.reason;
         throw new RunFailure(`fitting the conversion policy failed: ${error instanceof Error ? error.message : String(error)}`);
       });
-      model = compileModel(scenario, inputs, loadedProcesses(inputs));
       // The trials start now: a progress display times their rate from here, not from the fit.
       options.onProgress?.(0, planned);
     }
     scenarioKey = scenarioHash(scenario, inputs);
+    const threadKernelKey = kernelKey(scenario, inputs);
     while (done < trialsHere) {
       const batchEnd = planned;
       Atomics.store(nextTrial, 0, done);
       const task: LaneTask = {
-        scenario, inputs, scenarioKey, seed, nextTrial, batchEnd, sliceTrials, outcomes: allOutcomes,
+        scenario, inputs, scenarioKey, kernelKey: threadKernelKey, seed, nextTrial, batchEnd, sliceTrials, outcomes: allOutcomes,
         sketch: sketch?.shape ?? null, runToken, collectBands: options.collectBands ?? true, trialsDone, failAtTrial: options.failAtTrial,
       };
       const lanes: Promise<void>[] = [];

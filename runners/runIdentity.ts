@@ -43,6 +43,15 @@ export function scenarioHash(scenario: Scenario, inputs: ModelInputs): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
+/**
+ * scenarioHash less the conversion policies: the key a thread keeps its trial kernel under
+ * (threadKernel.ts), which takes its policies apart (TrialKernel.setSwitchPolicies).
+ */
+export function kernelKey(scenario: Scenario, inputs: ModelInputs): string {
+  const { switchPolicies: _policies, ...rest } = inputs;
+  return scenarioHash(scenario, rest);
+}
+
 export function runIdentity(scenario: Scenario, inputs: ModelInputs, seed: number, trials: number, shardCount: number, outcomes: OutcomesMode): RunIdentity {
   return { engineVersion: ENGINE_VERSION, scenarioHash: scenarioHash(scenario, inputs), seed, trials, shardCount, outcomes };
 }

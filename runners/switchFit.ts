@@ -10,15 +10,14 @@
 // for the policy file. The result depends only on the scenario and the fit seed (the run's seed
 // unless the strategy sets fitSeed), never on the number of workers: shards of a run each fit the
 // same policy.
-import { createHash } from 'node:crypto';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createSwitchFitArrays, createSwitchInduction, fitSwitchPolicy } from '../engine/switchFitting.js';
 import { switchPlan, type SwitchPolicy } from '../engine/switchPolicy.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
-import { resolvedScenarioJson } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import type { LaneExecutor } from './pool.js';
 import type { FitLaneTask } from './switchFitLane.js';
+import { kernelKey } from './runIdentity.js';
 
 /**
  * Paths a lane claims at a time (each costs a few trials' worth of work). A multiple of 16: a
@@ -57,7 +56,7 @@ export function needsSwitchFit(scenario: Scenario, inputs: ModelInputs): boolean
 export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs, executor: LaneExecutor, options: SwitchFitOptions): Promise<ModelInputs> {
   const policies: Record<string, SwitchPolicy> = { ...inputs.switchPolicies };
   const { switchPolicies: _given, ...fitInputs } = inputs;
-  const scenarioKey = `fit:${createHash('sha256').update(JSON.stringify([resolvedScenarioJson(scenario), inputs.priceProcessModule ?? null])).digest('hex')}`;
+  const fitKernelKey = kernelKey(scenario, fitInputs);
   for (const spec of scenario.strategies) {
     if (spec.kind !== 'optimal' || policies[spec.name]) continue;
     const plan = switchPlan(spec, scenario.horizonMonths);
@@ -65,7 +64,7 @@ export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs,
     const arrays = createSwitchFitArrays(plan, spec.fitPaths, true);
     const pathsDone = new Int32Array(new SharedArrayBuffer(4));
     const task: FitLaneTask = {
-      scenario, inputs: fitInputs, scenarioKey, plan, fitSeed,
+      scenario, inputs: fitInputs, kernelKey: fitKernelKey, plan, fitSeed,
       phase: 'paths', next: new Int32Array(new SharedArrayBuffer(4)), paths: spec.fitPaths, slicePaths: SLICE_PATHS, arrays, pathsDone,
     };
     const report = () => options.onProgress?.(Atomics.load(pathsDone, 0), spec.fitPaths, spec.name);

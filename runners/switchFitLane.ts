@@ -4,20 +4,18 @@
 // engine/leastSquaresInduction.ts): decision months to prepare and the units of the backward
 // induction, month after month. Each path, month and unit is computed whole by one lane and written
 // at its own index of shared arrays, so the fit does not depend on the number of threads.
-import { compileModel } from '../engine/model.js';
-import { loadedProcesses } from './processModule.js';
 import type { ModelInputs } from '../engine/priceModel.js';
 import { simulateSwitchFitPaths, SwitchInductionLane, type SwitchFitArrays, type SwitchInduction } from '../engine/switchFitting.js';
 import type { SwitchPlan } from '../engine/switchPolicy.js';
-import { TrialKernel } from '../engine/trial.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { threadKernel } from './threadKernel.js';
 
 export interface FitLaneTask {
   scenario: Scenario;
   /** The scenario's inputs without any fitted policy (the fit does not need one). */
   inputs: ModelInputs;
-  /** Cache key of the scenario and inputs: the lanes of one fit share a compiled kernel. */
-  scenarioKey: string;
+  /** Cache key of the scenario and inputs (runIdentity.ts kernelKey): a thread's kernel serves the fit and the trials after it. */
+  kernelKey: string;
   plan: SwitchPlan;
   fitSeed: number;
   /** 'paths': simulate the fitting paths; 'induction': prepare each decision month's regression from them and run the backward induction. */
@@ -35,8 +33,6 @@ export interface FitLaneTask {
   maxPaths?: number;
 }
 
-let cachedKey = '';
-let cachedKernel: TrialKernel | null = null;
 // A fit's induction lane, kept while its arrays live: the in-process runner calls a lane again and again.
 const inductionLanes = new WeakMap<SwitchInduction, SwitchInductionLane>();
 
@@ -49,17 +45,14 @@ export function runFitLane(task: FitLaneTask): boolean {
 }
 
 function simulatePaths(task: FitLaneTask): boolean {
-  if (cachedKernel === null || cachedKey !== task.scenarioKey) {
-    cachedKernel = new TrialKernel(compileModel(task.scenario, task.inputs, loadedProcesses(task.inputs)));
-    cachedKey = task.scenarioKey;
-  }
+  const kernel = threadKernel(task.scenario, task.inputs, task.kernelKey);
   let done = 0;
   for (;;) {
     if (task.maxPaths !== undefined && done >= task.maxPaths) return false;
     const start = Atomics.add(task.next, 0, task.slicePaths);
     if (start >= task.paths) return true;
     const end = Math.min(task.paths, start + task.slicePaths);
-    simulateSwitchFitPaths(cachedKernel, task.plan, task.fitSeed, start, end, task.arrays);
+    simulateSwitchFitPaths(kernel, task.plan, task.fitSeed, start, end, task.arrays);
     Atomics.add(task.pathsDone, 0, end - start);
     done += end - start;
   }

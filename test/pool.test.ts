@@ -161,7 +161,7 @@ describe('lanes (one per worker, claiming slices from a shared counter)', () => 
     const scenario = loadScenario('smoke');
     const strategies = scenario.strategies.length;
     const laneTask = (outcomes: ReturnType<typeof createOutcomeBlock>, nextTrial: Int32Array, sliceTrials: number, maxTrials?: number): LaneTask => ({
-      scenario, inputs: {}, scenarioKey: 'lanes-test', seed: 7, nextTrial, batchEnd: 300, sliceTrials, outcomes, sketch: null, runToken: 0,
+      scenario, inputs: {}, scenarioKey: 'lanes-test', kernelKey: 'lanes-test', seed: 7, nextTrial, batchEnd: 300, sliceTrials, outcomes, sketch: null, runToken: 0,
       collectBands: true, trialsDone: new Int32Array(new SharedArrayBuffer(4)), maxTrials,
     });
     const alone = createOutcomeBlock(0, 300, strategies, true);
