@@ -7,13 +7,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { strategyColumn } from '../engine/outcomes.js';
+import { compileModel } from '../engine/model.js';
+import { createOutcomeBlock, strategyColumn } from '../engine/outcomes.js';
+import { TrialKernel } from '../engine/trial.js';
 import { buildSummary } from '../outputs/summary.js';
 import { switchPolicyFiles } from '../outputs/switchPolicyFile.js';
 import { bruteForceConversion, certainSite, presetWith } from '../runners/realOptionChecks.js';
 import { poolExecutor } from '../runners/pool.js';
 import { runScenario } from '../runners/run.js';
+import { kernelKey } from '../runners/runIdentity.js';
 import { fitSwitchPolicies } from '../runners/switchFit.js';
+import { threadKernel } from '../runners/threadKernel.js';
 import { cli, freshDir } from './cliHarness.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
 
@@ -101,6 +105,25 @@ describe('kind: optimal out of sample', () => {
     } finally {
       await executor.close();
     }
+  });
+
+  it('applies the fitted policy with the kernel the fit used, as a kernel built with the policy does', async () => {
+    const [inProcess] = await runs;
+    // The in-process run fitted on this thread's kernel and set the policy on it for its trials.
+    const key = kernelKey(scenario, inProcess.inputs);
+    const kept = threadKernel(scenario, inProcess.inputs, key);
+    expect(threadKernel(scenario, inProcess.inputs, key)).toBe(kept);
+    const fresh = new TrialKernel(compileModel(scenario), inProcess.inputs.switchPolicies);
+    const block = createOutcomeBlock(0, 600, scenario.strategies.length, false);
+    fresh.run(11, block, null);
+    expect(Buffer.from(block.strategy.buffer).equals(Buffer.from(inProcess.outcomes.strategy.buffer))).toBe(true);
+    // Set apart after the kernel is built, and replaced: the same trials as with the policy from the start.
+    const later = new TrialKernel(compileModel(scenario));
+    later.setSwitchPolicies({});
+    later.setSwitchPolicies(inProcess.inputs.switchPolicies!);
+    const again = createOutcomeBlock(0, 600, scenario.strategies.length, false);
+    later.run(11, again, null);
+    expect(Buffer.from(again.strategy.buffer).equals(Buffer.from(block.strategy.buffer))).toBe(true);
   });
 
   it('records the fixed strategies\' switches too: month and share of convert and hybrid, none for stay', async () => {
