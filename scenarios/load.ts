@@ -165,15 +165,16 @@ function extend(base: Loaded, sets: readonly FieldSet[], origin: string): Scenar
   const overrides = netOverrides(isRecord(previous?.overrides) ? previous.overrides : {}, applied, marked);
   const chain = Array.isArray(previous?.extends) ? previous.extends : [];
   const merged = { ...marked, derivation: { extends: [...chain, base.reference], overrides } };
-  if (problems.length === 0) return parseScenario(merged, `${origin} (over ${base.reference})`);
+  const over = `${origin} (over ${base.reference})`;
+  if (problems.length === 0) return parseScenario(merged, over);
   // Fields that do not exist, and what is wrong with the values of those that do: every problem at once.
   try {
-    parseScenario(merged, origin);
+    parseScenario(merged, over);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     problems.push(...error.problems);
   }
-  throw new ScenarioError(origin, problems);
+  throw new ScenarioError(over, problems);
 }
 
 /**

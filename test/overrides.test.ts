@@ -117,6 +117,8 @@ describe('extends', () => {
   it('reports an unknown field and the bad values beside it at once (the values were hidden until the field was fixed)', () => {
     const both = scenarioErrorOf(() => loadScenario(fileIn(dir, 'both.yaml', 'extends: base\nhosting: { leaseUsdPerKwMont: 150 }\nsite: { uptime: 1.5 }\n')));
     expect(both.problems.map((p) => p.path)).toEqual(['hosting.leaseUsdPerKwMont', 'site.uptime']);
+    // Named as a scenario with one problem is: the file, over what it extends.
+    expect(both.message.split('\n').every((line) => line.startsWith(`${join(dir, 'both.yaml')} (over base): `))).toBe(true);
     const sets = scenarioErrorOf(() => loadScenario('base', { set: ['market.nope=1', 'hosting.leaseUsdPerKwMonth=-5'] }));
     expect(sets.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^market\.nope: unknown field "nope" in market/), 'hosting.leaseUsdPerKwMonth: is -5, below the minimum 0']);
   });
