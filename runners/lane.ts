@@ -84,7 +84,7 @@ function sketchSpaceFor(task: LaneTask, shape: OutcomeSketchShape) {
   return sketchSpace;
 }
 
-/** The kernel and band collector of this thread, built once per scenario and reused by every lane. */
+/** This thread's kernel (threadKernel.ts) with the run's conversion policies set, and its band collector: reused by every lane of the run. */
 function workspaceFor(task: LaneTask) {
   if (cached === null || cachedKey !== task.scenarioKey) {
     const kernel = threadKernel(task.scenario, task.inputs, task.kernelKey);

@@ -4,7 +4,7 @@
 // has met: a second model of the same scenario (its parameters are object literals, and a second
 // instance of a literal makes their fields mutable), or a second market path or strategy
 // evaluator, made it drop its compiled market, strategy and conversion-value code at the first
-// trial after a fit and compile it again (~0.3 s of CPU on base-optimal at 100,000 trials on 2
+// trial after a fit and compile it again (~0.2 s of CPU on base-optimal at 100,000 trials on 2
 // workers: README, Performance, "The optimal strategy").
 import { compileModel } from '../engine/model.js';
 import type { ModelInputs } from '../engine/priceModel.js';
