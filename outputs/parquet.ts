@@ -244,11 +244,12 @@ async function readParquetFrom(
   check: (header: ParquetHeader) => void,
 ): Promise<ParquetTable> {
   // Reads only the byte ranges of the footer and the requested columns.
+  const unreadable = (error: unknown) => new Error(`${path} is not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`);
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
-    throw new Error(`${path} is not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`);
+    throw unreadable(error);
   }
   const schema = parquetSchema(metadata);
   const names = schema.children.map((c) => c.element.name);
@@ -262,6 +263,7 @@ async function readParquetFrom(
   const columns = new Map<string, Float64Array | (string | null)[]>();
   for (const name of wanted) columns.set(name, isText.get(name) ? new Array<string | null>(rowCount).fill(null) : new Float64Array(rowCount));
   if (wanted.length > 0 && rowCount > 0) {
+    // A footer that reads can still front damaged pages: hyparquet's own message names no file.
     await parquetRead({
       file,
       metadata,
@@ -279,6 +281,8 @@ async function readParquetFrom(
           for (let i = 0; i < columnData.length; i++) target[rowStart + i] = (columnData[i] as string | null) ?? null;
         }
       },
+    }).catch((error: unknown) => {
+      throw unreadable(error);
     });
   }
   return { rowCount, columnNames: names, columns, metadata: kv };

@@ -133,4 +133,13 @@ describe('writeParquet', () => {
   it('writes the same bytes from a Float64Array as from a function of the row', () => {
     expect(bytesOf(xColumn, {}).equals(bytesOf(x, {}))).toBe(true);
   });
+
+  it('a file whose footer reads but whose pages are damaged is refused naming the file', async () => {
+    const path = join(freshDir(), 'damaged.parquet');
+    const bytes = bytesOf(xColumn, {});
+    bytes.fill(0, 4, 4 + 20_000); // the first pages' headers, the footer intact
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, bytes);
+    await expect(readParquet(path)).rejects.toThrow(`${path} is not a readable Parquet file (`);
+  });
 });
