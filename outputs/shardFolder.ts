@@ -28,7 +28,7 @@ import { modelInputsJson, type OutcomesMode, type RunIdentity } from '../runners
 import type { ShardSpec } from '../runners/shard.js';
 import { BoundedFileError, readBoundedBytes, readBoundedText } from '../scenarios/boundedFile.js';
 import { resolvedScenarioJson, type JsonObject, type JsonValue } from '../scenarios/load.js';
-import { readParquet, trialsParquetColumns, writeParquet, writeTrialsParquet } from './parquet.js';
+import { readParquet, trialsParquetColumns, writeParquet, writeTrialsParquet, type ParquetHeader } from './parquet.js';
 import { AtomicWrite, type OutputFile } from './resultsFolder.js';
 import { SKETCH_FILE } from './sketchReport.js';
 import { readTrialsBin, TRIALS_BIN_FILE, writeTrialsBin } from './trialsBin.js';
@@ -59,6 +59,17 @@ export interface ShardManifest {
 
 export class ShardFolderError extends Error {}
 
+/** The run and shard a shard's trials.parquet belongs to, in its key-value metadata. */
+function shardTrialsMetadata(identity: RunIdentity, scenarioName: string, shard: ShardSpec): Record<string, string> {
+  return {
+    'hashpivot.version': identity.engineVersion,
+    'hashpivot.scenario': scenarioName,
+    'hashpivot.seed': String(identity.seed),
+    'hashpivot.trials': String(identity.trials),
+    'hashpivot.shard': `${shard.index}/${shard.count}`,
+  };
+}
+
 export function shardManifest(run: RunResult, identity: RunIdentity, rowsFile: ShardRowsFile = TRIALS_PARQUET_FILE): ShardManifest {
   return {
     format: SHARD_FORMAT,
@@ -78,13 +89,7 @@ export function shardFolderFiles(run: RunResult, identity: RunIdentity, rowsFile
   const manifest = shardManifest(run, identity, rowsFile);
   const names = run.scenario.strategies.map((s) => s.name);
   const bands = run.bands.takeNonZero();
-  const metadata = {
-    'hashpivot.version': identity.engineVersion,
-    'hashpivot.scenario': run.scenario.name,
-    'hashpivot.seed': String(identity.seed),
-    'hashpivot.trials': String(identity.trials),
-    'hashpivot.shard': `${run.shard.index}/${run.shard.count}`,
-  };
+  const metadata = shardTrialsMetadata(identity, run.scenario.name, run.shard);
   const sketch = run.sketch?.take();
   const rows: OutputFile =
     rowsFile === TRIALS_BIN_FILE
@@ -188,10 +193,20 @@ export async function readShardTrials(dir: string, manifest: ShardManifest, stra
     return;
   }
   const path = join(dir, TRIALS_PARQUET_FILE);
+  // Trial indices alone would take the same shard of another seed's run, copied in by hand.
+  const identity = shardTrialsMetadata(manifest.run, String(manifest.scenario.name), manifest.shard);
+  const checkIdentity = ({ metadata }: ParquetHeader) => {
+    for (const [key, value] of Object.entries(identity)) {
+      if (metadata[key] !== value) {
+        throw new ShardFolderError(`${path} belongs to another shard or run: its ${key} is ${JSON.stringify(metadata[key] ?? null)}, shard.json's is ${JSON.stringify(value)}`);
+      }
+    }
+  };
   let table;
   try {
-    table = await readParquet(path);
+    table = await readParquet(path, undefined, undefined, checkIdentity);
   } catch (error) {
+    if (error instanceof ShardFolderError) throw error;
     throw new ShardFolderError(`${path} cannot be read: ${(error as Error).message}`);
   }
   const expected = trialsParquetColumns(into, strategyNames).map((c) => c.name);

@@ -1,6 +1,6 @@
 // Shards and merge: `run --shard I/N` computes a documented trial range, and `merge` of the N shard
 // folders writes the files of a single run byte for byte; mismatched or incomplete sets are refused.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +191,10 @@ describe('merge', () => {
       const other = join(dir, 'seed12');
       expect(cli(['run', 'smoke', '--trials', '700', '--seed', '12', '--shard', '2/3', '--out', other, '--quiet', '--workers', '0']).status).toBe(0);
       refused([s1, other, s3], /not part of the same run .*: its seed is 12, not 11/);
+      const swapped = join(dir, 'swapped');
+      cpSync(s2, swapped, { recursive: true });
+      copyFileSync(join(other, 'trials.parquet'), join(swapped, 'trials.parquet')); // the same trial indices
+      refused([s1, swapped, s3], /swapped\/trials\.parquet belongs to another shard or run: its hashpivot\.seed is "12", shard\.json's is "11"/);
     });
     it('a shard of another scenario', () => {
       const other = shard('base', '2/3', 'base2', ['--workers', '0']);
