@@ -30,8 +30,8 @@ export const REPORT_FILE_NAMES: readonly string[] = ['report.html', 'report.pdf'
 /** What a write of report files into a folder declares up front (see AtomicWrite). */
 /** A run's files and a study's share charts/: each refuses the other's folder (the marks below). */
 export const REPORT_WRITE = { names: REPORT_FILE_NAMES, folders: [CHARTS_FOLDER], notBeside: ['study.json', 'study.duckdb'] } as const;
-/** A write of report files supersedes the charts an earlier write made. */
-export const REPORT_COMMIT = { replaces: [`${CHARTS_FOLDER}/`] } as const;
+/** A write of a run's report files supersedes the charts an earlier one made (not compare's or calibrate's). */
+export const REPORT_COMMIT = { replaces: [`${CHARTS_FOLDER}/`], replacesWritesOf: ['run', 'merge', 'report'] } as const;
 
 /** Files for a set of rendered charts: NAME.vl.json, NAME.svg, NAME.png under charts/. */
 export function chartFiles(rendered: readonly RenderedChart[]): OutputFile[] {

@@ -90,6 +90,11 @@ export interface CommitOptions {
    * touched.
    */
   replaces?: readonly string[];
+  /**
+   * The commands whose files `replaces` covers (default: this write's own command). Another
+   * command's files stay: a report rebuilt beside a comparison keeps the charts compare.html names.
+   */
+  replacesWritesOf?: readonly string[];
 }
 
 export const PROTOCOL_FOLDER = '.hashpivot';
@@ -584,7 +589,12 @@ export class AtomicWrite {
       }
       const old = readManifest(this.dir);
       const replaces = options.replaces ?? [];
-      const removes = Object.keys(old?.files ?? {}).filter((name) => !(name in entries) && replaces.some((prefix) => name.startsWith(prefix)));
+      const commands = options.replacesWritesOf ?? [this.options.command];
+      const superseded = (name: string) => {
+        const command = old?.writes[old.files[name].write]?.command;
+        return command !== undefined && commands.includes(command) && replaces.some((prefix) => name.startsWith(prefix));
+      };
+      const removes = Object.keys(old?.files ?? {}).filter((name) => !(name in entries) && superseded(name));
       const files: Record<string, ManifestEntry> = {};
       for (const [name, entry] of Object.entries(old?.files ?? {})) {
         if (!(name in entries) && !removes.includes(name) && lstatOrNull(join(this.dir, nativeName(name)))?.isFile()) files[name] = entry;

@@ -63,7 +63,7 @@ export async function writeRunOutputs(run: RunResult, batch: AtomicWrite, chartT
     throw error;
   }
   // Rows supersede a sketch an earlier run left in the folder, and a sketch rows (as its manifest lists them).
-  batch.commit({ replaces: [...REPORT_COMMIT.replaces, ...OUTCOME_FILES] });
+  batch.commit({ replaces: [...REPORT_COMMIT.replaces, ...OUTCOME_FILES], replacesWritesOf: REPORT_COMMIT.replacesWritesOf });
   return summary;
 }
 

@@ -48,6 +48,14 @@ describe('ownership: hashpivot deletes only what it wrote and never writes throu
     expect(Object.keys(readManifest(out)!.files).sort()).toEqual(['charts/a.svg', 'summary.json', 'trials.csv']);
   });
 
+  it("a report rebuilt beside another command's files leaves that command's charts (compare.html names them)", () => {
+    const out = join(freshDir(), 'r');
+    writeFilesAtomically(out, generation('A', ['charts/npv-old.svg']), { command: 'run', replaces: ['charts/'] });
+    writeFilesAtomically(out, [text('compare.html', 'C'), text('charts/compare-npv.svg', 'C')], { command: 'compare' });
+    writeFilesAtomically(out, [text('charts/a.svg', 'R')], { command: 'report', replaces: ['charts/'], replacesWritesOf: ['run', 'report'] });
+    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['a.svg', 'compare-npv.svg']);
+  });
+
   it('a folder or link where a file goes, or a dangling --out link, is refused before the work, naming it', () => {
     const dir = freshDir();
     const out = join(dir, 'r');
