@@ -107,16 +107,32 @@ function normalCdf(x: number): number {
   return 0.5 * (1 + errorFunction(x / Math.SQRT2));
 }
 
+function checkPathsAndSeed(paths: number, seed: number): void {
+  // Two pairs at least: the standard error is taken over the pairs, and one pair has none.
+  if (!Number.isInteger(paths) || paths < 4 || paths % 2 !== 0) throw new RangeError(`paths must be an even whole number >= 4 (antithetic pairs), got ${paths}`);
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a whole number >= 0, got ${seed}`);
+}
+
 function checkSpec(spec: BermudanPutSpec): void {
   const positive = ['spot', 'strike', 'volatilityPerYear', 'maturityYears', 'exercisesPerYear'] as const;
   for (const field of positive) {
     if (!(spec[field] > 0) || !Number.isFinite(spec[field])) throw new RangeError(`${field} must be a finite number > 0, got ${spec[field]}`);
   }
   if (!Number.isFinite(spec.ratePerYear)) throw new RangeError(`ratePerYear must be a finite number, got ${spec.ratePerYear}`);
-  if (!Number.isInteger(spec.paths) || spec.paths < 2 || spec.paths % 2 !== 0) throw new RangeError(`paths must be an even whole number >= 2 (antithetic pairs), got ${spec.paths}`);
-  if (!Number.isInteger(spec.seed) || spec.seed < 0) throw new RangeError(`seed must be a whole number >= 0, got ${spec.seed}`);
-  if (Math.round(spec.maturityYears * spec.exercisesPerYear) < 1) throw new RangeError('maturityYears x exercisesPerYear must give at least one exercise date');
+  checkPathsAndSeed(spec.paths, spec.seed);
+  // Rounded silently, 2.5 dates a year over one year gave 2 dates (dt 0.5) without a word.
+  const dates = spec.maturityYears * spec.exercisesPerYear;
+  if (Math.round(dates) < 1 || Math.abs(dates - Math.round(dates)) > 1e-9 * dates) {
+    throw new RangeError(`maturityYears x exercisesPerYear must be a whole number of exercise dates >= 1, got ${spec.maturityYears} x ${spec.exercisesPerYear} = ${dates}`);
+  }
+  // The fit keeps every path's S/K at every date (4 bytes each).
+  if (spec.paths * Math.round(dates) > MAX_PATH_DATES) {
+    throw new RangeError(`paths x exercise dates must be at most ${MAX_PATH_DATES.toExponential(2)} (the fit holds 4 bytes per path and date), got ${spec.paths} x ${Math.round(dates)}`);
+  }
 }
+
+/** 2^28 values of S/K: 1 GiB for the fit's paths (Longstaff & Schwartz's 100,000 paths x 50 dates take 20 MB). */
+const MAX_PATH_DATES = 2 ** 28;
 
 /** Mean and standard error of the pair averages (antithetic pairs are the independent samples). */
 function pairStatistics(values: Float64Array): { mean: number; standardError: number } {
@@ -168,6 +184,7 @@ export function fitBermudanPut(spec: BermudanPutSpec): { model: BermudanPutModel
 
 /** The value of the put under `policy` on `paths` fresh paths (the seed's trial streams), streamed: nothing stored per path. */
 export function priceWithPolicy(model: BermudanPutModel, policy: StoppingPolicy, paths: number, seed: number): { mean: number; standardError: number } {
+  checkPathsAndSeed(paths, seed);
   const evaluator = new StoppingPolicyEvaluator(policy);
   const stream = new RandomStream();
   const { dates } = model;

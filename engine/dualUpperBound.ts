@@ -60,6 +60,13 @@ export function dualUpperBound(model: MarkovStoppingModel, policy: StoppingPolic
   const { dates, stateSize } = model;
   const { outerPaths, innerPaths } = options;
   if (policy.actions !== 1 || policy.dates !== dates) throw new Error('the dual bound needs a single-action policy fitted on the model\'s dates');
+  // One outer path has no standard error; a fractional count silently ran one path more.
+  for (const [field, least] of [['outerPaths', 2], ['innerPaths', 1]] as const) {
+    if (!Number.isSafeInteger(options[field]) || options[field] < least) throw new RangeError(`${field} must be a whole number >= ${least}, got ${options[field]}`);
+  }
+  if (!Number.isFinite(options.lowerBound?.value) || !(options.lowerBound.standardError >= 0)) {
+    throw new RangeError('lowerBound must be the policy\'s out-of-sample value and its standard error (finite numbers, the error >= 0), e.g. from priceWithPolicy');
+  }
   const evaluator = new StoppingPolicyEvaluator(policy);
   const stream = new RandomStream();
   const outer = new Float64Array(stateSize);

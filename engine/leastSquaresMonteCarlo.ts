@@ -114,6 +114,7 @@ export class StoppingPolicyEvaluator {
   constructor(readonly policy: StoppingPolicy) {
     this.basis = new RegressionBasis(policy.basis, policy.stateSize);
     this.k = this.basis.size;
+    checkPolicyArrays(policy, this.k);
     this.row = new Float64Array(this.k);
     this.scaled = new Float64Array(policy.stateSize);
     this.columns = policyColumns(policy.actions, policy.exerciseKnownAtDate);
@@ -751,8 +752,33 @@ export class BackwardInduction {
 }
 
 function checkShape(shape: StoppingShape): void {
-  if (shape.actions < 1) throw new Error('a stopping problem needs at least one exercise action');
+  // A fractional or NaN size used to surface as a typed array's "byte length should be a multiple of 8", or as an empty fit.
+  for (const [field, least] of [['paths', 1], ['dates', 1], ['stateSize', 0]] as const) {
+    if (!Number.isSafeInteger(shape[field]) || shape[field] < least) throw new RangeError(`a stopping problem's ${field} must be a whole number >= ${least}, got ${shape[field]}`);
+  }
+  if (!Number.isSafeInteger(shape.actions) || shape.actions < 1) throw new Error(`a stopping problem needs at least one exercise action (a whole number), got ${shape.actions}`);
   if (shape.actions > 127) throw new Error(`a stopping problem takes at most 127 exercise actions, got ${shape.actions}`);
+}
+
+/** A policy put together by hand must have the arrays its shape implies: a short one read as undefined, a decision of NaN. */
+function checkPolicyArrays(policy: StoppingPolicy, k: number): void {
+  checkShape({ paths: 1, dates: policy.dates, actions: policy.actions, stateSize: policy.stateSize, exerciseKnownAtDate: policy.exerciseKnownAtDate });
+  const expected = {
+    center: policy.dates * policy.stateSize,
+    scale: policy.dates * policy.stateSize,
+    coefficients: policy.dates * policyColumns(policy.actions, policy.exerciseKnownAtDate) * k,
+    regressionPaths: policy.dates,
+  };
+  for (const [field, length] of Object.entries(expected) as [keyof typeof expected, number][]) {
+    if (policy[field]?.length !== length) throw new RangeError(`a stopping policy's ${field} must hold ${length} numbers for its ${policy.dates} dates, got ${policy[field]?.length}`);
+  }
+}
+
+/** A problem's values must be finite: one NaN or Infinity turns every coefficient of its date, and each earlier date's, into NaN. */
+function checkFinite(values: Float64Array, what: string, cell: (i: number) => string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new RangeError(`${what} gave ${values[i]} for ${cell(i)}: a stopping problem's values must be finite numbers`);
+  }
 }
 
 /** Fits a stopping policy on the problem's paths by backward induction (see the file comment), preparing each date as it goes. */
@@ -763,12 +789,15 @@ export function fitStoppingPolicy(problem: StoppingProblem, options: StoppingFit
   const preparer = new DatePreparer(problem, options);
   const hold = new Float64Array(paths);
   problem.holdValues(hold);
+  checkFinite(hold, 'holdValues', (p) => `path ${p}`);
   const induction = new BackwardInduction(problem, options, hold);
   const state = new Float64Array(paths * stateSize);
   const exercise = new Float64Array(actions * paths);
   for (let d = dates - 1; d >= 0; d--) {
     problem.stateAt(d, state);
+    checkFinite(state, `stateAt(${d})`, (i) => `path ${Math.floor(i / stateSize)}, variable ${i % stateSize}`);
     problem.exerciseValuesAt(d, exercise);
+    checkFinite(exercise, `exerciseValuesAt(${d})`, (i) => `action ${Math.floor(i / paths)}, path ${i % paths}`);
     // The dates after d are done: d's design goes where the induction reads it.
     preparer.prepare(state, 0, exercise, 0, prepared, 0, { arrays: induction.arrays, date: d });
     induction.stepDate(d, state, exercise, prepared, 0);

@@ -43,5 +43,18 @@ describe("priceBermudanPut from 'hashpivot/realOptions'", () => {
     expect(() => priceBermudanPut({ ...base, volatilityPerYear: -0.2 })).toThrow(/volatilityPerYear must be a finite number > 0/);
     expect(() => priceBermudanPut({ ...base, ratePerYear: Number.NaN })).toThrow(/ratePerYear/);
     expect(() => priceBermudanPut({ ...base, seed: 1.5 })).toThrow(/seed must be a whole number/);
+    // One antithetic pair has no standard error (it was reported as 0).
+    expect(() => priceBermudanPut({ ...base, paths: 2 })).toThrow(/paths must be an even whole number >= 4/);
+    // 2.5 dates in one year were rounded to 2 without a word.
+    expect(() => priceBermudanPut({ ...base, exercisesPerYear: 2.5 })).toThrow(/must be a whole number of exercise dates >= 1, got 1 x 2.5 = 2.5/);
+    expect(priceBermudanPut({ ...base, maturityYears: 0.1, exercisesPerYear: 30 }).price).toBeGreaterThan(0); // 3.0000000000000004 dates
+    // Sizes no memory holds name the fields, not "Invalid typed array length".
+    expect(() => priceBermudanPut({ ...base, paths: 1e12 })).toThrow(/paths x exercise dates must be at most/);
+    expect(() => priceBermudanPut({ ...base, exercisesPerYear: 1e9 })).toThrow(/paths x exercise dates must be at most/);
+    const { model, policy } = fitBermudanPut(base);
+    expect(() => priceWithPolicy(model, policy, 0, 1)).toThrow(/paths must be an even whole number/);
+    const lowerBound = { value: 4, standardError: 0.01 };
+    expect(() => dualUpperBound(model, policy, { outerPaths: 1, innerPaths: 10, seed: 1, lowerBound })).toThrow(/outerPaths must be a whole number >= 2, got 1/);
+    expect(() => dualUpperBound(model, policy, { outerPaths: 10, innerPaths: 2.5, seed: 1, lowerBound })).toThrow(/innerPaths must be a whole number >= 1, got 2.5/);
   });
 });

@@ -172,6 +172,42 @@ describe('fitStoppingPolicy on the worked example of Longstaff & Schwartz (2001)
   });
 });
 
+describe('fitStoppingPolicy and StoppingPolicyEvaluator refuse a problem or a policy that does not add up, naming the field', () => {
+  const problem = (change: Partial<StoppingProblem>): StoppingProblem => ({
+    paths: 20,
+    dates: 3,
+    actions: 1,
+    stateSize: 1,
+    exerciseKnownAtDate: true,
+    stateAt: (d, out) => out.forEach((_, p) => (out[p] = (p + d) / 20)),
+    exerciseValuesAt: (d, out) => out.forEach((_, p) => (out[p] = 1 - (p + d) / 20)),
+    holdValues: (out) => out.fill(0),
+    ...change,
+  });
+  const fit = (change: Partial<StoppingProblem>) => () => fitStoppingPolicy(problem(change), { basis: { kind: 'polynomial', degree: 1 } });
+
+  it('sizes that are not whole numbers, or none at all', () => {
+    expect(fit({ paths: 0 })).toThrow(/paths must be a whole number >= 1, got 0/);
+    expect(fit({ paths: 10.5 })).toThrow(/paths must be a whole number >= 1, got 10\.5/); // was "byte length of Float64Array should be a multiple of 8"
+    expect(fit({ dates: 0 })).toThrow(/dates must be a whole number >= 1, got 0/);
+    expect(fit({ stateSize: Number.NaN })).toThrow(/stateSize must be a whole number >= 0, got NaN/);
+    expect(fit({ actions: 1.5 })).toThrow(/at least one exercise action \(a whole number\), got 1\.5/);
+  });
+
+  it('a NaN or an Infinity among the values (it used to turn the coefficients into NaN)', () => {
+    expect(fit({ exerciseValuesAt: (_d, out) => out.fill(Number.POSITIVE_INFINITY) })).toThrow(/exerciseValuesAt\(2\) gave Infinity for action 0, path 0/);
+    expect(fit({ stateAt: (d, out) => out.fill(d === 1 ? Number.NaN : 0.5) })).toThrow(/stateAt\(1\) gave NaN for path 0, variable 0/);
+    expect(fit({ holdValues: (out) => out.fill(Number.NaN) })).toThrow(/holdValues gave NaN for path 0/);
+  });
+
+  it('a policy whose arrays do not match its dates and basis (it decided on undefined coefficients)', () => {
+    const { policy } = fit({})();
+    expect(() => new StoppingPolicyEvaluator(policy)).not.toThrow();
+    expect(() => new StoppingPolicyEvaluator({ ...policy, coefficients: policy.coefficients.subarray(0, 3) })).toThrow(/coefficients must hold 6 numbers for its 3 dates, got 3/);
+    expect(() => new StoppingPolicyEvaluator({ ...policy, dates: 30 })).toThrow(/center must hold 30 numbers for its 30 dates, got 3/);
+  });
+});
+
 describe('fitStoppingPolicy with exercise values realised after the date (regressed, not known)', () => {
   // One date; state x ~ U(0, 2); action 0 is worth x - 0.5 and action 1 worth 0.6 (each plus
   // noise only seen later); holding is worth 0.8. Optimal: action 0 above x = 1.3, else hold.
