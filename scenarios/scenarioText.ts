@@ -88,6 +88,9 @@ function yamlToData(text: string, origin: string): unknown {
     if (/Maximum call stack/.test(error.message)) return { path, message: 'lists and mappings nest too deeply to parse', allowed: NESTING_ALLOWED };
     return { path, message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), allowed: 'valid YAML 1.2 (one document)' };
   });
+  // Past the depth yaml gives up at, an unclosed '[' x 100,000 left ~800 copies of one parse error behind it.
+  const tooDeepToParse = problems.find((p) => p.allowed === NESTING_ALLOWED);
+  if (tooDeepToParse) throw new ScenarioError(origin, [tooDeepToParse]);
   if (problems.length > 0) throw new ScenarioError(origin, problems);
   let data: unknown;
   try {

@@ -45,6 +45,10 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(yaml.status).toBe(1);
     expect(yaml.stderr).toMatch(/--set market\.price\.driftPerYear: line 1, column \d+: lists and mappings nest too deeply to parse/);
     expect(cli(['validate', 'smoke', '--set', `market.price.driftPerYear=${'['.repeat(100)}${']'.repeat(100)}`]).stderr).toContain('nest more than 64 levels deep');
+    // Unclosed: the depth problem alone, not ~800 copies of the parse errors it leaves behind.
+    const unclosed = cli(['validate', 'smoke', '--set', `market.price.driftPerYear=${'['.repeat(100_000)}`]);
+    expect(unclosed.status).toBe(1);
+    expect(unclosed.stderr.trim().split('\n')).toEqual(['Scenario has 1 problem:', expect.stringMatching(/nest too deeply to parse/)]);
   });
 
   it('a long text where a scenario or a number goes is quoted cut short, with its length', () => {
