@@ -60,6 +60,11 @@ function emptyFile(origin: string): ScenarioError {
   return new EmptyScenarioText(origin, [{ path: FILE_PATH, message: 'the file is empty (or holds only comments)', allowed: EMPTY_ALLOWED }]);
 }
 
+const YAML_ALLOWED = 'valid YAML 1.2 (one document)';
+/** YAML syntax errors listed one by one; the rest are counted. */
+const MAX_SYNTAX_PROBLEMS = 20;
+const MAX_MESSAGE_CHARACTERS = 200;
+
 function yamlToData(text: string, origin: string): unknown {
   const document = parseDocument(text, YAML_OPTIONS);
   // yaml reports an unknown tag (!!js/function, !custom) as a warning and reads the tagged node as
@@ -86,11 +91,21 @@ function yamlToData(text: string, origin: string): unknown {
       };
     }
     if (/Maximum call stack/.test(error.message)) return { path, message: 'lists and mappings nest too deeply to parse', allowed: NESTING_ALLOWED };
-    return { path, message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), allowed: 'valid YAML 1.2 (one document)' };
+    const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    // yaml quotes the offending token whole: a binary file's was 60,000 characters on one line.
+    const shown = message.length <= MAX_MESSAGE_CHARACTERS ? message : `${message.slice(0, MAX_MESSAGE_CHARACTERS)}... (${message.length.toLocaleString('en-US')} characters)`;
+    return { path, message: shown, allowed: YAML_ALLOWED };
   });
   // Past the depth yaml gives up at, an unclosed '[' x 100,000 left ~800 copies of one parse error behind it.
   const tooDeepToParse = problems.find((p) => p.allowed === NESTING_ALLOWED);
   if (tooDeepToParse) throw new ScenarioError(origin, [tooDeepToParse]);
+  // Syntax errors after the first few are mostly their consequences (20,000 unclosed lists printed 3 MB).
+  const syntax = problems.filter((p) => p.allowed === YAML_ALLOWED);
+  if (syntax.length > MAX_SYNTAX_PROBLEMS) {
+    const omitted = new Set(syntax.slice(MAX_SYNTAX_PROBLEMS));
+    const more = { path: FILE_PATH, message: `${omitted.size.toLocaleString('en-US')} more YAML syntax errors, not listed (most follow from the ones above)`, allowed: YAML_ALLOWED };
+    throw new ScenarioError(origin, [...problems.filter((p) => !omitted.has(p)), more]);
+  }
   if (problems.length > 0) throw new ScenarioError(origin, problems);
   let data: unknown;
   try {

@@ -51,6 +51,18 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(unclosed.stderr.trim().split('\n')).toEqual(['Scenario has 1 problem:', expect.stringMatching(/nest too deeply to parse/)]);
   });
 
+  it('a file of YAML syntax errors lists the first 20 and counts the rest, each token quoted cut short', () => {
+    const path = join(freshDir(), 'broken.yaml');
+    writeFileSync(path, `extends: smoke\n]${'x'.repeat(5000)}\n${Array.from({ length: 500 }, (_, i) => `k${i}: [1, 2\n`).join('')}`);
+    const r = cli(['validate', path]);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(22); // was 501 lines
+    expect(lines.at(-1)).toMatch(/broken\.yaml: \(file\): [\d,]+ more YAML syntax errors, not listed/);
+    expect(r.stderr).toMatch(/Unexpected scalar token in YAML stream: "x{100,}\.\.\. \(5,0\d\d characters\)/);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(400); // was 5,000+
+  });
+
   it('a long text where a scenario or a number goes is quoted cut short, with its length', () => {
     const file = join(freshDir(), 'prose.yaml');
     writeFileSync(file, `${'word '.repeat(2000)}\n`);
