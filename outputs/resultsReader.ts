@@ -19,6 +19,7 @@ import { summarySchema } from './summarySchema.js';
 import { decodeSketchState, OutcomeSketch } from '../engine/outcomeSketch.js';
 import { sketchShape } from './sketchStatistics.js';
 import { SKETCH_FILE } from './sketchReport.js';
+import { SHARD_MANIFEST_FILE } from './shardFolder.js';
 
 export class ResultsInputError extends Error {}
 
@@ -114,7 +115,15 @@ async function readOnce(
 ): Promise<ReportFolder & { manifest: Manifest | null }> {
   const manifest = readManifest(dir);
   const summaryPath = join(dir, 'summary.json');
-  if (!existsSync(summaryPath)) throw new ResultsInputError(`${dir} is not a results folder: it has no summary.json`);
+  if (!existsSync(summaryPath)) {
+    // Two folders people mistake for a run's: a shard's (run --shard) and a study's.
+    const hint = existsSync(join(dir, SHARD_MANIFEST_FILE))
+      ? ` (it is one shard of a run: put the shards together with hashpivot merge first)`
+      : existsSync(join(dir, 'study.json'))
+        ? ` (it is a study's folder: its report is study.html)`
+        : '';
+    throw new ResultsInputError(`${dir} is not a results folder: it has no summary.json${hint}`);
+  }
   const bytes = readFileBytes(summaryPath, SUMMARY_LIMIT);
   const summary = parseSummary(bytes.toString('utf8'), summaryPath);
   const summaryWrite = manifest ? checkListed(manifest, dir, 'summary.json', bytes.length, createHash('sha256').update(bytes).digest('hex')) : null;

@@ -51,6 +51,15 @@ describe('reading a results folder: summary.json', () => {
     expect(ok.status).toBe(0);
   });
 
+  it('a shard folder or a study folder is named for what it is, with the command that reads it', () => {
+    const shard = join(freshDir(), 's');
+    expect(cli(['run', 'smoke', '--trials', '20', '--shard', '1/2', '--out', shard, '--workers', '0', '--quiet']).status).toBe(0);
+    expect(cli(['report', shard]).stderr).toContain('has no summary.json (it is one shard of a run: put the shards together with hashpivot merge first)');
+    const study = freshDir();
+    writeFileSync(join(study, 'study.json'), '{}');
+    expect(cli(['compare', good, study]).stderr).toContain("has no summary.json (it is a study's folder: its report is study.html)");
+  });
+
   it('a seed holding markup is refused, naming the file and the field', () => {
     expectRefused(reportOn((f) => editSummary(f, (s) => (s.seed = '<img src=x onerror=alert(1)>'))), /summary\.json: seed: .*number/);
   });
