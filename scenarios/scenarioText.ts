@@ -114,6 +114,12 @@ function yamlToData(text: string, origin: string): unknown {
     if (error instanceof RangeError && /Maximum call stack/.test(error.message)) throw tooDeep(origin, FILE_PATH, 'lists and mappings nest too deeply to read');
     // yaml's guard against alias bombs (a few lines that expand to gigabytes) throws a ReferenceError.
     if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    if (/Unresolved alias/.test(error.message)) {
+      const name = /: (\S+)$/.exec(error.message)?.[1];
+      throw new ScenarioError(origin, [
+        { path: FILE_PATH, message: `the alias *${name ?? '?'} refers to no anchor &${name ?? '?'} before it`, allowed: 'an alias only after its anchor (&name) in the same file; or write the value out' },
+      ]);
+    }
     throw new ScenarioError(origin, [
       {
         path: FILE_PATH,

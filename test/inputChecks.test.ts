@@ -31,6 +31,10 @@ describe('expected errors are one line (issue #10, root cause 7)', () => {
     expect(r.stderr).toMatch(/bomb\.yaml: \(file\): its aliases \(\*name\) expand too far/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('an alias with no anchor before it is named as that, not as an expansion too far', () => {
+    expect(problemsOf(() => parseScenarioText('extends: smoke\nname: *nm\n', 'yaml', 'a.yaml'))).toEqual(['(file): the alias *nm refers to no anchor &nm before it']);
+  });
 });
 
 describe('input checks (issue #10, root cause 8)', () => {
