@@ -70,26 +70,31 @@ const MISSING = /^(|null|nan|n\/a|na|#n\/a|-)$/i;
 export const MAX_USER_FILE_BYTES = 64 * 1024 * 1024;
 const PARQUET_MAGIC = 'PAR1';
 
-/** Splits one CSV line: RFC 4180 quotes ("a,b" and "" for a quote inside). */
+/**
+ * Splits one CSV line: RFC 4180 quotes ("a,b" and "" for a quote inside). Text between quotes and
+ * separators is taken in slices: adding it a character at a time took 9 s and 2 GB for a 60 MB line.
+ */
 function splitLine(line: string, separator: string): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
+  let from = 0; // start of the text not yet added to cell
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
+    if (ch === '"') {
+      cell += line.slice(from, i);
+      if (quoted && line[i + 1] === '"') {
         cell += '"';
         i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === separator) {
-      cells.push(cell.trim());
+      } else quoted = !quoted;
+      from = i + 1;
+    } else if (ch === separator && !quoted) {
+      cells.push((cell + line.slice(from, i)).trim());
       cell = '';
-    } else cell += ch;
+      from = i + 1;
+    }
   }
-  cells.push(cell.trim());
+  cells.push((cell + line.slice(from)).trim());
   return cells;
 }
 
