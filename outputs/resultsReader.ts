@@ -31,7 +31,9 @@ function oneLine(text: string): string {
 }
 
 /** Parses and checks summary.json's text; `path` names it in errors. */
-export function parseSummary(text: string, path: string): Summary {
+export function parseSummary(withMark: string, path: string): Summary {
+  // A summary.json saved again by an editor that writes a byte-order mark reads as a scenario file does.
+  const text = withMark.replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
     raw = JSON.parse(text);

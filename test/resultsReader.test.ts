@@ -60,6 +60,15 @@ describe('reading a results folder: summary.json', () => {
     expect(cli(['compare', good, study]).stderr).toContain("has no summary.json (it is a study's folder: its report is study.html)");
   });
 
+  it('a summary.json saved again with a byte-order mark reads, as a scenario file does', () => {
+    const ok = reportOn((f) => {
+      editSummary(f, () => {});
+      writeFileSync(join(f, 'summary.json'), `\uFEFF${readFileSync(join(f, 'summary.json'), 'utf8')}`);
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+  });
+
   it('a seed holding markup is refused, naming the file and the field', () => {
     expectRefused(reportOn((f) => editSummary(f, (s) => (s.seed = '<img src=x onerror=alert(1)>'))), /summary\.json: seed: .*number/);
   });
