@@ -2,6 +2,7 @@
 // report, written all or nothing. `hashpivot run` and `hashpivot merge` both come here with a
 // RunResult (a merge rebuilds one from its shards), so the two give the same bytes and anything
 // added to the outputs reaches both.
+import { join } from 'node:path';
 import type { RunResult } from '../runners/run.js';
 import type { Swings } from '../runners/swings.js';
 import type { ChartThread } from './chartThread.js';
@@ -103,6 +104,6 @@ export function runReportText(run: RunResult, summary: Summary, out: string, pdf
     lines.push(`Target SE $${run.targetSeUsd.toLocaleString('en-US')}: reached ${run.maxNpvStandardErrorUsd !== null && run.maxNpvStandardErrorUsd <= run.targetSeUsd ? 'yes' : 'no (trial cap)'} after ${run.trials} trials`);
   }
   const policies = (summary.optimal ?? []).map((o) => `, ${o.policyFile}`).join('');
-  lines.push('', `Wrote ${out}/summary.json, ${run.sketch ? 'sketch.bin, ' : 'trials.csv, trials.parquet, '}paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
+  lines.push('', `Wrote ${join(out, 'summary.json')}, ${run.sketch ? 'sketch.bin, ' : 'trials.csv, trials.parquet, '}paths.csv, paths.parquet${policies}, report.html${pdf ? ', report.pdf' : ''} and charts/`);
   return `${lines.join('\n')}\n`;
 }

@@ -242,10 +242,12 @@ describe('hashpivot run writes the report files', () => {
     const paths = readFileSync(join(out, 'paths.csv'), 'utf8');
     rmSync(join(out, 'charts'), { recursive: true });
     rmSync(join(out, 'report.html'));
-    const fromParquet = cli(['report', out]);
+    // The folder as a shell completes it, with a trailing slash: the files are named as the folder's own.
+    const fromParquet = cli(['report', `${out}/`]);
     expect(fromParquet.stderr).toBe('');
     expect(fromParquet.status).toBe(0);
     expect(fromParquet.stdout).toMatch(/^Wrote .*\/report\.html, paths\.csv, paths\.parquet and \d+ charts from summary\.json and trials\.parquet\n$/);
+    expect(fromParquet.stdout).toContain(`Wrote ${join(out, 'report.html')}, `);
     for (const c of CHARTS) {
       expect(readFileSync(join(out, 'charts', `${c}.vl.json`), 'utf8'), c).toBe(charts[c]);
       expect(readFileSync(join(out, 'charts', `${c}.svg`), 'utf8'), c).toBe(svgs[c]);

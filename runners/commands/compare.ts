@@ -1,4 +1,5 @@
 // `hashpivot compare`: results folders side by side in OUT/compare.html (and with --pdf compare.pdf).
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareRuns, MAX_COMPARED_RUNS } from '../../outputs/compare.js';
 import { PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
@@ -12,6 +13,6 @@ export async function compareCommand(args: string[]): Promise<number> {
   const out = values.out ?? 'comparison';
   const paper = pdfPaper(values);
   await compareRuns(positionals, out, paper);
-  writeOut(`Wrote ${out}/compare.html${paper ? ` and compare.pdf (${paper})` : ''}\n`);
+  writeOut(`Wrote ${join(out, 'compare.html')}${paper ? ` and compare.pdf (${paper})` : ''}\n`);
   return 0;
 }

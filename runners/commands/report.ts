@@ -1,5 +1,6 @@
 // `hashpivot report`: rebuild report.html (and with --pdf report.pdf), charts/ and paths.* from a
 // results folder, no trials run.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rebuildReport } from '../../outputs/report.js';
 import { PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
@@ -11,6 +12,6 @@ export async function reportCommand(args: string[]): Promise<number> {
   const out = values.out ?? positionals[0];
   const paper = pdfPaper(values);
   const build = await rebuildReport(positionals[0], out, paper);
-  writeOut(`Wrote ${out}/report.html, ${paper ? `report.pdf (${paper}), ` : ''}paths.csv, paths.parquet and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
+  writeOut(`Wrote ${join(out, 'report.html')}, ${paper ? `report.pdf (${paper}), ` : ''}paths.csv, paths.parquet and ${build.rendered.length} charts from summary.json and ${build.source}\n`);
   return 0;
 }

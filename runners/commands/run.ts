@@ -2,6 +2,7 @@
 // run the trials with progress, and write every output all or nothing. With --shard I/N it runs
 // only that shard's trials and writes a shard folder for `hashpivot merge`; with --redis URL the
 // trials run as shards on `hashpivot worker`s, merged here into the same outputs.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
@@ -181,7 +182,7 @@ export async function runCommand(args: string[]): Promise<number> {
       if (!values.quiet) {
         const first = run.outcomes.firstTrial;
         writeOut(`${scenario.name}: shard ${shard.index}/${shard.count}, trials ${first}..${first + run.trials - 1} of ${trials.toLocaleString('en-US')}, seed ${seed}\n`);
-        writeOut(`Wrote ${out}/shard.json, ${outcomes === 'sketch' ? 'sketch.bin' : 'trials.parquet'} and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
+        writeOut(`Wrote ${join(out, 'shard.json')}, ${outcomes === 'sketch' ? 'sketch.bin' : 'trials.parquet'} and bands.parquet; put the ${shard.count} shards together with hashpivot merge DIR... --out OUT\n`);
       }
       return 0;
     }

@@ -2,6 +2,7 @@
 // store, resuming where an interrupted run of the same study stopped. With --shard I/N it computes
 // only that shard's pieces of the study (runners/studyShard.ts) for `hashpivot merge`; with
 // --redis URL the points' trials run as shards on `hashpivot worker`s.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ScenarioError } from '../../scenarios/load.js';
 import type { Study } from '../../scenarios/loadStudy.js';
@@ -21,7 +22,7 @@ export async function studyResultText(result: StudyResult, out: string): Promise
   return (
     `${spec.name}: ${spec.design}, ${result.points.length} points x ${spec.trials.toLocaleString('en-US')} trials, seed ${spec.seed}${reused > 0 ? ` (${reused} points from an earlier run)` : ''}\n\n` +
     `${result.analysis.sentence}\n\n` +
-    `Wrote ${out}/${STUDY_HTML}, ${STORE_FILE}, ${STUDY_JSON}${spec.trialFiles ? ', points/*.parquet' : ''} and charts/\n`
+    `Wrote ${join(out, STUDY_HTML)}, ${STORE_FILE}, ${STUDY_JSON}${spec.trialFiles ? ', points/*.parquet' : ''} and charts/\n`
   );
 }
 
@@ -130,7 +131,7 @@ export async function studyCommand(args: string[]): Promise<number> {
           ? `point ${points[0]}, trial range ${result.pieces[0].shard.index}/${result.pieces[0].shard.count}`
           : `points ${points[0]}..${points[points.length - 1]}`;
         writeOut(`${study.spec.name}: study shard ${shard.index}/${shard.count}, ${what} (${result.trials.toLocaleString('en-US')} trials${result.reused > 0 ? `, ${result.reused} pieces from an earlier run` : ''})\n`);
-        writeOut(`Wrote ${out}/study-shard.json and ${result.pieces.length} shard folder${result.pieces.length === 1 ? '' : 's'}; put the ${shard.count} study shards together with hashpivot merge DIR... --out OUT\n`);
+        writeOut(`Wrote ${join(out, 'study-shard.json')} and ${result.pieces.length} shard folder${result.pieces.length === 1 ? '' : 's'}; put the ${shard.count} study shards together with hashpivot merge DIR... --out OUT\n`);
       }
       return 0;
     }
