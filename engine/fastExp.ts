@@ -42,22 +42,22 @@ function expInClamp(x: number): number {
   return INTEGER_POWERS[(k >> 6) - MIN_EXPONENT] * FRACTIONAL_POWERS[j] * p;
 }
 
-/** values[i] = fastExp(values[i]) for every element; returns the sum of the new values, added in index order. */
-export function fastExpInPlace(values: Float64Array): number {
-  const n = values.length;
+/** out[i] = fastExp(logs[i]) for every element (out may be logs itself); returns the sum of the new values, added in index order. */
+export function fastExpInto(logs: Float64Array, out: Float64Array): number {
+  const n = logs.length;
   let sum = 0;
   let i = 0;
   while (i < n) {
-    // The common case in a loop that calls nothing, so that V8 keeps the array's base, length and
+    // The common case in a loop that calls nothing, so that V8 keeps the arrays' bases, lengths and
     // the running sum in registers (a call to Math.exp on the rare path made it reload and spill
     // them every element); a value outside the clamp leaves it, is taken by Math.exp, and the loop resumes.
     for (; i < n; i++) {
-      const x = values[i];
+      const x = logs[i];
       if (!(x > -CLAMP && x < CLAMP)) break;
-      sum += values[i] = expInClamp(x);
+      sum += out[i] = expInClamp(x);
     }
     if (i < n) {
-      sum += values[i] = Math.exp(values[i]);
+      sum += out[i] = Math.exp(logs[i]);
       i++;
     }
   }

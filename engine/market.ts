@@ -5,7 +5,7 @@
 import type { Scenario } from '../scenarios/schema.js';
 import { HASHES_PER_DIFFICULTY, hashpriceUsdPerPhDay, powerCostUsdPerPhDay, RETARGET_INTERVAL_BLOCKS } from './bitcoin.js';
 import { Chain, SECONDS_PER_MONTH } from './chain.js';
-import { fastExp, fastExpInPlace } from './fastExp.js';
+import { fastExp, fastExpInto } from './fastExp.js';
 import { cholesky } from './cholesky.js';
 import { priceParams, simulateLogPrice, type ModelInputs, type PriceDrawLayout, type PriceParams } from './priceModel.js';
 import { CustomPriceRunner, type ModelProcesses, type PriceStep } from './priceProcess.js';
@@ -206,6 +206,13 @@ export class MarketPath {
   readonly newGpuUsdPerHour: Float64Array;
   /** Chain height (blocks mined so far) at the start of each month. */
   readonly blockHeight: Float64Array;
+  // The natural logs of price, hashprice, energy price and AI demand index, as the path makes them
+  // (the series above are their exponentials): what a conversion policy reads (switchState.ts),
+  // without a Math.log per variable and decision month.
+  readonly logPriceUsd: Float64Array;
+  readonly logHashpriceUsdPerPhDay: Float64Array;
+  readonly logEnergyUsdPerMwh: Float64Array;
+  readonly logAiDemandIndex: Float64Array;
   // Sums over the path's months, for the trial's drivers (engine/outcomes.ts): added in month
   // order as the path is made, the same bits as a pass over the series, without the pass.
   priceSumUsd = 0;
@@ -218,7 +225,6 @@ export class MarketPath {
   get nextHalvingMonth(): number {
     return this.chain.firstHalvingMonth;
   }
-  private readonly logHashprice: Float64Array;
   private readonly normals: Float64Array;
   private readonly uniforms: Float64Array;
   private readonly chain = new Chain();
@@ -240,7 +246,10 @@ export class MarketPath {
     this.aiWinter = new Uint8Array(n);
     this.bearMarket = new Uint8Array(n);
     this.newGpuUsdPerHour = new Float64Array(n).fill(NaN);
-    this.logHashprice = new Float64Array(n);
+    this.logPriceUsd = new Float64Array(n);
+    this.logHashpriceUsdPerPhDay = new Float64Array(n);
+    this.logEnergyUsdPerMwh = new Float64Array(n);
+    this.logAiDemandIndex = new Float64Array(n);
     this.normals = new Float64Array(n * NORMALS_PER_MONTH);
     this.uniforms = new Float64Array(n * UNIFORMS_PER_MONTH);
   }
@@ -259,17 +268,17 @@ export class MarketPath {
 
     // The price reads nothing else, so its path is drawn first (engine/priceModel.ts), or by a
     // process of one's own, which may draw further from the stream: every factor's draws are made.
-    const priceUsdByMonth = this.priceUsd;
+    const logPriceUsd = this.logPriceUsd;
     const custom = this.customPrice;
-    if (custom === null) simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], priceUsdByMonth, this.bearMarket);
-    else custom.run(normals, NORMALS_PER_MONTH, PRICE_DRAWS.shock, uniforms, UNIFORMS_PER_MONTH, PRICE_DRAWS.modelUniform, L[0], stream, priceUsdByMonth);
-    this.priceSumUsd = fastExpInPlace(priceUsdByMonth);
+    if (custom === null) simulateLogPrice(p.price, months, normals, uniforms, PRICE_DRAWS, L[0], logPriceUsd, this.bearMarket);
+    else custom.run(normals, NORMALS_PER_MONTH, PRICE_DRAWS.shock, uniforms, UNIFORMS_PER_MONTH, PRICE_DRAWS.modelUniform, L[0], stream, logPriceUsd);
+    this.priceSumUsd = fastExpInto(logPriceUsd, this.priceUsd);
     this.stepMonths();
     // Series the month loop does not read itself are exponentiated here, in tight loops where
     // fastExp is inlined: in the big loop V8's inlining budget ran out before every call site.
-    this.energySumUsdPerMwh = fastExpInPlace(this.energyUsdPerMwh);
-    this.aiDemandIndexSum = fastExpInPlace(this.aiDemandIndex);
-    if (p.gpuPricePath) fastExpInPlace(this.newGpuUsdPerHour);
+    this.energySumUsdPerMwh = fastExpInto(this.logEnergyUsdPerMwh, this.energyUsdPerMwh);
+    this.aiDemandIndexSum = fastExpInto(this.logAiDemandIndex, this.aiDemandIndex);
+    if (p.gpuPricePath) fastExpInto(this.newGpuUsdPerHour, this.newGpuUsdPerHour);
   }
 
   /**
@@ -289,9 +298,9 @@ export class MarketPath {
     // across the chain's stores, and this loop runs every trial-month.
     const networkHashrateEhs = this.networkHashrateEhs, difficultyByMonth = this.difficulty, feesByMonth = this.feesBtcPerBlock;
     const blockHeightByMonth = this.blockHeight;
-    const subsidyByMonth = this.subsidyBtc, hashpriceByMonth = this.hashpriceUsdPerPhDay, logHashprice = this.logHashprice;
-    const btcPerEhsMonth = this.btcPerEhsMonth, energyByMonth = this.energyUsdPerMwh, aiWinter = this.aiWinter;
-    const aiDemandIndex = this.aiDemandIndex, newGpuUsdPerHour = this.newGpuUsdPerHour;
+    const subsidyByMonth = this.subsidyBtc, hashpriceByMonth = this.hashpriceUsdPerPhDay, logHashprice = this.logHashpriceUsdPerPhDay;
+    const btcPerEhsMonth = this.btcPerEhsMonth, logEnergyByMonth = this.logEnergyUsdPerMwh, aiWinter = this.aiWinter;
+    const logAiDemandIndex = this.logAiDemandIndex, newGpuUsdPerHour = this.newGpuUsdPerHour;
     const logBreakevenByMonth = p.logBreakevenByMonth, logEnergyMeanByMonth = p.logEnergyMeanByMonth;
     const lagMonths = p.responseLagMonths, hashrateGrowth = p.hashrateGrowthPerMonth, hashrateResponse = p.hashrateResponsePerMonth;
     const hashrateVol = p.hashrateVolPerMonth, logFeesMean = p.logFeesMean, feesDecay = p.feesDecay, feesVol = p.feesVol;
@@ -328,11 +337,11 @@ export class MarketPath {
       feesByMonth[m] = feesBtc;
       feesSum += feesBtc;
       subsidyByMonth[m] = subsidyBtc;
-      // Logs for now, exponentiated after the loop (see there).
-      energyByMonth[m] = logEnergy;
+      // Logs, exponentiated after the loop (see there).
+      logEnergyByMonth[m] = logEnergy;
       aiWinter[m] = winter;
       winterMonths += winter;
-      aiDemandIndex[m] = winter ? logAi + logWinterIndexFactor : logAi;
+      logAiDemandIndex[m] = winter ? logAi + logWinterIndexFactor : logAi;
       if (gpuPricePath) newGpuUsdPerHour[m] = logGpu;
       const hashprice = hashpriceUsdPerPhDay(subsidyBtc + feesBtc, priceUsd, difficulty);
       hashpriceByMonth[m] = hashprice;
@@ -377,6 +386,8 @@ export class MarketPath {
       const switchU = uniforms[u0 + 2];
       winter = winter ? (switchU < winterExit ? 0 : 1) : switchU < winterEnter ? 1 : 0;
     }
+    // The loop logged the hashprices up to the last lagged month; the rest, for the policies.
+    for (; logsDone < months; logsDone++) logHashprice[logsDone] = Math.log(hashpriceByMonth[logsDone]);
     this.hashpriceSumUsdPerPhDay = hashpriceSum;
     this.feesSumBtcPerBlock = feesSum;
     this.aiWinterMonths = winterMonths;

@@ -1,7 +1,8 @@
 // What a conversion policy may look at when it decides, at the start of a decision month: the
 // market's state, as the site would see it that day. Positive quantities enter as logs (their
-// processes are log-normal-like, so a polynomial in logs fits their effect on values far better);
-// the months to the next halving enter as months. The month itself is always part of the state:
+// processes are log-normal-like, so a polynomial in logs fits their effect on values far better),
+// read from the logs the market path keeps (only the difficulty's is taken here); the months to
+// the next halving enter as months. The month itself is always part of the state:
 // each decision date has its own regression.
 import { HALVING_INTERVAL_BLOCKS, HASHES_PER_DIFFICULTY } from './bitcoin.js';
 import { SECONDS_PER_MONTH } from './chain.js';
@@ -62,10 +63,7 @@ export class SwitchStateReader {
   /** Writes the regression state at the start of `month` into out[offset .. offset + size). */
   read(market: MarketPath, month: number, out: Float32Array | Float64Array, offset: number): void {
     const codes = this.codes;
-    for (let v = 0; v < codes.length; v++) {
-      const series = loggedSeries(market, codes[v]);
-      out[offset + v] = series ? Math.log(series[month]) : monthsToHalving(market, month);
-    }
+    for (let v = 0; v < codes.length; v++) out[offset + v] = stateAt(market, codes[v], month);
   }
 
   /**
@@ -76,28 +74,34 @@ export class SwitchStateReader {
     const codes = this.codes;
     for (let v = 0; v < codes.length; v++) {
       const o = offset + v;
-      const series = loggedSeries(market, codes[v]);
-      if (series) logsAt(series, months, out, o, stride);
-      else for (let d = 0; d < months.length; d++) out[o + d * stride] = monthsToHalving(market, months[d]);
+      const logs = logSeries(market, codes[v]);
+      if (logs) for (let d = 0; d < months.length; d++) out[o + d * stride] = logs[months[d]];
+      else for (let d = 0; d < months.length; d++) out[o + d * stride] = stateAt(market, codes[v], months[d]);
     }
   }
 }
 
-/** The series whose logarithm is state variable `code`; null for the months to the halving, which is computed. */
-function loggedSeries(market: MarketPath, code: number): Float64Array | null {
+/** The market's own series of state variable `code`'s values (its logs); null for those computed here. */
+function logSeries(market: MarketPath, code: number): Float64Array | null {
   switch (code) {
-    case 0: return market.hashpriceUsdPerPhDay;
-    case 1: return market.priceUsd;
-    case 2: return market.difficulty;
-    case 3: return market.energyUsdPerMwh;
-    case 4: return market.aiDemandIndex;
+    case 0: return market.logHashpriceUsdPerPhDay;
+    case 1: return market.logPriceUsd;
+    case 3: return market.logEnergyUsdPerMwh;
+    case 4: return market.logAiDemandIndex;
     default: return null;
   }
 }
 
-/** out[offset + d * stride] = log(values[months[d]]) for each decision month d. */
-function logsAt(values: Float64Array, months: readonly number[], out: Float32Array | Float64Array, offset: number, stride: number): void {
-  for (let d = 0; d < months.length; d++) out[offset + d * stride] = Math.log(values[months[d]]);
+/** State variable `code` at the start of `month`. */
+function stateAt(market: MarketPath, code: number, month: number): number {
+  switch (code) {
+    case 0: return market.logHashpriceUsdPerPhDay[month];
+    case 1: return market.logPriceUsd[month];
+    case 2: return Math.log(market.difficulty[month]);
+    case 3: return market.logEnergyUsdPerMwh[month];
+    case 4: return market.logAiDemandIndex[month];
+    default: return monthsToHalving(market, month);
+  }
 }
 
 /** A regression-state value back in the variable's own units (exp of a log). */

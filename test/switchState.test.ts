@@ -36,4 +36,23 @@ describe('SwitchStateReader.readMonths', () => {
     expect(toHalving).toBeGreaterThan(0);
     expect(toHalving).toBeLessThan(49);
   });
+
+  it('reads the logs the market path keeps: the logs of its series at every month, the last months of hashprice (past the response lag) included', () => {
+    const kernel = new TrialKernel(compileModel(loadScenario('base')));
+    const market = kernel.market;
+    const reader = new SwitchStateReader(['hashprice', 'btcPrice', 'difficulty', 'energyPrice', 'aiDemand']);
+    const series = [market.hashpriceUsdPerPhDay, market.priceUsd, market.difficulty, market.energyUsdPerMwh, market.aiDemandIndex];
+    const state = new Float64Array(series.length);
+    for (let path = 0; path < 5; path++) {
+      kernel.drawFitPath(12, path);
+      for (let month = 0; month < market.params.months; month++) {
+        reader.read(market, month, state, 0);
+        // The hashprice's log and the difficulty's are Math.log's own; the other series are fastExp
+        // of the logs kept (two units in the last place at most: test/fastExp.test.ts).
+        expect(state[0]).toBe(Math.log(series[0][month]));
+        expect(state[2]).toBe(Math.log(series[2][month]));
+        for (const v of [1, 3, 4]) expect(Math.abs(state[v] - Math.log(series[v][month]))).toBeLessThan(1e-14 * Math.max(1, Math.abs(state[v])));
+      }
+    }
+  });
 });
