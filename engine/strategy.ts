@@ -24,18 +24,28 @@ export interface StrategyRule {
   triggerMonths: number;
 }
 
-export function strategyRule(spec: StrategySpec): StrategyRule {
-  const rule: StrategyRule = {
-    name: spec.name,
+/**
+ * A rule that never converts, to be set up by its caller. Every rule comes from this one object
+ * literal, so all share one hidden class: the evaluator's reads of a rule stay monomorphic when a
+ * conversion policy's rules (switchPolicy.ts, switchFitting.ts) run beside the scenario's (with a
+ * literal of their own, base-optimal's evaluator slowed down for every strategy).
+ */
+export function neverConvertingRule(name: string, curtail: boolean): StrategyRule {
+  return {
+    name,
     convertAtMonth: Infinity,
     share: 0,
     gpuCloud: false,
-    // A policy file carries its own curtail flag (engine/switchPolicy.ts sets it).
-    curtail: 'curtail' in spec ? spec.curtail : true,
+    curtail,
     refreshEveryMonths: 0,
     triggerHashpriceUsdPerPhDay: 0,
     triggerMonths: 0,
   };
+}
+
+export function strategyRule(spec: StrategySpec): StrategyRule {
+  // A policy file carries its own curtail flag (engine/switchPolicy.ts sets it).
+  const rule = neverConvertingRule(spec.name, 'curtail' in spec ? spec.curtail : true);
   switch (spec.kind) {
     case 'stay':
       rule.refreshEveryMonths = spec.refreshEveryMonths;

@@ -22,7 +22,7 @@ import {
   type InductionArrays, type PreparedDates, type StoppingFitOptions, type StoppingShape,
 } from './leastSquaresMonteCarlo.js';
 import { RunningMean } from './runningMean.js';
-import type { StrategyRule } from './strategy.js';
+import { neverConvertingRule, type StrategyRule } from './strategy.js';
 import { SwitchStateReader } from './switchState.js';
 import { SWITCH_POLICY_FORMAT, switchPolicyArrays, type SwitchPlan, type SwitchPolicy } from './switchPolicy.js';
 import type { TrialKernel } from './trial.js';
@@ -87,16 +87,7 @@ class FitPathSimulator {
 
   constructor(private readonly kernel: TrialKernel, private readonly valuer: ConversionValuer, private readonly plan: SwitchPlan, private readonly arrays: SwitchFitArrays) {
     this.reader = new SwitchStateReader(plan.state);
-    this.rule = {
-      name: 'fit',
-      convertAtMonth: Infinity,
-      share: 0,
-      gpuCloud: false,
-      curtail: plan.curtail,
-      refreshEveryMonths: 0,
-      triggerHashpriceUsdPerPhDay: 0,
-      triggerMonths: 0,
-    };
+    this.rule = neverConvertingRule('fit', plan.curtail);
     this.direct = Uint8Array.from(plan.actions, (action) => (valuer.covers(action.operate === 'gpuCloud') ? 1 : 0));
     this.shares = Float64Array.from(plan.actions, (action) => action.share);
   }

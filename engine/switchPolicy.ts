@@ -9,7 +9,7 @@ import type { StrategySpec } from '../scenarios/schema.js';
 import { StoppingPolicyEvaluator, policyColumns, type StoppingPolicy } from './leastSquaresMonteCarlo.js';
 import type { MarketPath } from './market.js';
 import { basisSize, type BasisSpec } from './regressionBasis.js';
-import type { StrategyRule } from './strategy.js';
+import { neverConvertingRule, type StrategyRule } from './strategy.js';
 import { SwitchStateReader, type SwitchStateVariable } from './switchState.js';
 
 export interface SwitchAction {
@@ -128,16 +128,7 @@ export class SwitchDecider {
     this.fixedAction = Int8Array.from(policy.decisionMonths, (_, d) =>
       policy.scale[d].every((s) => s === 0) ? this.evaluator.decide(d, this.state, 0, null) : NO_FIXED_ACTION,
     );
-    this.rule = {
-      name,
-      convertAtMonth: Infinity,
-      share: 0,
-      gpuCloud: false,
-      curtail: policy.curtail,
-      refreshEveryMonths: 0,
-      triggerHashpriceUsdPerPhDay: 0,
-      triggerMonths: 0,
-    };
+    this.rule = neverConvertingRule(name, policy.curtail);
   }
 
   /** Sets the rule to the policy's choice on this path: the first decision month where converting beats waiting. */

@@ -40,12 +40,17 @@ const VARIABLE_CODES: Record<SwitchStateVariable, number> = {
   monthsToHalving: 5,
 };
 
-/** Months until the chain reaches the next multiple of 210,000 blocks at the month's block rate. */
+/** Months of a block per (difficulty / EH/s): a block takes difficulty x 2^32 hashes. */
+const MONTHS_PER_BLOCK_PER_DIFFICULTY_EHS = HASHES_PER_DIFFICULTY / 1e18 / SECONDS_PER_MONTH;
+
+/**
+ * Months until the chain reaches the next multiple of 210,000 blocks at the month's block rate:
+ * blocks left x difficulty x 2^32 / hashrate, in one division (a policy reads it at each decision).
+ */
 function monthsToHalving(market: MarketPath, month: number): number {
   const height = market.blockHeight[month];
   const blocksLeft = (Math.floor(height / HALVING_INTERVAL_BLOCKS) + 1) * HALVING_INTERVAL_BLOCKS - height;
-  const secondsPerBlock = (market.difficulty[month] * HASHES_PER_DIFFICULTY) / (market.networkHashrateEhs[month] * 1e18);
-  return (blocksLeft * secondsPerBlock) / SECONDS_PER_MONTH;
+  return (blocksLeft * market.difficulty[month] * MONTHS_PER_BLOCK_PER_DIFFICULTY_EHS) / market.networkHashrateEhs[month];
 }
 
 /** Reads a policy's state variables off a market path: codes fixed once, no allocation per call. */

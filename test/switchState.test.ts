@@ -37,6 +37,23 @@ describe('SwitchStateReader.readMonths', () => {
     expect(toHalving).toBeLessThan(49);
   });
 
+  it("months to the next halving: blocks to 1,050,000 at the as-of difficulty and hashrate, the 5th halving in April 2028 (base's as-of, November 2025)", () => {
+    const kernel = new TrialKernel(compileModel(loadScenario('base')));
+    kernel.drawFitPath(13, 0);
+    const state = new Float64Array(1);
+    new SwitchStateReader(['monthsToHalving']).read(kernel.market, 0, state, 0);
+    // The blocks to 1,050,000 (~129,000 from the as-of 921,000), each of difficulty x 2^32 hashes at
+    // the month's hashrate (1.5e14 at 1,070 EH/s: 602 s a block), in months of 365.25 / 12 days.
+    const market = kernel.market;
+    const secondsPerBlock = (market.difficulty[0] * 2 ** 32) / (market.networkHashrateEhs[0] * 1e18);
+    const expected = ((1_050_000 - market.blockHeight[0]) * secondsPerBlock) / ((365.25 * 86_400) / 12);
+    expect(Math.abs(market.blockHeight[0] - 921_000)).toBeLessThan(2);
+    expect(Math.abs(state[0] - expected)).toBeLessThan(1e-12 * expected);
+    // November 2025 plus 29.5 months: mid-April 2028, the date the 5th halving is expected.
+    expect(state[0]).toBeGreaterThan(29);
+    expect(state[0]).toBeLessThan(30);
+  });
+
   it('reads the logs the market path keeps: the logs of its series at every month, the last months of hashprice (past the response lag) included', () => {
     const kernel = new TrialKernel(compileModel(loadScenario('base')));
     const market = kernel.market;
