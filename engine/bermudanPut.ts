@@ -90,12 +90,29 @@ export class BermudanPutModel implements MarkovStoppingModel {
   controlVariate(state: Float64Array, date: number): number {
     const { strike, ratePerYear, volatilityPerYear, maturityYears } = this.spec;
     const t = (maturityYears * (date + 1)) / this.dates;
-    return europeanPutPrice(state[0], strike, ratePerYear, volatilityPerYear, maturityYears - t) * Math.exp(-ratePerYear * t);
+    return blackScholesPut(state[0], strike, ratePerYear, volatilityPerYear, maturityYears - t) * Math.exp(-ratePerYear * t);
   }
 }
 
-/** Black-Scholes price of a European put with `years` to expiry (the payoff at expiry). */
+/**
+ * Black-Scholes price of a European put with `years` to expiry (the payoff at expiry), for a reader
+ * checking a textbook case: a spot of 0 is worth the discounted strike; input outside the formula's
+ * domain is a RangeError naming the argument, not NaN.
+ */
 export function europeanPutPrice(spot: number, strike: number, ratePerYear: number, volatilityPerYear: number, years: number): number {
+  const check = (name: string, value: number, ok: boolean, want: string) => {
+    if (!ok || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number${want}, got ${value}`);
+  };
+  check('spot', spot, spot >= 0, ' >= 0');
+  check('strike', strike, strike > 0, ' > 0');
+  check('ratePerYear', ratePerYear, true, '');
+  check('volatilityPerYear', volatilityPerYear, volatilityPerYear > 0, ' > 0');
+  check('years', years, years >= 0, ' >= 0');
+  return blackScholesPut(spot, strike, ratePerYear, volatilityPerYear, years);
+}
+
+/** europeanPutPrice on arguments known to be in its domain (the dual bound's control variate, per path and date). */
+function blackScholesPut(spot: number, strike: number, ratePerYear: number, volatilityPerYear: number, years: number): number {
   if (years <= 1e-12) return Math.max(strike - spot, 0);
   const sd = volatilityPerYear * Math.sqrt(years);
   const d1 = (Math.log(spot / strike) + (ratePerYear + 0.5 * volatilityPerYear ** 2) * years) / sd;

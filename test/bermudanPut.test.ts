@@ -56,5 +56,14 @@ describe("priceBermudanPut from 'hashpivot/realOptions'", () => {
     const lowerBound = { value: 4, standardError: 0.01 };
     expect(() => dualUpperBound(model, policy, { outerPaths: 1, innerPaths: 10, seed: 1, lowerBound })).toThrow(/outerPaths must be a whole number >= 2, got 1/);
     expect(() => dualUpperBound(model, policy, { outerPaths: 10, innerPaths: 2.5, seed: 1, lowerBound })).toThrow(/innerPaths must be a whole number >= 1, got 2.5/);
+    // The European put was NaN for a negative spot or volatility, and for a NaN rate.
+    expect(() => europeanPutPrice(-1, 40, 0.06, 0.2, 1)).toThrow(/spot must be a finite number >= 0, got -1/);
+    expect(() => europeanPutPrice(36, 0, 0.06, 0.2, 1)).toThrow(/strike must be a finite number > 0, got 0/);
+    expect(() => europeanPutPrice(36, 40, Number.NaN, 0.2, 1)).toThrow(/ratePerYear must be a finite number/);
+    expect(() => europeanPutPrice(36, 40, 0.06, -0.2, 1)).toThrow(/volatilityPerYear must be a finite number > 0, got -0.2/);
+    expect(() => europeanPutPrice(36, 40, 0.06, 0.2, Number.POSITIVE_INFINITY)).toThrow(/years must be a finite number >= 0, got Infinity/);
+    // The edges of its domain are the closed forms: a spot of 0 is worth the discounted strike; at expiry, the payoff.
+    expect(europeanPutPrice(0, 40, 0.06, 0.2, 1)).toBeCloseTo(40 * Math.exp(-0.06), 12);
+    expect(europeanPutPrice(36, 40, 0.06, 0.2, 0)).toBe(4);
   });
 });
