@@ -207,7 +207,8 @@ export class MarketPath {
   /** Chain height (blocks mined so far) at the start of each month. */
   readonly blockHeight: Float64Array;
   // The natural logs of price, hashprice, energy price and AI demand index, as the path makes them
-  // (the series above are their exponentials): what a conversion policy reads (switchState.ts),
+  // (the price, energy price and AI index are made as logs and exponentiated; the hashprice's log
+  // is taken for the hashrate's response): what a conversion policy reads (switchState.ts),
   // without a Math.log per variable and decision month.
   readonly logPriceUsd: Float64Array;
   readonly logHashpriceUsdPerPhDay: Float64Array;

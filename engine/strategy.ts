@@ -27,8 +27,7 @@ export interface StrategyRule {
 /**
  * A rule that never converts, to be set up by its caller. Every rule comes from this one object
  * literal, so all share one hidden class: the evaluator's reads of a rule stay monomorphic when a
- * conversion policy's rules (switchPolicy.ts, switchFitting.ts) run beside the scenario's (with a
- * literal of their own, base-optimal's evaluator slowed down for every strategy).
+ * conversion policy's rules (switchPolicy.ts, switchFitting.ts) run beside the scenario's.
  */
 export function neverConvertingRule(name: string, curtail: boolean): StrategyRule {
   return {
