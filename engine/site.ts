@@ -21,10 +21,13 @@ export interface SiteParams {
   opexUsdPerMonth: number;
   cashUsd: number;
   creditLineUsd: number;
-  siteDebtUsd: number;
-  siteDebtPaymentUsd: number;
-  siteDebtMonthlyRate: number;
-  siteDebtMonths: number;
+  /**
+   * The site's own debt service in each month (siteDebtSchedule): the same for every strategy and
+   * path, so computed once, not in every strategy-month.
+   */
+  siteDebtServiceUsd: Float64Array;
+  /** The site debt still owed at the horizon. */
+  siteDebtAtHorizonUsd: number;
   ppaShare: number;
   ppaUsdPerMwh: number;
   asicUsdPerTh: number;
@@ -102,9 +105,27 @@ const hazardToMonthlyProbability = (perYear: number) => 1 - Math.exp(-perYear / 
 
 const TERMINAL_METHODS = { none: TERMINAL_NONE, multiple: TERMINAL_MULTIPLE, byCashFlow: TERMINAL_BY_CASH_FLOW } as const;
 
+/**
+ * The site debt's level payments month by month (interest accrues monthly, the last payment
+ * clears what is left) and what is still owed after `months`.
+ */
+export function siteDebtSchedule(debtUsd: number, ratePerYear: number, termMonths: number, months: number): { serviceUsd: Float64Array; owedAtEndUsd: number } {
+  const monthlyRate = ratePerYear / 12;
+  const paymentUsd = annuityPayment(debtUsd, monthlyRate, termMonths);
+  const serviceUsd = new Float64Array(months);
+  let owedUsd = debtUsd;
+  for (let m = 0; m < months && owedUsd > 0; m++) {
+    const interestUsd = owedUsd * monthlyRate;
+    serviceUsd[m] = Math.min(paymentUsd, owedUsd + interestUsd);
+    owedUsd += interestUsd - serviceUsd[m];
+    if (owedUsd < 1e-6) owedUsd = 0;
+  }
+  return { serviceUsd, owedAtEndUsd: owedUsd };
+}
+
 export function siteParams(scenario: Scenario): SiteParams {
   const { site, hosting, horizonMonths: months, terminalValue } = scenario;
-  const siteDebtMonthlyRate = site.debtRatePerYear / 12;
+  const siteDebt = siteDebtSchedule(site.debtUsd, site.debtRatePerYear, site.debtTermMonths, months);
   const hazards =
     hosting.tenantCreditGrade === 'custom'
       ? { normal: hosting.defaultHazardPerYear ?? 0, winter: hosting.winterDefaultHazardPerYear ?? 0 }
@@ -120,10 +141,8 @@ export function siteParams(scenario: Scenario): SiteParams {
     opexUsdPerMonth: site.opexUsdPerMwMonth * site.powerMw,
     cashUsd: site.cashUsd,
     creditLineUsd: site.creditLineUsd,
-    siteDebtUsd: site.debtUsd,
-    siteDebtPaymentUsd: annuityPayment(site.debtUsd, siteDebtMonthlyRate, site.debtTermMonths),
-    siteDebtMonthlyRate,
-    siteDebtMonths: site.debtTermMonths,
+    siteDebtServiceUsd: siteDebt.serviceUsd,
+    siteDebtAtHorizonUsd: siteDebt.owedAtEndUsd,
     ppaShare: site.ppaShare,
     ppaUsdPerMwh: site.ppaUsdPerMwh,
     asicUsdPerTh: site.asicUsdPerTh,

@@ -98,11 +98,10 @@ export interface StrategyOutcome {
 // What an NPV-only evaluation carries from one month to the next (StrategyEvaluator.checkpoints):
 // rows of the checkpoint array. ehsPerMw is 1 / efficiency, recomputed from it.
 const CHECKPOINT_PRESENT_VALUE = 0;
-const CHECKPOINT_SITE_DEBT = 1;
-const CHECKPOINT_LAST12_OPERATING = 2;
-const CHECKPOINT_LAST12_MINING = 3;
-const CHECKPOINT_EFFICIENCY = 4;
-const CHECKPOINT_QUANTITIES = 5;
+const CHECKPOINT_LAST12_OPERATING = 1;
+const CHECKPOINT_LAST12_MINING = 2;
+const CHECKPOINT_EFFICIENCY = 3;
+const CHECKPOINT_QUANTITIES = 4;
 
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
 export class StrategyEvaluator {
@@ -176,7 +175,6 @@ export class StrategyEvaluator {
     let cashUsd = site.cashUsd;
     let minCashUsd = cashUsd;
     let ruinMonth = NaN;
-    let siteDebtUsd = site.siteDebtUsd;
     let btcMined = 0;
     let revenueUsd = 0;
     let energyKwh = 0;
@@ -188,7 +186,6 @@ export class StrategyEvaluator {
     let presentValueUsd = 0;
     if (fromMonth > 0) {
       presentValueUsd = checkpoints[CHECKPOINT_PRESENT_VALUE * months + fromMonth];
-      siteDebtUsd = checkpoints[CHECKPOINT_SITE_DEBT * months + fromMonth];
       last12OperatingUsd = checkpoints[CHECKPOINT_LAST12_OPERATING * months + fromMonth];
       last12MiningUsd = checkpoints[CHECKPOINT_LAST12_MINING * months + fromMonth];
       efficiencyJPerTh = checkpoints[CHECKPOINT_EFFICIENCY * months + fromMonth];
@@ -216,6 +213,7 @@ export class StrategyEvaluator {
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
     const cashPath = this.cashUsd;
     const discount = site.discountFactors;
+    const siteDebtServiceUsd = site.siteDebtServiceUsd;
     // A boolean for the compiler too: read from the rule it was a value of unknown type, converted every month.
     const curtail = rule.curtail === true;
     const refreshEvery = rule.refreshEveryMonths;
@@ -224,7 +222,6 @@ export class StrategyEvaluator {
     for (let m = fromMonth; m < months; m++) {
       if (record) {
         checkpoints[CHECKPOINT_PRESENT_VALUE * months + m] = presentValueUsd;
-        checkpoints[CHECKPOINT_SITE_DEBT * months + m] = siteDebtUsd;
         checkpoints[CHECKPOINT_LAST12_OPERATING * months + m] = last12OperatingUsd;
         checkpoints[CHECKPOINT_LAST12_MINING * months + m] = last12MiningUsd;
         checkpoints[CHECKPOINT_EFFICIENCY * months + m] = efficiencyJPerTh;
@@ -270,14 +267,7 @@ export class StrategyEvaluator {
       }
       const taxUsd = operatingUsd > 0 ? taxRate * operatingUsd : 0;
 
-      if (siteDebtUsd > 0) {
-        const interestUsd = siteDebtUsd * site.siteDebtMonthlyRate;
-        const serviceUsd = Math.min(site.siteDebtPaymentUsd, siteDebtUsd + interestUsd);
-        siteDebtUsd += interestUsd - serviceUsd;
-        if (siteDebtUsd < 1e-6) siteDebtUsd = 0;
-        flowUsd -= serviceUsd;
-      }
-
+      flowUsd -= siteDebtServiceUsd[m];
       flowUsd += operatingUsd - taxUsd - capexUsd;
       presentValueUsd += flowUsd * discount[m];
       if (m >= months - 12) {
@@ -310,10 +300,10 @@ export class StrategyEvaluator {
 
     const terminalUsd =
       site.terminalMethod === TERMINAL_BY_CASH_FLOW
-        ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - siteDebtUsd
+        ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - site.siteDebtAtHorizonUsd
         : // Equity value of the site after the horizon: a multiple of its last year's operating cash
           // flow, never below zero, less the debt still owed.
-          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - siteDebtUsd - (hostingActive ? hosting.debtBalance + hosting.owedAdvance : 0);
+          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd - (hostingActive ? hosting.debtBalance + hosting.owedAdvance : 0);
 
     this.terminalUsd = terminalUsd;
     const out = this.outcome;

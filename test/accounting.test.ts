@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { discountFactors, internalRateOfReturn, paybackMonth, presentValue } from '../engine/accounting.js';
 import { RandomStream } from '../engine/random.js';
-import { annuityPayment, triangularQuantile } from '../engine/site.js';
+import { annuityPayment, siteDebtSchedule, triangularQuantile } from '../engine/site.js';
 
 const flowsOf = (values: number[]) => Float64Array.from(values);
 
@@ -283,6 +283,42 @@ describe('annuityPayment (site debt and project debt)', () => {
   it('is P/n at a zero rate and 0 without principal', () => {
     expect(annuityPayment(1200, 0, 12)).toBe(100);
     expect(annuityPayment(0, 0.01, 12)).toBe(0);
+  });
+});
+
+describe('siteDebtSchedule (the site debt, month by month)', () => {
+  const P = 2e8;
+  const ratePerYear = 0.08;
+  const i = ratePerYear / 12;
+  const n = 48;
+
+  it('pays the level annuity for the term, then nothing: worth the principal at the loan rate', () => {
+    const { serviceUsd, owedAtEndUsd } = siteDebtSchedule(P, ratePerYear, n, 120);
+    const payment = (P * i) / (1 - (1 + i) ** -n);
+    for (let m = 0; m < n - 1; m++) expect(serviceUsd[m] / payment).toBeCloseTo(1, 12);
+    // The last payment clears what rounding left: the same to a cent.
+    expect(Math.abs(serviceUsd[n - 1] - payment)).toBeLessThan(0.01);
+    for (let m = n; m < 120; m++) expect(serviceUsd[m]).toBe(0);
+    expect(owedAtEndUsd).toBe(0);
+    expect(presentValue(serviceUsd, discountFactors(ratePerYear, 120), 120) / P).toBeCloseTo(1, 12);
+  });
+
+  it('owes the closed-form balance P (1 + i)^k - A ((1 + i)^k - 1) / i at a horizon of k months inside the term', () => {
+    const k = 30;
+    const { serviceUsd, owedAtEndUsd } = siteDebtSchedule(P, ratePerYear, n, k);
+    const payment = (P * i) / (1 - (1 + i) ** -n);
+    expect(serviceUsd.length).toBe(k);
+    expect(owedAtEndUsd / (P * (1 + i) ** k - (payment * ((1 + i) ** k - 1)) / i)).toBeCloseTo(1, 12);
+  });
+
+  it('is nothing without debt, and P / n a month at a zero rate', () => {
+    const none = siteDebtSchedule(0, ratePerYear, n, 24);
+    expect(none.serviceUsd.every((s) => s === 0)).toBe(true);
+    expect(none.owedAtEndUsd).toBe(0);
+    const free = siteDebtSchedule(1200, 0, 12, 24);
+    expect(Array.from(free.serviceUsd.subarray(0, 12))).toEqual(new Array(12).fill(100));
+    expect(free.serviceUsd[12]).toBe(0);
+    expect(free.owedAtEndUsd).toBe(0);
   });
 });
 
