@@ -3,7 +3,11 @@
 // every action on every fitting path (2 x 120 conversions a path on base), and walking them cost
 // ~30 ns a month, 14,520 months a path.
 //
-// It is the never-converting NPV plus what converting changes, and what it changes is a few sums:
+// It is the never-converting NPV plus what converting changes. The never-converting NPV is itself
+// a sum of the path's (the per-MW mining cash flows, discounted, and the mining part's terminal
+// value) and the site's (opex, the site debt's service and what is still owed at the horizon), so
+// fitting a policy needs no strategy evaluation of its own when every action is leased. What
+// converting changes is a few sums:
 // - the mining given up: the converted share of each hall's per-MW mining cash flow (curtailed
 //   months earn 0 either way) from the hall's build start, a suffix sum of the path's discounted
 //   per-MW cash flows, computed once per path;
@@ -16,7 +20,7 @@
 //   arrays of the path, computed once;
 // - the terminal value by cash-flow type (the mining part's last 12 months, the lease's contracted
 //   rent and cap-rate value, the debt still owed), from the state at the horizon.
-// Site debt, the site's opex and its cash do not depend on the conversion and cancel out.
+// Site debt, the site's opex and its cash do not depend on the conversion.
 //
 // It covers what it can value this way and says so (covers()): leasing, no tax (a month's tax
 // depends on the sign of its own operating cash flow), no capex advance (credited against rent at
@@ -70,6 +74,9 @@ export class ConversionValuer {
   /** The prepared path's build time and its start table. */
   private buildMonths = 1;
   private startTable: Float64Array;
+  /** Never converting: what the site pays whatever the path (opex, site debt), discounted to month 0 (the terminal value's debt included). */
+  private readonly siteFixedNpvUsd: number;
+  /** The prepared path's never-converting NPV. */
   private holdNpvUsd = 0;
   // valueStart's results for valuedStartMonth, per unit of share converted.
   private valuedStartMonth = -1;
@@ -127,6 +134,9 @@ export class ConversionValuer {
     this.buildDebt = new Float64Array(longestBuild + 1);
     this.startTable = new Float64Array(0);
     this.ehsPerMw = 1 / site.efficiencyJPerTh;
+    let fixedUsd = site.opexUsdPerMonth * this.discountSuffix[0];
+    for (let m = 0; m < months; m++) fixedUsd += site.siteDebtServiceUsd[m] * discount[m];
+    this.siteFixedNpvUsd = -fixedUsd - site.siteDebtAtHorizonUsd * discount[months - 1];
   }
 
   /** Whether npvUsd values a conversion to this operation exactly (see the file comment). */
@@ -135,8 +145,11 @@ export class ConversionValuer {
     return !gpuCloud && site.taxRate === 0 && site.capexAdvanceUsdPerMw === 0 && site.terminalMethod === TERMINAL_BY_CASH_FLOW;
   }
 
-  /** Per-path sums for npvUsd: the path's market and draws, and its never-converting NPV (mining without refresh). */
-  preparePath(market: MarketPath, draws: SiteDraws, curtail: boolean, holdNpvUsd: number): void {
+  /**
+   * Per-path sums for npvUsd and neverConvertingNpvUsd: the path's market and draws, mining with
+   * curtailment or not, without refresh.
+   */
+  preparePath(market: MarketPath, draws: SiteDraws, curtail: boolean): void {
     const site = this.site;
     const months = this.months;
     const discount = site.discountFactors;
@@ -173,11 +186,11 @@ export class ConversionValuer {
       this.nextSigning[m] = nextSigning;
       this.leaseRate[m] = site.leaseUsdPerKwMonth * index ** site.leaseElasticity;
     }
-    this.holdNpvUsd = holdNpvUsd;
     this.valuedStartMonth = -1;
     const last12From = Math.max(0, months - 12);
     this.holdLast12MiningUsd = site.powerMw * this.miningSuffixUndiscounted[last12From] - site.opexUsdPerMonth * (months - last12From);
     this.holdMiningTerminalUsd = this.miningTerminalUsd(this.holdLast12MiningUsd, 0);
+    this.holdNpvUsd = site.powerMw * mining + this.siteFixedNpvUsd + this.holdMiningTerminalUsd * discount[months - 1];
     const releaseIndex = aiDemandIndex[months - 1];
     this.releaseRate = site.leaseUsdPerKwMonth * releaseIndex ** site.leaseElasticity;
     this.searchDiscount = expectedSearchDiscount(site.signingProbabilityPerMonth * releaseIndex, site.monthlyDiscount);
@@ -266,6 +279,11 @@ export class ConversionValuer {
     const annualUsd = months >= 12 ? last12MiningUsd : (last12MiningUsd * 12) / months;
     const salvageUsd = this.ehsPerMw * site.powerMw * (1 - offlineShare) * 1e6 * site.miningSalvageUsdPerTh;
     return Math.max(0, site.terminalMultiple * annualUsd * (1 - site.taxRate), salvageUsd);
+  }
+
+  /** The NPV of never converting on the prepared path (covers(false) must hold): the strategy evaluator's, to rounding. */
+  get neverConvertingNpvUsd(): number {
+    return this.holdNpvUsd;
   }
 
   /** NPV of converting `share` of the MW to lease from month `startMonth` on the prepared path (covers(false) must hold). */

@@ -2,11 +2,11 @@
 // can run apart (any worker, any order):
 // - per fitting path: the market and site draws of path p of the "fit" family (streams no trial
 //   uses), the state at each decision month, and the NPV of converting at each decision month with
-//   each action, and of never converting: never converting through the engine's own
-//   StrategyEvaluator; a leased conversion from per-path sums (conversionValue.ts: the same NPV as
-//   the evaluator's to rounding, without walking the months after it), anything else through the
-//   evaluator too, resumed at the conversion month (the months before it are shared with never
-//   converting and run once per path);
+//   each action, and of never converting: never converting and a leased conversion from per-path
+//   sums where the site allows (conversionValue.ts: the same NPVs as the StrategyEvaluator's to
+//   rounding, without walking the months); anything else through the evaluator, never converting
+//   walked once per path and each conversion resumed at its month (the months before it are shared
+//   with never converting);
 // - per decision month, once the paths are in: what its regression needs that later decisions do
 //   not change (leastSquaresMonteCarlo.ts's DatePreparer: standardising, the Gram matrix, each
 //   action's fitted value on each path), most of the regressions' work;
@@ -84,28 +84,40 @@ class FitPathSimulator {
    */
   private readonly direct: Uint8Array;
   private readonly shares: Float64Array;
+  /** Never converting valued from the valuer's sums (its site allows); else walked by the evaluator. */
+  private readonly holdFromSums: boolean;
+  /** Some action is walked by the evaluator, resumed from never converting's recorded months. */
+  private readonly walksActions: boolean;
 
   constructor(private readonly kernel: TrialKernel, private readonly valuer: ConversionValuer, private readonly plan: SwitchPlan, private readonly arrays: SwitchFitArrays) {
     this.reader = new SwitchStateReader(plan.state);
     this.rule = neverConvertingRule('fit', plan.curtail);
     this.direct = Uint8Array.from(plan.actions, (action) => (valuer.covers(action.operate === 'gpuCloud') ? 1 : 0));
     this.shares = Float64Array.from(plan.actions, (action) => action.share);
+    this.holdFromSums = valuer.covers(false);
+    this.walksActions = this.direct.includes(0);
   }
 
   simulate(fitSeed: number, p: number): void {
-    const { kernel, valuer, plan, arrays, reader, rule, direct, shares } = this;
+    const { kernel, valuer, plan, arrays, reader, rule, direct, shares, holdFromSums, walksActions } = this;
     const n = arrays.paths;
     const stateSize = plan.state.length;
     const actions = plan.actions.length;
     const months = plan.decisionMonths;
     const { market, siteDraws, evaluator } = kernel;
     kernel.drawFitPath(fitSeed, p);
-    rule.convertAtMonth = Infinity;
-    rule.share = 0;
-    // Converting at month d mines like never converting until d: those months are run once, here.
-    const holdNpvUsd = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
+    let holdNpvUsd = NaN;
+    if (walksActions || !holdFromSums) {
+      rule.convertAtMonth = Infinity;
+      rule.share = 0;
+      // Converting at month d mines like never converting until d: those months are run once, here.
+      holdNpvUsd = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
+    }
+    if (holdFromSums) {
+      valuer.preparePath(market, siteDraws, plan.curtail);
+      holdNpvUsd = valuer.neverConvertingNpvUsd;
+    }
     arrays.hold[p] = holdNpvUsd;
-    valuer.preparePath(market, siteDraws, plan.curtail, holdNpvUsd);
     reader.readMonths(market, months, arrays.state, p * stateSize, n * stateSize);
     for (let d = 0; d < months.length; d++) {
       rule.convertAtMonth = months[d];

@@ -1,9 +1,11 @@
-// The NPV of a leased conversion from per-path sums (engine/conversionValue.ts) against the strategy
-// evaluator walking every month after the conversion, for every start month and several shares,
+// The NPV of never converting and of a leased conversion from per-path sums
+// (engine/conversionValue.ts) against the strategy evaluator walking the months, for every start
+// month and several shares,
 // on scenarios chosen so that every branch of the lease states runs: pre-leased and not, defaults
 // with and without a guarantor, re-leasing, leases that end inside the horizon, halls delivered at
 // once and one after another, handovers after the horizon, project debt repaid inside the horizon
-// and at no interest, site debt, power bought for the tenant, PPA power, curtailment on and off.
+// and at no interest, site debt repaid inside the horizon and still owed at it, power bought for
+// the tenant, PPA power, curtailment on and off.
 // The two sum the same cash flows in another order, so they agree to rounding: within 1e-9 of the
 // never-converting NPV (at least $1M), i.e. well under a dollar on a $100M site.
 import { describe, expect, it } from 'vitest';
@@ -49,10 +51,11 @@ const cases: [string, Scenario, { defaults: boolean }][] = [
     { defaults: true },
   ],
   [
-    'base over 40 months, interest-free project debt over 30 months',
+    'base over 40 months, interest-free project debt over 30 months, site debt owed at the horizon',
     presetWith('base', (raw) => {
       raw.horizonMonths = 40;
       Object.assign(raw.hosting, { capexDebtRatePerYear: 0, capexDebtTermMonths: 30 });
+      Object.assign(raw.site, { debtUsd: 150e6, debtTermMonths: 60 });
     }),
     { defaults: false },
   ],
@@ -61,7 +64,7 @@ const cases: [string, Scenario, { defaults: boolean }][] = [
 
 describe('the NPV of a leased conversion from per-path sums', () => {
   for (const [name, scenario, expected] of cases) {
-    it(`${name}: the evaluator's NPV for every start month and share`, () => {
+    it(`${name}: the evaluator's NPV of never converting, and of converting at every start month and share`, () => {
       const kernel = new TrialKernel(compileModel(scenario));
       const { evaluator, market, siteDraws } = kernel;
       const site = kernel.model.site;
@@ -76,8 +79,9 @@ describe('the NPV of a leased conversion from per-path sums', () => {
         rule.convertAtMonth = Infinity;
         rule.share = 0;
         const holdNpvUsd = evaluator.evaluateNpvRecording(rule, market, siteDraws).npvUsd;
-        valuer.preparePath(market, siteDraws, curtail, holdNpvUsd);
+        valuer.preparePath(market, siteDraws, curtail);
         const scaleUsd = Math.max(1e6, Math.abs(holdNpvUsd));
+        worst = Math.max(worst, Math.abs(valuer.neverConvertingNpvUsd - holdNpvUsd) / scaleUsd);
         for (let month = 0; month < site.months; month++) {
           for (const share of SHARES) {
             rule.convertAtMonth = month;
