@@ -68,9 +68,9 @@ export class ConversionValuer {
   private readonly buildDebt: Float64Array;
   /**
    * Per build time (index: months), what a conversion starting at each month changes that no path
-   * does ([start month][START_FIELDS], startFields), filled the first time a path has that build time.
+   * does ([start month][START_FIELDS], fillStartTable).
    */
-  private readonly startTables: (Float64Array | undefined)[] = [];
+  private readonly startTables: Float64Array[] = [];
   /** The prepared path's build time and its start table. */
   private buildMonths = 1;
   private startTable: Float64Array;
@@ -137,6 +137,10 @@ export class ConversionValuer {
     let fixedUsd = site.opexUsdPerMonth * this.discountSuffix[0];
     for (let m = 0; m < months; m++) fixedUsd += site.siteDebtServiceUsd[m] * discount[m];
     this.siteFixedNpvUsd = -fixedUsd - site.siteDebtAtHorizonUsd * discount[months - 1];
+    // Every build time a path can draw (SiteDraws: the triangular draw, rounded, at least 1), here
+    // in a row: filled as paths first drew them, the function ran often enough for V8 to spend
+    // ~35 ms compiling it in each worker, for work that takes a few ms.
+    for (let b = Math.max(1, Math.round(site.buildMonthsMin)); b <= Math.max(1, Math.round(site.buildMonthsMax)); b++) this.startTables[b] = this.fillStartTable(b);
   }
 
   /** Whether npvUsd values a conversion to this operation exactly (see the file comment). */
@@ -195,7 +199,7 @@ export class ConversionValuer {
     this.releaseRate = site.leaseUsdPerKwMonth * releaseIndex ** site.leaseElasticity;
     this.searchDiscount = expectedSearchDiscount(site.signingProbabilityPerMonth * releaseIndex, site.monthlyDiscount);
     this.buildMonths = draws.buildMonths;
-    this.startTable = this.startTables[draws.buildMonths] ?? this.fillStartTable(draws.buildMonths);
+    this.startTable = this.startTables[draws.buildMonths];
   }
 
   /**
@@ -252,7 +256,6 @@ export class ConversionValuer {
       }
       table[row + START_REMAINING_CAPEX] = (remainingHallMonths * hallCapexUsd) / buildMonths;
     }
-    this.startTables[buildMonths] = table;
     return table;
   }
 
