@@ -28,7 +28,7 @@
 // by month by the strategy evaluator. test/conversionValue.test.ts holds it to the evaluator's
 // NPV, conversion by conversion, on scenarios that exercise every branch.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
-import { annuityPayment, TERMINAL_BY_CASH_FLOW, type SiteDraws, type SiteParams } from './site.js';
+import { annuityPayment, TERMINAL_BY_CASH_FLOW, wholeBuildMonths, type SiteDraws, type SiteParams } from './site.js';
 import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
 
 /** A start table's fields (ConversionValuer.fillStartTable). */
@@ -119,7 +119,7 @@ export class ConversionValuer {
     for (let n = 0; n <= site.leaseMonths; n++) this.leaseAnnuity[n] = annuityFactor(n, v);
     this.escalationAt = new Float64Array(site.leaseMonths);
     for (let f = 0; f < site.leaseMonths; f++) this.escalationAt[f] = (1 + site.escalatorPerYear) ** Math.floor(f / 12);
-    const longestBuild = Math.max(1, Math.round(site.buildMonthsMax)) + (site.tranches - 1) * site.trancheIntervalMonths;
+    const longestBuild = wholeBuildMonths(site.buildMonthsMax) + (site.tranches - 1) * site.trancheIntervalMonths;
     this.discountPower = new Float64Array(Math.max(site.leaseMonths, longestBuild) + 1);
     for (let k = 0; k < this.discountPower.length; k++) this.discountPower[k] = v ** k;
     this.debtGrowth = new Float64Array(months + 1);
@@ -137,10 +137,10 @@ export class ConversionValuer {
     let fixedUsd = site.opexUsdPerMonth * this.discountSuffix[0];
     for (let m = 0; m < months; m++) fixedUsd += site.siteDebtServiceUsd[m] * discount[m];
     this.siteFixedNpvUsd = -fixedUsd - site.siteDebtAtHorizonUsd * discount[months - 1];
-    // Every build time a path can draw (SiteDraws: the triangular draw, rounded, at least 1), here
-    // in a row: filled as paths first drew them, the function ran often enough for V8 to spend
-    // ~35 ms compiling it in each worker, for work that takes a few ms.
-    for (let b = Math.max(1, Math.round(site.buildMonthsMin)); b <= Math.max(1, Math.round(site.buildMonthsMax)); b++) this.startTables[b] = this.fillStartTable(b);
+    // Every build time a path can draw (SiteDraws: a triangular draw between the two, made whole),
+    // here in a row: filled as paths first drew them, the function ran often enough for V8 to
+    // spend ~35 ms compiling it in each worker, for work that takes a few ms.
+    for (let b = wholeBuildMonths(site.buildMonthsMin); b <= wholeBuildMonths(site.buildMonthsMax); b++) this.startTables[b] = this.fillStartTable(b);
   }
 
   /** Whether npvUsd values a conversion to this operation exactly (see the file comment). */

@@ -199,6 +199,11 @@ export function triangularQuantile(u: number, min: number, mode: number, max: nu
   return u < split ? min + Math.sqrt(u * (max - min) * (mode - min)) : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
 }
 
+/** A drawn build duration in whole months, at least 1: what a trial's conversion takes. */
+export function wholeBuildMonths(months: number): number {
+  return Math.max(1, Math.round(months));
+}
+
 /** The site's random draws for one trial, shared by every strategy. */
 export class SiteDraws {
   /** Whole months a conversion takes (at least 1). */
@@ -220,6 +225,6 @@ export class SiteDraws {
     stream.fillUniforms(this.signingU, p.months);
     stream.fillUniforms(this.defaultU, p.months);
     const months = triangularQuantile(this.buildU[0], p.buildMonthsMin, p.buildMonthsMode, p.buildMonthsMax);
-    this.buildMonths = Math.max(1, Math.round(months));
+    this.buildMonths = wholeBuildMonths(months);
   }
 }
