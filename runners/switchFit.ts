@@ -4,10 +4,8 @@
 // action), then the regressions: the decision months'
 // preparation (what each month's regression needs that later decisions do not change: its Gram
 // matrix and the actions' moments) and the backward induction (the continuation's regression,
-// month after month), in one lane: they are small next to the paths, and a second lane ran them
-// hardly faster (~0.1 s of a fit's ~0.6 s of wall on 2 workers) for ~0.2 s more CPU (its thread
-// compiling the regressions' code too). This thread only solves each month's small system again
-// for the policy file. The result depends only on the scenario and the fit seed (the run's seed
+// month after month), over as many lanes as have MIN_PATHS_PER_INDUCTION_LANE paths each. This
+// thread only solves each month's small system again for the policy file. The result depends only on the scenario and the fit seed (the run's seed
 // unless the strategy sets fitSeed), never on the number of workers: shards of a run each fit the
 // same policy.
 import type { ModelInputs } from '../engine/priceModel.js';
@@ -37,12 +35,23 @@ const PROGRESS_POLL_MS = 100;
  * fit took 0.1 s less wall with two); at 4,000 paths it saved 0.02 s of wall for 0.055 s of CPU.
  */
 export const MIN_PATHS_PER_LANE = 5_000;
+/**
+ * Fitting paths each lane of the regressions must have (so a second lane from 40,000 paths): a
+ * second lane's thread compiles the regressions' code of its own and meets the first at every
+ * phase of every month. Measured (the fit alone, 2 workers, one regression lane against two, 3-5
+ * rounds; README, Performance, "The optimal strategy"): at 10,000 paths two lanes took ~0.04 s off
+ * the fit's ~0.67 s of wall for ~0.07 s more CPU, at 20,000 ~0.07 s off ~1.04 s for ~0.15 s, at
+ * 40,000 ~0.23 s off ~1.74 s for ~0.17 s, at 100,000 ~0.7 s off ~3.9 s for ~0.5 s.
+ */
+export const MIN_PATHS_PER_INDUCTION_LANE = 20_000;
 
 export interface SwitchFitOptions {
   seed: number;
   signal?: AbortSignal;
   /** Fitting paths a lane of the paths phase must have (default MIN_PATHS_PER_LANE): fewer lanes than the executor's below lanes x this. */
   minPathsPerLane?: number;
+  /** The same for the regressions (default MIN_PATHS_PER_INDUCTION_LANE). */
+  minPathsPerInductionLane?: number;
   /** Fitting paths done of the total, per optimal strategy, as they go, and once more when its policy is fitted. */
   onProgress?: (pathsDone: number, paths: number, strategy: string) => void;
 }
@@ -71,18 +80,27 @@ export async function fitSwitchPolicies(scenario: Scenario, inputs: ModelInputs,
     const poll = options.onProgress ? setInterval(report, PROGRESS_POLL_MS) : null;
     poll?.unref();
     try {
-      const lanes: Promise<void>[] = [];
-      const laneCount = Math.max(1, Math.min(executor.lanes, Math.floor(spec.fitPaths / (options.minPathsPerLane ?? MIN_PATHS_PER_LANE))));
-      for (let lane = 0; lane < laneCount; lane++) lanes.push(executor.runFit(task, options.signal));
-      await Promise.all(lanes);
+      await runLanes(executor, task, lanesFor(executor, spec.fitPaths, options.minPathsPerLane ?? MIN_PATHS_PER_LANE), options.signal);
     } finally {
       if (poll) clearInterval(poll);
     }
     report();
     const induction = createSwitchInduction(plan, arrays, true);
-    await executor.runFit({ ...task, phase: 'induction', induction }, options.signal);
+    const inductionLanes = lanesFor(executor, spec.fitPaths, options.minPathsPerInductionLane ?? MIN_PATHS_PER_INDUCTION_LANE);
+    await runLanes(executor, { ...task, phase: 'induction', induction }, inductionLanes, options.signal);
     policies[spec.name] = fitSwitchPolicy(plan, arrays, induction, { engineVersion: ENGINE_VERSION, strategy: spec.name, scenario: scenario.name, seed: fitSeed });
     report();
   }
   return { ...inputs, switchPolicies: policies };
+}
+
+/** As many lanes as have `minPaths` fitting paths each, at least 1, at most the executor's. */
+function lanesFor(executor: LaneExecutor, paths: number, minPaths: number): number {
+  return Math.max(1, Math.min(executor.lanes, Math.floor(paths / minPaths)));
+}
+
+async function runLanes(executor: LaneExecutor, task: FitLaneTask, lanes: number, signal?: AbortSignal): Promise<void> {
+  const running: Promise<void>[] = [];
+  for (let lane = 0; lane < lanes; lane++) running.push(executor.runFit(task, signal));
+  await Promise.all(running);
 }

@@ -453,6 +453,8 @@ const switchAction = z.strictObject({
 
 /** Fitting paths per basis function the regression needs at the least (scenarios/crossChecks.ts). */
 export const MIN_FIT_PATHS_PER_BASIS_FUNCTION = 10;
+/** Fitting paths an optimal strategy may ask for: its fitting arrays (state and NPVs per path and decision month) stay within ~0.2 GB. */
+export const MAX_FIT_PATHS = 100_000;
 
 const optimal = z.strictObject({
   kind: z.literal('optimal'),
@@ -487,7 +489,7 @@ const optimal = z.strictObject({
     .prefault({})
     .meta({ description: 'Functions of the state the continuation and conversion values are regressed on (least-squares Monte Carlo).' }),
   fitPaths: z
-    .number().int().min(100).max(100_000).default(10_000)
+    .number().int().min(100).max(MAX_FIT_PATHS).default(10_000)
     .meta({ unit: 'paths', description: `Market paths the policy is fitted on (independent of the run's trials; at least ${MIN_FIT_PATHS_PER_BASIS_FUNCTION} per basis function). Fitting costs one strategy evaluation per path, decision date and action.` }),
   fitSeed: z
     .number().int().min(0).optional()

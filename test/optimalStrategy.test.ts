@@ -17,6 +17,7 @@ import { poolExecutor } from '../runners/pool.js';
 import { runScenario } from '../runners/run.js';
 import { kernelKey } from '../runners/runIdentity.js';
 import { fitSwitchPolicies } from '../runners/switchFit.js';
+import type { FitLaneTask } from '../runners/switchFitLane.js';
 import { threadKernel } from '../runners/threadKernel.js';
 import { cli, freshDir } from './cliHarness.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
@@ -96,11 +97,14 @@ describe('kind: optimal out of sample', () => {
     expect(Buffer.from(pooled.outcomes.strategy.buffer).equals(Buffer.from(inProcess.outcomes.strategy.buffer))).toBe(true);
   });
 
-  it('fits the same policy with its paths in two lanes (below MIN_PATHS_PER_LANE a run fits them in one)', async () => {
+  it('fits the same policy with its paths and its regressions in two lanes each (below MIN_PATHS_PER_LANE and MIN_PATHS_PER_INDUCTION_LANE a run fits them in one)', async () => {
     const [inProcess] = await runs;
     const executor = poolExecutor(2);
+    const lanes: string[] = [];
+    const counted = { ...executor, lanes: executor.lanes, runFit: (task: FitLaneTask, signal?: AbortSignal) => (lanes.push(task.phase), executor.runFit(task, signal)) };
     try {
-      const inputs = await fitSwitchPolicies(scenario, {}, executor, { seed: 11, minPathsPerLane: 300 });
+      const inputs = await fitSwitchPolicies(scenario, {}, counted, { seed: 11, minPathsPerLane: 300, minPathsPerInductionLane: 300 });
+      expect(lanes).toEqual(['paths', 'paths', 'induction', 'induction']);
       expect(JSON.stringify(inputs.switchPolicies)).toBe(JSON.stringify(inProcess.inputs.switchPolicies));
     } finally {
       await executor.close();
