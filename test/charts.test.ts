@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PNG_SCALE } from '../outputs/chartsRender.js';
+import { fontsFor, PNG_SCALE, SHIPPED_FONT_RANGES } from '../outputs/chartsRender.js';
 import { cli, freshDir, ROOT } from './cliHarness.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -87,6 +87,55 @@ describe('chart files', () => {
         expect(rows, name).toBeLessThanOrEqual(name === 'npv-cdf' ? 4 * 201 : 300);
       }
     }
+  });
+});
+
+describe('the shipped fonts (outputs/fonts)', () => {
+  /** Dark pixels of each cell of a grid with one character a cell, drawn as the charts' PNGs are. */
+  async function darkPixelsPerCell(chars: string[], bold: boolean): Promise<number[]> {
+    const { Resvg } = await import('@resvg/resvg-js');
+    const columns = 32;
+    const cell = 24;
+    const width = columns * cell;
+    const height = Math.ceil(chars.length / columns) * cell;
+    const texts = chars.map((c, i) => `<text x="${(i % columns) * cell + 4}" y="${Math.floor(i / columns) * cell + 18}">${c === '<' ? '&lt;' : c === '&' ? '&amp;' : c}</text>`);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="${width}" height="${height}" fill="white"/>` +
+      `<g font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="16"${bold ? ' font-weight="bold"' : ''}>${texts.join('')}</g></svg>`;
+    const font = fontsFor(svg);
+    expect(font.loadSystemFonts).toBe(false);
+    const pixels = new Resvg(svg, { font }).render().pixels;
+    return chars.map((_c, i) => {
+      let dark = 0;
+      for (let y = Math.floor(i / columns) * cell; y < (Math.floor(i / columns) + 1) * cell; y++) {
+        for (let x = (i % columns) * cell; x < ((i % columns) + 1) * cell; x++) if (pixels[(y * width + x) * 4] < 160) dark++;
+      }
+      return dark;
+    });
+  }
+
+  it('draw every code point of SHIPPED_FONT_RANGES (but blanks), regular and bold; a character they lack draws nothing', async () => {
+    const chars = SHIPPED_FONT_RANGES.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => String.fromCodePoint(from + i)))
+      .filter((c) => !/[\p{White_Space}\p{Cf}]/u.test(c));
+    expect(chars.length).toBeGreaterThan(850);
+    for (const bold of [false, true]) {
+      const dark = await darkPixelsPerCell(chars, bold);
+      expect(chars.filter((_c, i) => dark[i] === 0), bold ? 'bold' : 'regular').toEqual([]);
+    }
+    // The bitcoin sign is not in DejaVu Sans: without the machine's fonts resvg draws nothing for it,
+    // which is what the check above would catch in a range claimed by mistake.
+    const { Resvg } = await import('@resvg/resvg-js');
+    const bitcoin = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><rect width="40" height="40" fill="white"/><text x="8" y="28" font-family="DejaVu Sans" font-size="24">\u20bf</text></svg>';
+    const shipped = fontsFor('<svg/>');
+    expect(new Resvg(bitcoin, { font: shipped }).render().pixels.some((v) => v < 160)).toBe(false);
+  });
+
+  it('serve an SVG drawn only with them; one with another character, or a character reference, gets the machine\'s fonts', () => {
+    const shipped = fontsFor('<svg><text>Mean NPV \u2212$1.2M \u2026 m\u00b2 \u03c3 \u20ac</text></svg>');
+    expect(shipped.loadSystemFonts).toBe(false);
+    expect(shipped.fontFiles?.map((f) => f.split(/[\\/]/).slice(-3).join('/'))).toEqual(['outputs/fonts/DejaVuSans.ttf', 'outputs/fonts/DejaVuSans-Bold.ttf']);
+    expect(fontsFor('<svg><text>\u20bf 1</text></svg>').loadSystemFonts).toBe(true);
+    expect(fontsFor('<svg><text>\u4e2d</text></svg>').loadSystemFonts).toBe(true);
+    expect(fontsFor('<svg><text>&#x20bf;</text></svg>').loadSystemFonts).toBe(true);
   });
 });
 
