@@ -390,9 +390,10 @@ function main(): number {
 
 /**
  * The optimal strategy's cost, in CPU seconds, read in fixed strategies: base-optimal (base plus an
- * optimal strategy) against base; one fixed strategy, the mean of base's, from base with its fixed strategies twice
- * (the second time under other names) less base: four strategies' worth of CPU in one difference of
- * two runs, so a round's noise moves it a quarter as much as a difference of one strategy would; the
+ * optimal strategy) against base; one fixed strategy, the mean of base's, from base with its fixed
+ * strategies twice (the second time under other names) less base: four strategies' worth of CPU in
+ * one difference of two runs, so a round's noise moves it a quarter as much as a difference of one
+ * strategy would; the
  * fit alone (a 1-trial run of the optimal strategy) on 1 and 2 workers, to see it parallelise: on
  * base-optimal's fitting paths, where each thread's warming up (V8 compiling the fit's code of its
  * own) is much of a fit, and on the most a scenario may ask for (MAX_FIT_PATHS), where the fit's

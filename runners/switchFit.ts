@@ -5,9 +5,9 @@
 // preparation (what each month's regression needs that later decisions do not change: its Gram
 // matrix and the actions' moments) and the backward induction (the continuation's regression,
 // month after month), over as many lanes as have MIN_PATHS_PER_INDUCTION_LANE paths each. This
-// thread only solves each month's small system again for the policy file. The result depends only on the scenario and the fit seed (the run's seed
-// unless the strategy sets fitSeed), never on the number of workers: shards of a run each fit the
-// same policy.
+// thread only solves each month's small system again for the policy file. The result depends only
+// on the scenario and the fit seed (the run's seed unless the strategy sets fitSeed), never on the
+// number of workers: shards of a run each fit the same policy.
 import type { ModelInputs } from '../engine/priceModel.js';
 import { createSwitchFitArrays, createSwitchInduction, fitSwitchPolicy } from '../engine/switchFitting.js';
 import { switchPlan, type SwitchPolicy } from '../engine/switchPolicy.js';
@@ -41,7 +41,7 @@ export const MIN_PATHS_PER_LANE = 5_000;
  * phase of every month. Measured (the fit alone, 2 workers, one regression lane against two, 3-5
  * rounds; README, Performance, "The optimal strategy"): at 10,000 paths two lanes took ~0.04 s off
  * the fit's ~0.67 s of wall for ~0.07 s more CPU, at 20,000 ~0.07 s off ~1.04 s for ~0.15 s, at
- * 40,000 ~0.23 s off ~1.74 s for ~0.17 s, at 100,000 ~0.7 s off ~3.9 s for ~0.5 s.
+ * 40,000 ~0.23 s off ~1.74 s for ~0.17 s, at 100,000 ~0.7 s off ~3.9 s for ~0.3 s.
  */
 export const MIN_PATHS_PER_INDUCTION_LANE = 20_000;
 
