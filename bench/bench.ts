@@ -164,9 +164,10 @@ function main(): number {
   const months = scenario.horizonMonths;
   const allWorkers = availableParallelism();
   // The peers implement the bench preset's model only: another scenario's fields they do not know.
+  const found = findPeers({ root, peersDir: values.peers, python: values.python, numbaPython: values['numba-python'] });
   const peers: PeerLookup[] = scenarioName === 'bench'
-    ? findPeers({ root, peersDir: values.peers, python: values.python, numbaPython: values['numba-python'] })
-    : [{ ok: false, key: 'numpy', label: 'every peer', why: `the peers implement the bench preset's model, not ${scenarioName}'s` }];
+    ? found
+    : found.map(({ key, label }) => ({ ok: false, key, label, why: `it implements the bench preset's model, not ${scenarioName}'s` }));
   const tmp = mkdtempSync(join(tmpdir(), 'hashpivot-bench-'));
   const scenarioJson = join(tmp, `${scenarioName}.json`);
   writeFileSync(scenarioJson, JSON.stringify(resolvedScenarioJson(scenario)));
