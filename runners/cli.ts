@@ -20,6 +20,9 @@ import { RunFailure } from './run.js';
 import { MergeError } from './merge.js';
 import { UsageError } from './cliArgs.js';
 import { ProcessModuleError } from './processModule.js';
+import { ModelInputError } from './modelInputs.js';
+import { PolicyFileError } from './switchPolicyFile.js';
+import { UserSeriesError } from './userSeries.js';
 import { PdfError } from '../outputs/pdf.js';
 import { toleratePipeClose, writeErr, writeOut } from './terminal.js';
 
@@ -127,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     if (
       error instanceof OutputFolderError || error instanceof PdfError || error instanceof RunFailure || error instanceof ProcessModuleError ||
       error instanceof ResultsInputError || error instanceof MergeError || error instanceof ShardFolderError || error instanceof RedisUnreachable ||
-      error instanceof NonFiniteOutputError
+      error instanceof NonFiniteOutputError || error instanceof PolicyFileError || error instanceof UserSeriesError || error instanceof ModelInputError
     ) {
       writeErr(`hashpivot: ${error.message}\n`);
       return 1;

@@ -116,12 +116,21 @@ describe('input checks (issue #10, root cause 8)', () => {
     const refused = cli(['validate', policy]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain(`strategies[1].file ${join(dir, 'missing-policy.json')}: no such file; give the path of a policy-NAME.json a run wrote`);
+    // One line, as run gives it: validate reads the files outside run's wrapper, and threw them as a stack trace.
+    expect(refused.stderr).toBe(`hashpivot: strategies[1].file ${join(dir, 'missing-policy.json')}: no such file; give the path of a policy-NAME.json a run wrote\n`);
     const history = join(dir, 'history.yaml');
     writeFileSync(history, `extends: smoke\nmarket:\n  price:\n    model: bootstrap\n    bootstrap: { file: ${join(dir, 'missing.csv')} }\n`);
     const missing = cli(['validate', history]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('missing.csv');
+    expect(missing.stderr).toMatch(/^hashpivot: market\.price\.bootstrap\.file \S*missing\.csv: [^\n]*\n$/);
+    // A history with too few months is the bootstrap's own error (ModelInputError), one line too.
+    const short = join(dir, 'short.csv');
+    writeFileSync(short, 'date,price\n2020-01-31,9000\n');
+    const oneRow = join(dir, 'one-row.yaml');
+    writeFileSync(oneRow, `extends: smoke\nmarket:\n  price:\n    model: bootstrap\n    bootstrap: { file: ${short} }\n`);
+    const tooShort = cli(['validate', oneRow]);
+    expect(tooShort.status).toBe(1);
+    expect(tooShort.stderr).toMatch(/^hashpivot: market\.price\.bootstrap\.file \S*short\.csv: no whole month's return in the file[^\n]*\n$/);
   });
 
   it("a policy file's (and a bootstrap history's) relative path is read from the scenario file's folder, like extends; an absolute one as it is", () => {
