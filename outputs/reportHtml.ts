@@ -361,25 +361,26 @@ function cashText(summary: Summary): Html {
 <ul class="sentences" id="funding-need">${items}</ul>`;
 }
 
-/** "What would flip it", from the one-at-a-time swings of the inputs when the run computed them. */
 /**
  * "What would flip it", from the run's one-at-a-time swings: the inputs at whose low or high value the
- * decision's order (the leader against the runner-up it is ranked with, else the baseline) reverses
- * on the swings' trials. A quick reading at a reduced trial count, said so.
+ * decision's order (the leader against the runner-up in the ranking) reverses on the swings' trials.
+ * A quick reading at a reduced trial count, said so.
  */
 function flipText(summary: Summary, decision: Decision): Html | string {
   const swings = summary.swings;
   if (!swings) return 'not computed for this run (summary.json holds no one-at-a-time swings of the inputs: run with --swing-trials N).';
   const ahead = decision.leader.name;
-  const behind = decision.leaderOrder?.behind ?? decision.baseline;
-  if (ahead === behind) return 'nothing to flip: one strategy only.';
+  // The runner-up, fundable or not: with one fundable strategy, the baseline is often the leader itself.
+  const behind = decision.ranked[1]?.name;
+  if (behind === undefined) return 'nothing to flip: one strategy only.';
   const gap = (npv: Record<string, number | null>) => {
     const a = npv[ahead];
     const b = npv[behind];
     return a === null || a === undefined || b === null || b === undefined ? null : a - b;
   };
   const baseGap = gap(swings.base.npvMeanUsd);
-  if (baseGap === null || baseGap === 0) return `the swings have no mean NPV of ${ahead} and ${behind} to compare.`;
+  if (baseGap === null) return `the swings have no mean NPV of ${ahead} and ${behind} to compare.`;
+  if (baseGap === 0) return `${ahead} and ${behind} have the same mean NPV on the swings' trials: no order to flip.`;
   const flips: string[] = [];
   for (const input of swings.inputs) {
     for (const [side, point] of [['low', input.low], ['high', input.high]] as const) {

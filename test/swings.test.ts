@@ -55,9 +55,22 @@ describe('computeSwings', () => {
 });
 
 describe('a run\'s summary.json and report', () => {
-  it('hold the swings at --swing-trials trials each, in a section labelled as quick swings; --swing-trials 0 makes none', () => {
+  it('say plainly when the first two of the ranking tie on the swings\' trials (two strategies alike), not that the swings have no NPVs', () => {
     const out = join(freshDir(), 'r');
-    expect(cli(['run', 'smoke', '--trials', '500', '--seed', String(SEED), '--swing-trials', '100', '--out', out, '--quiet']).status).toBe(0);
+    const set = ['--set', 'strategies=[{kind: stay, name: stay}, {kind: stay, name: stay-again}]'];
+    expect(cli(['run', 'smoke', ...set, '--trials', '100', '--swing-trials', '20', '--out', out, '--quiet']).status).toBe(0);
+    const flipLine = readFileSync(join(out, 'report.html'), 'utf8').match(/<p id="decision-flip">(.*?)<\/p>/)![1];
+    expect(flipLine).toMatch(/^<b>What would flip it:<\/b> (stay and stay-again|stay-again and stay) have the same mean NPV on the swings&#39; trials: no order to flip\.$/);
+  });
+
+
+  it.each([
+    ['smoke', []],
+    // Only stay can be funded and it leads: the leader is the baseline, and the runner-up must still be named.
+    ['smoke with a lease at $30/kW-month and $10M of cash', ['--set', 'hosting.leaseUsdPerKwMonth=30', '--set', 'site.cashUsd=10000000']],
+  ])('hold the swings at --swing-trials trials each, in a section labelled as quick swings (%s); --swing-trials 0 makes none', (_label, set) => {
+    const out = join(freshDir(), 'r');
+    expect(cli(['run', 'smoke', ...set, '--trials', '500', '--seed', String(SEED), '--swing-trials', '100', '--out', out, '--quiet']).status).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.swings).toMatchObject({ trials: 100, seed: SEED, baseline: 'stay' });
     expect(summary.swings.inputs).toHaveLength(SWING_INPUTS.length);
@@ -73,6 +86,8 @@ describe('a run\'s summary.json and report', () => {
       [input.low, input.high].filter((end) => Math.sign(gap(end.npvMeanUsd)) !== Math.sign(baseGap)).map(() => input.label),
     );
     const flipLine = html.match(/<p id="decision-flip">(.*?)<\/p>/)![1];
+    expect(behind).toBeDefined();
+    expect(flipLine).not.toContain('one strategy only');
     if (flipping.length === 0) expect(flipLine).toContain(`no single input at its low or high value puts ${behind} ahead of ${ahead}`);
     else for (const label of flipping) expect(flipLine.toLowerCase()).toContain(label.toLowerCase());
     const none = join(freshDir(), 'r');
