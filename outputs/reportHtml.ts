@@ -11,7 +11,7 @@ import type { ReportData } from './reportData.js';
 import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { lowerFirst, valueWithUnit } from './studyAnalysis.js';
-import { TAIL_MEASURES, type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
+import { type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
 import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { Summary } from './summary.js';
@@ -252,7 +252,8 @@ function tailSection(data: ReportData, figure: (name: string) => Html | null): H
     const cells = row.tails.map((x, s) => html`<td>${tailValueText(row.measure, x)}${!market && html` <span class="note">(all ${tailValueText(row.measure, row.all[s])})</span>`}</td>`);
     return html`<tr><td class="text">${row.measure.label} <span class="note">(${row.measure.unit})</span></td><td>${market ? tailValueText(row.measure, row.all[0]) : '-'}</td>${cells}</tr>`;
   });
-  const missing = TAIL_MEASURES.filter((m) => !tail.rows.some((r) => r.measure === m)).map((m) => m.label);
+  // A measure left out because nothing happened (no tenant defaulted) is not missing from the trials.
+  const missing = tail.unrecorded.map((m) => m.label);
   return html`<section id="tail">
 <h2>The worst 5% of futures</h2>
 <p>What the futures behind each strategy's 5% worst case look like, against all futures (each strategy's own worst ${tail.tailTrials[0].toLocaleString('en-US')} trials by its NPV):</p>

@@ -48,7 +48,10 @@ export interface TailAnatomy {
   strategies: string[];
   /** Trials in each strategy's tail. */
   tailTrials: number[];
+  /** The measures with something to show: a market measure always, a strategy's own where it ever happens. */
   rows: TailRow[];
+  /** Measures whose columns the trials lack (a results folder an older hashpivot wrote). */
+  unrecorded: TailMeasure[];
 }
 
 /** Indices of the `count` trials with the lowest values (NaN never among them); ties broken by trial order. */
@@ -130,5 +133,6 @@ export function tailAnatomy(summary: Summary, trials: TrialTable): TailAnatomy |
     strategies,
     tailTrials: tails.map((t) => t.length),
     rows: rows.filter((row) => row.measure.level === 'market' || row.all.some((x, s) => x !== null && !(row.measure.statistic === 'share' && x === 0 && row.tails[s] === 0))),
+    unrecorded: TAIL_MEASURES.filter((m) => !measures.includes(m)),
   };
 }

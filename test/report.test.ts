@@ -302,6 +302,18 @@ describe('hashpivot run writes the report files', () => {
     expect(page).toMatch(/<p class="note" id="drivers-missing">Not in this results folder&#39;s trials \(written by an older hashpivot\): mean BTC price, mean hashprice, months in AI winter/);
   });
 
+  it('a fresh run in which no tenant ever defaults leaves that row out of the worst 5%, without calling its trials old', () => {
+    const fresh = join(freshDir(), 'r');
+    expect(cli(['run', 'smoke', '--set', 'hosting.tenantCreditGrade=AAA', '--trials', '200', '--swing-trials', '0', '--out', fresh, '--quiet']).status).toBe(0);
+    const csv = readFileSync(join(fresh, 'trials.csv'), 'utf8').trimEnd().split('\n');
+    const defaults = csv[0].split(',').flatMap((name, i) => (name.endsWith('.tenantDefaults') ? [i] : []));
+    expect(defaults.length).toBeGreaterThan(0);
+    expect(csv.slice(1).every((line) => defaults.every((i) => Number(line.split(',')[i]) === 0))).toBe(true);
+    const page = readFileSync(join(fresh, 'report.html'), 'utf8');
+    expect(/<table class="tail">([\s\S]*?)<\/table>/.exec(page)![1]).not.toContain('tenant default');
+    expect(page).not.toContain('written by an older hashpivot');
+  });
+
   it('`hashpivot report` on a folder without results exits 1 with a message and writes nothing', () => {
     const empty = freshDir();
     const result = cli(['report', empty]);
