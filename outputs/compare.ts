@@ -188,7 +188,10 @@ export interface MeanMove {
    * numbers of which one keeps only a sketch, usually larger than the paired SE one cannot compute).
    */
   paired: boolean;
-  /** |change| > 1.96 SE: more than the Monte Carlo error of the two means explains (5% level). */
+  /**
+   * |change| > 1.96 SE: more than the Monte Carlo error of the two means explains (5% level); any
+   * change when SE is 0; false when SE is unknown (a run of one trial has none).
+   */
   beyondError: boolean;
 }
 
@@ -215,7 +218,8 @@ export function meanMoves(reference: CompareInputs, other: CompareInputs): MeanM
         se = d.standardError;
       }
     }
-    const beyondError = se > 0 ? Math.abs(change) > Z_975 * se : change !== 0;
+    // NaN > 0 is false: an unknown error must not fall to the zero-error rule, which flags any change.
+    const beyondError = se > 0 ? Math.abs(change) > Z_975 * se : se === 0 && change !== 0;
     return [{ strategy: s.name, run: other.tag, meanUsd: mean, referenceMeanUsd: refMean, changeUsd: change, standardErrorUsd: se, paired, beyondError }];
   });
 }

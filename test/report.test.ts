@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { meanMoves, type CompareInputs } from '../outputs/compare.js';
 import { decide } from '../outputs/decision.js';
 import { escapeHtml, jsonForScript } from '../outputs/html.js';
 import { formatShare } from '../outputs/reportText.js';
@@ -348,6 +349,19 @@ describe('escaping', () => {
     // Besides the three libraries, the only <script> elements are the chart JSON and the renderer.
     expect(own.match(/<script\b/g)).toHaveLength(5);
     expect(own.match(/<\/script>/g)).toHaveLength(5);
+  });
+});
+
+describe("compare's moves", () => {
+  const run = (tag: string, mean: number, standardError: number | null) =>
+    ({ tag, label: tag, dir: tag, summary: { seed: 1, trials: 50, strategies: [{ name: 'stay', metrics: { npvUsd: { mean, standardError } } }] }, npv: new Map(), rows: null }) as unknown as CompareInputs;
+  const moved = (a: CompareInputs, b: CompareInputs) => meanMoves(a, b)[0].beyondError;
+
+  it('flag a change beyond 1.96 SE of independent runs, any change at SE 0, and none when the error is unknown (a one-trial run)', () => {
+    expect(moved(run('A', 100, 3), run('B', 110, 4))).toBe(true); // 10 > 1.96 x 5
+    expect(moved(run('A', 100, 3), run('B', 109, 4))).toBe(false); // 9 < 9.8
+    expect(moved(run('A', 100, 0), run('B', 101, 0))).toBe(true);
+    expect(moved(run('A', 100, 3), run('B', 200, null))).toBe(false);
   });
 });
 
