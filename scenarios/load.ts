@@ -194,6 +194,15 @@ export function loadScenario(nameOrPath: string, options: LoadOptions = {}): Sce
   return sets.length === 0 ? loaded.scenario : extend(loaded, sets, SET_ORIGIN);
 }
 
+/**
+ * Scenario text (YAML or JSON) as if read from a file in `dir`: its extends and data files resolved
+ * from there. What a command that writes a scenario (calibrate) checks before writing it.
+ * @throws ScenarioError as loadScenario.
+ */
+export function scenarioFromText(text: string, format: ScenarioFormat, origin: string, dir: string): Scenario {
+  return fromData(parseScenarioText(text, format, origin), origin, dir, []);
+}
+
 /** The shipped presets with their one-line descriptions, sorted by name. */
 export function listPresets(): { name: string; description: string }[] {
   return describePresets('presets');

@@ -3,7 +3,7 @@
 // user's file takes; on the shipped history they give a plausible monthly volatility over a
 // stated period; the fragment loads as part of a scenario; user CSVs are read by name or content,
 // and every user error exits non-zero with a message naming the flag.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -214,6 +214,7 @@ describe('calibrate command errors: exit code, message naming the flag and the f
     [['--from', '2030-01', '--to', '2030-12'], 1, /price: only 0 whole months inside 2030-01 .. 2030-12; widen --from\/--to/],
     [['--scenario', 'no-such-preset'], 1, /--scenario: 1 problem/],
     [['--out', '/no/such/folder/x.yaml'], 1, /--out \/no\/such\/folder\/x.yaml: the folder \/no\/such\/folder does not exist/],
+    [['--out', 'fitted.json'], 2, /--out must name a \.yaml or \.yml file \(calibrate writes YAML, its standard errors as comments\), got "fitted\.json"/],
   ])('%j exits %i', async (args, status, message) => {
     const r = await runCommand(calibrateCommand, args);
     expect(r.status).toBe(status);
@@ -264,6 +265,22 @@ describe('calibration with guardrails: a scenario that runs as is, warnings, --s
     writeFileSync(earlier, '# hashpivot calibrate: an earlier fit\nextends: base\n');
     expect((await runCommand(calibrateCommand, ['--out', earlier, '--rolling', '0'])).status).toBe(0);
     expect(loadScenario(earlier).name).toBe('base-calibrated');
+  });
+
+  it.each([
+    // 2012-2015 (Mt. Gox, the 2013 bubble): a price volatility the 120-month horizon cannot carry.
+    ['2012-01', '2015-12', /market\.price with horizonMonths: over 120 months the BTC price's relative SD would be/],
+    // 2010-2011: a hashrate response beyond the stable limit for base's 6-month lag.
+    ['2010-09', '2011-12', /market\.hashrate\.responsePerYear with responseLagMonths: a response of [\d.]+\/yr to the hashprice gap of 6 months ago overshoots/],
+  ])('a fit of %s .. %s that breaks a limit across fields is refused (exit 1): nothing written, the fits and the reason shown', async (from, to, reason) => {
+    const out = join(dir, `refused-${from}.yaml`);
+    const r = await runCommand(calibrateCommand, ['--from', from, '--to', to, '--out', out, '--rolling', '0']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^price {5}/m); // the fits, as a written fragment would report them
+    expect(r.stderr).toMatch(reason);
+    expect(r.stderr).toContain('so it is not written: fit another window (--from, --to), or write the values you want into a scenario of your own');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--shrink W writes (1 - W) x fitted + W x the scenario\'s value for the values beyond a guardrail, and only those', async () => {

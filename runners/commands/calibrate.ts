@@ -4,7 +4,7 @@ import { closeSync, existsSync, lstatSync, openSync, readSync, statSync, type St
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CalibrationError } from '../../engine/calibrationError.js';
-import { listPresets, loadScenario } from '../../scenarios/load.js';
+import { listPresets, loadScenario, scenarioFromText, ScenarioError } from '../../scenarios/load.js';
 import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, FRAGMENT_MARK, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
 import { DRIFT_BOUND_PER_YEAR, guardrailSentence } from '../calibrationGuardrails.js';
 import { rollingTable } from '../rollingFits.js';
@@ -22,7 +22,7 @@ export const CALIBRATE_USAGE = `Usage:
       Fits BTC price (GBM and Merton on monthly log returns), network hashrate (growth, volatility,
       response to hashprice, from difficulty) and, for series you give, fees and energy (log-OU), and
       writes a scenario that runs as is: it extends --scenario (default base) with the fitted market,
-      standard errors and fit periods as comments. A fitted value a forward-looking scenario should
+      standard errors and fit periods as comments (a fit that would not run is refused, saying why). A fitted value a forward-looking scenario should
       not take (a price drift beyond ±${DRIFT_BOUND_PER_YEAR}/yr, a negative hashrate growth) is written with a
       WARNING; --shrink W (0..1) moves each such value the share W of the way to the scenario's own.
       The fit is repeated on rolling windows of --rolling MONTHS (default ${DEFAULT_ROLLING_MONTHS}, 0 for none), 12
@@ -83,6 +83,23 @@ function writeFileAtomically(path: string, text: string): void {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new CalibrateInputError(`--out ${path}: cannot write it (${reason}); pass --out a file you can write`);
+  }
+}
+
+/**
+ * The fragment loaded as run would load it, from where it is written: each fitted value is kept in
+ * its own field's range, but the limits that span fields (a price volatility over the horizon, a
+ * hashrate response against its lag: scenarios/numericDomain.ts) can still refuse it. Then nothing
+ * is written, and the fits are shown with the reason.
+ */
+function checkRuns(fragment: string, out: string | undefined, report: string): void {
+  try {
+    scenarioFromText(fragment, 'yaml', out ?? 'the fitted scenario', out === undefined ? process.cwd() : dirname(resolve(out)));
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    writeErr(report);
+    const problems = error.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw new CalibrateInputError(`the fitted scenario would not run (${problems}), so it is not written: fit another window (--from, --to), or write the values you want into a scenario of your own`);
   }
 }
 
@@ -220,7 +237,11 @@ export async function calibrateCommand(args: string[]): Promise<number> {
         throw new CalibrateInputError(`--report ${values.report}: this folder cannot be written (${error.message.replace(/: pass --out .*$/, '')}); pass --report a folder you can write to`);
       }
     }
-    if (values.out !== undefined) checkOutFile(values.out);
+    if (values.out !== undefined) {
+      // The fragment is YAML with its standard errors as comments: a .json name would not load.
+      if (!/\.ya?ml$/i.test(values.out)) throw new UsageError(`--out must name a .yaml or .yml file (calibrate writes YAML, its standard errors as comments), got "${values.out}"`);
+      checkOutFile(values.out);
+    }
     const scenarioName = values.scenario ?? 'base';
     const scenario = loadScenario(scenarioName);
     const readNotes: string[] = [];
@@ -232,6 +253,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     const extendsReference = scenarioReference(scenarioName, values.out);
     const result = calibrate({ price, difficulty, extra, from, to, priceModel, scenario, scenarioName, lagMonths, shrink, rollingMonths, extendsReference });
     const report = [...readNotes.map((n) => `Read ${n}.`), calibrationReport(result, scenarioName)].join('\n');
+    checkRuns(result.fragment, values.out, report);
     // The diagnostics come before any file is written, so a failure there leaves nothing half done.
     const diagnostics = values.report === undefined ? undefined : await calibrationReportFiles(result, scenarioName, price.source);
     if (values.out === undefined) {
