@@ -315,6 +315,13 @@ describe('hashpivot run writes the report files', () => {
     expect(page).not.toContain('written by an older hashpivot');
   });
 
+  it('a one-trial run says its decision has no measurable error, not an empty "How sure"', () => {
+    const one = join(freshDir(), 'r');
+    expect(cli(['run', 'smoke', '--trials', '1', '--swing-trials', '0', '--out', one, '--quiet']).status).toBe(0);
+    const sure = readFileSync(join(one, 'report.html'), 'utf8').match(/<p id="decision-certainty">(.*?)<\/p>/)![1];
+    expect(sure).toBe('<b>How sure:</b> Not measurable: the Monte Carlo error needs at least 2 trials, and this run has 1 (a decision needs thousands).');
+  });
+
   it('`hashpivot report` on a folder without results exits 1 with a message and writes nothing', () => {
     const empty = freshDir();
     const result = cli(['report', empty]);
