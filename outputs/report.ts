@@ -2,7 +2,7 @@
 // paths.parquet, built from summary.json's numbers and the per-trial outcomes, either straight
 // after a run (added to the run's all-or-nothing write) or later from the folder itself
 // (`hashpivot report DIR`), without running a trial.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportCharts, type Chart } from './chartSpecs.js';
 import { optimalCharts } from './optimalReport.js';
@@ -13,7 +13,7 @@ import { reportHtml } from './reportHtml.js';
 import { coverLine } from './reportText.js';
 import { pathsCsv, writePathsParquet } from './reportPaths.js';
 import { AtomicWrite, OutputFolderError, sameFolder, type OutputFile } from './resultsFolder.js';
-import { readReportFolder, SUMMARY_LIMIT } from './resultsReader.js';
+import { readReportFolder, ResultsInputError, SUMMARY_LIMIT } from './resultsReader.js';
 import { readBoundedBytes } from '../scenarios/boundedFile.js';
 import { SKETCH_SOURCE_NOTE, sketchReportSource } from './sketchReport.js';
 import type { Summary } from './summary.js';
@@ -98,6 +98,8 @@ function refuseAnotherRun(dir: string, out: string): void {
 }
 
 export async function rebuildReport(dir: string, out: string = dir, pdf?: PaperFormat): Promise<ReportBuild & { source: string }> {
+  // DIR named a file: said of DIR, before the output check would say it of --out (which defaults to DIR).
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new ResultsInputError(`${dir} is not a results folder but a file; pass the folder a run wrote`);
   // Lock and check the output first: reading 10^6 trials only to find the folder unwritable wastes time.
   const batch = new AtomicWrite(out, { command: 'report', ...REPORT_WRITE });
   try {

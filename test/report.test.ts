@@ -328,6 +328,9 @@ describe('hashpivot run writes the report files', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/no summary\.json/);
     expect(readdirSync(empty)).toEqual([]);
+    // A file named as DIR is said to be one, not taken for a bad --out.
+    writeFileSync(join(empty, 'afile'), 'x');
+    expect(cli(['report', join(empty, 'afile')]).stderr).toBe(`hashpivot: ${join(empty, 'afile')} is not a results folder but a file; pass the folder a run wrote\n`);
     expect(cli(['report']).status).toBe(2);
   });
 });
