@@ -6,7 +6,7 @@ import { formatPath, isRecord, scenarioFieldTree, type FieldNode, type PathKey }
 import { compareOrderKeys, isPathPrefix, resolveFieldPath, schemaOrderKey } from './fieldPath.js';
 import type { JsonObject, JsonValue } from './resolvedJson.js';
 import { ScenarioError, type ScenarioProblem } from './scenarioError.js';
-import { EmptyScenarioText, parseScenarioText } from './scenarioText.js';
+import { EmptyScenarioText, parseScenarioText, PROTO_ALLOWED } from './scenarioText.js';
 
 /** A field to set, its path as written. */
 export interface FieldSet {
@@ -29,6 +29,7 @@ export function parseSetArgument(text: string): FieldSet {
   const equals = text.indexOf('=');
   if (equals <= 0) throw new ScenarioError(SET_ORIGIN, [{ path: text, message: equals === 0 ? 'has no field path before "="' : 'has no "="', allowed: SET_ALLOWED }]);
   const path = text.slice(0, equals).trim();
+  if (path.split(/[.[\]]/).includes('__proto__')) throw new ScenarioError(SET_ORIGIN, [{ path, message: 'names a key "__proto__"', allowed: PROTO_ALLOWED }]);
   const valueText = text.slice(equals + 1);
   if (valueText.trim() === '') throw new ScenarioError(SET_ORIGIN, [{ path, message: 'has no value after "="', allowed: SET_ALLOWED }]);
   try {

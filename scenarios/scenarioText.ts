@@ -39,12 +39,18 @@ function tooDeep(origin: string, path: string, message: string): ScenarioError {
 }
 
 /** Refuses data nested deeper than MAX_NESTING; iterative, so the check itself cannot overflow. */
+const PROTO_KEY = '__proto__';
+export const PROTO_ALLOWED = 'keys that name fields or notes; "__proto__" is reserved in JavaScript (it would set an object\'s prototype)';
+
 function checkNesting(data: unknown, origin: string): void {
   const pending: { value: unknown; depth: number }[] = [{ value: data, depth: 0 }];
   while (pending.length > 0) {
     const { value, depth } = pending.pop()!;
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_NESTING) throw tooDeep(origin, FILE_PATH, `lists and mappings nest more than ${MAX_NESTING} levels deep`);
+    // No field is named so, and in a free-form block (asOf.sources) the key would vanish on the way
+    // to summary.json: assigning it sets an object's prototype. Refused, not lost.
+    if (Object.hasOwn(value, PROTO_KEY)) throw new ScenarioError(origin, [{ path: FILE_PATH, message: `a key is named "${PROTO_KEY}"`, allowed: PROTO_ALLOWED }]);
     for (const child of Object.values(value)) pending.push({ value: child, depth: depth + 1 });
   }
 }

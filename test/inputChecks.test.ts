@@ -109,6 +109,16 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(r.stderr).toContain('base: warning: asOf.networkHashrateEhs with asOf.difficulty: ');
   });
 
+  it('a key named __proto__ is refused, in a file or a --set, not dropped on the way to summary.json (a note under asOf.sources was)', () => {
+    const allowed = 'keys that name fields or notes; "__proto__" is reserved in JavaScript';
+    expect(problemsOf(() => parseScenarioText('extends: smoke\nasOf:\n  sources:\n    __proto__: a note\n', 'yaml', 'a.yaml'))).toEqual(['(file): a key is named "__proto__"']);
+    expect(problemsOf(() => parseScenarioText('{"asOf": {"sources": {"__proto__": "a note"}}}', 'json', 'a.json'))).toEqual(['(file): a key is named "__proto__"']);
+    expect(problemsOf(() => loadScenario('smoke', { set: ['asOf.sources.__proto__=a note'] }))).toEqual(['asOf.sources.__proto__: names a key "__proto__"']);
+    const r = cli(['validate', 'smoke', '--set', 'asOf.sources={__proto__: a note}']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(allowed);
+  });
+
   it('validate reads the files a scenario names, as run does: a missing policy file or bootstrap history is exit 1, not "valid"', () => {
     const dir = freshDir();
     const policy = join(dir, 'policy.yaml');
