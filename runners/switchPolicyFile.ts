@@ -4,6 +4,7 @@
 // comes from another engine version, looks at state the engine does not compute, or does not fit
 // the scenario (a decision month beyond its horizon).
 import { BASIS_KINDS, basisSize } from '../engine/regressionBasis.js';
+import { exerciseBoundary } from '../engine/switchBoundary.js';
 import { SWITCH_STATE_VARIABLES } from '../engine/switchState.js';
 import { SWITCH_POLICY_FORMAT, type SwitchPolicy } from '../engine/switchPolicy.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
@@ -79,7 +80,15 @@ export function checkSwitchPolicy(json: unknown, scenario: Scenario, where: stri
   if (!Array.isArray(coefficients) || coefficients.length !== dates || !coefficients.every((c) => isMatrix(c, columns, k))) {
     fail('coefficients', `must be ${dates} decision months x ${columns} regressions (waiting, then each action) x ${k} numbers (the basis functions)`);
   }
-  return json as unknown as SwitchPolicy;
+  const policy = json as unknown as SwitchPolicy;
+  // What summary.json reports of a policy, its exercise boundary, must come out as numbers: a center or
+  // scale so large that the range searched overflows (or coefficients that do) is no fit's, and the
+  // run would fail only after its trials.
+  for (const variable of policy.state) {
+    const point = exerciseBoundary(policy, variable)?.find((b) => !Number.isFinite(b.from) || !Number.isFinite(b.to) || (b.threshold !== null && !Number.isFinite(b.threshold)));
+    if (point) fail('center, scale and coefficients', `put the exercise boundary along ${variable} at month ${point.month} beyond any number (range ${point.from} .. ${point.to}, threshold ${point.threshold}): not what a fit writes; fit the policy again`);
+  }
+  return policy;
 }
 
 /** Reads and checks the policy file of `kind: policy` strategy `index` of the scenario. */

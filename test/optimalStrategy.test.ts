@@ -174,6 +174,10 @@ describe('kind: optimal out of sample', () => {
     expect(await failing(() => {}, 48)).toMatch(/decisionMonths reach month 57, beyond this scenario's horizon \(horizonMonths 48\)/);
     expect(await failing((p) => p.coefficients.pop())).toMatch(/coefficients must be 20 decision months x 3 regressions/);
     expect(await failing((p) => (p.scale[1][0] = -1))).toMatch(/strategies\[0\]\.file .*: scale must be 20 rows \(decision months\) of 4 numbers \(state variables\), none negative/);
+    // A spread so large that the boundary summary.json reports overflows: refused before any trial, not after all of them.
+    expect(await failing((p) => (p.scale[1][p.state.indexOf('hashprice')] = 1e308))).toMatch(
+      /strategies\[0\]\.file .*: center, scale and coefficients put the exercise boundary along hashprice at month \d+ beyond any number .*fit the policy again/,
+    );
   });
 });
 
