@@ -22,9 +22,10 @@ export const CALIBRATE_USAGE = `Usage:
       Fits BTC price (GBM and Merton on monthly log returns), network hashrate (growth, volatility,
       response to hashprice, from difficulty) and, for series you give, fees and energy (log-OU), and
       writes a scenario that runs as is: it extends --scenario (default base) with the fitted market,
-      standard errors and fit periods as comments (a fit that would not run is refused, saying why). A fitted value a forward-looking scenario should
-      not take (a price drift beyond ±${DRIFT_BOUND_PER_YEAR}/yr, a negative hashrate growth) is written with a
-      WARNING; --shrink W (0..1) moves each such value the share W of the way to the scenario's own.
+      standard errors and fit periods as comments (a fit that would not run is refused, saying why).
+      A fitted value a forward-looking scenario should not take (a price drift beyond
+      ±${DRIFT_BOUND_PER_YEAR}/yr, a negative hashrate growth) is written with a WARNING; --shrink W
+      (0..1) moves each such value the share W of the way to the scenario's own.
       The fit is repeated on rolling windows of --rolling MONTHS (default ${DEFAULT_ROLLING_MONTHS}, 0 for none), 12
       months apart, and the spread shown. --report DIR writes DIR/calibration.html (offline) and its
       charts (DIR/charts/calibration-*): the returns against the fitted distributions (KS, Jarque-Bera),
