@@ -361,7 +361,7 @@ export class ConversionValuer {
         const deliveredShare = this.deliveredShare(defaulted, firstHandover, lastHandover);
         // A default comes before the lease's end: within the table.
         const escalation = this.escalationAt[defaulted - leaseStart];
-        const recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * itKwFull * deliveredShare * rate * escalation * (site.leaseMonths - (defaulted - leaseStart));
+        const recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * itKwFull * deliveredShare * rate * escalation * site.defaultClaimMonths[site.leaseMonths - (defaulted - leaseStart)];
         changeUsd += recoveryUsd * site.discountFactors[defaulted];
         if (site.backstopShare === 0) {
           leased = false;

@@ -277,10 +277,11 @@ export class Hosting {
   private tenantDefault(leaseMonth: number, contractRentUsd: number): boolean {
     const site = this.site;
     this.tenantDefaults++;
-    // Recovery: a share of the rent still owed and not guaranteed, undiscounted, at today's
-    // escalated rate. The tenant's claim to its unrepaid advance falls away with its lease.
+    // Recovery: a share of the site's claim (defaultClaim: capped as in bankruptcy, or all the rent
+    // still owed) that no guarantor covers, at today's escalated rate. The tenant's claim to its
+    // unrepaid advance falls away with its lease.
     const remainingMonths = site.leaseMonths - leaseMonth;
-    this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * remainingMonths;
+    this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * site.defaultClaimMonths[remainingMonths];
     this.owedAdvanceUsd = 0;
     if (site.backstopShare === 0) {
       this.leaseState = Lease.Searching;

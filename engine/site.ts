@@ -1,7 +1,7 @@
 // The site: its capacity, fleet, costs and balance sheet, turned into per-month constants; and the
 // site's own random draws (build duration, tenant signing, tenant default), drawn once per trial
 // and shared by every strategy so that strategy differences are paired.
-import type { Scenario } from '../scenarios/schema.js';
+import type { HostingSpec, Scenario } from '../scenarios/schema.js';
 import { discountFactors } from './accounting.js';
 import { gradeHazardsPerYear } from './creditGrades.js';
 import type { RandomStream } from './random.js';
@@ -53,6 +53,8 @@ export interface SiteParams {
   signingProbabilityPerMonth: number;
   defaultProbabilityPerMonth: number;
   winterDefaultProbabilityPerMonth: number;
+  /** Months of rent a defaulting tenant owes the site (before recoveryShare), by the months left in its lease: index 0..leaseMonths. */
+  defaultClaimMonths: Float64Array;
   recoveryShare: number;
   backstopShare: number;
   /** Landlord's running cost per leased kW of IT (modified-gross lease; 0 under triple net). */
@@ -99,6 +101,19 @@ export function annuityPayment(principal: number, monthlyRate: number, months: n
 /** 1 - (1 + monthlyRate)^-months: what annuityPayment divides by. */
 export function annuityDenominator(monthlyRate: number, months: number): number {
   return 1 - (1 + monthlyRate) ** -months;
+}
+
+/**
+ * Months of rent a tenant that defaults with `remainingMonths` of its lease left owes (before the
+ * share recovered). cappedRent: 11 U.S.C. 502(b)(6), the cap on a landlord's claim for a rejected
+ * lease: the rent of the greater of one year and 15% of the remaining term, the 15% at most three
+ * years, and never more than the rent left; remainingRent: every month left. Uncapped, an early
+ * default paid more at once (30% of ~11 years' rent) than the months of vacancy it causes cost,
+ * so a riskier tenant raised a conversion's value.
+ */
+export function defaultClaimMonths(remainingMonths: number, claim: HostingSpec['defaultClaim']): number {
+  if (claim === 'remainingRent') return remainingMonths;
+  return Math.min(remainingMonths, Math.max(12, Math.min(0.15 * remainingMonths, 36)));
 }
 
 const hazardToMonthlyProbability = (perYear: number) => 1 - Math.exp(-perYear / 12);
@@ -165,6 +180,7 @@ export function siteParams(scenario: Scenario): SiteParams {
     signingProbabilityPerMonth: hosting.signingProbabilityPerMonth,
     defaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.normal),
     winterDefaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.winter),
+    defaultClaimMonths: Float64Array.from({ length: Math.round(hosting.leaseYears * 12) + 1 }, (_, remaining) => defaultClaimMonths(remaining, hosting.defaultClaim)),
     recoveryShare: hosting.recoveryShare,
     backstopShare: hosting.backstopShare,
     landlordOpexUsdPerKwMonth: hosting.landlordOpexUsdPerKwMonth ?? 0,

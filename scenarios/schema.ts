@@ -311,6 +311,7 @@ const buildMonths = z
   });
 
 const LEASE_FORMS = ['tripleNet', 'modifiedGross'] as const;
+export const DEFAULT_CLAIMS = ['cappedRent', 'remainingRent'] as const;
 export const TENANT_CREDIT_GRADES = ['custom', ...CREDIT_GRADES] as const;
 export const TERMINAL_VALUE_METHODS = ['none', 'multiple', 'byCashFlow'] as const;
 
@@ -363,7 +364,13 @@ const hosting = z
     ),
     defaultHazardPerYear: perYear('Tenant default hazard in normal times (tenantCreditGrade: custom).', 0.01, 0, 12),
     winterDefaultHazardPerYear: perYear('Tenant default hazard during an AI winter (tenantCreditGrade: custom).', 0.08, 0, 12),
-    recoveryShare: share('Share of the remaining lease payments (the part no backstop covers) recovered on default, paid at once.', 0.3),
+    defaultClaim: choice(
+      DEFAULT_CLAIMS,
+      'cappedRent',
+      'What the site claims from a defaulting tenant, at the rent of the month of default. cappedRent: the cap US bankruptcy law puts on a landlord\'s claim for a rejected lease (11 U.S.C. 502(b)(6)), ' +
+        'the rent of the greater of one year and 15% of the remaining term (at most three years), never more than the term left; remainingRent: all the rent left in the term, undiscounted (the frozen bench model).',
+    ),
+    recoveryShare: share('Share of the claim (defaultClaim; the part no backstop covers) the site recovers on default, paid at once.', 0.3),
     backstopShare: share('Share of the rent a guarantor keeps paying, month by month to the end of the term, when the tenant defaults (Google for Fluidstack at TeraWulf: $1.8B of $3.7B, ~0.49); the capacity stays leased until then.', 0),
     powerPassThrough: z.boolean().default(true).meta({ unit: 'flag', description: 'The tenant pays for the power it uses (usual in colocation).' }),
     tenantCapexShare: share('Share of the conversion capex the tenant pays itself (CoreWeave funded ~75-80% of Core Scientific\'s 2025 conversion capex).', 0.3),

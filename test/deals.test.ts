@@ -93,17 +93,41 @@ describe('who pays for the conversion', () => {
 
 describe('tenant default', () => {
   it('with a guarantor: recovers its share of the unguaranteed rest at once, the guarantor pays its share to the end of the term', () => {
-    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 3, backstopShare: 0.5, recoveryShare: 0.3 });
+    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 3, backstopShare: 0.5, recoveryShare: 0.3, defaultClaim: 'cappedRent' });
     draws.defaultU[20] = 0; // default in lease month 8
     draws.defaultU[30] = 0; // a guarantor does not default
     hosting.start(0, 1, false, draws);
     const rows = months(hosting, market, draws, 50);
     expect(rows[19].rent).toBeCloseTo(RENT_USD, 4);
-    expect(rows[20].recovery).toBeCloseTo(0.3 * 0.5 * RENT_USD * (36 - 8), 3);
+    // The claim on the 28 months left is capped at a year's rent (11 U.S.C. 502(b)(6): 15% of 28 months is less).
+    expect(rows[20].recovery).toBeCloseTo(0.3 * 0.5 * RENT_USD * 12, 3);
     expect(rows[20].rent).toBeCloseTo(0.5 * RENT_USD, 4);
     expect(rows[24].rent).toBeCloseTo(0.5 * RENT_USD * 1.03, 4);
     expect(rows[47].rent).toBeCloseTo(0.5 * RENT_USD * 1.03 ** 2, 4);
     expect(rows[48].rent).toBeCloseTo(RENT_USD, 4); // term over: a new tenant signs at the market rate
+  });
+
+  it('makes a riskier tenant cost the site once the claim is capped: on base, CCC against AAA lowers convert-now\'s NPV on the same futures (uncapped it raised it)', () => {
+    const npv = (grade: string, defaultClaim: string) => {
+      const scenario = loadScenario('base', { set: [`hosting.tenantCreditGrade=${grade}`, `hosting.defaultClaim=${defaultClaim}`, 'strategies=[{kind: convert, name: convert-now, atMonth: 0, share: 1}]'] });
+      const block = createOutcomeBlock(0, 400, 1);
+      new TrialKernel(compileModel(scenario)).run(5, block, null);
+      return strategyColumn(block, 0, 'npvUsd');
+    };
+    /** Mean and standard error of the paired difference CCC - AAA (common random numbers: only the default hazard differs). */
+    const difference = (defaultClaim: string) => {
+      const ccc = npv('CCC', defaultClaim);
+      const aaa = npv('AAA', defaultClaim);
+      const d = ccc.map((x, t) => x - aaa[t]);
+      const mean = d.reduce((a, b) => a + b, 0) / d.length;
+      const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1));
+      return { mean, se: sd / Math.sqrt(d.length) };
+    };
+    const capped = difference('cappedRent');
+    expect(capped.mean + 4 * capped.se).toBeLessThan(0);
+    // The whole rent left, paid at once on an early default, outweighed the months of vacancy it causes.
+    const uncapped = difference('remainingRent');
+    expect(uncapped.mean - 4 * uncapped.se).toBeGreaterThan(0);
   });
 
   it('takes its hazards from the credit grade: S&P average in normal times, worst year in a winter', () => {

@@ -4,7 +4,7 @@
 // with no landlord cost): test/deals.test.ts covers the deal mechanics on top of it.
 import { describe, expect, it } from 'vitest';
 import { HOURS_PER_MONTH } from '../engine/market.js';
-import { annuityPayment } from '../engine/site.js';
+import { annuityPayment, defaultClaimMonths } from '../engine/site.js';
 import { months, setting } from './hostingWorld.js';
 
 describe('leasing', () => {
@@ -46,8 +46,12 @@ describe('leasing', () => {
     expect(site.capexDebtTermMonths).toBe(24);
   });
 
-  it('on default pays the recovery share of the rent still owed, then looks for a new tenant', () => {
-    const { market, draws, hosting } = setting({ recoveryShare: 0.3, leaseYears: 10, escalatorPerYear: 0 });
+  it.each([
+    // 11 U.S.C. 502(b)(6): 15% of the 112 months left (16.8) is more than a year and less than three.
+    ['cappedRent', 0.15 * 112],
+    ['remainingRent', 112],
+  ] as const)('on default pays the recovery share of the claim (%s: %f months of rent), then looks for a new tenant', (defaultClaim, claimMonths) => {
+    const { market, draws, hosting } = setting({ recoveryShare: 0.3, leaseYears: 10, escalatorPerYear: 0, defaultClaim });
     draws.defaultU.fill(1);
     draws.defaultU[20] = 0; // default in month 20, 8 months into a 120-month lease
     draws.signingU.fill(1);
@@ -58,9 +62,18 @@ describe('leasing', () => {
     const monthlyRent = ((100 * 1000) / 1.3) * 130;
     expect(rows[19].rent).toBeCloseTo(monthlyRent, 6);
     expect(rows[20].rent).toBe(0);
-    expect(rows[20].recovery).toBeCloseTo(0.3 * monthlyRent * (120 - 8), 4);
+    expect(rows[20].recovery).toBeCloseTo(0.3 * monthlyRent * claimMonths, 4);
     for (let m = 21; m < 25; m++) expect(rows[m].rent).toBe(0);
     expect(rows[25].rent).toBeCloseTo(monthlyRent, 6);
+  });
+});
+
+describe("a defaulting tenant's claim", () => {
+  it('is capped as 11 U.S.C. 502(b)(6) caps a landlord\'s: the greater of a year and 15% of the term left, at most three years, never more than the term left', () => {
+    const capped = (remaining: number) => defaultClaimMonths(remaining, 'cappedRent');
+    expect([0, 8, 12, 60, 80, 112, 240, 300].map(capped)).toEqual([0, 8, 12, 12, 12, 0.15 * 112, 36, 36]);
+    expect(capped(100)).toBeCloseTo(15, 12);
+    expect([0, 8, 112, 300].map((remaining) => defaultClaimMonths(remaining, 'remainingRent'))).toEqual([0, 8, 112, 300]);
   });
 });
 
