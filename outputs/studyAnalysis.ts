@@ -213,10 +213,12 @@ export function studySentence(decision: Decision, findings: { oneAtATime?: OneAt
     const hardly = tornado.bars.filter((bar) => bar.swing < HARDLY * top).reverse();
     parts.push(`${listWords(deciding.map((bar, i) => (i === 0 ? bar.label : lowerFirst(bar.label))))} decide${deciding.length === 1 ? 's' : ''} ${decision.a} against ${decision.b} (${listWords(deciding.map((bar) => formatUsdM(bar.swing)))} of swing in the mean NPV difference over ${deciding.length === 1 ? 'its range' : 'their ranges'})`);
     if (hardly.length > 0) parts.push(`${listWords(hardly.slice(0, 3).map((bar, i) => (i === 0 ? bar.label : lowerFirst(bar.label))))} hardly matter${hardly.length === 1 ? 's' : ''} (${listWords(hardly.slice(0, 3).map((bar) => formatUsdM(bar.swing)))})`);
-    for (const line of findings.oneAtATime?.spider ?? []) {
-      if (line.input !== tornado.bars[0].input) continue;
-      const crossing = zeroCrossing(line);
-      if (crossing) parts.push(flipWords(decision, line.label, line.unit, crossing, 'read off the spider line'));
+    // Every input whose line crosses zero flips the decision within its range, the largest swing first.
+    const spider = findings.oneAtATime?.spider ?? [];
+    for (const bar of tornado.bars) {
+      const line = spider.find((l) => l.input === bar.input);
+      const crossing = line && zeroCrossing(line);
+      if (line && crossing) parts.push(flipWords(decision, line.label, line.unit, crossing, 'read off the spider line'));
     }
   }
   const sobol = findings.sobol?.find((s) => s.metric === 'difference');

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../scenarios/load.js';
 import { loadStudy, parseStudy, type Study } from '../scenarios/loadStudy.js';
 import { summarizePoint } from '../outputs/pointSummary.js';
-import { meanDifference, meanNpv } from '../outputs/studyAnalysis.js';
+import { meanDifference, meanNpv, studySentence, type OneAtATimeAnalysis } from '../outputs/studyAnalysis.js';
 import { poolExecutor, type LaneExecutor } from '../runners/pool.js';
 import { runScenario } from '../runners/run.js';
 import { runStudy } from '../runners/study.js';
@@ -67,6 +67,21 @@ describe('oneAtATime', () => {
 });
 
 describe('grid', () => {
+  it('says where the decision flips for every input whose spider line crosses zero, not only the largest swing', () => {
+    const estimate = (value: number) => ({ value, standardError: 1 });
+    const bar = (input: string, label: string, low: number, high: number) => ({ input, label, lowValue: 0, highValue: 1, atLow: estimate(low), atHigh: estimate(high), swing: Math.abs(high - low) });
+    const line = (input: string, label: string, unit: string, points: [number, number][]) => ({ input, label, unit, points: points.map(([value, y]) => ({ value, estimate: estimate(y) })) });
+    const analysis: OneAtATimeAnalysis = {
+      // Capex swings most but never flips the decision; the lease rate flips it between 60 and 70.
+      tornadoes: [{ metric: 'difference', title: 'difference', atBase: estimate(50e6), bars: [bar('hosting.conversionUsdPerMwIt', 'Conversion capex', 90e6, 10e6), bar(LEASE, 'Lease rate', -20e6, 60e6)] }],
+      spider: [
+        line('hosting.conversionUsdPerMwIt', 'Conversion capex', 'USD/MW', [[7e6, 90e6], [11e6, 10e6]]),
+        line(LEASE, 'Lease rate', 'USD/kW-month', [[60, -20e6], [70, 20e6], [80, 60e6]]),
+      ],
+    };
+    expect(studySentence({ a: 'convert-now', b: 'stay' }, { oneAtATime: analysis })).toContain('convert-now stops beating stay below a lease rate of 65.0 USD/kW-month (read off the spider line)');
+  });
+
   it('runs the full factorial, first input slowest, each cell equal to a plain run of its scenario', async () => {
     const study = smokeStudy({ design: 'grid', inputs: [{ path: LEASE, values: [100, 150] }, { path: 'discountRatePerYear', values: [0.08, 0.12, 0.16] }] });
     const result = await runStudy(study, { dir: freshDir(), workers: 1 });
