@@ -249,20 +249,30 @@ export class BandSketch {
     return n === 0 ? NaN : this.valueAtRank(series, month, q * (n - 1));
   }
 
-  /** The value at a 0-based, possibly fractional rank (0: the smallest) of a series in a month. */
+  /**
+   * The value at a 0-based, possibly fractional rank (0: the smallest) of a series in a month: at a
+   * fractional rank, linear between the values at the whole ranks either side, as type 7 reads a
+   * sorted sample. (Read inside the bin of the lower rank alone, a rank between two values far
+   * apart, in a sparse tail, came out near the lower one: 4% off a p1 the rows gave.)
+   */
   valueAtRank(series: number, month: number, rank: number): number {
+    const n = this.countOf(series, month);
+    if (n === 0) return NaN;
+    const below = Math.min(Math.max(0, Math.floor(rank)), n - 1);
+    const value = this.valueAtWholeRank(series, month, below);
+    const t = rank - below;
+    return t > 0 && below + 1 < n ? value + t * (this.valueAtWholeRank(series, month, below + 1) - value) : value;
+  }
+
+  /** The value at a whole 0-based rank: the c values in a bin spread evenly across it, the k-th at (k + 0.5) / c. */
+  private valueAtWholeRank(series: number, month: number, rank: number): number {
     const bins = this.binsPerMonth[series];
     const start = this.offsets[series] + month * bins;
-    if (this.countOf(series, month) === 0) return NaN;
     let before = 0;
     for (let b = 0; b < bins; b++) {
       const c = this.counts[start + b];
       if (c === 0) continue;
-      if (rank < before + c) {
-        // The c values in the bin are spread evenly across it: the k-th sits at (k + 0.5) / c.
-        const fraction = (rank - before + 0.5) / c;
-        return this.binValue(series, b, fraction);
-      }
+      if (rank < before + c) return this.binValue(series, b, (rank - before + 0.5) / c);
       before += c;
     }
     return this.binValue(series, bins - 1, 1);
