@@ -27,7 +27,7 @@ export const GUARDRAILS: readonly Guardrail[] = [
     max: DRIFT_BOUND_PER_YEAR,
     reason:
       `an expected return beyond ±${DRIFT_BOUND_PER_YEAR * 100}%/yr (the price doubling or halving every ~1.4 years on average) is the fit window's trend, ` +
-      "not a forecast: 2012-2024 took BTC from $5 to $70,000; DEFAULTS.md's base assumes 10%/yr",
+      "not a forecast (for scale, whatever the window: BTC went from $5 in 2012 to $70,000 in 2024); DEFAULTS.md's base assumes 10%/yr",
   },
   {
     process: 'hashrate',

@@ -93,9 +93,11 @@ function swingValues(input: SwingInput, base: number, node: FieldNode): [number,
     const inside = Math.min(max, Math.max(min, x));
     return node.type === 'integer' ? Math.round(inside) : inside;
   };
+  // To 12 significant digits: 0.1 x 1.5 is 0.15000000000000002 in binary, and the swing's value is shown and set as written.
+  const end = (x: number) => clamp(Number(x.toPrecision(12)));
   // An exclusive bound (a field > 0) is not a value: stay halfway inside it.
-  const low = clamp(base - delta) === node.exclusiveMinimum ? (base + min) / 2 : clamp(base - delta);
-  const high = clamp(base + delta) === node.exclusiveMaximum ? (base + max) / 2 : clamp(base + delta);
+  const low = end(base - delta) === node.exclusiveMinimum ? (base + min) / 2 : end(base - delta);
+  const high = end(base + delta) === node.exclusiveMaximum ? (base + max) / 2 : end(base + delta);
   return low === high ? 'its range leaves no room to move it' : [low, high];
 }
 

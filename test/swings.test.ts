@@ -28,6 +28,9 @@ describe('computeSwings', () => {
       expect([lease.baseValue, lease.low.value, lease.high.value]).toEqual([130, 104, 156]);
       const discount = swings.inputs.find((i) => i.path === 'discountRatePerYear')!;
       expect([discount.low.value, discount.high.value]).toEqual([0.12 - 0.03, 0.12 + 0.03]);
+      // Written as a person would: 0.1 x 1.5, not its binary 0.15000000000000002.
+      const signing = swings.inputs.find((i) => i.path === 'hosting.signingProbabilityPerMonth')!;
+      expect([signing.baseValue, signing.low.value, signing.high.value]).toEqual([0.1, 0.05, 0.15]);
       const plain = await runScenario(loadScenario('smoke', { set: ['hosting.leaseUsdPerKwMonth=156'] }), { trials: TRIALS, seed: SEED, workers: 1, collectBands: false });
       const summary = summarizePoint(plain.outcomes, scenario.strategies.map((s) => s.name));
       expect(lease.high.differenceUsd['convert-now']).toBe(meanDifference(summary, { a: 'convert-now', b: 'stay' }).value);
