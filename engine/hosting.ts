@@ -116,8 +116,10 @@ export class Hosting {
     this.convertedMw = site.powerMw * share;
     this.itKwFull = this.convertedMw * site.itKwPerMw;
     this.fullOfflineShare = (share * site.tranches) / site.tranches;
-    this.hallCapexUsd = (this.convertedMw * site.conversionUsdPerMw * (1 - site.tenantCapexShare)) / site.tranches;
-    this.hallAdvanceUsd = (this.convertedMw * site.capexAdvanceUsdPerMw) / site.tranches;
+    // A tenant's share of the build and its advance come with a lease: an own GPU cloud has no tenant
+    // (its customer's prepayment is the contract's, gpuCloud.contract.prepaymentShare).
+    this.hallCapexUsd = (this.convertedMw * site.conversionUsdPerMw * (1 - (gpuCloud ? 0 : site.tenantCapexShare))) / site.tranches;
+    this.hallAdvanceUsd = gpuCloud ? 0 : (this.convertedMw * site.capexAdvanceUsdPerMw) / site.tranches;
     this.debtBalanceUsd = 0;
     this.debtPaymentUsd = 0;
     this.owedAdvanceUsd = 0;

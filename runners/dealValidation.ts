@@ -159,7 +159,8 @@ export function contractRun(preset: Scenario, strategyName: string): ContractRun
     termMonths,
     contractValueUsd,
     landlordCostUsd,
-    conversionCapexUsd: site.tenantCapexShare < 1 ? siteCapexUsd / (1 - site.tenantCapexShare) : NaN,
+    // A GPU cloud pays its whole build (it has no tenant to share it); a lease's tenant pays its share.
+    conversionCapexUsd: rule.gpuCloud ? siteCapexUsd : site.tenantCapexShare < 1 ? siteCapexUsd / (1 - site.tenantCapexShare) : NaN,
     gpuCapexUsd: rule.gpuCloud ? (itKw / site.itKwPerGpu) * site.gpuCapexUsd : 0,
     advanceUsd,
   };

@@ -207,6 +207,20 @@ describe('GPU cloud contract', () => {
     expect(rows[60].rent).toBeCloseTo(gpus * HOURS_PER_MONTH * 0.7 * 2 * 0.7 ** 4, 3);
   });
 
+  it('pays its whole build itself and takes no advance: tenantCapexShare and the capex advance are a tenant\'s, and a GPU cloud has none', () => {
+    const build = (hostingFields: Record<string, unknown>) => {
+      const { market, draws, hosting } = setting({ capexDebtShare: 0, ...hostingFields, gpuCloud: { itKwPerGpu: 1.2, capexUsdPerGpu: 35_000, utilisation: 0.7, opexShareOfRevenue: 0.15, lifeMonths: 72 } });
+      hosting.start(0, 1, true, draws);
+      return months(hosting, market, draws, 12);
+    };
+    const alone = build({ tenantCapexShare: 0, capexAdvanceUsdPerMwIt: 0 });
+    const withLeaseTerms = build({ tenantCapexShare: 0.3, capexAdvanceUsdPerMwIt: 2e6 });
+    expect(withLeaseTerms.map((r) => r.capex)).toEqual(alone.map((r) => r.capex));
+    expect(withLeaseTerms.every((r) => r.advance === 0)).toBe(true);
+    // The whole conversion capex, spent evenly over the build (12 months in this world).
+    expect(alone.reduce((sum, r) => sum + r.capex, 0)).toBeCloseTo((100 / 1.3) * 9e6, 0);
+  });
+
   it('runs each hall\'s contract for the term from its own handover', () => {
     const { market, draws, hosting } = setting(
       { tranches: 2, trancheIntervalMonths: 3, gpuCloud: { itKwPerGpu: 1.2, capexUsdPerGpu: 35_000, utilisation: 0.7, opexShareOfRevenue: 0.15, lifeMonths: 72, contract: { years: 4, usdPerGpuHour: 3, takeOrPayShare: 1, prepaymentShare: 0 } } },
