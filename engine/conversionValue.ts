@@ -89,6 +89,8 @@ export class ConversionValuer {
   /** The market lease rate in the horizon's last month, and the expected discount of a tenant search then. */
   private releaseRate = 0;
   private searchDiscount = 0;
+  /** The power of the converted MW at the horizon's price when the site pays it (powerPassThrough false), else 0: a terminal fixed cost, as in hosting.ts. */
+  private hostedPowerUsd = 0;
   private readonly ehsPerMw: number;
 
   constructor(private readonly site: SiteParams) {
@@ -197,6 +199,7 @@ export class ConversionValuer {
     this.holdNpvUsd = site.powerMw * mining + this.siteFixedNpvUsd + this.holdMiningTerminalUsd * discount[months - 1];
     const releaseIndex = aiDemandIndex[months - 1];
     this.releaseRate = site.leaseUsdPerKwMonth * releaseIndex ** site.leaseElasticity;
+    this.hostedPowerUsd = site.powerPassThrough ? 0 : site.powerMw * HOURS_PER_MONTH * (ppaCostUsdPerMwh + spotShare * energyUsdPerMwh[months - 1]);
     this.searchDiscount = expectedSearchDiscount(site.signingProbabilityPerMonth * releaseIndex, site.monthlyDiscount);
     this.buildMonths = draws.buildMonths;
     this.startTable = this.startTables[draws.buildMonths];
@@ -382,7 +385,7 @@ export class ConversionValuer {
     // Terminal value: the converted part (hosting.ts terminalValueUsd) and the debt; the mining part is npvUsd's.
     const offlineShare = table[row + START_OFFLINE];
     const netShare = 1 - site.tripleNetCostShareOfRent;
-    const fixedUsd = table[row + START_FIXED];
+    const fixedUsd = table[row + START_FIXED] + this.hostedPowerUsd;
     const marketNoiUsd = this.releaseRate * itKwFull * netShare - fixedUsd;
     const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);
     // The value with a tenant still to find (no lease at the horizon, or it ends there), computed

@@ -382,7 +382,10 @@ export class Hosting {
     const v = site.monthlyDiscount;
     const itKw = this.convertedMw * site.itKwPerMw;
     const netShare = 1 - site.tripleNetCostShareOfRent;
-    const fixedUsd = site.landlordOpexUsdPerKwMonth * itKw + fixedCostUsdPerMonth;
+    // The power of the hosted IT, when the site pays it, runs as long as a tenant does: at the
+    // horizon's price, like the lease rate at the horizon's AI index.
+    const hostedPowerUsd = site.powerPassThrough ? 0 : this.convertedMw * HOURS_PER_MONTH * (site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * market.energyUsdPerMwh[last]);
+    const fixedUsd = site.landlordOpexUsdPerKwMonth * itKw + fixedCostUsdPerMonth + hostedPowerUsd;
     const index = market.aiDemandIndex[last];
     const marketNoiUsd = site.leaseUsdPerKwMonth * index ** site.leaseElasticity * itKw * netShare - fixedUsd;
     const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);

@@ -283,6 +283,21 @@ describe('terminal value by cash-flow type', () => {
     expect(hosting.terminalValueUsd(60, market, 250_000)).toBeCloseTo(expected, 0);
   });
 
+  it('leased capacity whose power the site buys (powerPassThrough false): that power, at the horizon\'s price, is a running cost like the landlord\'s opex', () => {
+    const terminal = (fields: Record<string, unknown>) => {
+      const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 12, leaseForm: 'modifiedGross', ...fields }, byCashFlow);
+      hosting.start(0, 1, false, draws);
+      months(hosting, market, draws, 60);
+      return { valueUsd: hosting.terminalValueUsd(60, market, 250_000), market };
+    };
+    const bought = terminal({ powerPassThrough: false, landlordOpexUsdPerKwMonth: 20 });
+    // The 100 MW converted (IT and cooling) for a month, all at the spot price (no PPA in this world).
+    const powerUsd = 100 * HOURS_PER_MONTH * bought.market.energyUsdPerMwh[59];
+    const asOpex = terminal({ powerPassThrough: true, landlordOpexUsdPerKwMonth: 20 + powerUsd / IT_KW });
+    expect(Math.abs(bought.valueUsd - asOpex.valueUsd)).toBeLessThan(1e-9 * Math.abs(asOpex.valueUsd));
+    expect(bought.valueUsd).toBeLessThan(terminal({ powerPassThrough: true, landlordOpexUsdPerKwMonth: 20 }).valueUsd);
+  });
+
   it('vacant capacity: the cap-rate value after the expected search; a GPU cloud: its fleet\'s residual value', () => {
     const spec = setting({ preLeased: false, leaseForm: 'tripleNet', tripleNetCostShareOfRent: 0.03 }, byCashFlow);
     spec.draws.signingU.fill(1);
