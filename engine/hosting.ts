@@ -43,7 +43,11 @@ export class Hosting {
   itKwhLeased = 0;
   /** MWh the site buys for the hosted load (0 when the tenant pays for power). */
   energyMwh = 0;
-  /** Cash paid ahead by the tenant or customer: the capex advance during the build, a GPU contract's prepayment. */
+  /**
+   * Cash paid ahead by the tenant or customer: the capex advance during the build, a GPU contract's
+   * prepayment; negative in a default's month for what of an unrepaid advance the site's claim did
+   * not cover, paid back to the tenant's estate.
+   */
   advanceReceivedUsd = 0;
   /** Part of rentUsd paid not in cash but by crediting it against an advance or prepayment. */
   creditedUsd = 0;
@@ -279,11 +283,16 @@ export class Hosting {
   private tenantDefault(leaseMonth: number, contractRentUsd: number): boolean {
     const site = this.site;
     this.tenantDefaults++;
-    // Recovery: a share of the site's claim (defaultClaim: capped as in bankruptcy, or all the rent
-    // still owed) that no guarantor covers, at today's escalated rate. The tenant's claim to its
-    // unrepaid advance falls away with its lease.
-    const remainingMonths = site.leaseMonths - leaseMonth;
-    this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * site.defaultClaimMonths[remainingMonths];
+    // The site's claim (defaultClaim: capped as in bankruptcy, or all the rent still owed) that no
+    // guarantor covers, at today's escalated rate, less the advance not yet credited, which is the
+    // tenant's and set off against it: a share of the rest is recovered; an advance beyond the claim
+    // is paid back. (Forgiven outright, the advance made a riskier tenant raise the value.)
+    const claimMonths = site.defaultClaimMonths[site.leaseMonths - leaseMonth];
+    const claimUsd = (1 - site.backstopShare) * contractRentUsd * claimMonths;
+    const owedUsd = this.owedAdvanceUsd;
+    // Written so that without an advance the recovery has the bits it had before the set-off.
+    if (claimUsd >= owedUsd) this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * claimMonths - site.recoveryShare * owedUsd;
+    else this.advanceReceivedUsd = claimUsd - owedUsd;
     this.owedAdvanceUsd = 0;
     if (site.backstopShare === 0) {
       this.leaseState = Lease.Searching;

@@ -89,6 +89,29 @@ describe('who pays for the conversion', () => {
     expect(rows[40].rent).toBeCloseTo(RENT_USD, 4); // rent is earned in full; only its cash was credited
     expect(hosting.owedAdvance).toBe(0);
   });
+
+  it.each([
+    // 12-year lease: the claim (15% of the 136 months left: 20.4 months of rent) exceeds the $75M still owed.
+    ['a claim larger than the advance owed: a share of the rest is recovered', 12, 1.5e6],
+    // 3-year lease, a larger advance: the claim (a year of rent) is less than the $191M owed, and the rest is paid back.
+    ['an advance owed beyond the claim: paid back to the tenant\'s estate', 3, 3e6],
+  ])('on default sets the advance not yet credited off against the site\'s claim (%s)', (_label, leaseYears, advancePerMwIt) => {
+    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0, leaseYears, capexAdvanceUsdPerMwIt: advancePerMwIt, advanceRecoupShareOfRent: 0.5, recoveryShare: 0.3, defaultClaim: 'cappedRent' });
+    draws.defaultU.fill(1);
+    draws.defaultU[20] = 0; // lease month 8: eight half-rents credited (months 12 .. 19)
+    hosting.start(0, 1, false, draws);
+    const rows = months(hosting, market, draws, 30);
+    const owedUsd = (100 / 1.3) * advancePerMwIt - 8 * 0.5 * RENT_USD;
+    const claimUsd = RENT_USD * Math.max(12, 0.15 * (leaseYears * 12 - 8));
+    if (claimUsd >= owedUsd) {
+      expect(rows[20].recovery).toBeCloseTo(0.3 * (claimUsd - owedUsd), 2);
+      expect(rows[20].advance).toBe(0);
+    } else {
+      expect(rows[20].recovery).toBe(0);
+      expect(rows[20].advance).toBeCloseTo(claimUsd - owedUsd, 2);
+    }
+    expect(hosting.owedAdvance).toBe(0);
+  });
 });
 
 describe('tenant default', () => {
