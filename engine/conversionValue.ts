@@ -24,8 +24,9 @@
 //
 // It covers what it can value this way and says so (covers()): leasing, no tax (a month's tax
 // depends on the sign of its own operating cash flow), no capex advance (credited against rent at
-// a rate capped by what is owed), terminal value by cash-flow type. Anything else is walked month
-// by month by the strategy evaluator. test/conversionValue.test.ts holds it to the evaluator's
+// a rate capped by what is owed), no guarantor (it pays for the months a re-let leaves vacant),
+// terminal value by cash-flow type. Anything else is walked month by month by the strategy
+// evaluator; never converting is valued from the sums whatever the lease terms (coversHold()). test/conversionValue.test.ts holds it to the evaluator's
 // NPV, conversion by conversion, on scenarios that exercise every branch.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
 import { annuityPayment, TERMINAL_BY_CASH_FLOW, wholeBuildMonths, type SiteDraws, type SiteParams } from './site.js';
@@ -147,8 +148,13 @@ export class ConversionValuer {
 
   /** Whether npvUsd values a conversion to this operation exactly (see the file comment). */
   covers(gpuCloud: boolean): boolean {
+    return !gpuCloud && this.site.backstopShare === 0 && this.coversHold();
+  }
+
+  /** Whether holdNpvUsd, never converting, is exact. */
+  coversHold(): boolean {
     const site = this.site;
-    return !gpuCloud && site.taxRate === 0 && site.capexAdvanceUsdPerMw === 0 && site.terminalMethod === TERMINAL_BY_CASH_FLOW;
+    return site.taxRate === 0 && site.capexAdvanceUsdPerMw === 0 && site.terminalMethod === TERMINAL_BY_CASH_FLOW;
   }
 
   /**
@@ -337,8 +343,7 @@ export class ConversionValuer {
     // Leases, from event to event (hosting.ts's lease states).
     let leaseStart = firstHandover;
     let rate = 0;
-    let payingShare = 1;
-    /** The lease state at the horizon: true while a lease (signed, running or backstopped) holds. */
+    /** The lease state at the horizon: true while a lease (signed or running) holds. */
     let leased = false;
     let searchFrom = firstHandover;
     if (site.preLeased) {
@@ -360,25 +365,19 @@ export class ConversionValuer {
       const until = Math.min(leaseEnd, months);
       const defaulted = this.nextDefault[leaseStart];
       if (defaulted < until) {
-        changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, defaulted, rate, 1, itKwFull, convertedMw, firstHandover, lastHandover);
+        changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, defaulted, rate, itKwFull, convertedMw, firstHandover, lastHandover);
         const deliveredShare = this.deliveredShare(defaulted, firstHandover, lastHandover);
         // A default comes before the lease's end: within the table.
         const escalation = this.escalationAt[defaulted - leaseStart];
-        const recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * itKwFull * deliveredShare * rate * escalation * site.defaultClaimMonths[site.leaseMonths - (defaulted - leaseStart)];
+        const recoveryUsd = site.recoveryShare * itKwFull * deliveredShare * rate * escalation * site.defaultClaimMonths[site.leaseMonths - (defaulted - leaseStart)];
         changeUsd += recoveryUsd * site.discountFactors[defaulted];
-        if (site.backstopShare === 0) {
-          leased = false;
-          searchFrom = defaulted + 1;
-          continue;
-        }
-        changeUsd += this.leaseIncomeUsd(leaseStart, defaulted, until, rate, site.backstopShare, itKwFull, convertedMw, firstHandover, lastHandover);
-        payingShare = site.backstopShare;
-      } else {
-        changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, until, rate, 1, itKwFull, convertedMw, firstHandover, lastHandover);
+        leased = false;
+        searchFrom = defaulted + 1;
+        continue;
       }
+      changeUsd += this.leaseIncomeUsd(leaseStart, leaseStart, until, rate, itKwFull, convertedMw, firstHandover, lastHandover);
       if (leaseEnd >= months) break;
       leased = false;
-      payingShare = 1;
       searchFrom = leaseEnd;
     }
 
@@ -398,7 +397,7 @@ export class ConversionValuer {
       const remaining = leaseStart + site.leaseMonths - firstMonth;
       if (remaining > 0) {
         const firstLeaseMonth = firstMonth - leaseStart;
-        const contractedUsd = netShare * itKwFull * rate * payingShare * this.leaseTail[firstLeaseMonth] - fixedUsd * this.leaseAnnuity[remaining];
+        const contractedUsd = netShare * itKwFull * rate * this.leaseTail[firstLeaseMonth] - fixedUsd * this.leaseAnnuity[remaining];
         convertedUsd = this.discountPower[firstMonth - months] * (contractedUsd + this.discountPower[remaining] * releaseUsd);
       }
     }
@@ -420,11 +419,11 @@ export class ConversionValuer {
   }
 
   /**
-   * Present value of a lease signed at `leaseStart` at `rate` (USD per kW-month) paying `payingShare`
-   * of its rent in months from .. until - 1, net of the landlord's costs and, without pass-through,
+   * Present value of a lease signed at `leaseStart` at `rate` (USD per kW-month) paying its rent
+   * in months from .. until - 1, net of the landlord's costs and, without pass-through,
    * the power of the delivered halls: hall by hall, each from its handover.
    */
-  private leaseIncomeUsd(leaseStart: number, from: number, until: number, rate: number, payingShare: number, itKwFull: number, convertedMw: number, firstHandover: number, lastHandover: number): number {
+  private leaseIncomeUsd(leaseStart: number, from: number, until: number, rate: number, itKwFull: number, convertedMw: number, firstHandover: number, lastHandover: number): number {
     const site = this.site;
     const months = this.months;
     const halls = site.tranches;
@@ -441,7 +440,7 @@ export class ConversionValuer {
       hallDiscount += sd[a] - sd[until];
       powerDiscount += this.powerSuffix[a] - this.powerSuffix[until];
     }
-    const rentUsd = (itKwFull * rate * payingShare * rentDiscount) / halls;
+    const rentUsd = (itKwFull * rate * rentDiscount) / halls;
     let incomeUsd = (1 - site.tripleNetCostShareOfRent) * rentUsd - (site.landlordOpexUsdPerKwMonth * itKwFull * hallDiscount) / halls;
     if (!site.powerPassThrough) incomeUsd -= (convertedMw * HOURS_PER_MONTH * powerDiscount) / halls;
     return incomeUsd;

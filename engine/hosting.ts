@@ -10,7 +10,7 @@
 // per worker, restarted for each strategy of each trial; nothing here allocates after construction.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
 import { annuityDenominator, annuityPayment, type SiteDraws, type SiteParams } from './site.js';
-import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
+import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount, vacancyAnnuity } from './terminalValue.js';
 
 /** Most halls a conversion is delivered in (a slot each, preallocated). */
 export const MAX_TRANCHES = 12;
@@ -26,8 +26,6 @@ const enum Lease {
   /** Pre-leased: signed at the start of the conversion, rent from the first handover. */
   Signed,
   Leased,
-  /** The tenant defaulted; its guarantor pays backstopShare of the rent to the end of the term. */
-  Backstopped,
 }
 
 export class Hosting {
@@ -89,6 +87,17 @@ export class Hosting {
   private leaseStartMonth = 0;
   /** (1 + escalator)^(whole lease years elapsed), updated on each lease anniversary. */
   private escalation = 1;
+  /** Whether the lease now running, or the first one to come, is the deal's, which a guarantor backs (backstopShare). */
+  private guaranteedLease = false;
+  /**
+   * After the deal's tenant defaults: the guarantor's payment for a month the capacity stands
+   * vacant, until the defaulted lease would have ended (guaranteeUntilMonth) or a new tenant signs.
+   */
+  private guaranteeUsd = 0;
+  private guaranteeUntilMonth = -1;
+  /** The defaulted lease's start (the guarantee escalates on its anniversaries), and the default's month. */
+  private guaranteeLeaseStartMonth = 0;
+  private guaranteeFromMonth = 0;
   private gpuDebtBalanceUsd = 0;
   private gpuPaymentUsd = 0;
   /** Per hall: age of its GPU fleet, and its rental price relative to the newest generation's. */
@@ -131,6 +140,8 @@ export class Hosting {
     this.leaseState = site.preLeased && !gpuCloud ? Lease.Signed : Lease.NotMarketed;
     this.firstSignedMonth = this.leaseState === Lease.Signed ? startMonth : NaN;
     this.tenantDefaults = 0;
+    this.guaranteedLease = site.backstopShare > 0 && !gpuCloud;
+    this.guaranteeUntilMonth = -1;
     this.leaseStartMonth = this.firstHandoverMonth;
     this.escalation = 1;
     this.gpuDebtBalanceUsd = 0;
@@ -211,25 +222,31 @@ export class Hosting {
     let state = this.leaseState;
     if (state === Lease.NotMarketed) state = Lease.Searching;
     else if (state === Lease.Signed && m >= this.leaseStartMonth) state = Lease.Leased;
-    if ((state === Lease.Leased || state === Lease.Backstopped) && m - this.leaseStartMonth >= site.leaseMonths) state = Lease.Searching;
+    if (state === Lease.Leased && m - this.leaseStartMonth >= site.leaseMonths) {
+      state = Lease.Searching;
+      this.guaranteedLease = false;
+    }
     this.leaseState = state;
     if (state === Lease.Searching && draws.signingU[m] < site.signingProbabilityPerMonth * index) {
       this.sign(m, index);
       state = Lease.Leased;
     }
-    if (state !== Lease.Leased && state !== Lease.Backstopped) return;
+    if (state !== Lease.Leased) {
+      if (m < this.guaranteeUntilMonth) this.guarantorPays(m);
+      return;
+    }
 
     const leaseMonth = m - this.leaseStartMonth;
     if (leaseMonth > 0 && leaseMonth % 12 === 0) this.escalation *= 1 + site.escalatorPerYear;
     const contractRentUsd = itKw * this.leaseRateUsdPerKwMonth * this.escalation;
-    if (state === Lease.Leased && draws.defaultU[m] < (market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth)) {
-      if (!this.tenantDefault(leaseMonth, contractRentUsd)) return;
-      state = Lease.Backstopped;
+    if (draws.defaultU[m] < (market.aiWinter[m] ? site.winterDefaultProbabilityPerMonth : site.defaultProbabilityPerMonth)) {
+      this.tenantDefault(m, leaseMonth, contractRentUsd);
+      if (m < this.guaranteeUntilMonth) this.guarantorPays(m);
+      return;
     }
-    const rentUsd = state === Lease.Backstopped ? site.backstopShare * contractRentUsd : contractRentUsd;
-    this.rentUsd = rentUsd;
-    this.operatingCostUsd = site.landlordOpexUsdPerKwMonth * itKw + site.tripleNetCostShareOfRent * rentUsd;
-    if (this.owedAdvanceUsd > 0) this.creditAdvance(rentUsd);
+    this.rentUsd = contractRentUsd;
+    this.operatingCostUsd = site.landlordOpexUsdPerKwMonth * itKw + site.tripleNetCostShareOfRent * contractRentUsd;
+    if (this.owedAdvanceUsd > 0) this.creditAdvance(contractRentUsd);
     this.itKwhLeased = itKw * HOURS_PER_MONTH;
     if (!site.powerPassThrough) this.energyMwh = this.convertedMw * deliveredShare * HOURS_PER_MONTH;
   }
@@ -277,30 +294,42 @@ export class Hosting {
     if (this.firstSignedMonth !== this.firstSignedMonth) this.firstSignedMonth = m;
     this.leaseRateUsdPerKwMonth = this.site.leaseUsdPerKwMonth * index ** this.site.leaseElasticity;
     this.escalation = 1;
+    this.guaranteeUntilMonth = -1; // a new tenant's rent replaces the guarantor's payments
   }
 
-  /** The tenant defaults in month `leaseMonth` of its lease. Returns whether rent still comes (from a guarantor). */
-  private tenantDefault(leaseMonth: number, contractRentUsd: number): boolean {
+  /** The tenant defaults in month m, month `leaseMonth` of its lease; the site looks for a new one at once. */
+  private tenantDefault(m: number, leaseMonth: number, contractRentUsd: number): void {
     const site = this.site;
     this.tenantDefaults++;
-    // The site's claim (defaultClaim: capped as in bankruptcy, or all the rent still owed) that no
-    // guarantor covers, at today's escalated rate, less the advance not yet credited, which is the
-    // tenant's and set off against it: a share of the rest is recovered; an advance beyond the claim
-    // is paid back. (Forgiven outright, the advance made a riskier tenant raise the value.)
+    // The site's claim (defaultClaim: capped as in bankruptcy, or all the rent still owed), at
+    // today's escalated rate, less the advance not yet credited, which is the tenant's and set off
+    // against it: a share of the rest is recovered; an advance beyond the claim is paid back.
+    // (Forgiven outright, the advance made a riskier tenant raise the value.)
     const claimMonths = site.defaultClaimMonths[site.leaseMonths - leaseMonth];
-    const claimUsd = (1 - site.backstopShare) * contractRentUsd * claimMonths;
+    const claimUsd = contractRentUsd * claimMonths;
     const owedUsd = this.owedAdvanceUsd;
     // Written so that without an advance the recovery has the bits it had before the set-off.
-    if (claimUsd >= owedUsd) this.recoveryUsd = site.recoveryShare * (1 - site.backstopShare) * contractRentUsd * claimMonths - site.recoveryShare * owedUsd;
+    if (claimUsd >= owedUsd) this.recoveryUsd = site.recoveryShare * contractRentUsd * claimMonths - site.recoveryShare * owedUsd;
     else this.advanceReceivedUsd = claimUsd - owedUsd;
     this.owedAdvanceUsd = 0;
-    if (site.backstopShare === 0) {
-      this.leaseState = Lease.Searching;
-      return false;
-    }
-    // A guarantor (Google for Fluidstack at TeraWulf and Hut 8) pays its share as the rent falls due.
-    this.leaseState = Lease.Backstopped;
-    return true;
+    this.leaseState = Lease.Searching;
+    if (!this.guaranteedLease) return;
+    // The deal's guarantor (Google for Fluidstack at TeraWulf and Hut 8) pays its share of the rent
+    // for the months the capacity stands vacant, to the end of the defaulted term: the site re-lets
+    // as it would without one, so a guarantee never lowers the value. (Until stop 31 the capacity
+    // stayed leased at the guarantor's share to the end of the term, and a backstop could cost more
+    // in foregone re-letting than it paid.) A later tenant has no guarantor.
+    this.guaranteedLease = false;
+    this.guaranteeUsd = site.backstopShare * contractRentUsd;
+    this.guaranteeLeaseStartMonth = this.leaseStartMonth;
+    this.guaranteeFromMonth = m;
+    this.guaranteeUntilMonth = this.leaseStartMonth + site.leaseMonths;
+  }
+
+  /** A vacant month under a guarantee: the guarantor's share of the defaulted rent, escalated on that lease's anniversaries. */
+  private guarantorPays(m: number): void {
+    if (m > this.guaranteeFromMonth && (m - this.guaranteeLeaseStartMonth) % 12 === 0) this.guaranteeUsd *= 1 + this.site.escalatorPerYear;
+    this.rentUsd = this.guaranteeUsd;
   }
 
   /** Part of this month's rent credited against the advance still owed. */
@@ -399,7 +428,7 @@ export class Hosting {
     const marketNoiUsd = site.leaseUsdPerKwMonth * index ** site.leaseElasticity * itKw * netShare - fixedUsd;
     const releaseUsd = capRateValue(marketNoiUsd, site.capRatePerYear);
     const state = this.leaseState;
-    if (state === Lease.Signed || state === Lease.Leased || state === Lease.Backstopped) {
+    if (state === Lease.Signed || state === Lease.Leased) {
       const leaseEndMonth = this.leaseStartMonth + site.leaseMonths;
       const firstMonth = Math.max(endMonth, this.leaseStartMonth);
       const months = leaseEndMonth - firstMonth;
@@ -407,16 +436,19 @@ export class Hosting {
         const delay = firstMonth - endMonth;
         const firstLeaseMonth = firstMonth - this.leaseStartMonth;
         // The escalation of the month before the first payment; escalatedLeasePv steps it on anniversaries.
-        const payingShare = state === Lease.Backstopped ? site.backstopShare : 1;
-        let firstRentUsd = itKw * this.leaseRateUsdPerKwMonth * payingShare * (state === Lease.Signed ? 1 : this.escalation);
+        let firstRentUsd = itKw * this.leaseRateUsdPerKwMonth * (state === Lease.Signed ? 1 : this.escalation);
         if (firstLeaseMonth > 0 && firstLeaseMonth % 12 === 0) firstRentUsd *= 1 + site.escalatorPerYear;
         const contractedUsd = netShare * escalatedLeasePv(firstRentUsd, site.escalatorPerYear, firstLeaseMonth, months, v) - fixedUsd * annuityFactor(months, v);
         return v ** delay * (contractedUsd + v ** months * releaseUsd) - remainingCapexUsd;
       }
     }
-    // Vacant (or about to be): the rent starts when a tenant signs.
+    // Vacant (or about to be): the rent starts when a tenant signs; a guarantor still pays the months
+    // of the defaulted term that stay vacant (at its payment now: its escalations are left out).
     const handoverDelay = Math.max(0, this.leaseStartMonth - endMonth);
-    return v ** handoverDelay * expectedSearchDiscount(site.signingProbabilityPerMonth * index, v) * releaseUsd - remainingCapexUsd;
+    const signingProbability = site.signingProbabilityPerMonth * index;
+    let vacantUsd = v ** handoverDelay * expectedSearchDiscount(signingProbability, v) * releaseUsd;
+    if (this.guaranteeUntilMonth > endMonth) vacantUsd += this.guaranteeUsd * vacancyAnnuity(signingProbability, v, this.guaranteeUntilMonth - endMonth);
+    return vacantUsd - remainingCapexUsd;
   }
 
   /** Site-funded capex not yet spent by `endMonth` on halls still building. */

@@ -94,7 +94,7 @@ class FitPathSimulator {
     this.rule = neverConvertingRule('fit', plan.curtail);
     this.direct = Uint8Array.from(plan.actions, (action) => (valuer.covers(action.operate === 'gpuCloud') ? 1 : 0));
     this.shares = Float64Array.from(plan.actions, (action) => action.share);
-    this.holdFromSums = valuer.covers(false);
+    this.holdFromSums = valuer.coversHold();
     this.walksActions = this.direct.includes(0);
   }
 

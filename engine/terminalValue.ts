@@ -46,3 +46,14 @@ export function expectedSearchDiscount(signingProbabilityPerMonth: number, v: nu
   const p = Math.min(1, signingProbabilityPerMonth);
   return p > 0 ? p / (1 - (1 - p) * v) : 0;
 }
+
+/**
+ * Sum over k = 1..months of (v (1 - p))^k: the present value of 1 a month paid in each month that
+ * ends with no tenant signed (each month signs with probability p), for at most `months` months.
+ * A guarantor's payments for vacant capacity (hosting.ts) after the horizon.
+ */
+export function vacancyAnnuity(signingProbabilityPerMonth: number, v: number, months: number): number {
+  if (months <= 0) return 0;
+  const x = v * (1 - Math.min(1, signingProbabilityPerMonth));
+  return x === 1 ? months : (x * (1 - x ** months)) / (1 - x);
+}

@@ -371,7 +371,7 @@ const hosting = z
         'the rent of the greater of one year and 15% of the remaining term (at most three years), never more than the term left; remainingRent: all the rent left in the term, undiscounted (the frozen bench model).',
     ),
     recoveryShare: share('Share of the claim (defaultClaim; the part no backstop covers) the site recovers on default, paid at once.', 0.3),
-    backstopShare: share('Share of the rent a guarantor keeps paying, month by month to the end of the term, when the tenant defaults (Google for Fluidstack at TeraWulf: $1.8B of $3.7B, ~0.49); the capacity stays leased until then.', 0),
+    backstopShare: share('Share of the rent a guarantor pays, month by month, for the months the capacity stands vacant after the deal\'s tenant defaults, to the end of its term (Google for Fluidstack at TeraWulf: $1.8B of $3.7B, ~0.49); the site re-lets meanwhile, and a new tenant ends it.', 0),
     powerPassThrough: z.boolean().default(true).meta({ unit: 'flag', description: 'The tenant pays for the power it uses (usual in colocation).' }),
     tenantCapexShare: share('Share of the conversion capex the tenant pays itself (CoreWeave funded ~75-80% of Core Scientific\'s 2025 conversion capex).', 0.3),
     capexAdvanceUsdPerMwIt: quantity({ unit: 'USD/MW of IT', description: 'Advance the tenant pays while the site builds (pro rata with spending), repaid by crediting advanceRecoupShareOfRent of each rent payment until it is recovered.' }, 0, 0, 1e9),

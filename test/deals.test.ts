@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { HOURS_PER_MONTH } from '../engine/market.js';
 import { annuityPayment, siteParams } from '../engine/site.js';
 import { StrategyEvaluator, strategyRule } from '../engine/strategy.js';
-import { annuityFactor, escalatedLeasePv, expectedSearchDiscount } from '../engine/terminalValue.js';
+import { annuityFactor, escalatedLeasePv, expectedSearchDiscount, vacancyAnnuity } from '../engine/terminalValue.js';
 import { gradeHazardsPerYear } from '../engine/creditGrades.js';
 import { compileModel } from '../engine/model.js';
 import { createOutcomeBlock, strategyColumn } from '../engine/outcomes.js';
@@ -115,19 +115,31 @@ describe('who pays for the conversion', () => {
 });
 
 describe('tenant default', () => {
-  it('with a guarantor: recovers its share of the unguaranteed rest at once, the guarantor pays its share to the end of the term', () => {
-    const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 3, backstopShare: 0.5, recoveryShare: 0.3, defaultClaim: 'cappedRent' });
-    draws.defaultU[20] = 0; // default in lease month 8
-    draws.defaultU[30] = 0; // a guarantor does not default
-    hosting.start(0, 1, false, draws);
-    const rows = months(hosting, market, draws, 50);
+  it('with a guarantor: the site recovers its share of the claim and re-lets; the guarantor pays its share of the rent for the vacant months of the term, the deal\'s tenant only', () => {
+    const run = (backstopShare: number) => {
+      const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 3, backstopShare, recoveryShare: 0.3, defaultClaim: 'cappedRent' });
+      draws.defaultU[20] = 0; // the deal's tenant defaults in lease month 8
+      draws.signingU.fill(1, 21, 30); // vacant until a new tenant signs in month 30
+      draws.defaultU[40] = 0; // the new tenant defaults too: no guarantor backs it
+      draws.signingU.fill(1, 41, 45);
+      hosting.start(0, 1, false, draws);
+      return months(hosting, market, draws, 50);
+    };
+    const rows = run(0.5);
     expect(rows[19].rent).toBeCloseTo(RENT_USD, 4);
     // The claim on the 28 months left is capped at a year's rent (11 U.S.C. 502(b)(6): 15% of 28 months is less).
-    expect(rows[20].recovery).toBeCloseTo(0.3 * 0.5 * RENT_USD * 12, 3);
+    expect(rows[20].recovery).toBeCloseTo(0.3 * RENT_USD * 12, 3);
     expect(rows[20].rent).toBeCloseTo(0.5 * RENT_USD, 4);
-    expect(rows[24].rent).toBeCloseTo(0.5 * RENT_USD * 1.03, 4);
-    expect(rows[47].rent).toBeCloseTo(0.5 * RENT_USD * 1.03 ** 2, 4);
-    expect(rows[48].rent).toBeCloseTo(RENT_USD, 4); // term over: a new tenant signs at the market rate
+    expect(rows[23].rent).toBeCloseTo(0.5 * RENT_USD, 4);
+    expect(rows[24].rent).toBeCloseTo(0.5 * RENT_USD * 1.03, 4); // the defaulted lease's anniversary
+    expect(rows[29].rent).toBeCloseTo(0.5 * RENT_USD * 1.03, 4);
+    expect(rows[30].rent).toBeCloseTo(RENT_USD, 4); // the new tenant, at the market rate: the guarantee ends
+    expect(rows[30].kwh).toBeGreaterThan(0);
+    for (let m = 20; m < 30; m++) expect(rows[m].kwh).toBe(0); // vacant: the guarantor pays, nobody runs IT
+    for (let m = 40; m < 45; m++) expect(rows[m].rent).toBe(0);
+    // A guarantee only adds: month by month the site earns at least what it earns without one.
+    const without = run(0);
+    for (let m = 0; m < 50; m++) expect(rows[m].rent + rows[m].recovery).toBeGreaterThanOrEqual(without[m].rent + without[m].recovery);
   });
 
   it('makes a riskier tenant cost the site once the claim is capped: on base, CCC against AAA lowers convert-now\'s NPV on the same futures (uncapped it raised it)', () => {
@@ -291,6 +303,12 @@ describe('terminal value by cash-flow type', () => {
     let sum = 0;
     for (let k = 1; k < 2000; k++) sum += 0.1 * 0.9 ** (k - 1) * v ** (k - 1);
     expect(expectedSearchDiscount(0.1, v)).toBeCloseTo(sum, 12);
+    // A guarantor's payment in each of the next 16 months that ends with no tenant signed (p = 0.1).
+    let vacant = 0;
+    for (let k = 1; k <= 16; k++) vacant += (0.9 * v) ** k;
+    expect(vacancyAnnuity(0.1, v, 16)).toBeCloseTo(vacant, 12);
+    expect(vacancyAnnuity(0.1, v, 0)).toBe(0);
+    expect(vacancyAnnuity(1, v, 16)).toBe(0);
     expect(expectedSearchDiscount(0, v)).toBe(0);
   });
 
@@ -319,6 +337,19 @@ describe('terminal value by cash-flow type', () => {
     const asOpex = terminal({ powerPassThrough: true, landlordOpexUsdPerKwMonth: 20 + powerUsd / IT_KW });
     expect(Math.abs(bought.valueUsd - asOpex.valueUsd)).toBeLessThan(1e-9 * Math.abs(asOpex.valueUsd));
     expect(bought.valueUsd).toBeLessThan(terminal({ powerPassThrough: true, landlordOpexUsdPerKwMonth: 20 }).valueUsd);
+  });
+
+  it('vacant capacity under a guarantee at the horizon: the vacant value plus the guarantor\'s payments for the months of the term that stay vacant', () => {
+    const terminal = (backstopShare: number) => {
+      const spec = setting({ preLeased: true, escalatorPerYear: 0, leaseYears: 5, backstopShare, leaseForm: 'tripleNet', tripleNetCostShareOfRent: 0.03 }, byCashFlow);
+      spec.draws.defaultU[50] = 0; // lease month 38 of 60: 22 months of the term left after the default
+      spec.draws.signingU.fill(1, 51); // no tenant signs before the horizon (month 60)
+      spec.hosting.start(0, 1, false, spec.draws);
+      months(spec.hosting, spec.market, spec.draws, 60);
+      return spec.hosting.terminalValueUsd(60, spec.market, 100_000);
+    };
+    // The term runs to month 72: 12 months after the horizon, each paid while still vacant (p = 0.1 a month at index 1).
+    expect(terminal(0.5) - terminal(0)).toBeCloseTo(0.5 * RENT_USD * vacancyAnnuity(0.1, v, 12), 0);
   });
 
   it('vacant capacity: the cap-rate value after the expected search; a GPU cloud: its fleet\'s residual value', () => {
