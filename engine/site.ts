@@ -141,6 +141,7 @@ export function siteDebtSchedule(debtUsd: number, ratePerYear: number, termMonth
 export function siteParams(scenario: Scenario): SiteParams {
   const { site, hosting, horizonMonths: months, terminalValue } = scenario;
   const siteDebt = siteDebtSchedule(site.debtUsd, site.debtRatePerYear, site.debtTermMonths, months);
+  const leaseMonths = Math.round(hosting.leaseYears * 12);
   const hazards =
     hosting.tenantCreditGrade === 'custom'
       ? { normal: hosting.defaultHazardPerYear ?? 0, winter: hosting.winterDefaultHazardPerYear ?? 0 }
@@ -176,11 +177,11 @@ export function siteParams(scenario: Scenario): SiteParams {
     leaseUsdPerKwMonth: hosting.leaseUsdPerKwMonth,
     leaseElasticity: hosting.leaseElasticity,
     escalatorPerYear: hosting.escalatorPerYear,
-    leaseMonths: Math.round(hosting.leaseYears * 12),
+    leaseMonths,
     signingProbabilityPerMonth: hosting.signingProbabilityPerMonth,
     defaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.normal),
     winterDefaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.winter),
-    defaultClaimMonths: Float64Array.from({ length: Math.round(hosting.leaseYears * 12) + 1 }, (_, remaining) => defaultClaimMonths(remaining, hosting.defaultClaim)),
+    defaultClaimMonths: Float64Array.from({ length: leaseMonths + 1 }, (_, remaining) => defaultClaimMonths(remaining, hosting.defaultClaim)),
     recoveryShare: hosting.recoveryShare,
     backstopShare: hosting.backstopShare,
     landlordOpexUsdPerKwMonth: hosting.landlordOpexUsdPerKwMonth ?? 0,
