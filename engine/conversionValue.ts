@@ -12,7 +12,8 @@
 //   months earn 0 either way) from the hall's build start, a suffix sum of the path's discounted
 //   per-MW cash flows, computed once per path;
 // - the capex and the project debt: fixed by the start month and the build time (the debt accrues
-//   as it is drawn, then amortises at a level payment: closed forms);
+//   as it is drawn, then amortises at a level payment: closed forms; with hosting.debtInNpv off,
+//   the NPV's, it has none and the capex counts as spent);
 // - the leases: the hosting's lease states (hosting.ts) jump from event to event (handover,
 //   signing, default, end of term), and between two events the rent is the signed rate times the
 //   escalator steps times the delivered halls, whose discounted sums over a lease are a table of
@@ -58,6 +59,8 @@ export class ConversionValuer {
   private readonly debtGrowth: Float64Array;
   /** Level payment per USD of project debt. */
   private readonly debtPaymentPerUsd: number;
+  /** The share of the capex on project debt as the NPV sees it: none unless hosting.debtInNpv (the capex then counts as spent). */
+  private readonly valuedDebtShare: number;
   // Per path (preparePath).
   private readonly miningSuffix: Float64Array;
   private readonly miningSuffixUndiscounted: Float64Array;
@@ -128,6 +131,7 @@ export class ConversionValuer {
     this.debtGrowth = new Float64Array(months + 1);
     for (let k = 0; k <= months; k++) this.debtGrowth[k] = (1 + site.capexDebtMonthlyRate) ** k;
     this.debtPaymentPerUsd = annuityPayment(1, site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+    this.valuedDebtShare = site.capexDebtShare * site.debtInNpv;
     this.miningSuffix = new Float64Array(months + 1);
     this.miningSuffixUndiscounted = new Float64Array(months + 1);
     this.powerSuffix = new Float64Array(months + 1);
@@ -237,7 +241,7 @@ export class ConversionValuer {
         const handover = Math.min(months, hallStart + buildMonths);
         hallBuildDiscount += sd[hallStart] - sd[handover];
       }
-      table[row + START_CAPEX] = ((hallCapexUsd * (1 - site.capexDebtShare)) / buildMonths) * hallBuildDiscount;
+      table[row + START_CAPEX] = ((hallCapexUsd * (1 - this.valuedDebtShare)) / buildMonths) * hallBuildDiscount;
       // Project debt: drawn during the build, then a level payment from the last handover.
       let debtUsd: number;
       if (lastHandover <= months) {
@@ -279,7 +283,7 @@ export class ConversionValuer {
     for (let k = 0; k < building; k++) {
       const started = interval === 0 ? halls : Math.min(halls, Math.floor(k / interval) + 1);
       const delivered = k < buildMonths ? 0 : interval === 0 ? halls : Math.min(halls, Math.floor((k - buildMonths) / interval) + 1);
-      balance = balance * (1 + site.capexDebtMonthlyRate) + ((started - delivered) / buildMonths) * site.capexDebtShare;
+      balance = balance * (1 + site.capexDebtMonthlyRate) + ((started - delivered) / buildMonths) * this.valuedDebtShare;
       this.buildDebt[k + 1] = balance;
     }
   }

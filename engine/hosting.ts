@@ -34,6 +34,8 @@ export class Hosting {
   rentUsd = 0;
   recoveryUsd = 0;
   capexEquityUsd = 0;
+  /** Project or GPU debt drawn this month: the capex it pays, not the site. */
+  debtDrawnUsd = 0;
   debtServiceUsd = 0;
   /** Running costs of the hosted business other than power: the landlord's under the lease form, or the GPU cloud's operations. */
   operatingCostUsd = 0;
@@ -180,6 +182,7 @@ export class Hosting {
     this.rentUsd = 0;
     this.recoveryUsd = 0;
     this.capexEquityUsd = 0;
+    this.debtDrawnUsd = 0;
     this.debtServiceUsd = 0;
     this.operatingCostUsd = 0;
     this.itKwhLeased = 0;
@@ -266,7 +269,8 @@ export class Hosting {
     const hallsBuilding = started - delivered;
     const spendUsd = (hallsBuilding * this.hallCapexUsd) / this.buildMonths;
     this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
-    this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + spendUsd * site.capexDebtShare;
+    this.debtDrawnUsd = spendUsd * site.capexDebtShare;
+    this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + this.debtDrawnUsd;
     if (this.hallAdvanceUsd > 0) {
       this.advanceReceivedUsd = (hallsBuilding * this.hallAdvanceUsd) / this.buildMonths;
       this.owedAdvanceUsd += this.advanceReceivedUsd;
@@ -354,6 +358,7 @@ export class Hosting {
     for (let hall = 0; hall < delivered; hall++) {
       if (this.fleetAgeMonths[hall] >= site.gpuLifeMonths) {
         // A new generation: bought on credit amortised over its life, renting at the newest price.
+        this.debtDrawnUsd += hallGpus * site.gpuCapexUsd;
         this.gpuDebtBalanceUsd += hallGpus * site.gpuCapexUsd;
         this.gpuPaymentUsd = annuityPayment(this.gpuDebtBalanceUsd, site.capexDebtMonthlyRate, site.gpuLifeMonths);
         this.fleetAgeMonths[hall] = 0;

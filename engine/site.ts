@@ -65,6 +65,11 @@ export interface SiteParams {
   capexDebtShare: number;
   capexDebtMonthlyRate: number;
   capexDebtTermMonths: number;
+  /**
+   * 1 when the project and GPU debt count in the NPV and IRR (hosting.debtInNpv), 0 when they are
+   * the project's: a number, as the evaluator multiplies the debt's flows by it every month.
+   */
+  debtInNpv: number;
   // Own GPU cloud on the converted capacity.
   itKwPerGpu: number;
   gpuCapexUsd: number;
@@ -190,6 +195,7 @@ export function siteParams(scenario: Scenario): SiteParams {
     capexDebtShare: hosting.capexDebtShare,
     capexDebtMonthlyRate: hosting.capexDebtRatePerYear / 12,
     capexDebtTermMonths: hosting.capexDebtTermMonths,
+    debtInNpv: hosting.debtInNpv ? 1 : 0,
     itKwPerGpu: hosting.gpuCloud.itKwPerGpu,
     gpuCapexUsd: hosting.gpuCloud.capexUsdPerGpu,
     gpuUtilisation: hosting.gpuCloud.utilisation,

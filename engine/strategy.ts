@@ -105,8 +105,12 @@ const CHECKPOINT_QUANTITIES = 4;
 
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
 export class StrategyEvaluator {
-  /** Net cash flow of each month of the last evaluation (end of month; not written by NPV-only ones). */
-  readonly cashFlowUsd: Float64Array;
+  /**
+   * The flow the NPV, IRR and payback value in each month of the last evaluation (end of month; not
+   * written by NPV-only ones): the net cash flow, less what the project and GPU debt bring in and
+   * take out unless hosting.debtInNpv.
+   */
+  readonly valuedFlowUsd: Float64Array;
   /** Cash at the end of each month of the last evaluation (not written by NPV-only ones). */
   readonly cashUsd: Float64Array;
   /** The terminal value of the last evaluation, at the horizon (undiscounted). */
@@ -120,11 +124,11 @@ export class StrategyEvaluator {
   private readonly checkpoints: Float64Array;
   private recordedCurtail = false;
   /** Scratch for run()'s hoisted constants. */
-  private readonly asDoubles = new Float64Array(6);
+  private readonly asDoubles = new Float64Array(7);
   private recordedRefreshEveryMonths = NaN;
 
   constructor(private readonly site: SiteParams) {
-    this.cashFlowUsd = new Float64Array(site.months);
+    this.valuedFlowUsd = new Float64Array(site.months);
     this.cashUsd = new Float64Array(site.months);
     this.hosting = new Hosting(site);
     this.checkpoints = new Float64Array(CHECKPOINT_QUANTITIES * site.months);
@@ -166,7 +170,7 @@ export class StrategyEvaluator {
     const site = this.site;
     const months = site.months;
     const hosting = this.hosting;
-    const flows = this.cashFlowUsd;
+    const flows = this.valuedFlowUsd;
     const checkpoints = this.checkpoints;
 
     let convertAtMonth = rule.convertAtMonth;
@@ -191,6 +195,7 @@ export class StrategyEvaluator {
       efficiencyJPerTh = checkpoints[CHECKPOINT_EFFICIENCY * months + fromMonth];
     }
     let cumulativeUsd = 0;
+    let cumulativeValuedUsd = 0;
     let lastNegativeMonth = -1;
     let lowestCumulativeUsd = 0;
     let peakFundingMonth = NaN;
@@ -206,8 +211,10 @@ export class StrategyEvaluator {
     asDoubles[3] = site.ppaShare * site.ppaUsdPerMwh;
     asDoubles[4] = 1 - site.ppaShare;
     asDoubles[5] = site.creditLineUsd;
+    asDoubles[6] = 1 - site.debtInNpv;
     const powerMw = asDoubles[0], opexUsdPerMonth = asDoubles[1], taxRate = asDoubles[2];
     const ppaCostUsdPerMwh = asDoubles[3], spotShare = asDoubles[4], creditLineUsd = asDoubles[5];
+    const debtOutsideNpv = asDoubles[6];
     const btcShareKept = site.uptime * (1 - site.poolFee);
     const mwhPerMw = HOURS_PER_MONTH * site.uptime;
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
@@ -257,11 +264,14 @@ export class StrategyEvaluator {
 
       let operatingUsd = miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth;
       let flowUsd = 0;
+      /** Cash the project and GPU debt bring in this month, less what they take out. */
+      let financingUsd = 0;
       if (hostingActive) {
         capexUsd += hosting.capexEquityUsd;
         operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh - hosting.operatingCostUsd;
         // Advances are financing: cash now, repaid by rent credited against them later.
         flowUsd += hosting.advanceReceivedUsd - hosting.creditedUsd - hosting.debtServiceUsd;
+        financingUsd = hosting.debtDrawnUsd - hosting.debtServiceUsd;
         revenueUsd += hosting.rentUsd;
         energyKwh += hosting.itKwhLeased;
       }
@@ -269,19 +279,23 @@ export class StrategyEvaluator {
 
       flowUsd -= siteDebtServiceUsd[m];
       flowUsd += operatingUsd - taxUsd - capexUsd;
-      presentValueUsd += flowUsd * discount[m];
+      // At a cost of capital the debt's flows are the lenders', not the project's: a loan at its own
+      // rate adds no value (hosting.debtInNpv false). The cash still has them.
+      const valuedUsd = flowUsd - debtOutsideNpv * financingUsd;
+      presentValueUsd += valuedUsd * discount[m];
       if (m >= months - 12) {
         last12OperatingUsd += operatingUsd - taxUsd;
         last12MiningUsd += miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth * (1 - offlineShare);
       }
       if (!npvOnly) {
-        flows[m] = flowUsd;
+        flows[m] = valuedUsd;
         cashUsd += flowUsd;
         cashPath[m] = cashUsd;
         if (cashUsd < minCashUsd) minCashUsd = cashUsd;
         if (cashUsd < -creditLineUsd && ruinMonth !== ruinMonth) ruinMonth = m;
+        cumulativeValuedUsd += valuedUsd;
+        if (cumulativeValuedUsd < 0) lastNegativeMonth = m;
         cumulativeUsd += flowUsd;
-        if (cumulativeUsd < 0) lastNegativeMonth = m;
         if (cumulativeUsd < lowestCumulativeUsd) {
           lowestCumulativeUsd = cumulativeUsd;
           peakFundingMonth = m;
@@ -302,8 +316,8 @@ export class StrategyEvaluator {
       site.terminalMethod === TERMINAL_BY_CASH_FLOW
         ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - site.siteDebtAtHorizonUsd
         : // Equity value of the site after the horizon: a multiple of its last year's operating cash
-          // flow, never below zero, less the debt still owed.
-          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd - (hostingActive ? hosting.debtBalance + hosting.owedAdvance : 0);
+          // flow, never below zero, less the debt still owed (the hosting's only with debtInNpv).
+          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance : 0);
 
     this.terminalUsd = terminalUsd;
     const out = this.outcome;
@@ -312,7 +326,7 @@ export class StrategyEvaluator {
     out.switchMonth = switched ? convertAtMonth : NaN;
     out.switchShare = switched ? rule.share : 0;
     if (npvOnly) return out;
-    // Payback: the month after which cumulative cash flow stays non-negative; NaN if negative at the horizon.
+    // Payback: the month after which the cumulative valued flow stays non-negative; NaN if negative at the horizon.
     out.paybackMonth = lastNegativeMonth === months - 1 ? NaN : lastNegativeMonth + 1;
     // The IRR's flows end with the terminal value; restored exactly afterwards (x + t - t need not be x).
     const lastFlowUsd = flows[months - 1];
@@ -335,7 +349,7 @@ export class StrategyEvaluator {
 
   /**
    * The site after the horizon valued by the kind of cash each part earns (terminalValue.method:
-   * byCashFlow), less the hosting's debt and the advances still to be credited: the mining part at
+   * byCashFlow), less the hosting's debt (with debtInNpv) and the advances still to be credited: the mining part at
    * the multiple of its own last 12 months of cash flow, or its fleet's salvage if that is more
    * (an owner sells machines that earn less than they fetch); the converted part as Hosting values
    * it, carrying its share of the site's fixed opex. Tax is approximated as the rate on each part's
@@ -351,6 +365,6 @@ export class StrategyEvaluator {
     if (!hostingActive) return miningUsd;
     const hosting = this.hosting;
     const convertedValueUsd = hosting.terminalValueUsd(months, market, site.opexUsdPerMonth * hosting.offlineShare);
-    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance - hosting.owedAdvance;
+    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance * site.debtInNpv - hosting.owedAdvance;
   }
 }

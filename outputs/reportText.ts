@@ -230,7 +230,7 @@ export function irrText(irr: MetricSummary): string {
 }
 
 /**
- * Payback month. Month 0 means the cumulative cash flow never went below zero: there was no outlay
+ * Payback month. Month 0 means the cumulative valued flow never went below zero: there was no outlay
  * to pay back (staying and mining), which is not "paid back at once".
  */
 export function paybackText(payback: MetricSummary, unit = ' mo'): string {

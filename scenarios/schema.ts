@@ -379,6 +379,12 @@ const hosting = z
     capexDebtShare: quantity({ unit: 'share 0..0.85', description: 'Share of the site\'s part of the capex financed by project debt, sized on the signed lease (Hut 8 River Bend: up to 85% loan-to-cost).' }, 0.8, 0, 0.85),
     capexDebtRatePerYear: perYear('Interest rate of the project debt.', 0.08, 0, 1),
     capexDebtTermMonths: wholeMonths({ unit: 'months', description: 'Amortisation term of the project debt, from the last handover.' }, 120, 1, 600),
+    debtInNpv: z.boolean().default(false).meta({
+      unit: 'flag',
+      description:
+        'Count the project and GPU debt (its draws, payments and the balance owed at the horizon) in the NPV and IRR, discounted at discountRatePerYear: the frozen bench model, in which debt cheaper than that rate adds value. ' +
+        'false: discountRatePerYear is a cost of capital (WACC), so the NPV and IRR are the project\'s, on the capex as it is spent, and a loan at its own rate adds none; the debt still moves the cash (minimum cash, ruin, peak funding, payback).',
+    }),
     gpuCloud: z
       .strictObject({
         itKwPerGpu: quantity({ unit: 'kW of IT per GPU', description: 'IT load per GPU, its share of server and network included.' }, 1.2, MIN_KW_PER_GPU, 100),

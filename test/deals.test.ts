@@ -114,6 +114,70 @@ describe('who pays for the conversion', () => {
   });
 });
 
+describe('what the debt is worth (hosting.debtInNpv)', () => {
+  const convertNow = strategyRule({ kind: 'convert', name: 'c', atMonth: 0, share: 1, operate: 'lease', curtail: true });
+  const gpuNow = strategyRule({ kind: 'convert', name: 'g', atMonth: 0, share: 1, operate: 'gpuCloud', curtail: true });
+  const evaluate = (hosting: Record<string, unknown>, rule = convertNow) => {
+    const world = setting({ preLeased: true, ...hosting });
+    return { ...new StrategyEvaluator(world.site).evaluate(rule, world.market, world.draws), site: world.site };
+  };
+
+  it('in the NPV at the discount rate, a loan at that same rate is worth nothing: the NPV is the one without debt', () => {
+    // The bench's 12%/yr, compounded monthly as the debt's rate is: the loan's draws, payments and
+    // the balance still owed at the horizon have a present value of 0.
+    const indebted = evaluate({ debtInNpv: true, capexDebtShare: 0.8, capexDebtRatePerYear: 0.12, capexDebtTermMonths: 120 });
+    const unindebted = evaluate({ debtInNpv: true, capexDebtShare: 0 });
+    expect(Math.abs(indebted.npvUsd - unindebted.npvUsd)).toBeLessThan(1e-9 * CAPEX_USD);
+  });
+
+  it('in the NPV at the discount rate, cheaper debt adds the present value of its flows: the draws, less the payments and what is owed at the horizon', () => {
+    const indebted = evaluate({ debtInNpv: true, capexDebtShare: 0.8, capexDebtRatePerYear: 0.08, capexDebtTermMonths: 120 });
+    const unindebted = evaluate({ debtInNpv: true, capexDebtShare: 0 });
+    const discount = indebted.site.discountFactors;
+    // By hand: $692M of capex spent evenly over the 12-month build, 80% of it drawn as spent at 8%/yr,
+    // then a level payment over 120 months from the handover; 48 of them within the 60-month horizon.
+    let balanceUsd = 0;
+    let debtPvUsd = 0;
+    for (let m = 0; m < 12; m++) {
+      balanceUsd = balanceUsd * (1 + r) + (CAPEX_USD * 0.8) / 12;
+      debtPvUsd += ((CAPEX_USD * 0.8) / 12) * discount[m];
+    }
+    const paymentUsd = annuityPayment(balanceUsd, r, 120);
+    for (let m = 12; m < 60; m++) {
+      balanceUsd = balanceUsd * (1 + r) - paymentUsd;
+      debtPvUsd -= paymentUsd * discount[m];
+    }
+    debtPvUsd -= balanceUsd * discount[59];
+    expect(debtPvUsd).toBeGreaterThan(0.04 * CAPEX_USD); // 8% money against a 12% discount rate: worth having
+    expect(indebted.npvUsd - unindebted.npvUsd).toBeCloseTo(debtPvUsd, 0);
+  });
+
+  it('at a cost of capital (the default) the NPV, IRR and payback are the project\'s, whatever the debt\'s share and rate; the cash carries the debt', () => {
+    const indebted = evaluate({ debtInNpv: false, capexDebtShare: 0.8, capexDebtRatePerYear: 0.08 });
+    const dearer = evaluate({ debtInNpv: false, capexDebtShare: 0.5, capexDebtRatePerYear: 0.2 });
+    const unindebted = evaluate({ debtInNpv: false, capexDebtShare: 0 });
+    const atDiscountRate = evaluate({ debtInNpv: true, capexDebtShare: 0 });
+    for (const o of [indebted, dearer]) {
+      expect(Math.abs(o.npvUsd - unindebted.npvUsd)).toBeLessThan(1e-9 * CAPEX_USD);
+      expect(o.irr).toBeCloseTo(unindebted.irr, 10);
+      expect(o.paybackMonth).toBe(unindebted.paybackMonth);
+    }
+    // Without debt the two valuations are one.
+    expect(unindebted.npvUsd).toBe(atDiscountRate.npvUsd);
+    // The cash still borrows: the lowest cash is higher with 80% of the build on debt.
+    expect(indebted.minCashUsd).toBeGreaterThan(unindebted.minCashUsd + 0.5 * CAPEX_USD);
+  });
+
+  it('at a cost of capital a GPU cloud\'s GPUs count at their price when bought, whatever the rate they are financed at', () => {
+    const cheap = evaluate({ debtInNpv: false, capexDebtRatePerYear: 0.04 }, gpuNow);
+    const dear = evaluate({ debtInNpv: false, capexDebtRatePerYear: 0.3 }, gpuNow);
+    expect(Math.abs(cheap.npvUsd - dear.npvUsd)).toBeLessThan(1e-9 * CAPEX_USD);
+    expect(cheap.minCashUsd).toBeGreaterThan(dear.minCashUsd);
+    // Where the debt's flows count, dearer money lowers the NPV.
+    expect(evaluate({ debtInNpv: true, capexDebtRatePerYear: 0.3 }, gpuNow).npvUsd).toBeLessThan(evaluate({ debtInNpv: true, capexDebtRatePerYear: 0.04 }, gpuNow).npvUsd);
+  });
+});
+
 describe('tenant default', () => {
   it('with a guarantor: the site recovers its share of the claim and re-lets; the guarantor pays its share of the rent for the vacant months of the term, the deal\'s tenant only', () => {
     const run = (backstopShare: number) => {

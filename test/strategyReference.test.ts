@@ -23,7 +23,7 @@ describe('strategy evaluator against the plain accounting functions', () => {
         kernel.drawTrial(3, trial);
         for (const rule of strategies) {
           const o = evaluator.evaluate(rule, kernel.market, kernel.siteDraws);
-          const flows = evaluator.cashFlowUsd.slice();
+          const flows = evaluator.valuedFlowUsd.slice();
           const terminal = evaluator.terminalUsd;
           expect(o.npvUsd).toBe(presentValue(flows, site.discountFactors, months) + terminal * site.discountFactors[months - 1]);
           expect(o.paybackMonth).toBe(paybackMonth(flows, months));
