@@ -14,7 +14,7 @@ import { ExactSums } from './exactSum.js';
 import { MARKET_METRICS, STRATEGY_METRICS, type OutcomeBlock, type StrategyMetric } from './outcomes.js';
 
 /** The strategy metrics summary.json summarises (its MetricSummary per strategy). */
-export const SKETCH_METRICS = ['npvUsd', 'irr', 'paybackMonth', 'minCashUsd', 'btcMined', 'revenueUsdPerKwh'] as const satisfies readonly StrategyMetric[];
+export const SKETCH_METRICS = ['npvUsd', 'irr', 'paybackMonth', 'minCashUsd', 'btcMined', 'revenueUsdPerKwh', 'terminalPvUsd'] as const satisfies readonly StrategyMetric[];
 export type SketchMetric = (typeof SKETCH_METRICS)[number];
 
 /**
@@ -29,11 +29,11 @@ export const OUTCOME_SUB_BITS = 10;
 
 /**
  * Resolution near zero of each variable (the sketch is linear below `unit`, relative above):
- * $1 of NPV and cash, 1e-6 of an IRR, BTC or $/kWh, a thousandth of a month.
+ * $1 of NPV, terminal value and cash, 1e-6 of an IRR, BTC or $/kWh, a thousandth of a month.
  */
 const UNITS: Record<StrategyVariable, number> = {
   npvUsd: 1, irr: 1e-6, paybackMonth: 1e-3, minCashUsd: 1, btcMined: 1e-6, revenueUsdPerKwh: 1e-6,
-  peakFundingUsd: 1, peakFundingMonth: 1e-3, externalFundingUsd: 1,
+  terminalPvUsd: 1, peakFundingUsd: 1, peakFundingMonth: 1e-3, externalFundingUsd: 1,
 };
 const DIFFERENCE_UNIT = 1;
 const HALVING_UNIT = 1e-3;
@@ -347,7 +347,8 @@ export class OutcomeSketch {
 // "HPSK", a format number, the six array lengths, then the arrays, little-endian, each starting
 // on a multiple of 8 bytes. Doubles keep every bit (-0 and the infinities of an empty min/max).
 const MAGIC = 0x4b535048; // "HPSK" read little-endian
-const FORMAT = 1;
+// 2 since stop 32: a seventh metric per strategy (terminalPvUsd).
+const FORMAT = 2;
 const HEADER_WORDS = 8;
 
 export function encodeSketchState(state: OutcomeSketchState): Uint8Array {

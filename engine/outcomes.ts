@@ -19,6 +19,7 @@ export const STRATEGY_METRICS = [
   'switchPriceUsd', // BTC price in the switch month
   'leaseSignedMonth', // month the first lease is signed (the switch month when pre-leased); NaN if never
   'tenantDefaults', // tenant defaults over the horizon; 0 when nothing is leased
+  'terminalPvUsd', // the part of npvUsd that is the terminal value: the site after the horizon, discounted to the as-of date
 ] as const;
 export type StrategyMetric = (typeof STRATEGY_METRICS)[number];
 

@@ -93,6 +93,8 @@ export interface StrategyOutcome {
   leaseSignedMonth: number;
   /** 0 when nothing is leased. */
   tenantDefaults: number;
+  /** The terminal value's part of npvUsd (discounted to month 0): what the NPV owes to the years after the horizon. */
+  terminalPvUsd: number;
 }
 
 // What an NPV-only evaluation carries from one month to the next (StrategyEvaluator.checkpoints):
@@ -117,7 +119,7 @@ export class StrategyEvaluator {
   terminalUsd = 0;
   readonly outcome: StrategyOutcome = {
     npvUsd: 0, irr: 0, paybackMonth: 0, minCashUsd: 0, ruined: 0, ruinMonth: 0, btcMined: 0, revenueUsdPerKwh: 0, peakFundingUsd: 0, peakFundingMonth: 0,
-    switchMonth: NaN, switchShare: 0, switchPriceUsd: NaN, leaseSignedMonth: NaN, tenantDefaults: 0,
+    switchMonth: NaN, switchShare: 0, switchPriceUsd: NaN, leaseSignedMonth: NaN, tenantDefaults: 0, terminalPvUsd: 0,
   };
   private readonly hosting: Hosting;
   /** [quantity][month]: the running totals at the start of each month of the last evaluateNpvRecording. */
@@ -321,7 +323,8 @@ export class StrategyEvaluator {
 
     this.terminalUsd = terminalUsd;
     const out = this.outcome;
-    out.npvUsd = presentValueUsd + terminalUsd * discount[months - 1];
+    out.terminalPvUsd = terminalUsd * discount[months - 1];
+    out.npvUsd = presentValueUsd + out.terminalPvUsd;
     const switched = hostingActive && rule.share > 0;
     out.switchMonth = switched ? convertAtMonth : NaN;
     out.switchShare = switched ? rule.share : 0;

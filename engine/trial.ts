@@ -17,7 +17,7 @@ const NPV = at('npvUsd'), IRR = at('irr'), PAYBACK = at('paybackMonth'), MIN_CAS
 const RUINED = at('ruined'), RUIN_MONTH = at('ruinMonth'), BTC = at('btcMined'), REVENUE_PER_KWH = at('revenueUsdPerKwh');
 const PEAK_FUNDING = at('peakFundingUsd'), PEAK_FUNDING_MONTH = at('peakFundingMonth');
 const SWITCH_MONTH = at('switchMonth'), SWITCH_SHARE = at('switchShare'), SWITCH_PRICE = at('switchPriceUsd');
-const LEASE_SIGNED = at('leaseSignedMonth'), DEFAULTS = at('tenantDefaults');
+const LEASE_SIGNED = at('leaseSignedMonth'), DEFAULTS = at('tenantDefaults'), TERMINAL_PV = at('terminalPvUsd');
 const HALVING = MARKET_METRICS.indexOf('nextHalvingMonth');
 const FINAL_PRICE = MARKET_METRICS.indexOf('finalPriceUsd');
 const FINAL_DIFFICULTY = MARKET_METRICS.indexOf('finalDifficulty');
@@ -166,6 +166,7 @@ export class TrialKernel {
         block.strategy[base + SWITCH_PRICE * n] = o.switchPriceUsd;
         block.strategy[base + LEASE_SIGNED * n] = o.leaseSignedMonth;
         block.strategy[base + DEFAULTS * n] = o.tenantDefaults;
+        block.strategy[base + TERMINAL_PV * n] = o.terminalPvUsd;
         nonFinite += o.npvUsd * 0 + o.minCashUsd * 0 + o.btcMined * 0 + o.peakFundingUsd * 0;
         if (bands) bands.addPath(MARKET_BAND_COUNT + s, this.evaluator.cashUsd);
       }

@@ -12,9 +12,9 @@ import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { lowerFirst, valueWithUnit } from './studyAnalysis.js';
 import { type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
-import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs } from './reportText.js';
+import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs, terminalValueList, terminalValueMeaning } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
-import type { Summary } from './summary.js';
+import type { StrategySummary, Summary } from './summary.js';
 import { swingsSection } from './swingsSection.js';
 
 type Format = 'usd' | 'usdM' | 'pct' | 'num' | 'text' | 'int';
@@ -168,6 +168,14 @@ ${sourceItems.length > 0 && html`<h3>Sources of the as-of state</h3><ul>${source
 </section>`;
 }
 
+/** The mean terminal value, with its share of the mean NPV where that is positive: "$391M (87%)". */
+function terminalShareCell(s: StrategySummary): string {
+  const terminal = s.metrics.terminalPvUsd?.mean;
+  const npv = s.metrics.npvUsd.mean;
+  if (terminal === undefined || terminal === null) return 'n/a';
+  return `${formatUsdM(terminal)}${npv !== null && npv > 0 && terminal >= 0 ? ` (${formatShare(terminal / npv)})` : ''}`;
+}
+
 function meanWithSe(m: MetricSummary): string {
   return m.mean === null ? 'n/a' : `${formatUsdM(m.mean)} ± ${formatUsdM(m.standardError)}`;
 }
@@ -181,6 +189,7 @@ function strategyTable(summary: Summary): Html {
     return html`<tr data-strategy="${s.name}">
 <td class="text"><b>${s.name}</b></td>
 <td>${meanWithSe(npv)}</td>
+<td>${terminalShareCell(s)}</td>
 <td>${formatUsdM(npv.percentiles.p5)}</td><td>${formatUsdM(npv.percentiles.p50)}</td><td>${formatUsdM(npv.percentiles.p95)}</td>
 <td>${formatUsdM(npv.cvar5)}</td>
 <td>${formatShare(s.pNpvNegative.p)}</td><td${ruin >= 0.05 && html` class="warn"`}>${formatShare(s.pRuin.p)}</td>
@@ -191,9 +200,9 @@ function strategyTable(summary: Summary): Html {
   });
   const ownFunds = summary.strategies.find((s) => s.funding)?.funding?.ownFundsUsd;
   return html`<div class="scroll"><table class="strategies">
-<tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>mean of worst 5%</th><th>P(NPV&lt;0)</th><th>P(runs out of cash)</th><th>peak funding need, median</th><th>new money needed, median</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
+<tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>of which terminal value</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>mean of worst 5%</th><th>P(NPV&lt;0)</th><th>P(runs out of cash)</th><th>peak funding need, median</th><th>new money needed, median</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
 ${rows}</table></div>
-<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value; p5 NPV is the 5th percentile (the 5% worst case, a value: negative is a loss), the mean of worst 5% the mean NPV of the futures at or below it. P(runs out of cash): cash falls below minus the credit line at some month without new funding. Peak funding need: the most cash the strategy consumes before it pays for itself (minus its lowest cumulative cash flow); new money: what of it exceeds the site's own funds${ownFunds === undefined ? '' : ` (${formatUsdM(ownFunds)} of cash and credit line)`}, so a strategy that runs out of cash in every future may need only a little. IRR and payback are those of the flows the NPV values (the project's: its debt's draws and payments left out unless hosting.debtInNpv), their medians over the trials where they exist, shown only where that is at least half of them; "no outlay": the running sum of those flows never fell below zero, so there was nothing to pay back.</p>`;
+<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value; of which terminal value: the mean of its part, the site as valued at the end of the horizon, discounted, with its share of the mean NPV; p5 NPV is the 5th percentile (the 5% worst case, a value: negative is a loss), the mean of worst 5% the mean NPV of the futures at or below it. P(runs out of cash): cash falls below minus the credit line at some month without new funding. Peak funding need: the most cash the strategy consumes before it pays for itself (minus its lowest cumulative cash flow); new money: what of it exceeds the site's own funds${ownFunds === undefined ? '' : ` (${formatUsdM(ownFunds)} of cash and credit line)`}, so a strategy that runs out of cash in every future may need only a little. IRR and payback are those of the flows the NPV values (the project's: its debt's draws and payments left out unless hosting.debtInNpv), their medians over the trials where they exist, shown only where that is at least half of them; "no outlay": the running sum of those flows never fell below zero, so there was nothing to pay back.</p>`;
 }
 
 function pairsTable(summary: Summary): Html {
@@ -343,8 +352,23 @@ ${lines}<div class="scroll"><table class="ranking">
 <tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th>${withFunding && html`<th>outside funding needed, median / p95</th>`}</tr>
 ${rows}</table></div>
 <p id="decision-certainty"><b>How sure:</b> ${sentences}.</p>
-<p id="decision-flip"><b>What would flip it:</b> ${flipText(summary, decision)}</p>
+${horizonParagraph(summary, decision)}<p id="decision-flip"><b>What would flip it:</b> ${flipText(summary, decision)}</p>
 </section>`;
+}
+
+/**
+ * How much of the leader's and the runner-up's mean NPV is the terminal value, and, where it is
+ * most of the leader's, that the ranking rests on it (nothing for a summary.json that does not say).
+ */
+function horizonParagraph(summary: Summary, decision: Decision): Html | string {
+  const names = decision.ranked.slice(0, 2).map((s) => s.name);
+  const list = terminalValueList(summary, names);
+  if (list === null) return '';
+  const leader = summary.strategies.find((s) => s.name === decision.leader.name);
+  const terminal = leader?.metrics.terminalPvUsd?.mean ?? null;
+  const npv = leader?.metrics.npvUsd.mean ?? null;
+  const rests = terminal !== null && npv !== null && npv > 0 && terminal >= 0.5 * npv;
+  return html`<p id="decision-horizon"><b>After the horizon:</b> the terminal value, ${terminalValueMeaning(summary)}, in the mean NPV: ${list}.${rests ? ` Most of ${decision.leader.name}'s value lies after the horizon, so the ranking rests on how the site is valued then: the scenario's terminalValue, or a longer horizon, tests it.` : ''}</p>\n`;
 }
 
 /** A reason as the start of a sentence: a leading lower-case letter upper-cased (a leading tag is left as it is). */

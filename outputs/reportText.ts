@@ -102,6 +102,30 @@ export function pairSentence(pair: OrientedPair, summary: Summary): string {
   return `${sentence}.`;
 }
 
+/**
+ * How much of each strategy's mean NPV is its terminal value, the site as valued at the end of the
+ * horizon: "stay $30.1M of $15.1M; convert-now $391M of $451M (87%)"; null for a summary.json
+ * written before the terminal value was recorded. A share only where the mean NPV is positive.
+ */
+export function terminalValueList(summary: Summary, names: readonly string[]): string | null {
+  const byName = new Map(summary.strategies.map((s) => [s.name, s]));
+  const items: string[] = [];
+  for (const name of names) {
+    const s = byName.get(name);
+    const terminal = s?.metrics.terminalPvUsd?.mean;
+    const npv = s?.metrics.npvUsd.mean;
+    if (terminal === undefined || terminal === null || npv === undefined || npv === null) return null;
+    items.push(`${name} ${formatUsdM(terminal)} of ${formatUsdM(npv)}${npv > 0 && terminal >= 0 ? ` (${formatShare(terminal / npv)})` : ''}`);
+  }
+  return items.join('; ');
+}
+
+/** "the site as valued at the end of the 120-month horizon (terminalValue.method byCashFlow)". */
+export function terminalValueMeaning(summary: Summary): string {
+  const method = String((summary.scenario.terminalValue as JsonObject | undefined)?.method ?? '?');
+  return `the site as valued at the end of the ${String(summary.scenario.horizonMonths)}-month horizon (terminalValue.method ${method})`;
+}
+
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -15,7 +15,7 @@ import { trialsMetadata, trialTableFromOutcomes } from './reportTrials.js';
 import { AtomicWrite } from './resultsFolder.js';
 import { finiteJson } from './finiteJson.js';
 import { buildSummary, type Summary } from './summary.js';
-import { formatShare } from './reportText.js';
+import { formatShare, terminalValueList, terminalValueMeaning } from './reportText.js';
 import { strategyTable } from './table.js';
 import { writeTrialsFileOnThread, type TrialsFileJob, type TrialsFileThread } from './trialsFileThread.js';
 import { optimalConsoleLines } from './optimalReport.js';
@@ -82,6 +82,12 @@ function summaryRows(summary: Summary) {
   }));
 }
 
+/** How much of each mean NPV lies after the horizon; nothing for a summary.json that does not say. */
+function terminalValueLines(summary: Summary): string[] {
+  const list = terminalValueList(summary, summary.strategies.map((s) => s.name));
+  return list === null ? [] : [`Terminal value, ${terminalValueMeaning(summary)}, in the mean NPV: ${list}.`, ''];
+}
+
 function halvingSentence(summary: Summary): string {
   const { datePercentiles: dates, pWithinHorizon } = summary.halving;
   const within = pWithinHorizon.p ?? 0;
@@ -97,6 +103,7 @@ export function runReportText(run: RunResult, summary: Summary, out: string, pdf
     '',
     strategyTable(summaryRows(summary)),
     '',
+    ...terminalValueLines(summary),
     halvingSentence(summary),
     ...optimalConsoleLines(summary, out),
   ];

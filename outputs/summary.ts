@@ -49,10 +49,14 @@ export interface FundingSummary {
   pExceedsOwnFunds: ProbabilityEstimate;
 }
 
+/** Metrics a summary.json written before they existed lacks (terminalPvUsd: before stop 32). */
+export const LATER_SUMMARY_METRICS = ['terminalPvUsd'] as const satisfies readonly SummaryMetric[];
+type LaterSummaryMetric = (typeof LATER_SUMMARY_METRICS)[number];
+
 export interface StrategySummary {
   name: string;
   kind: string;
-  metrics: Record<SummaryMetric, MetricSummary>;
+  metrics: Record<Exclude<SummaryMetric, LaterSummaryMetric>, MetricSummary> & Partial<Record<LaterSummaryMetric, MetricSummary>>;
   pNpvNegative: ProbabilityEstimate;
   /** P(cash falls below minus the credit line at some month): runs out of cash without new funding. */
   pRuin: ProbabilityEstimate;
@@ -87,7 +91,7 @@ const SKETCH_OUTCOMES: SketchOutcomes = {
   quantileRelativeError: 2 ** -OUTCOME_SUB_BITS,
   note:
     'No per-trial rows were kept (--outcomes sketch). Counts, probabilities, min and max are exact; means, standard deviations, paired differences and convergence come from exact sums; ' +
-    'percentiles, VaR, their intervals and CVaR from a log-binned quantile sketch with 1024 bins per octave (units: $1 of NPV and cash, 1e-6 of IRR, BTC and $/kWh, 0.001 month). The same for any sharding.',
+    'percentiles, VaR, their intervals and CVaR from a log-binned quantile sketch with 1024 bins per octave (units: $1 of NPV, terminal value and cash, 1e-6 of IRR, BTC and $/kWh, 0.001 month). The same for any sharding.',
 };
 
 export interface Summary {

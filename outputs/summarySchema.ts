@@ -4,7 +4,7 @@
 // The scenario inside is checked by the scenario schema itself (resultsReader.ts).
 import { z } from 'zod';
 import { PERCENTILE_LEVELS } from './statistics.js';
-import { SUMMARY_METRICS } from './summary.js';
+import { LATER_SUMMARY_METRICS, SUMMARY_METRICS } from './summary.js';
 
 const number = z.number();
 const numberOrNull = z.number().nullable();
@@ -36,7 +36,7 @@ const probability = z.looseObject({ p: share.nullable(), standardError: numberOr
 const strategy = z.looseObject({
   name: label(60),
   kind: label(40),
-  metrics: z.looseObject(Object.fromEntries(SUMMARY_METRICS.map((m) => [m, metricSummary]))),
+  metrics: z.looseObject(Object.fromEntries(SUMMARY_METRICS.map((m) => [m, (LATER_SUMMARY_METRICS as readonly string[]).includes(m) ? metricSummary.optional() : metricSummary]))),
   pNpvNegative: probability,
   pRuin: probability,
   ruinByMonth: z.array(share),
@@ -92,8 +92,8 @@ export const summarySchema = z
     s.strategies.forEach((x, i) => {
       if (x.ruinByMonth.length !== months) problem(['strategies', i, 'ruinByMonth'], `has ${x.ruinByMonth.length} months, bands.months has ${months}`);
       for (const metric of SUMMARY_METRICS) {
-        const m = x.metrics[metric] as { count: number };
-        if (m.count !== s.trials) problem(['strategies', i, 'metrics', metric, 'count'], `is ${m.count}, not the trial count ${s.trials}`);
+        const m = x.metrics[metric] as { count: number } | undefined;
+        if (m && m.count !== s.trials) problem(['strategies', i, 'metrics', metric, 'count'], `is ${m.count}, not the trial count ${s.trials}`);
       }
     });
     const expectedPairs = (names.length * (names.length - 1)) / 2;

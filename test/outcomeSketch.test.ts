@@ -135,7 +135,7 @@ describe('a run with --outcomes sketch', async () => {
       expect(strategy.funding.pExceedsOwnFunds).toEqual(exact.funding.pExceedsOwnFunds);
       expect([strategy.funding.peakUsd.definedCount, strategy.funding.peakUsd.max]).toEqual([exact.funding.peakUsd.definedCount, exact.funding.peakUsd.max]);
       for (const metric of Object.keys(strategy.metrics) as (keyof typeof strategy.metrics)[]) {
-        const [a, b] = [strategy.metrics[metric], exact.metrics[metric]];
+        const [a, b] = [strategy.metrics[metric]!, exact.metrics[metric]!];
         expect([a.count, a.definedCount, a.min, a.max]).toEqual([b.count, b.definedCount, b.min, b.max]);
       }
     }
@@ -158,12 +158,12 @@ describe('a run with --outcomes sketch', async () => {
   });
 
   it('reads every percentile and VaR within the stated error (|x| + unit) / 1024 of the rows\' own (type 7, linear between the order statistics either side of its rank); CVaR within 1%', () => {
-    const units: Record<string, number> = { npvUsd: 1, irr: 1e-6, paybackMonth: 1e-3, minCashUsd: 1, btcMined: 1e-6, revenueUsdPerKwh: 1e-6 };
+    const units: Record<string, number> = { npvUsd: 1, irr: 1e-6, paybackMonth: 1e-3, minCashUsd: 1, btcMined: 1e-6, revenueUsdPerKwh: 1e-6, terminalPvUsd: 1 };
     for (const [s, strategy] of summary.strategies.entries()) {
       for (const [metric, unit] of Object.entries(units)) {
         const key = metric as keyof typeof strategy.metrics;
         const sorted = strategyColumn(rowRun.outcomes, s, key).filter((x) => x === x).sort();
-        const a: MetricSummary = strategy.metrics[key];
+        const a: MetricSummary = strategy.metrics[key]!;
         if (sorted.length === 0) {
           // A metric that never exists for this strategy (no IRR root, say): nothing to read, in both.
           expect([a.percentiles.p50, a.var5, a.cvar5]).toEqual([null, null, null]);
@@ -179,7 +179,7 @@ describe('a run with --outcomes sketch', async () => {
           // Each order statistic is read within the error; the interpolation between them keeps it.
           expect(Math.abs(got - exactValue), `${strategy.name} ${metric} ${name}: ${got} against ${exactValue}`).toBeLessThanOrEqual(error * (Math.max(Math.abs(lo), Math.abs(hi)) + unit) + 1e-12);
         }
-        const exactCvar = rows.strategies[s].metrics[key].cvar5!;
+        const exactCvar = rows.strategies[s].metrics[key]!.cvar5!;
         // CVaR also depends on which values count as the tail (to the sketch's resolution at VaR):
         // within 1% here (the worst seen, 0.35%, for a strategy's BTC mined, whose values crowd near VaR).
         expect(Math.abs(a.cvar5! - exactCvar), `${strategy.name} ${metric} cvar5`).toBeLessThanOrEqual(0.01 * Math.abs(exactCvar) + 2 * error * unit);

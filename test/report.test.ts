@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { meanMoves, type CompareInputs } from '../outputs/compare.js';
 import { decide } from '../outputs/decision.js';
 import { escapeHtml, jsonForScript } from '../outputs/html.js';
-import { formatShare } from '../outputs/reportText.js';
+import { formatShare, formatUsdM } from '../outputs/reportText.js';
 import { cli, freshDir, ROOT } from './cliHarness.js';
 
 const CHARTS = [
@@ -92,6 +92,40 @@ describe('hashpivot run writes the report files', () => {
     const beats = formatShare(1 - pair.npvUsd.pABeatsB);
     expect(html).toContain(`Converting 100% in month 0 (convert-now) beats staying and mining (stay) in ${beats} of futures; its 5% worst case is `);
     expect(html).toMatch(/Median revenue per kWh: stay \$\d\.\d{3}; convert-now \$\d\.\d{3} \(\d+\.\dx\)/);
+  });
+
+  it('says beside each mean NPV how much of it is the terminal value, the mean of the trials\' own terminal column, and in the decision for the top two', () => {
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const lines = readFileSync(join(out, 'trials.csv'), 'utf8').trimEnd().split('\n');
+    const header = lines[0].split(',');
+    for (const s of summary.strategies as { name: string; metrics: Record<string, { mean: number }> }[]) {
+      const column = header.indexOf(`${s.name}.terminalPvUsd`);
+      expect(column).toBeGreaterThan(0);
+      const values = lines.slice(1).map((line) => Number(line.split(',')[column]));
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      expect(Math.abs(s.metrics.terminalPvUsd.mean - mean)).toBeLessThanOrEqual(1e-9 * Math.abs(mean) + 1e-6);
+      const npv = s.metrics.npvUsd.mean;
+      const share = npv > 0 && mean >= 0 ? ` (${formatShare(mean / npv)})` : '';
+      expect(html).toMatch(new RegExp(`<tr data-strategy="${s.name}">\\s*<td class="text"><b>${s.name}</b></td>\\s*<td>[^<]*</td>\\s*<td>${formatUsdM(mean).replace('$', '\\$')}${share.replace(/[()]/g, '\\$&')}</td>`));
+    }
+    const horizon = html.match(/<p id="decision-horizon">(.*?)<\/p>/)![1];
+    expect(horizon).toContain('the site as valued at the end of the 24-month horizon (terminalValue.method byCashFlow), in the mean NPV: ');
+  });
+
+  it('a summary.json written before the terminal value was recorded still makes a report, with the terminal value left out', () => {
+    const older = freshDir();
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const s of summary.strategies) delete s.metrics.terminalPvUsd;
+    writeFileSync(join(older, 'summary.json'), JSON.stringify(summary));
+    const lines = readFileSync(join(out, 'trials.csv'), 'utf8').trimEnd().split('\n');
+    const keep = lines[0].split(',').flatMap((name, i) => (name.endsWith('.terminalPvUsd') ? [] : [i]));
+    writeFileSync(join(older, 'trials.csv'), `${lines.map((line) => keep.map((i) => line.split(',')[i]).join(',')).join('\n')}\n`);
+    const result = cli(['report', older]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const page = readFileSync(join(older, 'report.html'), 'utf8');
+    expect(page).not.toContain('id="decision-horizon"');
+    expect(page).toMatch(/<tr data-strategy="stay">\s*<td class="text"><b>stay<\/b><\/td>\s*<td>[^<]*<\/td>\s*<td>n\/a<\/td>/);
   });
 
   it('never shows running out of cash without the funding need beside it; stay has no outlay to pay back', () => {

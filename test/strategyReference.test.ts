@@ -25,7 +25,8 @@ describe('strategy evaluator against the plain accounting functions', () => {
           const o = evaluator.evaluate(rule, kernel.market, kernel.siteDraws);
           const flows = evaluator.valuedFlowUsd.slice();
           const terminal = evaluator.terminalUsd;
-          expect(o.npvUsd).toBe(presentValue(flows, site.discountFactors, months) + terminal * site.discountFactors[months - 1]);
+          expect(o.terminalPvUsd).toBe(terminal * site.discountFactors[months - 1]);
+          expect(o.npvUsd).toBe(presentValue(flows, site.discountFactors, months) + o.terminalPvUsd);
           expect(o.paybackMonth).toBe(paybackMonth(flows, months));
           flows[months - 1] += terminal;
           expect(o.irr).toBe(internalRateOfReturn(flows, months));
