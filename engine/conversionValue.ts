@@ -142,8 +142,9 @@ export class ConversionValuer {
     this.startTable = new Float64Array(0);
     this.ehsPerMw = 1 / site.efficiencyJPerTh;
     let fixedUsd = site.opexUsdPerMonth * this.discountSuffix[0];
-    for (let m = 0; m < months; m++) fixedUsd += site.siteDebtServiceUsd[m] * discount[m];
-    this.siteFixedNpvUsd = -fixedUsd - site.siteDebtAtHorizonUsd * discount[months - 1];
+    // The site's debt only where the NPV counts debt (hosting.debtInNpv), as in strategy.ts.
+    for (let m = 0; m < months; m++) fixedUsd += site.siteDebtServiceUsd[m] * discount[m] * site.debtInNpv;
+    this.siteFixedNpvUsd = -fixedUsd - site.siteDebtAtHorizonUsd * discount[months - 1] * site.debtInNpv;
     // Every build time a path can draw (SiteDraws: a triangular draw between the two, made whole),
     // here in a row: filled as paths first drew them, the function ran often enough for V8 to
     // spend ~35 ms compiling it in each worker, for work that takes a few ms.

@@ -34,8 +34,11 @@ export class Hosting {
   rentUsd = 0;
   recoveryUsd = 0;
   capexEquityUsd = 0;
-  /** Project or GPU debt drawn this month: the capex it pays, not the site. */
-  debtDrawnUsd = 0;
+  /**
+   * The capex the project or GPU debt pays this month instead of the site, as of the month's end:
+   * what the NPV counts in place of the debt's flows unless hosting.debtInNpv.
+   */
+  debtFundedCapexUsd = 0;
   debtServiceUsd = 0;
   /** Running costs of the hosted business other than power: the landlord's under the lease form, or the GPU cloud's operations. */
   operatingCostUsd = 0;
@@ -182,7 +185,7 @@ export class Hosting {
     this.rentUsd = 0;
     this.recoveryUsd = 0;
     this.capexEquityUsd = 0;
-    this.debtDrawnUsd = 0;
+    this.debtFundedCapexUsd = 0;
     this.debtServiceUsd = 0;
     this.operatingCostUsd = 0;
     this.itKwhLeased = 0;
@@ -269,8 +272,8 @@ export class Hosting {
     const hallsBuilding = started - delivered;
     const spendUsd = (hallsBuilding * this.hallCapexUsd) / this.buildMonths;
     this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
-    this.debtDrawnUsd = spendUsd * site.capexDebtShare;
-    this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + this.debtDrawnUsd;
+    this.debtFundedCapexUsd = spendUsd * site.capexDebtShare;
+    this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + this.debtFundedCapexUsd;
     if (this.hallAdvanceUsd > 0) {
       this.advanceReceivedUsd = (hallsBuilding * this.hallAdvanceUsd) / this.buildMonths;
       this.owedAdvanceUsd += this.advanceReceivedUsd;
@@ -358,7 +361,9 @@ export class Hosting {
     for (let hall = 0; hall < delivered; hall++) {
       if (this.fleetAgeMonths[hall] >= site.gpuLifeMonths) {
         // A new generation: bought on credit amortised over its life, renting at the newest price.
-        this.debtDrawnUsd += hallGpus * site.gpuCapexUsd;
+        // Bought at the start of the month (its loan accrues the month's interest below): at the
+        // month's end, where the flows fall, the purchase is a month's discounting more.
+        this.debtFundedCapexUsd += (hallGpus * site.gpuCapexUsd) / site.monthlyDiscount;
         this.gpuDebtBalanceUsd += hallGpus * site.gpuCapexUsd;
         this.gpuPaymentUsd = annuityPayment(this.gpuDebtBalanceUsd, site.capexDebtMonthlyRate, site.gpuLifeMonths);
         this.fleetAgeMonths[hall] = 0;
@@ -403,7 +408,7 @@ export class Hosting {
    * it), by the kind of cash it earns (terminalValue.method: byCashFlow), before debt and owed
    * advances. Leasing: the rent still contracted at its present value, then re-leasing at the
    * market rate of the horizon capitalised at the cap rate (or, vacant, after the expected
-   * search); GPU cloud: the fleets' straight-line residual value. `fixedCostUsdPerMonth` is the
+   * search); GPU cloud: what its fleets can still earn (fleetsValueUsd). `fixedCostUsdPerMonth` is the
    * site opex the converted part carries. Halls still building are valued as if handed over, less
    * the site's capex still to spend on them.
    */
@@ -412,15 +417,7 @@ export class Hosting {
     if (!this.active) return 0;
     const last = endMonth - 1;
     const remainingCapexUsd = this.remainingCapexUsd(endMonth);
-    if (this.gpuCloud) {
-      const delivered = this.hallsStarted(last - this.buildMonths);
-      const hallGpus = (this.convertedMw * site.itKwPerMw) / this.halls / site.itKwPerGpu;
-      let residualUsd = 0;
-      for (let hall = 0; hall < delivered; hall++) {
-        residualUsd += hallGpus * site.gpuCapexUsd * Math.max(0, 1 - this.fleetAgeMonths[hall] / site.gpuLifeMonths);
-      }
-      return residualUsd - remainingCapexUsd;
-    }
+    if (this.gpuCloud) return this.fleetsValueUsd(last, market, fixedCostUsdPerMonth) - remainingCapexUsd;
 
     const v = site.monthlyDiscount;
     const itKw = this.convertedMw * site.itKwPerMw;
@@ -454,6 +451,42 @@ export class Hosting {
     let vacantUsd = v ** handoverDelay * expectedSearchDiscount(signingProbability, v) * releaseUsd;
     if (this.guaranteeUntilMonth > endMonth) vacantUsd += this.guaranteeUsd * vacancyAnnuity(signingProbability, v, this.guaranteeUntilMonth - endMonth);
     return vacantUsd - remainingCapexUsd;
+  }
+
+  /**
+   * The GPU fleets after month `last`, at what they can still earn: each hall's net rental over its
+   * fleet's remaining life, as runGpuCloud sells it (under contract to the hall's term at the
+   * contract price, then at the horizon's market price falling with the fleet's age), less the
+   * cloud's opex, its power at the horizon's price and its share of `fixedCostUsdPerMonth`; never
+   * below 0 (an owner would idle or sell them). The halls after their fleets' lives are not valued
+   * (conservative). Until stop 32 the fleets counted at straight-line book value, about 4x what
+   * they earn under the model's price decline (gpu-cloud: ~$130M of present value).
+   */
+  private fleetsValueUsd(last: number, market: MarketPath, fixedCostUsdPerMonth: number): number {
+    const site = this.site;
+    const v = site.monthlyDiscount;
+    const delivered = this.hallsStarted(last - this.buildMonths);
+    const hallHours = ((this.convertedMw * site.itKwPerMw) / this.halls / site.itKwPerGpu) * HOURS_PER_MONTH;
+    const utilisation = Math.min(1, site.gpuUtilisation * market.aiDemandIndex[last]);
+    const contractHallUsd = hallHours * Math.max(site.gpuTakeOrPayShare, utilisation) * site.gpuContractUsdPerHour;
+    const marketHallUsd = hallHours * utilisation * market.newGpuUsdPerHour[last];
+    const powerUsdPerMwh = site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * market.energyUsdPerMwh[last];
+    const hallCostUsd = (this.convertedMw / this.halls) * HOURS_PER_MONTH * utilisation * powerUsdPerMwh + fixedCostUsdPerMonth / this.halls;
+    let valueUsd = 0;
+    for (let hall = 0; hall < delivered; hall++) {
+      const contractEnd = this.firstHandoverMonth + hall * this.hallIntervalMonths + site.gpuContractMonths;
+      let priceFactor = this.fleetPriceFactor[hall];
+      let discount = v;
+      let hallUsd = 0;
+      for (let k = 0; k < site.gpuLifeMonths - this.fleetAgeMonths[hall]; k++) {
+        const revenueUsd = last + 1 + k < contractEnd ? contractHallUsd : marketHallUsd * priceFactor;
+        hallUsd += discount * (revenueUsd * (1 - site.gpuOpexShareOfRevenue) - hallCostUsd);
+        priceFactor *= site.gpuMonthlyPriceFactor;
+        discount *= v;
+      }
+      valueUsd += Math.max(0, hallUsd);
+    }
+    return valueUsd;
   }
 
   /** Site-funded capex not yet spent by `endMonth` on halls still building. */

@@ -66,8 +66,9 @@ export interface SiteParams {
   capexDebtMonthlyRate: number;
   capexDebtTermMonths: number;
   /**
-   * 1 when the project and GPU debt count in the NPV and IRR (hosting.debtInNpv), 0 when they are
-   * the project's: a number, as the evaluator multiplies the debt's flows by it every month.
+   * 1 when the debt (project, GPU and the site's own) counts in the NPV, IRR and payback
+   * (hosting.debtInNpv), 0 when they are the project's: a number, as the evaluator multiplies the
+   * debt's flows by it every month.
    */
   debtInNpv: number;
   // Own GPU cloud on the converted capacity.

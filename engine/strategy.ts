@@ -266,14 +266,14 @@ export class StrategyEvaluator {
 
       let operatingUsd = miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth;
       let flowUsd = 0;
-      /** Cash the project and GPU debt bring in this month, less what they take out. */
-      let financingUsd = 0;
+      /** What the debt changes in this month's cash flow: the capex it pays, less its service (the site's own debt's too). */
+      let financingUsd = -siteDebtServiceUsd[m];
       if (hostingActive) {
         capexUsd += hosting.capexEquityUsd;
         operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh - hosting.operatingCostUsd;
         // Advances are financing: cash now, repaid by rent credited against them later.
         flowUsd += hosting.advanceReceivedUsd - hosting.creditedUsd - hosting.debtServiceUsd;
-        financingUsd = hosting.debtDrawnUsd - hosting.debtServiceUsd;
+        financingUsd += hosting.debtFundedCapexUsd - hosting.debtServiceUsd;
         revenueUsd += hosting.rentUsd;
         energyKwh += hosting.itKwhLeased;
       }
@@ -282,7 +282,8 @@ export class StrategyEvaluator {
       flowUsd -= siteDebtServiceUsd[m];
       flowUsd += operatingUsd - taxUsd - capexUsd;
       // At a cost of capital the debt's flows are the lenders', not the project's: a loan at its own
-      // rate adds no value (hosting.debtInNpv false). The cash still has them.
+      // rate adds no value, and the site's existing debt is the same whatever it does (hosting.debtInNpv
+      // false). The cash still has them.
       const valuedUsd = flowUsd - debtOutsideNpv * financingUsd;
       presentValueUsd += valuedUsd * discount[m];
       if (m >= months - 12) {
@@ -316,10 +317,10 @@ export class StrategyEvaluator {
 
     const terminalUsd =
       site.terminalMethod === TERMINAL_BY_CASH_FLOW
-        ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - site.siteDebtAtHorizonUsd
+        ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - site.siteDebtAtHorizonUsd * site.debtInNpv
         : // Equity value of the site after the horizon: a multiple of its last year's operating cash
-          // flow, never below zero, less the debt still owed (the hosting's only with debtInNpv).
-          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance : 0);
+          // flow, never below zero, less the debt still owed (with debtInNpv) and the advances.
+          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd * site.debtInNpv - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance : 0);
 
     this.terminalUsd = terminalUsd;
     const out = this.outcome;

@@ -357,18 +357,21 @@ ${horizonParagraph(summary, decision)}<p id="decision-flip"><b>What would flip i
 }
 
 /**
- * How much of the leader's and the runner-up's mean NPV is the terminal value, and, where it is
- * most of the leader's, that the ranking rests on it (nothing for a summary.json that does not say).
+ * How much of the leader's and the runner-up's mean NPV is the terminal value, and whether the
+ * leader would still lead on the horizon's months alone: a large terminal share is not by itself a
+ * warning (a conversion pays its capex inside the horizon), a lead that the terminal value makes
+ * is (nothing for a summary.json that does not say).
  */
 function horizonParagraph(summary: Summary, decision: Decision): Html | string {
-  const names = decision.ranked.slice(0, 2).map((s) => s.name);
-  const list = terminalValueList(summary, names);
+  const [ahead, behind] = decision.ranked.slice(0, 2).map((r) => summary.strategies.find((s) => s.name === r.name) as StrategySummary);
+  const list = terminalValueList(summary, behind ? [ahead.name, behind.name] : [ahead.name]);
   if (list === null) return '';
-  const leader = summary.strategies.find((s) => s.name === decision.leader.name);
-  const terminal = leader?.metrics.terminalPvUsd?.mean ?? null;
-  const npv = leader?.metrics.npvUsd.mean ?? null;
-  const rests = terminal !== null && npv !== null && npv > 0 && terminal >= 0.5 * npv;
-  return html`<p id="decision-horizon"><b>After the horizon:</b> the terminal value, ${terminalValueMeaning(summary)}, in the mean NPV: ${list}.${rests ? ` Most of ${decision.leader.name}'s value lies after the horizon, so the ranking rests on how the site is valued then: the scenario's terminalValue, or a longer horizon, tests it.` : ''}</p>\n`;
+  const withinHorizon = (s: StrategySummary) => (s.metrics.npvUsd.mean ?? NaN) - (s.metrics.terminalPvUsd?.mean ?? NaN);
+  const lead = behind ? withinHorizon(ahead) - withinHorizon(behind) : NaN;
+  let verdict = '';
+  if (lead > 0) verdict = ` On the horizon's months alone ${ahead.name} still leads ${behind.name}, by ${formatUsdM(lead)}: the ranking does not rest on the terminal value.`;
+  else if (lead <= 0) verdict = ` On the horizon's months alone ${behind.name} would lead, by ${formatUsdM(-lead)}: the ranking rests on how the site is valued after the horizon, which the scenario's terminalValue, or a longer horizon, tests.`;
+  return html`<p id="decision-horizon"><b>After the horizon:</b> the terminal value, ${terminalValueMeaning(summary)}, in the mean NPV: ${list}.${verdict}</p>\n`;
 }
 
 /** A reason as the start of a sentence: a leading lower-case letter upper-cased (a leading tag is left as it is). */

@@ -382,8 +382,8 @@ const hosting = z
     debtInNpv: z.boolean().default(false).meta({
       unit: 'flag',
       description:
-        'Count the project and GPU debt (its draws, payments and the balance owed at the horizon) in the NPV and IRR, discounted at discountRatePerYear: the frozen bench model, in which debt cheaper than that rate adds value. ' +
-        'false: discountRatePerYear is a cost of capital (WACC), so the NPV and IRR are the project\'s, on the capex as it is spent, and a loan at its own rate adds none; the debt still moves the cash (minimum cash, ruin, peak funding, payback).',
+        'Count the debt (the project and GPU debt\'s draws, payments and balance owed at the horizon; the site\'s own debt service and balance) in the NPV, IRR and payback, discounted at discountRatePerYear: the frozen bench model, in which debt cheaper than that rate adds value. ' +
+        'false: discountRatePerYear is a cost of capital (WACC), so the NPV, IRR and payback are the project\'s, on the capex as it is spent, and a loan at its own rate adds none; the debt still moves the cash (minimum cash, ruin, peak funding).',
     }),
     gpuCloud: z
       .strictObject({

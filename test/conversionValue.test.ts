@@ -35,9 +35,9 @@ const cases: [string, Scenario, { defaults: boolean }][] = [
     { defaults: true },
   ],
   [
-    'base, halls at once, debt repaid in 2 years, a CCC tenant, site debt',
+    'base, halls at once, debt repaid in 2 years, a CCC tenant, site debt, all of the debt in the NPV (debtInNpv)',
     presetWith('base', (raw) => {
-      Object.assign(raw.hosting, { trancheIntervalMonths: 0, capexDebtTermMonths: 24, tenantCreditGrade: 'CCC' });
+      Object.assign(raw.hosting, { trancheIntervalMonths: 0, capexDebtTermMonths: 24, tenantCreditGrade: 'CCC', debtInNpv: true });
       Object.assign(raw.site, { debtUsd: 200e6, debtTermMonths: 48 });
     }),
     { defaults: true },

@@ -15,6 +15,7 @@ import { TrialKernel } from '../engine/trial.js';
 import { shareWhere } from '../outputs/statistics.js';
 import { fundingSummary } from '../outputs/summary.js';
 import { contractRun, dealChecks } from '../runners/dealValidation.js';
+import { presetWith } from '../runners/realOptionChecks.js';
 import { loadScenario, parseScenario, resolvedScenarioJson } from '../scenarios/load.js';
 import { months, setting } from './hostingWorld.js';
 import { scenarioErrorOf } from './scenarioErrorOf.js';
@@ -128,6 +129,11 @@ describe('what the debt is worth (hosting.debtInNpv)', () => {
     const indebted = evaluate({ debtInNpv: true, capexDebtShare: 0.8, capexDebtRatePerYear: 0.12, capexDebtTermMonths: 120 });
     const unindebted = evaluate({ debtInNpv: true, capexDebtShare: 0 });
     expect(Math.abs(indebted.npvUsd - unindebted.npvUsd)).toBeLessThan(1e-9 * CAPEX_USD);
+    // A GPU cloud's GPUs, bought on credit at the start of a month, likewise: the loan's flows at
+    // the discount rate are worth what the GPUs cost.
+    const gpuOnCredit = evaluate({ debtInNpv: true, capexDebtRatePerYear: 0.12 }, gpuNow);
+    const gpuAsSpent = evaluate({ debtInNpv: false, capexDebtRatePerYear: 0.12 }, gpuNow);
+    expect(Math.abs(gpuOnCredit.npvUsd - gpuAsSpent.npvUsd)).toBeLessThan(1e-9 * CAPEX_USD);
   });
 
   it('in the NPV at the discount rate, cheaper debt adds the present value of its flows: the draws, less the payments and what is owed at the horizon', () => {
@@ -166,6 +172,27 @@ describe('what the debt is worth (hosting.debtInNpv)', () => {
     expect(unindebted.npvUsd).toBe(atDiscountRate.npvUsd);
     // The cash still borrows: the lowest cash is higher with 80% of the build on debt.
     expect(indebted.minCashUsd).toBeGreaterThan(unindebted.minCashUsd + 0.5 * CAPEX_USD);
+  });
+
+  it('at a cost of capital the site\'s own debt, the same whatever the strategy does, leaves the NPV, IRR and payback alone; the cash has it', () => {
+    const kernels = [0, 200e6].map((debtUsd) => new TrialKernel(compileModel(presetWith('base', (raw) => Object.assign(raw.site, { debtUsd, debtTermMonths: 48 })))));
+    let compared = 0;
+    for (let trial = 0; trial < 20; trial++) {
+      const [free, indebted] = kernels.map((kernel) => {
+        kernel.drawTrial(9, trial);
+        return kernel.model.strategies.map((rule) => ({ ...kernel.evaluator.evaluate(rule, kernel.market, kernel.siteDraws) }));
+      });
+      free.forEach((o, s) => {
+        const other = indebted[s];
+        expect(Math.abs(other.npvUsd - o.npvUsd)).toBeLessThan(1e-6 * (1 + Math.abs(o.npvUsd)));
+        if (o.irr === o.irr) expect(other.irr).toBeCloseTo(o.irr, 8);
+        else expect(other.irr).toBeNaN();
+        expect(other.paybackMonth).toEqual(o.paybackMonth);
+        expect(other.minCashUsd).toBeLessThan(o.minCashUsd - 1e6); // four years of payments on $200M
+        compared++;
+      });
+    }
+    expect(compared).toBe(20 * 4);
   });
 
   it('at a cost of capital a GPU cloud\'s GPUs count at their price when bought, whatever the rate they are financed at', () => {
@@ -416,7 +443,7 @@ describe('terminal value by cash-flow type', () => {
     expect(terminal(0.5) - terminal(0)).toBeCloseTo(0.5 * RENT_USD * vacancyAnnuity(0.1, v, 12), 0);
   });
 
-  it('vacant capacity: the cap-rate value after the expected search; a GPU cloud: its fleet\'s residual value', () => {
+  it('vacant capacity: the cap-rate value after the expected search; a GPU cloud: what its fleet can still earn', () => {
     const spec = setting({ preLeased: false, leaseForm: 'tripleNet', tripleNetCostShareOfRent: 0.03 }, byCashFlow);
     spec.draws.signingU.fill(1);
     spec.hosting.start(0, 1, false, spec.draws);
@@ -427,7 +454,20 @@ describe('terminal value by cash-flow type', () => {
     const gpu = setting({}, byCashFlow);
     gpu.hosting.start(0, 1, true, gpu.draws);
     months(gpu.hosting, gpu.market, gpu.draws, 60);
-    expect(gpu.hosting.terminalValueUsd(60, gpu.market, 0)).toBeCloseTo((IT_KW / 1.2) * 35_000 * (1 - 48 / 60), 0);
+    // One hall, handed over in month 12 with a new fleet: 48 months old at the horizon, 12 left of
+    // its 60, each at $2/GPU-hour x 0.7 utilisation x its age's price factor, less 15% opex, its
+    // power at the horizon's price and $0.1M a month of site opex.
+    const { site } = gpu;
+    const power = 100 * HOURS_PER_MONTH * 0.7 * (site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * gpu.market.energyUsdPerMwh[59]);
+    let fleetUsd = 0;
+    for (let k = 0; k < 12; k++) {
+      const rentalUsd = (IT_KW / 1.2) * HOURS_PER_MONTH * 0.7 * 2 * site.gpuMonthlyPriceFactor ** (48 + k);
+      fleetUsd += v ** (k + 1) * (0.85 * rentalUsd - power - 100_000);
+    }
+    expect(fleetUsd).toBeGreaterThan(0);
+    expect(gpu.hosting.terminalValueUsd(60, gpu.market, 100_000)).toBeCloseTo(fleetUsd, 0);
+    // Far below its book value, 12/60 of its price: the rental price has fallen with the fleet's age.
+    expect(fleetUsd).toBeLessThan(0.5 * (IT_KW / 1.2) * 35_000 * (12 / 60));
   });
 
   it('a strategy adds the mining part\'s value and the converted part\'s, less what is owed; none adds nothing', () => {

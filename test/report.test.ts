@@ -110,6 +110,12 @@ describe('hashpivot run writes the report files', () => {
     }
     const horizon = html.match(/<p id="decision-horizon">(.*?)<\/p>/)![1];
     expect(horizon).toContain('the site as valued at the end of the 24-month horizon (terminalValue.method byCashFlow), in the mean NPV: ');
+    // Whether the leader leads on the horizon's months alone: the means of NPV less terminal value.
+    const decision = decide(summary);
+    const [ahead, behind] = decision.ranked.slice(0, 2).map((r) => summary.strategies.find((s: { name: string }) => s.name === r.name));
+    const within = (s: { metrics: Record<string, { mean: number }> }) => s.metrics.npvUsd.mean - s.metrics.terminalPvUsd.mean;
+    const lead = within(ahead) - within(behind);
+    expect(horizon).toContain(lead > 0 ? `On the horizon&#39;s months alone ${ahead.name} still leads ${behind.name}, by ${formatUsdM(lead)}` : `On the horizon&#39;s months alone ${behind.name} would lead, by ${formatUsdM(-lead)}`);
   });
 
   it('a summary.json written before the terminal value was recorded still makes a report, with the terminal value left out', () => {
