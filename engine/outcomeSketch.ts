@@ -372,10 +372,14 @@ export function encodeSketchState(state: OutcomeSketchState): Uint8Array {
   return bytes;
 }
 
+/** A sketch another version of hashpivot wrote: whole, but laid out for other metrics. */
+export class SketchFormatError extends Error {}
+
 export function decodeSketchState(bytes: Uint8Array): OutcomeSketchState {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < HEADER_WORDS * 4 || view.getUint32(0, true) !== MAGIC) throw new Error('not an outcome sketch (no HPSK header)');
-  if (view.getUint32(4, true) !== FORMAT) throw new Error(`outcome sketch format ${view.getUint32(4, true)}; this hashpivot reads format ${FORMAT}`);
+  const format = view.getUint32(4, true);
+  if (format !== FORMAT) throw new SketchFormatError(`outcome sketch format ${format}, written by ${format < FORMAT ? 'an older' : 'a newer'} hashpivot; this one reads format ${FORMAT}`);
   const lengths = Array.from({ length: 6 }, (_, i) => view.getUint32(8 + 4 * i, true));
   const expected = HEADER_WORDS * 4 + 8 * (lengths[0] + lengths[1] + lengths[2] + lengths[3]) + Math.ceil(lengths[4] / 2) * 8 + Math.ceil(lengths[5] / 2) * 8;
   if (bytes.byteLength !== expected || lengths[4] !== lengths[5]) throw new Error(`outcome sketch of ${bytes.byteLength} bytes, its header says ${expected}: truncated or damaged`);

@@ -12,7 +12,7 @@ import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { lowerFirst, valueWithUnit } from './studyAnalysis.js';
 import { type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
-import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs, terminalValueList, terminalValueMeaning } from './reportText.js';
+import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs, terminalShareText, terminalValueList, terminalValueMeaning } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { StrategySummary, Summary } from './summary.js';
 import { swingsSection } from './swingsSection.js';
@@ -173,7 +173,7 @@ function terminalShareCell(s: StrategySummary): string {
   const terminal = s.metrics.terminalPvUsd?.mean;
   const npv = s.metrics.npvUsd.mean;
   if (terminal === undefined || terminal === null) return 'n/a';
-  return `${formatUsdM(terminal)}${npv !== null && npv > 0 && terminal >= 0 ? ` (${formatShare(terminal / npv)})` : ''}`;
+  return npv === null ? formatUsdM(terminal) : `${formatUsdM(terminal)}${terminalShareText(terminal, npv)}`;
 }
 
 function meanWithSe(m: MetricSummary): string {

@@ -104,8 +104,9 @@ export function pairSentence(pair: OrientedPair, summary: Summary): string {
 
 /**
  * How much of each strategy's mean NPV is its terminal value, the site as valued at the end of the
- * horizon: "stay $30.1M of $15.1M; convert-now $391M of $451M (87%)"; null for a summary.json
- * written before the terminal value was recorded. A share only where the mean NPV is positive.
+ * horizon: "stay $1.71M of $15.1M (11%); convert-12m $30.0M of $25.0M (more than all of it)";
+ * null for a summary.json written before the terminal value was recorded. A share only where the
+ * mean NPV and the terminal value are positive.
  */
 export function terminalValueList(summary: Summary, names: readonly string[]): string | null {
   const byName = new Map(summary.strategies.map((s) => [s.name, s]));
@@ -115,9 +116,15 @@ export function terminalValueList(summary: Summary, names: readonly string[]): s
     const terminal = s?.metrics.terminalPvUsd?.mean;
     const npv = s?.metrics.npvUsd.mean;
     if (terminal === undefined || terminal === null || npv === undefined || npv === null) return null;
-    items.push(`${name} ${formatUsdM(terminal)} of ${formatUsdM(npv)}${npv > 0 && terminal >= 0 ? ` (${formatShare(terminal / npv)})` : ''}`);
+    items.push(`${name} ${formatUsdM(terminal)} of ${formatUsdM(npv)}${terminalShareText(terminal, npv)}`);
   }
   return items.join('; ');
+}
+
+/** " (87%)", " (more than all of it)" when the horizon's months lose money, or nothing: see terminalValueList. */
+export function terminalShareText(terminalUsd: number, npvUsd: number): string {
+  if (!(npvUsd > 0 && terminalUsd >= 0)) return '';
+  return terminalUsd > npvUsd ? ' (more than all of it)' : ` (${formatShare(terminalUsd / npvUsd)})`;
 }
 
 /** "the site as valued at the end of the 120-month horizon (terminalValue.method byCashFlow)". */

@@ -16,7 +16,7 @@ import { readTrialColumns, type TrialTable } from './reportTrials.js';
 import { OutputFolderError, readManifest, settleFolder, type Manifest } from './resultsFolder.js';
 import type { Summary } from './summary.js';
 import { summarySchema } from './summarySchema.js';
-import { decodeSketchState, OutcomeSketch } from '../engine/outcomeSketch.js';
+import { decodeSketchState, OutcomeSketch, SketchFormatError } from '../engine/outcomeSketch.js';
 import { sketchShape } from './sketchStatistics.js';
 import { SKETCH_FILE } from './sketchReport.js';
 import { SHARD_MANIFEST_FILE } from './shardFolder.js';
@@ -105,6 +105,7 @@ function readSketch(dir: string, summary: Summary): { sketch: OutcomeSketch; byt
     if (sketch.trialsInState(state) !== summary.trials) throw new RangeError(`it counts ${sketch.trialsInState(state)} trials, summary.json ${summary.trials}`);
     sketch.merge(state);
   } catch (error) {
+    if (error instanceof SketchFormatError) throw new ResultsInputError(`${path}: ${error.message}. Run the scenario again with this version (summary.json holds it: its seed and trials reproduce the run), or report the folder with the version that wrote it.`);
     throw new ResultsInputError(`${path} is not the outcome sketch of this summary.json: ${oneLine(error instanceof Error ? error.message : String(error))}`);
   }
   return { sketch, bytes: bytes.length };

@@ -35,12 +35,17 @@ export function sketchMetricSummary(sketch: OutcomeSketch, v: number): MetricSum
   const n = sketch.definedOf(v);
   const percentiles = {} as Percentiles;
   const percentileCi95 = {} as Record<PercentileKey, [number, number] | null>;
+  // Every order statistic lies between the exact min and max; a bin's spread may not (one trial's
+  // payback of 0 read as 4.9e-7, its only value as 71.27 for 71.25).
+  const min = sketch.minOf(v);
+  const max = sketch.maxOf(v);
+  const within = (x: number) => Math.min(max, Math.max(min, x));
   for (const key of PERCENTILE_KEYS) {
-    percentiles[key] = n > 0 ? finiteOrNull(quantiles.quantile(v, 0, PERCENTILE_LEVELS[key])) : null;
+    percentiles[key] = n > 0 ? finiteOrNull(within(quantiles.quantile(v, 0, PERCENTILE_LEVELS[key]))) : null;
     const ranks = quantileInterval95Ranks(n, PERCENTILE_LEVELS[key]);
     // Hutson's fractional order statistics X_(u), 1-based u, read off the sketch at rank u - 1.
-    const lo = ranks && quantiles.valueAtRank(v, 0, ranks[0] - 1);
-    const hi = ranks && quantiles.valueAtRank(v, 0, ranks[1] - 1);
+    const lo = ranks && within(quantiles.valueAtRank(v, 0, ranks[0] - 1));
+    const hi = ranks && within(quantiles.valueAtRank(v, 0, ranks[1] - 1));
     percentileCi95[key] = ranks && Number.isFinite(lo) && Number.isFinite(hi) ? [lo!, hi!] : null;
   }
   if (n === 0) {
@@ -48,7 +53,7 @@ export function sketchMetricSummary(sketch: OutcomeSketch, v: number): MetricSum
   }
   const sum = sketch.sumOf(v);
   const sd = sdOf(n, sum, sketch.sumOfSquaresOf(v));
-  const var5 = quantiles.quantile(v, 0, PERCENTILE_LEVELS.p5);
+  const var5 = within(quantiles.quantile(v, 0, PERCENTILE_LEVELS.p5));
   // var5 sits at rank 0.05 (n - 1); the values at or below it are those up to the end of its bin
   // (to the sketch's resolution, ties included, as summarizeMetric counts them on sorted rows).
   const tailCount = quantiles.countThroughRank(v, 0, PERCENTILE_LEVELS.p5 * (n - 1));
@@ -61,8 +66,8 @@ export function sketchMetricSummary(sketch: OutcomeSketch, v: number): MetricSum
     mean: finiteOrNull(sum / n),
     standardError: sketchStandardError(sketch, v),
     sd: finiteOrNull(sd),
-    min: finiteOrNull(sketch.minOf(v)),
-    max: finiteOrNull(sketch.maxOf(v)),
+    min: finiteOrNull(min),
+    max: finiteOrNull(max),
     percentiles,
     var5: finiteOrNull(var5),
     cvar5: finiteOrNull(tail.sum / tailCount),

@@ -92,6 +92,21 @@ describe('the outcome sketch state', () => {
     expect([...back.sketch.indices]).toEqual([...state.sketch.indices]);
     expect([...back.sketch.counts]).toEqual([...state.sketch.counts]);
     expect(() => decodeSketchState(encodeSketchState(state).subarray(0, 100))).toThrow(/truncated or damaged|HPSK/);
+    // A sketch of format 1 (six metrics a strategy, before stop 32's terminal value) says who wrote it.
+    const older = encodeSketchState(state);
+    new DataView(older.buffer).setUint32(4, 1, true);
+    expect(() => decodeSketchState(older)).toThrow('outcome sketch format 1, written by an older hashpivot; this one reads format 2');
+  });
+
+  it('keeps every percentile, VaR and interval bound between the exact min and max: a one-trial run reads its one value', async () => {
+    const one = buildSummary(await runScenario(loadScenario('smoke'), { trials: 1, workers: 0, outcomes: 'sketch' }));
+    for (const strategy of one.strategies) {
+      for (const m of Object.values(strategy.metrics)) {
+        if (!m || m.min === null) continue;
+        for (const x of [...Object.values(m.percentiles), m.var5]) expect(x).toBe(m.min);
+        expect(m.max).toBe(m.min);
+      }
+    }
   });
 
   it('reads the sum of the k smallest values as the sketch spreads them (evenly within each bin)', () => {

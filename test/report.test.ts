@@ -105,7 +105,7 @@ describe('hashpivot run writes the report files', () => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       expect(Math.abs(s.metrics.terminalPvUsd.mean - mean)).toBeLessThanOrEqual(1e-9 * Math.abs(mean) + 1e-6);
       const npv = s.metrics.npvUsd.mean;
-      const share = npv > 0 && mean >= 0 ? ` (${formatShare(mean / npv)})` : '';
+      const share = npv > 0 && mean >= 0 ? (mean > npv ? ' (more than all of it)' : ` (${formatShare(mean / npv)})`) : '';
       expect(html).toMatch(new RegExp(`<tr data-strategy="${s.name}">\\s*<td class="text"><b>${s.name}</b></td>\\s*<td>[^<]*</td>\\s*<td>${formatUsdM(mean).replace('$', '\\$')}${share.replace(/[()]/g, '\\$&')}</td>`));
     }
     const horizon = html.match(/<p id="decision-horizon">(.*?)<\/p>/)![1];
