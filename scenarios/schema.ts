@@ -526,7 +526,7 @@ const terminalValue = z
       TERMINAL_VALUE_METHODS,
       'byCashFlow',
       'What the site is worth after the horizon, less the debt and advances still owed. none: nothing; multiple: a multiple of the whole site\'s last 12 months of operating cash flow after tax (floored at 0); ' +
-        'byCashFlow: each part by the kind of cash it earns: the mining part at the multiple of its own last 12 months (or its fleet\'s salvage, whichever is more), leased capacity at the present value of the rent still contracted plus re-leasing at capRate, an own GPU cloud at its fleet\'s residual value.',
+        'byCashFlow: each part by the kind of cash it earns: the mining part at the multiple of its own last 12 months (or its fleet\'s salvage, whichever is more), leased capacity at the present value of the rent still contracted plus re-leasing at capRate, an own GPU cloud at what its fleets can still earn over their remaining lives.',
     ),
     annualCashFlowMultiple: quantity({ unit: 'x', description: 'Multiple applied to the last 12 months of operating cash flow: the whole site\'s (multiple) or the mining part\'s (byCashFlow).' }, 5, 0, 100),
     capRate: quantity({ unit: '1/yr', description: 'Capitalisation rate of leased capacity after its contracted term (byCashFlow): value = yearly net operating income / capRate. Leased data-centre capacity traded at 5.5-7.5% in 2024-2025 (13-18x NOI); converted mining sites with one tenant sit at the upper end.' }, 0.07, 0.01, 1),
