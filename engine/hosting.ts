@@ -108,12 +108,21 @@ export class Hosting {
   /** Per hall: age of its GPU fleet, and its rental price relative to the newest generation's. */
   private readonly fleetAgeMonths = new Float64Array(MAX_TRANCHES);
   private readonly fleetPriceFactor = new Float64Array(MAX_TRANCHES);
+  /** Fleets each hall has bought: a hall's first is the strategy's choice, a replacement the operator's (newFleetPays). */
+  private readonly fleetsBought = new Float64Array(MAX_TRANCHES);
+  /** A new fleet's discounted rental per unit of its first month's, over its life (falling with its age), and of a level monthly cost. */
+  private readonly newFleetRentalFactor: number;
+  private readonly newFleetCostFactor: number;
 
   /** The project debt's annuity denominator, worked out once: every conversion amortises at the same rate and term. */
   private readonly capexDebtDenominator: number;
 
   constructor(private readonly site: SiteParams) {
     this.capexDebtDenominator = annuityDenominator(site.capexDebtMonthlyRate, site.capexDebtTermMonths);
+    // sum over k = 0 .. life - 1 of v^(k + 1) f^k, and of v^(k + 1): month k of the fleet's life, its price factor f^k.
+    const f = site.gpuMonthlyPriceFactor;
+    this.newFleetRentalFactor = annuityFactor(site.gpuLifeMonths, site.monthlyDiscount * f) / f;
+    this.newFleetCostFactor = annuityFactor(site.gpuLifeMonths, site.monthlyDiscount);
   }
 
   /**
@@ -155,6 +164,7 @@ export class Hosting {
       // Every hall's first fleet is bought at its handover. (Only a GPU cloud reads the fleets.)
       this.fleetAgeMonths.fill(site.gpuLifeMonths);
       this.fleetPriceFactor.fill(1);
+      this.fleetsBought.fill(0);
     }
     this.offlineShare = 0;
   }
@@ -358,8 +368,14 @@ export class Hosting {
     const contractHallUsd = hallGpus * HOURS_PER_MONTH * Math.max(site.gpuTakeOrPayShare, utilisation) * site.gpuContractUsdPerHour;
     let revenueUsd = 0;
     let contractRevenueUsd = 0;
+    let activeHalls = 0;
     for (let hall = 0; hall < delivered; hall++) {
+      const contractEnd = this.firstHandoverMonth + hall * this.hallIntervalMonths + site.gpuContractMonths;
       if (this.fleetAgeMonths[hall] >= site.gpuLifeMonths) {
+        // The end of a fleet's life: replaced under contract, or when a new one earns its price;
+        // else the hall stands dark (no rental, no power) until one would.
+        if (this.fleetsBought[hall] > 0 && m >= contractEnd && !site.gpuReplaceAlways && !this.newFleetPays(hallGpus, utilisation, newGpuUsdPerHour, market.energyUsdPerMwh[m])) continue;
+        this.fleetsBought[hall]++;
         // A new generation: bought on credit amortised over its life, renting at the newest price.
         // Bought at the start of the month (its loan accrues the month's interest below): at the
         // month's end, where the flows fall, the purchase is a month's discounting more.
@@ -369,7 +385,8 @@ export class Hosting {
         this.fleetAgeMonths[hall] = 0;
         this.fleetPriceFactor[hall] = 1;
       }
-      if (m < this.firstHandoverMonth + hall * this.hallIntervalMonths + site.gpuContractMonths) contractRevenueUsd += contractHallUsd;
+      activeHalls++;
+      if (m < contractEnd) contractRevenueUsd += contractHallUsd;
       else revenueUsd += hallGpus * HOURS_PER_MONTH * utilisation * newGpuUsdPerHour * this.fleetPriceFactor[hall];
       this.fleetAgeMonths[hall]++;
       this.fleetPriceFactor[hall] *= site.gpuMonthlyPriceFactor;
@@ -398,9 +415,10 @@ export class Hosting {
     }
     this.rentUsd = revenueUsd;
     this.operatingCostUsd = site.gpuOpexShareOfRevenue * revenueUsd;
-    this.itKwhLeased = this.convertedMw * site.itKwPerMw * deliveredShare * HOURS_PER_MONTH * utilisation;
+    const activeShare = activeHalls === delivered ? deliveredShare : activeHalls / this.halls;
+    this.itKwhLeased = this.convertedMw * site.itKwPerMw * activeShare * HOURS_PER_MONTH * utilisation;
     // The cloud buys its own power; idle GPUs draw little, so the load follows utilisation.
-    this.energyMwh = this.convertedMw * deliveredShare * HOURS_PER_MONTH * utilisation;
+    this.energyMwh = this.convertedMw * activeShare * HOURS_PER_MONTH * utilisation;
   }
 
   /**
@@ -487,6 +505,19 @@ export class Hosting {
       valueUsd += Math.max(0, hallUsd);
     }
     return valueUsd;
+  }
+
+  /**
+   * Whether a new fleet for one hall, bought at the start of this month, earns its price: its net
+   * rental over its life, at the month's newest GPU-hour price falling with its age, the month's
+   * utilisation and power price, less the cloud's opex, discounted (closed forms:
+   * newFleetRentalFactor, newFleetCostFactor). The site's opex is paid either way.
+   */
+  private newFleetPays(hallGpus: number, utilisation: number, newGpuUsdPerHour: number, spotUsdPerMwh: number): boolean {
+    const site = this.site;
+    const rentalUsd = hallGpus * HOURS_PER_MONTH * utilisation * newGpuUsdPerHour * (1 - site.gpuOpexShareOfRevenue);
+    const powerUsd = (this.convertedMw / this.halls) * HOURS_PER_MONTH * utilisation * (site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * spotUsdPerMwh);
+    return rentalUsd * this.newFleetRentalFactor - powerUsd * this.newFleetCostFactor >= hallGpus * site.gpuCapexUsd;
   }
 
   /** Site-funded capex not yet spent by `endMonth` on halls still building. */

@@ -77,6 +77,8 @@ export interface SiteParams {
   gpuUtilisation: number;
   gpuOpexShareOfRevenue: number;
   gpuLifeMonths: number;
+  /** Replace a fleet at the end of its life whatever it can earn (gpuCloud.replaceFleet: always). */
+  gpuReplaceAlways: boolean;
   /** Monthly factor by which an ageing fleet's rental price falls behind the newest generation's. */
   gpuMonthlyPriceFactor: number;
   /** GPU cloud contract term from the first handover; 0 without a contract. */
@@ -202,6 +204,7 @@ export function siteParams(scenario: Scenario): SiteParams {
     gpuUtilisation: hosting.gpuCloud.utilisation,
     gpuOpexShareOfRevenue: hosting.gpuCloud.opexShareOfRevenue,
     gpuLifeMonths: hosting.gpuCloud.lifeMonths,
+    gpuReplaceAlways: hosting.gpuCloud.replaceFleet === 'always',
     gpuMonthlyPriceFactor: (1 - scenario.market.aiDemand.gpuPriceDeclinePerYear) ** (1 / 12),
     gpuContractMonths: contract ? Math.max(1, Math.round(contract.years * 12)) : 0,
     gpuContractUsdPerHour: contract?.usdPerGpuHour ?? 0,

@@ -312,6 +312,7 @@ const buildMonths = z
 
 const LEASE_FORMS = ['tripleNet', 'modifiedGross'] as const;
 export const DEFAULT_CLAIMS = ['cappedRent', 'remainingRent'] as const;
+export const FLEET_REPLACEMENTS = ['whenItPays', 'always'] as const;
 export const TENANT_CREDIT_GRADES = ['custom', ...CREDIT_GRADES] as const;
 export const TERMINAL_VALUE_METHODS = ['none', 'multiple', 'byCashFlow'] as const;
 
@@ -392,6 +393,11 @@ const hosting = z
         utilisation: share('Share of GPU-hours sold at AI demand index 1 (scaled by the index, capped at 1).', 0.7),
         opexShareOfRevenue: share('Cloud operating costs (staff, software, sales) as a share of revenue.', 0.15),
         lifeMonths: wholeMonths({ unit: 'months', description: 'GPU generation life: the fleet is replaced, and its rental price resets, this often.' }, 60, 6, 240),
+        replaceFleet: choice(
+          FLEET_REPLACEMENTS,
+          'whenItPays',
+          'When a hall\'s fleet reaches the end of its life. whenItPays: a new one is bought only when its net rental over its life (at the month\'s newest price falling with its age, the month\'s utilisation and power price, less the cloud\'s opex), discounted, covers its price, or while the hall is under contract; until then the hall stands dark. always: a new one every time (the frozen bench model).',
+        ),
         contract: gpuContract.optional(),
       })
       .prefault({})

@@ -93,11 +93,40 @@ describe('own GPU cloud', () => {
     expect(rows[13].rent / rows[12].rent).toBeCloseTo(0.7 ** (1 / 12), 12);
   });
 
-  it('replaces the fleet after its life, and the rental price resets to the newest generation', () => {
-    const { market, draws, hosting } = setting({ gpuCloud: { lifeMonths: 12 } });
+  it('replaces the fleet after its life, and the rental price resets to the newest generation (replaceFleet: always)', () => {
+    const { market, draws, hosting } = setting({ gpuCloud: { lifeMonths: 12, replaceFleet: 'always' } });
     hosting.start(0, 1, true, draws);
     const rows = months(hosting, market, draws, 40);
     expect(rows[23].rent / rows[12].rent).toBeCloseTo(0.7 ** (11 / 12), 10);
     expect(rows[24].rent).toBeCloseTo(rows[12].rent, 6);
+  });
+
+  it('replaces it only when a new fleet earns its price (replaceFleet: whenItPays); else the hall stands dark, drawing no power', () => {
+    // The break-even price of a GPU bought at the start of month 24, when the first fleet (handed
+    // over in month 12, 12 months of life) ends: its rental at $2/h x 0.7, falling 30%/yr with its
+    // age, less 15% opex and its power, over its 12 months, discounted at the bench's 12%/yr.
+    const probe = setting({ gpuCloud: { lifeMonths: 12 } });
+    const { site } = probe;
+    const v = site.monthlyDiscount;
+    const gpus = (100 * 1000) / 1.3 / 1.2;
+    const powerUsd = 100 * HOURS_PER_MONTH * 0.7 * (site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * probe.market.energyUsdPerMwh[24]);
+    let netUsd = 0;
+    for (let k = 0; k < 12; k++) netUsd += v ** (k + 1) * (gpus * HOURS_PER_MONTH * 0.7 * 2 * 0.7 ** (k / 12) * 0.85 - powerUsd);
+    const breakEvenUsdPerGpu = netUsd / gpus;
+    expect(breakEvenUsdPerGpu).toBeGreaterThan(1000);
+    const run = (factor: number) => {
+      const { market, draws, hosting } = setting({ gpuCloud: { lifeMonths: 12, capexUsdPerGpu: factor * breakEvenUsdPerGpu } });
+      hosting.start(0, 1, true, draws);
+      return months(hosting, market, draws, 40);
+    };
+    const cheaper = run(0.999);
+    expect(cheaper[24].rent).toBeCloseTo(cheaper[12].rent, 6);
+    const dearer = run(1.001);
+    expect(dearer[12].rent).toBeGreaterThan(0); // the first fleet is the strategy's choice
+    expect([dearer[24].rent, dearer[24].mwh]).toEqual([0, 0]);
+    // Dark, it looks again every month (here the month's power price moves the margin); far above
+    // the break-even price it never buys.
+    const farDearer = run(1.5);
+    expect(farDearer.slice(24).every((row) => row.rent === 0 && row.mwh === 0)).toBe(true);
   });
 });
