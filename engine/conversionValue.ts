@@ -350,6 +350,8 @@ export class ConversionValuer {
     let rate = 0;
     /** The lease state at the horizon: true while a lease (signed or running) holds. */
     let leased = false;
+    /** What a defaulted tenant's claim still open at the horizon will bring (hosting.ts pendingClaimUsd). */
+    let pendingClaimUsd = 0;
     let searchFrom = firstHandover;
     if (site.preLeased) {
       rate = this.leaseRate[startMonth];
@@ -374,8 +376,19 @@ export class ConversionValuer {
         const deliveredShare = this.deliveredShare(defaulted, firstHandover, lastHandover);
         // A default comes before the lease's end: within the table.
         const escalation = this.escalationAt[defaulted - leaseStart];
-        const recoveryUsd = site.recoveryShare * itKwFull * deliveredShare * rate * escalation * site.defaultClaimMonths[site.leaseMonths - (defaulted - leaseStart)];
-        changeUsd += recoveryUsd * site.discountFactors[defaulted];
+        const claimRentUsd = itKwFull * deliveredShare * rate * escalation;
+        const capMonths = site.defaultClaimMonths[site.leaseMonths - (defaulted - leaseStart)];
+        if (site.claimPaidAtDefault) {
+          changeUsd += site.recoveryShare * claimRentUsd * capMonths * site.discountFactors[defaulted];
+        } else {
+          // Settled when the site re-lets, for the months vacant, or when those reach the cap
+          // (hosting.ts settleClaim); still open at the horizon, in the terminal value.
+          const relet = defaulted + 1 < months ? this.nextSigning[defaulted + 1] : months;
+          const reletFirst = relet - defaulted <= capMonths;
+          const settled = reletFirst ? relet : defaulted + Math.ceil(capMonths);
+          if (settled < months) changeUsd += site.recoveryShare * claimRentUsd * (reletFirst ? relet - defaulted : capMonths) * site.discountFactors[settled];
+          else pendingClaimUsd = site.recoveryShare * claimRentUsd * Math.min(capMonths, months - defaulted);
+        }
         leased = false;
         searchFrom = defaulted + 1;
         continue;
@@ -410,7 +423,7 @@ export class ConversionValuer {
     convertedUsd -= table[row + START_REMAINING_CAPEX];
     this.valuedStartMonth = startMonth;
     this.startChangeUsd = changeUsd;
-    this.startTerminalUsd = (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - table[row + START_DEBT];
+    this.startTerminalUsd = (convertedUsd > 0 ? convertedUsd * (1 - site.taxRate) : convertedUsd) - table[row + START_DEBT] + pendingClaimUsd;
     this.startOfflineShare = offlineShare;
     this.startLast12OfflineUsd = last12OfflineUsd / halls;
   }

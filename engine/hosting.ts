@@ -94,6 +94,13 @@ export class Hosting {
   private escalation = 1;
   /** Whether the lease now running, or the first one to come, is the deal's, which a guarantor backs (backstopShare). */
   private guaranteedLease = false;
+  // A defaulted tenant's claim not yet settled (site.claimPaidAtDefault false): the rent lost each
+  // vacant month from claimFromMonth, up to claimCapMonths, less the advance it still owed.
+  private claimOpen = false;
+  private claimFromMonth = 0;
+  private claimCapMonths = 0;
+  private claimRentUsd = 0;
+  private claimOwedUsd = 0;
   /**
    * After the deal's tenant defaults: the guarantor's payment for a month the capacity stands
    * vacant, until the defaulted lease would have ended (guaranteeUntilMonth) or a new tenant signs.
@@ -156,6 +163,7 @@ export class Hosting {
     this.tenantDefaults = 0;
     this.guaranteedLease = site.backstopShare > 0 && !gpuCloud;
     this.guaranteeUntilMonth = -1;
+    this.claimOpen = false;
     this.leaseStartMonth = this.firstHandoverMonth;
     this.escalation = 1;
     this.gpuDebtBalanceUsd = 0;
@@ -243,6 +251,7 @@ export class Hosting {
       this.guaranteedLease = false;
     }
     this.leaseState = state;
+    if (this.claimOpen && m - this.claimFromMonth >= this.claimCapMonths) this.settleClaim(this.claimCapMonths);
     if (state === Lease.Searching && draws.signingU[m] < site.signingProbabilityPerMonth * index) {
       this.sign(m, index);
       state = Lease.Leased;
@@ -306,6 +315,7 @@ export class Hosting {
 
   /** A tenant signs in month m, at the month's market rate. */
   private sign(m: number, index: number): void {
+    if (this.claimOpen) this.settleClaim(m - this.claimFromMonth); // the vacancy the default caused is over
     this.leaseState = Lease.Leased;
     this.leaseStartMonth = m;
     if (this.firstSignedMonth !== this.firstSignedMonth) this.firstSignedMonth = m;
@@ -318,16 +328,18 @@ export class Hosting {
   private tenantDefault(m: number, leaseMonth: number, contractRentUsd: number): void {
     const site = this.site;
     this.tenantDefaults++;
-    // The site's claim (defaultClaim: capped as in bankruptcy, or all the rent still owed), at
-    // today's escalated rate, less the advance not yet credited, which is the tenant's and set off
-    // against it: a share of the rest is recovered; an advance beyond the claim is paid back.
-    // (Forgiven outright, the advance made a riskier tenant raise the value.)
-    const claimMonths = site.defaultClaimMonths[site.leaseMonths - leaseMonth];
-    const claimUsd = contractRentUsd * claimMonths;
-    const owedUsd = this.owedAdvanceUsd;
-    // Written so that without an advance the recovery has the bits it had before the set-off.
-    if (claimUsd >= owedUsd) this.recoveryUsd = site.recoveryShare * contractRentUsd * claimMonths - site.recoveryShare * owedUsd;
-    else this.advanceReceivedUsd = claimUsd - owedUsd;
+    // The site's claim (defaultClaim: capped as in bankruptcy, or all the rent still owed) is at
+    // today's escalated rate, less the advance not yet credited (settleClaim). It is for the rent a guarantor does not pay (a landlord does not recover twice), and,
+    // unless the frozen model pays it at once, for the months the capacity actually stands vacant:
+    // a landlord's damages are what re-letting does not make good (paid at once and whatever the
+    // re-letting, a claim of ~21.6 months of rent against ~10 months of vacancy made a CCC tenant
+    // worth more than an AAA one at high recovery shares).
+    this.claimRentUsd = this.guaranteedLease ? contractRentUsd * (1 - site.backstopShare) : contractRentUsd;
+    this.claimCapMonths = site.defaultClaimMonths[site.leaseMonths - leaseMonth];
+    this.claimOwedUsd = this.owedAdvanceUsd;
+    this.claimFromMonth = m;
+    this.claimOpen = true;
+    if (site.claimPaidAtDefault) this.settleClaim(this.claimCapMonths);
     this.owedAdvanceUsd = 0;
     this.leaseState = Lease.Searching;
     if (!this.guaranteedLease) return;
@@ -341,6 +353,33 @@ export class Hosting {
     this.guaranteeLeaseStartMonth = this.leaseStartMonth;
     this.guaranteeFromMonth = m;
     this.guaranteeUntilMonth = this.leaseStartMonth + site.leaseMonths;
+  }
+
+  /**
+   * Settles the open claim for `months` of rent: the advance the tenant still owed is its own and
+   * set off against it; a share of the rest is recovered, or an advance beyond the claim is paid
+   * back. (Forgiven outright, the advance made a riskier tenant raise the value.)
+   */
+  private settleClaim(months: number): void {
+    const site = this.site;
+    const claimUsd = this.claimRentUsd * months;
+    const owedUsd = this.claimOwedUsd;
+    // Written so that without an advance the recovery has the bits it had before the set-off.
+    if (claimUsd >= owedUsd) this.recoveryUsd = site.recoveryShare * this.claimRentUsd * months - site.recoveryShare * owedUsd;
+    else this.advanceReceivedUsd = claimUsd - owedUsd;
+    this.claimOpen = false;
+  }
+
+  /**
+   * What the claim still open at the end of the horizon (`endMonth` = the first month after it)
+   * will bring, settled for the vacancy so far (it may grow after: conservative); 0 if none is.
+   */
+  pendingClaimUsd(endMonth: number): number {
+    if (!this.claimOpen) return 0;
+    const site = this.site;
+    const months = Math.min(this.claimCapMonths, endMonth - this.claimFromMonth);
+    const claimUsd = this.claimRentUsd * months;
+    return claimUsd >= this.claimOwedUsd ? site.recoveryShare * (claimUsd - this.claimOwedUsd) : claimUsd - this.claimOwedUsd;
   }
 
   /** A vacant month under a guarantee: the guarantor's share of the defaulted rent, escalated on that lease's anniversaries. */

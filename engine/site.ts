@@ -55,6 +55,12 @@ export interface SiteParams {
   winterDefaultProbabilityPerMonth: number;
   /** Months of rent a defaulting tenant owes the site (before recoveryShare), by the months left in its lease: index 0..leaseMonths. */
   defaultClaimMonths: Float64Array;
+  /**
+   * The claim is the rent of those months whatever re-letting brings, paid at the default
+   * (defaultClaim: remainingRent, the frozen bench model); otherwise the rent lost while the
+   * capacity stands vacant, up to them, paid when the site re-lets or the cap is reached.
+   */
+  claimPaidAtDefault: boolean;
   recoveryShare: number;
   backstopShare: number;
   /** Landlord's running cost per leased kW of IT (modified-gross lease; 0 under triple net). */
@@ -189,6 +195,7 @@ export function siteParams(scenario: Scenario): SiteParams {
     signingProbabilityPerMonth: hosting.signingProbabilityPerMonth,
     defaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.normal),
     winterDefaultProbabilityPerMonth: hazardToMonthlyProbability(hazards.winter),
+    claimPaidAtDefault: hosting.defaultClaim === 'remainingRent',
     defaultClaimMonths: Float64Array.from({ length: leaseMonths + 1 }, (_, remaining) => defaultClaimMonths(remaining, hosting.defaultClaim)),
     recoveryShare: hosting.recoveryShare,
     backstopShare: hosting.backstopShare,

@@ -320,7 +320,7 @@ export class StrategyEvaluator {
         ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - site.siteDebtAtHorizonUsd * site.debtInNpv
         : // Equity value of the site after the horizon: a multiple of its last year's operating cash
           // flow, never below zero, less the debt still owed (with debtInNpv) and the advances.
-          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd * site.debtInNpv - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance : 0);
+          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd * site.debtInNpv - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance - hosting.pendingClaimUsd(months) : 0);
 
     this.terminalUsd = terminalUsd;
     const out = this.outcome;
@@ -353,7 +353,8 @@ export class StrategyEvaluator {
 
   /**
    * The site after the horizon valued by the kind of cash each part earns (terminalValue.method:
-   * byCashFlow), less the hosting's debt (with debtInNpv) and the advances still to be credited: the mining part at
+   * byCashFlow), less the hosting's debt (with debtInNpv) and the advances still to be credited, with
+   * what a defaulted tenant's claim still open will bring: the mining part at
    * the multiple of its own last 12 months of cash flow, or its fleet's salvage if that is more
    * (an owner sells machines that earn less than they fetch); the converted part as Hosting values
    * it, carrying its share of the site's fixed opex. Tax is approximated as the rate on each part's
@@ -369,6 +370,6 @@ export class StrategyEvaluator {
     if (!hostingActive) return miningUsd;
     const hosting = this.hosting;
     const convertedValueUsd = hosting.terminalValueUsd(months, market, site.opexUsdPerMonth * hosting.offlineShare);
-    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance * site.debtInNpv - hosting.owedAdvance;
+    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance * site.debtInNpv - hosting.owedAdvance + hosting.pendingClaimUsd(months);
   }
 }

@@ -368,10 +368,10 @@ const hosting = z
     defaultClaim: choice(
       DEFAULT_CLAIMS,
       'cappedRent',
-      'What the site claims from a defaulting tenant, at the rent of the month of default. cappedRent: the cap US bankruptcy law puts on a landlord\'s claim for a rejected lease (11 U.S.C. 502(b)(6)), ' +
-        'the rent of the greater of one year and 15% of the remaining term (at most three years), never more than the term left; remainingRent: all the rent left in the term, undiscounted (the frozen bench model).',
+      'What the site claims from a defaulting tenant, at the rent of the month of default (the part a guarantor does not pay). cappedRent: the rent lost while the capacity stands vacant, up to the cap US bankruptcy law puts on a landlord\'s claim for a rejected lease (11 U.S.C. 502(b)(6)), ' +
+        'the rent of the greater of one year and 15% of the remaining term (at most three years), never more than the term left; settled when the site re-lets or the vacancy reaches the cap. remainingRent: all the rent left in the term, undiscounted, paid at the default (the frozen bench model).',
     ),
-    recoveryShare: share('Share of the claim (defaultClaim; the part no backstop covers) the site recovers on default, paid at once.', 0.3),
+    recoveryShare: share('Share of the claim (defaultClaim) the site recovers, when it is settled.', 0.3),
     backstopShare: share('Share of the rent a guarantor pays, month by month, for the months the capacity stands vacant after the deal\'s tenant defaults, to the end of its term (Google for Fluidstack at TeraWulf: $1.8B of $3.7B, ~0.49); the site re-lets meanwhile, and a new tenant ends it.', 0),
     powerPassThrough: z.boolean().default(true).meta({ unit: 'flag', description: 'The tenant pays for the power it uses (usual in colocation).' }),
     tenantCapexShare: share('Share of the conversion capex the tenant pays itself (CoreWeave funded ~75-80% of Core Scientific\'s 2025 conversion capex).', 0.3),

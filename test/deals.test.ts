@@ -100,16 +100,20 @@ describe('who pays for the conversion', () => {
     const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0, leaseYears, capexAdvanceUsdPerMwIt: advancePerMwIt, advanceRecoupShareOfRent: 0.5, recoveryShare: 0.3, defaultClaim: 'cappedRent' });
     draws.defaultU.fill(1);
     draws.defaultU[20] = 0; // lease month 8: eight half-rents credited (months 12 .. 19)
+    draws.signingU.fill(1, 21); // nobody re-lets: the claim is settled at its cap
     hosting.start(0, 1, false, draws);
-    const rows = months(hosting, market, draws, 30);
+    const rows = months(hosting, market, draws, 45);
     const owedUsd = (100 / 1.3) * advancePerMwIt - 8 * 0.5 * RENT_USD;
-    const claimUsd = RENT_USD * Math.max(12, 0.15 * (leaseYears * 12 - 8));
+    const capMonths = Math.max(12, 0.15 * (leaseYears * 12 - 8));
+    const claimUsd = RENT_USD * capMonths;
+    const settled = 20 + Math.ceil(capMonths);
+    for (let m = 20; m < settled; m++) expect([rows[m].recovery, rows[m].advance, rows[m].credited]).toEqual([0, 0, 0]);
     if (claimUsd >= owedUsd) {
-      expect(rows[20].recovery).toBeCloseTo(0.3 * (claimUsd - owedUsd), 2);
-      expect(rows[20].advance).toBe(0);
+      expect(rows[settled].recovery).toBeCloseTo(0.3 * (claimUsd - owedUsd), 2);
+      expect(rows[settled].advance).toBe(0);
     } else {
-      expect(rows[20].recovery).toBe(0);
-      expect(rows[20].advance).toBeCloseTo(claimUsd - owedUsd, 2);
+      expect(rows[settled].recovery).toBe(0);
+      expect(rows[settled].advance).toBeCloseTo(claimUsd - owedUsd, 2);
     }
     expect(hosting.owedAdvance).toBe(0);
   });
@@ -206,7 +210,7 @@ describe('what the debt is worth (hosting.debtInNpv)', () => {
 });
 
 describe('tenant default', () => {
-  it('with a guarantor: the site recovers its share of the claim and re-lets; the guarantor pays its share of the rent for the vacant months of the term, the deal\'s tenant only', () => {
+  it('with a guarantor: the site re-lets and claims what the guarantor does not pay; the guarantor pays its share of the rent for the vacant months of the term, the deal\'s tenant only', () => {
     const run = (backstopShare: number) => {
       const { market, draws, hosting } = setting({ preLeased: true, escalatorPerYear: 0.03, leaseYears: 3, backstopShare, recoveryShare: 0.3, defaultClaim: 'cappedRent' });
       draws.defaultU[20] = 0; // the deal's tenant defaults in lease month 8
@@ -218,8 +222,10 @@ describe('tenant default', () => {
     };
     const rows = run(0.5);
     expect(rows[19].rent).toBeCloseTo(RENT_USD, 4);
-    // The claim on the 28 months left is capped at a year's rent (11 U.S.C. 502(b)(6): 15% of 28 months is less).
-    expect(rows[20].recovery).toBeCloseTo(0.3 * RENT_USD * 12, 3);
+    // Vacant in months 20 .. 29, within the claim's cap (a year's rent: 15% of the 28 months left is
+    // less), for the half of the rent the guarantor does not pay; settled when the site re-lets.
+    expect(rows[20].recovery).toBe(0);
+    expect(rows[30].recovery).toBeCloseTo(0.3 * 0.5 * RENT_USD * 10, 3);
     expect(rows[20].rent).toBeCloseTo(0.5 * RENT_USD, 4);
     expect(rows[23].rent).toBeCloseTo(0.5 * RENT_USD, 4);
     expect(rows[24].rent).toBeCloseTo(0.5 * RENT_USD * 1.03, 4); // the defaulted lease's anniversary
@@ -228,9 +234,17 @@ describe('tenant default', () => {
     expect(rows[30].kwh).toBeGreaterThan(0);
     for (let m = 20; m < 30; m++) expect(rows[m].kwh).toBe(0); // vacant: the guarantor pays, nobody runs IT
     for (let m = 40; m < 45; m++) expect(rows[m].rent).toBe(0);
-    // A guarantee only adds: month by month the site earns at least what it earns without one.
+    // The new tenant's default claims the whole rent it leaves unpaid (months 40 .. 44): no guarantor.
+    expect(rows[45].recovery).toBeCloseTo(0.3 * rows[39].rent * 5, 3);
+    // A guarantee only adds: by every month the site has earned at least what it earns without one.
     const without = run(0);
-    for (let m = 0; m < 50; m++) expect(rows[m].rent + rows[m].recovery).toBeGreaterThanOrEqual(without[m].rent + without[m].recovery);
+    let withUsd = 0;
+    let withoutUsd = 0;
+    for (let m = 0; m < 50; m++) {
+      withUsd += rows[m].rent + rows[m].recovery;
+      withoutUsd += without[m].rent + without[m].recovery;
+      expect(withUsd).toBeGreaterThanOrEqual(withoutUsd);
+    }
   });
 
   it('makes a riskier tenant cost the site once the claim is capped: on base, CCC against AAA lowers convert-now\'s NPV on the same futures (uncapped it raised it)', () => {

@@ -46,24 +46,51 @@ describe('leasing', () => {
     expect(site.capexDebtTermMonths).toBe(24);
   });
 
-  it.each([
-    // 11 U.S.C. 502(b)(6): 15% of the 112 months left (16.8) is more than a year and less than three.
-    ['cappedRent', 0.15 * 112],
-    ['remainingRent', 112],
-  ] as const)('on default pays the recovery share of the claim (%s: %f months of rent), then looks for a new tenant', (defaultClaim, claimMonths) => {
+  // A tenant defaults in month 20, 8 months into a 120-month lease; the next one signs in `reletMonth`.
+  const defaulting = (defaultClaim: 'cappedRent' | 'remainingRent', reletMonth: number) => {
     const { market, draws, hosting } = setting({ recoveryShare: 0.3, leaseYears: 10, escalatorPerYear: 0, defaultClaim });
     draws.defaultU.fill(1);
-    draws.defaultU[20] = 0; // default in month 20, 8 months into a 120-month lease
+    draws.defaultU[20] = 0;
     draws.signingU.fill(1);
     draws.signingU[12] = 0;
-    draws.signingU[25] = 0; // the next tenant signs in month 25
+    draws.signingU[reletMonth] = 0;
     hosting.start(0, 1, false, draws);
-    const rows = months(hosting, market, draws, 30);
-    const monthlyRent = ((100 * 1000) / 1.3) * 130;
+    return { rows: months(hosting, market, draws, 60), hosting };
+  };
+  const monthlyRent = ((100 * 1000) / 1.3) * 130;
+
+  it('on default claims the rent lost while the capacity stands vacant, up to the cap, and recovers a share when the site re-lets (cappedRent)', () => {
+    const { rows } = defaulting('cappedRent', 25);
     expect(rows[19].rent).toBeCloseTo(monthlyRent, 6);
-    expect(rows[20].rent).toBe(0);
-    expect(rows[20].recovery).toBeCloseTo(0.3 * monthlyRent * claimMonths, 4);
-    for (let m = 21; m < 25; m++) expect(rows[m].rent).toBe(0);
+    for (let m = 20; m < 25; m++) expect([rows[m].rent, rows[m].recovery]).toEqual([0, 0]);
+    // Months 20 .. 24 vacant: five months of rent lost, within the cap (15% of the 112 months left).
+    expect(rows[25].recovery).toBeCloseTo(0.3 * monthlyRent * 5, 4);
+    expect(rows[25].rent).toBeCloseTo(monthlyRent, 6);
+  });
+
+  it('settles the claim at its cap when the vacancy outlasts it, and at the horizon for the vacancy so far (cappedRent)', () => {
+    // 11 U.S.C. 502(b)(6): 15% of the 112 months left (16.8) is more than a year and less than three;
+    // reached in month 37, the first with 16.8 months of vacancy behind it.
+    const { rows, hosting } = defaulting('cappedRent', 50);
+    for (let m = 20; m < 37; m++) expect(rows[m].recovery).toBe(0);
+    expect(rows[37].recovery).toBeCloseTo(0.3 * monthlyRent * 0.15 * 112, 4);
+    expect(rows.slice(38).every((row) => row.recovery === 0)).toBe(true);
+    expect(hosting.pendingClaimUsd(60)).toBe(0); // settled
+    // A horizon ending after month 29: the claim's ten vacant months (20 .. 29) are still to come.
+    const open = setting({ recoveryShare: 0.3, leaseYears: 10, escalatorPerYear: 0, defaultClaim: 'cappedRent' });
+    open.draws.defaultU.fill(1);
+    open.draws.defaultU[20] = 0;
+    open.draws.signingU.fill(1);
+    open.draws.signingU[12] = 0;
+    open.hosting.start(0, 1, false, open.draws);
+    months(open.hosting, open.market, open.draws, 30);
+    expect(open.hosting.pendingClaimUsd(30)).toBeCloseTo(0.3 * monthlyRent * 10, 4);
+  });
+
+  it('pays the whole claim at the default whatever re-letting brings (remainingRent: the frozen bench model)', () => {
+    const { rows } = defaulting('remainingRent', 25);
+    expect(rows[20].recovery).toBeCloseTo(0.3 * monthlyRent * 112, 4);
+    expect(rows[25].recovery).toBe(0);
     expect(rows[25].rent).toBeCloseTo(monthlyRent, 6);
   });
 });
