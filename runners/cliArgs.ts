@@ -2,12 +2,36 @@
 // UsageError naming the flag, what it accepts and what was given; and how a command reports the
 // errors it expects.
 import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ScenarioError } from '../scenarios/load.js';
 import { requireChromium, type PaperFormat } from '../outputs/pdf.js';
 import { defaultWorkerCount, maxWorkerCount, WORKERS_PER_CORE } from './pool.js';
 import { writeErr } from './terminal.js';
 
 export class UsageError extends Error {}
+
+/**
+ * parseArgs with two refusals it lacks: an option that takes one value given twice (parseArgs kept
+ * the last: `--out a --out b` wrote only b), and a value that starts with "-", which parseArgs
+ * reads as an option of its own ("argument is ambiguous").
+ */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  let parsed;
+  try {
+    parsed = parseArgs({ ...config, tokens: true });
+  } catch (error) {
+    const flag = /Option '(-[-\w]+)[^']*' argument is ambiguous/.exec((error as Error).message)?.[1];
+    if (flag) throw new UsageError(`${flag} is followed by a value that starts with "-": no value of ${flag} does (a negative number is out of its range)`);
+    throw error;
+  }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || config.options?.[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice: give it once`);
+    seen.add(token.name);
+  }
+  return parsed as ReturnType<typeof parseArgs<T>>;
+}
 
 /** `why`: a note on the maximum, when it is not obvious (`--workers`). */
 export function wholeNumber(value: string | undefined, flag: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, why = ''): number {

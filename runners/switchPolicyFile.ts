@@ -8,6 +8,7 @@ import { exerciseBoundary } from '../engine/switchBoundary.js';
 import { SWITCH_STATE_VARIABLES } from '../engine/switchState.js';
 import { SWITCH_POLICY_FORMAT, type SwitchPolicy } from '../engine/switchPolicy.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
+import { findDuplicateJsonKey } from '../scenarios/jsonDuplicateKeys.js';
 import { BoundedFileError, readBoundedText } from '../scenarios/boundedFile.js';
 import type { Scenario } from '../scenarios/schema.js';
 
@@ -107,5 +108,8 @@ export function readSwitchPolicyFile(path: string, scenario: Scenario, index: nu
   } catch (error) {
     throw new PolicyFileError(`${where}: is not valid JSON (${(error as Error).message})`);
   }
+  // JSON.parse keeps a repeated key's last value, other readers its first: refused, as in a scenario.
+  const duplicate = findDuplicateJsonKey(text);
+  if (duplicate) throw new PolicyFileError(`${where}: line ${duplicate.line}, column ${duplicate.column}: the key "${duplicate.key}" appears twice in one object; keep one`);
   return checkSwitchPolicy(json, scenario, where);
 }

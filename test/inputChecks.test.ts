@@ -178,6 +178,29 @@ describe('input checks (issue #10, root cause 8)', () => {
     }
   });
 
+  it('a policy file with a key twice in one object is refused where it repeats (JSON.parse would keep the last)', () => {
+    const dir = freshDir();
+    const file = join(dir, 'policy.json');
+    writeFileSync(file, '{"format": "x",\n "format": "hashpivot-switch-policy"}');
+    const r = cli(['validate', 'smoke', '--set', `strategies=[{kind: policy, name: applied, file: ${file}}]`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`strategies[0].file ${file}: line 2, column 2: the key "format" appears twice in one object; keep one`);
+  });
+
+  it('a flag that takes one value, given twice, is a usage error (the last one won: --out a --out b wrote only b); so is a negative number', () => {
+    for (const [args, message] of [
+      [['run', 'smoke', '--trials', '5', '--trials', '6'], '--trials is given twice: give it once'],
+      [['report', 'a', '--out', 'b', '--out', 'c'], '--out is given twice: give it once'],
+      [['run', 'smoke', '--trials', '-1'], '--trials is followed by a value that starts with "-"'],
+    ] as const) {
+      const r = cli([...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(`hashpivot: ${message}`);
+    }
+    // A flag meant to repeat still does.
+    expect(cli(['validate', 'smoke', '--set', 'site.powerMw=50', '--set', 'site.cashUsd=1e7']).status).toBe(0);
+  });
+
   it('presets with an argument is a usage error (exit 2), not the list as if nothing were wrong', () => {
     const r = cli(['presets', 'base']);
     expect(r.status).toBe(2);

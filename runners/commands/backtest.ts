@@ -1,7 +1,6 @@
 // `hashpivot backtest`: start the engine from historical dates, simulate, and compare with what
 // happened (runners/backtest.ts, outputs/backtest.ts). Prints the coverage table; with --out,
 // writes backtest.json, backtest.csv and backtest.vl.json all or nothing.
-import { parseArgs } from 'node:util';
 import { backtestChartSpec, backtestCsv, backtestTable, pooledCoverage, type BacktestReport } from '../../outputs/backtest.js';
 import { AtomicWrite, OutputFolderError } from '../../outputs/resultsFolder.js';
 import { ENGINE_VERSION } from '../../outputs/summary.js';
@@ -10,7 +9,7 @@ import { backtestMethod, BacktestInputError, loadBacktestHistory, runBacktests, 
 import { ModelInputError } from '../modelInputs.js';
 import { UserSeriesError } from '../userSeries.js';
 import { ProcessModuleError } from '../processModule.js';
-import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
+import { columnNeedsFile, parseCommandLine, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 import { writeOut } from '../terminal.js';
 
 export const BACKTEST_USAGE = `Usage:
@@ -36,7 +35,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
   try {
     let values;
     try {
-      values = parseArgs({
+      values = parseCommandLine({
         args,
         allowPositionals: false,
         options: {

@@ -2,7 +2,6 @@
 // fragment with the fitted parameters, their standard errors and the fit period.
 import { closeSync, existsSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CalibrationError } from '../../engine/calibrationError.js';
 import { listPresets, loadScenario, scenarioFromText, ScenarioError } from '../../scenarios/load.js';
 import { calibrate, CalibrateInputError, DEFAULT_ROLLING_MONTHS, FRAGMENT_MARK, SHIPPED_DEFAULT_FROM, shippedDifficulty, shippedPrice, type CalibrateResult, type ExtraProcess, type SeriesInput } from '../calibrate.js';
@@ -11,7 +10,7 @@ import { rollingTable } from '../rollingFits.js';
 import { CHARTS_FOLDER, chartFiles } from '../../outputs/report.js';
 import { AtomicWrite, OutputFolderError, writeFileWhole, type OutputFile } from '../../outputs/resultsFolder.js';
 import { describeUserSeries, readUserSeries, UserSeriesError } from '../userSeries.js';
-import { columnNeedsFile, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
+import { columnNeedsFile, parseCommandLine, parseSeriesFlags, reportCommandError, UsageError, wholeNumber, yearMonth } from '../cliArgs.js';
 import { writeErr, writeOut } from '../terminal.js';
 
 export const CALIBRATE_USAGE = `Usage:
@@ -178,7 +177,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   try {
     let parsed;
     try {
-      parsed = parseArgs({
+      parsed = parseCommandLine({
         args,
         allowPositionals: false,
         options: {

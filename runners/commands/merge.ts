@@ -3,14 +3,13 @@
 // those of one study (`hashpivot study STUDY --shard I/N`) and write the study's files.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { STUDY_SHARD_FILE } from '../../outputs/studyShardFolder.js';
 import { startChartThread } from '../../outputs/chartThread.js';
 import { AtomicWrite, sameFolder } from '../../outputs/resultsFolder.js';
 import { RUN_OUTPUTS_WRITE, runReportText, writeRunOutputs } from '../../outputs/runOutputs.js';
 import { assembleShardSet, MergeError, readShardSet, type ShardSet } from '../merge.js';
 import { createProgress } from '../progress.js';
-import { UsageError, wholeNumber } from '../cliArgs.js';
+import { parseCommandLine, UsageError, wholeNumber } from '../cliArgs.js';
 import { defaultWorkerCount, poolExecutor } from '../pool.js';
 import { computeSwings, DEFAULT_SWING_TRIALS, type Swings } from '../swings.js';
 import { writeOut } from '../terminal.js';
@@ -25,7 +24,7 @@ async function swingsOnPool(set: ShardSet, swingTrials: number, signal: AbortSig
 }
 
 export async function mergeCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args,
     allowPositionals: true,
     options: { out: { type: 'string' }, quiet: { type: 'boolean' }, 'swing-trials': { type: 'string' } },

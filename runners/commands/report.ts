@@ -1,13 +1,12 @@
 // `hashpivot report`: rebuild report.html (and with --pdf report.pdf), charts/ and paths.* from a
 // results folder, no trials run.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { rebuildReport } from '../../outputs/report.js';
-import { PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
+import { parseCommandLine, PDF_OPTIONS, pdfPaper, UsageError } from '../cliArgs.js';
 import { writeOut } from '../terminal.js';
 
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, ...PDF_OPTIONS } });
+  const { values, positionals } = parseCommandLine({ args, allowPositionals: true, options: { out: { type: 'string' }, ...PDF_OPTIONS } });
   if (positionals.length !== 1) throw new UsageError('report takes one results folder');
   const out = values.out ?? positionals[0];
   const paper = pdfPaper(values);

@@ -3,7 +3,6 @@
 // only that shard's trials and writes a shard folder for `hashpivot merge`; with --redis URL the
 // trials run as shards on `hashpivot worker`s, merged here into the same outputs.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
 import { AtomicWrite } from '../../outputs/resultsFolder.js';
@@ -18,7 +17,7 @@ import { parseShardSpec, ShardSpecError, shardTrialRange, type ShardSpec } from 
 import { inProcessExecutor, poolExecutor } from '../pool.js';
 import { computeSwings, DEFAULT_SWING_TRIALS, type Swings } from '../swings.js';
 import type { ModelInputs } from '../../engine/priceModel.js';
-import { PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
+import { parseCommandLine, PDF_OPTIONS, pdfPaper, positiveNumber, UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
 import { writeErr, writeOut } from '../terminal.js';
 
 function shardOption(text: string | undefined, trials: number, targetSe: number | undefined): ShardSpec | undefined {
@@ -63,7 +62,7 @@ function queuedOptions(values: { redis?: string; store?: string; shards?: string
 const queueModules = async () => ({ ...(await import('../distributedRun.js')), ...(await import('../redisConnection.js')) });
 
 export async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args,
     allowPositionals: true,
     options: {

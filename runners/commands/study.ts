@@ -3,11 +3,10 @@
 // only that shard's pieces of the study (runners/studyShard.ts) for `hashpivot merge`; with
 // --redis URL the points' trials run as shards on `hashpivot worker`s.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ScenarioError } from '../../scenarios/load.js';
 import type { Study } from '../../scenarios/loadStudy.js';
 import type { Scenario } from '../../scenarios/schema.js';
-import { UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
+import { parseCommandLine, UsageError, wholeNumber, workerCountArgument } from '../cliArgs.js';
 import type { LaneExecutor } from '../pool.js';
 import { createProgress } from '../progress.js';
 import { parseShardSpec, ShardSpecError, type ShardSpec } from '../shard.js';
@@ -59,7 +58,7 @@ function pointsOnQueue(
 }
 
 export async function studyCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args,
     allowPositionals: true,
     options: {

@@ -1,14 +1,13 @@
 // `hashpivot validate`: check a scenario and list every problem.
-import { parseArgs } from 'node:util';
 import { loadScenario } from '../../scenarios/load.js';
 import { formatWarnings, scenarioWarnings } from '../../scenarios/scenarioWarnings.js';
-import { UsageError } from '../cliArgs.js';
+import { parseCommandLine, UsageError } from '../cliArgs.js';
 import { resolveModelInputs } from '../modelInputs.js';
 import { prepareProcessModule } from '../processModule.js';
 import { writeErr, writeOut } from '../terminal.js';
 
 export async function validateCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { set: { type: 'string', multiple: true }, 'process-module': { type: 'string' } } });
+  const { values, positionals } = parseCommandLine({ args, allowPositionals: true, options: { set: { type: 'string', multiple: true }, 'process-module': { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('validate takes one scenario file (or - for stdin)');
   const scenario = loadScenario(positionals[0], { set: values.set });
   const module = values['process-module'];

@@ -1,16 +1,15 @@
 // `hashpivot worker --redis URL [--concurrency K] [--store DIR] [--lock-seconds S] [--quiet]`: take
 // shard jobs from the queue until stopped (Ctrl-C, SIGTERM), each on K worker threads.
-import { parseArgs } from 'node:util';
 import { ENGINE_VERSION } from '../../outputs/summary.js';
 import { defaultWorkerCount } from '../pool.js';
 import { checkRedis, parseRedisUrl } from '../redisConnection.js';
 import { DEFAULT_LOCK_MS } from '../shardQueue.js';
 import { startShardWorker } from '../shardWorker.js';
-import { UsageError, wholeNumber } from '../cliArgs.js';
+import { parseCommandLine, UsageError, wholeNumber } from '../cliArgs.js';
 import { writeErr } from '../terminal.js';
 
 export async function workerCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args,
     allowPositionals: true,
     options: {
