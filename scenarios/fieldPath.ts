@@ -51,6 +51,13 @@ function schemaPaths(): string[] {
   return (allPaths = paths);
 }
 
+/** The schema node at a dotted path of schemaPaths(). */
+function resolvedNode(path: string): FieldNode | undefined {
+  let node: FieldNode | undefined = scenarioFieldTree();
+  for (const key of path.split('.')) node = node?.properties?.[key];
+  return node;
+}
+
 function lastSegment(path: string): string {
   return path.slice(path.lastIndexOf('.') + 1);
 }
@@ -90,6 +97,16 @@ const SCHEMA_REFERENCE = 'a field path as listed in scenarios/SCHEMA.md, e.g. ma
  * path, dots included, as their key.
  */
 export function resolveFieldPath(text: string, data: unknown): ResolvedFieldPath | ScenarioProblem {
+  // A free map's key is any text, spaces and brackets included ("BTC price (Nov 2025)"): it is
+  // not read as path syntax.
+  const freeMap = schemaPaths().find((path) => text.startsWith(`${path}.`) && isRecord(resolvedNode(path)?.additionalProperties));
+  if (freeMap !== undefined) {
+    const map = resolveFieldPath(freeMap, data);
+    if ('keys' in map && isRecord(map.node.additionalProperties)) {
+      const keys = [...map.keys, text.slice(freeMap.length + 1)];
+      return { keys, path: formatPath(keys), node: map.node.additionalProperties };
+    }
+  }
   const segments = parseSegments(text);
   if (typeof segments === 'string') return problem(text, `is not a field path: ${segments}`, SCHEMA_REFERENCE);
   let node: FieldNode | undefined = scenarioFieldTree();

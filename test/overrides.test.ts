@@ -172,4 +172,12 @@ describe('source notes', () => {
     const path = fileIn(dir, 'noted.yaml', 'extends: base\nasOf:\n  priceUsd: 100000\n  sources:\n    priceUsd: spot on 2025-12-01, exchange average\n');
     expect(sources(json(loadScenario(path))).priceUsd).toBe('spot on 2025-12-01, exchange average');
   });
+
+  it('takes any text as a note\'s name, spaces, brackets and dots included, in a file and in --set', () => {
+    const dir = freshDir();
+    const path = fileIn(dir, 'named.yaml', 'extends: base\nasOf:\n  sources:\n    "BTC price (Nov 2025)": exchange average\n');
+    expect(sources(json(loadScenario(path)))['BTC price (Nov 2025)']).toBe('exchange average');
+    const set = sources(json(loadScenario('base', { set: ['asOf.sources.power [PPA] v2.1=the contract'] })));
+    expect(set['power [PPA] v2.1']).toBe('the contract');
+  });
 });
