@@ -49,18 +49,28 @@ function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(body) ? body.charAt(0).toLowerCase() + body.slice(1) : body;
 }
 
-const UNKNOWN_FIELD_ALLOWED_FALLBACK = 'the fields listed in scenarios/SCHEMA.md';
+/** What the issues are about: a scenario (the default) or a study (scenarios/loadStudy.ts). */
+export interface IssueSubject {
+  /** The schema node of a path in the raw input. */
+  nodeAt: (path: readonly PropertyKey[], raw: unknown) => FieldNode | undefined;
+  /** The input as a whole, in "fields of ...". */
+  top: string;
+  /** Where its fields are documented. */
+  reference: string;
+}
 
-function unknownKeys(issue: Extract<Issue, { code: 'unrecognized_keys' }>, raw: unknown): ScenarioProblem[] {
-  const parent = fieldAt(issue.path, raw);
+const SCENARIO: IssueSubject = { nodeAt: fieldAt, top: 'the scenario', reference: 'scenarios/SCHEMA.md' };
+
+function unknownKeys(issue: Extract<Issue, { code: 'unrecognized_keys' }>, raw: unknown, subject: IssueSubject): ScenarioProblem[] {
+  const parent = subject.nodeAt(issue.path, raw);
   const known = parent?.properties ? Object.keys(parent.properties) : [];
-  const where = issue.path.length === 0 ? 'the scenario' : formatPath(issue.path);
+  const where = issue.path.length === 0 ? subject.top : formatPath(issue.path);
   return issue.keys.map((key) => {
     const guess = closestName(key, known);
     return {
       path: formatPath([...issue.path, key]),
       message: `unknown field "${key}"${guess ? ` (did you mean ${guess}?)` : ''}`,
-      allowed: known.length > 0 ? `fields of ${where}: ${known.join(', ')}` : UNKNOWN_FIELD_ALLOWED_FALLBACK,
+      allowed: known.length > 0 ? `fields of ${where}: ${known.join(', ')}` : `the fields listed in ${subject.reference}`,
     };
   });
 }
@@ -142,12 +152,12 @@ function objectRule(issue: Extract<Issue, { code: 'custom' }>, raw: unknown, nod
   return { path, message: issue.message, allowed: rule };
 }
 
-function explainIssue(issue: Issue, raw: unknown): ScenarioProblem[] {
-  const node = fieldAt(issue.path, raw);
+function explainIssue(issue: Issue, raw: unknown, subject: IssueSubject): ScenarioProblem[] {
+  const node = subject.nodeAt(issue.path, raw);
   const path = issue.path.length === 0 ? TOP_LEVEL_PATH : formatPath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return unknownKeys(issue, raw);
+      return unknownKeys(issue, raw, subject);
     case 'invalid_type':
       return [wrongType(issue, raw, node)];
     case 'too_small':
@@ -164,6 +174,7 @@ function explainIssue(issue: Issue, raw: unknown): ScenarioProblem[] {
       const value = valueAt(raw, issue.path);
       const options = issue.values.map(String);
       const guess = typeof value === 'string' ? closestName(value, options) : undefined;
+      if (value === undefined) return [{ path, message: 'is required but missing', allowed: `one of ${options.join(', ')}` }];
       return [{ path, message: `is ${shown(value)}${guess ? ` (did you mean ${guess}?)` : ''}`, allowed: `one of ${options.join(', ')}` }];
     }
     case 'custom':
@@ -171,13 +182,13 @@ function explainIssue(issue: Issue, raw: unknown): ScenarioProblem[] {
     default:
       break;
   }
-  return [{ path, message: issue.message, allowed: node ? describeAllowed(node) : 'see scenarios/SCHEMA.md' }];
+  return [{ path, message: issue.message, allowed: node ? describeAllowed(node) : `see ${subject.reference}` }];
 }
 
 /**
  * Every zod issue as a problem. `skip` drops issues that a cross-field check reports better
  * (zod's "strategy names must be unique" names the list; ours names the duplicate).
  */
-export function explainIssues(issues: readonly Issue[], raw: unknown, skip: (issue: Issue) => boolean = () => false): ScenarioProblem[] {
-  return issues.filter((issue) => !skip(issue)).flatMap((issue) => explainIssue(issue, raw));
+export function explainIssues(issues: readonly Issue[], raw: unknown, skip: (issue: Issue) => boolean = () => false, subject = SCENARIO): ScenarioProblem[] {
+  return issues.filter((issue) => !skip(issue)).flatMap((issue) => explainIssue(issue, raw, subject));
 }

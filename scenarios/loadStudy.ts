@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, relative } from 'node:path';
 import { z } from 'zod';
 import { closestName } from './closestName.js';
-import { describeAllowed, formatNumber, formatPath, isRecord, valueAt, type FieldNode, type PathKey } from './fields.js';
+import { explainIssues, type IssueSubject } from './explainIssues.js';
+import { describeAllowed, formatNumber, isRecord, valueAt, type FieldNode, type PathKey } from './fields.js';
 import { resolveFieldPath } from './fieldPath.js';
 import { loadScenarioFrom } from './load.js';
 import { packageRoot } from './packageRoot.js';
@@ -71,19 +72,8 @@ function studyNodeAt(path: readonly PropertyKey[]): FieldNode | undefined {
   return node;
 }
 
-function studySchemaProblems(issues: readonly z.core.$ZodIssue[]): ScenarioProblem[] {
-  return issues.flatMap((issue): ScenarioProblem[] => {
-    const node = studyNodeAt(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(node?.properties ?? {});
-      return issue.keys.map((key) => {
-        const guess = closestName(key, known);
-        return { path: formatPath([...issue.path, key]), message: `unknown field "${key}"${guess ? ` (did you mean ${guess}?)` : ''}`, allowed: `fields: ${known.join(', ')}` };
-      });
-    }
-    return [{ path: issue.path.length === 0 ? TOP_LEVEL_PATH : formatPath(issue.path), message: issue.message, allowed: node?.description ?? 'see the README\'s Studies section' }];
-  });
-}
+/** The study's fields for the scenario's explanations of a zod issue (scenarios/explainIssues.ts). */
+const STUDY: IssueSubject = { nodeAt: (path) => studyNodeAt(path), top: 'the study', reference: "the README's Studies section" };
 
 /** Every value an input may take under the study's design, for the range check. */
 function valuesTaken(input: StudyInputSpec, design: StudySpec['design']): { where: string; value: number }[] {
@@ -195,7 +185,7 @@ export function parseStudy(raw: unknown, origin: string, dir: string, overrides:
 /** The study file's fields, validated, with `overrides` applied. */
 export function parseStudySpec(raw: unknown, origin: string, overrides: StudyOverrides = {}): StudySpec {
   const result = studySchema.safeParse(raw);
-  if (!result.success) throw new ScenarioError(origin, studySchemaProblems(result.error.issues));
+  if (!result.success) throw new ScenarioError(origin, explainIssues(result.error.issues, raw, undefined, STUDY));
   return { ...result.data, ...(overrides.trials === undefined ? {} : { trials: overrides.trials }), ...(overrides.seed === undefined ? {} : { seed: overrides.seed }) };
 }
 

@@ -305,6 +305,23 @@ describe('bad input is refused before anything is written', () => {
     expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: LEASE, low: 1, high: 2, colour: 'red' }] })[0].path).toBe('inputs[0].colour');
   });
 
+  it('a study field of the wrong type, missing or out of range is explained as a scenario\'s is, not in zod\'s words', () => {
+    expect(problemsOf({ design: 'grid', inputs: [{ path: LEASE, values: ['none', 120] }] })[0]).toEqual({
+      path: 'inputs[0].values[0]',
+      message: 'expected a number, got the text "none"',
+      allowed: 'a number',
+    });
+    expect(problemsOf({ inputs: [{ path: LEASE, low: 1, high: 2 }] })[0]).toEqual({
+      path: 'design',
+      message: 'is required but missing',
+      allowed: 'one of oneAtATime, grid, sobol, breakEven',
+    });
+    expect(problemsOf({ design: 'breakEven', inputs: [{ path: LEASE, low: 1, high: 2 }], breakEven: { maxPointsPerInput: 0 } })[0]).toMatchObject({
+      path: 'breakEven.maxPointsPerInput',
+      message: 'is 0, below the minimum 3',
+    });
+  });
+
   it('an override that makes a point\'s scenario invalid names the point and the field', async () => {
     const dir = join(freshDir(), 'out');
     const study = smokeStudy({ design: 'oneAtATime', inputs: [{ path: 'hosting.buildMonths.min', low: 6, high: 20 }] });
