@@ -516,8 +516,8 @@ export class Hosting {
    * contract price, then at the horizon's market price falling with the fleet's age), less the
    * cloud's opex, its power at the horizon's price and its share of `fixedCostUsdPerMonth`; never
    * below 0 (an owner would idle or sell them). The halls after their fleets' lives are not valued
-   * (conservative). Until stop 32 the fleets counted at straight-line book value, about 4x what
-   * they earn under the model's price decline (gpu-cloud: ~$130M of present value).
+   * (conservative). Not their book value: under the model's price decline a fleet earns about a
+   * quarter of its straight-line book value.
    */
   private fleetsValueUsd(last: number, market: MarketPath, fixedCostUsdPerMonth: number): number {
     const site = this.site;
