@@ -109,8 +109,8 @@ const CHECKPOINT_QUANTITIES = 4;
 export class StrategyEvaluator {
   /**
    * The flow the NPV, IRR and payback value in each month of the last evaluation (end of month; not
-   * written by NPV-only ones): the net cash flow, less what the project and GPU debt bring in and
-   * take out unless hosting.debtInNpv.
+   * written by NPV-only ones): the net cash flow, less what the debt (project, GPU and the site's
+   * own) brings in and takes out unless hosting.debtInNpv.
    */
   readonly valuedFlowUsd: Float64Array;
   /** Cash at the end of each month of the last evaluation (not written by NPV-only ones). */
