@@ -30,7 +30,9 @@ const HOSTILE_NAME = '<script>alert(1)</script>';
 const HOSTILE_DESCRIPTION = '</script><img src=x onerror=alert(2)> & "quoted" \u2028';
 
 function runSmoke(out: string, extra: string[] = [], scenario = 'smoke') {
-  const result = cli(['run', scenario, '--trials', '300', '--seed', '7', '--out', out, '--workers', '0', '--quiet', ...extra]);
+  // The defaults a caller's flags do not replace (a flag given twice is refused).
+  const defaults = [['--trials', '300'], ['--seed', '7'], ['--workers', '0']].filter(([flag]) => !extra.includes(flag)).flat();
+  const result = cli(['run', scenario, ...defaults, '--out', out, '--quiet', ...extra]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result;
