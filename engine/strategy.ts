@@ -266,25 +266,26 @@ export class StrategyEvaluator {
 
       let operatingUsd = miningRevenueUsd - miningEnergyUsd - opexUsdPerMonth;
       let flowUsd = 0;
-      /** What the debt changes in this month's cash flow: the capex it pays, less its service (the site's own debt's too). */
-      let financingUsd = -siteDebtServiceUsd[m];
+      /** What the project and GPU debt change in this month's cash flow: the capex they pay, less their service. */
+      let financingUsd = 0;
       if (hostingActive) {
         capexUsd += hosting.capexEquityUsd;
         operatingUsd += hosting.rentUsd + hosting.recoveryUsd - hosting.energyMwh * powerUsdPerMwh - hosting.operatingCostUsd;
         // Advances are financing: cash now, repaid by rent credited against them later.
         flowUsd += hosting.advanceReceivedUsd - hosting.creditedUsd - hosting.debtServiceUsd;
-        financingUsd += hosting.debtFundedCapexUsd - hosting.debtServiceUsd;
+        financingUsd = hosting.debtFundedCapexUsd - hosting.debtServiceUsd;
         revenueUsd += hosting.rentUsd;
         energyKwh += hosting.itKwhLeased;
       }
       const taxUsd = operatingUsd > 0 ? taxRate * operatingUsd : 0;
 
-      flowUsd -= siteDebtServiceUsd[m];
+      const siteServiceUsd = siteDebtServiceUsd[m];
+      flowUsd -= siteServiceUsd;
       flowUsd += operatingUsd - taxUsd - capexUsd;
       // At a cost of capital the debt's flows are the lenders', not the project's: a loan at its own
       // rate adds no value, and the site's existing debt is the same whatever it does (hosting.debtInNpv
       // false). The cash still has them.
-      const valuedUsd = flowUsd - debtOutsideNpv * financingUsd;
+      const valuedUsd = flowUsd - debtOutsideNpv * (financingUsd - siteServiceUsd);
       presentValueUsd += valuedUsd * discount[m];
       if (m >= months - 12) {
         last12OperatingUsd += operatingUsd - taxUsd;
