@@ -30,7 +30,7 @@
 // evaluator; never converting is valued from the sums whatever the lease terms (coversHold()). test/conversionValue.test.ts holds it to the evaluator's
 // NPV, conversion by conversion, on scenarios that exercise every branch.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
-import { annuityPayment, TERMINAL_BY_CASH_FLOW, wholeBuildMonths, type SiteDraws, type SiteParams } from './site.js';
+import { annuityPayment, blendedPowerUsdPerMwh, TERMINAL_BY_CASH_FLOW, wholeBuildMonths, type SiteDraws, type SiteParams } from './site.js';
 import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount } from './terminalValue.js';
 
 /** A start table's fields (ConversionValuer.fillStartTable). */
@@ -210,7 +210,7 @@ export class ConversionValuer {
     this.holdNpvUsd = site.powerMw * mining + this.siteFixedNpvUsd + this.holdMiningTerminalUsd * discount[months - 1];
     const releaseIndex = aiDemandIndex[months - 1];
     this.releaseRate = site.leaseUsdPerKwMonth * releaseIndex ** site.leaseElasticity;
-    this.hostedPowerUsd = site.powerPassThrough ? 0 : site.powerMw * HOURS_PER_MONTH * (ppaCostUsdPerMwh + spotShare * energyUsdPerMwh[months - 1]);
+    this.hostedPowerUsd = site.powerPassThrough ? 0 : site.powerMw * HOURS_PER_MONTH * blendedPowerUsdPerMwh(site, energyUsdPerMwh[months - 1]);
     this.searchDiscount = expectedSearchDiscount(site.signingProbabilityPerMonth * releaseIndex, site.monthlyDiscount);
     this.buildMonths = draws.buildMonths;
     this.startTable = this.startTables[draws.buildMonths];

@@ -9,7 +9,7 @@
 // and then at a price that falls as the fleet ages, utilisation set by AI demand). One instance
 // per worker, restarted for each strategy of each trial; nothing here allocates after construction.
 import { HOURS_PER_MONTH, type MarketPath } from './market.js';
-import { annuityDenominator, annuityPayment, type SiteDraws, type SiteParams } from './site.js';
+import { annuityDenominator, annuityPayment, blendedPowerUsdPerMwh, type SiteDraws, type SiteParams } from './site.js';
 import { annuityFactor, capRateValue, escalatedLeasePv, expectedSearchDiscount, vacancyAnnuity } from './terminalValue.js';
 
 /** Most halls a conversion is delivered in (a slot each, preallocated). */
@@ -329,11 +329,12 @@ export class Hosting {
     const site = this.site;
     this.tenantDefaults++;
     // The site's claim (defaultClaim: capped as in bankruptcy, or all the rent still owed) is at
-    // today's escalated rate, less the advance not yet credited (settleClaim). It is for the rent a guarantor does not pay (a landlord does not recover twice), and,
-    // unless the frozen model pays it at once, for the months the capacity actually stands vacant:
-    // a landlord's damages are what re-letting does not make good (paid at once and whatever the
-    // re-letting, a claim of ~21.6 months of rent against ~10 months of vacancy made a CCC tenant
-    // worth more than an AAA one at high recovery shares).
+    // today's escalated rate, for the rent a guarantor does not pay (a landlord does not recover
+    // twice), less the advance not yet credited (claimProceedsUsd). Unless the frozen model pays it
+    // at once, it is for the months the capacity actually stands vacant: a landlord's damages are
+    // what re-letting does not make good (paid at once and whatever the re-letting, a claim of
+    // ~21.6 months of rent against ~10 of vacancy made a CCC tenant worth more than an AAA one at
+    // high recovery shares).
     this.claimRentUsd = this.guaranteedLease ? contractRentUsd * (1 - site.backstopShare) : contractRentUsd;
     this.claimCapMonths = site.defaultClaimMonths[site.leaseMonths - leaseMonth];
     this.claimOwedUsd = this.owedAdvanceUsd;
@@ -356,17 +357,22 @@ export class Hosting {
   }
 
   /**
-   * Settles the open claim for `months` of rent: the advance the tenant still owed is its own and
-   * set off against it; a share of the rest is recovered, or an advance beyond the claim is paid
-   * back. (Forgiven outright, the advance made a riskier tenant raise the value.)
+   * What the open claim brings for `months` of rent: the advance the tenant still owed is its own
+   * and set off against it; a share of the rest is recovered (>= 0), or an advance beyond the claim
+   * is paid back (< 0). (Forgiven outright, the advance made a riskier tenant raise the value.)
    */
-  private settleClaim(months: number): void {
+  private claimProceedsUsd(months: number): number {
     const site = this.site;
     const claimUsd = this.claimRentUsd * months;
     const owedUsd = this.claimOwedUsd;
     // Written so that without an advance the recovery has the bits it had before the set-off.
-    if (claimUsd >= owedUsd) this.recoveryUsd = site.recoveryShare * this.claimRentUsd * months - site.recoveryShare * owedUsd;
-    else this.advanceReceivedUsd = claimUsd - owedUsd;
+    return claimUsd >= owedUsd ? site.recoveryShare * this.claimRentUsd * months - site.recoveryShare * owedUsd : claimUsd - owedUsd;
+  }
+
+  private settleClaim(months: number): void {
+    const proceedsUsd = this.claimProceedsUsd(months);
+    if (proceedsUsd >= 0) this.recoveryUsd = proceedsUsd;
+    else this.advanceReceivedUsd = proceedsUsd;
     this.claimOpen = false;
   }
 
@@ -375,11 +381,7 @@ export class Hosting {
    * will bring, settled for the vacancy so far (it may grow after: conservative); 0 if none is.
    */
   pendingClaimUsd(endMonth: number): number {
-    if (!this.claimOpen) return 0;
-    const site = this.site;
-    const months = Math.min(this.claimCapMonths, endMonth - this.claimFromMonth);
-    const claimUsd = this.claimRentUsd * months;
-    return claimUsd >= this.claimOwedUsd ? site.recoveryShare * (claimUsd - this.claimOwedUsd) : claimUsd - this.claimOwedUsd;
+    return this.claimOpen ? this.claimProceedsUsd(Math.min(this.claimCapMonths, endMonth - this.claimFromMonth)) : 0;
   }
 
   /** A vacant month under a guarantee: the guarantor's share of the defaulted rent, escalated on that lease's anniversaries. */
@@ -481,7 +483,7 @@ export class Hosting {
     const netShare = 1 - site.tripleNetCostShareOfRent;
     // The power of the hosted IT, when the site pays it, runs as long as a tenant does: at the
     // horizon's price, like the lease rate at the horizon's AI index.
-    const hostedPowerUsd = site.powerPassThrough ? 0 : this.convertedMw * HOURS_PER_MONTH * (site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * market.energyUsdPerMwh[last]);
+    const hostedPowerUsd = site.powerPassThrough ? 0 : this.convertedMw * HOURS_PER_MONTH * blendedPowerUsdPerMwh(site, market.energyUsdPerMwh[last]);
     const fixedUsd = site.landlordOpexUsdPerKwMonth * itKw + fixedCostUsdPerMonth + hostedPowerUsd;
     const index = market.aiDemandIndex[last];
     const marketNoiUsd = site.leaseUsdPerKwMonth * index ** site.leaseElasticity * itKw * netShare - fixedUsd;
@@ -527,8 +529,7 @@ export class Hosting {
     const utilisation = Math.min(1, site.gpuUtilisation * market.aiDemandIndex[last]);
     const contractHallUsd = hallHours * Math.max(site.gpuTakeOrPayShare, utilisation) * site.gpuContractUsdPerHour;
     const marketHallUsd = hallHours * utilisation * market.newGpuUsdPerHour[last];
-    const powerUsdPerMwh = site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * market.energyUsdPerMwh[last];
-    const hallCostUsd = (this.convertedMw / this.halls) * HOURS_PER_MONTH * utilisation * powerUsdPerMwh + fixedCostUsdPerMonth / this.halls;
+    const hallCostUsd = (this.convertedMw / this.halls) * HOURS_PER_MONTH * utilisation * blendedPowerUsdPerMwh(site, market.energyUsdPerMwh[last]) + fixedCostUsdPerMonth / this.halls;
     let valueUsd = 0;
     for (let hall = 0; hall < delivered; hall++) {
       const contractEnd = this.firstHandoverMonth + hall * this.hallIntervalMonths + site.gpuContractMonths;
@@ -555,7 +556,7 @@ export class Hosting {
   private newFleetPays(hallGpus: number, utilisation: number, newGpuUsdPerHour: number, spotUsdPerMwh: number): boolean {
     const site = this.site;
     const rentalUsd = hallGpus * HOURS_PER_MONTH * utilisation * newGpuUsdPerHour * (1 - site.gpuOpexShareOfRevenue);
-    const powerUsd = (this.convertedMw / this.halls) * HOURS_PER_MONTH * utilisation * (site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * spotUsdPerMwh);
+    const powerUsd = (this.convertedMw / this.halls) * HOURS_PER_MONTH * utilisation * blendedPowerUsdPerMwh(site, spotUsdPerMwh);
     return rentalUsd * this.newFleetRentalFactor - powerUsd * this.newFleetCostFactor >= hallGpus * site.gpuCapexUsd;
   }
 

@@ -103,6 +103,14 @@ export interface SiteParams {
 }
 
 /**
+ * The price of a MWh the site buys in a month whose spot price is `spotUsdPerMwh`: its PPA share at
+ * the PPA's price, the rest at spot. (The strategy's month loop blends it from hoisted constants.)
+ */
+export function blendedPowerUsdPerMwh(site: SiteParams, spotUsdPerMwh: number): number {
+  return site.ppaShare * site.ppaUsdPerMwh + (1 - site.ppaShare) * spotUsdPerMwh;
+}
+
+/**
  * Level monthly payment that repays `principal` over `months` at `monthlyRate`. `denominator` is
  * annuityDenominator(monthlyRate, months), for callers that work it out once (it is a call to pow).
  */
