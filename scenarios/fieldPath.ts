@@ -35,27 +35,33 @@ function parseSegments(text: string): Segment[] | string {
 }
 
 let allPaths: string[] | undefined;
+let freeMaps: string[] = [];
 
-/** Every dotted path of the schema outside the strategy list, for whole-path suggestions. */
+/**
+ * Every dotted path of the schema outside the strategy list, for whole-path suggestions; and,
+ * among them, those of free-text maps (asOf.sources) into freeMaps.
+ */
 function schemaPaths(): string[] {
   if (allPaths) return allPaths;
   const paths: string[] = [];
+  const maps: string[] = [];
   const walk = (node: FieldNode, prefix: string) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const path = prefix === '' ? key : `${prefix}.${key}`;
       paths.push(path);
+      if (isRecord(child.additionalProperties)) maps.push(path);
       if (child.properties) walk(child, path);
     }
   };
   walk(scenarioFieldTree(), '');
+  freeMaps = maps;
   return (allPaths = paths);
 }
 
-/** The schema node at a dotted path of schemaPaths(). */
-function resolvedNode(path: string): FieldNode | undefined {
-  let node: FieldNode | undefined = scenarioFieldTree();
-  for (const key of path.split('.')) node = node?.properties?.[key];
-  return node;
+/** The paths of the schema's free-text maps, whose keys are any text. */
+function freeMapPaths(): string[] {
+  schemaPaths();
+  return freeMaps;
 }
 
 function lastSegment(path: string): string {
@@ -99,7 +105,7 @@ const SCHEMA_REFERENCE = 'a field path as listed in scenarios/SCHEMA.md, e.g. ma
 export function resolveFieldPath(text: string, data: unknown): ResolvedFieldPath | ScenarioProblem {
   // A free map's key is any text, spaces and brackets included ("BTC price (Nov 2025)"): it is
   // not read as path syntax.
-  const freeMap = schemaPaths().find((path) => text.startsWith(`${path}.`) && isRecord(resolvedNode(path)?.additionalProperties));
+  const freeMap = freeMapPaths().find((path) => text.startsWith(`${path}.`));
   if (freeMap !== undefined) {
     const map = resolveFieldPath(freeMap, data);
     if ('keys' in map && isRecord(map.node.additionalProperties)) {
