@@ -214,6 +214,7 @@ describe('calibrate command errors: exit code, message naming the flag and the f
     [['--from', '2030-01', '--to', '2030-12'], 1, /price: only 0 whole months inside 2030-01 .. 2030-12; widen --from\/--to/],
     [['--scenario', 'no-such-preset'], 1, /--scenario: 1 problem/],
     [['--out', '/no/such/folder/x.yaml'], 1, /--out \/no\/such\/folder\/x.yaml: the folder \/no\/such\/folder does not exist/],
+    [['--out', 'package.json/x.yaml'], 1, /--out package\.json\/x\.yaml: \S*\/package\.json is a file, not a folder/],
     [['--out', 'fitted.json'], 2, /--out must name a \.yaml or \.yml file \(calibrate writes YAML, its standard errors as comments\), got "fitted\.json"/],
   ])('%j exits %i', async (args, status, message) => {
     const r = await runCommand(calibrateCommand, args);

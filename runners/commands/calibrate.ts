@@ -72,11 +72,23 @@ function lstatOrNull(path: string): Stats | null {
   }
 }
 
+/** The nearest existing path at or above `folder` when it is not a folder (a file in the way), else null. */
+function firstFileOnTheWay(folder: string): string | null {
+  for (let at = folder; ; at = dirname(at)) {
+    const stats = existsSync(at) ? statSync(at) : null; // links followed: a link to a folder is a folder
+    if (stats !== null) return stats.isDirectory() ? null : at;
+    if (dirname(at) === at) return null;
+  }
+}
+
 /** Writes text to `path` whole (writeFileWhole): never half a file. */
 function writeFileAtomically(path: string, text: string): void {
   const folder = dirname(resolve(path));
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new CalibrateInputError(`--out ${path}: the folder ${folder} does not exist; create it or pass --out a file in an existing folder`);
+    const file = firstFileOnTheWay(folder);
+    throw new CalibrateInputError(file === null
+      ? `--out ${path}: the folder ${folder} does not exist; create it or pass --out a file in an existing folder`
+      : `--out ${path}: ${file} is a file, not a folder; pass --out a file in an existing folder`);
   }
   try {
     writeFileWhole(path, text);
