@@ -27,6 +27,17 @@ function isMatrix(x: unknown, rows: number, width: number): x is number[][] {
   return Array.isArray(x) && x.length === rows && x.every((row) => Array.isArray(row) && row.length === width && row.every(isFiniteNumber));
 }
 
+/** Where in nested arrays a number is not finite (JSON's 1e999 parses to Infinity), e.g. "[2][0][1]", else null. */
+function nonFiniteAt(x: unknown, at = ''): string | null {
+  if (typeof x === 'number') return Number.isFinite(x) ? null : at;
+  if (!Array.isArray(x)) return null;
+  for (let i = 0; i < x.length; i++) {
+    const found = nonFiniteAt(x[i], `${at}[${i}]`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /**
  * Checks parsed JSON as a policy for `scenario`; `where` names the strategy and file in messages.
  * @throws PolicyFileError naming the first field that is wrong and what it should be.
@@ -34,6 +45,11 @@ function isMatrix(x: unknown, rows: number, width: number): x is number[][] {
 export function checkSwitchPolicy(json: unknown, scenario: Scenario, where: string): SwitchPolicy {
   const fail = (field: string, message: string): never => {
     throw new PolicyFileError(`${where}: ${field} ${message}`);
+  };
+  // A number beyond a double's range is not a shape problem: name it where it is.
+  const failMatrix = (field: 'center' | 'scale' | 'coefficients', message: string): never => {
+    const at = nonFiniteAt((json as Record<string, unknown>)[field]);
+    return at === null ? fail(field, message) : fail(`${field}${at}`, 'is not a finite number (JSON numbers beyond about 1.8e308 read as infinite); every number of a policy is finite');
   };
   if (!isRecord(json) || json.format !== SWITCH_POLICY_FORMAT) fail('format', `is not "${SWITCH_POLICY_FORMAT}": not a hashpivot policy file (a run with an optimal strategy writes one as policy-NAME.json)`);
   const p = json as Record<string, unknown>;
@@ -70,16 +86,16 @@ export function checkSwitchPolicy(json: unknown, scenario: Scenario, where: stri
   if (!Array.isArray((fit as Record<string, unknown>).regressionPaths) || ((fit as Record<string, unknown>).regressionPaths as unknown[]).length !== dates) {
     fail('fit.regressionPaths', `must have one count per decision month (${dates})`);
   }
-  if (!isMatrix(p.center, dates, stateSize)) fail('center', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables)`);
+  if (!isMatrix(p.center, dates, stateSize)) failMatrix('center', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables)`);
   // A scale is a spread (0: the variable is constant that month); a negative one, which no fit
   // writes, would mirror the state and silently turn the policy around.
   if (!isMatrix(p.scale, dates, stateSize) || !(p.scale as number[][]).every((row) => row.every((x) => x >= 0))) {
-    fail('scale', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables), none negative`);
+    failMatrix('scale', `must be ${dates} rows (decision months) of ${stateSize} numbers (state variables), none negative`);
   }
   const columns = 1 + (actions as unknown[]).length;
   const coefficients = p.coefficients;
   if (!Array.isArray(coefficients) || coefficients.length !== dates || !coefficients.every((c) => isMatrix(c, columns, k))) {
-    fail('coefficients', `must be ${dates} decision months x ${columns} regressions (waiting, then each action) x ${k} numbers (the basis functions)`);
+    failMatrix('coefficients', `must be ${dates} decision months x ${columns} regressions (waiting, then each action) x ${k} numbers (the basis functions)`);
   }
   const policy = json as unknown as SwitchPolicy;
   // What summary.json reports of a policy, its exercise boundary, must come out as numbers: a center or

@@ -162,7 +162,8 @@ describe('kind: optimal out of sample', () => {
     const failing = async (edit: (p: Raw) => void, horizonMonths = 60) => {
       const bad = structuredClone(policy);
       edit(bad);
-      writeFileSync(path, JSON.stringify(bad));
+      // "1e999" in the text: JSON.parse reads it as Infinity, which JSON.stringify cannot write.
+      writeFileSync(path, JSON.stringify(bad).replace('"1e999"', '1e999'));
       const scenario = presetWith('base', (raw) => {
         raw.horizonMonths = horizonMonths;
         raw.strategies = [{ kind: 'policy', name: 'replay', file: path }];
@@ -173,6 +174,7 @@ describe('kind: optimal out of sample', () => {
     expect(await failing((p) => (p.state = ['hashprice', 'moonPhase']))).toMatch(/strategies\[0\]\.file .*: state has "moonPhase", which this engine does not compute/);
     expect(await failing(() => {}, 48)).toMatch(/decisionMonths reach month 57, beyond this scenario's horizon \(horizonMonths 48\)/);
     expect(await failing((p) => p.coefficients.pop())).toMatch(/coefficients must be 20 decision months x 3 regressions/);
+    expect(await failing((p) => (p.coefficients[2][1][0] = '1e999'))).toMatch(/strategies\[0\]\.file .*: coefficients\[2\]\[1\]\[0\] is not a finite number/);
     expect(await failing((p) => (p.scale[1][0] = -1))).toMatch(/strategies\[0\]\.file .*: scale must be 20 rows \(decision months\) of 4 numbers \(state variables\), none negative/);
     // A spread so large that the boundary summary.json reports overflows: refused before any trial, not after all of them.
     expect(await failing((p) => (p.scale[1][p.state.indexOf('hashprice')] = 1e308))).toMatch(
