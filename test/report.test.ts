@@ -124,6 +124,7 @@ describe('hashpivot run writes the report files', () => {
     const older = freshDir();
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     for (const s of summary.strategies) delete s.metrics.terminalPvUsd;
+    summary.engine.version = '0.1.0';
     writeFileSync(join(older, 'summary.json'), JSON.stringify(summary));
     const lines = readFileSync(join(out, 'trials.csv'), 'utf8').trimEnd().split('\n');
     const keep = lines[0].split(',').flatMap((name, i) => (name.endsWith('.terminalPvUsd') ? [] : [i]));
@@ -134,6 +135,7 @@ describe('hashpivot run writes the report files', () => {
     const page = readFileSync(join(older, 'report.html'), 'utf8');
     expect(page).not.toContain('id="decision-horizon"');
     expect(page).toMatch(/<tr data-strategy="stay">\s*<td class="text"><b>stay<\/b><\/td>\s*<td>[^<]*<\/td>\s*<td>n\/a<\/td>/);
+    expect(page).toContain('(n/a: this summary.json was written by hashpivot 0.1.0, which did not record it; run the scenario again to see it)');
   });
 
   it('never shows running out of cash without the funding need beside it; stay has no outlay to pay back', () => {
