@@ -39,6 +39,8 @@ export class Hosting {
    * what the NPV counts in place of the debt's flows unless hosting.debtInNpv.
    */
   debtFundedCapexUsd = 0;
+  /** The month's capex however it is paid (site, project debt, GPU debt): what the tax depreciates. */
+  capexUsd = 0;
   debtServiceUsd = 0;
   /** Running costs of the hosted business other than power: the landlord's under the lease form, or the GPU cloud's operations. */
   operatingCostUsd = 0;
@@ -204,6 +206,7 @@ export class Hosting {
     this.recoveryUsd = 0;
     this.capexEquityUsd = 0;
     this.debtFundedCapexUsd = 0;
+    this.capexUsd = 0;
     this.debtServiceUsd = 0;
     this.operatingCostUsd = 0;
     this.itKwhLeased = 0;
@@ -290,6 +293,7 @@ export class Hosting {
     // comes in with the spending.
     const hallsBuilding = started - delivered;
     const spendUsd = (hallsBuilding * this.hallCapexUsd) / this.buildMonths;
+    this.capexUsd = spendUsd;
     this.capexEquityUsd = spendUsd * (1 - site.capexDebtShare);
     this.debtFundedCapexUsd = spendUsd * site.capexDebtShare;
     this.debtBalanceUsd = this.debtBalanceUsd * (1 + site.capexDebtMonthlyRate) + this.debtFundedCapexUsd;
@@ -421,6 +425,7 @@ export class Hosting {
         // Bought at the start of the month (its loan accrues the month's interest below): at the
         // month's end, where the flows fall, the purchase is a month's discounting more.
         this.debtFundedCapexUsd += (hallGpus * site.gpuCapexUsd) / site.monthlyDiscount;
+        this.capexUsd += hallGpus * site.gpuCapexUsd;
         this.gpuDebtBalanceUsd += hallGpus * site.gpuCapexUsd;
         this.gpuPaymentUsd = annuityPayment(this.gpuDebtBalanceUsd, site.capexDebtMonthlyRate, site.gpuLifeMonths);
         this.fleetAgeMonths[hall] = 0;

@@ -32,6 +32,8 @@ export interface SiteParams {
   ppaUsdPerMwh: number;
   asicUsdPerTh: number;
   taxRate: number;
+  /** Months over which the tax depreciates each capex, straight-line (site.taxDepreciationYears). */
+  taxDepreciationMonths: number;
   // Hosting, per MW of gross site capacity converted.
   itKwPerMw: number;
   conversionUsdPerMw: number;
@@ -185,6 +187,7 @@ export function siteParams(scenario: Scenario): SiteParams {
     ppaUsdPerMwh: site.ppaUsdPerMwh,
     asicUsdPerTh: site.asicUsdPerTh,
     taxRate: site.taxRate,
+    taxDepreciationMonths: Math.max(1, Math.round(site.taxDepreciationYears * 12)),
     itKwPerMw: 1000 / hosting.pue,
     conversionUsdPerMw: hosting.conversionUsdPerMwIt / hosting.pue,
     tenantCapexShare: hosting.tenantCapexShare,

@@ -103,7 +103,11 @@ const CHECKPOINT_PRESENT_VALUE = 0;
 const CHECKPOINT_LAST12_OPERATING = 1;
 const CHECKPOINT_LAST12_MINING = 2;
 const CHECKPOINT_EFFICIENCY = 3;
-const CHECKPOINT_QUANTITIES = 4;
+const CHECKPOINT_DEPRECIATION = 4;
+const CHECKPOINT_TAX_LOSS = 5;
+/** Not a running total: the capex of each month (its depreciation ends taxDepreciationMonths later). */
+const CHECKPOINT_CAPEX = 6;
+const CHECKPOINT_QUANTITIES = 7;
 
 /** Evaluates strategies over market paths; one per worker, its buffers reused for every trial. */
 export class StrategyEvaluator {
@@ -125,6 +129,8 @@ export class StrategyEvaluator {
   /** [quantity][month]: the running totals at the start of each month of the last evaluateNpvRecording. */
   private readonly checkpoints: Float64Array;
   private recordedCurtail = false;
+  /** The capex of each month of the last evaluation, however paid: what the tax depreciates. */
+  private readonly capexSpentUsd: Float64Array;
   /** Scratch for run()'s hoisted constants. */
   private readonly asDoubles = new Float64Array(7);
   private recordedRefreshEveryMonths = NaN;
@@ -132,6 +138,7 @@ export class StrategyEvaluator {
   constructor(private readonly site: SiteParams) {
     this.valuedFlowUsd = new Float64Array(site.months);
     this.cashUsd = new Float64Array(site.months);
+    this.capexSpentUsd = new Float64Array(site.months);
     this.hosting = new Hosting(site);
     this.checkpoints = new Float64Array(CHECKPOINT_QUANTITIES * site.months);
   }
@@ -190,11 +197,17 @@ export class StrategyEvaluator {
     // NPV and payback are summed in this loop, in the order presentValue and paybackMonth
     // (engine/accounting.ts) sum them, so they give the same bits without two more passes.
     let presentValueUsd = 0;
+    // The tax's state (with a taxRate): the month's straight-line depreciation of the capex of the
+    // last taxDepreciationMonths, and the losses carried forward.
+    let depreciationUsd = 0;
+    let taxLossUsd = 0;
     if (fromMonth > 0) {
       presentValueUsd = checkpoints[CHECKPOINT_PRESENT_VALUE * months + fromMonth];
       last12OperatingUsd = checkpoints[CHECKPOINT_LAST12_OPERATING * months + fromMonth];
       last12MiningUsd = checkpoints[CHECKPOINT_LAST12_MINING * months + fromMonth];
       efficiencyJPerTh = checkpoints[CHECKPOINT_EFFICIENCY * months + fromMonth];
+      depreciationUsd = checkpoints[CHECKPOINT_DEPRECIATION * months + fromMonth];
+      taxLossUsd = checkpoints[CHECKPOINT_TAX_LOSS * months + fromMonth];
     }
     let cumulativeUsd = 0;
     let cumulativeValuedUsd = 0;
@@ -217,6 +230,8 @@ export class StrategyEvaluator {
     const powerMw = asDoubles[0], opexUsdPerMonth = asDoubles[1], taxRate = asDoubles[2];
     const ppaCostUsdPerMwh = asDoubles[3], spotShare = asDoubles[4], creditLineUsd = asDoubles[5];
     const debtOutsideNpv = asDoubles[6];
+    const depreciationMonths = site.taxDepreciationMonths;
+    const capexSpentUsd = this.capexSpentUsd;
     const btcShareKept = site.uptime * (1 - site.poolFee);
     const mwhPerMw = HOURS_PER_MONTH * site.uptime;
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
@@ -234,6 +249,8 @@ export class StrategyEvaluator {
         checkpoints[CHECKPOINT_LAST12_OPERATING * months + m] = last12OperatingUsd;
         checkpoints[CHECKPOINT_LAST12_MINING * months + m] = last12MiningUsd;
         checkpoints[CHECKPOINT_EFFICIENCY * months + m] = efficiencyJPerTh;
+        checkpoints[CHECKPOINT_DEPRECIATION * months + m] = depreciationUsd;
+        checkpoints[CHECKPOINT_TAX_LOSS * months + m] = taxLossUsd;
       }
       if (m === convertAtMonth) {
         hosting.start(m, rule.share, rule.gpuCloud, draws);
@@ -244,13 +261,14 @@ export class StrategyEvaluator {
       const offlineShare = hostingActive ? hosting.offlineShare : 0;
       const miningMw = powerMw * (1 - offlineShare);
 
-      let capexUsd = 0;
+      let refreshCapexUsd = 0;
       if (refreshEvery > 0 && m > 0 && m % refreshEvery === 0) {
         // A refresh buys machines as efficient as the network's fleet has become since month 0.
         efficiencyJPerTh = site.efficiencyJPerTh * (1 - site.networkEfficiencyGainPerYear) ** (m / 12);
         ehsPerMw = 1 / efficiencyJPerTh;
-        capexUsd += ((miningMw * 1e6) / efficiencyJPerTh) * site.asicUsdPerTh;
+        refreshCapexUsd = ((miningMw * 1e6) / efficiencyJPerTh) * site.asicUsdPerTh;
       }
+      let capexUsd = refreshCapexUsd;
 
       const powerUsdPerMwh = ppaCostUsdPerMwh + spotShare * energyUsdPerMwh[m];
       let minedBtc = miningMw * ehsPerMw * btcShareKept * btcPerEhsMonth[m];
@@ -277,7 +295,25 @@ export class StrategyEvaluator {
         revenueUsd += hosting.rentUsd;
         energyKwh += hosting.itKwhLeased;
       }
-      const taxUsd = operatingUsd > 0 ? taxRate * operatingUsd : 0;
+      let taxUsd = 0;
+      if (taxRate > 0) {
+        // Every capex is depreciated straight-line from the month it is spent, however it is paid
+        // for; a month's loss is carried forward against later profits.
+        const spentUsd = refreshCapexUsd + (hostingActive ? hosting.capexUsd : 0);
+        capexSpentUsd[m] = spentUsd;
+        if (record) checkpoints[CHECKPOINT_CAPEX * months + m] = spentUsd;
+        depreciationUsd += spentUsd / depreciationMonths;
+        const endedMonth = m - depreciationMonths;
+        // Before fromMonth the months are the recorded run's (this buffer may hold another rule's).
+        if (endedMonth >= 0) depreciationUsd -= (endedMonth < fromMonth ? checkpoints[CHECKPOINT_CAPEX * months + endedMonth] : capexSpentUsd[endedMonth]) / depreciationMonths;
+        const taxableUsd = operatingUsd - depreciationUsd;
+        if (taxableUsd <= 0) taxLossUsd -= taxableUsd;
+        else {
+          const offsetUsd = Math.min(taxLossUsd, taxableUsd);
+          taxLossUsd -= offsetUsd;
+          taxUsd = taxRate * (taxableUsd - offsetUsd);
+        }
+      }
 
       const siteServiceUsd = siteDebtServiceUsd[m];
       flowUsd -= siteServiceUsd;

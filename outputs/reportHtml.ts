@@ -78,6 +78,7 @@ const KEY_ASSUMPTIONS: { group: string; rows: Assumption[] }[] = [
       { path: 'site.opexUsdPerMwMonth', label: 'Fixed opex', format: 'usd', unit: 'per MW-month' },
       { path: 'site.ppaShare', label: 'Load under PPA', format: 'pct' },
       { path: 'site.taxRate', label: 'Tax rate', format: 'pct' },
+      { path: 'site.taxDepreciationYears', label: 'Tax life of capex', format: 'num', unit: 'years, straight-line' },
     ],
   },
   {

@@ -297,7 +297,8 @@ const site = z.strictObject({
   ppaShare: share('Share of the load bought at a fixed PPA price.', 0),
   ppaUsdPerMwh: positive({ unit: 'USD/MWh', description: 'Fixed PPA power price.' }, 45, 10000),
   asicUsdPerTh: positive({ unit: 'USD/TH', description: 'Price of new ASICs (fleet refresh).' }, 15, 1e4),
-  taxRate: share('Tax on positive monthly operating profit (simplified: no loss carry-forward).', 0),
+  taxRate: share('Tax on monthly operating profit less the depreciation of capex (taxDepreciationYears); a month\'s loss is carried forward against later profits, without limit.', 0),
+  taxDepreciationYears: quantity({ unit: 'years', description: 'Straight-line tax life of every capex the strategies spend (ASIC refreshes, a conversion\'s build, GPU fleets), from the month it is spent, however it is paid for. 5: the US MACRS class of computers and mining equipment; a conversion\'s shell and power plant would be 15-39.' }, 5, 1 / 12, 40),
 });
 
 const buildMonths = z
