@@ -2,6 +2,7 @@
 // a complete chart: openable in the Vega editor as charts/NAME.vl.json, rendered to SVG and PNG by
 // chartsRender.ts, and drawn in report.html by vega-embed. Pure: builds JSON, imports no vega code.
 import type { TopLevelSpec } from 'vega-lite';
+import { decide } from './decision.js';
 import type { Summary } from './summary.js';
 import { swingsChart } from './swingsSection.js';
 import { CDF_LEVELS, type Histogram, type ReportData } from './reportData.js';
@@ -487,7 +488,7 @@ export function reportCharts(summary: Summary, data: ReportData): Chart[] {
     npvDistribution(summary, data),
     npvCumulative(summary, data),
     npvDifference(summary, data),
-    swingsChart(summary.swings),
+    swingsChart(summary.swings, decide(summary)),
     convergence(summary),
     tailAnatomyChart(data),
     driversChart(data),

@@ -15,7 +15,7 @@ import { type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
 import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs, terminalShareText, terminalValueList, terminalValueMeaning } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { StrategySummary, Summary } from './summary.js';
-import { swingsSection } from './swingsSection.js';
+import { inputsByPairSwing, swingLeadUsd, swingPair, swingsSection } from './swingsSection.js';
 
 type Format = 'usd' | 'usdM' | 'pct' | 'num' | 'text' | 'int';
 
@@ -402,15 +402,10 @@ function cashText(summary: Summary): Html {
 function flipText(summary: Summary, decision: Decision): Html | string {
   const swings = summary.swings;
   if (!swings) return 'not computed for this run (summary.json holds no one-at-a-time swings of the inputs: run with --swing-trials N).';
-  const ahead = decision.leader.name;
-  // The runner-up, fundable or not: with one fundable strategy, the baseline is often the leader itself.
-  const behind = decision.ranked[1]?.name;
-  if (behind === undefined) return 'nothing to flip: one strategy only.';
-  const gap = (npv: Record<string, number | null>) => {
-    const a = npv[ahead];
-    const b = npv[behind];
-    return a === null || a === undefined || b === null || b === undefined ? null : a - b;
-  };
+  const pair = swingPair(decision);
+  if (pair === null) return 'nothing to flip: one strategy only.';
+  const { ahead, behind } = pair;
+  const gap = (npv: Record<string, number | null>) => swingLeadUsd(npv, pair);
   const baseGap = gap(swings.base.npvMeanUsd);
   if (baseGap === null) return `the swings have no mean NPV of ${ahead} and ${behind} to compare.`;
   if (baseGap === 0) return `${ahead} and ${behind} have the same mean NPV on the swings' trials: no order to flip.`;
@@ -423,7 +418,7 @@ function flipText(summary: Summary, decision: Decision): Html | string {
   }
   const how = `${swings.inputs.length} inputs swung one at a time, ${swings.trials.toLocaleString('en-US')} trials a point: a quick reading; a study gives break-evens with their error`;
   if (flips.length > 0) return html`<b>${flips.join('; ')}</b> would put ${behind} ahead of ${ahead} (${how}).`;
-  const [largest] = swings.inputs;
+  const [largest] = inputsByPairSwing(swings, pair);
   const widest = largest ? `; the largest swing, ${lowerFirst(largest.label)}, moves ${ahead}'s lead over ${behind} between ${formatUsdM(gap(largest.low.npvMeanUsd))} and ${formatUsdM(gap(largest.high.npvMeanUsd))}` : '';
   return `no single input at its low or high value puts ${behind} ahead of ${ahead}${widest} (${how}).`;
 }

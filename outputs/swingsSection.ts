@@ -1,10 +1,11 @@
 // The report's "What drives the result" section: the run's swings (runners/swings.ts, stored in
-// summary.json) as a tornado of the leading alternative's difference to the baseline and a table of
-// every strategy's, labelled for what they are: a quick one-at-a-time ranking at a reduced trial
+// summary.json) as a tornado of the decision's first two (the pair "what would flip it" reads) and a
+// table of every strategy's difference to the baseline, labelled for what they are: a quick one-at-a-time ranking at a reduced trial
 // count on common random numbers, not a study. Self-contained: the page includes its chart and
 // its HTML. Pure: builds JSON and markup.
 import type { Swings } from '../runners/swings.js';
 import type { Chart } from './chartSpecs.js';
+import type { Decision } from './decision.js';
 import { CONFIG, VEGA_LITE_SCHEMA } from './chartSpecs.js';
 import { html, type Html } from './html.js';
 import { formatUsdM } from './reportText.js';
@@ -12,39 +13,56 @@ import { valueWithUnit } from './studyAnalysis.js';
 
 export const SWINGS_CHART = 'input-swings';
 
-/** The alternative the chart follows: the strategy with the largest mean difference to the baseline in the base case. */
-function leadingAlternative(swings: Swings): string | undefined {
-  let best: string | undefined;
-  let bestValue = -Infinity;
-  for (const [name, value] of Object.entries(swings.base.differenceUsd)) {
-    if (value !== null && value > bestValue) {
-      best = name;
-      bestValue = value;
-    }
-  }
-  return best;
+/** The two strategies the decision is between: its leader and the runner-up, fundable or not (with one fundable strategy the baseline is often the leader itself). */
+export interface SwingPair {
+  ahead: string;
+  behind: string;
 }
 
-export function swingsChart(swings: Swings | undefined): Chart | null {
-  if (!swings || swings.inputs.length === 0) return null;
-  const other = leadingAlternative(swings);
-  if (!other) return null;
-  const base = (swings.base.differenceUsd[other] ?? 0) / 1e6;
-  const rows = swings.inputs.flatMap((input, rank) =>
+export function swingPair(decision: Decision): SwingPair | null {
+  const behind = decision.ranked[1]?.name;
+  return behind === undefined ? null : { ahead: decision.leader.name, behind };
+}
+
+/** The ahead strategy's mean NPV less the behind one's at a swing point; null where either is missing. */
+export function swingLeadUsd(npvMeanUsd: Record<string, number | null>, pair: SwingPair): number | null {
+  const a = npvMeanUsd[pair.ahead];
+  const b = npvMeanUsd[pair.behind];
+  return a === null || a === undefined || b === null || b === undefined ? null : a - b;
+}
+
+/** The swung inputs by how far they move the pair's difference, widest first (summary.json orders them by any strategy's). */
+export function inputsByPairSwing(swings: Swings, pair: SwingPair): Swings['inputs'] {
+  const width = (input: Swings['inputs'][number]) => {
+    const low = swingLeadUsd(input.low.npvMeanUsd, pair);
+    const high = swingLeadUsd(input.high.npvMeanUsd, pair);
+    return low === null || high === null ? -1 : Math.abs(high - low);
+  };
+  return [...swings.inputs].sort((x, y) => width(y) - width(x));
+}
+
+/** The tornado of the decision's first two: what moves the leader's lead the most. */
+export function swingsChart(swings: Swings | undefined, decision: Decision): Chart | null {
+  const pair = swingPair(decision);
+  if (!swings || swings.inputs.length === 0 || pair === null) return null;
+  const baseUsd = swingLeadUsd(swings.base.npvMeanUsd, pair);
+  if (baseUsd === null) return null;
+  const { ahead, behind } = pair;
+  const rows = inputsByPairSwing(swings, pair).flatMap((input, rank) =>
     [
-      { end: 'at the low value', value: input.low.value, at: input.low.differenceUsd[other] },
-      { end: 'at the high value', value: input.high.value, at: input.high.differenceUsd[other] },
+      { end: 'at the low value', value: input.low.value, at: swingLeadUsd(input.low.npvMeanUsd, pair) },
+      { end: 'at the high value', value: input.high.value, at: swingLeadUsd(input.high.npvMeanUsd, pair) },
     ]
-      .filter((side) => side.at !== null && side.at !== undefined)
-      .map((side) => ({ input: input.label, rank, end: side.end, inputValue: side.value, base, at: (side.at as number) / 1e6 })),
+      .filter((side) => side.at !== null)
+      .map((side) => ({ input: input.label, rank, end: side.end, inputValue: side.value, base: baseUsd / 1e6, at: (side.at as number) / 1e6 })),
   );
   return {
     name: SWINGS_CHART,
-    title: `What drives ${other} against ${swings.baseline}`,
-    caption: `Mean NPV difference ${other} - ${swings.baseline} with each input moved alone to a low and a high value, ${swings.trials.toLocaleString('en-US')} trials per point on this run's futures (a quick ranking, not a study). Bars start at the base case (the line, ${formatUsdM(swings.base.differenceUsd[other])} on these trials).`,
+    title: `What drives ${ahead} against ${behind}`,
+    caption: `Mean NPV difference ${ahead} - ${behind} (the decision's first two) with each input moved alone to a low and a high value, ${swings.trials.toLocaleString('en-US')} trials per point on this run's futures (a quick ranking, not a study). Bars start at the base case (the line, ${formatUsdM(baseUsd)} on these trials).`,
     spec: {
       $schema: VEGA_LITE_SCHEMA,
-      title: { text: `What drives ${other} - ${swings.baseline}`, subtitle: `mean NPV difference, $M; ${swings.trials.toLocaleString('en-US')} trials per point, common random numbers` },
+      title: { text: `What drives ${ahead} - ${behind}`, subtitle: `mean NPV difference, $M; ${swings.trials.toLocaleString('en-US')} trials per point, common random numbers` },
       width: 560,
       height: { step: 22 },
       config: CONFIG,

@@ -91,8 +91,15 @@ describe('a run\'s summary.json and report', () => {
     const flipLine = html.match(/<p id="decision-flip">(.*?)<\/p>/)![1];
     expect(behind).toBeDefined();
     expect(flipLine).not.toContain('one strategy only');
-    if (flipping.length === 0) expect(flipLine).toContain(`no single input at its low or high value puts ${behind} ahead of ${ahead}`);
+    type End = { npvMeanUsd: Record<string, number> };
+    const widest = [...summary.swings.inputs].sort((x: { low: End; high: End }, y: { low: End; high: End }) =>
+      Math.abs(gap(y.high.npvMeanUsd) - gap(y.low.npvMeanUsd)) - Math.abs(gap(x.high.npvMeanUsd) - gap(x.low.npvMeanUsd)))[0];
+    if (flipping.length === 0) expect(flipLine).toContain(`no single input at its low or high value puts ${behind} ahead of ${ahead}; the largest swing, ${widest.label.toLowerCase()}`);
     else for (const label of flipping) expect(flipLine.toLowerCase()).toContain(label.toLowerCase());
+    // The tornado is about the same two strategies, the widest swing of their difference first.
+    const tornado = JSON.parse(readFileSync(join(out, 'charts', 'input-swings.vl.json'), 'utf8'));
+    expect(tornado.title.text).toBe(`What drives ${ahead} - ${behind}`);
+    expect(tornado.data.values[0]).toMatchObject({ input: widest.label, base: baseGap / 1e6 });
     const none = join(freshDir(), 'r');
     expect(cli(['run', 'smoke', '--trials', '200', '--swing-trials', '0', '--out', none, '--quiet']).status).toBe(0);
     expect(JSON.parse(readFileSync(join(none, 'summary.json'), 'utf8')).swings).toBeUndefined();
