@@ -31,7 +31,7 @@ export function formatShare(p: number | null | undefined): string {
   const pct = p * 100;
   // Never "0.0%" or "100.0%" for something that is not exactly 0 or 1.
   if (pct > 0 && pct < 0.05) return '<0.1%';
-  if (pct > 99.95 && pct < 100) return '>99.9%';
+  if (pct >= 99.95 && pct < 100) return '>99.9%';
   const digits = (pct > 0 && pct < 1) || (pct > 99 && pct < 100) ? 1 : 0;
   return `${pct.toFixed(digits)}%`;
 }
@@ -98,7 +98,7 @@ export function pairSentence(pair: OrientedPair, summary: Summary): string {
     sentence += `; on average its NPV is ${formatUsdM(Math.abs(d))} ${d >= 0 ? 'higher' : 'lower'}${ci}`;
   }
   const ruin = other.pRuin.p;
-  if (ruin !== null && ruin >= 0.05) sentence += `. It ${ruinWithFundingText(ruin, other.funding)} (${baseline.pRuin.p === null ? 'n/a' : formatShare(baseline.pRuin.p)} for ${pair.baseline})`;
+  if (ruin !== null && ruin >= 0.05) sentence += `. It ${ruinWithFundingText(ruin, other.funding, `${formatShare(baseline.pRuin.p)} for ${pair.baseline}`)}`;
   return `${sentence}.`;
 }
 
@@ -276,15 +276,19 @@ export function paybackText(payback: MetricSummary, unit = ' mo'): string {
 export function fundingText(funding: FundingSummary | undefined): string {
   if (!funding) return 'funding need not recorded in this summary.json';
   const peak = funding.peakUsd.percentiles;
-  if (!(peak.p95 !== null && peak.p95 > 0)) return 'needs no cash beyond what it earns in 95% of futures';
+  if (!(peak.p95 !== null && peak.p95 > 0)) return `needs no cash beyond what it earns in ${funding.peakUsd.max === 0 ? 'any future' : 'at least 95% of futures'}`;
   const month = funding.peakMonth.percentiles.p50;
   const head = `peak funding need ${formatUsdM(peak.p50)} in the median future (p95 ${formatUsdM(peak.p95)})${month === null ? '' : `, around month ${Math.round(month)}`}, against ${formatUsdM(funding.ownFundsUsd)} of own funds (cash and credit line)`;
   const external = funding.externalUsd.percentiles;
-  if (!(external.p95 !== null && external.p95 > 0)) return `${head}: covered in 95% of futures`;
+  const covered = funding.pExceedsOwnFunds.p === null ? null : 1 - funding.pExceedsOwnFunds.p;
+  if (!(external.p95 !== null && external.p95 > 0)) return `${head}: covered in ${covered === null ? 'at least 95%' : formatShare(covered)} of futures`;
   return `${head}: ${formatUsdM(external.p50)} of new money needed in the median future (p95 ${formatUsdM(external.p95)})`;
 }
 
-/** "runs out of cash without new funding in 100% of futures; peak funding need ...": the two together. */
-export function ruinWithFundingText(pRuin: number | null, funding: FundingSummary | undefined): string {
-  return `runs out of cash without new funding in ${formatShare(pRuin)} of futures; ${fundingText(funding)}`;
+/**
+ * "runs out of cash without new funding in 100% of futures (0% for stay); peak funding need ...":
+ * the two together, with what `compared` says of the share (another strategy's) beside it.
+ */
+export function ruinWithFundingText(pRuin: number | null, funding: FundingSummary | undefined, compared = ''): string {
+  return `runs out of cash without new funding in ${formatShare(pRuin)} of futures${compared && ` (${compared})`}; ${fundingText(funding)}`;
 }

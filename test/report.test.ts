@@ -140,8 +140,8 @@ describe('hashpivot run writes the report files', () => {
 
   it('never shows running out of cash without the funding need beside it; stay has no outlay to pay back', () => {
     const text = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ');
-    const mentions = text.match(/runs out of cash without new funding in [<>\d.]+% of futures;/g) ?? [];
-    const withNeed = text.match(/runs out of cash without new funding in [<>\d.]+% of futures; (peak funding need \$[\d.]+[MB] in the median future|needs no cash beyond what it earns)/g) ?? [];
+    const mentions = text.match(/runs out of cash without new funding in [<>\d.]+% of futures( \([<>\d.]+% for [\w-]+\))?;/g) ?? [];
+    const withNeed = text.match(/runs out of cash without new funding in [<>\d.]+% of futures( \([<>\d.]+% for [\w-]+\))?; (peak funding need \$[\d.]+[MB] in the median future|needs no cash beyond what it earns)/g) ?? [];
     expect(mentions.length).toBeGreaterThanOrEqual(4); // one per strategy in the cash section, more in the sentences
     expect(withNeed.length).toBe(mentions.length);
     expect(html).toContain('id="funding-need"');

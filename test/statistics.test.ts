@@ -531,6 +531,8 @@ describe('outcome text: what could mislead, written one way everywhere', () => {
   it('an IRR or payback median only where it exists in at least half of the trials; payback 0 is no outlay', () => {
     expect(irrText(of([0.1, 0.2, 0.3, NaN]))).toBe('20.0% (in 75%)');
     expect(irrText(of([0.1, NaN, NaN, NaN, NaN, NaN, NaN, NaN]))).toBe('n/a (exists in 13%)');
+    // 1,999 of 2,000 is not all of them.
+    expect(formatShare(1999 / 2000)).toBe('>99.9%');
     expect(paybackText(of([0, 0, 0, 30]))).toBe('no outlay');
     expect(paybackText(of([12, 30, 40, 50]))).toBe('35 mo');
   });
@@ -540,7 +542,13 @@ describe('outcome text: what could mislead, written one way everywhere', () => {
     expect(ruinWithFundingText(1, funding)).toBe(
       'runs out of cash without new funding in 100% of futures; peak funding need $75.0M in the median future (p95 $88.5M), around month 15, against $50.0M of own funds (cash and credit line): $25.0M of new money needed in the median future (p95 $38.5M)',
     );
-    expect(fundingText(fundingSummary(new Float64Array(4), Float64Array.from([NaN, NaN, NaN, NaN]), 50e6))).toBe('needs no cash beyond what it earns in 95% of futures');
+    expect(fundingText(fundingSummary(new Float64Array(4), Float64Array.from([NaN, NaN, NaN, NaN]), 50e6))).toBe('needs no cash beyond what it earns in any future');
+    // One future in 40 needs cash: the p95 is still 0, so the share is a bound, not a count.
+    const once = Float64Array.from({ length: 40 }, (_, i) => (i === 0 ? 10e6 : 0));
+    expect(fundingText(fundingSummary(once, Float64Array.from(once, (x) => (x > 0 ? 3 : NaN)), 50e6))).toBe('needs no cash beyond what it earns in at least 95% of futures');
+    // One future in 40 needs more than the site's own funds: covered in the other 39, said as such.
+    const beyond = Float64Array.from({ length: 40 }, (_, i) => (i === 0 ? 60e6 : 10e6));
+    expect(fundingText(fundingSummary(beyond, new Float64Array(40).fill(15), 50e6))).toMatch(/against \$50\.0M of own funds \(cash and credit line\): covered in 98% of futures$/);
     expect(fundingText(undefined)).toBe('funding need not recorded in this summary.json');
   });
 });
