@@ -425,16 +425,18 @@ function tailAnatomyChart(data: ReportData): Chart | null {
   return {
     name: 'tail-anatomy',
     title: 'What the worst 5% of futures look like',
-    caption: "For each strategy, the futures in which its NPV is among its lowest 5% (red) against all futures (grey): the BTC price path, AI winters and the energy price there. Each row has its own scale.",
+    caption: "For each strategy, the futures in which its NPV is among its lowest 5% (red) against all futures (grey): the BTC price path, AI winters and the energy price there. Each panel has its own scale.",
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       title: { text: 'What the worst 5% of futures look like', subtitle: "each strategy's worst 5% by its own NPV (red) against all futures (grey)" },
       config: CONFIG,
       data: { values: rows },
-      facet: { row: { field: 'measure', type: 'nominal', sort: tail.rows.map((r) => label(r.measure)), header: { title: null, labelFontSize: 11 } } },
+      // Two columns: ten measures in one would run taller than a printed page.
+      facet: { field: 'measure', type: 'nominal', sort: tail.rows.map((r) => label(r.measure)), header: { title: null, labelFontSize: 11 } },
+      columns: 2,
       resolve: { scale: { x: 'independent' } },
       spec: {
-        width: WIDTH,
+        width: 300,
         height: { step: 16 },
         layer: [
           { mark: { type: 'rule', color: '#bbb' }, encoding: { y: { field: 'strategy', type: 'nominal', sort: tail.strategies, title: null }, x: { aggregate: 'min', field: 'value' }, x2: { aggregate: 'max', field: 'value' } } },

@@ -85,6 +85,8 @@ code { overflow-wrap: anywhere; }
   th, td { padding: 3px 4px; }
   .decision { border-left-width: 3px; }
   a { color: inherit; text-decoration: none; }
+  /* The scenario as run is an appendix for the record: small, in two columns. */
+  details > pre { font-size: 7px; line-height: 1.25; column-count: 2; column-gap: 6mm; white-space: pre-wrap; }
 }
 `);
 
@@ -135,6 +137,10 @@ const RENDER_SCRIPT = trustedHtml(`
   }
   charts.forEach(function (chart) { draw(chart, true); });
   settle();
+  // Paper cannot click: what the screen folds away (the pairs, the scenario as run) prints open.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('details').forEach(function (details) { details.open = true; });
+  });
   var pending = null;
   window.addEventListener('resize', function () {
     clearTimeout(pending);

@@ -76,6 +76,8 @@ export async function htmlToPdf(html: string, options: PdfOptions): Promise<Uint
     await page.waitForFunction(() => document.body.hasAttribute('data-charts-rendered') || document.body.hasAttribute('data-charts-failed'), null, { timeout: 120_000 });
     const failed = await page.evaluate(() => document.body.dataset.chartsFailed);
     if (failed) throw new PdfError(`${failed} chart(s) could not be drawn in Chromium; no PDF written`);
+    // The page opens its folded sections for print; Chromium's printing to PDF does not say it prints.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     const footer = markup`<div style="font: 7.5px DejaVu Sans, Arial, sans-serif; color: #5b6670; width: 100%; padding: 0 ${MARGIN_MM.side}mm; display: flex; justify-content: space-between;"><span>${options.footer}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`.markup;
     const pdf = await page.pdf({
       format: options.format,

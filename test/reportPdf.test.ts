@@ -78,6 +78,9 @@ describe.skipIf(SKIP)('report.pdf', () => {
       const title = JSON.parse(readFileSync(join(out, 'charts', file), 'utf8')).title.text as string;
       expect(all, file).toContain(title);
     }
+    // What the screen folds away prints open: every pair, and the scenario as run.
+    expect(all).toContain('P(A beats B)');
+    expect(all).toContain('"horizonMonths": 24');
     // ... and as vectors: the file holds no raster image at all.
     const images = poppler('pdfimages', ['-list', pdf]).trim().split('\n').slice(2);
     expect(images).toEqual([]);
