@@ -50,10 +50,10 @@ export function optimalConsoleLines(summary: Summary, folder: string): string[] 
     const flexibility = f && f.meanDifference !== null
       ? `value of flexibility ${signedUsd(f.meanDifference)} ± ${formatUsdM(f.standardError)} vs ${f.versus} (95% CI ${f.ci95 ? `${signedUsd(f.ci95[0])} .. ${signedUsd(f.ci95[1])}` : 'n/a'})`
       : 'no fixed strategy to compare with';
-    const gap = o.inSampleGapUsd === null ? '' : `, in sample ${formatUsdM(o.fit.inSampleNpvUsd)} (gap ${formatUsdM(o.inSampleGapUsd)})`;
+    const gap = o.inSampleGapUsd === null ? '' : `, in sample ${formatUsdM(o.fit.inSampleNpvUsd)} (${o.inSampleGapUsd > 0 ? `${formatUsdM(o.inSampleGapUsd)} above` : `${formatUsdM(-o.inSampleGapUsd)} below`} out of sample)`;
     return (
       `${o.name}: ${flexibility}; out of sample ${formatUsdM(o.outOfSampleNpvUsd)} ± ${formatUsdM(o.outOfSampleStandardErrorUsd)}${gap}; ` +
-      `converts in ${formatShare(1 - (s.pNever.p ?? 0))} of futures (within 12/24/36 months: ${formatShare(s.pWithin12Months.p)}/${formatShare(s.pWithin24Months.p)}/${formatShare(s.pWithin36Months.p)}), ` +
+      `converts in ${formatShare(1 - (s.pNever.p ?? 0))} of futures (before month 12/24/36: ${formatShare(s.pWithin12Months.p)}/${formatShare(s.pWithin24Months.p)}/${formatShare(s.pWithin36Months.p)}), ` +
       `median month ${s.medianMonth ?? 'n/a'}; policy in ${folder}/${o.policyFile}`
     );
   });
@@ -79,7 +79,7 @@ function switchingTable(summary: Summary): Html {
       return html`<tr><td class="text">${s.name}</td><td>${formatShare(w.pNever.p)}</td><td>${formatShare(w.pWithin12Months.p)}</td><td>${formatShare(w.pWithin24Months.p)}</td><td>${formatShare(w.pWithin36Months.p)}</td><td>${w.medianMonth ?? 'n/a'}</td><td class="text">${shares}</td></tr>\n`;
     });
   return html`<div class="scroll"><table id="switching-table">
-<tr><th class="text">strategy</th><th>P(never converts)</th><th>within 12 months</th><th>within 24 months</th><th>within 36 months</th><th>median month</th><th class="text">share converted (of futures)</th></tr>
+<tr><th class="text">strategy</th><th>P(never converts)</th><th>converts before month 12</th><th>before month 24</th><th>before month 36</th><th>median month</th><th class="text">share converted (of futures)</th></tr>
 ${rows}</table></div>`;
 }
 
@@ -95,6 +95,18 @@ ${rows}</table></div></details>`;
 }
 
 /** The report section; nothing when the run has no optimal or policy strategy. */
+/**
+ * How the policy's value on its own fitting paths compares with this run's (out of sample): a fit
+ * that chose its decisions on the same paths it is valued on flatters itself (above); below, or
+ * within the two estimates' noise, it does not measurably.
+ */
+function inSampleGapText(o: OptimalSummary): string {
+  const gap = o.inSampleGapUsd as number;
+  const noiseUsd = 2 * Math.hypot(o.fit.inSampleStandardErrorUsd, o.outOfSampleStandardErrorUsd ?? 0);
+  if (gap <= 0) return `${formatUsdM(-gap)} below what it earns out of sample, so no sign that the fit flatters itself`;
+  return `the fit flatters itself by ${formatUsdM(gap)}${gap < noiseUsd ? `, within the two estimates' noise (2 SE of the gap: ${formatUsdM(noiseUsd)})` : ''}`;
+}
+
 export function optimalSection(summary: Summary, figure: (chartName: string) => Html | null): Html | null {
   if (!hasOptimal(summary)) return null;
   const blocks = summary.optimal.map((o) => {
@@ -102,7 +114,7 @@ export function optimalSection(summary: Summary, figure: (chartName: string) => 
     const sample =
       o.inSampleGapUsd === null
         ? html`<p>Applied as a fixed rule (fitted on ${fit.scenario}, seed ${fit.seed}, ${fit.paths.toLocaleString('en-US')} paths): mean NPV <b>${formatUsdM(o.outOfSampleNpvUsd)} ± ${formatUsdM(o.outOfSampleStandardErrorUsd)}</b> on this run's trials.</p>`
-        : html`<p>Out of sample, on this run's trials, which the fit never saw: mean NPV <b>${formatUsdM(o.outOfSampleNpvUsd)} ± ${formatUsdM(o.outOfSampleStandardErrorUsd)}</b>, a lower bound on what the best policy is worth. On its own ${fit.paths.toLocaleString('en-US')} fitting paths (seed ${fit.seed}) the policy claims ${formatUsdM(fit.inSampleNpvUsd)} ± ${formatUsdM(fit.inSampleStandardErrorUsd)}: the fit flatters itself by ${formatUsdM(o.inSampleGapUsd)}.</p>`;
+        : html`<p>Out of sample, on this run's trials, which the fit never saw: mean NPV <b>${formatUsdM(o.outOfSampleNpvUsd)} ± ${formatUsdM(o.outOfSampleStandardErrorUsd)}</b>, a lower bound on what the best policy is worth. On its own ${fit.paths.toLocaleString('en-US')} fitting paths (seed ${fit.seed}) the policy claims ${formatUsdM(fit.inSampleNpvUsd)} ± ${formatUsdM(fit.inSampleStandardErrorUsd)}: ${inSampleGapText(o)}.</p>`;
     return html`${flexibilitySentence(o)}
 ${sample}
 ${boundaryTable(summary, o)}

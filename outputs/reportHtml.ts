@@ -12,7 +12,7 @@ import { pairsAgainstBaseline } from './reportData.js';
 import { MARKET_DRIVERS } from './drivers.js';
 import { lowerFirst, valueWithUnit } from './studyAnalysis.js';
 import { type TailAnatomy, type TailMeasure } from './tailAnatomy.js';
-import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, revenueCheck, ruinWithFundingText, strategySpecs, terminalShareText, terminalValueList, terminalValueMeaning } from './reportText.js';
+import { coverLine, describeStrategy, formatNumber, formatShare, formatUsdM, irrText, pairSentence, paybackText, REVENUE_RATIO_WARNING, revenueCheck, ruinWithFundingText, strategySpecs, terminalShareText, terminalValueList, terminalValueMeaning } from './reportText.js';
 import type { MetricSummary } from './statistics.js';
 import type { StrategySummary, Summary } from './summary.js';
 import { inputsByPairSwing, swingLeadUsd, swingPair, swingsSection } from './swingsSection.js';
@@ -206,7 +206,7 @@ function strategyTable(summary: Summary): Html {
   return html`<div class="scroll"><table class="strategies">
 <tr><th class="text">strategy</th><th>mean NPV ± SE</th><th>of which terminal value</th><th>p5 NPV</th><th>p50 NPV</th><th>p95 NPV</th><th>mean of worst 5%</th><th>P(NPV&lt;0)</th><th>P(runs out of cash)</th><th>peak funding need, median</th><th>new money needed, median</th><th>IRR median</th><th>payback median</th><th>revenue $/kWh median</th></tr>
 ${rows}</table></div>
-<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value; of which terminal value: the mean of its part, the site as valued at the end of the horizon, discounted, with its share of the mean NPV${terminalUnrecorded}; p5 NPV is the 5th percentile (the 5% worst case, a value: negative is a loss), the mean of worst 5% the mean NPV of the futures at or below it. P(runs out of cash): cash falls below minus the credit line at some month without new funding. Peak funding need: the most cash the strategy consumes before it pays for itself (minus its lowest cumulative cash flow); new money: what of it exceeds the site's own funds${ownFunds === undefined ? '' : ` (${formatUsdM(ownFunds)} of cash and credit line)`}, so a strategy that runs out of cash in every future may need only a little. IRR and payback are those of the flows the NPV values (the project's: the debt's draws and payments left out unless hosting.debtInNpv), their medians over the trials where they exist, shown only where that is at least half of them; "no outlay": the running sum of those flows never fell below zero, so there was nothing to pay back.</p>`;
+<p class="caption">NPV in US dollars at the scenario's discount rate, over the horizon with terminal value; of which terminal value: the mean of its part, the site as valued at the end of the horizon, discounted, with its share of the mean NPV${terminalUnrecorded}; p5 NPV is the 5th percentile (the 5% worst case, a value: negative is a loss), the mean of worst 5% the mean NPV of the futures at or below it. P(runs out of cash): cash falls below minus the credit line at some month without new funding. Peak funding need: the most cash the strategy consumes before it pays for itself (minus its lowest cumulative cash flow); new money: what of it exceeds the site's own funds${ownFunds === undefined ? '' : ` (${formatUsdM(ownFunds)} of cash and credit line)`}, so a strategy that runs out of cash in every future may need only a little. IRR and payback are those of the flows the NPV values (the project's: the debt's draws and payments left out unless hosting.debtInNpv): the IRR with the terminal value at the horizon, as the NPV has it, the payback on the horizon's months alone (the first month from which their running sum stays at or above zero); their medians over the trials where they exist, shown only where that is at least half of them (an IRR may not exist where the flows change sign more than once); "no outlay": the running sum never fell below zero, so there was nothing to pay back.</p>`;
 }
 
 function pairsTable(summary: Summary): Html {
@@ -290,7 +290,7 @@ function driversSection(data: ReportData, figure: (name: string) => Html | null)
   });
   return html`<section id="drivers" class="keep-with-previous">
 <h2>What explains the difference</h2>
-<p>Which drivers of a future explain most of each strategy's paired NPV difference to ${data.baseline}: the R² of a linear regression of the per-trial difference on all of them, shared out among the drivers (↑: futures with a higher value of the driver tend to have a larger difference, ↓: a smaller one). What R² leaves unexplained comes from outside these market drivers: the site's own draws (build time, tenant signing and defaults) and what the drivers do not capture linearly.</p>
+<p>Which drivers of a future explain most of each strategy's paired NPV difference to ${data.baseline}: the R² of a linear regression of the per-trial difference on all of them, shared out among the drivers (↑: futures with a higher value of the driver tend to have a larger difference, ↓: a smaller one). The drivers are the markets' and each strategy's own (when it converts, the BTC price then, when its first lease is signed, how many tenants default). What R² leaves unexplained comes from outside them: the site's other draws (build times, the month a default falls in, what re-letting brings) and what the drivers do not capture linearly.</p>
 <div class="scroll"><table class="drivers"><tr><th class="text">difference</th><th>R²</th><th class="text">drivers ranked by share of variance explained</th></tr>${rows}</table></div>
 ${missing.length > 0 && html`<p class="note" id="drivers-missing">Not in this results folder&#39;s trials (written by an older hashpivot): ${missing.join(', ')}. Run it again to see them.</p>`}
 ${figure('drivers')}
@@ -389,7 +389,7 @@ function capitalised(markup: Html): Html {
  * most futures and still need new funding in all of them).
  */
 function cashText(summary: Summary): Html {
-  const items = summary.strategies.map((s) => html`<li><b>${s.name}</b> ${ruinWithFundingText(s.pRuin.p, s.funding)}.</li>`);
+  const items = summary.strategies.map((s) => html`<li><b>${s.name}</b> ${ruinWithFundingText(s.pRuin.p, s.funding, Number(summary.scenario.horizonMonths))}.</li>`);
   return html`<p>Running out of cash means the site's cash falls below minus its credit line at some month if no new money comes in: it says how much the strategy must raise, not how good it is. A conversion financed as announced may need little; one the site pays for alone may beat staying in most futures and still need new funding in all of them.</p>
 <ul class="sentences" id="funding-need">${items}</ul>`;
 }
@@ -465,7 +465,7 @@ ${driversSection(data, figure)}
 ${swingsSection(summary.swings, figure)}
 <section id="revenue">
 <h2>Revenue per kWh</h2>
-<p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh, not 25 times (an own GPU cloud sells compute and can earn much more). ${revenue.sentence}</p>
+<p>A check on the inputs: leasing converted capacity usually earns about twice what mining earns per kWh; more than ${REVENUE_RATIO_WARNING}x is flagged as unusual (an own GPU cloud sells compute and can earn much more). ${revenue.sentence}</p>
 ${revenueTable(summary)}
 ${figure('revenue-per-kwh')}
 </section>

@@ -98,7 +98,7 @@ export function pairSentence(pair: OrientedPair, summary: Summary): string {
     sentence += `; on average its NPV is ${formatUsdM(Math.abs(d))} ${d >= 0 ? 'higher' : 'lower'}${ci}`;
   }
   const ruin = other.pRuin.p;
-  if (ruin !== null && ruin >= 0.05) sentence += `. It ${ruinWithFundingText(ruin, other.funding, `${formatShare(baseline.pRuin.p)} for ${pair.baseline}`)}`;
+  if (ruin !== null && ruin >= 0.05) sentence += `. It ${ruinWithFundingText(ruin, other.funding, Number(summary.scenario.horizonMonths), `${formatShare(baseline.pRuin.p)} for ${pair.baseline}`)}`;
   return `${sentence}.`;
 }
 
@@ -226,7 +226,8 @@ export function meanMedianNote(summary: Summary, series: string): string {
     const mu = Number(price.driftPerYear);
     const pct = (x: number) => `${x >= 0 ? '+' : MINUS}${Math.abs(x * 100).toFixed(1)}%`;
     const jumps = price.model === 'merton' && Number(price.jumpsPerYear) > 0 ? ' and jumps' : '';
-    return `Why the median ${drift < 0 ? 'falls' : 'rises more slowly'} while BTC's expected return is ${pct(mu)}/yr: with ${formatShare(Number(price.volatilityPerYear))} volatility${jumps} the typical path drifts at ${pct(drift)}/yr in logs (μ − σ²/2${jumps ? ' and the jump terms' : ''}), while a few futures with very high prices lift the mean to ${pct(mu)}/yr; ${atHorizon}.`;
+    const why = mu <= 0 ? `falls faster than BTC's expected return of ${pct(mu)}/yr` : `${drift < 0 ? 'falls' : 'rises more slowly'} while BTC's expected return is ${pct(mu)}/yr`;
+    return `Why the median ${why}: with ${formatShare(Number(price.volatilityPerYear))} volatility${jumps} the typical path drifts at ${pct(drift)}/yr in logs (μ − σ²/2${jumps ? ' and the jump terms' : ''}), while a few futures with very high prices ${mu <= 0 ? 'hold the mean at' : 'lift the mean to'} ${pct(mu)}/yr; ${atHorizon}.`;
   }
   if (!(mean > median * 1.02)) return '';
   return `The mean lies above the median because the spread is skewed: a few futures with very high values lift it; ${atHorizon}.`;
@@ -273,12 +274,14 @@ export function paybackText(payback: MetricSummary, unit = ' mo'): string {
  * "peak need $71.0M (p95 $95.3M) around month 15 against $50.0M of own funds: $21.0M of new money in
  * the median future". Missing in a summary.json written before the funding block existed.
  */
-export function fundingText(funding: FundingSummary | undefined): string {
+export function fundingText(funding: FundingSummary | undefined, horizonMonths = Infinity): string {
   if (!funding) return 'funding need not recorded in this summary.json';
   const peak = funding.peakUsd.percentiles;
   if (!(peak.p95 !== null && peak.p95 > 0)) return `needs no cash beyond what it earns in ${funding.peakUsd.max === 0 ? 'any future' : 'at least 95% of futures'}`;
   const month = funding.peakMonth.percentiles.p50;
-  const head = `peak funding need ${formatUsdM(peak.p50)} in the median future (p95 ${formatUsdM(peak.p95)})${month === null ? '' : `, around month ${Math.round(month)}`}, against ${formatUsdM(funding.ownFundsUsd)} of own funds (cash and credit line)`;
+  // A low point in the last month is where the horizon cut the running sum, not where it turned.
+  const where = month === null ? '' : month >= horizonMonths - 1 ? `, in the horizon's last month (month ${Math.round(month)}): still growing when the horizon ends` : `, around month ${Math.round(month)}`;
+  const head = `peak funding need ${formatUsdM(peak.p50)} in the median future (p95 ${formatUsdM(peak.p95)})${where}, against ${formatUsdM(funding.ownFundsUsd)} of own funds (cash and credit line)`;
   const external = funding.externalUsd.percentiles;
   const covered = funding.pExceedsOwnFunds.p === null ? null : 1 - funding.pExceedsOwnFunds.p;
   if (!(external.p95 !== null && external.p95 > 0)) return `${head}: covered in ${covered === null ? 'at least 95%' : formatShare(covered)} of futures`;
@@ -289,6 +292,6 @@ export function fundingText(funding: FundingSummary | undefined): string {
  * "runs out of cash without new funding in 100% of futures (0% for stay); peak funding need ...":
  * the two together, with what `compared` says of the share (another strategy's) beside it.
  */
-export function ruinWithFundingText(pRuin: number | null, funding: FundingSummary | undefined, compared = ''): string {
-  return `runs out of cash without new funding in ${formatShare(pRuin)} of futures${compared && ` (${compared})`}; ${fundingText(funding)}`;
+export function ruinWithFundingText(pRuin: number | null, funding: FundingSummary | undefined, horizonMonths: number, compared = ''): string {
+  return `runs out of cash without new funding in ${formatShare(pRuin)} of futures${compared && ` (${compared})`}; ${fundingText(funding, horizonMonths)}`;
 }

@@ -89,7 +89,7 @@ export function strategyTable(rows: readonly StrategyTableRow[]): string {
     `P(ruin): runs out of cash without new funding (below minus the credit line at some month); funding need: the most cash the strategy consumes before it pays for itself${ownFundsUsd === undefined ? '' : `, against own funds (cash and credit line) of $${formatUsdMillions(ownFundsUsd, 1)}M`}.`,
   );
   if (rows.some((r) => r.irr.definedCount < r.irr.count || r.payback.definedCount < r.payback.count)) {
-    lines.push('IRR / payback: the p50 over the trials where they exist, with their share (in n%); n/a where that is under half. Both on the flows the NPV values (the debt left out unless hosting.debtInNpv); no outlay: their running sum never below zero.');
+    lines.push('IRR / payback: the p50 over the trials where they exist, with their share (in n%); n/a where that is under half. Both on the flows the NPV values (the debt left out unless hosting.debtInNpv): the IRR with the terminal value, the payback without it; no outlay: their running sum never below zero.');
   }
   return lines.join('\n') + '\n';
 }

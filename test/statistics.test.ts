@@ -539,7 +539,7 @@ describe('outcome text: what could mislead, written one way everywhere', () => {
 
   it('running out of cash comes with the funding need and the new money it takes', () => {
     const funding = fundingSummary(Float64Array.from([60e6, 70e6, 80e6, 90e6]), Float64Array.from([14, 15, 15, 16]), 50e6);
-    expect(ruinWithFundingText(1, funding)).toBe(
+    expect(ruinWithFundingText(1, funding, 120)).toBe(
       'runs out of cash without new funding in 100% of futures; peak funding need $75.0M in the median future (p95 $88.5M), around month 15, against $50.0M of own funds (cash and credit line): $25.0M of new money needed in the median future (p95 $38.5M)',
     );
     expect(fundingText(fundingSummary(new Float64Array(4), Float64Array.from([NaN, NaN, NaN, NaN]), 50e6))).toBe('needs no cash beyond what it earns in any future');
@@ -550,5 +550,8 @@ describe('outcome text: what could mislead, written one way everywhere', () => {
     const beyond = Float64Array.from({ length: 40 }, (_, i) => (i === 0 ? 60e6 : 10e6));
     expect(fundingText(fundingSummary(beyond, new Float64Array(40).fill(15), 50e6))).toMatch(/against \$50\.0M of own funds \(cash and credit line\): covered in 98% of futures$/);
     expect(fundingText(undefined)).toBe('funding need not recorded in this summary.json');
+    // A low point in the last month is the horizon's cut, and said so.
+    const growing = fundingSummary(Float64Array.from([60e6, 70e6, 80e6, 90e6]), Float64Array.from([23, 23, 23, 22]), 50e6);
+    expect(fundingText(growing, 24)).toContain("(p95 $88.5M), in the horizon's last month (month 23): still growing when the horizon ends, against $50.0M");
   });
 });
