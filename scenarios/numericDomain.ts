@@ -41,6 +41,14 @@ export const NUMERIC_DOMAIN_RULES: readonly { path: string; rule: string }[] = [
     rule: `every factor (price, hashrate, fees, energy with its spikes, AI demand, GPU price) within e^${MAX_LOG_ENVELOPE} of 1 at 8 standard deviations over the horizon: |ln start| + |mean monthly log step| x (months it lasts) + 8 sd, reversion counted`,
   },
   {
+    path: 'site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs',
+    rule: 'the site\'s hashrate at the as-of date (powerMw / efficiencyJPerTh EH/s) at most the network\'s: it is part of it (above 10% of it is a warning: the model does not let the site move the difficulty)',
+  },
+  {
+    path: 'market.hashrate, fees, energy and aiDemand with horizonMonths',
+    rule: `the variance of each factor's log at the horizon (its volatility and jumps, less what reversion takes back) at most ${MAX_LOG_SECOND_MOMENT}, as for the price: beyond it the factor's mean lives in paths no run draws (fees with no reversion at 3/yr over 10 years: 90)`,
+  },
+  {
     path: `${PATH} with horizonMonths`,
     rule:
       `ln(E[S_T^2] / E[S_T]^2) <= ${MAX_LOG_SECOND_MOMENT} over the horizon T (merton and gbm: volatilityPerYear^2 T + jumpsPerYear T (e^(2 jumpMeanLog + 2 jumpSdLog^2) - 2 e^(jumpMeanLog + jumpSdLog^2/2) + 1); ` +
@@ -191,11 +199,48 @@ export function logSecondMomentRatio(scenario: Scenario): number | null {
   return null;
 }
 
+/** The site's hashrate at the as-of date (powerMw / efficiencyJPerTh EH/s: 1 MW at 1 J/TH is 1e6 TH/s) over the network's. */
+export function siteShareOfNetwork(scenario: Scenario): number {
+  return scenario.site.powerMw / scenario.site.efficiencyJPerTh / scenario.asOf.networkHashrateEhs;
+}
+
+/** A site cannot be more than the network it is part of: it would mine more than every block. */
+function siteShareProblems(scenario: Scenario): ScenarioProblem[] {
+  const share = siteShareOfNetwork(scenario);
+  if (share <= 1) return [];
+  return [
+    {
+      path: 'site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs',
+      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${share.toPrecision(3)} times the network's ${scenario.asOf.networkHashrateEhs} EH/s at the as-of date, of which they are part: the site would mine more than every block`,
+      allowed: 'powerMw / efficiencyJPerTh (EH/s) below asOf.networkHashrateEhs; check the units (MW, J/TH, EH/s) and the as-of date',
+    },
+  ];
+}
+
 /** Problems of a scenario that parsed: combinations of in-range fields outside the model's numeric domain. */
 export function numericDomainProblems(scenario: Scenario): ScenarioProblem[] {
-  const moment = priceMomentProblems(scenario);
-  // The moment rule says more about the price than its envelope: report one of them.
-  return [...hashrateLoopProblems(scenario), ...moment, ...envelopeProblems(scenario).filter((p) => moment.length === 0 || !p.path.startsWith(PATH))];
+  const moment = [...priceMomentProblems(scenario), ...factorMomentProblems(scenario)];
+  // The moment rule says more about a factor than its envelope: report one of them.
+  return [...siteShareProblems(scenario), ...hashrateLoopProblems(scenario), ...moment, ...envelopeProblems(scenario).filter((p) => !moment.some((m) => m.path === p.path))];
+}
+
+/**
+ * ln(E[X^2] / E[X]^2) of every factor but the price (which has its own rule above), at the horizon:
+ * for a log-normal factor the variance of its log, a month's variance summed over the months it
+ * lasts under reversion. Revenue is linear in fees and energy costs in the energy price: a mean
+ * carried by paths no run draws makes every run's mean NPV noise.
+ */
+function factorMomentProblems(scenario: Scenario): ScenarioProblem[] {
+  const months = scenario.horizonMonths;
+  return logProcesses(scenario)
+    .filter((p) => !p.path.startsWith(PATH))
+    .map((p) => ({ p, ratio: p.exponent ** 2 * p.variancePerMonth * geometricMonths(p.decay * p.decay, months) }))
+    .filter(({ ratio }) => !(ratio <= MAX_LOG_SECOND_MOMENT))
+    .map(({ p, ratio }) => ({
+      path: `${p.path} with horizonMonths`,
+      message: `over ${months} months this factor's relative SD would be e^${(ratio / 2).toPrecision(3)} (the variance of its log ${ratio.toPrecision(3)}): its mean would live only in paths no run draws, and a run's mean NPV would be noise`,
+      allowed: `a variance of the log at most ${MAX_LOG_SECOND_MOMENT}: lower the volatility or jumps (${p.fields}), raise the reversion, or shorten horizonMonths`,
+    }));
 }
 
 function hashrateLoopProblems(scenario: Scenario): ScenarioProblem[] {

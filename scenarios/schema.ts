@@ -259,7 +259,7 @@ const aiDemand = z.strictObject({
   gpuVolatilityPerYear: perYear('Volatility of ln GPU rental price.', 0.15, 0, 5),
 });
 
-const DEFAULT_CORRELATION = [
+export const DEFAULT_CORRELATION = [
   [1, 0.3, 0.3, 0, 0.2],
   [0.3, 1, 0, 0, 0],
   [0.3, 0, 1, 0, 0],

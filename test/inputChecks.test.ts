@@ -109,6 +109,22 @@ describe('input checks (issue #10, root cause 8)', () => {
     expect(r.stderr).toContain('base: warning: asOf.networkHashrateEhs with asOf.difficulty: ');
   });
 
+  it('warns of a site that is a large part of the network, a conversion at or after the horizon, and a price row bootstrap does not impose', () => {
+    // 100 MW at 18 J/TH is 100 / 18 EH/s; at 3,000 MW, 167 EH/s: 15.6% of base's 1,070 EH/s.
+    const [large] = scenarioWarnings(loadScenario('base', { set: ['site.powerMw=3000'] }));
+    expect(large.path).toBe('site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs');
+    expect(large.message).toContain(`the site's ${(3000 / 18).toPrecision(3)} EH/s are ${((100 * 3000) / 18 / 1070).toPrecision(3)}% of the network's 1070 EH/s`);
+    const [late, ...none] = scenarioWarnings(loadScenario('base', { set: ['horizonMonths=12'] }));
+    expect(none).toEqual([]);
+    expect(late).toMatchObject({ path: 'strategies[2].atMonth', message: expect.stringContaining('convert-12m never converts within it') });
+    // The price's correlation with AI demand: 0.2 is the default's, 0.9 one bootstrap does not impose.
+    const bootstrap = (c: number) => scenarioWarnings(loadScenario('base', { set: ['market.price.model=bootstrap', `market.correlation=[[1,0.3,0.3,0,${c}],[0.3,1,0,0,0],[0.3,0,1,0,0],[0,0,0,1,0],[${c},0,0,0,1]]`] }));
+    expect(bootstrap(0.2)).toEqual([]);
+    const [row] = bootstrap(0.9);
+    expect(row.path).toBe('market.correlation');
+    expect(row.message).toMatch(/^its price row \(hashrate 0\.3, fees 0\.3, energy 0, aiDemand 0\.9\) is not imposed by model bootstrap/);
+  });
+
   it('a key named __proto__ is refused, in a file or a --set, not dropped on the way to summary.json (a note under asOf.sources was)', () => {
     const allowed = 'keys that name fields or notes; "__proto__" is reserved in JavaScript';
     expect(problemsOf(() => parseScenarioText('extends: smoke\nasOf:\n  sources:\n    __proto__: a note\n', 'yaml', 'a.yaml'))).toEqual(['(file): a key is named "__proto__"']);

@@ -151,6 +151,10 @@ describe('numeric domain (issue #10, root cause 3)', () => {
     expect(refusal('market.price.jumpSdLog=3')).toMatch(/market\.price with horizonMonths: .*jump compensation .* is 80\.5\/yr.*lower market\.price\.volatilityPerYear, jumpsPerYear, jumpMeanLog, jumpSdLog or horizonMonths/);
     expect(refusal('horizonMonths=600', 'market.price.volatilityPerYear=3')).toMatch(/over 600 months .*ln E\[S\^2\]\/E\[S\]\^2 = 451/);
     expect(refusal('asOf.priceUsd=1e300')).toMatch(/^asOf\.priceUsd: .*maximum 1e12/);
+    // Fees as a random walk in logs (no reversion) at 3/yr: the log's variance over 10 years is 3^2 x 10.
+    expect(refusal('market.fees.volatilityPerYear=3', 'market.fees.reversionPerYear=0')).toMatch(/^market\.fees with horizonMonths: .*\(the variance of its log 90\.0\)/);
+    // A site of 100,000 MW at 18 J/TH is 5,556 EH/s, 5.19 times base's 1,070 EH/s network.
+    expect(refusal('site.powerMw=100000')).toMatch(/^site\.powerMw with site\.efficiencyJPerTh and asOf\.networkHashrateEhs: the site's 5\.56e\+3 EH\/s are 5\.19 times the network's 1070 EH\/s/);
     expect(refusal('asOf.difficulty=0.5')).toMatch(/^asOf\.difficulty: /);
     // Efficiencies and a power price down to the smallest double used to pass and then fail the
     // run: the ranges now start where the property test above starts drawing them.
