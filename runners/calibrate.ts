@@ -10,6 +10,7 @@ import { checkGuardrails, guardrailSentence, type GuardrailFinding } from './cal
 import { rollingFits, rollingSummary, type HashrateData, type RollingFits } from './rollingFits.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { coverageOf, loadBtcPriceUsd, loadDifficulty, loadHalvings, monthlySeries, windowCoverage, type DailySeries, type Halving, type MonthlySeries } from './history.js';
+import { lastDayOfMonth, monthsBetween, nextMonth } from '../scenarios/yearMonth.js';
 
 /** A problem with the data or the window (not with the command line): exit code 1. */
 /** How a fragment's first line starts (after "# "): the mark by which calibrate knows a file it may replace. */
@@ -92,20 +93,6 @@ export interface CalibrateResult {
 /** Default length of the rolling windows: four years, about one halving cycle. */
 export const DEFAULT_ROLLING_MONTHS = 48;
 
-function lastDayOfMonth(month: string): number {
-  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
-}
-
-function nextMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return m === 12 ? `${year + 1}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
-}
-
-/** Whole months from `from` to `to` (`YYYY-MM`): positive when `to` is later. */
-export function monthsBetween(from: string, to: string): number {
-  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
-}
 
 /**
  * Month-end samples of `daily` for a fit: within [from, to] (defaults: the whole series, from

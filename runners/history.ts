@@ -4,6 +4,7 @@
 import { readBoundedText } from '../scenarios/boundedFile.js';
 import { join } from 'node:path';
 import { packageRoot } from '../scenarios/packageRoot.js';
+import { lastDayOfMonth } from '../scenarios/yearMonth.js';
 
 /** A daily series: dates `YYYY-MM-DD`, strictly increasing, one value per date. */
 export interface DailySeries {
@@ -247,12 +248,6 @@ export function historyCoverage(): Record<HistorySeriesName, Coverage> {
   };
 }
 
-function lastDayOfMonth(month: string): string {
-  const [year, monthNumber] = month.split('-').map(Number);
-  // Day 0 of the next month is the last day of this one (Date.UTC normalises the overflow).
-  const day = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
-  return `${month}-${String(day).padStart(2, '0')}`;
-}
 
 /**
  * How much of the window [from, to] (`YYYY-MM` or `YYYY-MM-DD`, inclusive) a series covers, with
@@ -264,7 +259,7 @@ export function windowCoverage(coverage: Coverage, from: string, to: string, ser
   }
   // A month bound means the whole month, so '2019-06' as `to` reaches 2019-06-30.
   const start = from.length === 7 ? `${from}-01` : from;
-  const end = to.length === 7 ? lastDayOfMonth(to) : to;
+  const end = to.length === 7 ? `${to}-${String(lastDayOfMonth(to)).padStart(2, '0')}` : to;
   const usedFrom = start < coverage.from ? coverage.from : start;
   const usedTo = end > coverage.to ? coverage.to : end;
   if (usedFrom > usedTo) {

@@ -10,6 +10,7 @@ import { readSwitchPolicyFile } from './switchPolicyFile.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { loadBtcPriceUsd, monthlySeries, type DailySeries } from './history.js';
 import { describeUserSeries, readUserSeries } from './userSeries.js';
+import { lastDayOfMonth, nextMonth, previousMonth } from '../scenarios/yearMonth.js';
 
 /** A scenario's inputs, and sentences on what was read (rows skipped, gaps) for the user. */
 export interface ResolvedInputs {
@@ -23,14 +24,6 @@ export class ModelInputError extends Error {
 
 let shipped: PriceHistory | undefined;
 
-function nextMonth(month: string): string {
-  const [year, monthNumber] = month.split('-').map(Number);
-  return monthNumber === 12 ? `${year + 1}-01` : `${year}-${String(monthNumber + 1).padStart(2, '0')}`;
-}
-
-function lastDayOfMonth(month: string): number {
-  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
-}
 
 /**
  * Monthly log returns of a daily price series: the return of month M is ln(price at the end of M /
@@ -62,6 +55,13 @@ export function shippedPriceHistory(): PriceHistory {
   return shipped;
 }
 
+/** The months between two months of a history, both left out: "2017-07" or "2017-07 .. 2017-08". */
+function missingMonths(before: string, after: string): string {
+  const first = nextMonth(before);
+  const last = previousMonth(after);
+  return first === last ? first : `${first} .. ${last}`;
+}
+
 /**
  * The returns of months from .. to (`YYYY-MM`, inclusive) of a monthly history; every month in
  * between must have its return. `source` names the history in messages.
@@ -76,7 +76,7 @@ export function priceHistoryWindow(history: PriceHistory, from: string, to: stri
   for (let i = first + 1; i <= last; i++) {
     if (history.months[i] !== nextMonth(history.months[i - 1])) {
       throw new ModelInputError(
-        `market.price.bootstrap: ${source} has no monthly return for ${nextMonth(history.months[i - 1])} .. (next: ${history.months[i]}), inside the window ${from} .. ${to}; a month with no price (or the month after one) has no return: choose a window without the gap`,
+        `market.price.bootstrap: ${source} has no monthly return for ${missingMonths(history.months[i - 1], history.months[i])}, inside the window ${from} .. ${to}; a month with no price (or the month after one) has no return: set market.price.bootstrap.from and .to to a window without the gap`,
       );
     }
   }

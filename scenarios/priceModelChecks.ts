@@ -5,6 +5,7 @@
 import { fieldAt, isRecord, valueAt } from './fields.js';
 import { BOOTSTRAP_DEFAULTS, PRICE_HISTORY_RETURN_MONTHS, PRICE_MODELS, type Scenario } from './schema.js';
 import type { ScenarioProblem } from './scenarioError.js';
+import { monthsBetween } from './yearMonth.js';
 
 const PRICE = ['market', 'price'] as const;
 const PATH = 'market.price';
@@ -22,11 +23,6 @@ export const PRICE_MODEL_RULES: readonly { path: string; rule: string }[] = [
   },
 ];
 
-function monthsBetween(from: string, to: string): number {
-  const [fy, fm] = from.split('-').map(Number);
-  const [ty, tm] = to.split('-').map(Number);
-  return (ty - fy) * 12 + (tm - fm) + 1;
-}
 
 function blockProblems(model: string, block: 'regimes' | 'bootstrap' | 'custom', price: Record<string, unknown>): ScenarioProblem[] {
   if (!Object.hasOwn(price, block) || model === block) return [];
@@ -85,7 +81,7 @@ function windowProblems(bootstrap: unknown): ScenarioProblem[] {
       },
     ];
   }
-  const months = monthsBetween(first, last);
+  const months = monthsBetween(first, last) + 1; // both ends included
   const blockMonths = given('blockMonths') ? raw.blockMonths : BOOTSTRAP_DEFAULTS.blockMonths;
   if (typeof blockMonths === 'number' && Number.isInteger(blockMonths) && blockMonths > months) {
     problems.push({
