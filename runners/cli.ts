@@ -32,7 +32,7 @@ const USAGE = `Usage:
       --set changes one field, e.g. --set hosting.leaseUsdPerKwMonth=150 (repeatable). Defaults: 10000 trials, seed 1,
       ./results, one worker per core, each claiming --chunk-trials trials at a time (500).
       --target-se runs until every strategy's mean NPV has a standard error at or below USD, with
-      --trials as the cap. --swing-trials: trials per point of the report's "what drives the result"
+      --trials as the cap; it first checks after 2,000 trials (fewer give no trustworthy SE). --swing-trials: trials per point of the report's "what drives the result"
       (default 400; 0: none). --quiet prints no progress, notes or table (errors only).
       Writes summary.json, trials.csv, trials.parquet, paths.csv, paths.parquet, report.html and
       charts/ (Vega-Lite specs, SVG, PNG); --pdf also report.pdf, printed by headless Chromium.
