@@ -217,7 +217,7 @@ function pairsTable(summary: Summary): Html {
   });
   return html`<details><summary>Every pair of strategies (${summary.pairs.length})</summary><div class="scroll"><table>
 <tr><th class="text">A</th><th class="text">B</th><th>P(A beats B)</th><th>mean NPV(A) - NPV(B) ± SE</th><th>95% CI</th></tr>
-${rows}</table></div></details>`;
+${rows}</table></div><p class="caption">P(A beats B): the share of futures in which A's NPV is higher than B's, a tie (the same NPV, as when a strategy never converts and so is stay) counting half.</p></details>`;
 }
 
 function revenueTable(summary: Summary): Html {
@@ -353,7 +353,7 @@ ${withFunding && html`<td>${s.outsideFundingP95Usd ? `${formatUsdM(s.outsideFund
   return html`<section id="decision" class="decision">
 <h2>The decision</h2>
 ${lines}<div class="scroll"><table class="ranking">
-<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th>P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th>${withFunding && html`<th>outside funding needed, median / p95</th>`}</tr>
+<tr><th>#</th><th class="text">strategy</th><th>mean NPV ± SE</th><th title="the share of futures in which its NPV is higher than ${baseline}'s, a tie (the same NPV, as when a strategy never converts and so is stay) counting half">P(beats ${baseline})</th><th>5% worst case</th><th>mean of worst 5%</th><th>P(short of funds)</th>${withFunding && html`<th>outside funding needed, median / p95</th>`}</tr>
 ${rows}</table></div>
 <p id="decision-certainty"><b>How sure:</b> ${sentences}.</p>
 ${horizonParagraph(summary, decision)}<p id="decision-flip"><b>What would flip it:</b> ${flipText(summary, decision)}</p>

@@ -192,6 +192,14 @@ const HARDLY = 0.05;
 
 /** A value in its unit, as a sentence says it: "101 USD/kW-month", "9.2 million USD/MW of IT", "101 ± 0.9 USD/kW-month" with a standard error. */
 export function valueWithUnit(value: number, unit: string, standardError?: number): string {
+  // Shares and rates as percentages and money in dollars, as the report's appendix writes them.
+  const perTime = unit === 'share/yr' || unit === '1/yr' ? ' per year' : unit === 'share/month' ? ' per month' : null;
+  if (perTime !== null || unit.startsWith('share')) return `${valueWithUnit(100 * value, '', standardError === undefined ? undefined : 100 * standardError)}%${perTime ?? ''}`;
+  if (unit === 'USD' || unit.startsWith('USD/')) {
+    const per = unit === 'USD' ? '' : ` per ${unit.slice(4)}`;
+    const text = valueWithUnit(Math.abs(value), '', standardError);
+    return `${value < 0 ? '-' : ''}$${text.replace(' million', 'M')}${per}`;
+  }
   const millions = Math.abs(value) >= 1e6;
   const scaled = millions ? value / 1e6 : value;
   const digits = Math.abs(scaled) >= 100 ? 0 : Math.abs(scaled) >= 1 ? 1 : 3;

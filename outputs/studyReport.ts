@@ -43,7 +43,7 @@ function breakEvenTable(findings: readonly BreakEvenFinding[], decision: Decisio
     if (!r.found) {
       return html`<tr><td class="text">${f.label}</td><td class="text">${criterion}</td><td colspan="4" class="text">no flip in the range: ${decision.a} ${r.sign > 0 ? 'ahead' : 'behind'} throughout (${r.probes} points)</td></tr>\n`;
     }
-    const digits = (x: number) => valueWithUnit(x, '');
+    const digits = (x: number) => valueWithUnit(x, f.unit);
     return html`<tr><td class="text">${f.label}</td><td class="text">${criterion}</td><td><b>${valueWithUnit(r.x, f.unit, r.standardError)}</b></td><td>${Number.isFinite(r.ci95[0]) ? `${digits(r.ci95[0])} to ${digits(r.ci95[1])}` : 'n/a'}</td><td>${`${digits(r.bracket[0].x)} to ${digits(r.bracket[1].x)}`}</td><td>${r.probes}</td></tr>\n`;
   });
   return html`<div class="scroll"><table><tr><th class="text">input</th><th class="text">decision flips where</th><th>break-even ± SE</th><th>95% interval</th><th>last bracket</th><th>points</th></tr>${rows}</table></div>
@@ -57,7 +57,7 @@ function pointsTable(input: StudyReportInput): Html {
   const rows = shown.map((p) => {
     const difference = meanDifference(p.summary, decision);
     const beats = probabilityBeats(p.summary, decision);
-    const cells = p.values.map((v) => html`<td>${valueWithUnit(v, '')}</td>`);
+    const cells = p.values.map((v, j) => html`<td>${valueWithUnit(v, input.inputs[j].unit)}</td>`);
     return html`<tr><td>${p.point}</td><td class="text">${p.label}</td>${cells}<td>${formatUsdM(difference.value)} ± ${formatUsdM(difference.standardError)}</td><td>${formatShare(beats.value)}</td></tr>\n`;
   });
   const more = input.points.length > shown.length && html`<p class="note">The first ${shown.length} of ${input.points.length} points; every point is in study.duckdb.</p>`;
@@ -67,11 +67,12 @@ function pointsTable(input: StudyReportInput): Html {
 /** What a study tried of an input, in words: its range, its values, its distribution. */
 function tried(input: StudyReportInput['inputs'][number]): string {
   const parts: string[] = [];
-  if (input.low !== undefined && input.high !== undefined) parts.push(`${valueWithUnit(input.low, '')} to ${valueWithUnit(input.high, '')}`);
-  if (input.values) parts.push(`values ${input.values.map((v) => valueWithUnit(v, '')).join(', ')}`);
+  const value = (x: number) => valueWithUnit(x, input.unit);
+  if (input.low !== undefined && input.high !== undefined) parts.push(`${value(input.low)} to ${value(input.high)}`);
+  if (input.values) parts.push(`values ${input.values.map(value).join(', ')}`);
   if (input.distribution) {
     const [kind, bounds] = Object.entries(input.distribution)[0] as [string, number[]];
-    parts.push(`${kind} [${bounds.map((v) => valueWithUnit(v, '')).join(', ')}]`);
+    parts.push(`${kind} [${bounds.map(value).join(', ')}]`);
   }
   return parts.join('; ');
 }

@@ -98,7 +98,7 @@ export function swingsSection(swings: Swings | undefined, figure: (name: string)
   const header = others.map((o) => html`<th colspan="2">${o} - ${swings.baseline}: low / high</th>`);
   const rows = swings.inputs.map((input) => {
     const cells = others.map((o) => html`${differenceCell(input.low.differenceUsd[o], swings.base.differenceUsd[o])}${differenceCell(input.high.differenceUsd[o], swings.base.differenceUsd[o])}`);
-    return html`<tr><td class="text">${input.label}</td><td>${`${valueWithUnit(input.low.value, '')} / ${valueWithUnit(input.high.value, input.unit)}`}</td>${cells}</tr>\n`;
+    return html`<tr><td class="text">${input.label}</td><td>${`${valueWithUnit(input.low.value, input.unit)} / ${valueWithUnit(input.high.value, input.unit)}`}</td>${cells}</tr>\n`;
   });
   const base = others.map((o) => html`<td colspan="2">${formatUsdM(swings.base.differenceUsd[o])}</td>`);
   const skipped = swings.skipped.length > 0 && html`<p class="note">Not swung: ${swings.skipped.map((s) => `${s.path} (${s.reason})`).join('; ')}.</p>`;

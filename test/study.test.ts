@@ -79,7 +79,7 @@ describe('grid', () => {
         line(LEASE, 'Lease rate', 'USD/kW-month', [[60, -20e6], [70, 20e6], [80, 60e6]]),
       ],
     };
-    expect(studySentence({ a: 'convert-now', b: 'stay' }, { oneAtATime: analysis })).toContain('convert-now stops beating stay below a lease rate of 65.0 USD/kW-month (read off the spider line)');
+    expect(studySentence({ a: 'convert-now', b: 'stay' }, { oneAtATime: analysis })).toContain('convert-now stops beating stay below a lease rate of $65.0 per kW-month (read off the spider line)');
   });
 
   it('runs the full factorial, first input slowest, each cell equal to a plain run of its scenario', async () => {
