@@ -128,7 +128,7 @@ describe('breakEven', () => {
     const above = meanDifference(await plainPoint([`${LEASE}=${finding.x + margin}`]), study.compare).value!;
     expect(below).toBeLessThan(0);
     expect(above).toBeGreaterThan(0);
-    expect(result.analysis.sentence).toMatch(/^Convert-now stops beating stay below a lease rate of [\d.]+ ± [\d.]+ USD\/kW-month/);
+    expect(result.analysis.sentence).toMatch(/^Convert-now stops beating stay below a lease rate of \$[\d.]+ ± [\d.]+ per kW-month/);
   });
 });
 
