@@ -336,7 +336,7 @@ ${withFunding && html`<td>${s.outsideFundingP95Usd ? `${formatUsdM(s.outsideFund
     );
   }
   const sure: Html[] = [];
-  if (decision.maxStandardErrorUsd !== null) sure.push(html`Monte Carlo error: every mean NPV above is within ±${formatUsdM(1.959963984540054 * decision.maxStandardErrorUsd)} of its long-run value (95%, ${decision.trials.toLocaleString('en-US')} trials)`);
+  if (decision.maxStandardErrorUsd !== null) sure.push(html`Monte Carlo error: each mean NPV above is within ±${formatUsdM(1.959963984540054 * decision.maxStandardErrorUsd)} of its long-run value (95% confidence for each, ${decision.trials.toLocaleString('en-US')} trials)`);
   else sure.push(html`not measurable: the Monte Carlo error needs at least 2 trials, and this run has ${decision.trials.toLocaleString('en-US')} (a decision needs thousands)`);
   if (decision.leaderOrder) sure.push(orderSentence(decision.leaderOrder));
   const top = decision.topTwoByMean;

@@ -104,9 +104,9 @@ export function pairSentence(pair: OrientedPair, summary: Summary): string {
 
 /**
  * How much of each strategy's mean NPV is its terminal value, the site as valued at the end of the
- * horizon: "stay $1.71M of $15.1M (11%); convert-12m $30.0M of $25.0M (more than all of it)";
- * null for a summary.json written before the terminal value was recorded. A share only where the
- * mean NPV and the terminal value are positive.
+ * horizon: "stay $1.71M of $15.1M (11%); convert-12m $30.0M of $25.0M (the horizon's months alone
+ * -$5.00M)"; null for a summary.json written before the terminal value was recorded. A share only
+ * where it is one: the terminal value positive and at most the mean NPV.
  */
 export function terminalValueList(summary: Summary, names: readonly string[]): string | null {
   const byName = new Map(summary.strategies.map((s) => [s.name, s]));
@@ -121,10 +121,10 @@ export function terminalValueList(summary: Summary, names: readonly string[]): s
   return items.join('; ');
 }
 
-/** " (87%)", " (more than all of it)" when the horizon's months lose money, or nothing: see terminalValueList. */
+/** " (87%)", or where that is no share (the horizon's months lose money) what they come to: see terminalValueList. */
 export function terminalShareText(terminalUsd: number, npvUsd: number): string {
-  if (!(npvUsd > 0 && terminalUsd >= 0)) return '';
-  return terminalUsd > npvUsd ? ' (more than all of it)' : ` (${formatShare(terminalUsd / npvUsd)})`;
+  if (npvUsd > 0 && terminalUsd >= 0 && terminalUsd <= npvUsd) return ` (${formatShare(terminalUsd / npvUsd)})`;
+  return ` (the horizon's months alone ${formatUsdM(npvUsd - terminalUsd)})`;
 }
 
 /** "the site as valued at the end of the 120-month horizon (terminalValue.method byCashFlow)". */

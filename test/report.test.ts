@@ -107,8 +107,8 @@ describe('hashpivot run writes the report files', () => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       expect(Math.abs(s.metrics.terminalPvUsd.mean - mean)).toBeLessThanOrEqual(1e-9 * Math.abs(mean) + 1e-6);
       const npv = s.metrics.npvUsd.mean;
-      const share = npv > 0 && mean >= 0 ? (mean > npv ? ' (more than all of it)' : ` (${formatShare(mean / npv)})`) : '';
-      expect(html).toMatch(new RegExp(`<tr data-strategy="${s.name}">\\s*<td class="text"><b>${s.name}</b></td>\\s*<td>[^<]*</td>\\s*<td>${formatUsdM(mean).replace('$', '\\$')}${share.replace(/[()]/g, '\\$&')}</td>`));
+      const share = npv > 0 && mean >= 0 && mean <= npv ? ` (${formatShare(mean / npv)})` : ` (the horizon's months alone ${formatUsdM(npv - mean)})`;
+      expect(html).toMatch(new RegExp(`<tr data-strategy="${s.name}">\\s*<td class="text"><b>${s.name}</b></td>\\s*<td>[^<]*</td>\\s*<td>${formatUsdM(mean).replace('$', '\\$')}${share.replace(/[()$]/g, '\\$&').replace("'", '&#39;')}</td>`));
     }
     const horizon = html.match(/<p id="decision-horizon">(.*?)<\/p>/)![1];
     expect(horizon).toContain('the site as valued at the end of the 24-month horizon (terminalValue.method byCashFlow), in the mean NPV: ');
@@ -174,7 +174,7 @@ describe('hashpivot run writes the report files', () => {
     const ranks = [...html.matchAll(/<tr data-rank="(\d)"><td>\d<\/td><td class="text"><b>([^<]+)<\/b>/g)].map((m) => m[2]);
     expect(ranks).toHaveLength(summary.strategies.length);
     expect(ranks[0]).toBe(leader);
-    expect(html).toMatch(/<b>How sure:<\/b> Monte Carlo error: every mean NPV above is within ±\$[\d.]+M of its long-run value \(95%, 300 trials\)/);
+    expect(html).toMatch(/<b>How sure:<\/b> Monte Carlo error: each mean NPV above is within ±\$[\d.]+M of its long-run value \(95% confidence for each, 300 trials\)/);
     expect(html).toMatch(/that order is right with probability (above 99\.9%|\d+(\.\d)?%)/);
     // From the run's swings (test/swings.test.ts checks which inputs it names).
     expect(html).toMatch(/<b>What would flip it:<\/b> (no single input at its low or high value puts|<b>.+<\/b> would put)/);

@@ -57,7 +57,7 @@ describe.skipIf(SKIP)('report.pdf', () => {
     expect(text[0]).toContain(cover);
     const leader = decide(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).leader.name;
     expect(text[0]).toContain(`The decision ${leader} ranks first by the highest mean NPV among the strategies the site can fund`);
-    expect(text[0]).toMatch(/How sure: Monte Carlo error: every mean NPV above is within ±\$[\d.]+M of its long-run value/);
+    expect(text[0]).toMatch(/How sure: Monte Carlo error: each mean NPV above is within ±\$[\d.]+M of its long-run value/);
     expect(text[0]).toContain('What would flip it:');
     text.forEach((page, i) => expect(page, `footer of page ${i + 1}`).toContain(`${cover}`));
     text.forEach((page, i) => expect(page, `page number of page ${i + 1}`).toContain(`page ${i + 1} of ${pages}`));
