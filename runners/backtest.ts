@@ -200,7 +200,7 @@ export const SCENARIO_ASSUMPTIONS = [
   'fees per block (start and long-run mean): the scenario\'s fees as a share of its subsidy, times the subsidy at the as-of date; with --series fees=FILE, the start is the series\' value at the as-of date',
   'energy price at the as-of date: the scenario\'s, or with --series energy=FILE the series\' value at the as-of date',
   'hashrate breakeven: scaled so that the network\'s margin (hashprice / breakeven) at the as-of date equals the scenario\'s at its own as-of date; carried by the fleet efficiency, up to the schema\'s 1000 J/TH, and the rest by the power price',
-  'energy, AI demand and the site do not feed price, hashrate or difficulty: they keep the scenario\'s values',
+  'energy and AI demand do not feed price, hashrate or difficulty: they keep the scenario\'s values; so does the site, but for its size: its fleet efficiency scaled as the breakeven\'s and its power so that it is the same share of the network\'s hashrate as in the scenario (a 2025 site would be many times a 2015 network)',
   'every process parameter (price drift, volatility, jumps; hashrate growth, volatility, response, lag; fee reversion and volatility; correlations) is the scenario\'s',
 ];
 
@@ -261,6 +261,9 @@ export function backtestScenario(base: Scenario, state: HistoricalState, months:
   delete raw.asOf.secondsSinceRetarget;
   raw.market.fees.meanBtcPerBlock = meanFeesBtcPerBlock;
   raw.market.hashrate.breakevenEfficiencyJPerTh = efficiency;
+  const siteEfficiency = Math.min(MAX_BREAKEVEN_EFFICIENCY_J_PER_TH, (base.site.efficiencyJPerTh * efficiency) / h.breakevenEfficiencyJPerTh);
+  raw.site.efficiencyJPerTh = siteEfficiency;
+  raw.site.powerMw = ((base.site.powerMw * state.networkHashrateEhs) / base.asOf.networkHashrateEhs) * (siteEfficiency / base.site.efficiencyJPerTh);
   raw.market.hashrate.breakevenPowerUsdPerMwh = power;
   try {
     return parseScenario(raw, `back-test ${state.asOf}`);

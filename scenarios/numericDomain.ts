@@ -211,7 +211,7 @@ function siteShareProblems(scenario: Scenario): ScenarioProblem[] {
   return [
     {
       path: 'site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs',
-      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${share.toPrecision(3)} times the network's ${scenario.asOf.networkHashrateEhs} EH/s at the as-of date, of which they are part: the site would mine more than every block`,
+      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${share.toPrecision(3)} times the network's ${Number(scenario.asOf.networkHashrateEhs.toPrecision(4))} EH/s at the as-of date, of which they are part: the site would mine more than every block`,
       allowed: 'powerMw / efficiencyJPerTh (EH/s) below asOf.networkHashrateEhs; check the units (MW, J/TH, EH/s) and the as-of date',
     },
   ];

@@ -32,7 +32,7 @@ function siteShareWarnings(scenario: Scenario): ScenarioProblem[] {
   return [
     {
       path: 'site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs',
-      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${(100 * share).toPrecision(3)}% of the network's ${scenario.asOf.networkHashrateEhs} EH/s at the as-of date: the model takes the network's hashrate as given and would not let the site move the difficulty`,
+      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${(100 * share).toPrecision(3)}% of the network's ${Number(scenario.asOf.networkHashrateEhs.toPrecision(4))} EH/s at the as-of date: the model takes the network's hashrate as given and would not let the site move the difficulty`,
       allowed: `a site under ${100 * SITE_SHARE_OF_NETWORK_WARNING}% of the network (powerMw / efficiencyJPerTh in EH/s), or read its mining results as an upper bound`,
     },
   ];
