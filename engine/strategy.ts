@@ -306,7 +306,9 @@ export class StrategyEvaluator {
         const endedMonth = m - depreciationMonths;
         // Before fromMonth the months are the recorded run's (this buffer may hold another rule's).
         if (endedMonth >= 0) depreciationUsd -= (endedMonth < fromMonth ? checkpoints[CHECKPOINT_CAPEX * months + endedMonth] : capexSpentUsd[endedMonth]) / depreciationMonths;
-        const taxableUsd = operatingUsd - depreciationUsd;
+        // Advances and prepayments are taxed when received, not as rent is credited against them
+        // (prepaid rent is income when it comes in: Treas. Reg. 1.61-8(b); IRC 451(c) defers at most a year).
+        const taxableUsd = operatingUsd - depreciationUsd + (hostingActive ? hosting.advanceReceivedUsd - hosting.creditedUsd : 0);
         if (taxableUsd <= 0) taxLossUsd -= taxableUsd;
         else {
           const offsetUsd = Math.min(taxLossUsd, taxableUsd);
@@ -352,12 +354,18 @@ export class StrategyEvaluator {
       }
     }
 
+    // The tax the depreciation still to come and the losses carried will save, as if used in the
+    // year after the horizon (they would be lost with the horizon otherwise).
+    const taxShieldUsd = taxRate > 0 ? taxRate * (this.undepreciatedUsd(depreciationMonths, fromMonth) + taxLossUsd) : 0;
+    const keep = 1 - taxRate;
     const terminalUsd =
-      site.terminalMethod === TERMINAL_BY_CASH_FLOW
+      (site.terminalMethod === TERMINAL_BY_CASH_FLOW
         ? this.terminalByCashFlowUsd(last12MiningUsd, ehsPerMw * site.powerMw * (1 - (hostingActive ? hosting.offlineShare : 0)), hostingActive, market) - site.siteDebtAtHorizonUsd * site.debtInNpv
         : // Equity value of the site after the horizon: a multiple of its last year's operating cash
-          // flow, never below zero, less the debt still owed (with debtInNpv) and the advances.
-          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd * site.debtInNpv - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance - hosting.pendingClaimUsd(months) : 0);
+          // flow, never below zero, less the debt still owed (with debtInNpv) and the advances (the
+          // rent they will be credited against is taxed already), with a claim still open (taxed when paid).
+          Math.max(0, site.terminalMultiple * ((months >= 12 ? last12OperatingUsd : (last12OperatingUsd * 12) / months))) - site.siteDebtAtHorizonUsd * site.debtInNpv - (hostingActive ? hosting.debtBalance * site.debtInNpv + hosting.owedAdvance * keep - hosting.pendingClaimUsd(months) * keep : 0)) +
+      taxShieldUsd;
 
     this.terminalUsd = terminalUsd;
     const out = this.outcome;
@@ -395,7 +403,8 @@ export class StrategyEvaluator {
    * the multiple of its own last 12 months of cash flow, or its fleet's salvage if that is more
    * (an owner sells machines that earn less than they fetch); the converted part as Hosting values
    * it, carrying its share of the site's fixed opex. Tax is approximated as the rate on each part's
-   * positive value.
+   * positive value; the rent advances will be credited against was taxed when they came in, and a
+   * claim is taxed when paid.
    */
   private terminalByCashFlowUsd(last12MiningUsd: number, miningEhs: number, hostingActive: boolean, market: MarketPath): number {
     const site = this.site;
@@ -407,6 +416,20 @@ export class StrategyEvaluator {
     if (!hostingActive) return miningUsd;
     const hosting = this.hosting;
     const convertedValueUsd = hosting.terminalValueUsd(months, market, site.opexUsdPerMonth * hosting.offlineShare);
-    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance * site.debtInNpv - hosting.owedAdvance + hosting.pendingClaimUsd(months);
+    return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance * site.debtInNpv - hosting.owedAdvance * keep + hosting.pendingClaimUsd(months) * keep;
+  }
+
+  /**
+   * The capex of the last evaluation not yet depreciated at the horizon: each month's, less the
+   * months of its tax life the horizon has used (months before `fromMonth` as the recorded run spent them).
+   */
+  private undepreciatedUsd(depreciationMonths: number, fromMonth: number): number {
+    const months = this.site.months;
+    let remainingUsd = 0;
+    for (let k = Math.max(0, months - depreciationMonths + 1); k < months; k++) {
+      const spentUsd = k < fromMonth ? this.checkpoints[CHECKPOINT_CAPEX * months + k] : this.capexSpentUsd[k];
+      remainingUsd += (spentUsd * (depreciationMonths - (months - k))) / depreciationMonths;
+    }
+    return remainingUsd;
   }
 }

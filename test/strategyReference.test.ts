@@ -106,49 +106,70 @@ describe('an NPV-only evaluation resumed at its conversion month', () => {
 });
 
 describe('the tax against a plain reference', () => {
-  // Mining with a fleet refresh every year: the capex of month m is the refresh's, known in closed
-  // form, so the month's operating profit is the untaxed flow plus it. The tax is then recomputed
-  // here the plain way: straight-line depreciation of each refresh from its month, the month's
-  // profit less it taxed, a loss carried forward against later profits.
+  // The same futures untaxed and taxed: the month's taxable income is the untaxed valued flow plus
+  // the month's capex (what the flow paid for it) less the depreciation, advances counted when they
+  // come in (the untaxed flow has them then). The tax is recomputed here the plain way: straight-line
+  // depreciation of each month's capex from its month, a loss carried forward against later profits.
+  // With terminalValue multiple, the terminal value is the multiple of the last year's after-tax
+  // flow, with the tax the depreciation still to come and the losses carried will save.
   const taxRate = 0.3;
   const lifeYears = 2;
-  const untaxed = presetWith('base', (raw) => (raw.site.debtUsd = 0));
-  const taxed = presetWith('base', (raw) => Object.assign(raw.site, { debtUsd: 0, taxRate, taxDepreciationYears: lifeYears }));
-  it('stay with a yearly refresh: every month\'s after-tax flow', () => {
-    const plain = new TrialKernel(compileModel(untaxed));
-    const kernel = new TrialKernel(compileModel(taxed));
-    const site = kernel.model.site;
-    const months = site.months;
-    const lifeMonths = lifeYears * 12;
-    const rule: StrategyRule = { name: 'r', convertAtMonth: Infinity, share: 0, gpuCloud: false, curtail: false, refreshEveryMonths: 12, triggerHashpriceUsdPerPhDay: 0, triggerMonths: 0 };
-    let carried = 0;
-    for (let trial = 0; trial < 30; trial++) {
-      plain.drawTrial(5, trial);
-      kernel.drawTrial(5, trial);
-      plain.evaluator.evaluate(rule, plain.market, plain.siteDraws);
-      kernel.evaluator.evaluate(rule, kernel.market, kernel.siteDraws);
-      const capex = Array.from({ length: months }, (_, m) =>
-        m > 0 && m % 12 === 0 ? ((site.powerMw * 1e6) / (site.efficiencyJPerTh * (1 - site.networkEfficiencyGainPerYear) ** (m / 12))) * site.asicUsdPerTh : 0);
-      let lossUsd = 0;
-      for (let m = 0; m < months; m++) {
-        const operatingUsd = plain.evaluator.valuedFlowUsd[m] + capex[m];
-        let depreciationUsd = 0;
-        for (let k = Math.max(0, m - lifeMonths + 1); k <= m; k++) depreciationUsd += capex[k] / lifeMonths;
-        let taxableUsd = operatingUsd - depreciationUsd;
-        if (taxableUsd < 0) {
-          lossUsd -= taxableUsd;
-          taxableUsd = 0;
-        } else {
-          const offsetUsd = Math.min(lossUsd, taxableUsd);
-          lossUsd -= offsetUsd;
-          taxableUsd -= offsetUsd;
+  const stay: StrategyRule = { name: 'r', convertAtMonth: Infinity, share: 0, gpuCloud: false, curtail: false, refreshEveryMonths: 12, triggerHashpriceUsdPerPhDay: 0, triggerMonths: 0 };
+  const cases: [string, string, StrategyRule][] = [
+    ['stay with a yearly refresh', 'base', stay],
+    ['a lease with a capex advance (core-scientific-coreweave), converting in month 3', 'core-scientific-coreweave', { ...stay, refreshEveryMonths: 0, convertAtMonth: 3, share: 1 }],
+  ];
+  for (const [name, preset, rule] of cases) {
+    it(`${name}: every month's after-tax flow, and the terminal value`, () => {
+      const terminalValue = { method: 'multiple', annualCashFlowMultiple: 4 };
+      const plain = new TrialKernel(compileModel(presetWith(preset, (raw) => Object.assign(raw, { terminalValue }))));
+      const kernel = new TrialKernel(compileModel(presetWith(preset, (raw) => {
+        Object.assign(raw, { terminalValue });
+        Object.assign(raw.site, { taxRate, taxDepreciationYears: lifeYears });
+      })));
+      const months = kernel.model.site.months;
+      const lifeMonths = lifeYears * 12;
+      // What the taxed evaluation spent each month, however paid: the depreciation's basis.
+      const spent = (kernel.evaluator as unknown as { capexSpentUsd: Float64Array }).capexSpentUsd;
+      let carried = 0;
+      let taxed = 0;
+      for (let trial = 0; trial < 30; trial++) {
+        plain.drawTrial(5, trial);
+        kernel.drawTrial(5, trial);
+        const untaxed = plain.evaluator.evaluate(rule, plain.market, plain.siteDraws).npvUsd;
+        kernel.evaluator.evaluate(rule, kernel.market, kernel.siteDraws);
+        let lossUsd = 0;
+        let last12AfterTaxUsd = 0;
+        for (let m = 0; m < months; m++) {
+          const incomeUsd = plain.evaluator.valuedFlowUsd[m] + spent[m];
+          let depreciationUsd = 0;
+          for (let k = Math.max(0, m - lifeMonths + 1); k <= m; k++) depreciationUsd += spent[k] / lifeMonths;
+          let taxableUsd = incomeUsd - depreciationUsd;
+          if (taxableUsd < 0) {
+            lossUsd -= taxableUsd;
+            taxableUsd = 0;
+          } else {
+            const offsetUsd = Math.min(lossUsd, taxableUsd);
+            lossUsd -= offsetUsd;
+            taxableUsd -= offsetUsd;
+          }
+          const taxUsd = taxRate * taxableUsd;
+          if (taxUsd > 0) taxed++;
+          const expected = plain.evaluator.valuedFlowUsd[m] - taxUsd;
+          expect(Math.abs(kernel.evaluator.valuedFlowUsd[m] - expected)).toBeLessThanOrEqual(1e-6 * (Math.abs(incomeUsd) + spent[m] + 1));
+          if (m >= months - 12) last12AfterTaxUsd += plain.evaluator.valuedFlowUsd[m] + (rule.share > 0 ? 0 : spent[m]) - taxUsd;
         }
-        const expected = plain.evaluator.valuedFlowUsd[m] - taxRate * taxableUsd;
-        expect(Math.abs(kernel.evaluator.valuedFlowUsd[m] - expected)).toBeLessThanOrEqual(1e-6 * (Math.abs(operatingUsd) + capex[m] + 1));
+        if (lossUsd > 0) carried++;
+        if (rule.share === 0 && untaxed === untaxed) {
+          let undepreciatedUsd = 0;
+          for (let k = months - lifeMonths + 1; k < months; k++) undepreciatedUsd += (spent[k] * (lifeMonths - (months - k))) / lifeMonths;
+          const expected = Math.max(0, 4 * last12AfterTaxUsd) + taxRate * (undepreciatedUsd + lossUsd);
+          expect(Math.abs(kernel.evaluator.terminalUsd - expected)).toBeLessThanOrEqual(1e-6 * (Math.abs(expected) + 1));
+        }
       }
-      if (lossUsd > 0) carried++;
-    }
-    // The refreshes' depreciation makes losses in some futures, which the check then carries.
-    expect(carried).toBeGreaterThan(0);
-  });
+      // Both branches of the rule are exercised: profits taxed, and losses carried to the horizon.
+      expect(taxed).toBeGreaterThan(0);
+      expect(carried).toBeGreaterThan(0);
+    });
+  }
 });
