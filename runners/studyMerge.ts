@@ -7,13 +7,14 @@
 // written by the same code as an unsharded study's, from the same numbers.
 import { join } from 'node:path';
 import { parseScenario, ScenarioError } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
 import { parseStudySpec, resolveStudy } from '../scenarios/loadStudy.js';
 import { readStudyShardManifest, STUDY_SHARD_FILE, type StudyShardManifest } from '../outputs/studyShardFolder.js';
 import { readShardManifest } from '../outputs/shardFolder.js';
 import { ENGINE_VERSION } from '../outputs/summary.js';
 import { MergeError, mergeShardFolders } from './merge.js';
 import { shardLabel } from './shard.js';
-import { runStudy, studyIdentity, type StudyProgress, type StudyResult } from './study.js';
+import { checkedPlan, runStudy, studyIdentity, type StudyProgress, type StudyResult } from './study.js';
 import { pieceDifference, pieceFolderName, studyShardPieces, type StudyPiece } from './studyShard.js';
 
 export interface StudyMergeOptions {
@@ -75,19 +76,22 @@ export async function mergeStudyShards(dirs: readonly string[], options: StudyMe
     }
     for (const piece of expected) folders.set(piece.point, [...(folders.get(piece.point) ?? []), { folder: join(dir, piece.folder), piece }]);
   }
+  // Every piece checked against its point before the store is touched: a bad one found midway
+  // would leave a study with some points merged.
+  const { plan, scenarios } = checkedPlan(study, { yes: true });
+  for (const point of plan.points) {
+    const pieces = folders.get(point.index);
+    if (!pieces) throw new MergeError(`point ${point.index} of study ${study.spec.name} is in none of the shards (${STUDY_SHARD_FILE} says the study has ${manifest.points} points)`);
+    for (const { folder, piece } of pieces) {
+      const difference = pieceDifference(readShardManifest(folder), study, scenarios.get(point.index) as Scenario, piece);
+      if (difference) throw new MergeError(`${folder} is not the piece it is named for (point ${point.index}, shard ${shardLabel(piece.shard)}): ${difference}`);
+    }
+  }
   const out = options.dir(study.spec.name);
   const result = await runStudy(study, {
     dir: out,
     onProgress: options.onProgress,
-    runPoint: async (scenario, point) => {
-      const pieces = folders.get(point.index);
-      if (!pieces) throw new MergeError(`point ${point.index} of study ${study.spec.name} is in none of the shards (${STUDY_SHARD_FILE} says the study has ${manifest.points} points)`);
-      for (const { folder, piece } of pieces) {
-        const difference = pieceDifference(readShardManifest(folder), study, scenario, piece);
-        if (difference) throw new MergeError(`${folder} is not the piece it is named for (point ${point.index}, shard ${shardLabel(piece.shard)}): ${difference}`);
-      }
-      return mergeShardFolders(pieces.map((p) => p.folder));
-    },
+    runPoint: async (_scenario, point) => mergeShardFolders((folders.get(point.index) ?? []).map((p) => p.folder)),
   });
   return { result, dir: out };
 }

@@ -2,7 +2,7 @@
 // every point exactly once, and the merge writes the files of the unsharded study (study.json,
 // study.html, points/*.parquet, charts/ byte for byte; the store's tables row for row), by point
 // and by trial range; mismatched, missing and repeated shards are refused.
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudy, type Study } from '../scenarios/loadStudy.js';
@@ -124,6 +124,13 @@ describe('a sharded study merged', () => {
     const swapped = merge(dirs);
     expect(swapped.status).toBe(1);
     expect(swapped.stderr).toMatch(/point-000001\.shard-1-of-1 is not the piece it is named for \(point 1, shard 1\/1\): its scenario is not that of point 1/);
+    // Every piece is checked before the store is touched: point 0, merged first, is not left behind.
+    expect(existsSync(out)).toBe(false);
+    rmSync(join(other[1], pieceFolderName({ point: 2, shard: { index: 1, count: 1 } })), { recursive: true });
+    const missing = merge(other);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/point-000002\.shard-1-of-1 has no shard\.json/);
+    expect(existsSync(out)).toBe(false);
 
     const dir = freshDir();
     const file = join(dir, 'be.yaml');
