@@ -44,6 +44,9 @@ export function studyPoint(study: Study, index: number, label: string, setting: 
 function inverseCdf(input: StudyInput, u: number): number {
   const d: InputDistribution = input.distribution ?? { uniform: [input.low as number, input.high as number] };
   let x: number;
+  // A whole-number input takes each of its values with the same probability (rounding a uniform
+  // draw would give the two ends half the weight of the others).
+  if ('uniform' in d && input.integer) return Math.min(d.uniform[1], Math.floor(d.uniform[0] + u * (d.uniform[1] - d.uniform[0] + 1)));
   if ('uniform' in d) x = d.uniform[0] + u * (d.uniform[1] - d.uniform[0]);
   else if ('logUniform' in d) x = d.logUniform[0] * Math.exp(u * Math.log(d.logUniform[1] / d.logUniform[0]));
   else {

@@ -92,6 +92,18 @@ describe('grid', () => {
 });
 
 describe('sobol', () => {
+  it('draws each value of a whole-number input equally often (rounding a uniform draw halves the ends)', () => {
+    // hosting.tranches from 1 to 4: each value 1/4 of the A and B rows. Sobol' points are more even
+    // than random ones, so the binomial SE is a loose bound: every count within 4 SE of n/4.
+    const rows = 256;
+    const study = smokeStudy({ design: 'sobol', sobol: { rows, resamples: 20 }, inputs: [{ path: 'hosting.tranches', low: 1, high: 4 }, { path: LEASE, low: 100, high: 160 }] });
+    // Every point's value of the input: an A or a B row's (the mixed rows take theirs from one of them).
+    const drawn = planStudy(study).points.map((p) => p.values[0]);
+    expect(drawn.length).toBeGreaterThanOrEqual(2 * rows);
+    const standardError = Math.sqrt(drawn.length * 0.25 * 0.75);
+    for (const value of [1, 2, 3, 4]) expect(Math.abs(drawn.filter((x) => x === value).length - drawn.length / 4), `value ${value}`).toBeLessThan(4 * standardError);
+  });
+
   it('gives an input no strategy reads indices of exactly 0, and a lone effective input all the variance (within 4 bootstrap SEs of 1)', async () => {
     const study = smokeStudy({
       design: 'sobol',
