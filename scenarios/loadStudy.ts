@@ -103,6 +103,9 @@ function designProblems(input: StudyInputSpec, design: StudySpec['design'], at: 
   if ((design === 'oneAtATime' || design === 'breakEven') && !hasRange) need('low and high', 'low: VALUE and high: VALUE, the ends of the range to try');
   if (design === 'grid' && !input.values && !hasRange) need('values (or low and high)', 'values: [a, b, ...], the levels of the grid');
   if (design === 'sobol' && !input.distribution && !hasRange) need('a distribution (or low and high)', 'distribution: {uniform: [low, high]}, {logUniform: [low, high]} or {triangular: [min, mode, max]}');
+  // A grid runs each listed value as a level: a value twice would run and count the same points twice.
+  const repeated = design === 'grid' ? input.values?.findIndex((v, i) => input.values!.indexOf(v) < i) ?? -1 : -1;
+  if (repeated >= 0) problems.push({ path: `${at}.values[${repeated}]`, message: `${formatNumber(input.values![repeated])} is listed already (values[${input.values!.indexOf(input.values![repeated])}])`, allowed: 'each level of the grid once' });
   if (hasRange && !((input.low as number) < (input.high as number))) problems.push({ path: `${at}.low`, message: `low ${input.low} is not below high ${input.high}`, allowed: 'low < high' });
   const d = input.distribution;
   if (d && 'uniform' in d && !(d.uniform[0] < d.uniform[1])) problems.push({ path: `${at}.distribution.uniform`, message: 'low is not below high', allowed: '[low, high] with low < high' });

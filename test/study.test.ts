@@ -313,6 +313,7 @@ describe('bad input is refused before anything is written', () => {
     });
     expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: 'market.price.model', low: 1, high: 2 }] })[0].message).toContain('not a number');
     expect(problemsOf({ design: 'grid', inputs: [{ path: LEASE }] })[0].message).toBe('the grid design needs values (or low and high)');
+    expect(problemsOf({ design: 'grid', inputs: [{ path: LEASE, values: [100, 120, 100] }] })[0]).toEqual({ path: 'inputs[0].values[2]', message: '100 is listed already (values[0])', allowed: 'each level of the grid once' });
     expect(problemsOf({ design: 'oneAtATime', compare: { a: 'convert-nw', b: 'stay' }, inputs: [{ path: LEASE, low: 1, high: 2 }] })[0].message).toContain('did you mean convert-now?');
     expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: LEASE, low: 1, high: 2, colour: 'red' }] })[0].path).toBe('inputs[0].colour');
   });
