@@ -22,6 +22,9 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
   } catch (error) {
     const flag = /Option '(-[-\w]+)[^']*' argument is ambiguous/.exec((error as Error).message)?.[1];
     if (flag) throw new UsageError(`${flag} is followed by a value that starts with "-": no value of ${flag} does (a negative number is out of its range)`);
+    // parseArgs's own words suggest passing the option as a positional argument, which no command takes.
+    const unknown = /Unknown option '(-[-\w]*)'/.exec((error as Error).message)?.[1];
+    if (unknown) throw new UsageError(`unknown option ${unknown}: this command's options are in its usage below`);
     throw error;
   }
   const seen = new Set<string>();

@@ -14,7 +14,7 @@ import { packageRoot } from './packageRoot.js';
 import { describePresets, presetFile, presetNames, PRESET_NAME } from './presetFolder.js';
 import { resolvedScenarioJson } from './resolvedJson.js';
 import { FILE_PATH, ScenarioError, TOP_LEVEL_PATH, type ScenarioProblem } from './scenarioError.js';
-import { parseScenarioText } from './scenarioText.js';
+import { EmptyScenarioText, parseScenarioText } from './scenarioText.js';
 import type { Scenario } from './schema.js';
 import { studySchema, type InputDistribution, type StudyInputSpec, type StudySpec } from './studySchema.js';
 
@@ -237,7 +237,14 @@ export function loadStudy(nameOrPath: string, overrides: StudyOverrides = {}): S
   } catch (error) {
     throw new ScenarioError(origin, [{ path: FILE_PATH, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, allowed: 'a readable study file' }]);
   }
-  const raw = parseScenarioText(text, format, origin);
+  let raw;
+  try {
+    raw = parseScenarioText(text, format, origin);
+  } catch (error) {
+    // The text parser's hint for an empty file is a scenario's.
+    if (error instanceof EmptyScenarioText) throw new ScenarioError(origin, [{ ...error.problems[0], allowed: 'a study: name, scenario, design and inputs; see scenarios/studies/ for examples' }]);
+    throw error;
+  }
   if (!isRecord(raw)) throw new ScenarioError(origin, [{ path: TOP_LEVEL_PATH, message: 'a study must be a mapping of fields', allowed: 'name, scenario, design, inputs, ...' }]);
   return parseStudy(raw, origin, dirname(file), overrides);
 }

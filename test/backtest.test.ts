@@ -164,7 +164,7 @@ describe('backtest command', () => {
     [['--as-of', '2015-07', '--months', '0'], 2, /--months must be a whole number from 1 to 240/],
     [['--as-of', '2015-07', '--trials', '5'], 2, /--trials must be a whole number from 20/],
     [['--as-of', '2015-07', '--hashrate-trend', '1'], 2, /--hashrate-trend needs at least 2 months/],
-    [['--as-of', '2015-07', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['--as-of', '2015-07', '--bogus'], 2, /unknown option --bogus: this command's options are in its usage below/],
     [['--as-of', '2020-01'], 1, /--as-of 2020-01: the shipped difficulty covers 2009-01-03 \.\. 2019-06-19; .*choose an as-of month inside it/],
     [['--as-of', '2009-06'], 1, /--as-of 2009-06: the shipped BTC price covers 2010-08-17/],
     [['--as-of', '2010-09', '--hashrate-trend', '36'], 1, /--hashrate-trend 36: the difficulty history has/],

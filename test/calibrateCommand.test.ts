@@ -209,7 +209,7 @@ describe('calibrate command errors: exit code, message naming the flag and the f
     [['--price-model', 'heston'], 2, /--price-model must be auto, gbm or merton/],
     [['--lag', 'six'], 2, /--lag must be a whole number of months/],
     [['--price-column', 'Close'], 2, /--price-column needs --price FILE/],
-    [['--bogus'], 2, /Unknown option '--bogus'/],
+    [['--bogus'], 2, /unknown option --bogus: this command's options are in its usage below/],
     [['--price', 'no-such-file.csv'], 1, /--price no-such-file.csv: no such file; pass the path of a CSV or Parquet file/],
     [['--from', '2030-01', '--to', '2030-12'], 1, /price: only 0 whole months inside 2030-01 .. 2030-12; widen --from\/--to/],
     [['--scenario', 'no-such-preset'], 1, /--scenario: 1 problem/],

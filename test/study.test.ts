@@ -318,6 +318,14 @@ describe('bad input is refused before anything is written', () => {
     expect(problemsOf({ design: 'oneAtATime', inputs: [{ path: LEASE, low: 1, high: 2, colour: 'red' }] })[0].path).toBe('inputs[0].colour');
   });
 
+  it('an empty study file is said to be one, with a study\'s fields as the hint (not a scenario\'s)', () => {
+    const file = join(freshDir(), 'empty.yaml');
+    writeFileSync(file, '# nothing yet\n');
+    const r = cli(['study', file, '--out', join(freshDir(), 'out')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the file is empty (or holds only comments) (allowed: a study: name, scenario, design and inputs; see scenarios/studies/ for examples)');
+  });
+
   it('a study field of the wrong type, missing or out of range is explained as a scenario\'s is, not in zod\'s words', () => {
     expect(problemsOf({ design: 'grid', inputs: [{ path: LEASE, values: ['none', 120] }] })[0]).toEqual({
       path: 'inputs[0].values[0]',
