@@ -199,9 +199,14 @@ export function logSecondMomentRatio(scenario: Scenario): number | null {
   return null;
 }
 
-/** The site's hashrate at the as-of date (powerMw / efficiencyJPerTh EH/s: 1 MW at 1 J/TH is 1e6 TH/s) over the network's. */
+/** The site's hashrate, EH/s: 1 MW at 1 J/TH is 1e6 TH/s. */
+export function siteHashrateEhs(scenario: Scenario): number {
+  return scenario.site.powerMw / scenario.site.efficiencyJPerTh;
+}
+
+/** The site's hashrate over the network's at the as-of date. */
 export function siteShareOfNetwork(scenario: Scenario): number {
-  return scenario.site.powerMw / scenario.site.efficiencyJPerTh / scenario.asOf.networkHashrateEhs;
+  return siteHashrateEhs(scenario) / scenario.asOf.networkHashrateEhs;
 }
 
 /** A site cannot be more than the network it is part of: it would mine more than every block. */
@@ -211,7 +216,7 @@ function siteShareProblems(scenario: Scenario): ScenarioProblem[] {
   return [
     {
       path: 'site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs',
-      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${share.toPrecision(3)} times the network's ${Number(scenario.asOf.networkHashrateEhs.toPrecision(4))} EH/s at the as-of date, of which they are part: the site would mine more than every block`,
+      message: `the site's ${siteHashrateEhs(scenario).toPrecision(3)} EH/s are ${share.toPrecision(3)} times the network's ${Number(scenario.asOf.networkHashrateEhs.toPrecision(4))} EH/s at the as-of date, of which they are part: the site would mine more than every block`,
       allowed: 'powerMw / efficiencyJPerTh (EH/s) below asOf.networkHashrateEhs; check the units (MW, J/TH, EH/s) and the as-of date',
     },
   ];

@@ -2,7 +2,7 @@
 // the engine ignore, and an as-of state whose numbers disagree (a unit slip). Reported by
 // `validate` and `run` on stderr; the run goes ahead.
 import { HASHES_PER_DIFFICULTY, TARGET_BLOCK_SECONDS } from '../engine/bitcoin.js';
-import { siteShareOfNetwork } from './numericDomain.js';
+import { siteHashrateEhs, siteShareOfNetwork } from './numericDomain.js';
 import { ignoredPriceFieldWarnings } from './priceModelChecks.js';
 import type { ScenarioProblem } from './scenarioError.js';
 import { DEFAULT_CORRELATION, FACTORS, type Scenario } from './schema.js';
@@ -32,7 +32,7 @@ function siteShareWarnings(scenario: Scenario): ScenarioProblem[] {
   return [
     {
       path: 'site.powerMw with site.efficiencyJPerTh and asOf.networkHashrateEhs',
-      message: `the site's ${(scenario.site.powerMw / scenario.site.efficiencyJPerTh).toPrecision(3)} EH/s are ${(100 * share).toPrecision(3)}% of the network's ${Number(scenario.asOf.networkHashrateEhs.toPrecision(4))} EH/s at the as-of date: the model takes the network's hashrate as given and would not let the site move the difficulty`,
+      message: `the site's ${siteHashrateEhs(scenario).toPrecision(3)} EH/s are ${(100 * share).toPrecision(3)}% of the network's ${Number(scenario.asOf.networkHashrateEhs.toPrecision(4))} EH/s at the as-of date: the model takes the network's hashrate as given and would not let the site move the difficulty`,
       allowed: `a site under ${100 * SITE_SHARE_OF_NETWORK_WARNING}% of the network (powerMw / efficiencyJPerTh in EH/s), or read its mining results as an upper bound`,
     },
   ];
