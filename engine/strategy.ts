@@ -232,6 +232,9 @@ export class StrategyEvaluator {
     const debtOutsideNpv = asDoubles[6];
     const depreciationMonths = site.taxDepreciationMonths;
     const capexSpentUsd = this.capexSpentUsd;
+    // The months before fromMonth are the recorded run's: their capex from its checkpoints, so that
+    // the buffer holds this evaluation's every month (it may hold another rule's from the last call).
+    if (taxRate > 0) for (let k = 0; k < fromMonth; k++) capexSpentUsd[k] = checkpoints[CHECKPOINT_CAPEX * months + k];
     const btcShareKept = site.uptime * (1 - site.poolFee);
     const mwhPerMw = HOURS_PER_MONTH * site.uptime;
     const { energyUsdPerMwh, btcPerEhsMonth, priceUsd, hashpriceUsdPerPhDay } = market;
@@ -304,8 +307,7 @@ export class StrategyEvaluator {
         if (record) checkpoints[CHECKPOINT_CAPEX * months + m] = spentUsd;
         depreciationUsd += spentUsd / depreciationMonths;
         const endedMonth = m - depreciationMonths;
-        // Before fromMonth the months are the recorded run's (this buffer may hold another rule's).
-        if (endedMonth >= 0) depreciationUsd -= (endedMonth < fromMonth ? checkpoints[CHECKPOINT_CAPEX * months + endedMonth] : capexSpentUsd[endedMonth]) / depreciationMonths;
+        if (endedMonth >= 0) depreciationUsd -= capexSpentUsd[endedMonth] / depreciationMonths;
         // Advances and prepayments are taxed when received, not as rent is credited against them
         // (prepaid rent is income when it comes in: Treas. Reg. 1.61-8(b); IRC 451(c) defers at most a year).
         const taxableUsd = operatingUsd - depreciationUsd + (hostingActive ? hosting.advanceReceivedUsd - hosting.creditedUsd : 0);
@@ -356,7 +358,7 @@ export class StrategyEvaluator {
 
     // The tax the depreciation still to come and the losses carried will save, as if used in the
     // year after the horizon (they would be lost with the horizon otherwise).
-    const taxShieldUsd = taxRate > 0 ? taxRate * (this.undepreciatedUsd(depreciationMonths, fromMonth) + taxLossUsd) : 0;
+    const taxShieldUsd = taxRate > 0 ? taxRate * (this.undepreciatedUsd(depreciationMonths) + taxLossUsd) : 0;
     const keep = 1 - taxRate;
     const terminalUsd =
       (site.terminalMethod === TERMINAL_BY_CASH_FLOW
@@ -419,16 +421,12 @@ export class StrategyEvaluator {
     return miningUsd + (convertedValueUsd > 0 ? convertedValueUsd * keep : convertedValueUsd) - hosting.debtBalance * site.debtInNpv - hosting.owedAdvance * keep + hosting.pendingClaimUsd(months) * keep;
   }
 
-  /**
-   * The capex of the last evaluation not yet depreciated at the horizon: each month's, less the
-   * months of its tax life the horizon has used (months before `fromMonth` as the recorded run spent them).
-   */
-  private undepreciatedUsd(depreciationMonths: number, fromMonth: number): number {
+  /** The capex of the last evaluation not yet depreciated at the horizon: each month's, less the months of its tax life the horizon has used. */
+  private undepreciatedUsd(depreciationMonths: number): number {
     const months = this.site.months;
     let remainingUsd = 0;
     for (let k = Math.max(0, months - depreciationMonths + 1); k < months; k++) {
-      const spentUsd = k < fromMonth ? this.checkpoints[CHECKPOINT_CAPEX * months + k] : this.capexSpentUsd[k];
-      remainingUsd += (spentUsd * (depreciationMonths - (months - k))) / depreciationMonths;
+      remainingUsd += (this.capexSpentUsd[k] * (depreciationMonths - (months - k))) / depreciationMonths;
     }
     return remainingUsd;
   }
